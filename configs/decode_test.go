@@ -1,0 +1,127 @@
+package configs_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+)
+
+func TestBaselineIsValidAndComplete(t *testing.T) {
+	cfg := configs.Baseline()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// Every field must be set by baseline.yaml: it is the single source of defaults.
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		for i := 0; i < v.NumField(); i++ {
+			f, name := v.Field(i), path+v.Type().Field(i).Tag.Get("yaml")
+			if f.Kind() == reflect.Struct {
+				walk(f, name+".")
+				continue
+			}
+			if f.IsZero() && !strings.HasSuffix(name, "b_init") {
+				t.Errorf("baseline.yaml leaves %s at its zero value", name)
+			}
+		}
+	}
+	walk(reflect.ValueOf(cfg), "")
+}
+
+func TestDecodeOverridesOnlyWhatItNames(t *testing.T) {
+	cfg, err := configs.Decode([]byte("scenario: small\nfunds:\n  b0: 550\n"), "small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := configs.Baseline()
+	if cfg.Funds.B0 != 550 || cfg.Scenario != "small" || cfg.Funds.NFunds != base.Funds.NFunds || cfg.SPV != base.SPV {
+		t.Fatalf("decode over baseline went wrong: %+v", cfg)
+	}
+}
+
+func TestMarshalRoundTrips(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Funds.B0 = 123.25
+	y, err := configs.Marshal(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := configs.Decode(y, "roundtrip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, cfg) {
+		t.Fatalf("round trip changed the config:\n%+v\n%+v", cfg, back)
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string // substrings of the error
+	}{
+		{"unknown top key", "pathz: 10\n", []string{"pathz", "unknown key", "allowed here", "paths"}},
+		{"unknown nested key", "funds:\n  b00: 1\n", []string{"funds.b00", "unknown key", "b0"}},
+		{"wrong type number", "shocks:\n  sigma_bar: high\n", []string{"shocks.sigma_bar", `"high"`, "expected a number"}},
+		{"wrong type int", "days: 6.5\n", []string{"days", `"6.5"`, "whole number"}},
+		{"trigger not a number", "spv:\n  trigger: never\n", []string{"spv.trigger", `"never"`, "number"}},
+		{"trigger nan", "qe:\n  trigger: .nan\n", []string{"qe.trigger", "finite number"}},
+		{"negative volatility", "shocks:\n  sigma_bar: -1\n", []string{"shocks.sigma_bar", "-1", "greater than 0"}},
+		{"haircut of one", "funds:\n  h0: 1\n", []string{"funds.h0", "1", "[0, 1)"}},
+		{"n_funds zero", "funds:\n  n_funds: 0\n", []string{"funds.n_funds", "0", "at least 1"}},
+		{"paths zero", "paths: 0\n", []string{"paths", "0", "at least 1"}},
+		{"negative seed", "seed: -3\n", []string{"seed", `"-3"`, "whole number"}},
+		{"unknown policy", "policies: [none, tarp]\n", []string{"policies[1]", "tarp", "qe"}},
+		{"policy twice", "policies: [spv, spv]\n", []string{"policies[1]", "once"}},
+		{"policies not a list", "policies: spv\n", []string{"policies", "list"}},
+		{"section not a mapping", "funds: 3\n", []string{"funds", "mapping"}},
+		{"key twice", "days: 3\ndays: 4\n", []string{"days"}},
+		{"bad yaml", "funds: [\n", []string{"not valid YAML"}},
+		{"u_hi below u_lo", "funds:\n  u_lo: 0.5\n  u_hi: 0.1\n", []string{"funds.u_hi", "u_lo"}},
+		{"bad scenario name", "scenario: ../evil\n", []string{"scenario", "letters"}},
+		{"empty value", "shocks:\n  phi:\n", []string{"shocks.phi", "empty value"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := configs.Decode([]byte(tc.yaml), "bad.yaml")
+			if err == nil {
+				t.Fatalf("accepted %q", tc.yaml)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if !strings.HasPrefix(err.Error(), "bad.yaml") {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func TestLoadNamesMissingFile(t *testing.T) {
+	_, err := configs.Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Fatalf("error %v does not name the missing file", err)
+	}
+}
+
+func TestShippedScenariosDecode(t *testing.T) {
+	files, _ := filepath.Glob("*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no scenario files found")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := configs.Decode(data, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Run statuses recorded in the manifest.
+const (
+	StatusRunning    = "running"
+	StatusComplete   = "complete"
+	StatusIncomplete = "incomplete"
+	StatusFailed     = "failed"
+)
+
+// File names inside a run directory.
+const (
+	ManifestFile = "manifest.json"
+	BandsFile    = "bands.parquet"
+	SummaryFile  = "summary.csv"
+	PathsDir     = "paths"
+	FiguresDir   = "figures"
+)
+
+// Manifest is manifest.json: the run's provenance, layout and status.
+type Manifest struct {
+	SchemaVersion int      `json:"schema_version"`
+	Tool          string   `json:"tool"`
+	Version       string   `json:"version"`
+	Status        string   `json:"status"`
+	Scenario      string   `json:"scenario"`
+	Seed          uint64   `json:"seed"`
+	Paths         int64    `json:"paths"`
+	Policies      []string `json:"policies"`
+	Days          int      `json:"days"`
+	ChunkSize     int      `json:"chunk_size"`
+	Parts         []string `json:"parts"` // relative to the run directory, in path order
+	Created       string   `json:"created"`
+	Finished      string   `json:"finished,omitempty"`
+	Command       string   `json:"command,omitempty"`
+	Error         string   `json:"error,omitempty"`
+	Config        string   `json:"config"` // the resolved configuration, YAML
+}
+
+// WriteManifest writes m atomically as dir/manifest.json.
+func WriteManifest(dir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	return writeAtomic(filepath.Join(dir, ManifestFile), func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// ReadManifest reads dir/manifest.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	path := filepath.Join(dir, ManifestFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if m.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("%s has schema version %d; this tool reads up to %d: upgrade backstop", path, m.SchemaVersion, SchemaVersion)
+	}
+	return &m, nil
+}

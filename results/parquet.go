@@ -1,0 +1,109 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// writeParquet writes rec to w with zstd compression, the arrow schema stored in the
+// footer (so readers restore dictionary columns as categories/factors) and rec's schema
+// metadata as the footer's key-value metadata.
+func writeParquet(w io.Writer, rec arrow.Record) error {
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryFor(ColPolicy, true),
+		parquet.WithDictionaryFor(ColSeries, true),
+		parquet.WithMaxRowGroupLength(1<<20),
+	)
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+// dictionaryColumn builds a dictionary-encoded string column from indices into values.
+func dictionaryColumn(mem memory.Allocator, values []string, idx []int32) arrow.Array {
+	vb := array.NewStringBuilder(mem)
+	defer vb.Release()
+	vb.AppendValues(values, nil)
+	dict := vb.NewArray()
+	defer dict.Release()
+	ib := array.NewInt32Builder(mem)
+	defer ib.Release()
+	ib.AppendValues(idx, nil)
+	ind := ib.NewArray()
+	defer ind.Release()
+	return array.NewDictionaryArray(dictString, ind, dict)
+}
+
+// PathsRecord builds the Arrow record of rows (one per path and policy, in order) whose
+// Policy indexes policies.
+func PathsRecord(prov Provenance, policies []string, rows []sim.Result) arrow.Record {
+	mem := memory.DefaultAllocator
+	schema := PathsSchema(prov.Metadata())
+	n := len(rows)
+	cols := make([]arrow.Array, 0, schema.NumFields())
+
+	pb := array.NewInt64Builder(mem)
+	pb.Reserve(n)
+	idx := make([]int32, n)
+	for i := range rows {
+		pb.UnsafeAppend(rows[i].Path)
+		idx[i] = int32(rows[i].Policy)
+	}
+	cols = append(cols, pb.NewArray(), dictionaryColumn(mem, policies, idx))
+	pb.Release()
+
+	f64 := make([]float64, n)
+	i32 := make([]int32, n)
+	for j, m := range sim.Metrics {
+		if m.Integer {
+			for i := range rows {
+				i32[i] = int32(rows[i].Values[j])
+			}
+			b := array.NewInt32Builder(mem)
+			b.AppendValues(i32, nil)
+			cols = append(cols, b.NewArray())
+			b.Release()
+			continue
+		}
+		for i := range rows {
+			f64[i] = rows[i].Values[j]
+		}
+		b := array.NewFloat64Builder(mem)
+		b.AppendValues(f64, nil)
+		cols = append(cols, b.NewArray())
+		b.Release()
+	}
+	rec := array.NewRecord(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+// PartName returns the file name of part number i under paths/.
+func PartName(i int) string { return fmt.Sprintf("part-%05d.parquet", i) }
+
+// WritePart writes rows atomically as the Parquet file path: a part on disk is always
+// complete.
+func WritePart(path string, prov Provenance, policies []string, rows []sim.Result) error {
+	rec := PathsRecord(prov, policies, rows)
+	defer rec.Release()
+	return writeAtomic(path, func(f *os.File) error { return writeParquet(f, rec) })
+}

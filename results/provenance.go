@@ -1,0 +1,64 @@
+package results
+
+import (
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
+
+// Metadata keys written to every Parquet footer.
+const (
+	KeyConfig        = "backstop.config" // the fully resolved config, YAML
+	KeySeed          = "backstop.seed"
+	KeyPaths         = "backstop.paths"
+	KeyVersion       = "backstop.version"
+	KeyCreated       = "backstop.created" // RFC 3339, UTC
+	KeySchemaVersion = "backstop.schema_version"
+)
+
+// Version is the tool's version: set at link time by the Makefile
+// (-ldflags "-X github.com/backstop-research/backstop/results.Version=..."), otherwise
+// taken from the build info.
+var Version = ""
+
+// ToolVersion returns Version, or the module version and VCS revision from the build info.
+func ToolVersion() string {
+	if Version != "" {
+		return Version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			v += "+" + s.Value
+		}
+	}
+	return v
+}
+
+// Provenance is what every output says about where it came from.
+type Provenance struct {
+	ConfigYAML string    // the resolved configuration
+	Seed       uint64    // master seed
+	Paths      int64     // paths in the run
+	Version    string    // tool version
+	Created    time.Time // when the run started
+}
+
+// NewProvenance stamps a run of config, seed and paths with this tool's version and now.
+func NewProvenance(configYAML string, seed uint64, paths int64) Provenance {
+	return Provenance{ConfigYAML: configYAML, Seed: seed, Paths: paths, Version: ToolVersion(), Created: time.Now().UTC().Truncate(time.Second)}
+}
+
+// Metadata returns the Parquet key-value metadata for p.
+func (p Provenance) Metadata() arrow.Metadata {
+	return arrow.NewMetadata(
+		[]string{KeyConfig, KeySeed, KeyPaths, KeyVersion, KeyCreated, KeySchemaVersion},
+		[]string{p.ConfigYAML, strconv.FormatUint(p.Seed, 10), strconv.FormatInt(p.Paths, 10), p.Version, p.Created.Format(time.RFC3339), strconv.Itoa(SchemaVersion)},
+	)
+}

@@ -1,0 +1,62 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/backstop-research/backstop/sim"
+)
+
+// SummaryMetrics are the metrics reported in summary.csv, in order.
+var SummaryMetrics = []sim.Metric{
+	sim.PeakBasisBP, sim.BasisAUCBPDays, sim.DaysDysfunction, sim.ForcedSalesBN, sim.TotalSalesBN,
+	sim.HFLossBN, sim.FundsDefaulted, sim.PeakCBHoldingsBN, sim.CBDV01PeakBNPerBP, sim.CBPnLBN,
+	sim.PeakDealerUtilization,
+}
+
+// SummaryRow is one line of summary.csv.
+type SummaryRow struct {
+	Policy, Metric, Unit string
+	N                    int64
+	Mean, Lo, Hi         float64 // mean and its 95% confidence interval
+	P50, P95             float64 // from the streaming sketch (relative error stats.SketchAccuracy)
+}
+
+var summaryHeader = []string{"policy", "metric", "unit", "n", "mean", "ci95_lo", "ci95_hi", "p50", "p95"}
+
+func (r SummaryRow) fields(format func(float64) string) []string {
+	return []string{r.Policy, r.Metric, r.Unit, strconv.FormatInt(r.N, 10),
+		format(r.Mean), format(r.Lo), format(r.Hi), format(r.P50), format(r.P95)}
+}
+
+func full(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// WriteSummaryCSV writes rows atomically as a CSV file at path, at full precision.
+func WriteSummaryCSV(path string, rows []SummaryRow) error {
+	return writeAtomic(path, func(f *os.File) error {
+		w := csv.NewWriter(f)
+		w.Write(summaryHeader)
+		for _, r := range rows {
+			w.Write(r.fields(full))
+		}
+		w.Flush()
+		return w.Error()
+	})
+}
+
+// PrintSummary writes rows as an aligned table for a terminal, rounded to 4 significant
+// digits.
+func PrintSummary(out io.Writer, rows []SummaryRow) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, strings.Join(summaryHeader, "\t")+"\t")
+	short := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r.fields(short), "\t")+"\t")
+	}
+	return w.Flush()
+}

@@ -1,0 +1,254 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Config is a fully resolved scenario: every parameter of MODEL.md with its value. The
+// embedded configs/baseline.yaml is the single source of defaults; the yaml tags are the
+// keys users write.
+type Config struct {
+	Scenario    string   `yaml:"scenario"`    // short name, used for the output directory
+	Description string   `yaml:"description"` // one line for titles and reports
+	Days        int      `yaml:"days"`        // T, business days simulated
+	Paths       int      `yaml:"paths"`       // Monte Carlo paths
+	Seed        uint64   `yaml:"seed"`        // master seed; path i's stream depends on (seed, i) only
+	Policies    []string `yaml:"policies"`    // policies run on every path, in output order
+
+	Shocks ShockParams  `yaml:"shocks"`
+	Funds  FundParams   `yaml:"funds"`
+	Market MarketParams `yaml:"market"`
+	QE     QEParams     `yaml:"qe"`
+	SPV    SPVParams    `yaml:"spv"`
+}
+
+// ShockParams are the parameters of MODEL.md section 2.
+type ShockParams struct {
+	SigmaBar float64 `yaml:"sigma_bar"` // long-run rate volatility, bp/day
+	Phi      float64 `yaml:"phi"`       // AR(1) persistence of log volatility
+	Eta      float64 `yaml:"eta"`       // volatility of log volatility, per day
+	MuJ      float64 `yaml:"mu_j"`      // mean of the stress jump J in log volatility
+	SJ       float64 `yaml:"s_j"`       // standard deviation of J
+	RhoF     float64 `yaml:"rho_f"`     // persistence of funding stress
+	BetaF    float64 `yaml:"beta_f"`    // loading of funding stress on excess log volatility
+	PF       float64 `yaml:"p_f"`       // daily probability of a funding shock
+	MF       float64 `yaml:"m_f"`       // mean size of a funding shock (exponential)
+	Omega    float64 `yaml:"omega"`     // basis noise per bp/day of rate volatility
+}
+
+// FundParams are the hedge-fund parameters of MODEL.md section 3.
+type FundParams struct {
+	NFunds  int     `yaml:"n_funds"`  // number of funds n_f
+	B0      float64 `yaml:"b0"`       // total basis position, $bn
+	ULo     float64 `yaml:"u_lo"`     // smallest equity buffer u_j
+	UHi     float64 `yaml:"u_hi"`     // largest equity buffer u_j
+	H0      float64 `yaml:"h0"`       // calm repo haircut, fraction
+	KappaH  float64 `yaml:"kappa_h"`  // haircut per unit of funding stress, fraction
+	M0      float64 `yaml:"m0"`       // calm futures initial margin, fraction
+	GammaM  float64 `yaml:"gamma_m"`  // elasticity of margin to volatility
+	DB      float64 `yaml:"d_b"`      // bundle price sensitivity to the basis, years
+	Alpha   float64 `yaml:"alpha"`    // VaR quantile multiplier
+	V       float64 `yaml:"v"`        // VaR limit as a fraction of equity
+	Theta   float64 `yaml:"theta"`    // speed of voluntary deleveraging, per day
+	ThetaUp float64 `yaml:"theta_up"` // speed of re-entry, per day
+	LDays   int     `yaml:"l_days"`   // days lenders take to liquidate a defaulted fund
+	Carry   float64 `yaml:"carry"`    // basis-trade carry, bp/yr
+	Spread0 float64 `yaml:"spread0"`  // calm repo spread, bp/yr
+	KappaS  float64 `yaml:"kappa_s"`  // repo spread per unit of funding stress, bp/yr
+}
+
+// MarketParams are the dealer, impact and basis parameters of MODEL.md section 4.
+type MarketParams struct {
+	K0      float64 `yaml:"k0"`      // calm dealer capacity, $bn
+	KappaK  float64 `yaml:"kappa_k"` // capacity loss per unit of funding stress
+	Lambda0 float64 `yaml:"lambda0"` // calm price impact, bp per $bn
+	UMin    float64 `yaml:"u_min"`   // floor on spare dealer capacity in the impact formula
+	WC      float64 `yaml:"w_c"`     // weight of net cash sales in the basis push
+	WF      float64 `yaml:"w_f"`     // weight of net futures buybacks in the basis push
+	K       float64 `yaml:"k"`       // daily mean reversion of the basis
+	BFloor  float64 `yaml:"b_floor"` // lower bound of the basis, bp
+	BInit   float64 `yaml:"b_init"`  // basis at t = 0, bp
+	BDys    float64 `yaml:"b_dys"`   // dysfunction threshold, bp
+	Delta   float64 `yaml:"delta"`   // daily layoff of dealer inventory to end investors
+}
+
+// QEParams are the outright-purchase parameters of MODEL.md section 5.
+type QEParams struct {
+	Trigger float64 `yaml:"trigger"` // buys while the basis exceeds this, bp
+	Weekly  float64 `yaml:"weekly"`  // purchases per week W, $bn (a day buys W/5)
+	QMax    float64 `yaml:"q_max"`   // cap on total purchases, $bn
+	DQ      float64 `yaml:"d_q"`     // duration of purchased Treasuries, years
+}
+
+// SPVParams are the backstop's parameters of MODEL.md section 5.
+type SPVParams struct {
+	Trigger  float64 `yaml:"trigger"`  // buys while the basis exceeds this, bp
+	TExp     int     `yaml:"t_exp"`    // futures expiry day: no purchases from it on; closes on it
+	Capacity float64 `yaml:"capacity"` // cap on bundle holdings C, $bn
+	Discount float64 `yaml:"discount"` // auction discount d to the market basis, bp
+	Equity   float64 `yaml:"equity"`   // first-loss equity share eq of the SPV
+}
+
+// FieldError is a configuration value outside what is allowed. Key is the dotted YAML key.
+type FieldError struct {
+	Key     string
+	Value   any
+	Allowed string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s: %v is not allowed; %s", e.Key, e.Value, e.Allowed)
+}
+
+// Validate returns the first value that is out of range, as a *FieldError naming the key,
+// the value and what is allowed, or nil when the configuration can be simulated.
+func (c *Config) Validate() error {
+	v := validator{}
+	v.check("scenario", c.Scenario, validName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
+	v.intMin("days", c.Days, 1)
+	v.intMin("paths", c.Paths, 1)
+	if len(c.Policies) == 0 {
+		v.fail("policies", "[]", "list at least one of "+strings.Join(PolicyNames(), ", "))
+	}
+	seen := map[string]bool{}
+	for i, p := range c.Policies {
+		key := fmt.Sprintf("policies[%d]", i)
+		if !IsPolicy(p) {
+			v.fail(key, p, "use one of "+strings.Join(PolicyNames(), ", "))
+		} else if seen[p] {
+			v.fail(key, p, "each policy may appear once")
+		}
+		seen[p] = true
+	}
+
+	s := &c.Shocks
+	v.positive("shocks.sigma_bar", s.SigmaBar)
+	v.between("shocks.phi", s.Phi, 0, 1, false)
+	v.nonNegative("shocks.eta", s.Eta)
+	v.finite("shocks.mu_j", s.MuJ)
+	v.nonNegative("shocks.s_j", s.SJ)
+	v.between("shocks.rho_f", s.RhoF, 0, 1, false)
+	v.nonNegative("shocks.beta_f", s.BetaF)
+	v.between("shocks.p_f", s.PF, 0, 1, true)
+	v.nonNegative("shocks.m_f", s.MF)
+	v.nonNegative("shocks.omega", s.Omega)
+
+	f := &c.Funds
+	v.intMin("funds.n_funds", f.NFunds, 1)
+	v.positive("funds.b0", f.B0)
+	v.nonNegative("funds.u_lo", f.ULo)
+	v.nonNegative("funds.u_hi", f.UHi)
+	if f.UHi < f.ULo {
+		v.fail("funds.u_hi", f.UHi, fmt.Sprintf("must be at least funds.u_lo (%v)", f.ULo))
+	}
+	v.fraction("funds.h0", f.H0)
+	v.nonNegative("funds.kappa_h", f.KappaH)
+	v.fraction("funds.m0", f.M0)
+	if f.H0+f.M0 <= 0 {
+		v.fail("funds.m0", f.M0, "funds.h0 + funds.m0 must be positive (capital per $ of position)")
+	}
+	v.nonNegative("funds.gamma_m", f.GammaM)
+	v.positive("funds.d_b", f.DB)
+	v.positive("funds.alpha", f.Alpha)
+	v.positive("funds.v", f.V)
+	v.between("funds.theta", f.Theta, 0, 1, true)
+	v.between("funds.theta_up", f.ThetaUp, 0, 1, true)
+	v.intMin("funds.l_days", f.LDays, 1)
+	v.finite("funds.carry", f.Carry)
+	v.finite("funds.spread0", f.Spread0)
+	v.nonNegative("funds.kappa_s", f.KappaS)
+
+	m := &c.Market
+	v.positive("market.k0", m.K0)
+	v.nonNegative("market.kappa_k", m.KappaK)
+	v.nonNegative("market.lambda0", m.Lambda0)
+	v.between("market.u_min", m.UMin, 0, 1, true)
+	if m.UMin <= 0 {
+		v.fail("market.u_min", m.UMin, "must be in (0, 1]: impact is lambda0 / max(u_min, 1 - I/K)")
+	}
+	v.nonNegative("market.w_c", m.WC)
+	v.nonNegative("market.w_f", m.WF)
+	v.between("market.k", m.K, 0, 1, true)
+	v.finite("market.b_floor", m.BFloor)
+	v.finite("market.b_init", m.BInit)
+	if m.BInit < m.BFloor {
+		v.fail("market.b_init", m.BInit, fmt.Sprintf("must be at least market.b_floor (%v)", m.BFloor))
+	}
+	v.finite("market.b_dys", m.BDys)
+	v.between("market.delta", m.Delta, 0, 1, true)
+
+	v.finite("qe.trigger", c.QE.Trigger)
+	v.nonNegative("qe.weekly", c.QE.Weekly)
+	v.nonNegative("qe.q_max", c.QE.QMax)
+	v.nonNegative("qe.d_q", c.QE.DQ)
+
+	v.finite("spv.trigger", c.SPV.Trigger)
+	v.intMin("spv.t_exp", c.SPV.TExp, 0)
+	v.nonNegative("spv.capacity", c.SPV.Capacity)
+	v.nonNegative("spv.discount", c.SPV.Discount)
+	v.fraction("spv.equity", c.SPV.Equity)
+	return v.err
+}
+
+// validator keeps the first failure so Validate reads as a list of rules.
+type validator struct{ err error }
+
+func (v *validator) fail(key string, value any, allowed string) {
+	if v.err == nil {
+		v.err = &FieldError{Key: key, Value: value, Allowed: allowed}
+	}
+}
+
+func (v *validator) check(key string, value any, ok bool, allowed string) {
+	if !ok {
+		v.fail(key, value, allowed)
+	}
+}
+
+func (v *validator) finite(key string, x float64) {
+	v.check(key, x, !math.IsNaN(x) && !math.IsInf(x, 0), "must be a finite number")
+}
+
+func (v *validator) positive(key string, x float64) {
+	v.finite(key, x)
+	v.check(key, x, x > 0, "must be greater than 0")
+}
+
+func (v *validator) nonNegative(key string, x float64) {
+	v.finite(key, x)
+	v.check(key, x, x >= 0, "must be 0 or more")
+}
+
+// fraction accepts [0, 1): haircuts, margins and equity shares of 1 or more make no sense.
+func (v *validator) fraction(key string, x float64) {
+	v.finite(key, x)
+	v.check(key, x, x >= 0 && x < 1, "must be in [0, 1)")
+}
+
+func (v *validator) between(key string, x, lo, hi float64, closed bool) {
+	v.finite(key, x)
+	if closed {
+		v.check(key, x, x >= lo && x <= hi, fmt.Sprintf("must be in [%v, %v]", lo, hi))
+	} else {
+		v.check(key, x, x >= lo && x < hi, fmt.Sprintf("must be in [%v, %v)", lo, hi))
+	}
+}
+
+func (v *validator) intMin(key string, n, min int) {
+	v.check(key, n, n >= min, fmt.Sprintf("must be an integer of at least %d", min))
+}
+
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		ok := r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

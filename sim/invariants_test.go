@@ -1,0 +1,173 @@
+package sim_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// tracePaths runs n baseline paths of policy and hands each path's trace and metrics to
+// check.
+func tracePaths(t *testing.T, cfg sim.Config, policy string, n int, check func(path int64, tr *sim.Trace, res *sim.Result)) {
+	t.Helper()
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := sim.NewPolicy(policy, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	simulator := model.NewSimulator()
+	stream := sim.NewStream()
+	sh := sim.NewShocks(cfg.Days)
+	for i := int64(0); i < int64(n); i++ {
+		stream.Reset(cfg.Seed, i)
+		model.Draw(stream, sh)
+		var tr sim.Trace
+		res := sim.Result{Path: i}
+		simulator.Run(sh, pol, &res, nil, &tr)
+		check(i, &tr, &res)
+	}
+}
+
+func TestInvariantsOnEveryPath(t *testing.T) {
+	cfg := configs.Baseline()
+	const n = 3000
+	for _, policy := range []string{"none", "qe", "spv"} {
+		t.Run(policy, func(t *testing.T) {
+			bought, closedPaths, defaults := 0.0, 0, 0.0
+			tracePaths(t, cfg, policy, n, func(path int64, tr *sim.Trace, res *sim.Result) {
+				var sold, reentered, absorbed, toMarket, laidOff float64
+				for d, day := range tr.Days {
+					for j, b := range day.Positions {
+						if b < 0 || math.IsNaN(b) {
+							t.Fatalf("path %d day %d: fund %d position %v", path, d, j, b)
+						}
+					}
+					if day.Forced > day.Sales+1e-9 {
+						t.Fatalf("path %d day %d: forced %v > sales %v", path, d, day.Forced, day.Sales)
+					}
+					// What funds sold net of re-entry went to the central bank or the market...
+					if diff := day.Sales - day.Reentry - day.Cash - day.Bundles - day.CashToMarket; math.Abs(diff) > 1e-9 {
+						t.Fatalf("path %d day %d: cash flows do not balance by %v", path, d, diff)
+					}
+					sold += day.Sales
+					reentered += day.Reentry
+					absorbed += day.Cash + day.Bundles
+					toMarket += day.CashToMarket
+					// ...and what reached the market went to dealers or, laid off, to end investors.
+					laidOff += day.InventoryBefore + day.CashToMarket - day.InventoryNext
+					switch policy {
+					case "spv":
+						if day.Sheet.DV01 != 0 {
+							t.Fatalf("path %d day %d: SPV DV01 %v, must be exactly 0", path, d, day.Sheet.DV01)
+						}
+						if d >= cfg.SPV.TExp && (day.Sheet.Holdings != 0 || day.Bundles != 0) {
+							t.Fatalf("path %d day %d (t_exp %d): SPV holds %v, buys %v", path, d, cfg.SPV.TExp, day.Sheet.Holdings, day.Bundles)
+						}
+						if day.Cash != 0 {
+							t.Fatalf("path %d day %d: SPV bought cash outright", path, d)
+						}
+					case "qe":
+						if day.Bundles != 0 || day.CashToMarket != day.Sales-day.Reentry-day.Cash || day.FuturesToMarket != day.Sales-day.Reentry {
+							t.Fatalf("path %d day %d: qe flows wrong: %+v", path, d, day)
+						}
+					case "none":
+						if day.Cash != 0 || day.Bundles != 0 || day.Sheet.Holdings != 0 {
+							t.Fatalf("path %d day %d: none absorbed %+v", path, d, day.Absorption)
+						}
+					}
+				}
+				last := tr.Days[len(tr.Days)-1]
+				if diff := sold - reentered - absorbed - (last.InventoryNext - 0) - laidOff; math.Abs(diff) > 1e-6 {
+					t.Fatalf("path %d: sold %v - reentered %v != central bank %v + dealers %v + end investors %v (off by %v)",
+						path, sold, reentered, absorbed, last.InventoryNext, laidOff, diff)
+				}
+				if policy == "qe" && math.Abs(last.Sheet.Holdings-absorbed) > 1e-9 {
+					t.Fatalf("path %d: QE holds %v but bought %v", path, last.Sheet.Holdings, absorbed)
+				}
+				if math.Abs(res.Values[sim.TotalSalesBN]-sold) > 1e-9*math.Max(1, sold) {
+					t.Fatalf("path %d: total_sales_bn %v, trace %v", path, res.Values[sim.TotalSalesBN], sold)
+				}
+				bought += absorbed
+				defaults += res.Values[sim.FundsDefaulted]
+				if res.Values[sim.SPVClosedDay] >= 0 {
+					closedPaths++
+				}
+			})
+			// The invariants must have been exercised, not passed vacuously.
+			if policy != "none" && bought == 0 {
+				t.Errorf("%s never bought anything in %d paths", policy, n)
+			}
+			if policy == "spv" && closedPaths == 0 {
+				t.Errorf("the SPV never closed in %d paths", n)
+			}
+			if policy == "none" && defaults == 0 {
+				t.Errorf("no fund defaulted in %d paths without a backstop", n)
+			}
+		})
+	}
+}
+
+// TestUnreachableTriggerEqualsNone checks that an SPV that never triggers changes nothing:
+// every metric equals the no-policy run, bit for bit.
+func TestUnreachableTriggerEqualsNone(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.SPV.Trigger = 1e9
+	cfg.QE.Trigger = 1e9
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := model.NewSimulator()
+	stream := sim.NewStream()
+	sh := sim.NewShocks(cfg.Days)
+	pols := map[string]sim.Policy{}
+	for _, name := range []string{"none", "qe", "spv"} {
+		pols[name], _ = sim.NewPolicy(name, &cfg)
+	}
+	for i := int64(0); i < 2000; i++ {
+		stream.Reset(cfg.Seed, i)
+		model.Draw(stream, sh)
+		var none, spv, qe sim.Result
+		s.Run(sh, pols["none"], &none, nil, nil)
+		s.Run(sh, pols["spv"], &spv, nil, nil)
+		s.Run(sh, pols["qe"], &qe, nil, nil)
+		if spv.Values != none.Values || qe.Values != none.Values {
+			t.Fatalf("path %d: unreachable triggers changed the outcome:\nnone %v\nspv  %v\nqe   %v", i, none.Values, spv.Values, qe.Values)
+		}
+	}
+}
+
+// TestSeriesMatchMetrics checks the day-by-day series against the path metrics they
+// summarize.
+func TestSeriesMatchMetrics(t *testing.T) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	s := model.NewSimulator()
+	stream := sim.NewStream()
+	sh := sim.NewShocks(cfg.Days)
+	T := cfg.Days
+	days := make([]float64, sim.NumSeries*T)
+	for _, name := range cfg.Policies {
+		pol, _ := sim.NewPolicy(name, &cfg)
+		for i := int64(0); i < 200; i++ {
+			stream.Reset(cfg.Seed, i)
+			model.Draw(stream, sh)
+			var res sim.Result
+			s.Run(sh, pol, &res, days, nil)
+			peak, sales, hold := math.Inf(-1), 0.0, 0.0
+			for d := 0; d < T; d++ {
+				peak = math.Max(peak, days[int(sim.SeriesBasis)*T+d])
+				sales += days[int(sim.SeriesSales)*T+d]
+				hold = math.Max(hold, days[int(sim.SeriesCBHoldings)*T+d])
+			}
+			if peak != res.Values[sim.PeakBasisBP] || hold != res.Values[sim.PeakCBHoldingsBN] || math.Abs(sales-res.Values[sim.TotalSalesBN]) > 1e-9 {
+				t.Fatalf("%s path %d: series and metrics disagree", name, i)
+			}
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+)
+
+// Model is a validated configuration with the per-fund constants derived from it. It is
+// read-only and safe to share between workers.
+type Model struct {
+	cfg         Config
+	logSigmaBar float64
+	buffer      []float64 // u_j, evenly spaced from u_lo to u_hi
+	startB      []float64 // B_j0
+	startE      []float64 // E_j0 = B_j0 r_0 (1 + u_j)
+}
+
+// NewModel validates cfg and derives the model's constants.
+func NewModel(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	f := cfg.Funds
+	n := f.NFunds
+	m := &Model{
+		cfg:         cfg,
+		logSigmaBar: math.Log(cfg.Shocks.SigmaBar),
+		buffer:      make([]float64, n),
+		startB:      make([]float64, n),
+		startE:      make([]float64, n),
+	}
+	r0 := f.H0 + f.M0
+	for j := 0; j < n; j++ {
+		u := f.ULo
+		if n > 1 {
+			u = f.ULo + (f.UHi-f.ULo)*float64(j)/float64(n-1)
+		}
+		m.buffer[j] = u
+		m.startB[j] = f.B0 / float64(n)
+		m.startE[j] = m.startB[j] * r0 * (1 + u)
+	}
+	return m, nil
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() *Config { return &m.cfg }
+
+// Days returns the horizon T.
+func (m *Model) Days() int { return m.cfg.Days }

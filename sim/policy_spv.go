@@ -1,0 +1,49 @@
+package sim
+
+import "math"
+
+// SPV is the backstop: a vehicle that, while b_t > trigger and t < t_exp, buys hedged
+// bundles A_t = min(S, C - M_t) by auction at a discount d to the market basis. It carries
+// no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
+// realizing D_b sum(A_t (b_t + d)) / 1e4.
+type SPV struct {
+	P      SPVParams
+	DB     float64 // D_b, bundle price sensitivity to the basis, years
+	m      float64 // holdings M, $bn
+	cost   float64 // sum of A_t (b_t + d), $bn bp
+	pnl    float64 // realized P&L, $bn
+	closed int     // day closed, -1 while open or never opened
+}
+
+// Name returns "spv".
+func (*SPV) Name() string { return "spv" }
+
+// Start empties the vehicle.
+func (s *SPV) Start() { s.m, s.cost, s.pnl, s.closed = 0, 0, 0, -1 }
+
+// Adjust leaves conditions as they are.
+func (*SPV) Adjust(Day, *Conditions) {}
+
+// Absorb buys bundles while the basis is above the trigger and before expiry.
+func (s *SPV) Absorb(d Day) Absorption {
+	if d.Basis <= s.P.Trigger || d.T >= s.P.TExp {
+		return Absorption{}
+	}
+	return Absorption{Bundles: math.Max(0, math.Min(d.Sales, s.P.Capacity-s.m))}
+}
+
+// Settle adds the day's bundles and, on the expiry day, closes the vehicle.
+func (s *SPV) Settle(d Day, a Absorption) {
+	s.m += a.Bundles
+	s.cost += a.Bundles * (d.Basis + s.P.Discount)
+	if d.T == s.P.TExp && s.m > 0 {
+		s.pnl = s.DB * s.cost / 1e4
+		s.m = 0
+		s.closed = d.T
+	}
+}
+
+// Sheet reports holdings, a DV01 of exactly 0 and the P&L realized at the close.
+func (s *SPV) Sheet() Sheet {
+	return Sheet{Holdings: s.m, PnL: s.pnl, ClosedDay: s.closed}
+}
