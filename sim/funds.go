@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // funds is the state of the n_f hedge funds on one path (MODEL.md section 3).
 type funds struct {
 	pos       []float64 // B_j, cash Treasury position, $bn
@@ -36,25 +34,26 @@ func (f *funds) reset(m *Model) {
 func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, forced float64) {
 	p := &m.cfg.Funds
 	riskScale := 1e4 * p.V / (p.DB * p.Alpha * sb) // VaR limit: B <= v E 1e4 / (D_b alpha sb)
+	perCapital := 1 / r                            // position per $ of equity
 	mayReenter := basis <= m.cfg.Market.BDys
 	liquidationDays := float64(p.LDays)
 	for j, b := range f.pos {
 		if f.equity[j] <= 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
-			s := math.Min(b, f.atDefault[j]/liquidationDays)
+			s := min(b, f.atDefault[j]/liquidationDays)
 			f.sales[j], f.reentry[j] = s, 0
 			sales += s
 			forced += s
 			continue
 		}
 		e := f.equity[j]
-		capacity := e / r
-		target := math.Min(math.Min(e/(r*(1+m.buffer[j])), riskScale*e), m.startB[j])
-		forcedJ := math.Max(0, b-capacity)
-		s := forcedJ + theta*math.Max(0, math.Min(b, capacity)-target)
+		capacity := e * perCapital
+		target := min(capacity*m.invBuffer[j], riskScale*e, m.startB[j])
+		forcedJ := max(0, b-capacity)
+		s := forcedJ + theta*max(0, min(b, capacity)-target)
 		re := 0.0
 		if mayReenter {
-			re = p.ThetaUp * math.Max(0, target-b)
+			re = p.ThetaUp * max(0, target-b)
 		}
 		f.sales[j], f.reentry[j] = s, re
 		sales += s
@@ -64,16 +63,17 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 	return sales, reentry, forced
 }
 
-// settle applies the day's trades and P&L to every fund (step 4) and marks new defaults.
-// dBasis is b_{t+1} - b_t; toSPV the share A_t/S of each seller's sales bought by the
-// SPV; concession c_t; carry the daily carry net of the repo spread per $bn held.
-func (f *funds) settle(m *Model, dBasis, toSPV, concession, carry float64) {
+// settle applies the day's trades and P&L to every fund (step 4), marks new defaults and
+// returns the funds' total equity, counting a defaulted fund as 0. dBasis is
+// b_{t+1} - b_t; toSPV the share A_t/S of each seller's sales bought by the SPV;
+// concession c_t; carry the daily carry net of the repo spread per $bn held.
+func (f *funds) settle(m *Model, dBasis, toSPV, concession, carry float64) (equity float64) {
 	p := &m.cfg.Funds
 	costPerSale := p.DB * ((1-toSPV)*concession + toSPV*m.cfg.SPV.Discount) / 1e4
 	markPerPos := p.DB * dBasis / 1e4
 	for j, before := range f.pos {
 		// Rounding can leave -1e-17 where a fund sells its whole position.
-		b := math.Max(0, before-f.sales[j]+f.reentry[j])
+		b := max(0, before-f.sales[j]+f.reentry[j])
 		f.pos[j] = b
 		if f.equity[j] <= 0 {
 			continue
@@ -83,15 +83,18 @@ func (f *funds) settle(m *Model, dBasis, toSPV, concession, carry float64) {
 		if e <= 0 {
 			f.atDefault[j] = b
 			f.defaulted++
+			continue
 		}
+		equity += e
 	}
+	return equity
 }
 
 // totalEquity returns the funds' total equity, counting a defaulted fund as 0.
 func (f *funds) totalEquity() float64 {
 	total := 0.0
 	for _, e := range f.equity {
-		total += math.Max(0, e)
+		total += max(0, e)
 	}
 	return total
 }

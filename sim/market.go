@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // market is the dealer sector and the basis on one path (MODEL.md section 4).
 type market struct {
 	basis     float64 // b_t
@@ -12,10 +10,10 @@ type market struct {
 // clear moves the basis and dealer inventory given net cash sold xc and net futures
 // bought back xf (step 3). It returns the push and the concession sellers pay.
 func (k *market) clear(p *MarketParams, capacity, xc, xf, noise float64) (push, concession float64) {
-	lambda := p.Lambda0 / math.Max(p.UMin, 1-k.inventory/capacity)
+	lambda := p.Lambda0 / max(p.UMin, 1-k.inventory/capacity)
 	push = lambda * (p.WC*xc + p.WF*xf)
-	next := math.Max(p.BFloor, (1-p.K)*k.basis+push+noise)
+	next := max(p.BFloor, (1-p.K)*k.basis+push+noise)
 	k.prevBasis, k.basis = k.basis, next
-	k.inventory = math.Max(0, (1-p.Delta)*k.inventory+xc)
-	return push, math.Max(push, 0) / 2
+	k.inventory = max(0, (1-p.Delta)*k.inventory+xc)
+	return push, max(push, 0) / 2
 }

@@ -11,6 +11,7 @@ type Model struct {
 	cfg         Config
 	logSigmaBar float64
 	buffer      []float64 // u_j, evenly spaced from u_lo to u_hi
+	invBuffer   []float64 // 1 / (1 + u_j)
 	startB      []float64 // B_j0
 	startE      []float64 // E_j0 = B_j0 r_0 (1 + u_j)
 }
@@ -26,6 +27,7 @@ func NewModel(cfg Config) (*Model, error) {
 		cfg:         cfg,
 		logSigmaBar: math.Log(cfg.Shocks.SigmaBar),
 		buffer:      make([]float64, n),
+		invBuffer:   make([]float64, n),
 		startB:      make([]float64, n),
 		startE:      make([]float64, n),
 	}
@@ -36,6 +38,7 @@ func NewModel(cfg Config) (*Model, error) {
 			u = f.ULo + (f.UHi-f.ULo)*float64(j)/float64(n-1)
 		}
 		m.buffer[j] = u
+		m.invBuffer[j] = 1 / (1 + u)
 		m.startB[j] = f.B0 / float64(n)
 		m.startE[j] = m.startB[j] * r0 * (1 + u)
 	}

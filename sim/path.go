@@ -7,6 +7,7 @@ import "math"
 type Simulator struct {
 	m     *Model
 	funds funds
+	cond  Conditions // kept here so passing it to Policy.Adjust does not allocate
 }
 
 // NewSimulator returns a Simulator for m.
@@ -54,7 +55,8 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 	for t := 0; t < T; t++ {
 		// 1. Conditions from the shocks and b; every fund's S_j and R_j.
 		F := sh.F[t]
-		cond := Conditions{
+		cond := &s.cond
+		*cond = Conditions{
 			Haircut:  fp.H0 + fp.KappaH*F,
 			Margin:   sh.Margin[t],
 			Spread:   fp.Spread0 + fp.KappaS*F,
@@ -62,7 +64,7 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 			Theta:    fp.Theta,
 		}
 		day := Day{T: t, Basis: mkt.basis, DY: sh.DY[t]}
-		pol.Adjust(day, &cond)
+		pol.Adjust(day, cond)
 		r := cond.Haircut + cond.Margin
 		sb := cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
 		sales, reentry, forced := f.decide(m, r, sb, cond.Theta, mkt.basis)
@@ -84,28 +86,27 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 			toSPV = a.Bundles / sales
 		}
 		carry := (fp.Carry - cond.Spread) / (252 * 1e4)
-		f.settle(m, mkt.basis-basis, toSPV, concession, carry)
+		equity := f.settle(m, mkt.basis-basis, toSPV, concession, carry)
 
 		// 5. The central bank's books.
 		pol.Settle(day, a)
 		sheet := pol.Sheet()
 
 		// 6. Record the day.
-		equity := f.totalEquity()
 		utilization := mkt.inventory / cond.Capacity
-		peakVol = math.Max(peakVol, sh.Sigma[t])
-		peakF = math.Max(peakF, F)
-		peakBasis = math.Max(peakBasis, mkt.basis)
-		auc += math.Max(mkt.basis, 0)
+		peakVol = max(peakVol, sh.Sigma[t])
+		peakF = max(peakF, F)
+		peakBasis = max(peakBasis, mkt.basis)
+		auc += max(mkt.basis, 0)
 		if mkt.basis > mp.BDys {
 			dysDays++
 		}
 		forcedTotal += forced
 		salesTotal += sales
-		minEquity = math.Min(minEquity, equity)
-		peakHoldings = math.Max(peakHoldings, sheet.Holdings)
-		peakDV01 = math.Max(peakDV01, sheet.DV01)
-		peakUtl = math.Max(peakUtl, utilization)
+		minEquity = min(minEquity, equity)
+		peakHoldings = max(peakHoldings, sheet.Holdings)
+		peakDV01 = max(peakDV01, sheet.DV01)
+		peakUtl = max(peakUtl, utilization)
 		if days != nil {
 			days[int(SeriesBasis)*T+t] = mkt.basis
 			days[int(SeriesSales)*T+t] = sales

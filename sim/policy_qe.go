@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // QE is outright purchases of cash Treasuries: while b_t > trigger it buys
 // P_t = min(S, W/5, Q_max - Q_t). It absorbs only the cash leg, holds to the horizon and
 // carries the duration risk: rate P&L -D_q Q_{t+1} dy_t / 1e4 per day.
@@ -25,8 +23,8 @@ func (q *QE) Absorb(d Day) Absorption {
 	if d.Basis <= q.P.Trigger {
 		return Absorption{}
 	}
-	buy := math.Min(d.Sales, math.Min(q.P.Weekly/5, q.P.QMax-q.q))
-	return Absorption{Cash: math.Max(0, buy)}
+	buy := min(d.Sales, min(q.P.Weekly/5, q.P.QMax-q.q))
+	return Absorption{Cash: max(0, buy)}
 }
 
 // Settle adds the purchase and the day's rate P&L on the new holdings.

@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // SPV is the backstop: a vehicle that, while b_t > trigger and t < t_exp, buys hedged
 // bundles A_t = min(S, C - M_t) by auction at a discount d to the market basis. It carries
 // no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
@@ -29,7 +27,7 @@ func (s *SPV) Absorb(d Day) Absorption {
 	if d.Basis <= s.P.Trigger || d.T >= s.P.TExp {
 		return Absorption{}
 	}
-	return Absorption{Bundles: math.Max(0, math.Min(d.Sales, s.P.Capacity-s.m))}
+	return Absorption{Bundles: max(0, min(d.Sales, s.P.Capacity-s.m))}
 }
 
 // Settle adds the day's bundles and, on the expiry day, closes the vehicle.

@@ -1,0 +1,64 @@
+package sim_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// BenchmarkPath measures one path: the shocks drawn once and three policies over 60 days.
+func BenchmarkPath(b *testing.B) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	s := model.NewSimulator()
+	stream := sim.NewStream()
+	sh := sim.NewShocks(cfg.Days)
+	var pols []sim.Policy
+	for _, p := range cfg.Policies {
+		pol, _ := sim.NewPolicy(p, &cfg)
+		pols = append(pols, pol)
+	}
+	days := make([]float64, sim.NumSeries*cfg.Days)
+	var res sim.Result
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		stream.Reset(cfg.Seed, int64(i))
+		model.Draw(stream, sh)
+		for _, p := range pols {
+			s.Run(sh, p, &res, days, nil)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "paths/s")
+}
+
+// BenchmarkDraw measures the random draws of one path alone: a floor for the simulator.
+func BenchmarkDraw(b *testing.B) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	stream := sim.NewStream()
+	sh := sim.NewShocks(cfg.Days)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		stream.Reset(cfg.Seed, int64(i))
+		model.Draw(stream, sh)
+	}
+}
+
+// BenchmarkSampler measures the parallel sampler over 10,000 paths with all cores, without
+// any output: paths/s is the simulator's throughput.
+func BenchmarkSampler(b *testing.B) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 1}
+	const n = 10_000
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := s.Run(context.Background(), 0, n, func(int, int, []sim.Result, [][]float64) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "paths/s")
+}
