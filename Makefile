@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/backstop-research/backstop/results.Version=$(VERSION)
 BIN      := bin/backstop
 
-.PHONY: build run test bench vet fmt clean
+.PHONY: build run test gotest interop bench clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/backstop
@@ -15,12 +15,29 @@ run: build
 	rm -rf outputs/baseline
 	$(BIN) run --out outputs/baseline
 
-# gofmt, go vet, then every test (the 20,000-path calibration check included).
-test:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+# gofmt, go vet, every Go test (the 20,000-path calibration check included), then the
+# DuckDB interop check of a fresh run.
+test: gotest interop
+
+gotest:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './tests/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+
+# An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
+# installed into the git-ignored tests/interop/node_modules) reads a fresh 4-part run and
+# checks types, counts, strings, footer metadata and values against the Go side.
+INTEROP_DIR := $(shell mktemp -u /tmp/backstop-interop.XXXXXX)
+interop: build
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ -n "$$CI" ]; then echo "interop: node and npm are required in CI"; exit 1; fi; \
+	  echo "interop: SKIPPED, node/npm not installed (apt-get install nodejs npm)"; exit 0; fi; \
+	set -e; \
+	[ -d tests/interop/node_modules/@duckdb/node-api ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
+	$(BIN) run --paths 2000 --chunk-size 500 --out $(INTEROP_DIR) --quiet > /dev/null; \
+	node tests/interop/check_duckdb.mjs $(INTEROP_DIR); \
+	rm -rf $(INTEROP_DIR)
 
 # Benchmarks: the simulator, band sketches, Parquet writer and a full run.
 bench:

@@ -14,6 +14,10 @@ import (
 	"github.com/backstop-research/backstop/sim"
 )
 
+// writeOnly hides a file's Close from the Parquet writer, which would otherwise close it
+// before writeAtomic can sync it.
+type writeOnly struct{ io.Writer }
+
 // writeParquet writes rec to w with zstd compression, the arrow schema stored in the
 // footer (so readers restore dictionary columns as categories/factors) and rec's schema
 // metadata as the footer's key-value metadata.
@@ -25,7 +29,7 @@ func writeParquet(w io.Writer, rec arrow.Record) error {
 		parquet.WithDictionaryFor(ColSeries, true),
 		parquet.WithMaxRowGroupLength(1<<20),
 	)
-	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), writeOnly{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}

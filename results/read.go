@@ -2,7 +2,9 @@ package results
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,7 +22,7 @@ import (
 func readTable(path string, columns []string) (arrow.Table, map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, nil, err // names the path already
 	}
 	defer f.Close()
 	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
@@ -50,9 +52,10 @@ func readTable(path string, columns []string) (arrow.Table, map[string]string, e
 		}
 		idx = append(idx, i[0])
 	}
-	tbl, err := fr.ReadTable(context.Background()) // whole file when idx is nil
-	if columns != nil {
-		tbl.Release()
+	var tbl arrow.Table
+	if columns == nil {
+		tbl, err = fr.ReadTable(context.Background())
+	} else {
 		tbl, err = readColumns(fr, idx)
 	}
 	if err != nil {
@@ -73,7 +76,7 @@ func readColumns(fr *pqarrow.FileReader, idx []int) (arrow.Table, error) {
 		rec.Retain()
 		recs = append(recs, rec)
 	}
-	if err := rr.Err(); err != nil {
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) { // pqarrow reports the end as io.EOF
 		return nil, err
 	}
 	tbl := array.NewTableFromRecords(rr.Schema(), recs)
@@ -118,6 +121,13 @@ func newPathColumns() *PathColumns {
 // ReadPathColumns reads the path and policy columns and the named metric columns from
 // every part of the run in dir, in path order.
 func ReadPathColumns(dir string, metrics []string) (*PathColumns, error) {
+	return ReadPathColumnsUpTo(dir, metrics, 0)
+}
+
+// ReadPathColumnsUpTo is ReadPathColumns that stops after the part holding the first
+// maxRows rows (every row when maxRows <= 0): the first paths of a run are an unbiased
+// sample of it, since every path's shocks are independent.
+func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumns, error) {
 	parts, err := PartFiles(dir)
 	if err != nil {
 		return nil, err
@@ -125,6 +135,9 @@ func ReadPathColumns(dir string, metrics []string) (*PathColumns, error) {
 	out := newPathColumns()
 	cols := append([]string{ColPath, ColPolicy}, metrics...)
 	for _, part := range parts {
+		if maxRows > 0 && len(out.Path) >= maxRows {
+			break
+		}
 		tbl, md, err := readTable(part, cols)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInputExitsTwoAndWritesNothing runs the command on each class of bad input.
+func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(tmp, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown key", []string{"--config", write("a.yaml", "funds:\n  leverage: 50\n")}, []string{"a.yaml", "funds.leverage", "unknown key"}},
+		{"wrong type", []string{"--config", write("b.yaml", "market:\n  k0: lots\n")}, []string{"market.k0", `"lots"`, "number"}},
+		{"negative volatility", []string{"--config", write("c.yaml", "shocks:\n  sigma_bar: -6\n")}, []string{"shocks.sigma_bar", "-6", "greater than 0"}},
+		{"haircut of one", []string{"--config", write("d.yaml", "funds:\n  h0: 1.5\n")}, []string{"funds.h0", "1.5", "[0, 1)"}},
+		{"trigger not a number", []string{"--config", write("e.yaml", "spv:\n  trigger: [1]\n")}, []string{"spv.trigger", "number"}},
+		{"n_funds zero", []string{"--config", write("f.yaml", "funds:\n  n_funds: 0\n")}, []string{"funds.n_funds", "at least 1"}},
+		{"paths flag zero", []string{"--paths", "0"}, []string{"paths", "0", "at least 1"}},
+		{"paths flag not a number", []string{"--paths", "many"}, []string{"paths"}},
+		{"unknown policy flag", []string{"--policies", "none,helicopter"}, []string{"helicopter", "spv"}},
+		{"missing config file", []string{"--config", filepath.Join(tmp, "missing.yaml")}, []string{"missing.yaml"}},
+		{"negative workers", []string{"--workers", "-1"}, []string{"--workers"}},
+		{"stray argument", []string{"extra"}, []string{"no arguments"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(tmp, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
+			var stdout, stderr bytes.Buffer
+			code := mainErr(append([]string{"run", "--out", out}, tc.args...), &stdout, &stderr)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr %q does not mention %q", stderr.String(), w)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("bad input left %s behind", out)
+			}
+		})
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := mainErr([]string{"simulate"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "simulate") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+}

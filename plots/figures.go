@@ -1,0 +1,455 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// A figureSpec builds one figure of the set from an Input.
+type figureSpec struct {
+	name  string // file name stem
+	about string // one line for docs and --help
+	build func(in *Input) *figure
+}
+
+// figureSet is the figure set, in the order it is written.
+var figureSet = []figureSpec{
+	{"basis_fan", "basis over time: median and 25-75% / 5-95% bands per policy, dysfunction threshold and SPV expiry marked", basisFan},
+	{"peak_basis", "distribution of the peak basis per policy, means marked", peakBasis},
+	{"forced_sales", "distribution of forced sales per policy, means marked", forcedSales},
+	{"cb_balance_sheet", "central-bank holdings over time: outright (qe) vs SPV, median and bands", cbBalanceSheet},
+	{"rate_risk", "central bank's peak DV01 and P&L distribution, outright vs SPV", rateRisk},
+	{"defaults", "distribution of the number of funds that default, per policy", defaults},
+	{"pathwise", "peak basis without policy vs with each policy on the same shocks, with the 45-degree line", pathwise},
+}
+
+// Names returns the figure names (file stems) of the set, in order.
+func Names() []string {
+	out := make([]string, len(figureSet))
+	for i, f := range figureSet {
+		out[i] = f.name
+	}
+	return out
+}
+
+// About returns a one-line description of the named figure, or "" if there is none.
+func About(name string) string {
+	for _, f := range figureSet {
+		if f.name == name {
+			return f.about
+		}
+	}
+	return ""
+}
+
+const (
+	bandOuterAlpha = 0.13
+	bandInnerAlpha = 0.28
+	histFillAlpha  = 0.15
+	histBins       = 40
+)
+
+var dashed = []vg.Length{vg.Points(3), vg.Points(2)}
+var dotted = []vg.Length{vg.Points(1), vg.Points(1.5)}
+
+// days returns the x values of a band.
+func days(b []BandPoint) []float64 {
+	x := make([]float64, len(b))
+	for i, p := range b {
+		x[i] = float64(p.Day)
+	}
+	return x
+}
+
+// bandColumns returns the columns of a band as slices: p05, p25, p50, p75, p95.
+func bandColumns(b []BandPoint) (p05, p25, p50, p75, p95 []float64) {
+	for _, p := range b {
+		p05, p25, p50 = append(p05, p.P05), append(p25, p.P25), append(p50, p.P50)
+		p75, p95 = append(p75, p.P75), append(p95, p.P95)
+	}
+	return
+}
+
+// fan draws one policy's median and bands of series on p and returns its key thumbnails.
+func fan(p *plot.Plot, b []BandPoint, c color.NRGBA) []plot.Thumbnailer {
+	x := days(b)
+	p05, p25, p50, p75, p95 := bandColumns(b)
+	outer := band(p, x, p05, p95, withAlpha(c, bandOuterAlpha))
+	inner := band(p, x, p25, p75, withAlpha(c, bandInnerAlpha))
+	pts := make(plotter.XYs, len(x))
+	for i := range x {
+		pts[i] = plotter.XY{X: x[i], Y: p50[i]}
+	}
+	med := line(p, pts, c, 1.2)
+	return []plot.Thumbnailer{outer, inner, med}
+}
+
+// vline draws a vertical reference line at x across [y0, y1].
+func vline(p *plot.Plot, x, y0, y1 float64, c color.NRGBA, width float64, dashes []vg.Length) *plotter.Line {
+	return line(p, plotter.XYs{{X: x, Y: y0}, {X: x, Y: y1}}, c, width, dashes...)
+}
+
+// hline draws a horizontal reference line at y across [x0, x1].
+func hline(p *plot.Plot, y, x0, x1 float64, c color.NRGBA, width float64, dashes []vg.Length) *plotter.Line {
+	return line(p, plotter.XYs{{X: x0, Y: y}, {X: x1, Y: y}}, c, width, dashes...)
+}
+
+// spvExpiryMarked reports whether the SPV expiry belongs on a time chart of this run.
+func spvExpiryMarked(in *Input) bool {
+	for _, p := range in.Policies {
+		if p == "spv" {
+			return in.TExp >= 0 && in.TExp < in.Days
+		}
+	}
+	return false
+}
+
+// bandRange returns the smallest p05 and largest p95 of series over the given policies.
+func bandRange(in *Input, series string, policies []string) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, pol := range policies {
+		for _, b := range in.Bands[pol][series] {
+			lo, hi = min(lo, b.P05), max(hi, b.P95)
+		}
+	}
+	if lo > hi {
+		return 0, 1
+	}
+	return lo, hi
+}
+
+// basisFan draws one panel per policy on a shared basis axis: overlaid fans of a bimodal
+// distribution (calm paths and stress paths) mix into unreadable colors.
+func basisFan(in *Input) *figure {
+	f := &figure{
+		title: "Cash–futures basis: median (line), 25–75% and 5–95% of paths (shading)\n" + scenarioLine(in),
+		width: PageWidth, height: PageHeight,
+	}
+	lo, hi := bandRange(in, SeriesBasis, in.Policies)
+	lo, hi = min(lo, in.BDys, 0), max(hi, in.BDys)
+	hi += 0.04 * (hi - lo)
+	var threshold, expiry *plotter.Line
+	for i, pol := range in.Policies {
+		yLabel := ""
+		if i == 0 {
+			yLabel = "Basis (bp)"
+		}
+		p := newPanel(policyLabel(pol), "Day", yLabel)
+		p.Y.Min, p.Y.Max = lo, hi
+		p.X.Min, p.X.Max = 0, float64(max(in.Days-1, 1))
+		f.addKey(policyLabel(pol), fan(p, in.Bands[pol][SeriesBasis], PolicyColor(pol, in.Policies))...)
+		threshold = hline(p, in.BDys, p.X.Min, p.X.Max, gray, 0.8, dashed)
+		if spvExpiryMarked(in) {
+			expiry = vline(p, float64(in.TExp), lo, hi, gray, 0.8, dotted)
+		}
+		f.panels = append(f.panels, p)
+	}
+	f.addKey(fmt.Sprintf("dysfunction threshold (%g bp)", in.BDys), threshold)
+	if expiry != nil {
+		f.addKey(fmt.Sprintf("SPV expiry (day %d)", in.TExp), expiry)
+	}
+	return f
+}
+
+// distribution draws the histograms of column for every policy on shared bins on the given
+// scale (see newBinning), with each
+// policy's mean as a dashed line, and returns the panel; the key names each mean.
+func distribution(f *figure, in *Input, policies []string, column, xLabel, unit string, scale binScale, values func(pol string) []float64) *plot.Plot {
+	var samples [][]float64
+	for _, pol := range policies {
+		samples = append(samples, values(pol))
+	}
+	bins := newBinning(samples, histBins, scale)
+	yLabel := "Share of paths (%)"
+	if bins.log {
+		xLabel += ", log scale"
+		yLabel = "Share of paths (%, log bins)"
+	}
+	if bins.trimmed {
+		xLabel += ", 0.5–99.5th percentile"
+	}
+	p := newPanel("", xLabel, yLabel)
+	bins.apply(p)
+	shares := make([][]float64, len(policies))
+	for i := range policies {
+		shares[i] = bins.shares(samples[i])
+	}
+	top := maxOf(shares...) * 1.05
+	p.Y.Min, p.Y.Max = 0, max(top, 1e-9)
+	for i, pol := range policies {
+		c := PolicyColor(pol, in.Policies)
+		thumb := stepHistogram(p, bins.edges, shares[i], c, histFillAlpha)
+		m := in.mean(pol, column)
+		if len(samples[i]) > 0 && len(samples[i]) < len(in.Metrics[pol][column]) {
+			m = meanOf(samples[i]) // a conditional sample: mark its own mean
+		}
+		mx := min(max(m, bins.edges[0]), bins.edges[len(bins.edges)-1])
+		ml := vline(p, mx, 0, top, c, 1, dashed)
+		f.addKey(fmt.Sprintf("%s: mean %s %s", pol, short(m), unit), thumb, ml)
+	}
+	return p
+}
+
+func meanOf(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// short formats a value with about three significant digits.
+func short(x float64) string {
+	switch a := math.Abs(x); {
+	case a >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case a >= 10:
+		return fmt.Sprintf("%.1f", x)
+	default:
+		return fmt.Sprintf("%.2f", x)
+	}
+}
+
+func metricOf(in *Input, column string) func(pol string) []float64 {
+	return func(pol string) []float64 { return in.Metrics[pol][column] }
+}
+
+func peakBasis(in *Input) *figure {
+	f := &figure{title: "Peak basis per path (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
+	f.panels = []*plot.Plot{distribution(f, in, in.Policies, ColPeakBasis, "Peak basis (bp)", "bp", logIfSpread, metricOf(in, ColPeakBasis))}
+	return f
+}
+
+func forcedSales(in *Input) *figure {
+	f := &figure{title: "Forced sales per path (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
+	f.panels = []*plot.Plot{distribution(f, in, in.Policies, ColForcedSales, "Forced sales ($bn)", "$bn", logIfSpread, metricOf(in, ColForcedSales))}
+	return f
+}
+
+// buyers returns the run's policies under which the central bank ever holds anything.
+func buyers(in *Input) []string {
+	var out []string
+	for _, pol := range in.Policies {
+		if maxOf(in.Metrics[pol][ColPeakCBHolding]) > 0 {
+			out = append(out, pol)
+		}
+	}
+	return out
+}
+
+// note adds a centered remark to an otherwise empty panel.
+func note(p *plot.Plot, msg string) {
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: 0.5, Y: 0.5}}, Labels: []string{msg}})
+	if err != nil {
+		panic(err)
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i] = textStyle(sans, labelSize)
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+	}
+	p.Add(l)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+}
+
+func cbBalanceSheet(in *Input) *figure {
+	f := &figure{title: "Central-bank holdings: median, 25–75% and 5–95% of paths\n" + scenarioLine(in), width: ColumnWidth, height: ColumnHeight}
+	p := newPanel("", "Day", "Holdings ($bn)")
+	pols := buyers(in)
+	if len(pols) == 0 {
+		note(p, "no central-bank purchases in this run")
+		f.panels = []*plot.Plot{p}
+		return f
+	}
+	_, hi := bandRange(in, SeriesCBHolding, pols)
+	hi = max(hi*1.04, 1)
+	p.Y.Min, p.Y.Max = 0, hi
+	p.X.Min, p.X.Max = 0, float64(max(in.Days-1, 1))
+	for _, pol := range pols {
+		name := policyLabel(pol)
+		if pol == "spv" {
+			name = "spv holdings (bundles)"
+		} else if pol == "qe" {
+			name = "qe holdings (outright)"
+		}
+		f.addKey(name, fan(p, in.Bands[pol][SeriesCBHolding], PolicyColor(pol, in.Policies))...)
+	}
+	if spvExpiryMarked(in) {
+		f.addKey(fmt.Sprintf("SPV expiry (day %d): SPV closes", in.TExp), vline(p, float64(in.TExp), 0, hi, gray, 0.8, dotted))
+	}
+	f.panels = []*plot.Plot{p}
+	return f
+}
+
+func rateRisk(in *Input) *figure {
+	pols := buyers(in)
+	f := &figure{title: "Central-bank rate risk on paths with purchases (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: PageWidth, height: PageHeight}
+	if len(pols) == 0 {
+		p := newPanel("", "", "")
+		note(p, "no central-bank purchases in this run")
+		f.panels = []*plot.Plot{p}
+		return f
+	}
+	// Condition on paths where the policy bought: elsewhere its DV01 and P&L are zero by
+	// construction and the point mass would hide the shape.
+	bought := func(column string) func(pol string) []float64 {
+		return func(pol string) []float64 {
+			var out []float64
+			h := in.Metrics[pol][ColPeakCBHolding]
+			for i, v := range in.Metrics[pol][column] {
+				if h[i] > 0 {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	var risky, flat []string // policies with rate risk, and those whose DV01 is 0 on every path
+	for _, pol := range pols {
+		if maxOf(in.Metrics[pol][ColCBDV01]) > 0 {
+			risky = append(risky, pol)
+		} else {
+			flat = append(flat, pol)
+		}
+	}
+	var dv01 *plot.Plot
+	if len(risky) > 0 {
+		dv01 = distribution(f, in, risky, ColCBDV01, "Peak DV01 ($bn per bp)", "$bn/bp", linear, bought(ColCBDV01))
+	} else {
+		dv01 = newPanel("", "Peak DV01 ($bn per bp)", "Share of paths (%)")
+		dv01.Y.Min, dv01.Y.Max = 0, 100
+	}
+	for _, pol := range flat {
+		c := PolicyColor(pol, in.Policies)
+		l := vline(dv01, 0, 0, dv01.Y.Max, c, 2, nil)
+		f.addKey(pol+": DV01 = 0 on every path", l)
+	}
+	dv01.Title.Text = "(a) Peak DV01"
+	pnlKey := len(f.key)
+	pnl := distribution(f, in, pols, ColCBPnL, "P&L at the horizon ($bn)", "$bn", linearTrimmed, bought(ColCBPnL))
+	for i := pnlKey; i < len(f.key); i++ {
+		f.key[i].name = "P&L " + f.key[i].name
+	}
+	pnl.Title.Text = "(b) P&L"
+	f.panels = []*plot.Plot{dv01, pnl}
+	return f
+}
+
+func defaults(in *Input) *figure {
+	f := &figure{title: "Funds that default per path\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
+	p := newPanel("", "Funds defaulted (of "+fmt.Sprint(in.NFunds)+")", "Share of paths (%)")
+	n := in.NFunds
+	for _, pol := range in.Policies {
+		n = max(n, int(maxOf(in.Metrics[pol][ColFundsDefault])))
+	}
+	groups := n + 1
+	// Bar width from the natural plot width: the groups share ~85% of it.
+	bar := (ColumnWidth - vg.Inch*0.6) * 0.85 / vg.Length(groups*len(in.Policies))
+	top := 0.0
+	for k, pol := range in.Policies {
+		counts := make(plotter.Values, groups)
+		v := in.Metrics[pol][ColFundsDefault]
+		for _, x := range v {
+			counts[min(max(int(x), 0), n)]++
+		}
+		for i := range counts {
+			counts[i] *= 100 / math.Max(float64(len(v)), 1)
+			top = max(top, counts[i])
+		}
+		b, err := plotter.NewBarChart(counts, bar)
+		if err != nil {
+			panic(err)
+		}
+		c := PolicyColor(pol, in.Policies)
+		b.Color = c
+		b.LineStyle.Width = 0
+		b.Offset = (vg.Length(k) - vg.Length(len(in.Policies)-1)/2) * bar
+		p.Add(b)
+		f.addKey(fmt.Sprintf("%s: P(any) %.1f%%", pol, 100-counts[0]), b)
+	}
+	p.X.Min, p.X.Max = -0.6, float64(n)+0.6
+	p.Y.Min, p.Y.Max = 0, max(top*1.05, 1)
+	ticks := make(plot.ConstantTicks, 0, groups)
+	for i := 0; i < groups; i++ {
+		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(i)})
+	}
+	p.X.Tick.Marker = ticks
+	f.panels = []*plot.Plot{p}
+	return f
+}
+
+// maxScatterPoints bounds the points per panel of the pathwise scatter: more only overplot.
+const maxScatterPoints = 4000
+
+func pathwise(in *Input) *figure {
+	f := &figure{title: "Peak basis on the same shocks: no policy vs each policy\n" + scenarioLine(in), width: PageWidth, height: PageHeight}
+	base := in.Metrics["none"][ColPeakBasis]
+	var pols []string
+	for _, pol := range in.Policies {
+		if pol != "none" {
+			pols = append(pols, pol)
+		}
+	}
+	if len(base) == 0 || len(pols) == 0 {
+		p := newPanel("", "", "")
+		note(p, "needs the none policy and at least one other")
+		f.panels = []*plot.Plot{p}
+		return f
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pol := range append([]string{"none"}, pols...) {
+		for _, v := range in.Metrics[pol][ColPeakBasis] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	pad := 0.03 * (hi - lo)
+	lo, hi = lo-pad, hi+pad
+	var diag *plotter.Line
+	for _, pol := range pols {
+		y := in.Metrics[pol][ColPeakBasis]
+		lower, equal := 0, 0
+		for i := range y {
+			switch {
+			case y[i] < base[i]:
+				lower++
+			case y[i] == base[i]:
+				equal++
+			}
+		}
+		share := func(k int) float64 { return 100 * float64(k) / float64(len(y)) }
+		p := newPanel(fmt.Sprintf("%s: lower on %.0f%% of paths, equal on %.0f%%", pol, share(lower), share(equal)),
+			"Peak basis, none (bp)", "Peak basis, "+pol+" (bp)")
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
+		n := min(len(y), maxScatterPoints)
+		pts := make(plotter.XYs, n)
+		for i := 0; i < n; i++ {
+			pts[i] = plotter.XY{X: base[i], Y: y[i]}
+		}
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			panic(err)
+		}
+		c := PolicyColor(pol, in.Policies)
+		s.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(0.9), Color: withAlpha(c, 0.35)}
+		p.Add(s)
+		diag = line(p, plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}}, gray, 0.8, dashed...)
+		key := draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(2), Color: c}
+		f.addKey(fmt.Sprintf("%s: one dot per path (first %s)", pol, thousands(int64(n))), glyphThumb(key))
+		f.panels = append(f.panels, p)
+	}
+	f.addKey("45° line: no effect", diag)
+	return f
+}
+
+// glyphThumb is a key swatch showing one glyph.
+type glyphThumb draw.GlyphStyle
+
+// Thumbnail implements plot.Thumbnailer.
+func (g glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(draw.GlyphStyle(g), c.Center())
+}

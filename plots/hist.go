@@ -1,0 +1,223 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// binning is a shared set of histogram bins for several samples.
+type binning struct {
+	edges   []float64 // len(bins)+1 edges, increasing
+	log     bool      // edges are equally spaced in log(x)
+	trimmed bool      // values outside the edges are not drawn (else they count in the end bins)
+}
+
+// binScale chooses how newBinning spans the values.
+type binScale int
+
+const (
+	linear        binScale = iota // every value, linear axis
+	linearTrimmed                 // the 0.5th to 99.5th percentile, linear axis: long thin tails would squash the bulk
+	logIfSpread                   // a log axis when the values call for it (see newBinning), else linear
+)
+
+// logTailRatio: above this ratio of the pooled 99th to 1st percentile (all positive), a
+// distribution is drawn on a log axis so its bulk and its tail both show.
+const logTailRatio = 30
+
+// newBinning chooses n bins for the pooled samples. With logIfSpread, the bins are on a log
+// axis when the values are all positive and their 99th percentile is more than logTailRatio
+// times their 1st (values below the 0.5th percentile then count in the first bin).
+func newBinning(samples [][]float64, n int, scale binScale) binning {
+	var all []float64
+	for _, s := range samples {
+		all = append(all, s...)
+	}
+	if len(all) == 0 {
+		return binning{edges: linspace(0, 1, n+1)}
+	}
+	slices.Sort(all)
+	lo, hi := all[0], all[len(all)-1]
+	q01, q99 := quantile(all, 0.01), quantile(all, 0.99)
+	if scale == linearTrimmed {
+		lo, hi = quantile(all, 0.005), quantile(all, 0.995)
+		if hi > lo {
+			return binning{edges: linspace(lo, hi, n+1), trimmed: true}
+		}
+	}
+	if scale == logIfSpread && q01 > 0 && q99/q01 > logTailRatio {
+		floor := quantile(all, 0.005)
+		e := linspace(math.Log10(floor), math.Log10(hi), n+1)
+		for i := range e {
+			e[i] = math.Pow(10, e[i])
+		}
+		return binning{edges: e, log: true}
+	}
+	if hi <= lo {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	return binning{edges: linspace(lo, hi, n+1)}
+}
+
+// shares returns the percentage of all values in each bin; values outside the edges count in
+// the end bins, or nowhere when the binning is trimmed.
+func (b binning) shares(values []float64) []float64 {
+	n := len(b.edges) - 1
+	out := make([]float64, n)
+	if len(values) == 0 {
+		return out
+	}
+	lo, hi := b.edges[0], b.edges[n]
+	for _, v := range values {
+		if b.trimmed && (v < lo || v > hi) {
+			continue
+		}
+		var i int
+		switch {
+		case v <= lo:
+			i = 0
+		case v >= hi:
+			i = n - 1
+		case b.log:
+			i = int(float64(n) * math.Log(v/lo) / math.Log(hi/lo))
+		default:
+			i = int(float64(n) * (v - lo) / (hi - lo))
+		}
+		out[min(max(i, 0), n-1)]++
+	}
+	for i := range out {
+		out[i] *= 100 / float64(len(values))
+	}
+	return out
+}
+
+// apply sets the panel's x axis to the binning's range and scale.
+func (b binning) apply(p *plot.Plot) {
+	p.X.Min, p.X.Max = b.edges[0], b.edges[len(b.edges)-1]
+	if b.log {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = logTicks{}
+	}
+}
+
+// cleanTicks are gonum's default ticks labelled without trailing zeros ("25", not "25.00").
+type cleanTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label != "" {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'g', 6, 64)
+		}
+	}
+	return ticks
+}
+
+// logTicks labels 1-2-5 steps on a log axis, so short ranges still get several labels.
+type logTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if lo <= 0 || hi < lo {
+		return nil
+	}
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v < lo || v > hi {
+				continue
+			}
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 4, 64)})
+		}
+	}
+	return ticks
+}
+
+// stepHistogram adds a filled step outline of shares over edges to p in color c.
+func stepHistogram(p *plot.Plot, edges, shares []float64, c color.NRGBA, fill float64) plot.Thumbnailer {
+	var pts plotter.XYs
+	pts = append(pts, plotter.XY{X: edges[0], Y: 0})
+	for i, s := range shares {
+		pts = append(pts, plotter.XY{X: edges[i], Y: s}, plotter.XY{X: edges[i+1], Y: s})
+	}
+	pts = append(pts, plotter.XY{X: edges[len(edges)-1], Y: 0})
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil { // only on NaN or Inf values, which the simulator never writes
+		panic(err)
+	}
+	poly.Color = withAlpha(c, fill)
+	poly.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(0.9)}
+	p.Add(poly)
+	return poly
+}
+
+// line adds a polyline to p and returns it (a legend thumbnail).
+func line(p *plot.Plot, pts plotter.XYs, c color.NRGBA, width float64, dashes ...vg.Length) *plotter.Line {
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		panic(err)
+	}
+	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(width), Dashes: dashes}
+	p.Add(l)
+	return l
+}
+
+// band adds the filled area between lo and hi over x to p.
+func band(p *plot.Plot, x, lo, hi []float64, c color.NRGBA) *plotter.Polygon {
+	pts := make(plotter.XYs, 0, 2*len(x))
+	for i := range x {
+		pts = append(pts, plotter.XY{X: x[i], Y: hi[i]})
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		pts = append(pts, plotter.XY{X: x[i], Y: lo[i]})
+	}
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil {
+		panic(err)
+	}
+	poly.Color = c
+	poly.LineStyle.Width = 0
+	p.Add(poly)
+	return poly
+}
+
+func linspace(lo, hi float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	return out
+}
+
+// quantile is the p-quantile of sorted values (linear interpolation between order
+// statistics).
+func quantile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(sorted)-1)
+	i := int(h)
+	if i >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
+}
+
+func maxOf(xs ...[]float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		for _, v := range x {
+			m = max(m, v)
+		}
+	}
+	return m
+}

@@ -1,0 +1,238 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Figure sizes for a two-column paper: a figure in one column, and a multi-panel figure that
+// spans both (LaTeX figure*). Options.Width and Options.Height override them.
+const (
+	ColumnWidth  = 3.5 * vg.Inch
+	ColumnHeight = 2.7 * vg.Inch
+	PageWidth    = 7 * vg.Inch
+	PageHeight   = 2.8 * vg.Inch
+)
+
+// PNGDPI is the resolution of PNG figures.
+const PNGDPI = 300
+
+// The Okabe–Ito palette (Okabe and Ito 2008), distinguishable under every common form of
+// color blindness and in grayscale print by lightness.
+var (
+	vermillion = color.NRGBA{0xD5, 0x5E, 0x00, 0xFF}
+	blue       = color.NRGBA{0x00, 0x72, 0xB2, 0xFF}
+	green      = color.NRGBA{0x00, 0x9E, 0x73, 0xFF}
+	orange     = color.NRGBA{0xE6, 0x9F, 0x00, 0xFF}
+	skyBlue    = color.NRGBA{0x56, 0xB4, 0xE9, 0xFF}
+	purple     = color.NRGBA{0xCC, 0x79, 0xA7, 0xFF}
+	yellow     = color.NRGBA{0xF0, 0xE4, 0x42, 0xFF}
+	gray       = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
+)
+
+// policyColors fixes each known policy's color across every figure; other policies take
+// the remaining palette colors in run order.
+var policyColors = map[string]color.NRGBA{"none": vermillion, "qe": blue, "spv": green}
+
+var spareColors = []color.NRGBA{orange, purple, skyBlue, yellow}
+
+// policyLabels are the legend names of the known policies.
+var policyLabels = map[string]string{
+	"none": "none (no backstop)",
+	"qe":   "qe (outright purchases)",
+	"spv":  "spv (backstop SPV)",
+}
+
+// PolicyColor returns the color that stands for policy in every figure of a run whose
+// policies are policies, in order.
+func PolicyColor(policy string, policies []string) color.NRGBA {
+	if c, ok := policyColors[policy]; ok {
+		return c
+	}
+	n := 0
+	for _, p := range policies {
+		if p == policy {
+			break
+		}
+		if _, ok := policyColors[p]; !ok {
+			n++
+		}
+	}
+	return spareColors[n%len(spareColors)]
+}
+
+func policyLabel(p string) string {
+	if l, ok := policyLabels[p]; ok {
+		return l
+	}
+	return p
+}
+
+// withAlpha returns c with opacity a in [0, 1].
+func withAlpha(c color.NRGBA, a float64) color.NRGBA {
+	c.A = uint8(a*255 + 0.5)
+	return c
+}
+
+// The house fonts: Liberation Sans (metric-compatible with Arial/Helvetica), sized for a
+// figure printed at its natural width. Titles are regular, not bold: gonum's PDF canvas
+// registers embedded fonts without their style and then fails to find a bold one.
+var (
+	sans      = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	titleSize = vg.Points(8.5)
+	labelSize = vg.Points(8)
+	tickSize  = vg.Points(7)
+	keySize   = vg.Points(7)
+)
+
+func textStyle(f font.Font, size vg.Length) text.Style {
+	return text.Style{Color: color.Black, Font: font.From(f, size), XAlign: draw.XLeft, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler}
+}
+
+// newPanel returns a plot in the house style with the given axis labels (and units).
+func newPanel(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(sans, labelSize)
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sans, labelSize)
+		a.Tick.Label.Font = font.From(sans, tickSize)
+		a.Label.Padding = vg.Points(2)
+		a.LineStyle.Width = vg.Points(0.5)
+		a.Tick.LineStyle.Width = vg.Points(0.5)
+		a.Tick.Length = vg.Points(3)
+		a.Padding = vg.Points(2)
+		a.Tick.Marker = cleanTicks{}
+	}
+	p.Legend.TextStyle.Font = font.From(sans, keySize) // unused: figures draw their own key
+	return p
+}
+
+// figure is a titled row of panels with one key (legend) strip above them.
+type figure struct {
+	name   string // file name stem
+	title  string
+	panels []*plot.Plot
+	key    []keyEntry
+	width  vg.Length // natural size
+	height vg.Length
+}
+
+// keyEntry is one item of a figure's key: a name and the thumbnails that draw its swatch.
+type keyEntry struct {
+	name   string
+	thumbs []plot.Thumbnailer
+}
+
+func (f *figure) addKey(name string, thumbs ...plot.Thumbnailer) {
+	f.key = append(f.key, keyEntry{name, thumbs})
+}
+
+// draw renders the figure on c: title, key rows, then the panels side by side.
+func (f *figure) draw(c draw.Canvas) {
+	pad := vg.Points(3)
+	top := c.Max.Y - pad
+	if f.title != "" {
+		ts := textStyle(sans, titleSize)
+		ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
+		c.FillText(ts, vg.Point{X: c.Center().X, Y: top}, f.title)
+		top -= ts.Height(f.title) + pad
+	}
+	top = f.drawKey(c, top)
+	body := c
+	body.Max.Y = top
+	body.Min.X += pad
+	body.Max.X -= pad
+	body.Min.Y += pad
+	if len(f.panels) == 1 {
+		f.panels[0].Draw(body)
+		return
+	}
+	tiles := draw.Tiles{Rows: 1, Cols: len(f.panels), PadX: vg.Points(10)}
+	cs := plot.Align([][]*plot.Plot{f.panels}, tiles, body)
+	for j, p := range f.panels {
+		p.Draw(cs[0][j])
+	}
+}
+
+// drawKey lays the key out in centered rows that fit the canvas width, below top, and
+// returns the y where the panels may start.
+func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
+	if len(f.key) == 0 {
+		return top
+	}
+	ts := textStyle(sans, keySize)
+	ts.YAlign = draw.YCenter
+	thumbW, gap, sep := vg.Points(14), vg.Points(3), vg.Points(10)
+	rowH := ts.Height("Ag") + vg.Points(3)
+	width := func(e keyEntry) vg.Length { return thumbW + gap + ts.Width(e.name) }
+	avail := c.Max.X - c.Min.X - 2*vg.Points(4)
+	var rows [][]keyEntry
+	var row []keyEntry
+	var rowW vg.Length
+	for _, e := range f.key {
+		w := width(e)
+		if len(row) > 0 && rowW+sep+w > avail {
+			rows = append(rows, row)
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			rowW += sep
+		}
+		row, rowW = append(row, e), rowW+w
+	}
+	rows = append(rows, row)
+	for _, r := range rows {
+		var w vg.Length
+		for i, e := range r {
+			if i > 0 {
+				w += sep
+			}
+			w += width(e)
+		}
+		x := c.Center().X - w/2
+		yMid := top - rowH/2
+		for _, e := range r {
+			icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: yMid - rowH/2 + vg.Points(1)},
+				Max: vg.Point{X: x + thumbW, Y: yMid + rowH/2 - vg.Points(1)},
+			}}
+			for _, t := range e.thumbs {
+				t.Thumbnail(&icon)
+			}
+			c.FillText(ts, vg.Point{X: x + thumbW + gap, Y: yMid}, e.name)
+			x += width(e) + sep
+		}
+		top -= rowH
+	}
+	return top - vg.Points(2)
+}
+
+// scenarioLine names the run in titles: scenario and path count.
+func scenarioLine(in *Input) string {
+	return fmt.Sprintf("%s, %s paths", in.Scenario, thousands(in.Paths))
+}
+
+// thousands formats n with comma separators.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,130 @@
+package plots
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/backstop-research/backstop/internal/atomicfile"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Formats are the file formats WriteAll can write.
+var Formats = []string{"png", "pdf", "svg"}
+
+// DefaultFormats are written when Options.Formats is empty.
+var DefaultFormats = []string{"png", "pdf"}
+
+// Options choose the files WriteAll writes. The zero value writes PNG and PDF at each
+// figure's natural size (ColumnWidth or PageWidth wide).
+type Options struct {
+	Formats []string  // subset of Formats; DefaultFormats when empty
+	Width   vg.Length // every figure's width; its natural width when 0
+	Height  vg.Length // every figure's height; its natural height when 0
+}
+
+// Validate checks the options, naming the bad value and what is allowed.
+func (o Options) Validate() error {
+	for _, f := range o.Formats {
+		if !slices.Contains(Formats, f) {
+			return fmt.Errorf("figure format %q: allowed are %s", f, strings.Join(Formats, ", "))
+		}
+	}
+	if o.Width < 0 || o.Height < 0 {
+		return fmt.Errorf("figure size %v x %v: width and height must be positive", o.Width, o.Height)
+	}
+	if (o.Width > 0 && o.Width < vg.Inch) || (o.Height > 0 && o.Height < vg.Inch) || o.Width > 40*vg.Inch || o.Height > 40*vg.Inch {
+		return fmt.Errorf("figure size %.2f x %.2f in: allowed are 1 to 40 inches", o.Width/vg.Inch, o.Height/vg.Inch)
+	}
+	return nil
+}
+
+// WriteAll renders every figure of the set from in into dir (created if needed) in each
+// format, and returns the files written in order. Each file is written to a temporary name
+// and renamed, so a figure on disk is always whole.
+func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	formats := opt.Formats
+	if len(formats) == 0 {
+		formats = DefaultFormats
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create figure directory: %w", err)
+	}
+	var files []string
+	for _, spec := range figureSet {
+		fig := spec.build(in)
+		w, h := fig.width, fig.height
+		if opt.Width > 0 {
+			w = opt.Width
+		}
+		if opt.Height > 0 {
+			h = opt.Height
+		}
+		for _, format := range formats {
+			path := filepath.Join(dir, spec.name+"."+format)
+			if err := writeFigure(path, fig, format, w, h); err != nil {
+				return files, fmt.Errorf("figure %s: %w", path, err)
+			}
+			files = append(files, path)
+		}
+	}
+	return files, nil
+}
+
+// check reports the first band series or metric column the figures need and in lacks.
+func (in *Input) check() error {
+	if len(in.Policies) == 0 {
+		return fmt.Errorf("no policies to draw")
+	}
+	for _, pol := range in.Policies {
+		for _, s := range []string{SeriesBasis, SeriesCBHolding} {
+			if len(in.Bands[pol][s]) == 0 {
+				return fmt.Errorf("bands hold no series %q for policy %q", s, pol)
+			}
+		}
+		for _, c := range MetricColumns {
+			if _, ok := in.Metrics[pol][c]; !ok {
+				return fmt.Errorf("per-path metrics lack column %q for policy %q", c, pol)
+			}
+		}
+	}
+	return nil
+}
+
+// writeFigure draws fig at w x h in format and writes it atomically to path.
+func writeFigure(path string, fig *figure, format string, w, h vg.Length) error {
+	var c interface {
+		vg.CanvasSizer
+		io.WriterTo
+	}
+	switch format {
+	case "png":
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}
+	case "pdf":
+		pc := vgpdf.New(w, h)
+		pc.EmbedFonts(true) // journals require embedded fonts
+		c = pc
+	case "svg":
+		c = vgsvg.New(w, h)
+	default:
+		return fmt.Errorf("format %q: allowed are %s", format, strings.Join(Formats, ", "))
+	}
+	fig.draw(draw.New(c))
+	return atomicfile.Write(path, func(f *os.File) error {
+		_, err := c.WriteTo(f)
+		return err
+	})
+}

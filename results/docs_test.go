@@ -1,0 +1,61 @@
+package results_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// TestOutputsDocCoversSchema keeps docs/outputs.md in step with the schema: every column
+// with its type, every series and metadata key, and the schema version.
+func TestOutputsDocCoversSchema(t *testing.T) {
+	raw, err := os.ReadFile("../docs/outputs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	typeName := func(dt arrow.DataType) string {
+		switch dt.ID() {
+		case arrow.INT32:
+			return "int32"
+		case arrow.INT64:
+			return "int64"
+		case arrow.FLOAT64:
+			return "double"
+		case arrow.DICTIONARY:
+			return "dictionary<int32, string>"
+		}
+		return dt.String()
+	}
+	for _, schema := range []*arrow.Schema{results.PathsSchema(arrow.Metadata{}), results.BandsSchema(arrow.Metadata{})} {
+		for _, f := range schema.Fields() {
+			if strings.HasPrefix(f.Name, "p") && len(f.Name) == 3 { // p05..p95 share a row
+				if !strings.Contains(doc, "`"+f.Name+"`") {
+					t.Errorf("docs/outputs.md does not list column %s", f.Name)
+				}
+				continue
+			}
+			row := "| `" + f.Name + "` | " + typeName(f.Type) + " |"
+			if !strings.Contains(doc, row) {
+				t.Errorf("docs/outputs.md has no row %q", row)
+			}
+		}
+	}
+	for _, s := range sim.SeriesTable {
+		if !strings.Contains(doc, "| `"+s.Name+"` | "+s.Unit+" |") {
+			t.Errorf("docs/outputs.md does not describe series %s", s.Name)
+		}
+	}
+	for _, k := range []string{results.KeyConfig, results.KeySeed, results.KeyPaths, results.KeyVersion, results.KeyCreated, results.KeySchemaVersion} {
+		if !strings.Contains(doc, "`"+k+"`") {
+			t.Errorf("docs/outputs.md does not list metadata key %s", k)
+		}
+	}
+	if !strings.Contains(doc, "Schema version: **1**") || results.SchemaVersion != 1 {
+		t.Errorf("docs/outputs.md and results.SchemaVersion (%d) disagree", results.SchemaVersion)
+	}
+}

@@ -1,0 +1,150 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+)
+
+// FileInfo is what a Parquet footer says about a file, read without its data.
+type FileInfo struct {
+	Path      string
+	Rows      int64
+	RowGroups int
+	Fields    []string // "name: type", from the stored Arrow schema
+	Metadata  map[string]string
+}
+
+// StatFile reads the footer of the Parquet file at path.
+func StatFile(path string) (*FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer pr.Close()
+	info := &FileInfo{Path: path, Rows: pr.NumRows(), RowGroups: pr.NumRowGroups(), Metadata: map[string]string{}}
+	for _, kv := range pr.MetaData().KeyValueMetadata() {
+		if kv.Value != nil {
+			info.Metadata[kv.Key] = *kv.Value
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return nil, fmt.Errorf("read %s schema: %w", path, err)
+	}
+	for _, fld := range schema.Fields() {
+		info.Fields = append(info.Fields, fld.Name+": "+fld.Type.String())
+	}
+	return info, nil
+}
+
+// Inspect prints a run directory for a quick look: the manifest, the schema of the paths
+// dataset and of the bands, row counts per file, and the summary table.
+func Inspect(dir string, w io.Writer) error {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "run %s\n", dir)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, kv := range [][2]string{
+		{"status", m.Status}, {"scenario", m.Scenario}, {"seed", strconv.FormatUint(m.Seed, 10)},
+		{"paths", strconv.FormatInt(m.Paths, 10)}, {"policies", fmt.Sprint(m.Policies)},
+		{"days", strconv.Itoa(m.Days)}, {"chunk size", strconv.Itoa(m.ChunkSize)},
+		{"version", m.Version}, {"schema version", strconv.Itoa(m.SchemaVersion)},
+		{"created", m.Created}, {"finished", m.Finished}, {"command", m.Command}, {"error", m.Error},
+	} {
+		if kv[1] != "" {
+			fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
+		}
+	}
+	tw.Flush()
+
+	parts, err := PartFiles(dir)
+	if err != nil {
+		return err
+	}
+	var rows int64
+	var first *FileInfo
+	fmt.Fprintf(w, "\n%s/ (%d parts)\n", PathsDir, len(parts))
+	for _, p := range parts {
+		info, err := StatFile(p)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = info
+		}
+		rows += info.Rows
+		fmt.Fprintf(w, "  %s\t%d rows\n", filepath.Base(p), info.Rows)
+	}
+	fmt.Fprintf(w, "  total %d rows (%d paths x %d policies expected: %d)\n", rows, m.Paths, len(m.Policies), m.Paths*int64(len(m.Policies)))
+	fmt.Fprintln(w, "  schema:")
+	for _, f := range first.Fields {
+		fmt.Fprintf(w, "    %s\n", f)
+	}
+	if bands, err := StatFile(filepath.Join(dir, BandsFile)); err == nil {
+		fmt.Fprintf(w, "\n%s: %d rows\n  schema:\n", BandsFile, bands.Rows)
+		for _, f := range bands.Fields {
+			fmt.Fprintf(w, "    %s\n", f)
+		}
+	} else {
+		fmt.Fprintf(w, "\n%s: %v\n", BandsFile, err)
+	}
+	summary, err := ReadSummaryCSV(filepath.Join(dir, SummaryFile))
+	if err != nil {
+		fmt.Fprintf(w, "\n%s: %v\n", SummaryFile, err)
+		return nil
+	}
+	fmt.Fprintf(w, "\n%s:\n", SummaryFile)
+	return PrintSummary(w, summary)
+}
+
+// ReadSummaryCSV reads a summary.csv written by WriteSummaryCSV.
+func ReadSummaryCSV(path string) ([]SummaryRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(recs) == 0 || len(recs[0]) != len(summaryHeader) {
+		return nil, fmt.Errorf("%s: expected the header %v", path, summaryHeader)
+	}
+	var rows []SummaryRow
+	for i, r := range recs[1:] {
+		n, err := strconv.ParseInt(r[3], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: n %q: %w", path, i+2, r[3], err)
+		}
+		row := SummaryRow{Policy: r[0], Metric: r[1], Unit: r[2], N: n}
+		for j, dst := range []*float64{&row.Mean, &row.Lo, &row.Hi, &row.P50, &row.P95} {
+			if *dst, err = strconv.ParseFloat(r[4+j], 64); err != nil {
+				return nil, fmt.Errorf("%s line %d column %s: %w", path, i+2, summaryHeader[4+j], err)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}

@@ -1,0 +1,102 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+)
+
+// FigureOptions choose the formats and size of the figures (see plots.Options).
+type FigureOptions = plots.Options
+
+// MaxFigurePaths bounds the paths whose per-path metrics the distribution figures read:
+// past a few hundred thousand, more paths change no histogram visibly but cost memory and
+// time. The bands (fan charts) always cover every path.
+const MaxFigurePaths = 250_000
+
+// LoadInput reads what the figures need from the run in dir: bands.parquet, the per-path
+// metric columns of every part under paths/ (up to MaxFigurePaths paths), the run's config
+// from the Parquet footer, and the full-run means from summary.csv when it is there. It
+// never simulates; a missing file or column is an error that names it.
+func LoadInput(dir string) (*plots.Input, error) {
+	rows, md, err := results.ReadBands(dir)
+	if err != nil {
+		return nil, err
+	}
+	yml, ok := md[results.KeyConfig]
+	if !ok {
+		return nil, fmt.Errorf("%s: footer metadata lacks %q (not a backstop run, or one too old to redraw)", filepath.Join(dir, results.BandsFile), results.KeyConfig)
+	}
+	cfg, err := configs.Decode([]byte(yml), filepath.Join(dir, results.BandsFile)+" footer")
+	if err != nil {
+		return nil, err
+	}
+	paths, err := strconv.ParseInt(md[results.KeyPaths], 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: footer %s = %q is not a path count", filepath.Join(dir, results.BandsFile), results.KeyPaths, md[results.KeyPaths])
+	}
+	in := &plots.Input{
+		Scenario: cfg.Scenario, Paths: paths, Policies: cfg.Policies, Days: cfg.Days,
+		NFunds: cfg.Funds.NFunds, BDys: cfg.Market.BDys, TExp: cfg.SPV.TExp,
+		Bands:   map[string]map[string][]plots.BandPoint{},
+		Metrics: map[string]map[string][]float64{},
+		Means:   map[string]map[string]float64{},
+	}
+	for _, r := range rows {
+		if in.Bands[r.Policy] == nil {
+			in.Bands[r.Policy] = map[string][]plots.BandPoint{}
+		}
+		in.Bands[r.Policy][r.Series] = append(in.Bands[r.Policy][r.Series], plots.BandPoint{
+			Day: r.Day, Mean: r.Mean, P05: r.Q[0], P25: r.Q[1], P50: r.Q[2], P75: r.Q[3], P95: r.Q[4],
+		})
+	}
+	pc, err := results.ReadPathColumnsUpTo(dir, plots.MetricColumns, MaxFigurePaths*len(cfg.Policies))
+	if err != nil {
+		return nil, err
+	}
+	for _, pol := range cfg.Policies {
+		in.Metrics[pol] = map[string][]float64{}
+	}
+	n := min(len(pc.Path), MaxFigurePaths*len(cfg.Policies))
+	for _, c := range plots.MetricColumns {
+		vals := pc.Columns[c]
+		for i := 0; i < n; i++ {
+			m := in.Metrics[pc.Policy[i]]
+			if m == nil {
+				return nil, fmt.Errorf("%s: policy %q is not among the config's policies %v", filepath.Join(dir, results.PathsDir), pc.Policy[i], cfg.Policies)
+			}
+			m[c] = append(m[c], vals[i])
+		}
+	}
+	in.SampledPaths = int64(n / len(cfg.Policies))
+	summary, err := results.ReadSummaryCSV(filepath.Join(dir, results.SummaryFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		for _, s := range summary {
+			if in.Means[s.Policy] == nil {
+				in.Means[s.Policy] = map[string]float64{}
+			}
+			in.Means[s.Policy][s.Metric] = s.Mean
+		}
+	}
+	return in, nil
+}
+
+// DrawFigures redraws the figure set of the run in dir into dir/figures from its Parquet
+// files alone, and returns the files written.
+func DrawFigures(dir string, opt FigureOptions) ([]string, error) {
+	in, err := LoadInput(dir)
+	if err != nil {
+		return nil, err
+	}
+	return plots.WriteAll(in, filepath.Join(dir, results.FiguresDir), opt)
+}

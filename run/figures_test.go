@@ -1,0 +1,103 @@
+package run_test
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// figureNames lists the files under dir/figures.
+func figureNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join(dir, results.FiguresDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestFiguresRedrawFromParquet checks that a run draws the whole set, that the figures are
+// redrawn from the Parquet files alone after figures/ is deleted, and that LoadInput reads
+// every part of a run split in several.
+func TestFiguresRedrawFromParquet(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	o := smallRunFigures(t, dir, 2000, 500)
+	if want := 2 * len(plots.Names()); len(o.Figures) != want {
+		t.Fatalf("run drew %d files, want %d (png and pdf of each figure)", len(o.Figures), want)
+	}
+	before := figureNames(t, dir)
+	if err := os.RemoveAll(filepath.Join(dir, results.FiguresDir)); err != nil {
+		t.Fatal(err)
+	}
+	files, err := run.DrawFigures(dir, run.FigureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := figureNames(t, dir); !reflect.DeepEqual(after, before) || len(files) != len(before) {
+		t.Fatalf("redrawn set %v, want %v", after, before)
+	}
+	for _, f := range files {
+		if filepath.Ext(f) != ".png" {
+			continue
+		}
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(r)
+		r.Close()
+		if err != nil || cfg.Width < 1000 {
+			t.Errorf("%s: %v, %d pixels wide (want a 300 dpi figure at least 3.5 in wide)", f, err, cfg.Width)
+		}
+	}
+
+	in, err := run.LoadInput(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.SampledPaths != 2000 || len(in.Metrics["spv"][plots.ColPeakBasis]) != 2000 {
+		t.Fatalf("LoadInput read %d paths (%d spv rows) of a 4-part run of 2000", in.SampledPaths, len(in.Metrics["spv"][plots.ColPeakBasis]))
+	}
+	if in.Scenario != "baseline" || in.Paths != 2000 || in.Days != 60 || len(in.Bands["qe"][plots.SeriesBasis]) != 60 {
+		t.Fatalf("LoadInput: scenario %q, %d paths, %d days, %d basis days", in.Scenario, in.Paths, in.Days, len(in.Bands["qe"][plots.SeriesBasis]))
+	}
+	if m, ok := in.Means["none"][plots.ColPeakBasis]; !ok || m <= 0 {
+		t.Fatalf("LoadInput: mean peak basis from summary.csv = %v, %v", m, ok)
+	}
+}
+
+// TestFiguresNameWhatIsMissing checks that redrawing a damaged run names the missing file.
+func TestFiguresNameWhatIsMissing(t *testing.T) {
+	tests := []struct {
+		name   string
+		remove string
+		want   string
+	}{
+		{"no bands", results.BandsFile, results.BandsFile},
+		{"no parts", results.PathsDir, "holds no Parquet parts"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			smallRunFigures(t, dir, 600, 300)
+			if err := os.RemoveAll(filepath.Join(dir, tc.remove)); err != nil {
+				t.Fatal(err)
+			}
+			_, err := run.DrawFigures(dir, run.FigureOptions{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want it to name %q", err, tc.want)
+			}
+		})
+	}
+}

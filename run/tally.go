@@ -1,0 +1,103 @@
+package run
+
+import (
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
+)
+
+// layout maps (policy, series, day) and (policy, metric) to groups of one
+// stats.Distributions: the band groups first (results.BandGroup), then the metrics.
+type layout struct {
+	policies, days int
+}
+
+func (l layout) bandGroups() int { return l.policies * sim.NumSeries * l.days }
+
+func (l layout) groups() int { return l.bandGroups() + l.policies*sim.NumMetrics }
+
+func (l layout) metricGroup(k int, m sim.Metric) int {
+	return l.bandGroups() + k*sim.NumMetrics + int(m)
+}
+
+// Tally is what a chunk contributes to the run's statistics. Tallies are merged in chunk
+// order, which fixes the order of every floating-point sum.
+type Tally struct {
+	Dist    *stats.Distributions // bands, then metrics (see layout)
+	Moments []stats.Moments      // per (policy, metric): mean and variance, for the summary
+}
+
+func newTally(l layout) *Tally {
+	return &Tally{Dist: stats.NewDistributions(l.groups()), Moments: make([]stats.Moments, l.policies*sim.NumMetrics)}
+}
+
+// Merge adds o, a later chunk, to t.
+func (t *Tally) Merge(o *Tally) {
+	t.Dist.Merge(o.Dist)
+	for i := range t.Moments {
+		t.Moments[i].Merge(o.Moments[i])
+	}
+}
+
+// chunkTally accumulates one chunk on the sampler's worker goroutines.
+type chunkTally struct {
+	l         layout
+	workers   []*stats.Distributions // per worker: sketches only (order-free)
+	blockSums [][]float64            // per block: sums, folded in block order
+}
+
+func newChunkTally(l layout, workers, blocks int) *chunkTally {
+	c := &chunkTally{l: l, workers: make([]*stats.Distributions, workers), blockSums: make([][]float64, blocks)}
+	for w := range c.workers {
+		c.workers[w] = stats.NewDistributions(l.groups())
+	}
+	for b := range c.blockSums {
+		c.blockSums[b] = make([]float64, l.groups())
+	}
+	return c
+}
+
+// visit records one path's series and metrics (called on worker w for block b): sketches
+// take the values in any order, sums in path order within the block.
+func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
+	sk := c.workers[w].Sketches
+	sums := c.blockSums[b]
+	for k := range res {
+		base := results.BandGroup(k, 0, 0, c.l.days)
+		for i, x := range days[k] {
+			sk[base+i].Add(x)
+			sums[base+i] += x
+		}
+		for m, x := range res[k].Values {
+			g := c.l.metricGroup(k, sim.Metric(m))
+			sk[g].Add(x)
+			sums[g] += x
+		}
+	}
+}
+
+// finish folds the workers' sketches and the blocks' sums into the chunk's Tally; rows are
+// the chunk's results in path order, for the moments.
+func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
+	t := newTally(c.l)
+	for _, w := range c.workers {
+		for g, s := range w.Sketches {
+			t.Dist.Sketches[g].Merge(s)
+		}
+	}
+	for _, sums := range c.blockSums {
+		for g, x := range sums {
+			t.Dist.Sums[g] += x
+		}
+	}
+	for g := range t.Dist.Counts {
+		t.Dist.Counts[g] = int64(paths)
+	}
+	for _, r := range rows {
+		base := r.Policy * sim.NumMetrics
+		for m, x := range r.Values {
+			t.Moments[base+m].Add(x)
+		}
+	}
+	return t
+}

@@ -1,0 +1,115 @@
+package stats
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+func draws(n int, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 0))
+	x := make([]float64, n)
+	for i := range x {
+		// A basis-like mixture: negative values, an atom at zero, a long right tail.
+		switch r.IntN(10) {
+		case 0:
+			x[i] = -10 * r.Float64()
+		case 1:
+			x[i] = 0
+		default:
+			x[i] = math.Exp(3 + 1.5*r.NormFloat64())
+		}
+	}
+	return x
+}
+
+// TestSketchRelativeAccuracy checks the DDSketch guarantee: the reported p-quantile is
+// within SketchAccuracy (relative) of an exact order statistic bracketing rank p (n-1).
+// (On negative values DDSketch resolves a fractional rank upward, on positive values
+// downward.)
+func TestSketchRelativeAccuracy(t *testing.T) {
+	x := draws(50_000, 1)
+	s := NewSketch()
+	for _, v := range x {
+		s.Add(v)
+	}
+	sort.Float64s(x)
+	for _, p := range []float64{0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.95, 0.99, 1} {
+		rank := p * float64(len(x)-1)
+		lo, hi := x[int(math.Floor(rank))], x[int(math.Ceil(rank))]
+		got := s.Quantile(p)
+		tol := SketchAccuracy*math.Max(math.Abs(lo), math.Abs(hi)) + 1e-12
+		if got < lo-tol || got > hi+tol {
+			t.Errorf("p=%v: sketch %v, exact order statistics [%v, %v], tolerance %v", p, got, lo, hi, tol)
+		}
+	}
+	if s.Count() != 50_000 {
+		t.Errorf("count %v", s.Count())
+	}
+}
+
+// TestSketchMergeIsOrderFree splits the same values across sketches in different ways and
+// merge orders and requires identical quantiles.
+func TestSketchMergeIsOrderFree(t *testing.T) {
+	x := draws(20_000, 2)
+	whole := NewSketch()
+	for _, v := range x {
+		whole.Add(v)
+	}
+	parts := make([]*Sketch, 7)
+	for i := range parts {
+		parts[i] = NewSketch()
+	}
+	for i, v := range x {
+		parts[(i*31)%7].Add(v)
+	}
+	merged := NewSketch()
+	for i := len(parts) - 1; i >= 0; i-- {
+		merged.Merge(parts[i])
+	}
+	for p := 0.0; p <= 1; p += 0.01 {
+		if a, b := whole.Quantile(p), merged.Quantile(p); a != b {
+			t.Fatalf("p=%v: one sketch %v, merged parts %v", p, a, b)
+		}
+	}
+}
+
+func TestDistributionsRoundTrip(t *testing.T) {
+	d := NewDistributions(4)
+	for g := 0; g < 4; g++ {
+		for _, v := range draws(1000, uint64(g)) {
+			d.Sketches[g].Add(v)
+			d.Sums[g] += v
+			d.Counts[g]++
+		}
+	}
+	enc := d.AppendBinary([]byte("prefix"))[len("prefix"):]
+	back, rest, err := DecodeDistributions(append(enc, 42))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rest, []byte{42}) || !reflect.DeepEqual(back.Sums, d.Sums) || !reflect.DeepEqual(back.Counts, d.Counts) {
+		t.Fatal("round trip changed sums, counts or the rest of the buffer")
+	}
+	for g := range d.Sketches {
+		for p := 0.0; p <= 1; p += 0.05 {
+			if a, b := d.Sketches[g].Quantile(p), back.Sketches[g].Quantile(p); a != b {
+				t.Fatalf("group %d p=%v: %v before, %v after", g, p, a, b)
+			}
+		}
+	}
+	if _, _, err := DecodeDistributions(enc[:len(enc)/2]); err == nil {
+		t.Fatal("a truncated encoding decoded without error")
+	}
+}
+
+func TestEmptySketchIsNaN(t *testing.T) {
+	if q := NewSketch().Quantile(0.5); !math.IsNaN(q) {
+		t.Fatalf("empty sketch median %v", q)
+	}
+	if m := NewDistributions(1).Mean(0); !math.IsNaN(m) {
+		t.Fatalf("empty mean %v", m)
+	}
+}

@@ -1,0 +1,91 @@
+// Reads a backstop run directory with DuckDB (an independent Parquet reader) and checks
+// types, row counts, dictionary strings, footer metadata and values against what the Go
+// side wrote (manifest.json and summary.csv). Usage: node check_duckdb.mjs RUN_DIR
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node check_duckdb.mjs RUN_DIR');
+  process.exit(2);
+}
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n').slice(1)
+  .map((line) => line.split(','))
+  .map(([policy, metric, unit, n, mean]) => ({ policy, metric, n: Number(n), mean: Number(mean) }));
+
+const db = await DuckDBInstance.create(':memory:');
+const conn = await db.connect();
+const q = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJson();
+const paths = `read_parquet('${join(dir, 'paths', '*.parquet')}')`;
+const bands = `read_parquet('${join(dir, 'bands.parquet')}')`;
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+}
+
+// Types: no unsigned integers, no nanosecond timestamps, the expected logical types.
+const schema = await q(`DESCRIBE SELECT * FROM ${paths}`);
+const types = Object.fromEntries(schema.map((r) => [r.column_name, r.column_type]));
+const bad = schema.filter((r) => /^U(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$|TIMESTAMP_NS/.test(r.column_type));
+check('no unsigned or nanosecond-timestamp columns', bad.length === 0, JSON.stringify(bad));
+check('path is BIGINT', types.path === 'BIGINT', types.path);
+check('policy is a string', types.policy === 'VARCHAR', types.policy);
+for (const c of ['funds_defaulted', 'days_dysfunction', 'spv_closed_day']) {
+  check(`${c} is INTEGER`, types[c] === 'INTEGER', types[c]);
+}
+for (const c of ['peak_basis_bp', 'forced_sales_bn', 'cb_pnl_bn']) {
+  check(`${c} is DOUBLE`, types[c] === 'DOUBLE', types[c]);
+}
+check('18 columns', schema.length === 18, schema.length);
+
+// Row counts and dictionary strings.
+const [{ n }] = await q(`SELECT count(*)::BIGINT AS n FROM ${paths}`);
+const want = manifest.paths * manifest.policies.length;
+check('row count = paths x policies', Number(n) === want, `${n} vs ${want}`);
+const [{ k }] = await q(`SELECT count(DISTINCT path)::BIGINT AS k FROM ${paths}`);
+check('every path present once per policy', Number(k) === manifest.paths, `${k} distinct paths`);
+const pol = (await q(`SELECT DISTINCT policy FROM ${paths} ORDER BY policy`)).map((r) => r.policy);
+check('policy strings', JSON.stringify(pol) === JSON.stringify([...manifest.policies].sort()), JSON.stringify(pol));
+const parts = (await q(`SELECT count(*)::BIGINT AS c FROM glob('${join(dir, 'paths', '*.parquet')}')`))[0].c;
+check('parts on disk = manifest parts', Number(parts) === manifest.parts.length, `${parts} vs ${manifest.parts.length}`);
+
+const [{ b }] = await q(`SELECT count(*)::BIGINT AS b FROM ${bands}`);
+check('bands rows = policies x 5 series x days', Number(b) === manifest.policies.length * 5 * manifest.days, b);
+const series = (await q(`SELECT DISTINCT series FROM ${bands} ORDER BY 1`)).map((r) => r.series);
+check('series strings', JSON.stringify(series) === JSON.stringify(['basis_bp', 'cb_holdings_bn', 'dealer_utilization', 'hf_equity_bn', 'sales_bn']), JSON.stringify(series));
+const [{ bad_order }] = await q(`SELECT count(*)::BIGINT AS bad_order FROM ${bands} WHERE NOT (p05 <= p25 AND p25 <= p50 AND p50 <= p75 AND p75 <= p95)`);
+check('band quantiles ordered', Number(bad_order) === 0, `${bad_order} rows out of order`);
+
+// Footer metadata: provenance in every file.
+for (const file of [join(dir, 'bands.parquet'), join(dir, manifest.parts[0])]) {
+  const kv = await q(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${file}')`);
+  const md = Object.fromEntries(kv.map((r) => [r.key, r.value]));
+  check(`${file}: seed in footer`, md['backstop.seed'] === String(manifest.seed), md['backstop.seed']);
+  check(`${file}: paths in footer`, md['backstop.paths'] === String(manifest.paths), md['backstop.paths']);
+  check(`${file}: version in footer`, md['backstop.version'] === manifest.version, md['backstop.version']);
+  check(`${file}: config in footer`, md['backstop.config'] === manifest.config, 'config differs from manifest');
+  check(`${file}: schema version`, md['backstop.schema_version'] === String(manifest.schema_version), md['backstop.schema_version']);
+}
+
+// Values: per-policy means of three columns equal the Go side's (summary.csv).
+for (const metric of ['peak_basis_bp', 'forced_sales_bn', 'funds_defaulted']) {
+  const rows = await q(`SELECT policy, avg(${metric}) AS m, count(*)::BIGINT AS c FROM ${paths} GROUP BY policy`);
+  for (const r of rows) {
+    const go = summary.find((s) => s.policy === r.policy && s.metric === metric);
+    const rel = Math.abs(r.m - go.mean) / Math.max(1, Math.abs(go.mean));
+    check(`${r.policy} mean ${metric} = Go's`, go && rel < 1e-12 && Number(r.c) === go.n, `duckdb ${r.m}, go ${go && go.mean}`);
+  }
+}
+
+console.log(`duckdb interop: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
