@@ -39,9 +39,11 @@ interop: build
 	node tests/interop/check_duckdb.mjs $(INTEROP_DIR); \
 	rm -rf $(INTEROP_DIR)
 
-# Benchmarks: the simulator, band sketches, Parquet writer and a full run.
-bench:
+# Benchmarks: the simulator, band sketches, Parquet writer, a full run and the figures;
+# then the NumPy speed peer against the binary on 100,000 paths (needs python3-numpy).
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./...
+	bench/compare.sh
 
 clean:
 	rm -rf bin outputs/*/
