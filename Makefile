@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/backstop-research/backstop/results.Version=$(VERSION)
 BIN      := bin/backstop
 
-.PHONY: build run test gotest interop bench clean
+.PHONY: build run test gotest fuzz interop bench clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/backstop
@@ -15,9 +15,10 @@ run: build
 	rm -rf outputs/baseline
 	$(BIN) run --out outputs/baseline
 
-# gofmt, go vet, every Go test (the 20,000-path calibration check included), then the
+# gofmt, go vet, every Go test (the 20,000-path calibration check included), a bounded
+# fuzz of the config decoder, then the
 # DuckDB interop check of a fresh run.
-test: gotest interop
+test: gotest fuzz interop
 
 gotest:
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './tests/*')); \
@@ -25,9 +26,16 @@ gotest:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
+# The config decoder under go's fuzzer for a bounded time: no panic on any input, every
+# rejection a configs error naming the file.
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test ./configs -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+
 # An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
 # installed into the git-ignored tests/interop/node_modules) reads a fresh 4-part run and
-# checks types, counts, strings, footer metadata and values against the Go side.
+# checks types, counts, strings, footer metadata and values against the Go side, and that
+# its parts read as one dataset give the same table as the same run written as one part.
 INTEROP_DIR := $(shell mktemp -u /tmp/backstop-interop.XXXXXX)
 interop: build
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
@@ -35,8 +43,9 @@ interop: build
 	  echo "interop: SKIPPED, node/npm not installed (apt-get install nodejs npm)"; exit 0; fi; \
 	set -e; \
 	[ -d tests/interop/node_modules/@duckdb/node-api ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
-	$(BIN) run --paths 2000 --chunk-size 500 --out $(INTEROP_DIR) --quiet > /dev/null; \
-	node tests/interop/check_duckdb.mjs $(INTEROP_DIR); \
+	$(BIN) run --paths 2000 --chunk-size 500 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
+	$(BIN) run --paths 2000 --chunk-size 2000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
+	node tests/interop/check_duckdb.mjs $(INTEROP_DIR)/parts $(INTEROP_DIR)/single; \
 	rm -rf $(INTEROP_DIR)
 
 # Benchmarks: the simulator, band sketches, Parquet writer, a full run and the figures;

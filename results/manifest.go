@@ -40,17 +40,40 @@ type Manifest struct {
 	Created       string   `json:"created"`
 	Finished      string   `json:"finished,omitempty"`
 	Command       string   `json:"command,omitempty"`
+	Resume        string   `json:"resume,omitempty"` // the command that finishes an incomplete run
+	Chunks        int      `json:"chunks"`           // chunks of the whole run (parts when complete)
+	Shard         *Shard   `json:"shard,omitempty"`  // set in a shard's manifest`
 	Error         string   `json:"error,omitempty"`
 	Config        string   `json:"config"` // the resolved configuration, YAML
 }
 
+// Shard says which part of a run a shard process computes: shard Index of Count (1-based),
+// the chunks [FirstChunk, EndChunk).
+type Shard struct {
+	Index      int `json:"index"`
+	Count      int `json:"count"`
+	FirstChunk int `json:"first_chunk"`
+	EndChunk   int `json:"end_chunk"`
+}
+
+// ShardsDir holds the shards' manifests of a run split across processes.
+const ShardsDir = "shards"
+
+// ShardManifestName is the file name, under ShardsDir, of shard i of n's manifest.
+func ShardManifestName(i, n int) string { return fmt.Sprintf("shard-%d-of-%d.json", i, n) }
+
 // WriteManifest writes m atomically as dir/manifest.json.
 func WriteManifest(dir string, m *Manifest) error {
+	return WriteManifestFile(filepath.Join(dir, ManifestFile), m)
+}
+
+// WriteManifestFile writes m atomically at path.
+func WriteManifestFile(path string, m *Manifest) error {
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)
 	}
-	return writeAtomic(filepath.Join(dir, ManifestFile), func(f *os.File) error {
+	return writeAtomic(path, func(f *os.File) error {
 		_, err := f.Write(append(data, '\n'))
 		return err
 	})
@@ -58,10 +81,14 @@ func WriteManifest(dir string, m *Manifest) error {
 
 // ReadManifest reads dir/manifest.json.
 func ReadManifest(dir string) (*Manifest, error) {
-	path := filepath.Join(dir, ManifestFile)
+	return ReadManifestFile(filepath.Join(dir, ManifestFile))
+}
+
+// ReadManifestFile reads the manifest at path.
+func ReadManifestFile(path string) (*Manifest, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read manifest: %w", err)
+		return nil, err // names the path
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {

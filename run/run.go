@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
@@ -18,6 +20,11 @@ import (
 // DefaultChunkSize is the number of paths written per Parquet part.
 const DefaultChunkSize = 50_000
 
+// ErrInterrupted is returned (wrapped) when a run stops early because its context was
+// cancelled: the chunks in flight were finished and written, the manifest says
+// incomplete, and the run can be resumed.
+var ErrInterrupted = errors.New("interrupted")
+
 // Options configure a run.
 type Options struct {
 	Config    sim.Config // validated scenario; Paths and Seed are the run's
@@ -26,122 +33,420 @@ type Options struct {
 	ChunkSize int        // paths per part, 0 for DefaultChunkSize
 	Figures   bool       // draw the figures after the run
 	Command   string     // the command line, recorded in the manifest
-	Log       io.Writer  // progress and notes; nil for none
+	Log       io.Writer  // notes (resuming, shard, interruption); nil for none
+	Progress  Progress   // progress reports while sampling
+
+	// Resume finishes the run already in OutDir: its config, seed and chunk size must equal
+	// these, chunks whose part and checkpoint are on disk are kept, the rest are computed.
+	Resume bool
+	// Force replaces a run already in OutDir (finished or not) instead of refusing.
+	Force bool
+	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
+	// range of chunks. Its manifest goes under shards/; `merge` finishes the run.
+	Shard ShardSpec
 }
+
+// ShardSpec names one shard of a run split in Count (1-based Index).
+type ShardSpec struct{ Index, Count int }
 
 // Outcome is what a finished run produced.
 type Outcome struct {
 	Dir      string
 	Manifest *results.Manifest
-	Summary  []results.SummaryRow
+	Summary  []results.SummaryRow // nil for a shard: merge writes it
 	Figures  []string
 }
 
-// Execute runs the scenario of opt.Config into opt.OutDir.
+// job is a run's resolved plan.
+type job struct {
+	opt          Options
+	cfg          sim.Config
+	yml          string
+	l            layout
+	chunks       int // chunks of the whole run
+	first, end   int // chunks this process computes
+	manifestPath string
+}
+
+func (j *job) chunkPaths(c int) int { return min(j.opt.ChunkSize, j.cfg.Paths-c*j.opt.ChunkSize) }
+
+// Execute runs the scenario of opt.Config into opt.OutDir (or resumes it, or computes one
+// shard of it). On interruption it returns an error wrapping ErrInterrupted.
 func Execute(ctx context.Context, opt Options) (*Outcome, error) {
-	cfg := opt.Config
-	model, err := sim.NewModel(cfg)
+	j, err := plan(opt)
 	if err != nil {
 		return nil, err
 	}
+	model, err := sim.NewModel(j.cfg)
+	if err != nil {
+		return nil, err
+	}
+	man, done, err := j.prepare()
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Outcome, error) {
+		man.Status, man.Error = results.StatusFailed, err.Error()
+		if errors.Is(err, ErrInterrupted) {
+			man.Status, man.Error = results.StatusIncomplete, "interrupted"
+		}
+		if man.Status != results.StatusComplete {
+			man.Resume = j.resumeCommand()
+		}
+		if werr := results.WriteManifestFile(j.manifestPath, man); werr != nil {
+			err = errors.Join(err, werr)
+		}
+		return nil, err
+	}
+	for _, sub := range []string{results.PathsDir, TalliesDir} {
+		if err := os.MkdirAll(filepath.Join(j.opt.OutDir, sub), 0o755); err != nil {
+			return fail(fmt.Errorf("create output directory: %w", err))
+		}
+	}
+
+	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
+	sampler := &sim.Sampler{Model: model, Policies: j.cfg.Policies, Workers: opt.Workers, Seed: j.cfg.Seed}
+	var todo int64
+	for c := j.first; c < j.end; c++ {
+		if !done[c] {
+			todo += int64(j.chunkPaths(c))
+		}
+	}
+	var counter atomic.Int64
+	stopProgress := opt.Progress.start(todo, &counter)
+	defer stopProgress()
+	rows := make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+	for c := j.first; c < j.end; c++ {
+		if done[c] {
+			continue
+		}
+		if ctx.Err() != nil {
+			stopProgress()
+			fmt.Fprintf(opt.Log, "backstop: interrupted; %d of %d chunks on disk; resume with: %s\n", j.doneCount(done), j.end-j.first, j.resumeCommand())
+			return fail(fmt.Errorf("%w: resume with %s", ErrInterrupted, j.resumeCommand()))
+		}
+		// A chunk once started is finished, even when ctx is cancelled meanwhile.
+		if err := j.runChunk(context.WithoutCancel(ctx), sampler, prov, c, rows, &counter); err != nil {
+			return fail(err)
+		}
+		done[c] = true
+		man.Parts = j.partList(done)
+		if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
+			return fail(err)
+		}
+	}
+	stopProgress()
+	if j.opt.Shard.Count > 1 {
+		man.Status = results.StatusComplete
+		man.Finished = time.Now().UTC().Format(time.RFC3339)
+		if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
+			return nil, err
+		}
+		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
+	}
+	out, err := finish(j, man, prov)
+	if err != nil {
+		return fail(err)
+	}
+	return out, nil
+}
+
+// plan validates opt and resolves the run's layout.
+func plan(opt Options) (*job, error) {
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = DefaultChunkSize
 	}
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
+	cfg := opt.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	yml, err := configs.Marshal(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
-	if err := prepareDir(opt.OutDir); err != nil {
-		return nil, err
+	j := &job{
+		opt: opt, cfg: cfg, yml: string(yml),
+		l:            layout{policies: len(cfg.Policies), days: cfg.Days},
+		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
+		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
 	}
-	prov := results.NewProvenance(string(yml), cfg.Seed, int64(cfg.Paths))
+	j.first, j.end = 0, j.chunks
+	if s := opt.Shard; s.Count > 1 || s.Index > 1 {
+		if s.Index < 1 || s.Index > s.Count {
+			return nil, fmt.Errorf("shard %d/%d: the index must be 1 to %d", s.Index, s.Count, s.Count)
+		}
+		if s.Count > j.chunks {
+			return nil, fmt.Errorf("shard %d/%d: %d paths make only %d chunks of %d; use at most %d shards or a smaller --chunk-size", s.Index, s.Count, cfg.Paths, j.chunks, opt.ChunkSize, j.chunks)
+		}
+		j.first, j.end = ShardChunks(j.chunks, s.Index, s.Count)
+		j.manifestPath = filepath.Join(opt.OutDir, results.ShardsDir, results.ShardManifestName(s.Index, s.Count))
+	}
+	return j, nil
+}
+
+// ShardChunks returns the chunks [first, end) of shard index (1-based) of count, for a run
+// of chunks chunks: contiguous ranges whose sizes differ by at most one.
+func ShardChunks(chunks, index, count int) (first, end int) {
+	return (index - 1) * chunks / count, index * chunks / count
+}
+
+func (j *job) doneCount(done []bool) int {
+	n := 0
+	for c := j.first; c < j.end; c++ {
+		if done[c] {
+			n++
+		}
+	}
+	return n
+}
+
+// partList returns the parts of the finished chunks, in chunk order.
+func (j *job) partList(done []bool) []string {
+	var parts []string
+	for c := j.first; c < j.end; c++ {
+		if done[c] {
+			parts = append(parts, filepath.Join(results.PathsDir, results.PartName(c)))
+		}
+	}
+	return parts
+}
+
+// resumeCommand is the command line that finishes this run (or shard).
+func (j *job) resumeCommand() string {
+	cmd := "backstop run --resume " + j.opt.OutDir
+	if s := j.opt.Shard; s.Count > 1 {
+		cmd += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
+	}
+	return cmd
+}
+
+// runChunk simulates chunk c and writes its part and then its checkpoint, each atomically:
+// a chunk is done when its checkpoint exists.
+func (j *job) runChunk(ctx context.Context, sampler *sim.Sampler, prov results.Provenance, c int, rows []sim.Result, counter *atomic.Int64) error {
+	first := int64(c) * int64(j.opt.ChunkSize)
+	n := j.chunkPaths(c)
+	tally := newChunkTally(j.l, sampler.WorkerCount(), sim.Blocks(n))
+	chunkRows := rows[:n*j.l.policies]
+	err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
+		i := int(res[0].Path-first) * j.l.policies
+		copy(chunkRows[i:i+j.l.policies], res)
+		tally.visit(w, b, res, days)
+		counter.Add(1)
+	})
+	if err != nil {
+		return err
+	}
+	part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+	if err := results.WritePart(part, prov, j.cfg.Policies, chunkRows); err != nil {
+		return err
+	}
+	return writeCheckpoint(j.opt.OutDir, encodeTally(tally.finish(n, chunkRows), c, n), c)
+}
+
+// prepare creates or checks the run directory and returns the manifest to keep up to date
+// and which chunks are already done (on resume).
+func (j *job) prepare() (*results.Manifest, []bool, error) {
+	dir := j.opt.OutDir
+	done := make([]bool, j.chunks)
+	old, err := results.ReadManifestFile(j.manifestPath)
+	exists := err == nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		if !j.opt.Force {
+			return nil, nil, fmt.Errorf("%w (use --force to start over)", err)
+		}
+		exists = false
+	}
+	switch {
+	case j.opt.Resume && !exists:
+		return nil, nil, fmt.Errorf("nothing to resume: %s holds no run (%s)", dir, j.manifestPath)
+	case j.opt.Resume:
+		if err := j.checkResumable(old); err != nil {
+			return nil, nil, err
+		}
+		if err := j.verifyChunks(old, done); err != nil {
+			return nil, nil, err
+		}
+		// Temporary files of writes cut short by a kill: never renamed, so never part of
+		// the run; hidden, so readers skip them meanwhile.
+		for _, sub := range []string{results.PathsDir, TalliesDir} {
+			stale, _ := filepath.Glob(filepath.Join(dir, sub, ".*.tmp-*"))
+			for _, f := range stale {
+				os.Remove(f)
+			}
+		}
+		fmt.Fprintf(j.opt.Log, "backstop: resuming %s: %d of %d chunks on disk\n", dir, j.doneCount(done), j.end-j.first)
+	case exists && !j.opt.Force:
+		if old.Status == results.StatusComplete {
+			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); choose another --out, or --force to replace it", dir, j.manifestPath)
+		}
+		return nil, nil, fmt.Errorf("output directory %s holds an unfinished run (status %s); finish it with: %s (or --force to start over)", dir, old.Status, j.resumeCommand())
+	default:
+		if err := j.clear(exists); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(j.manifestPath), 0o755); err != nil {
+		return nil, nil, fmt.Errorf("create output directory: %w", err)
+	}
+	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
 	man := &results.Manifest{
 		SchemaVersion: results.SchemaVersion, Tool: "backstop", Version: prov.Version,
-		Status: results.StatusRunning, Scenario: cfg.Scenario, Seed: cfg.Seed, Paths: int64(cfg.Paths),
-		Policies: cfg.Policies, Days: cfg.Days, ChunkSize: opt.ChunkSize,
-		Created: prov.Created.Format(time.RFC3339), Command: opt.Command, Config: string(yml),
+		Status: results.StatusRunning, Scenario: j.cfg.Scenario, Seed: j.cfg.Seed, Paths: int64(j.cfg.Paths),
+		Policies: j.cfg.Policies, Days: j.cfg.Days, ChunkSize: j.opt.ChunkSize, Chunks: j.chunks,
+		Created: prov.Created.Format(time.RFC3339), Command: j.opt.Command, Config: j.yml,
+		Parts: j.partList(done),
 	}
-	if err := results.WriteManifest(opt.OutDir, man); err != nil {
+	if j.opt.Resume {
+		man.Created = old.Created
+	}
+	if s := j.opt.Shard; s.Count > 1 {
+		man.Shard = &results.Shard{Index: s.Index, Count: s.Count, FirstChunk: j.first, EndChunk: j.end}
+	}
+	if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
+		return nil, nil, err
+	}
+	return man, done, nil
+}
+
+// clear makes way for a fresh run: with --force it removes what a previous run (or this
+// shard's previous attempt) wrote; without it, it refuses a directory holding Parquet parts
+// but no manifest, whose stray parts would join the new run's dataset.
+func (j *job) clear(hadManifest bool) error {
+	dir := j.opt.OutDir
+	if j.opt.Shard.Count > 1 {
+		if !j.opt.Force {
+			return nil // other shards' files are expected here
+		}
+		for c := j.first; c < j.end; c++ {
+			os.Remove(filepath.Join(dir, results.PathsDir, results.PartName(c)))
+			os.Remove(filepath.Join(dir, TalliesDir, CheckpointName(c)))
+		}
+		return nil
+	}
+	parts, _ := filepath.Glob(filepath.Join(dir, results.PathsDir, "*.parquet"))
+	if len(parts) > 0 && !j.opt.Force {
+		return fmt.Errorf("output directory %s holds Parquet parts but no manifest; choose another --out, or --force to replace them", dir)
+	}
+	if !j.opt.Force {
+		return nil
+	}
+	for _, name := range []string{results.PathsDir, TalliesDir, results.ShardsDir, results.FiguresDir, results.BandsFile, results.SummaryFile, results.ManifestFile} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("--force: remove the previous run: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkResumable checks that old, the manifest on disk, describes the run being resumed.
+func (j *job) checkResumable(old *results.Manifest) error {
+	if old.Status == results.StatusComplete {
+		return fmt.Errorf("%s is already complete: nothing to resume", j.manifestPath)
+	}
+	if old.Seed != j.cfg.Seed {
+		return fmt.Errorf("cannot resume %s: it was run with seed %d, not %d", j.opt.OutDir, old.Seed, j.cfg.Seed)
+	}
+	if old.ChunkSize != j.opt.ChunkSize {
+		return fmt.Errorf("cannot resume %s: it was run with --chunk-size %d, not %d", j.opt.OutDir, old.ChunkSize, j.opt.ChunkSize)
+	}
+	if old.Config != j.yml {
+		return fmt.Errorf("cannot resume %s: its config differs from the one given (%s)", j.opt.OutDir, firstDifference(old.Config, j.yml))
+	}
+	return nil
+}
+
+// firstDifference describes the first line where the run's config a and the given b differ.
+func firstDifference(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < max(len(al), len(bl)); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d: run has %q, given %q", i+1, strings.TrimSpace(x), strings.TrimSpace(y))
+		}
+	}
+	return "they differ"
+}
+
+// verifyChunks marks the chunks whose checkpoint and part are both on disk and sound, and
+// refuses a run whose manifest lists a part that is missing or belongs to another run.
+func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
+	listed := map[string]bool{}
+	for _, p := range old.Parts {
+		listed[p] = true
+	}
+	for c := j.first; c < j.end; c++ {
+		rel := filepath.Join(results.PathsDir, results.PartName(c))
+		part := filepath.Join(j.opt.OutDir, rel)
+		info, perr := results.StatFile(part)
+		_, cerr := os.Stat(filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c)))
+		if listed[rel] && (perr != nil || cerr != nil) {
+			return fmt.Errorf("cannot resume %s: the manifest lists %s but it or its checkpoint is missing or unreadable (%v); start over with --force", j.opt.OutDir, rel, errors.Join(perr, cerr))
+		}
+		if perr != nil || cerr != nil {
+			continue // never finished: recompute
+		}
+		if info.Metadata[results.KeyConfig] != j.yml || info.Metadata[results.KeySeed] != fmt.Sprint(j.cfg.Seed) {
+			return fmt.Errorf("cannot resume %s: %s was written by another config or seed; start over with --force", j.opt.OutDir, rel)
+		}
+		if want := int64(j.chunkPaths(c) * j.l.policies); info.Rows != want {
+			return fmt.Errorf("cannot resume %s: %s holds %d rows, want %d; start over with --force", j.opt.OutDir, rel, info.Rows, want)
+		}
+		if _, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c)); err != nil {
+			return fmt.Errorf("cannot resume %s: %w; start over with --force", j.opt.OutDir, err)
+		}
+		done[c] = true
+	}
+	return nil
+}
+
+// finish merges every chunk's checkpoint in chunk order and writes the bands, summary,
+// figures and the complete manifest. Uninterrupted, resumed and sharded runs all come
+// through here, which is what makes them identical.
+func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, error) {
+	total := newTally(j.l)
+	for c := 0; c < j.chunks; c++ {
+		t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
+		if err != nil {
+			return nil, err
+		}
+		total.Merge(t)
+	}
+	dir := j.opt.OutDir
+	bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)
+	if err := results.WriteBands(filepath.Join(dir, results.BandsFile), prov, j.cfg.Policies, bands); err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*Outcome, error) {
-		man.Status, man.Error = results.StatusFailed, err.Error()
-		if errors.Is(err, context.Canceled) {
-			man.Status, man.Error = results.StatusIncomplete, "interrupted"
-		}
-		if werr := results.WriteManifest(opt.OutDir, man); werr != nil {
-			err = errors.Join(err, werr)
-		}
+	summary := summarize(total, j.l, j.cfg.Policies)
+	if err := results.WriteSummaryCSV(filepath.Join(dir, results.SummaryFile), summary); err != nil {
 		return nil, err
 	}
-
-	l := layout{policies: len(cfg.Policies), days: cfg.Days}
-	sampler := &sim.Sampler{Model: model, Policies: cfg.Policies, Workers: opt.Workers, Seed: cfg.Seed}
-	total := newTally(l)
-	start := time.Now()
-	chunks := (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize
-	rows := make([]sim.Result, min(opt.ChunkSize, cfg.Paths)*l.policies)
-	for c := 0; c < chunks; c++ {
-		first := int64(c) * int64(opt.ChunkSize)
-		n := min(opt.ChunkSize, cfg.Paths-int(first))
-		tally := newChunkTally(l, sampler.WorkerCount(), sim.Blocks(n))
-		chunkRows := rows[:n*l.policies]
-		err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
-			i := int(res[0].Path-first) * l.policies
-			copy(chunkRows[i:i+l.policies], res)
-			tally.visit(w, b, res, days)
-		})
+	out := &Outcome{Dir: dir, Manifest: man, Summary: summary}
+	if j.opt.Figures {
+		figs, err := DrawFigures(dir, FigureOptions{})
 		if err != nil {
-			return fail(err)
-		}
-		part := filepath.Join(results.PathsDir, results.PartName(c))
-		if err := results.WritePart(filepath.Join(opt.OutDir, part), prov, cfg.Policies, chunkRows); err != nil {
-			return fail(err)
-		}
-		total.Merge(tally.finish(n, chunkRows))
-		man.Parts = append(man.Parts, part)
-		done := int(first) + n
-		el := time.Since(start).Seconds()
-		fmt.Fprintf(opt.Log, "backstop: %d/%d paths (%.0f paths/s)\n", done, cfg.Paths, float64(done)/el)
-	}
-
-	bands := results.Bands(total.Dist, cfg.Policies, cfg.Days)
-	if err := results.WriteBands(filepath.Join(opt.OutDir, results.BandsFile), prov, cfg.Policies, bands); err != nil {
-		return fail(err)
-	}
-	summary := summarize(total, l, cfg.Policies)
-	if err := results.WriteSummaryCSV(filepath.Join(opt.OutDir, results.SummaryFile), summary); err != nil {
-		return fail(err)
-	}
-	out := &Outcome{Dir: opt.OutDir, Manifest: man, Summary: summary}
-	if opt.Figures {
-		figs, err := DrawFigures(opt.OutDir, FigureOptions{})
-		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		out.Figures = figs
 	}
-	man.Status = results.StatusComplete
+	man.Parts = nil
+	for c := 0; c < j.chunks; c++ {
+		man.Parts = append(man.Parts, filepath.Join(results.PathsDir, results.PartName(c)))
+	}
+	man.Status, man.Error, man.Resume = results.StatusComplete, "", ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
-	if err := results.WriteManifest(opt.OutDir, man); err != nil {
+	if err := results.WriteManifest(dir, man); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// prepareDir creates the run directory and its paths/ folder. It refuses a directory that
-// already holds a manifest, so a finished run is never overwritten by accident.
-func prepareDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
-		return fmt.Errorf("output directory %s already holds a run (%s); choose another --out or remove it", dir, results.ManifestFile)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, results.PathsDir), 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
-	}
-	return nil
 }
 
 // summarize computes the summary table: per policy and summary metric, the mean with its

@@ -2,6 +2,8 @@
 // backstop and writes Parquet results, a summary and figures.
 //
 //	backstop run [--config FILE] [--paths N] [--seed S] [--workers W] [--policies none,qe,spv] [--out DIR]
+//	backstop run --resume DIR
+//	backstop run --shard I/N --out DIR ...; backstop merge DIR
 //	backstop plot [--format png,pdf] [--width IN] [--height IN] DIR
 //	backstop inspect DIR
 //	backstop version
@@ -35,6 +37,7 @@ const usage = `backstop simulates basis-trade fire sales with and without a cent
 
 Usage:
   backstop run  [flags]      simulate a scenario; writes Parquet, bands, summary, figures
+  backstop merge [flags] DIR finish a run computed in shards (run --shard I/N)
   backstop plot [flags] DIR  redraw a run's figures from its Parquet files
   backstop inspect DIR       print a run's manifest, schema, row counts and summary
   backstop version           print the tool version
@@ -51,7 +54,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(stderr)
 	defer stop()
 	var err error
 	switch args[0] {
@@ -59,6 +62,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout, stderr)
 	case "inspect":
 		if len(args) != 2 {
 			err = usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
@@ -70,7 +75,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q; use run, plot, inspect or version", args[0])}
+		err = usageError{fmt.Errorf("unknown command %q; use run, merge, plot, inspect or version", args[0])}
 	}
 	if err == nil {
 		return 0
@@ -80,10 +85,47 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "backstop:", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	switch {
+	case errors.As(err, &ue):
 		return 2
+	case errors.Is(err, run.ErrInterrupted):
+		return exitInterrupted
 	}
 	return 1
+}
+
+// exitInterrupted is the exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT).
+const exitInterrupted = 130
+
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM: a run then
+// finishes the chunks in flight, writes them and an incomplete manifest, and exits with
+// exitInterrupted. A second signal exits at once; every file on disk is still whole,
+// since each is written under a temporary name and renamed.
+func interruptible(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sig:
+			fmt.Fprintf(stderr, "\nbackstop: %v: finishing the chunks in flight, then stopping (again to exit at once)\n", s)
+			cancel()
+		case <-quit:
+			return
+		}
+		select {
+		case <-sig:
+			fmt.Fprintln(stderr, "backstop: second signal: exiting now; resume with backstop run --resume DIR")
+			os.Exit(exitInterrupted)
+		case <-quit:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(quit)
+		cancel()
+	}
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -95,8 +137,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	workers := fs.Int("workers", 0, "parallel workers (default: all cores)")
 	policies := fs.String("policies", "", "comma-separated policies to run, from "+strings.Join(sim.PolicyNames(), ","))
 	out := fs.String("out", "", "output directory (default: outputs/<scenario>)")
-	chunk := fs.Int("chunk-size", run.DefaultChunkSize, "paths per Parquet part")
+	chunk := fs.Int("chunk-size", run.DefaultChunkSize, "paths per Parquet part and checkpoint")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	resume := fs.String("resume", "", "finish the interrupted run in `DIR` (its config, seed and chunk size)")
+	force := fs.Bool("force", false, "replace a run already in the output directory")
+	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
+	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -106,15 +152,46 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("run takes no arguments, got %q", fs.Args())}
 	}
-	var cfg sim.Config
-	var err error
-	if *configPath == "" {
-		cfg = configs.Baseline()
-	} else if cfg, err = configs.Load(*configPath); err != nil {
-		return usageError{err}
-	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	shard, shardSource, err := resolveShard(*shardFlag, *shards, os.Getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	var cfg sim.Config
+	dir := *out
+	chunkSize := *chunk
+	switch {
+	case *resume != "":
+		if dir != "" && filepath.Clean(dir) != filepath.Clean(*resume) {
+			return usageError{fmt.Errorf("--out %s and --resume %s name different directories", dir, *resume)}
+		}
+		dir = *resume
+		man, err := results.ReadManifestFile(manifestPath(dir, shard))
+		if err != nil {
+			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
+		}
+		if cfg, err = configs.Decode([]byte(man.Config), filepath.Join(dir, "manifest config")); err != nil {
+			return usageError{err}
+		}
+		if !set["chunk-size"] {
+			chunkSize = man.ChunkSize
+		}
+		if set["config"] {
+			given, err := configs.Load(*configPath)
+			if err != nil {
+				return usageError{err}
+			}
+			given.Paths, given.Seed = cfg.Paths, cfg.Seed // the run's, unless flags say otherwise
+			cfg = given
+		}
+	case *configPath == "":
+		cfg = configs.Baseline()
+	default:
+		if cfg, err = configs.Load(*configPath); err != nil {
+			return usageError{err}
+		}
+	}
 	if set["paths"] {
 		cfg.Paths = *paths
 	}
@@ -133,20 +210,32 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *chunk < 1 {
 		return usageError{fmt.Errorf("--chunk-size %d is not allowed; use 1 or more", *chunk)}
 	}
-	dir := *out
 	if dir == "" {
 		dir = filepath.Join("outputs", cfg.Scenario)
+	}
+	var progress run.Progress
+	if !*quiet {
+		progress = run.Progress{W: stderr, Bar: isTerminal(stderr)}
 	}
 	logw := stderr
 	if *quiet {
 		logw = io.Discard
 	}
+	if shard.Count > 1 {
+		fmt.Fprintf(logw, "backstop: shard %d/%d (from %s)\n", shard.Index, shard.Count, shardSource)
+	}
 	o, err := run.Execute(ctx, run.Options{
-		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: *chunk, Figures: true,
+		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: true,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,
+		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard,
 	})
 	if err != nil {
 		return err
+	}
+	if shard.Count > 1 {
+		fmt.Fprintf(stdout, "%s: shard %d/%d (chunks %d to %d) of %d paths -> %s; when every shard is done: backstop merge %s\n",
+			cfg.Scenario, shard.Index, shard.Count, o.Manifest.Shard.FirstChunk, o.Manifest.Shard.EndChunk-1, cfg.Paths, dir, dir)
+		return nil
 	}
 	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d -> %s\n", cfg.Scenario, cfg.Paths, len(cfg.Policies), cfg.Seed, dir)
 	if err := results.PrintSummary(stdout, o.Summary); err != nil {
@@ -183,4 +272,31 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, f)
 	}
 	return nil
+}
+
+func cmdMerge(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	force := fs.Bool("force", false, "merge again over a complete run")
+	quiet := fs.Bool("quiet", false, "no notes on stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("merge takes one run directory, e.g. backstop merge outputs/big")}
+	}
+	logw := stderr
+	if *quiet {
+		logw = io.Discard
+	}
+	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force})
+	if err != nil {
+		return err
+	}
+	m := o.Manifest
+	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d, merged -> %s\n", m.Scenario, m.Paths, len(m.Policies), m.Seed, o.Dir)
+	return results.PrintSummary(stdout, o.Summary)
 }

@@ -1,13 +1,16 @@
 // Reads a backstop run directory with DuckDB (an independent Parquet reader) and checks
 // types, row counts, dictionary strings, footer metadata and values against what the Go
-// side wrote (manifest.json and summary.csv). Usage: node check_duckdb.mjs RUN_DIR
+// side wrote (manifest.json and summary.csv). Given SINGLE_DIR too, a run of the same
+// config, seed and paths written as one part, it also checks that the many-part dataset
+// read through its glob is the same table as the single part.
+// Usage: node check_duckdb.mjs RUN_DIR [SINGLE_DIR]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
+const [dir, singleDir] = process.argv.slice(2);
 if (!dir) {
-  console.error('usage: node check_duckdb.mjs RUN_DIR');
+  console.error('usage: node check_duckdb.mjs RUN_DIR [SINGLE_DIR]');
   process.exit(2);
 }
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -85,6 +88,28 @@ for (const metric of ['peak_basis_bp', 'forced_sales_bn', 'funds_defaulted']) {
     const rel = Math.abs(r.m - go.mean) / Math.max(1, Math.abs(go.mean));
     check(`${r.policy} mean ${metric} = Go's`, go && rel < 1e-12 && Number(r.c) === go.n, `duckdb ${r.m}, go ${go && go.mean}`);
   }
+}
+
+// Many parts read as one dataset = one part: same schema, same rows in the same order.
+if (singleDir) {
+  const one = JSON.parse(readFileSync(join(singleDir, 'manifest.json'), 'utf8'));
+  const same = one.seed === manifest.seed && one.paths === manifest.paths && one.config === manifest.config;
+  check('single-part run has the same config, seed and paths', same, `${singleDir} vs ${dir}`);
+  check('single-part run has 1 part, the other several', one.parts.length === 1 && manifest.parts.length > 1,
+    `${one.parts.length} and ${manifest.parts.length} parts`);
+  const single = `read_parquet('${join(singleDir, 'paths', '*.parquet')}')`;
+  const oneSchema = await q(`DESCRIBE SELECT * FROM ${single}`);
+  check('dataset schema = single-part schema', JSON.stringify(schema) === JSON.stringify(oneSchema), JSON.stringify(oneSchema));
+  const [{ m }] = await q(`SELECT count(*)::BIGINT AS m FROM ${single}`);
+  check('dataset row count = single-part row count', Number(m) === Number(n), `${n} vs ${m}`);
+  for (const [name, a, b] of [['dataset EXCEPT ALL single part', paths, single], ['single part EXCEPT ALL dataset', single, paths]]) {
+    const [{ extra }] = await q(`SELECT count(*)::BIGINT AS extra FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`);
+    check(`${name} is empty`, Number(extra) === 0, `${extra} rows`);
+  }
+  // Order-sensitive: every value of every row, as text, in (path, policy) order.
+  const digest = async (src) => (await q(`SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY path, policy)) AS h FROM ${src} t`))[0].h;
+  const [hMany, hOne] = [await digest(paths), await digest(single)];
+  check('ORDER BY path, policy: dataset digest = single-part digest', hMany === hOne, `${hMany} vs ${hOne}`);
 }
 
 console.log(`duckdb interop: ${passed} passed, ${failed} failed`);

@@ -1,0 +1,105 @@
+package run
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+
+	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
+)
+
+// TalliesDir holds one checkpoint per finished chunk: the chunk's band sketches, sums and
+// moments, so an interrupted run resumes, and shards merge, without re-reading the paths.
+const TalliesDir = "tallies"
+
+// checkpointMagic starts every checkpoint file; the digit is the format version.
+var checkpointMagic = []byte("BACKSTOP-TALLY-1")
+
+// CheckpointName is the file name of chunk c's checkpoint under TalliesDir.
+func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
+
+// encodeTally returns t's exact encoding: magic, chunk index, path count, the
+// Distributions, the moments, and a CRC-32 of all that.
+func encodeTally(t *Tally, chunk, paths int) []byte {
+	b := append([]byte(nil), checkpointMagic...)
+	b = binary.AppendUvarint(b, uint64(chunk))
+	b = binary.AppendUvarint(b, uint64(paths))
+	b = t.Dist.AppendBinary(b)
+	b = binary.AppendUvarint(b, uint64(len(t.Moments)))
+	for _, m := range t.Moments {
+		b = m.AppendBinary(b)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+}
+
+// decodeTally reads a checkpoint written by encodeTally and checks that it is chunk's,
+// with paths paths, laid out as l.
+func decodeTally(b []byte, l layout, chunk, paths int) (*Tally, error) {
+	if len(b) < len(checkpointMagic)+4 || !bytes.HasPrefix(b, checkpointMagic) {
+		return nil, errors.New("not a backstop tally checkpoint")
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil, errors.New("checksum mismatch (the file is damaged)")
+	}
+	b = body[len(checkpointMagic):]
+	c, k := binary.Uvarint(b)
+	if k <= 0 || int(c) != chunk {
+		return nil, fmt.Errorf("holds chunk %d, want %d", c, chunk)
+	}
+	b = b[k:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || int(n) != paths {
+		return nil, fmt.Errorf("holds %d paths, want %d", n, paths)
+	}
+	dist, b, err := stats.DecodeDistributions(b[k:])
+	if err != nil {
+		return nil, err
+	}
+	if len(dist.Sums) != l.groups() {
+		return nil, fmt.Errorf("holds %d groups, want %d (another layout)", len(dist.Sums), l.groups())
+	}
+	nm, k := binary.Uvarint(b)
+	if k <= 0 || int(nm) != l.policies*sim.NumMetrics {
+		return nil, fmt.Errorf("holds %d moments, want %d", nm, l.policies*sim.NumMetrics)
+	}
+	b = b[k:]
+	t := &Tally{Dist: dist, Moments: make([]stats.Moments, nm)}
+	for i := range t.Moments {
+		if t.Moments[i], b, err = stats.DecodeMoments(b); err != nil {
+			return nil, err
+		}
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%d trailing bytes", len(b))
+	}
+	return t, nil
+}
+
+// writeCheckpoint writes chunk's tally atomically under dir/TalliesDir.
+func writeCheckpoint(dir string, data []byte, chunk int) error {
+	return atomicfile.Write(filepath.Join(dir, TalliesDir, CheckpointName(chunk)), func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// readCheckpoint reads chunk's tally from dir/TalliesDir.
+func readCheckpoint(dir string, l layout, chunk, paths int) (*Tally, error) {
+	path := filepath.Join(dir, TalliesDir, CheckpointName(chunk))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := decodeTally(data, l, chunk, paths)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return t, nil
+}

@@ -1,0 +1,88 @@
+package run_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// TestShardsMergeEqualsSingleRun runs a config in four shards into one directory, merges,
+// and compares with the single-process run: identical rows, bands and summary. It also
+// checks that merge names a missing shard.
+func TestShardsMergeEqualsSingleRun(t *testing.T) {
+	const paths, chunk = 2600, 300 // 9 chunks: shards of 2 and 3 chunks
+	base := t.TempDir()
+	cfg := configs.Baseline()
+	cfg.Paths = paths
+	single := filepath.Join(base, "single")
+	ref, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: single, ChunkSize: chunk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharded := filepath.Join(base, "sharded")
+	for _, i := range []int{3, 1, 4} { // any order; shard 2 comes later
+		o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: sharded, ChunkSize: chunk, Workers: i, Shard: run.ShardSpec{Index: i, Count: 4}})
+		if err != nil {
+			t.Fatalf("shard %d/4: %v", i, err)
+		}
+		if o.Summary != nil || o.Manifest.Shard.Index != i {
+			t.Fatalf("shard %d/4 outcome: %+v", i, o.Manifest.Shard)
+		}
+	}
+	_, err = run.Merge(sharded, run.MergeOptions{})
+	if err == nil || !strings.Contains(err.Error(), "shard 2/4") || !strings.Contains(err.Error(), results.ShardManifestName(2, 4)) {
+		t.Fatalf("merge with shard 2/4 missing: %v; want an error naming it", err)
+	}
+	if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: sharded, ChunkSize: chunk, Shard: run.ShardSpec{Index: 2, Count: 4}}); err != nil {
+		t.Fatal(err)
+	}
+	merged, err := run.Merge(sharded, run.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(merged.Summary, ref.Summary) {
+		t.Fatal("merged summary differs from the single run's")
+	}
+	rows, bands := readRun(t, sharded)
+	refRows, refBands := readRun(t, single)
+	if !reflect.DeepEqual(rows, refRows) || !reflect.DeepEqual(bands, refBands) {
+		t.Fatal("merged rows or bands differ from the single run's")
+	}
+	for _, f := range []string{results.SummaryFile} {
+		a, _ := os.ReadFile(filepath.Join(sharded, f))
+		b, _ := os.ReadFile(filepath.Join(single, f))
+		if string(a) != string(b) {
+			t.Fatalf("%s differs", f)
+		}
+	}
+	m, err := results.ReadManifest(sharded)
+	if err != nil || m.Status != results.StatusComplete || len(m.Parts) != 9 {
+		t.Fatalf("merged manifest: %+v, %v", m, err)
+	}
+	if _, err := run.Merge(sharded, run.MergeOptions{}); err == nil || !strings.Contains(err.Error(), "already complete") {
+		t.Fatalf("merging a complete run again: %v", err)
+	}
+}
+
+func TestShardChunksCoverEveryChunkOnce(t *testing.T) {
+	for _, tc := range []struct{ chunks, count int }{{9, 4}, {4, 4}, {100, 7}, {5, 1}} {
+		next := 0
+		for i := 1; i <= tc.count; i++ {
+			first, end := run.ShardChunks(tc.chunks, i, tc.count)
+			if first != next || end < first {
+				t.Fatalf("%d chunks in %d shards: shard %d is [%d, %d), want it to start at %d", tc.chunks, tc.count, i, first, end, next)
+			}
+			next = end
+		}
+		if next != tc.chunks {
+			t.Fatalf("%d chunks in %d shards cover %d", tc.chunks, tc.count, next)
+		}
+	}
+}
