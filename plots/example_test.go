@@ -19,4 +19,5 @@ func ExampleNames() {
 	// rate_risk
 	// defaults
 	// pathwise
+	// convergence
 }

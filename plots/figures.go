@@ -27,6 +27,7 @@ var figureSet = []figureSpec{
 	{"rate_risk", "central bank's peak DV01 and P&L distribution, outright vs SPV", rateRisk},
 	{"defaults", "distribution of the number of funds that default, per policy", defaults},
 	{"pathwise", "peak basis without policy vs with each policy on the same shocks, with the 45-degree line", pathwise},
+	{"convergence", "running mean and 95% CI of key metrics against the number of paths: were the paths enough?", convergence},
 }
 
 // Names returns the figure names (file stems) of the set, in order.
@@ -452,4 +453,54 @@ type glyphThumb draw.GlyphStyle
 // Thumbnail implements plot.Thumbnailer.
 func (g glyphThumb) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle(g), c.Center())
+}
+
+// convergenceColumns are the panels of the convergence figure.
+var convergenceColumns = []struct{ column, label string }{
+	{ColPeakBasis, "Mean peak basis (bp)"},
+	{ColForcedSales, "Mean forced sales ($bn)"},
+	{ColFundsDefault, "Mean funds defaulted"},
+}
+
+func convergence(in *Input) *figure {
+	f := &figure{title: "Running mean and 95% CI against the number of paths\n" + scenarioLine(in), width: PageWidth, height: PageHeight}
+	if len(in.Convergence) == 0 {
+		p := newPanel("", "", "")
+		note(p, "this run has no convergence table (convergence.parquet)")
+		f.panels = []*plot.Plot{p}
+		return f
+	}
+	keyed := map[string]bool{}
+	for _, cc := range convergenceColumns {
+		p := newPanel("", "Paths (log scale)", cc.label)
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = logTicks{}
+		for _, pol := range in.Policies {
+			pts := in.Convergence[pol][cc.column]
+			if len(pts) == 0 {
+				continue
+			}
+			var x, lo, hi []float64
+			var mean plotter.XYs
+			for _, pt := range pts {
+				if math.IsNaN(pt.Lo) || math.IsNaN(pt.Hi) {
+					continue
+				}
+				x, lo, hi = append(x, float64(pt.Paths)), append(lo, pt.Lo), append(hi, pt.Hi)
+				mean = append(mean, plotter.XY{X: float64(pt.Paths), Y: pt.Mean})
+			}
+			if len(mean) < 2 {
+				continue
+			}
+			c := PolicyColor(pol, in.Policies)
+			ci := band(p, x, lo, hi, withAlpha(c, bandInnerAlpha))
+			l := line(p, mean, c, 1.1)
+			if !keyed[pol] {
+				f.addKey(policyLabel(pol)+": mean and 95% CI", ci, l)
+				keyed[pol] = true
+			}
+		}
+		f.panels = append(f.panels, p)
+	}
+	return f
 }

@@ -121,8 +121,12 @@ func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// logTicks labels 1-2-5 steps on a log axis, so short ranges still get several labels.
+// logTicks labels 1-2-5 steps on a log axis, so short ranges still get several labels;
+// over wide ranges only the powers of ten keep labels (the rest stay as minor ticks).
 type logTicks struct{}
+
+// maxLogLabels is the most labels logTicks puts on an axis.
+const maxLogLabels = 7
 
 // Ticks implements plot.Ticker.
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -130,16 +134,37 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	var ticks []plot.Tick
+	labelled := 0
 	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
 		for _, m := range []float64{1, 2, 5} {
 			v := m * math.Pow(10, e)
 			if v < lo || v > hi {
 				continue
 			}
-			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 4, 64)})
+			ticks = append(ticks, plot.Tick{Value: v, Label: compactNumber(v)})
+			labelled++
+		}
+	}
+	if labelled > maxLogLabels {
+		for i, t := range ticks {
+			if m := t.Value / math.Pow(10, math.Floor(math.Log10(t.Value)+1e-9)); math.Abs(m-1) > 1e-9 {
+				ticks[i].Label = ""
+			}
 		}
 	}
 	return ticks
+}
+
+// compactNumber formats a tick value briefly: 500, 2k, 10k, 1M, 0.5.
+func compactNumber(v float64) string {
+	switch {
+	case v >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'g', 4, 64) + "M"
+	case v >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'g', 4, 64) + "k"
+	default:
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
 }
 
 // stepHistogram adds a filled step outline of shares over edges to p in color c.

@@ -28,9 +28,19 @@ type Input struct {
 	// SampledPaths is the number of paths in each Metrics slice (Paths when all were read).
 	SampledPaths int64
 
+	// Convergence[policy][column] is the running mean of a metric over the first n paths
+	// with its 95% CI, at increasing n (from convergence.parquet); nil for runs without it.
+	Convergence map[string]map[string][]ConvergencePoint
+
 	// Means[policy][column], when set, are the full run's means (from summary.csv); the
 	// figures mark them, falling back to the mean of Metrics when a mean is absent.
 	Means map[string]map[string]float64
+}
+
+// ConvergencePoint is a metric's mean over the first Paths paths, with its 95% CI.
+type ConvergencePoint struct {
+	Paths        int64
+	Mean, Lo, Hi float64
 }
 
 // BandPoint is one day of a band: the cross-path mean and quantiles of a series.

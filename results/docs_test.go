@@ -31,7 +31,7 @@ func TestOutputsDocCoversSchema(t *testing.T) {
 		}
 		return dt.String()
 	}
-	for _, schema := range []*arrow.Schema{results.PathsSchema(arrow.Metadata{}), results.BandsSchema(arrow.Metadata{})} {
+	for _, schema := range []*arrow.Schema{results.PathsSchema(arrow.Metadata{}), results.BandsSchema(arrow.Metadata{}), results.ConvergenceSchema(arrow.Metadata{})} {
 		for _, f := range schema.Fields() {
 			if strings.HasPrefix(f.Name, "p") && len(f.Name) == 3 { // p05..p95 share a row
 				if !strings.Contains(doc, "`"+f.Name+"`") {

@@ -20,6 +20,7 @@ const (
 	ManifestFile = "manifest.json"
 	BandsFile    = "bands.parquet"
 	SummaryFile  = "summary.csv"
+	ReportFile   = "summary.md"
 	PathsDir     = "paths"
 	FiguresDir   = "figures"
 )
@@ -42,9 +43,13 @@ type Manifest struct {
 	Command       string   `json:"command,omitempty"`
 	Resume        string   `json:"resume,omitempty"` // the command that finishes an incomplete run
 	Chunks        int      `json:"chunks"`           // chunks of the whole run (parts when complete)
-	Shard         *Shard   `json:"shard,omitempty"`  // set in a shard's manifest`
-	Error         string   `json:"error,omitempty"`
-	Config        string   `json:"config"` // the resolved configuration, YAML
+	Shard         *Shard   `json:"shard,omitempty"`  // set in a shard's manifest
+	// TargetPrecision is METRIC=HALFWIDTH when the run sampled until that precision, at
+	// most MaxPaths paths; Paths is then the paths drawn.
+	TargetPrecision string `json:"target_precision,omitempty"`
+	MaxPaths        int64  `json:"max_paths,omitempty"`
+	Error           string `json:"error,omitempty"`
+	Config          string `json:"config"` // the resolved configuration, YAML
 }
 
 // Shard says which part of a run a shard process computes: shard Index of Count (1-based),

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
 )
@@ -25,7 +26,7 @@ var checkpointMagic = []byte("BACKSTOP-TALLY-1")
 func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 
 // encodeTally returns t's exact encoding: magic, chunk index, path count, the
-// Distributions, the moments, and a CRC-32 of all that.
+// Distributions, the moments, the paired comparisons, and a CRC-32 of all that.
 func encodeTally(t *Tally, chunk, paths int) []byte {
 	b := append([]byte(nil), checkpointMagic...)
 	b = binary.AppendUvarint(b, uint64(chunk))
@@ -34,6 +35,10 @@ func encodeTally(t *Tally, chunk, paths int) []byte {
 	b = binary.AppendUvarint(b, uint64(len(t.Moments)))
 	for _, m := range t.Moments {
 		b = m.AppendBinary(b)
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.Paired)))
+	for _, p := range t.Paired {
+		b = p.AppendBinary(b)
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
@@ -73,6 +78,17 @@ func decodeTally(b []byte, l layout, chunk, paths int) (*Tally, error) {
 	t := &Tally{Dist: dist, Moments: make([]stats.Moments, nm)}
 	for i := range t.Moments {
 		if t.Moments[i], b, err = stats.DecodeMoments(b); err != nil {
+			return nil, err
+		}
+	}
+	np, k := binary.Uvarint(b)
+	if k <= 0 || int(np) != len(l.pairs)*len(results.SummaryMetrics) {
+		return nil, fmt.Errorf("holds %d paired comparisons, want %d", np, len(l.pairs)*len(results.SummaryMetrics))
+	}
+	b = b[k:]
+	t.Paired = make([]stats.PairedAccumulator, np)
+	for i := range t.Paired {
+		if t.Paired[i], b, err = stats.DecodePairedAccumulator(b); err != nil {
 			return nil, err
 		}
 	}

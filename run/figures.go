@@ -75,6 +75,20 @@ func LoadInput(dir string) (*plots.Input, error) {
 		}
 	}
 	in.SampledPaths = int64(n / len(cfg.Policies))
+	conv, err := results.ReadConvergence(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist): // a run from before convergence.parquet: the figure says so
+	case err != nil:
+		return nil, err
+	default:
+		in.Convergence = map[string]map[string][]plots.ConvergencePoint{}
+		for _, r := range conv {
+			if in.Convergence[r.Policy] == nil {
+				in.Convergence[r.Policy] = map[string][]plots.ConvergencePoint{}
+			}
+			in.Convergence[r.Policy][r.Metric] = append(in.Convergence[r.Policy][r.Metric], plots.ConvergencePoint{Paths: r.Paths, Mean: r.Mean, Lo: r.Lo, Hi: r.Hi})
+		}
+	}
 	summary, err := results.ReadSummaryCSV(filepath.Join(dir, results.SummaryFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

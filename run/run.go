@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,57 @@ type Options struct {
 	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
 	// range of chunks. Its manifest goes under shards/; `merge` finishes the run.
 	Shard ShardSpec
+	// Target, when set, stops sampling at the first chunk boundary where the target
+	// precision is reached (Config.Paths is then the most paths to draw).
+	Target *Target
+}
+
+// Target is a precision target: enough paths that the 95% CI of the mean of Metric has a
+// half-width of at most HalfWidth under every policy.
+type Target struct {
+	Metric    string
+	HalfWidth float64
+}
+
+// String returns the target as the command line writes it, METRIC=HALFWIDTH.
+func (t Target) String() string {
+	return t.Metric + "=" + strconv.FormatFloat(t.HalfWidth, 'g', -1, 64)
+}
+
+// ParseTarget parses METRIC=HALFWIDTH, naming what is wrong.
+func ParseTarget(v string) (*Target, error) {
+	name, hw, ok := strings.Cut(v, "=")
+	x, err := strconv.ParseFloat(hw, 64)
+	if !ok || err != nil || !(x > 0) || math.IsInf(x, 0) {
+		return nil, fmt.Errorf("target precision %q: use METRIC=HALFWIDTH with a positive half-width, e.g. peak_basis_bp=0.5", v)
+	}
+	for _, m := range sim.Metrics {
+		if m.Name == name {
+			return &Target{Metric: name, HalfWidth: x}, nil
+		}
+	}
+	var names []string
+	for _, m := range sim.Metrics {
+		names = append(names, m.Name)
+	}
+	return nil, fmt.Errorf("target precision %q: unknown metric %q; allowed are %s", v, name, strings.Join(names, ", "))
+}
+
+// reached reports whether t's precision target holds for the paths tallied in t.
+func (j *job) reached(t *Tally) bool {
+	var m int
+	for i, info := range sim.Metrics {
+		if info.Name == j.opt.Target.Metric {
+			m = i
+		}
+	}
+	for k := 0; k < j.l.policies; k++ {
+		ci := t.Moments[k*sim.NumMetrics+m].CI(0.95)
+		if !(ci.HalfWidth() <= j.opt.Target.HalfWidth) {
+			return false
+		}
+	}
+	return true
 }
 
 // ShardSpec names one shard of a run split in Count (1-based Index).
@@ -54,6 +106,7 @@ type Outcome struct {
 	Dir      string
 	Manifest *results.Manifest
 	Summary  []results.SummaryRow // nil for a shard: merge writes it
+	Effects  []results.EffectRow  // paired policy effects; nil for a shard
 	Figures  []string
 }
 
@@ -116,17 +169,32 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 	stopProgress := opt.Progress.start(todo, &counter)
 	defer stopProgress()
 	rows := make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+	var running *Tally // chunks so far, merged in order, when a precision target is set
+	if opt.Target != nil {
+		running = newTally(j.l)
+	}
 	for c := j.first; c < j.end; c++ {
+		if running != nil && c > j.first && j.reached(running) {
+			j.stopAt(c, man)
+			fmt.Fprintf(j.opt.Log, "backstop: target precision %s reached after %d paths\n", opt.Target, j.cfg.Paths)
+			break
+		}
 		if done[c] {
+			if err := j.mergeCheckpoint(running, c); err != nil {
+				return fail(err)
+			}
 			continue
 		}
 		if ctx.Err() != nil {
 			stopProgress()
-			fmt.Fprintf(opt.Log, "backstop: interrupted; %d of %d chunks on disk; resume with: %s\n", j.doneCount(done), j.end-j.first, j.resumeCommand())
+			fmt.Fprintf(j.opt.Log, "backstop: interrupted; %d of %d chunks on disk; resume with: %s\n", j.doneCount(done), j.end-j.first, j.resumeCommand())
 			return fail(fmt.Errorf("%w: resume with %s", ErrInterrupted, j.resumeCommand()))
 		}
 		// A chunk once started is finished, even when ctx is cancelled meanwhile.
 		if err := j.runChunk(context.WithoutCancel(ctx), sampler, prov, c, rows, &counter); err != nil {
+			return fail(err)
+		}
+		if err := j.mergeCheckpoint(running, c); err != nil {
 			return fail(err)
 		}
 		done[c] = true
@@ -144,11 +212,31 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
 	}
-	out, err := finish(j, man, prov)
+	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)))
 	if err != nil {
 		return fail(err)
 	}
 	return out, nil
+}
+
+// mergeCheckpoint merges chunk c's checkpoint into running, if a target needs it.
+func (j *job) mergeCheckpoint(running *Tally, c int) error {
+	if running == nil {
+		return nil
+	}
+	t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
+	if err != nil {
+		return err
+	}
+	running.Merge(t)
+	return nil
+}
+
+// stopAt ends a run with a precision target at chunk c: the run is its first c chunks.
+func (j *job) stopAt(c int, man *results.Manifest) {
+	j.chunks, j.end = c, c
+	j.cfg.Paths = c * j.opt.ChunkSize
+	man.Paths, man.Chunks = int64(j.cfg.Paths), c
 }
 
 // plan validates opt and resolves the run's layout.
@@ -169,11 +257,14 @@ func plan(opt Options) (*job, error) {
 	}
 	j := &job{
 		opt: opt, cfg: cfg, yml: string(yml),
-		l:            layout{policies: len(cfg.Policies), days: cfg.Days},
+		l:            newLayout(cfg.Policies, cfg.Days),
 		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
 		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
 	}
 	j.first, j.end = 0, j.chunks
+	if opt.Target != nil && opt.Shard.Count > 1 {
+		return nil, errors.New("a target precision needs the paths in order and cannot be split in shards; run it in one process")
+	}
 	if s := opt.Shard; s.Count > 1 || s.Index > 1 {
 		if s.Index < 1 || s.Index > s.Count {
 			return nil, fmt.Errorf("shard %d/%d: the index must be 1 to %d", s.Index, s.Count, s.Count)
@@ -302,6 +393,9 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	if j.opt.Resume {
 		man.Created = old.Created
 	}
+	if t := j.opt.Target; t != nil {
+		man.TargetPrecision, man.MaxPaths = t.String(), int64(j.cfg.Paths)
+	}
 	if s := j.opt.Shard; s.Count > 1 {
 		man.Shard = &results.Shard{Index: s.Index, Count: s.Count, FirstChunk: j.first, EndChunk: j.end}
 	}
@@ -333,7 +427,8 @@ func (j *job) clear(hadManifest bool) error {
 	if !j.opt.Force {
 		return nil
 	}
-	for _, name := range []string{results.PathsDir, TalliesDir, results.ShardsDir, results.FiguresDir, results.BandsFile, results.SummaryFile, results.ManifestFile} {
+	for _, name := range []string{results.PathsDir, TalliesDir, results.ShardsDir, results.FiguresDir, results.BandsFile,
+		results.SummaryFile, results.EffectsFile, results.ConvergenceFile, results.ReportFile, results.ManifestFile} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("--force: remove the previous run: %w", err)
 		}
@@ -351,6 +446,14 @@ func (j *job) checkResumable(old *results.Manifest) error {
 	}
 	if old.ChunkSize != j.opt.ChunkSize {
 		return fmt.Errorf("cannot resume %s: it was run with --chunk-size %d, not %d", j.opt.OutDir, old.ChunkSize, j.opt.ChunkSize)
+	}
+	if want := ""; j.opt.Target != nil || old.TargetPrecision != "" {
+		if j.opt.Target != nil {
+			want = j.opt.Target.String()
+		}
+		if want != old.TargetPrecision {
+			return fmt.Errorf("cannot resume %s: it was run with target precision %q, not %q", j.opt.OutDir, old.TargetPrecision, want)
+		}
 	}
 	if old.Config != j.yml {
 		return fmt.Errorf("cannot resume %s: its config differs from the one given (%s)", j.opt.OutDir, firstDifference(old.Config, j.yml))
@@ -429,13 +532,27 @@ func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, e
 	if err := results.WriteSummaryCSV(filepath.Join(dir, results.SummaryFile), summary); err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: dir, Manifest: man, Summary: summary}
+	effects := pairedEffects(total, j.l, j.cfg.Policies)
+	if err := results.WriteEffectsCSV(filepath.Join(dir, results.EffectsFile), effects); err != nil {
+		return nil, err
+	}
+	conv, err := convergence(dir, j.cfg.Policies, int64(j.cfg.Paths))
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteConvergence(filepath.Join(dir, results.ConvergenceFile), prov, j.cfg.Policies, conv); err != nil {
+		return nil, err
+	}
+	out := &Outcome{Dir: dir, Manifest: man, Summary: summary, Effects: effects}
 	if j.opt.Figures {
 		figs, err := DrawFigures(dir, FigureOptions{})
 		if err != nil {
 			return nil, err
 		}
 		out.Figures = figs
+	}
+	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, convergence: conv, figures: j.opt.Figures}); err != nil {
+		return nil, err
 	}
 	man.Parts = nil
 	for c := 0; c < j.chunks; c++ {
@@ -465,6 +582,29 @@ func summarize(t *Tally, l layout, policies []string) []results.SummaryRow {
 			rows = append(rows, results.SummaryRow{
 				Policy: p, Metric: sim.Metrics[m].Name, Unit: sim.Metrics[m].Unit, N: int64(mo.N()),
 				Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi, P50: p50, P95: p95,
+			})
+		}
+	}
+	return rows
+}
+
+// pairedEffects computes effects.csv: for every pair of policies and summary metric, the
+// per-path difference's mean and 95% CI, the unpaired CI, the variance reduction from
+// common random numbers, and the shares of paths where the first policy is lower/higher.
+func pairedEffects(t *Tally, l layout, policies []string) []results.EffectRow {
+	var rows []results.EffectRow
+	for q, pr := range l.pairs {
+		for i, m := range results.SummaryMetrics {
+			acc := t.Paired[pairedIndex(q, i)]
+			e, err := acc.Effect(0.95)
+			if err != nil { // fewer than two paths
+				continue
+			}
+			rows = append(rows, results.EffectRow{
+				A: policies[pr.a], B: policies[pr.b], Metric: sim.Metrics[m].Name, Unit: sim.Metrics[m].Unit,
+				N: int64(acc.D.N()), Mean: e.Diff.Estimate, Lo: e.Diff.Lo, Hi: e.Diff.Hi,
+				UnpairedLo: e.Unpaired.Lo, UnpairedHi: e.Unpaired.Hi, VarianceReduction: e.VarianceReduction,
+				ShareLower: e.ShareBelow, ShareHigher: e.ShareAbove,
 			})
 		}
 	}

@@ -10,7 +10,36 @@ import (
 // stats.Distributions: the band groups first (results.BandGroup), then the metrics.
 type layout struct {
 	policies, days int
+	pairs          []pair // paired comparisons reported in effects.csv
 }
+
+// pair is the paired comparison "policy a minus policy b" on the same paths (indices into
+// the run's policies).
+type pair struct{ a, b int }
+
+// policyPairs returns every comparison of two of the run's policies, later minus earlier
+// in run order, except that the no-policy baseline "none" is always the one subtracted:
+// for none, qe, spv that is qe - none, spv - none and spv - qe.
+func policyPairs(policies []string) []pair {
+	var out []pair
+	for j := range policies {
+		for i := 0; i < j; i++ {
+			p := pair{a: j, b: i}
+			if policies[j] == "none" {
+				p = pair{a: i, b: j}
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func newLayout(policies []string, days int) layout {
+	return layout{policies: len(policies), days: days, pairs: policyPairs(policies)}
+}
+
+// pairedIndex is the index in Tally.Paired of pair q and the i-th of results.SummaryMetrics.
+func pairedIndex(q, i int) int { return q*len(results.SummaryMetrics) + i }
 
 func (l layout) bandGroups() int { return l.policies * sim.NumSeries * l.days }
 
@@ -23,12 +52,17 @@ func (l layout) metricGroup(k int, m sim.Metric) int {
 // Tally is what a chunk contributes to the run's statistics. Tallies are merged in chunk
 // order, which fixes the order of every floating-point sum.
 type Tally struct {
-	Dist    *stats.Distributions // bands, then metrics (see layout)
-	Moments []stats.Moments      // per (policy, metric): mean and variance, for the summary
+	Dist    *stats.Distributions      // bands, then metrics (see layout)
+	Moments []stats.Moments           // per (policy, metric): mean and variance, for the summary
+	Paired  []stats.PairedAccumulator // per (pair, summary metric): see pairedIndex
 }
 
 func newTally(l layout) *Tally {
-	return &Tally{Dist: stats.NewDistributions(l.groups()), Moments: make([]stats.Moments, l.policies*sim.NumMetrics)}
+	return &Tally{
+		Dist:    stats.NewDistributions(l.groups()),
+		Moments: make([]stats.Moments, l.policies*sim.NumMetrics),
+		Paired:  make([]stats.PairedAccumulator, len(l.pairs)*len(results.SummaryMetrics)),
+	}
 }
 
 // Merge adds o, a later chunk, to t.
@@ -36,6 +70,9 @@ func (t *Tally) Merge(o *Tally) {
 	t.Dist.Merge(o.Dist)
 	for i := range t.Moments {
 		t.Moments[i].Merge(o.Moments[i])
+	}
+	for i := range t.Paired {
+		t.Paired[i].Merge(o.Paired[i])
 	}
 }
 
@@ -97,6 +134,14 @@ func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
 		base := r.Policy * sim.NumMetrics
 		for m, x := range r.Values {
 			t.Moments[base+m].Add(x)
+		}
+	}
+	for p := 0; p+c.l.policies <= len(rows); p += c.l.policies {
+		path := rows[p : p+c.l.policies]
+		for q, pr := range c.l.pairs {
+			for i, m := range results.SummaryMetrics {
+				t.Paired[pairedIndex(q, i)].Add(path[pr.a].Values[m], path[pr.b].Values[m])
+			}
 		}
 	}
 	return t

@@ -285,29 +285,57 @@ func Paired(a, b []float64, level float64) (PairedEffect, error) {
 	if len(a) != len(b) {
 		return PairedEffect{}, fmt.Errorf("%w: %d and %d values", ErrLengthMismatch, len(a), len(b))
 	}
-	n := len(a)
+	var acc PairedAccumulator
+	for i := range a {
+		acc.Add(a[i], b[i])
+	}
+	return acc.Effect(level)
+}
+
+// PairedAccumulator builds a paired comparison one path at a time, for runs too large to
+// keep every value; accumulators of consecutive ranges of paths combine with Merge.
+type PairedAccumulator struct {
+	A, B, D      Moments // of a_i, b_i and d_i = a_i - b_i
+	Below, Above int     // paths with a_i < b_i, and with a_i > b_i
+}
+
+// Add records one path's outcomes a under one policy and b under the other.
+func (p *PairedAccumulator) Add(a, b float64) {
+	p.A.Add(a)
+	p.B.Add(b)
+	p.D.Add(a - b)
+	switch {
+	case a < b:
+		p.Below++
+	case a > b:
+		p.Above++
+	}
+}
+
+// Merge adds the paths recorded in o to p.
+func (p *PairedAccumulator) Merge(o PairedAccumulator) {
+	p.A.Merge(o.A)
+	p.B.Merge(o.B)
+	p.D.Merge(o.D)
+	p.Below += o.Below
+	p.Above += o.Above
+}
+
+// Effect returns the paired effect of the recorded paths at the given confidence level, or
+// ErrTooFewSamples (wrapped) for fewer than two paths.
+func (p PairedAccumulator) Effect(level float64) (PairedEffect, error) {
+	checkLevel(level)
+	n := p.D.N()
 	if n < 2 {
 		return PairedEffect{}, fmt.Errorf("%w: paired comparison needs at least 2 paths, got %d", ErrTooFewSamples, n)
 	}
-	d := make([]float64, n)
 	var e PairedEffect
-	var below, above int
-	for i := range a {
-		d[i] = a[i] - b[i]
-		switch {
-		case a[i] < b[i]:
-			below++
-		case a[i] > b[i]:
-			above++
-		}
-	}
-	e.Diff = Mean(d, level)
-	e.ShareBelow = float64(below) / float64(n)
-	e.ShareAbove = float64(above) / float64(n)
-
-	ma, va := stat.MeanVariance(a, nil)
-	mb, vb := stat.MeanVariance(b, nil)
+	e.Diff = p.D.CI(level)
 	nf := float64(n)
+	e.ShareBelow = float64(p.Below) / nf
+	e.ShareAbove = float64(p.Above) / nf
+	ma, va := p.A.Mean(), p.A.Variance()
+	mb, vb := p.B.Mean(), p.B.Variance()
 	ua, ub := va/nf, vb/nf // squared standard errors of the two means
 	se := math.Sqrt(ua + ub)
 	e.Unpaired = Interval{Estimate: ma - mb, Lo: ma - mb, Hi: ma - mb, Level: level}
@@ -317,7 +345,7 @@ func Paired(a, b []float64, level float64) (PairedEffect, error) {
 		h := tQuantile(level, df) * se
 		e.Unpaired.Lo, e.Unpaired.Hi = ma-mb-h, ma-mb+h
 	}
-	e.VarianceReduction = (va + vb) / (e.Diff.SE * e.Diff.SE * nf)
+	e.VarianceReduction = (va + vb) / p.D.Variance()
 	return e, nil
 }
 

@@ -28,3 +28,34 @@ func DecodeMoments(b []byte) (Moments, []byte, error) {
 	}
 	return m, b[k+16:], nil
 }
+
+// AppendBinary appends p's exact encoding to b.
+func (p PairedAccumulator) AppendBinary(b []byte) []byte {
+	b = p.A.AppendBinary(b)
+	b = p.B.AppendBinary(b)
+	b = p.D.AppendBinary(b)
+	b = binary.AppendUvarint(b, uint64(p.Below))
+	return binary.AppendUvarint(b, uint64(p.Above))
+}
+
+// DecodePairedAccumulator reads a PairedAccumulator written by AppendBinary from the front
+// of b and returns it with the rest of b.
+func DecodePairedAccumulator(b []byte) (PairedAccumulator, []byte, error) {
+	var p PairedAccumulator
+	var err error
+	for _, m := range []*Moments{&p.A, &p.B, &p.D} {
+		if *m, b, err = DecodeMoments(b); err != nil {
+			return PairedAccumulator{}, nil, err
+		}
+	}
+	below, k := binary.Uvarint(b)
+	if k <= 0 {
+		return PairedAccumulator{}, nil, errors.New("stats: truncated paired accumulator")
+	}
+	above, k2 := binary.Uvarint(b[k:])
+	if k2 <= 0 {
+		return PairedAccumulator{}, nil, errors.New("stats: truncated paired accumulator")
+	}
+	p.Below, p.Above = int(below), int(above)
+	return p, b[k+k2:], nil
+}

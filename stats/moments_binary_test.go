@@ -25,3 +25,36 @@ func TestMomentsBinaryRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestPairedAccumulatorMergeAndBinary checks that accumulating two halves and merging
+// gives the whole's effect, and that the encoding round-trips exactly.
+func TestPairedAccumulatorMergeAndBinary(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var whole, first, second PairedAccumulator
+	for i := 0; i < 2000; i++ {
+		common := r.NormFloat64()
+		a, b := common+0.3*r.NormFloat64(), common+0.1+0.3*r.NormFloat64()
+		whole.Add(a, b)
+		if i < 700 {
+			first.Add(a, b)
+		} else {
+			second.Add(a, b)
+		}
+	}
+	first.Merge(second)
+	if first.Below != whole.Below || first.Above != whole.Above || first.D.N() != 2000 {
+		t.Fatalf("merged counts %+v, want %+v", first, whole)
+	}
+	we, _ := whole.Effect(0.95)
+	me, _ := first.Effect(0.95)
+	if rel := (me.Diff.Estimate - we.Diff.Estimate) / we.Diff.Estimate; rel > 1e-12 || rel < -1e-12 {
+		t.Fatalf("merged mean difference %v, whole %v", me.Diff.Estimate, we.Diff.Estimate)
+	}
+	dec, rest, err := DecodePairedAccumulator(whole.AppendBinary(nil))
+	if err != nil || len(rest) != 0 || dec != whole {
+		t.Fatalf("round trip: %+v, %v, %d bytes left", dec, err, len(rest))
+	}
+	if _, err := (PairedAccumulator{}).Effect(0.95); err == nil {
+		t.Fatal("an empty accumulator gave an effect")
+	}
+}

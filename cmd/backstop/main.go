@@ -38,6 +38,7 @@ const usage = `backstop simulates basis-trade fire sales with and without a cent
 Usage:
   backstop run  [flags]      simulate a scenario; writes Parquet, bands, summary, figures
   backstop merge [flags] DIR finish a run computed in shards (run --shard I/N)
+  backstop sweep --config F  run a scenario over a grid of one or two parameters
   backstop plot [flags] DIR  redraw a run's figures from its Parquet files
   backstop inspect DIR       print a run's manifest, schema, row counts and summary
   backstop version           print the tool version
@@ -60,6 +61,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(ctx, args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
 	case "merge":
@@ -142,6 +145,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	resume := fs.String("resume", "", "finish the interrupted run in `DIR` (its config, seed and chunk size)")
 	force := fs.Bool("force", false, "replace a run already in the output directory")
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
+	target := fs.String("target-precision", "", "sample until the 95% CI half-width of a metric's mean is at most this under every policy, e.g. `peak_basis_bp=0.5` (--paths is then the most)")
 	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -176,6 +180,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		if !set["chunk-size"] {
 			chunkSize = man.ChunkSize
+		}
+		if !set["target-precision"] {
+			*target = man.TargetPrecision
+		}
+		if man.MaxPaths > 0 {
+			cfg.Paths = int(man.MaxPaths)
 		}
 		if set["config"] {
 			given, err := configs.Load(*configPath)
@@ -213,6 +223,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if dir == "" {
 		dir = filepath.Join("outputs", cfg.Scenario)
 	}
+	var tgt *run.Target
+	if *target != "" {
+		if tgt, err = run.ParseTarget(*target); err != nil {
+			return usageError{fmt.Errorf("--target-precision: %w", err)}
+		}
+	}
 	var progress run.Progress
 	if !*quiet {
 		progress = run.Progress{W: stderr, Bar: isTerminal(stderr)}
@@ -227,7 +243,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	o, err := run.Execute(ctx, run.Options{
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: true,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,
-		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard,
+		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard, Target: tgt,
 	})
 	if err != nil {
 		return err
@@ -238,10 +254,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return nil
 	}
 	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d -> %s\n", cfg.Scenario, cfg.Paths, len(cfg.Policies), cfg.Seed, dir)
-	if err := results.PrintSummary(stdout, o.Summary); err != nil {
+	if err := printTables(stdout, o); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s, %s, %s, %d figures in %s\n", results.PathsDir+"/", results.BandsFile, results.SummaryFile, len(o.Figures), results.FiguresDir+"/")
+	fmt.Fprintf(stdout, "wrote %s, %s, %s, %s, %s, %s, %d figures in %s\n", results.PathsDir+"/", results.BandsFile, results.SummaryFile,
+		results.EffectsFile, results.ConvergenceFile, results.ReportFile, len(o.Figures), results.FiguresDir+"/")
 	return nil
 }
 
@@ -298,5 +315,27 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	m := o.Manifest
 	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d, merged -> %s\n", m.Scenario, m.Paths, len(m.Policies), m.Seed, o.Dir)
-	return results.PrintSummary(stdout, o.Summary)
+	return printTables(stdout, o)
+}
+
+// effectMetrics are the metrics whose paired effects the command prints (effects.csv and
+// summary.md have them all).
+var effectMetrics = map[string]bool{"peak_basis_bp": true, "forced_sales_bn": true, "funds_defaulted": true, "hf_loss_bn": true}
+
+// printTables prints a finished run's summary and its key paired policy effects.
+func printTables(stdout io.Writer, o *run.Outcome) error {
+	if err := results.PrintSummary(stdout, o.Summary); err != nil {
+		return err
+	}
+	var key []results.EffectRow
+	for _, e := range o.Effects {
+		if effectMetrics[e.Metric] {
+			key = append(key, e)
+		}
+	}
+	if len(key) == 0 {
+		return nil
+	}
+	fmt.Fprintln(stdout, "\npaired effects on the same shocks (mean per-path difference, 95% CI; the unpaired CI for comparison):")
+	return results.PrintEffects(stdout, key)
 }

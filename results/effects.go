@@ -1,0 +1,95 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// EffectsFile holds the paired policy effects of a run.
+const EffectsFile = "effects.csv"
+
+// EffectRow is one line of effects.csv: the effect of policy A against policy B on one
+// metric, estimated path by path on the same shocks (common random numbers).
+type EffectRow struct {
+	A, B, Metric, Unit string
+	N                  int64
+	Mean, Lo, Hi       float64 // mean of the per-path difference A - B and its 95% CI
+	UnpairedLo         float64 // the 95% CI of mean(A) - mean(B) were the runs independent
+	UnpairedHi         float64
+	VarianceReduction  float64 // Var_unpaired / Var_paired of the mean difference
+	ShareLower         float64 // share of paths where A is below B (A helped, for a cost)
+	ShareHigher        float64 // share of paths where A is above B
+}
+
+var effectsHeader = []string{"policy", "versus", "metric", "unit", "n", "mean_diff", "ci95_lo", "ci95_hi",
+	"unpaired_ci95_lo", "unpaired_ci95_hi", "variance_reduction", "share_lower", "share_higher"}
+
+func (r EffectRow) fields(format func(float64) string) []string {
+	return []string{r.A, r.B, r.Metric, r.Unit, strconv.FormatInt(r.N, 10),
+		format(r.Mean), format(r.Lo), format(r.Hi), format(r.UnpairedLo), format(r.UnpairedHi),
+		format(r.VarianceReduction), format(r.ShareLower), format(r.ShareHigher)}
+}
+
+// WriteEffectsCSV writes rows atomically as a CSV file at path, at full precision.
+func WriteEffectsCSV(path string, rows []EffectRow) error {
+	return writeAtomic(path, func(f *os.File) error {
+		w := csv.NewWriter(f)
+		w.Write(effectsHeader)
+		for _, r := range rows {
+			w.Write(r.fields(full))
+		}
+		w.Flush()
+		return w.Error()
+	})
+}
+
+// ReadEffectsCSV reads an effects.csv written by WriteEffectsCSV.
+func ReadEffectsCSV(path string) ([]EffectRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(recs) == 0 || strings.Join(recs[0], ",") != strings.Join(effectsHeader, ",") {
+		return nil, fmt.Errorf("%s: expected the header %v", path, effectsHeader)
+	}
+	var rows []EffectRow
+	for i, rec := range recs[1:] {
+		var v [8]float64
+		for j := range v {
+			if v[j], err = strconv.ParseFloat(rec[5+j], 64); err != nil {
+				return nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
+			}
+		}
+		n, err := strconv.ParseInt(rec[4], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
+		}
+		rows = append(rows, EffectRow{A: rec[0], B: rec[1], Metric: rec[2], Unit: rec[3], N: n,
+			Mean: v[0], Lo: v[1], Hi: v[2], UnpairedLo: v[3], UnpairedHi: v[4],
+			VarianceReduction: v[5], ShareLower: v[6], ShareHigher: v[7]})
+	}
+	return rows, nil
+}
+
+// PrintEffects writes rows as an aligned table for a terminal: the paired difference with
+// its CI, the half-width an unpaired comparison would have, and the variance reduction.
+func PrintEffects(out io.Writer, rows []EffectRow) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "effect\tmetric\tmean_diff\tci95\tunpaired_ci95\tvar_reduction\tlower_on\t")
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s - %s\t%s\t%s\t[%s, %s]\t[%s, %s]\t%s\t%.1f%%\t\n", r.A, r.B, r.Metric, g(r.Mean), g(r.Lo), g(r.Hi),
+			g(r.UnpairedLo), g(r.UnpairedHi), g(r.VarianceReduction), 100*r.ShareLower)
+	}
+	return w.Flush()
+}

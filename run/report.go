@@ -1,0 +1,137 @@
+package run
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// reportMetrics are the rows of summary.md's tables, in order.
+var reportMetrics = []sim.Metric{sim.PeakBasisBP, sim.DaysDysfunction, sim.ForcedSalesBN, sim.HFLossBN,
+	sim.FundsDefaulted, sim.PeakCBHoldingsBN, sim.CBDV01PeakBNPerBP, sim.CBPnLBN}
+
+// report is what summary.md says.
+type report struct {
+	cfg         sim.Config
+	man         *results.Manifest
+	summary     []results.SummaryRow
+	effects     []results.EffectRow
+	convergence []results.ConvergenceRow
+	figures     bool
+}
+
+// g formats x with 4 significant digits.
+func g(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+
+// markdown renders the report: a short note a researcher can paste.
+func (r report) markdown() string {
+	var b strings.Builder
+	c := r.cfg
+	fmt.Fprintf(&b, "# %s\n\n", c.Scenario)
+	if c.Description != "" {
+		fmt.Fprintf(&b, "%s\n\n", c.Description)
+	}
+	fmt.Fprintf(&b, "%s paths x %d policies (%s), %d days, seed %d; backstop %s, %s. The full config is in `manifest.json` and in every Parquet footer.\n\n",
+		strconv.Itoa(c.Paths), len(c.Policies), strings.Join(c.Policies, ", "), c.Days, c.Seed, r.man.Version, r.man.Created)
+
+	b.WriteString("## Key metrics\n\nMean [95% CI]; median; 95th percentile, per path.\n\n")
+	b.WriteString("| metric | unit |")
+	for _, p := range c.Policies {
+		fmt.Fprintf(&b, " %s |", p)
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(c.Policies)) + "\n")
+	cell := map[[2]string]results.SummaryRow{}
+	for _, s := range r.summary {
+		cell[[2]string{s.Policy, s.Metric}] = s
+	}
+	for _, m := range reportMetrics {
+		info := sim.Metrics[m]
+		fmt.Fprintf(&b, "| %s | %s |", info.Name, info.Unit)
+		for _, p := range c.Policies {
+			s, ok := cell[[2]string{p, info.Name}]
+			if !ok {
+				b.WriteString(" |")
+				continue
+			}
+			fmt.Fprintf(&b, " %s [%s, %s]; %s; %s |", g(s.Mean), g(s.Lo), g(s.Hi), g(s.P50), g(s.P95))
+		}
+		b.WriteString("\n")
+	}
+
+	if len(r.effects) > 0 {
+		b.WriteString("\n## Policy effects on the same shocks\n\n")
+		b.WriteString("Mean per-path difference with its 95% CI. Every policy ran on the same shocks, so the paired interval is far tighter than comparing two independent means (the unpaired CI); the variance reduction is how many times more paths independent runs would need. \"Lower on\" is the share of paths where the first policy gave a lower value.\n\n")
+		b.WriteString("| effect | metric | difference [95% CI] | unpaired 95% CI | variance reduction | lower on |\n|---|---|---|---|---|---|\n")
+		for _, e := range r.effects {
+			if !isReportMetric(e.Metric) {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s − %s | %s | %s [%s, %s] | [%s, %s] | %s | %.1f%% |\n", e.A, e.B, e.Metric,
+				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), g(e.VarianceReduction), 100*e.ShareLower)
+		}
+	}
+
+	if half, full := halfAndFull(r.convergence, int64(c.Paths)); len(full) > 0 && len(half) > 0 {
+		b.WriteString("\n## Were the paths enough?\n\n")
+		fmt.Fprintf(&b, "Half-width of the 95%% CI of the mean at %d paths and, in brackets, at %d: the Monte Carlo error falls like one over the square root of the paths (`convergence.parquet`, figure `convergence`).\n\n", c.Paths, half[0].Paths)
+		b.WriteString("| policy | metric | mean | half-width | (half the paths) |\n|---|---|---|---|---|\n")
+		for i, f := range full {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | (%s) |\n", f.Policy, f.Metric, g(f.Mean), g((f.Hi-f.Lo)/2), g((half[i].Hi-half[i].Lo)/2))
+		}
+	}
+
+	if r.figures {
+		b.WriteString("\n## Figures\n\n")
+		for _, name := range plots.Names() {
+			fmt.Fprintf(&b, "- [%s](%s/%s.png) ([PDF](%s/%s.pdf)): %s\n", name, results.FiguresDir, name, results.FiguresDir, name, plots.About(name))
+		}
+	}
+	return b.String()
+}
+
+func isReportMetric(name string) bool {
+	for _, m := range reportMetrics {
+		if sim.Metrics[m].Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// halfAndFull returns the convergence rows at the last step at or below paths/2 and at
+// paths, in the same (policy, metric) order.
+func halfAndFull(rows []results.ConvergenceRow, paths int64) (half, full []results.ConvergenceRow) {
+	var halfN int64
+	for _, r := range rows {
+		if r.Paths <= paths/2 && r.Paths > halfN {
+			halfN = r.Paths
+		}
+	}
+	for _, r := range rows {
+		switch r.Paths {
+		case paths:
+			full = append(full, r)
+		case halfN:
+			half = append(half, r)
+		}
+	}
+	if len(half) != len(full) {
+		return nil, nil
+	}
+	return half, full
+}
+
+// writeReport writes dir/summary.md atomically.
+func writeReport(dir string, r report) error {
+	return atomicfile.Write(filepath.Join(dir, results.ReportFile), func(f *os.File) error {
+		_, err := f.WriteString(r.markdown())
+		return err
+	})
+}

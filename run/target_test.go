@@ -1,0 +1,73 @@
+package run_test
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// halfWidths returns the 95% CI half-width of metric's mean per policy in a summary.
+func halfWidths(rows []results.SummaryRow, metric string) map[string]float64 {
+	out := map[string]float64{}
+	for _, r := range rows {
+		if r.Metric == metric {
+			out[r.Policy] = (r.Hi - r.Lo) / 2
+		}
+	}
+	return out
+}
+
+// TestTargetPrecision checks that a run with a precision target stops at the first chunk
+// boundary where every policy's half-width is at or below the target (one chunk fewer is
+// not enough), and that it is reproducible across worker counts.
+func TestTargetPrecision(t *testing.T) {
+	const chunk = 500
+	target := &run.Target{Metric: "peak_basis_bp", HalfWidth: 3}
+	cfg := configs.Baseline()
+	cfg.Paths = 50_000 // the most; the target stops the run well before
+	base := t.TempDir()
+	var outs []*run.Outcome
+	for _, w := range []int{1, 2} {
+		o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(base, "w", string(rune('0'+w))), ChunkSize: chunk, Workers: w, Target: target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, o)
+	}
+	if !reflect.DeepEqual(outs[0].Summary, outs[1].Summary) || outs[0].Manifest.Paths != outs[1].Manifest.Paths {
+		t.Fatal("target-precision runs differ between 1 and 2 workers")
+	}
+	n := outs[0].Manifest.Paths
+	if n >= int64(cfg.Paths) || n%chunk != 0 || outs[0].Manifest.TargetPrecision != "peak_basis_bp=3" {
+		t.Fatalf("stopped after %d paths (manifest %+v)", n, outs[0].Manifest)
+	}
+	for p, hw := range halfWidths(outs[0].Summary, target.Metric) {
+		if hw > target.HalfWidth {
+			t.Errorf("%s: half-width %.3f above the target %.3f", p, hw, target.HalfWidth)
+		}
+	}
+	// One chunk fewer, as a plain run, misses the target for some policy.
+	cfg.Paths = int(n) - chunk
+	short, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(base, "short"), ChunkSize: chunk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := false
+	for _, hw := range halfWidths(short.Summary, target.Metric) {
+		missed = missed || hw > target.HalfWidth
+	}
+	if !missed {
+		t.Fatalf("%d paths already met the target, yet the run went on to %d", cfg.Paths, n)
+	}
+	if _, err := run.ParseTarget("peak_basis=1"); err == nil {
+		t.Error("an unknown metric was accepted")
+	}
+	if _, err := run.ParseTarget("peak_basis_bp=-1"); err == nil {
+		t.Error("a negative half-width was accepted")
+	}
+}
