@@ -18,17 +18,22 @@ import (
 // before writeAtomic can sync it.
 type writeOnly struct{ io.Writer }
 
-// writeParquet writes rec to w with zstd compression, the arrow schema stored in the
-// footer (so readers restore dictionary columns as categories/factors) and rec's schema
-// metadata as the footer's key-value metadata.
+// writeParquet writes rec to w with zstd compression, Parquet dictionary encoding for the
+// dictionary columns (and only those), the arrow schema stored in the footer (so readers
+// restore dictionary columns as categories/factors) and rec's schema metadata as the
+// footer's key-value metadata.
 func writeParquet(w io.Writer, rec arrow.Record) error {
-	props := parquet.NewWriterProperties(
+	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(false),
-		parquet.WithDictionaryFor(ColPolicy, true),
-		parquet.WithDictionaryFor(ColSeries, true),
-		parquet.WithMaxRowGroupLength(1<<20),
-	)
+		parquet.WithMaxRowGroupLength(1 << 20),
+	}
+	for _, f := range rec.Schema().Fields() {
+		if f.Type.ID() == arrow.DICTIONARY { // else pqarrow writes the strings out in full
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, true))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	fw, err := pqarrow.NewFileWriter(rec.Schema(), writeOnly{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err

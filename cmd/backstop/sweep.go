@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sweep"
+)
+
+// cmdSweep runs a parameter sweep (backstop sweep --config FILE), or redraws the figures
+// of one (backstop sweep --plot DIR).
+func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "sweep `FILE` (YAML): base scenario, overrides, paths, seed, and one or two parameters with their grids")
+	out := fs.String("out", "", "output directory (default: outputs/<sweep name>)")
+	workers := fs.Int("workers", 0, "parallel workers within each grid point (default: all cores)")
+	paths := fs.Int("paths", 0, "Monte Carlo paths per grid point (default: the sweep file's)")
+	seed := fs.Uint64("seed", 0, "master seed of every grid point (default: the sweep file's)")
+	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	replot := fs.String("plot", "", "redraw the figures of the sweep in `DIR` from its sweep.parquet, and run nothing")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("sweep takes no arguments, got %q", fs.Args())}
+	}
+	figOpt := plots.Options{Formats: strings.Split(*formats, ",")}
+	if err := figOpt.Validate(); err != nil {
+		return usageError{err}
+	}
+	if *replot != "" {
+		if *configPath != "" {
+			return usageError{errors.New("--plot redraws an existing sweep; it takes no --config")}
+		}
+		files, err := sweep.DrawFigures(*replot, figOpt)
+		for _, f := range files {
+			fmt.Fprintln(stdout, f)
+		}
+		return err
+	}
+	if *configPath == "" {
+		return usageError{errors.New("sweep needs --config FILE, e.g. backstop sweep --config configs/sweep_spv_design.yaml")}
+	}
+	plan, err := sweep.Load(*configPath)
+	if err != nil {
+		return usageError{err}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["paths"] {
+		if *paths < 1 {
+			return usageError{fmt.Errorf("--paths %d is not allowed; use 1 or more", *paths)}
+		}
+		plan.Paths = *paths
+	}
+	if set["seed"] {
+		plan.Seed = *seed
+	}
+	if *workers < 0 {
+		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("outputs", plan.Name)
+	}
+	logw := stderr
+	if *quiet {
+		logw = io.Discard
+	}
+	fmt.Fprintf(logw, "sweep %s: %d grid points x %d paths x %d policies, seed %d -> %s\n",
+		plan.Name, plan.Size(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
+	o, err := sweep.Run(ctx, plan, sweep.Options{
+		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw,
+		Command: "backstop " + strings.Join(append([]string{"sweep"}, args...), " "),
+	})
+	if err != nil {
+		return err
+	}
+	if err := sweep.PrintTable(stdout, o.Rows, plots.ColPeakBasis); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d rows), %d point runs in %s/, %d figures in %s/ -> %s\n",
+		results.SweepFile, len(o.Rows), len(o.Manifest.Points), results.PointsDir, len(o.Figures), results.FiguresDir, dir)
+	return nil
+}

@@ -1,0 +1,682 @@
+package sweep
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits on a grid, so that a typo in start/stop/step does not launch a million runs.
+const (
+	MaxValues = 1000   // values of one parameter
+	MaxPoints = 10_000 // grid points of a sweep
+)
+
+// The keys of a sweep file and of one of its parameters.
+var (
+	fileKeys  = []string{"name", "description", "base", "overrides", "paths", "seed", "parameters"}
+	paramKeys = []string{"key", "values", "start", "stop", "step"}
+)
+
+// Plan is a decoded sweep file: the scenario every grid point starts from and the grid.
+type Plan struct {
+	Name        string  // names the sweep and its default directory, outputs/<Name>
+	Description string  // one line for titles and reports
+	Paths       int     // Monte Carlo paths of every point
+	Seed        uint64  // the seed of every point: common random numbers across the grid
+	Params      []Param // one or two; in grid order the last one varies fastest
+
+	source   string     // the sweep file, for messages
+	scenario *yaml.Node // the base scenario with the overrides: a mapping of every key
+}
+
+// Param is one swept scenario parameter and its grid.
+type Param struct {
+	Key    string    // dotted scenario key, e.g. "funds.b0"
+	About  string    // what the key means, from its comment in configs/baseline.yaml
+	Values []float64 // the grid, in the file's order
+
+	lines []int  // line in the sweep file of each value
+	where string // the key of the grid in the sweep file, e.g. "parameters[0].values"
+	list  bool   // the grid is a list of values (not start/stop/step)
+}
+
+// Point is one grid point: the values of the parameters and the scenario they give.
+type Point struct {
+	Index  int        // position in grid order; its run is points/<Index>
+	Values []float64  // one per Plan.Params
+	Config sim.Config // validated, with the plan's Paths and Seed
+}
+
+// Load reads and decodes the sweep file at path (see Decode).
+func Load(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read sweep file: %w", err)
+	}
+	return Decode(data, path)
+}
+
+// Decode decodes a sweep file, named source in messages; a base scenario file it names is
+// read relative to source's directory. Decoding is strict, as for scenario files: an
+// unknown key, a value of the wrong type, an unknown parameter key, an empty grid or a grid
+// value the scenario does not allow is a *configs.Error naming the file, line and key.
+// Every grid point's scenario is built and validated before Decode returns.
+func Decode(data []byte, source string) (*Plan, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &configs.Error{Source: source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &configs.Error{Source: source, Msg: "the file is empty; a sweep names at least its parameters"}
+	}
+	d := decoder{source: source}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, d.fail(root, "", "the file must be a mapping of keys to values (name, parameters, ...)")
+	}
+	fields, err := d.fields(root, "", fileKeys)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{source: source, Name: fileStem(source)}
+	if n := fields["name"]; n != nil {
+		if p.Name, err = d.str(n, "name"); err != nil {
+			return nil, err
+		}
+	}
+	if !validName(p.Name) {
+		return nil, d.fail(orNode(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
+	}
+	if n := fields["description"]; n != nil {
+		if p.Description, err = d.str(n, "description"); err != nil {
+			return nil, err
+		}
+	}
+	if p.scenario, err = d.scenario(fields["base"], fields["overrides"]); err != nil {
+		return nil, err
+	}
+	if p.Paths, p.Seed, err = d.pathsAndSeed(p.scenario, fields["paths"], fields["seed"]); err != nil {
+		return nil, err
+	}
+	pn := fields["parameters"]
+	if pn == nil {
+		return nil, d.fail(root, "parameters", "missing; list one or two parameters, e.g. parameters: [{key: funds.b0, values: [500, 1000]}]")
+	}
+	if p.Params, err = d.params(pn, p.scenario); err != nil {
+		return nil, err
+	}
+	if _, err := p.Points(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Size returns the number of grid points.
+func (p *Plan) Size() int {
+	n := 1
+	for _, pr := range p.Params {
+		n *= len(pr.Values)
+	}
+	return n
+}
+
+// indices returns the grid indices of point i: the last parameter varies fastest.
+func (p *Plan) indices(i int) []int {
+	idx := make([]int, len(p.Params))
+	for k := len(p.Params) - 1; k >= 0; k-- {
+		n := len(p.Params[k].Values)
+		idx[k], i = i%n, i/n
+	}
+	return idx
+}
+
+// Points returns every grid point in grid order, each scenario validated. The plan's Paths
+// and Seed apply to every point.
+func (p *Plan) Points() ([]Point, error) {
+	if p.Paths < 1 {
+		return nil, &configs.Error{Source: p.source, Key: "paths", Msg: fmt.Sprintf("%d is not allowed; must be an integer of at least 1", p.Paths)}
+	}
+	pts := make([]Point, p.Size())
+	for i := range pts {
+		idx := p.indices(i)
+		tree := clone(p.scenario)
+		setScalar(lookup(tree, "paths"), float64(p.Paths))
+		lookup(tree, "seed").Value = strconv.FormatUint(p.Seed, 10)
+		vals := make([]float64, len(idx))
+		for k, j := range idx {
+			vals[k] = p.Params[k].Values[j]
+			setScalar(lookup(tree, p.Params[k].Key), vals[k])
+		}
+		data, err := yaml.Marshal(tree)
+		if err != nil {
+			return nil, fmt.Errorf("encode grid point %d: %w", i, err)
+		}
+		cfg, err := configs.Decode(data, p.source)
+		if err != nil {
+			return nil, p.pointError(err, idx)
+		}
+		pts[i] = Point{Index: i, Values: vals, Config: cfg}
+	}
+	return pts, nil
+}
+
+// pointError says which grid value a scenario error comes from, at its line in the file.
+func (p *Plan) pointError(err error, idx []int) error {
+	var ce *configs.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	k := 0
+	for i, pr := range p.Params {
+		if pr.Key == ce.Key {
+			k = i
+		}
+	}
+	pr, j := p.Params[k], idx[k]
+	out := &configs.Error{Source: p.source, Key: pr.where}
+	if j < len(pr.lines) { // values added after decoding have no line
+		out.Line = pr.lines[j]
+	}
+	if pr.list {
+		out.Key = fmt.Sprintf("%s[%d]", pr.where, j)
+	}
+	if ce.Key == pr.Key {
+		out.Msg = ce.Key + ": " + ce.Msg
+		return out
+	}
+	var at []string
+	for i, q := range p.Params {
+		at = append(at, fmt.Sprintf("%s = %s", q.Key, formatValue(q.Values[idx[i]])))
+	}
+	out.Msg = fmt.Sprintf("at %s: %s: %s", strings.Join(at, ", "), ce.Key, ce.Msg)
+	return out
+}
+
+// YAML returns the plan as a self-contained sweep file: the resolved base scenario, every
+// key of it, as overrides, and each grid as a list of values. Decoding it gives the same
+// points whatever the embedded baseline or the base file become; it is what the outputs
+// record as their config.
+func (p *Plan) YAML() ([]byte, error) {
+	tree := clone(p.scenario)
+	setScalar(lookup(tree, "paths"), float64(p.Paths))
+	lookup(tree, "seed").Value = strconv.FormatUint(p.Seed, 10)
+	type param struct {
+		Key    string    `yaml:"key"`
+		Values []float64 `yaml:"values,flow"`
+	}
+	out := struct {
+		Name        string     `yaml:"name"`
+		Description string     `yaml:"description,omitempty"`
+		Paths       int        `yaml:"paths"`
+		Seed        uint64     `yaml:"seed"`
+		Overrides   *yaml.Node `yaml:"overrides"`
+		Parameters  []param    `yaml:"parameters"`
+	}{Name: p.Name, Description: p.Description, Paths: p.Paths, Seed: p.Seed, Overrides: tree}
+	for _, pr := range p.Params {
+		out.Parameters = append(out.Parameters, param{pr.Key, pr.Values})
+	}
+	return yaml.Marshal(out)
+}
+
+// Policies returns the policies every point runs.
+func (p *Plan) Policies() []string {
+	var pols []string
+	for _, n := range lookup(p.scenario, "policies").Content {
+		pols = append(pols, n.Value)
+	}
+	return pols
+}
+
+// decoder reports errors at a line of the sweep file.
+type decoder struct{ source string }
+
+func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) error {
+	return &configs.Error{Source: d.source, Line: n.Line, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// fields returns the values of mapping n by key, rejecting keys not in allowed and repeats.
+func (d *decoder) fields(n *yaml.Node, prefix string, allowed []string) (map[string]*yaml.Node, error) {
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(allowed, k.Value) {
+			return nil, d.fail(k, prefix+k.Value, "unknown key; allowed here: %s", strings.Join(sorted(allowed), ", "))
+		}
+		if out[k.Value] != nil {
+			return nil, d.fail(k, prefix+k.Value, "key appears twice")
+		}
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func (d *decoder) str(n *yaml.Node, key string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return "", d.fail(n, key, "%s is not allowed; expected a string (quote it)", show(n))
+	}
+	return n.Value, nil
+}
+
+// number decodes a finite number.
+func (d *decoder) number(n *yaml.Node, key string) (float64, error) {
+	var x float64
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&x) != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, d.fail(n, key, "%s is not allowed; expected a finite number", show(n))
+	}
+	return x, nil
+}
+
+// scenario resolves the base scenario (the embedded baseline, or the file base names
+// relative to the sweep file) and applies the overrides, checking them as a scenario file.
+func (d *decoder) scenario(base, overrides *yaml.Node) (*yaml.Node, error) {
+	cfg := configs.Baseline()
+	if base != nil {
+		name, err := d.str(base, "base")
+		if err != nil {
+			return nil, err
+		}
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(d.source), path)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, d.fail(base, "base", "cannot read the scenario file %s (a path relative to the sweep file): %v", path, errors.Unwrap(err))
+		}
+		if cfg, err = configs.Load(path); err != nil {
+			return nil, err // names the base file, line and key
+		}
+	}
+	tree, err := toTree(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if overrides == nil {
+		return tree, nil
+	}
+	if overrides.Kind != yaml.MappingNode {
+		return nil, d.fail(overrides, "overrides", "%s is not allowed; expected a mapping of scenario keys, as in a scenario file", show(overrides))
+	}
+	if err := d.merge(tree, overrides, "overrides."); err != nil {
+		return nil, err
+	}
+	data, err := yaml.Marshal(tree)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := configs.Decode(data, d.source); err != nil {
+		var ce *configs.Error
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		if n := lookup(overrides, ce.Key); n != nil {
+			return nil, d.fail(n, "overrides."+ce.Key, "%s", ce.Msg)
+		}
+		return nil, d.fail(overrides, ce.Key, "%s (with the overrides)", ce.Msg)
+	}
+	return tree, nil
+}
+
+// merge sets the keys of mapping over in mapping dst, recursively; a key dst lacks is an
+// error naming the keys allowed there.
+func (d *decoder) merge(dst, over *yaml.Node, prefix string) error {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], over.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		j := mappingIndex(dst, k.Value)
+		if j < 0 {
+			var keys []string
+			for i := 0; i < len(dst.Content); i += 2 {
+				keys = append(keys, dst.Content[i].Value)
+			}
+			return d.fail(k, prefix+k.Value, "unknown key; allowed here: %s", strings.Join(sorted(keys), ", "))
+		}
+		if seen[k.Value] {
+			return d.fail(k, prefix+k.Value, "key appears twice")
+		}
+		seen[k.Value] = true
+		if cur := dst.Content[j+1]; cur.Kind == yaml.MappingNode && v.Kind == yaml.MappingNode {
+			if err := d.merge(cur, v, prefix+k.Value+"."); err != nil {
+				return err
+			}
+			continue
+		}
+		dst.Content[j+1] = clone(v)
+	}
+	return nil
+}
+
+// pathsAndSeed returns the sweep's paths and seed: the file's, else the scenario's.
+func (d *decoder) pathsAndSeed(scenario, pathsNode, seedNode *yaml.Node) (paths int, seed uint64, err error) {
+	if err := lookup(scenario, "paths").Decode(&paths); err != nil {
+		return 0, 0, err
+	}
+	if err := lookup(scenario, "seed").Decode(&seed); err != nil {
+		return 0, 0, err
+	}
+	if n := pathsNode; n != nil {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&paths) != nil || paths < 1 {
+			return 0, 0, d.fail(n, "paths", "%s is not allowed; must be an integer of at least 1", show(n))
+		}
+	}
+	if n := seedNode; n != nil {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&seed) != nil {
+			return 0, 0, d.fail(n, "seed", "%s is not allowed; expected a whole number from 0 to 18446744073709551615", show(n))
+		}
+	}
+	return paths, seed, nil
+}
+
+// params decodes the parameters list: one or two distinct numeric scenario keys, each
+// with a grid.
+func (d *decoder) params(n, scenario *yaml.Node) ([]Param, error) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || len(n.Content) > results.MaxSweepParams {
+		return nil, d.fail(n, "parameters", "%s is not allowed; list one or two parameters, each with a key and a grid", show(n))
+	}
+	var out []Param
+	total := 1
+	for i, pn := range n.Content {
+		prefix := fmt.Sprintf("parameters[%d]", i)
+		if pn.Kind != yaml.MappingNode {
+			return nil, d.fail(pn, prefix, "%s is not allowed; expected a mapping such as {key: funds.b0, values: [500, 1000]}", show(pn))
+		}
+		f, err := d.fields(pn, prefix+".", paramKeys)
+		if err != nil {
+			return nil, err
+		}
+		kn := f["key"]
+		if kn == nil {
+			return nil, d.fail(pn, prefix+".key", "missing; name a numeric scenario key such as funds.b0 or spv.discount")
+		}
+		key, err := d.str(kn, prefix+".key")
+		if err != nil {
+			return nil, err
+		}
+		if err := checkKey(scenario, key); err != nil {
+			return nil, d.fail(kn, prefix+".key", "%s", err)
+		}
+		for _, q := range out {
+			if q.Key == key {
+				return nil, d.fail(kn, prefix+".key", "%s is swept twice; name two different keys", key)
+			}
+		}
+		pr := Param{Key: key, About: About(key)}
+		if err := d.grid(pn, f, prefix, &pr); err != nil {
+			return nil, err
+		}
+		total *= len(pr.Values)
+		if total > MaxPoints {
+			return nil, d.fail(pn, prefix, "the grid has %d points or more; at most %d are allowed", total, MaxPoints)
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// grid decodes a parameter's values: a list, or start, stop and step (stop included).
+func (d *decoder) grid(pn *yaml.Node, f map[string]*yaml.Node, prefix string, pr *Param) error {
+	vn := f["values"]
+	ranged := f["start"] != nil || f["stop"] != nil || f["step"] != nil
+	switch {
+	case vn != nil && ranged:
+		return d.fail(vn, prefix+".values", "give either values or start, stop and step, not both")
+	case vn != nil:
+		pr.where, pr.list = prefix+".values", true
+		if vn.Kind != yaml.SequenceNode || len(vn.Content) == 0 {
+			return d.fail(vn, pr.where, "%s is not allowed; list at least one value, e.g. [500, 1000]", show(vn))
+		}
+		if len(vn.Content) > MaxValues {
+			return d.fail(vn, pr.where, "%d values are too many; at most %d are allowed", len(vn.Content), MaxValues)
+		}
+		for j, item := range vn.Content {
+			key := fmt.Sprintf("%s[%d]", pr.where, j)
+			x, err := d.number(item, key)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(pr.Values, x) {
+				return d.fail(item, key, "%s appears twice in the grid", formatValue(x))
+			}
+			pr.Values, pr.lines = append(pr.Values, x), append(pr.lines, item.Line)
+		}
+		return nil
+	case ranged:
+		pr.where = prefix
+		var r [3]float64
+		for i, k := range []string{"start", "stop", "step"} {
+			n := f[k]
+			if n == nil {
+				return d.fail(pn, prefix+"."+k, "missing; a range needs start, stop and step")
+			}
+			x, err := d.number(n, prefix+"."+k)
+			if err != nil {
+				return err
+			}
+			r[i] = x
+		}
+		start, stop, step := r[0], r[1], r[2]
+		if step <= 0 {
+			return d.fail(f["step"], prefix+".step", "%s is not allowed; must be greater than 0", formatValue(step))
+		}
+		if stop < start {
+			return d.fail(f["stop"], prefix+".stop", "%s is not allowed; must be at least start (%s)", formatValue(stop), formatValue(start))
+		}
+		count := math.Floor((stop-start)/step+1e-9) + 1
+		if count > MaxValues {
+			return d.fail(f["step"], prefix+".step", "%s gives %.0f values from %s to %s; at most %d are allowed", formatValue(step), count, formatValue(start), formatValue(stop), MaxValues)
+		}
+		for i := 0; i < int(count); i++ {
+			// Round away the binary noise of start + i*step (0.30000000000000004).
+			x, _ := strconv.ParseFloat(strconv.FormatFloat(start+float64(i)*step, 'g', 12, 64), 64)
+			pr.Values, pr.lines = append(pr.Values, x), append(pr.lines, f["start"].Line)
+		}
+		return nil
+	}
+	return d.fail(pn, prefix+".values", "missing; give a list of values, or start, stop and step")
+}
+
+// checkKey reports whether key is a numeric scenario parameter that a sweep may vary.
+func checkKey(scenario *yaml.Node, key string) error {
+	if key == "paths" || key == "seed" {
+		return fmt.Errorf("%s is not allowed; paths and seed are the same at every grid point (set them at the top of the sweep file)", key)
+	}
+	n := lookup(scenario, key)
+	if n != nil && isNumber(n) {
+		return nil
+	}
+	what := "not a scenario parameter"
+	if n != nil {
+		what = "not a numeric parameter"
+	}
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		if sec := lookup(scenario, key[:i]); sec != nil && sec.Kind == yaml.MappingNode {
+			return fmt.Errorf("%s is %s; allowed under %s: %s", key, what, key[:i], strings.Join(numericKeys(sec, key[:i+1]), ", "))
+		}
+	}
+	var sections []string
+	for i := 0; i+1 < len(scenario.Content); i += 2 {
+		if scenario.Content[i+1].Kind == yaml.MappingNode {
+			sections = append(sections, scenario.Content[i].Value+".*")
+		}
+	}
+	return fmt.Errorf("%s is %s; allowed: %s", key, what, strings.Join(append(numericKeys(scenario, ""), sorted(sections)...), ", "))
+}
+
+func isNumber(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float")
+}
+
+// numericKeys returns prefix + the keys of mapping n whose values are numbers (paths and
+// seed excepted), sorted.
+func numericKeys(n *yaml.Node, prefix string) []string {
+	var out []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := prefix + n.Content[i].Value
+		if isNumber(n.Content[i+1]) && k != "paths" && k != "seed" {
+			out = append(out, k)
+		}
+	}
+	return sorted(out)
+}
+
+// About returns what a scenario key means, from its comment in configs/baseline.yaml
+// ("" when it has none).
+func About(key string) string {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(configs.BaselineYAML(), &doc); err != nil || len(doc.Content) == 0 {
+		return ""
+	}
+	n := lookup(doc.Content[0], key)
+	if n == nil {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimPrefix(n.LineComment, "#"))
+}
+
+// toTree renders cfg as a YAML node tree: a mapping holding every scenario key.
+func toTree(cfg *sim.Config) (*yaml.Node, error) {
+	data, err := configs.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return doc.Content[0], nil
+}
+
+// lookup returns the value node of the dotted key in mapping n, or nil.
+func lookup(n *yaml.Node, key string) *yaml.Node {
+	for _, part := range strings.Split(key, ".") {
+		name, index := part, -1
+		if i := strings.IndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
+			j, err := strconv.Atoi(part[i+1 : len(part)-1])
+			if err != nil {
+				return nil
+			}
+			name, index = part[:i], j
+		}
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		j := mappingIndex(n, name)
+		if j < 0 {
+			return nil
+		}
+		n = n.Content[j+1]
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if index >= 0 {
+			if n.Kind != yaml.SequenceNode || index >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[index]
+		}
+	}
+	return n
+}
+
+// mappingIndex returns the index in n.Content of key's key node, or -1.
+func mappingIndex(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// setScalar makes n the number x, tagged as an integer when it is one so that integer
+// keys accept it (and reject 10.5 with the scenario decoder's message).
+func setScalar(n *yaml.Node, x float64) {
+	n.Kind, n.Style, n.Value, n.Tag = yaml.ScalarNode, 0, formatValue(x), "!!float"
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		n.Tag = "!!int"
+	}
+	n.Content = nil
+}
+
+// formatValue writes x exactly (the shortest decimal that reads back as x), without an
+// exponent.
+func formatValue(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// clone deep-copies n without comments, which belong to the file n came from.
+func clone(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	c := *n
+	c.HeadComment, c.LineComment, c.FootComment, c.Anchor = "", "", "", ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = clone(k)
+	}
+	return &c
+}
+
+func show(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			return "[]"
+		}
+		return "a list"
+	}
+	if n.Tag == "!!null" {
+		return "an empty value"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func orNode(n, fallback *yaml.Node) *yaml.Node {
+	if n != nil {
+		return n
+	}
+	return fallback
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// fileStem is the sweep's default name: its file name without the extension.
+func fileStem(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// validName is sim's rule for scenario names, which name output directories too.
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		ok := r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,275 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+	"go.yaml.in/yaml/v3"
+)
+
+// Options configure Run.
+type Options struct {
+	OutDir        string        // sweep directory
+	Workers       int           // sampler goroutines of each point's run, 0 for all cores
+	Figures       bool          // draw the sweep figures after the last point
+	FigureOptions plots.Options // formats and size of the figures
+	Command       string        // the command line, recorded in the manifests
+	Log           io.Writer     // one line per grid point; nil for none
+}
+
+// Outcome is what a finished sweep produced.
+type Outcome struct {
+	Dir      string
+	Manifest *results.SweepManifest
+	Rows     []results.SweepRow // as written to sweep.parquet
+	Figures  []string
+}
+
+// Run runs every grid point of p, one after another, each as a run directory
+// OutDir/points/<i> without figures, all with p.Seed; then writes OutDir/sweep.parquet,
+// the manifest, and (with opt.Figures) the figures under OutDir/figures. It refuses a
+// directory that already holds a manifest. The rows do not depend on opt.Workers.
+func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
+	pts, err := p.Points()
+	if err != nil {
+		return nil, err
+	}
+	yml, err := p.YAML()
+	if err != nil {
+		return nil, fmt.Errorf("encode sweep: %w", err)
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	dir := opt.OutDir
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
+		return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out or remove it", dir, results.ManifestFile)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, results.PointsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	prov := results.NewProvenance(string(yml), p.Seed, int64(p.Paths))
+	man := &results.SweepManifest{
+		SchemaVersion: results.SchemaVersion, Tool: "backstop", Kind: results.SweepKind,
+		Version: prov.Version, Status: results.StatusRunning, Name: p.Name, Seed: p.Seed,
+		Paths: int64(p.Paths), Policies: p.Policies(), Created: prov.Created.Format(time.RFC3339),
+		Command: opt.Command, Config: string(yml),
+	}
+	for _, pr := range p.Params {
+		man.Parameters = append(man.Parameters, results.SweepParam{Key: pr.Key, Values: pr.Values})
+	}
+	for _, pt := range pts {
+		man.Points = append(man.Points, results.SweepPoint{
+			Point: pt.Index, Values: pt.Values,
+			Dir: filepath.Join(results.PointsDir, results.PointName(pt.Index, len(pts))),
+		})
+	}
+	if err := results.WriteSweepManifest(dir, man); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Outcome, error) {
+		man.Status, man.Error = results.StatusFailed, err.Error()
+		if errors.Is(err, context.Canceled) || errors.Is(err, run.ErrInterrupted) {
+			man.Status, man.Error = results.StatusIncomplete, "interrupted"
+		}
+		if werr := results.WriteSweepManifest(dir, man); werr != nil {
+			err = errors.Join(err, werr)
+		}
+		return nil, err
+	}
+
+	var rows []results.SweepRow
+	for i, pt := range pts {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		start := time.Now()
+		mp := &man.Points[i]
+		o, err := run.Execute(ctx, run.Options{
+			Config: pt.Config, OutDir: filepath.Join(dir, mp.Dir), Workers: opt.Workers,
+			Command: fmt.Sprintf("%s (grid point %d)", opt.Command, pt.Index),
+		})
+		if err != nil {
+			mp.Status = results.StatusFailed
+			return fail(fmt.Errorf("grid point %d (%s): %w", pt.Index, p.describe(pt), err))
+		}
+		mp.Status = results.StatusComplete
+		for _, s := range o.Summary {
+			r := results.SweepRow{Point: pt.Index, SummaryRow: s}
+			for k, pr := range p.Params {
+				r.Params = append(r.Params, results.ParamValue{Name: pr.Key, Value: pt.Values[k]})
+			}
+			rows = append(rows, r)
+		}
+		if err := results.WriteSweepManifest(dir, man); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(opt.Log, "sweep: point %d/%d  %s  %s  (%.1fs)\n", i+1, len(pts), p.describe(pt), headline(o.Summary), time.Since(start).Seconds())
+	}
+	if err := results.WriteSweep(filepath.Join(dir, results.SweepFile), prov, rows); err != nil {
+		return fail(err)
+	}
+	out := &Outcome{Dir: dir, Manifest: man, Rows: rows}
+	if opt.Figures {
+		figs, err := DrawFigures(dir, opt.FigureOptions)
+		if err != nil {
+			return fail(err)
+		}
+		out.Figures = figs
+	}
+	man.Status = results.StatusComplete
+	man.Finished = time.Now().UTC().Format(time.RFC3339)
+	if err := results.WriteSweepManifest(dir, man); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// describe names a grid point by its parameter values.
+func (p *Plan) describe(pt Point) string {
+	var parts []string
+	for k, pr := range p.Params {
+		parts = append(parts, pr.Key+"="+formatValue(pt.Values[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// headline is the mean peak basis per policy, for the progress line.
+func headline(rows []results.SummaryRow) string {
+	var parts []string
+	for _, r := range rows {
+		if r.Metric == plots.ColPeakBasis {
+			parts = append(parts, fmt.Sprintf("%s %.4g", r.Policy, r.Mean))
+		}
+	}
+	return "peak basis bp: " + strings.Join(parts, ", ")
+}
+
+// LoadInput reads what the sweep figures need from the sweep in dir: sweep.parquet, with
+// the sweep's name and the parameters' meaning from its footer. It never simulates.
+func LoadInput(dir string) (*plots.SweepInput, error) {
+	path := filepath.Join(dir, results.SweepFile)
+	rows, md, err := results.ReadSweep(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s holds no rows", path)
+	}
+	var head struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal([]byte(md[results.KeyConfig]), &head); err != nil {
+		return nil, fmt.Errorf("%s: footer %s: %w", path, results.KeyConfig, err)
+	}
+	paths, err := strconv.ParseInt(md[results.KeyPaths], 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: footer %s = %q is not a path count", path, results.KeyPaths, md[results.KeyPaths])
+	}
+	in := &plots.SweepInput{Name: head.Name, Paths: paths, Estimates: map[string]map[string][]plots.SweepEstimate{}}
+	// Rows come in grid order; each parameter's values are the distinct values it takes,
+	// in order of first appearance (the grid order of that parameter).
+	seen := make([]map[float64]bool, len(rows[0].Params))
+	for k, pv := range rows[0].Params {
+		in.Params = append(in.Params, plots.SweepParam{Key: pv.Name, About: About(pv.Name)})
+		seen[k] = map[float64]bool{}
+	}
+	points := 0
+	for _, r := range rows {
+		if len(r.Params) != len(in.Params) {
+			return nil, fmt.Errorf("%s: point %d has %d parameters, point 0 has %d", path, r.Point, len(r.Params), len(in.Params))
+		}
+		for k, pv := range r.Params {
+			if !seen[k][pv.Value] {
+				seen[k][pv.Value] = true
+				in.Params[k].Values = append(in.Params[k].Values, pv.Value)
+			}
+		}
+		if in.Estimates[r.Policy] == nil {
+			in.Estimates[r.Policy] = map[string][]plots.SweepEstimate{}
+			in.Policies = append(in.Policies, r.Policy)
+		}
+		if r.Point != len(in.Estimates[r.Policy][r.Metric]) {
+			return nil, fmt.Errorf("%s: rows of %s under %s are not in grid order at point %d", path, r.Metric, r.Policy, r.Point)
+		}
+		in.Estimates[r.Policy][r.Metric] = append(in.Estimates[r.Policy][r.Metric], plots.SweepEstimate{Mean: r.Mean, Lo: r.Lo, Hi: r.Hi})
+		points = max(points, r.Point+1)
+	}
+	size := 1
+	for _, pr := range in.Params {
+		size *= len(pr.Values)
+	}
+	if size != points {
+		return nil, fmt.Errorf("%s: %d points do not form the grid of the parameters' values (%d)", path, points, size)
+	}
+	return in, nil
+}
+
+// DrawFigures redraws the sweep figures of the sweep in dir into dir/figures from its
+// sweep.parquet alone, and returns the files written.
+func DrawFigures(dir string, opt plots.Options) ([]string, error) {
+	in, err := LoadInput(dir)
+	if err != nil {
+		return nil, err
+	}
+	return plots.WriteSweep(in, filepath.Join(dir, results.FiguresDir), opt)
+}
+
+// PrintTable writes one metric of a sweep as an aligned table for a terminal: a line per
+// grid point with the parameter values and, per policy, the mean and its 95% CI.
+func PrintTable(w io.Writer, rows []results.SweepRow, metric string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var policies []string
+	cells := map[int]map[string]results.SweepRow{}
+	var order []int
+	for _, r := range rows {
+		if r.Metric != metric {
+			continue
+		}
+		if cells[r.Point] == nil {
+			cells[r.Point] = map[string]results.SweepRow{}
+			order = append(order, r.Point)
+		}
+		if !slices.Contains(policies, r.Policy) {
+			policies = append(policies, r.Policy)
+		}
+		cells[r.Point][r.Policy] = r
+	}
+	if len(order) == 0 {
+		return fmt.Errorf("no rows of metric %q", metric)
+	}
+	first := cells[order[0]][policies[0]]
+	head := []string{"point"}
+	for _, pv := range first.Params {
+		head = append(head, pv.Name)
+	}
+	for _, pol := range policies {
+		head = append(head, pol+" "+metric+" [95% CI]")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	for _, i := range order {
+		line := []string{strconv.Itoa(i)}
+		for _, pv := range cells[i][policies[0]].Params {
+			line = append(line, formatValue(pv.Value))
+		}
+		for _, pol := range policies {
+			r := cells[i][pol]
+			line = append(line, fmt.Sprintf("%s [%s, %s]", g(r.Mean), g(r.Lo), g(r.Hi)))
+		}
+		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
+	}
+	return tw.Flush()
+}
