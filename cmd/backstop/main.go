@@ -25,6 +25,7 @@ import (
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/sweep"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -71,7 +72,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		if len(args) != 2 {
 			err = usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
 		} else {
-			err = results.Inspect(args[1], stdout)
+			err = inspect(args[1], stdout)
 		}
 	case "version":
 		fmt.Fprintln(stdout, "backstop", results.ToolVersion())
@@ -281,7 +282,11 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--width and --height must be positive inches, got %v and %v", *width, *height)}
 	}
 	opt := run.FigureOptions{Formats: strings.Split(*formats, ","), Width: vg.Length(*width) * vg.Inch, Height: vg.Length(*height) * vg.Inch}
-	files, err := run.DrawFigures(fs.Arg(0), opt)
+	draw := run.DrawFigures
+	if isSweep(fs.Arg(0)) {
+		draw = sweep.DrawFigures
+	}
+	files, err := draw(fs.Arg(0), opt)
 	if err != nil {
 		return err
 	}
@@ -338,4 +343,34 @@ func printTables(stdout io.Writer, o *run.Outcome) error {
 	}
 	fmt.Fprintln(stdout, "\npaired effects on the same shocks (mean per-path difference, 95% CI; the unpaired CI for comparison):")
 	return results.PrintEffects(stdout, key)
+}
+
+// isSweep reports whether dir holds a sweep (sweep.parquet) rather than a run.
+func isSweep(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, results.SweepFile))
+	return err == nil
+}
+
+// inspect prints a run directory, or a sweep's table and the runs of its grid points.
+func inspect(dir string, stdout io.Writer) error {
+	if !isSweep(dir) {
+		return results.Inspect(dir, stdout)
+	}
+	m, err := results.ReadSweepManifest(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sweep %s: %d points, status %s, seed %d, version %s\n", m.Name, len(m.Points), m.Status, m.Seed, m.Version)
+	rows, _, err := results.ReadSweep(filepath.Join(dir, results.SweepFile))
+	if err != nil {
+		return err
+	}
+	for _, metric := range []string{"peak_basis_bp", "forced_sales_bn"} {
+		fmt.Fprintln(stdout)
+		if err := sweep.PrintTable(stdout, rows, metric); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "\neach point's run: backstop inspect %s\n", filepath.Join(dir, results.PointsDir, "<i>"))
+	return nil
 }
