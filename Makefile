@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/backstop-research/backstop/results.Version=$(VERSION)
 BIN      := bin/backstop
 
-.PHONY: build run test gotest fuzz interop bench clean
+.PHONY: build run test gotest fuzz interop bench slurm clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/backstop
@@ -53,6 +53,11 @@ interop: build
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./...
 	bench/compare.sh
+
+# A real one-node Slurm (installs slurm-wlm and munge; needs root or sudo, else skipped):
+# a 4-task array job and its dependent merge must equal the single-process run.
+slurm:
+	bash tests/slurm/run.sh
 
 clean:
 	rm -rf bin outputs/*/

@@ -59,7 +59,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("shard %d/%d (%s) was run with another config, seed, path count or chunk size than %s", i, n, name, shardFiles[0])
 		}
 	}
-	if len(shardFiles) != n {
+	if len(shardFiles) > n {
 		missing = append(missing, fmt.Sprintf("%d shard manifests for a run in %d shards (mixed shard counts?)", len(shardFiles), n))
 	}
 	if len(missing) > 0 {
