@@ -59,8 +59,16 @@ DEFAULTS = {
         "w_c": 0.6, "w_f": 0.4, "k": 0.10, "b_floor": -10.0, "b_init": 0.0,
         "b_dys": 20.0, "delta": 0.10,
     },
-    "qe": {"trigger": 10.0, "weekly": 362.0, "q_max": 1000.0, "d_q": 8.0},  # section 5
-    "spv": {"trigger": 10.0, "t_exp": 40, "capacity": 500.0, "discount": 5.0, "equity": 0.10},
+    "qe": {"trigger": 10.0, "weekly": 362.0, "q_max": 1000.0, "d_q": 8.0,  # section 5
+           "lag": 0, "announce_theta": 1.0},  # extensions: only these neutral values here
+    "spv": {"trigger": 10.0, "t_exp": 40, "capacity": 500.0, "discount": 5.0, "equity": 0.10,
+            "announce_theta": 1.0},
+    # Policies beyond the spec (docs/model-notes.md): read so a scenario file decodes,
+    # never simulated here.
+    "srf": {"trigger": 10.0, "haircut_cap": 0.01, "spread_cap": 25.0, "announce_theta": 1.0},
+    "slr": {"trigger": 10.0, "lag": 10, "k0_relief": 200.0, "announce_theta": 1.0},
+    "cap": {"level": 20.0, "penalty": 5.0, "capacity": 500.0, "t_exp": 40, "roll": 63,
+            "announce_theta": 1.0},
 }
 
 # Per-path outputs of MODEL.md section 7 (after the path and policy columns), in order.
@@ -357,6 +365,15 @@ def load_config(path):
                 target[key] = int(value)
             else:
                 target[key] = float(value)
+    # This reference implements MODEL.md spec v1 only: refuse the extensions' options.
+    for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0),
+                              ("spv", "announce_theta", 1.0)):
+        if p[sec][key] != neutral:
+            raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "
+                             f"MODEL.md spec v1 only ({sec}.{key} must be {neutral})")
+    unknown = [x for x in p["policies"] if x not in POLICIES]
+    if unknown:
+        raise SystemExit(f"{path}: policies {unknown}: numpy_ref implements {POLICIES} only")
     return p
 
 

@@ -22,6 +22,9 @@ type Config struct {
 	Market MarketParams `yaml:"market"`
 	QE     QEParams     `yaml:"qe"`
 	SPV    SPVParams    `yaml:"spv"`
+	SRF    SRFParams    `yaml:"srf"`
+	SLR    SLRParams    `yaml:"slr"`
+	Cap    CapParams    `yaml:"cap"`
 }
 
 // ShockParams are the parameters of MODEL.md section 2.
@@ -80,6 +83,10 @@ type QEParams struct {
 	Weekly  float64 `yaml:"weekly"`  // purchases per week W, $bn (a day buys W/5)
 	QMax    float64 `yaml:"q_max"`   // cap on total purchases, $bn
 	DQ      float64 `yaml:"d_q"`     // duration of purchased Treasuries, years
+	Lag     int     `yaml:"lag"`     // days from the announcement (first trigger) to the first purchase
+	// AnnounceTheta multiplies the funds' voluntary selling speed theta from the
+	// announcement on: 1 is no announcement effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
 }
 
 // SPVParams are the backstop's parameters of MODEL.md section 5.
@@ -89,6 +96,40 @@ type SPVParams struct {
 	Capacity float64 `yaml:"capacity"` // cap on bundle holdings C, $bn
 	Discount float64 `yaml:"discount"` // auction discount d to the market basis, bp
 	Equity   float64 `yaml:"equity"`   // first-loss equity share eq of the SPV
+	// AnnounceTheta multiplies theta from the announcement until t_exp: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// SRFParams are the standing repo facility's parameters: from the first day the basis
+// exceeds Trigger it caps the funds' repo haircut and spread.
+type SRFParams struct {
+	Trigger    float64 `yaml:"trigger"`     // opens on the first day the basis exceeds this, bp
+	HaircutCap float64 `yaml:"haircut_cap"` // highest haircut h_t once open, fraction
+	SpreadCap  float64 `yaml:"spread_cap"`  // highest repo spread once open, bp/yr
+	// AnnounceTheta multiplies theta from the opening on: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// SLRParams are the dealer capital relief's parameters: Lag days after the first day the
+// basis exceeds Trigger, dealer capacity K0 rises by K0Relief.
+type SLRParams struct {
+	Trigger  float64 `yaml:"trigger"`   // announced on the first day the basis exceeds this, bp
+	Lag      int     `yaml:"lag"`       // days from the announcement to the relief
+	K0Relief float64 `yaml:"k0_relief"` // added to calm dealer capacity K0, $bn
+	// AnnounceTheta multiplies theta from the announcement on: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// CapParams are the standing basis-cap facility's parameters: it buys the hedged bundles
+// that would carry the basis above Level, at the price of a basis of Level + Penalty.
+type CapParams struct {
+	Level    float64 `yaml:"level"`    // the basis the facility defends, bp
+	Penalty  float64 `yaml:"penalty"`  // it pays the bundle price at a basis of level + penalty, bp
+	Capacity float64 `yaml:"capacity"` // cap on bundle holdings, $bn
+	TExp     int     `yaml:"t_exp"`    // first futures expiry: bundles bought before it are delivered on it
+	Roll     int     `yaml:"roll"`     // days between futures expiries (63: quarterly)
+	// AnnounceTheta multiplies theta on every day, the facility being standing: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
 }
 
 // FieldError is a configuration value outside what is allowed. Key is the dotted YAML key.
@@ -183,12 +224,32 @@ func (c *Config) Validate() error {
 	v.nonNegative("qe.weekly", c.QE.Weekly)
 	v.nonNegative("qe.q_max", c.QE.QMax)
 	v.nonNegative("qe.d_q", c.QE.DQ)
+	v.intMin("qe.lag", c.QE.Lag, 0)
+	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
 
 	v.finite("spv.trigger", c.SPV.Trigger)
 	v.intMin("spv.t_exp", c.SPV.TExp, 0)
 	v.nonNegative("spv.capacity", c.SPV.Capacity)
 	v.nonNegative("spv.discount", c.SPV.Discount)
 	v.fraction("spv.equity", c.SPV.Equity)
+	v.announceTheta("spv.announce_theta", c.SPV.AnnounceTheta)
+
+	v.finite("srf.trigger", c.SRF.Trigger)
+	v.fraction("srf.haircut_cap", c.SRF.HaircutCap)
+	v.finite("srf.spread_cap", c.SRF.SpreadCap)
+	v.announceTheta("srf.announce_theta", c.SRF.AnnounceTheta)
+
+	v.finite("slr.trigger", c.SLR.Trigger)
+	v.intMin("slr.lag", c.SLR.Lag, 0)
+	v.nonNegative("slr.k0_relief", c.SLR.K0Relief)
+	v.announceTheta("slr.announce_theta", c.SLR.AnnounceTheta)
+
+	v.finite("cap.level", c.Cap.Level)
+	v.nonNegative("cap.penalty", c.Cap.Penalty)
+	v.nonNegative("cap.capacity", c.Cap.Capacity)
+	v.intMin("cap.t_exp", c.Cap.TExp, 0)
+	v.intMin("cap.roll", c.Cap.Roll, 1)
+	v.announceTheta("cap.announce_theta", c.Cap.AnnounceTheta)
 	return v.err
 }
 
@@ -225,6 +286,12 @@ func (v *validator) nonNegative(key string, x float64) {
 func (v *validator) fraction(key string, x float64) {
 	v.finite(key, x)
 	v.check(key, x, x >= 0 && x < 1, "must be in [0, 1)")
+}
+
+// announceTheta accepts [0, 1]: a credible backstop slows voluntary selling, never speeds it.
+func (v *validator) announceTheta(key string, x float64) {
+	v.finite(key, x)
+	v.check(key, x, x >= 0 && x <= 1, "must be in [0, 1] (1 = no announcement effect, 0 = no voluntary selling once announced)")
 }
 
 func (v *validator) between(key string, x, lo, hi float64, closed bool) {

@@ -7,6 +7,7 @@ type funds struct {
 	atDefault []float64 // B_j when the fund defaulted (its equity is then <= 0 and frozen)
 	sales     []float64 // S_j of the current day
 	reentry   []float64 // R_j of the current day
+	held      float64   // sum of B_j over funds not in default
 	defaulted int
 }
 
@@ -25,6 +26,7 @@ func (f *funds) reset(m *Model) {
 	copy(f.pos, m.startB)
 	copy(f.equity, m.startE)
 	clear(f.atDefault)
+	f.held = m.startHeld
 	f.defaulted = 0
 }
 
@@ -65,12 +67,14 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 
 // settle applies the day's trades and P&L to every fund (step 4), marks new defaults and
 // returns the funds' total equity, counting a defaulted fund as 0. dBasis is
-// b_{t+1} - b_t; toSPV the share A_t/S of each seller's sales bought by the SPV;
-// concession c_t; carry the daily carry net of the repo spread per $bn held.
-func (f *funds) settle(m *Model, dBasis, toSPV, concession, carry float64) (equity float64) {
+// b_{t+1} - b_t; toPolicy the share A_t/S of each seller's sales bought as bundles by the
+// policy at discount (bp, the spv's d); concession c_t; carry the daily carry net of the
+// repo spread per $bn held.
+func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry float64) (equity float64) {
 	p := &m.cfg.Funds
-	costPerSale := p.DB * ((1-toSPV)*concession + toSPV*m.cfg.SPV.Discount) / 1e4
+	costPerSale := p.DB * ((1-toPolicy)*concession + toPolicy*discount) / 1e4
 	markPerPos := p.DB * dBasis / 1e4
+	held := 0.0
 	for j, before := range f.pos {
 		// Rounding can leave -1e-17 where a fund sells its whole position.
 		b := max(0, before-f.sales[j]+f.reentry[j])
@@ -86,7 +90,9 @@ func (f *funds) settle(m *Model, dBasis, toSPV, concession, carry float64) (equi
 			continue
 		}
 		equity += e
+		held += b
 	}
+	f.held = held
 	return equity
 }
 

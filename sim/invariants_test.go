@@ -36,7 +36,8 @@ func tracePaths(t *testing.T, cfg sim.Config, policy string, n int, check func(p
 func TestInvariantsOnEveryPath(t *testing.T) {
 	cfg := configs.Baseline()
 	const n = 3000
-	for _, policy := range []string{"none", "qe", "spv"} {
+	buys := map[string]bool{"qe": true, "spv": true, "cap": true}
+	for _, policy := range []string{"none", "qe", "spv", "srf", "slr", "cap"} {
 		t.Run(policy, func(t *testing.T) {
 			bought, closedPaths, defaults := 0.0, 0, 0.0
 			tracePaths(t, cfg, policy, n, func(path int64, tr *sim.Trace, res *sim.Result) {
@@ -75,9 +76,17 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 						if day.Bundles != 0 || day.CashToMarket != day.Sales-day.Reentry-day.Cash || day.FuturesToMarket != day.Sales-day.Reentry {
 							t.Fatalf("path %d day %d: qe flows wrong: %+v", path, d, day)
 						}
-					case "none":
-						if day.Cash != 0 || day.Bundles != 0 || day.Sheet.Holdings != 0 {
-							t.Fatalf("path %d day %d: none absorbed %+v", path, d, day.Absorption)
+					case "none", "slr":
+						if day.Cash != 0 || day.Bundles != 0 || day.Sheet != (sim.Sheet{ClosedDay: -1}) {
+							t.Fatalf("path %d day %d: %s absorbed %+v or holds %+v", path, d, policy, day.Absorption, day.Sheet)
+						}
+					case "srf":
+						if day.Cash != 0 || day.Bundles != 0 || day.Sheet.DV01 != 0 || day.Sheet.Holdings < 0 {
+							t.Fatalf("path %d day %d: srf bought %+v or holds %+v", path, d, day.Absorption, day.Sheet)
+						}
+					case "cap":
+						if day.Cash != 0 || day.Sheet.DV01 != 0 || day.Sheet.Holdings > cfg.Cap.Capacity+1e-9 || day.Bundles > day.Sales {
+							t.Fatalf("path %d day %d: cap bought %+v of sales %v, holds %+v", path, d, day.Absorption, day.Sales, day.Sheet)
 						}
 					}
 				}
@@ -99,7 +108,7 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 				}
 			})
 			// The invariants must have been exercised, not passed vacuously.
-			if policy != "none" && bought == 0 {
+			if buys[policy] && bought == 0 {
 				t.Errorf("%s never bought anything in %d paths", policy, n)
 			}
 			if policy == "spv" && closedPaths == 0 {
@@ -112,12 +121,15 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 	}
 }
 
-// TestUnreachableTriggerEqualsNone checks that an SPV that never triggers changes nothing:
-// every metric equals the no-policy run, bit for bit.
+// TestUnreachableTriggerEqualsNone checks that a policy that never triggers changes
+// nothing: every metric equals the no-policy run, bit for bit.
 func TestUnreachableTriggerEqualsNone(t *testing.T) {
 	cfg := configs.Baseline()
 	cfg.SPV.Trigger = 1e9
 	cfg.QE.Trigger = 1e9
+	cfg.SRF.Trigger = 1e9
+	cfg.SLR.Trigger = 1e9
+	cfg.Cap.Level = 1e9
 	model, err := sim.NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -125,19 +137,20 @@ func TestUnreachableTriggerEqualsNone(t *testing.T) {
 	s := model.NewSimulator()
 	stream := sim.NewStream()
 	sh := sim.NewShocks(cfg.Days)
-	pols := map[string]sim.Policy{}
-	for _, name := range []string{"none", "qe", "spv"} {
-		pols[name], _ = sim.NewPolicy(name, &cfg)
+	names := []string{"none", "qe", "spv", "srf", "slr", "cap"}
+	pols := make([]sim.Policy, len(names))
+	for k, name := range names {
+		pols[k], _ = sim.NewPolicy(name, &cfg)
 	}
+	res := make([]sim.Result, len(names))
 	for i := int64(0); i < 2000; i++ {
 		stream.Reset(cfg.Seed, i)
 		model.Draw(stream, sh)
-		var none, spv, qe sim.Result
-		s.Run(sh, pols["none"], &none, nil, nil)
-		s.Run(sh, pols["spv"], &spv, nil, nil)
-		s.Run(sh, pols["qe"], &qe, nil, nil)
-		if spv.Values != none.Values || qe.Values != none.Values {
-			t.Fatalf("path %d: unreachable triggers changed the outcome:\nnone %v\nspv  %v\nqe   %v", i, none.Values, spv.Values, qe.Values)
+		for k, p := range pols {
+			s.Run(sh, p, &res[k], nil, nil)
+			if res[k].Values != res[0].Values {
+				t.Fatalf("path %d: an unreachable %s trigger changed the outcome:\nnone %v\n%-4s %v", i, names[k], res[0].Values, names[k], res[k].Values)
+			}
 		}
 	}
 }
@@ -152,7 +165,7 @@ func TestSeriesMatchMetrics(t *testing.T) {
 	sh := sim.NewShocks(cfg.Days)
 	T := cfg.Days
 	days := make([]float64, sim.NumSeries*T)
-	for _, name := range cfg.Policies {
+	for _, name := range sim.PolicyNames() {
 		pol, _ := sim.NewPolicy(name, &cfg)
 		for i := int64(0); i < 200; i++ {
 			stream.Reset(cfg.Seed, i)

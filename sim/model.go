@@ -14,6 +14,7 @@ type Model struct {
 	invBuffer   []float64 // 1 / (1 + u_j)
 	startB      []float64 // B_j0
 	startE      []float64 // E_j0 = B_j0 r_0 (1 + u_j)
+	startHeld   float64   // sum of B_j0
 }
 
 // NewModel validates cfg and derives the model's constants.
@@ -41,6 +42,7 @@ func NewModel(cfg Config) (*Model, error) {
 		m.invBuffer[j] = 1 / (1 + u)
 		m.startB[j] = f.B0 / float64(n)
 		m.startE[j] = m.startB[j] * r0 * (1 + u)
+		m.startHeld += m.startB[j]
 	}
 	return m, nil
 }

@@ -25,6 +25,7 @@ type DayFlows struct {
 	Push, Concession               float64
 	Positions, Equity              []float64 // B_j and E_j after the day
 	Sheet                          Sheet
+	Conditions                     Conditions // after the policy's Adjust
 }
 
 // Trace collects DayFlows when passed to Run.
@@ -63,30 +64,32 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 			Capacity: mp.K0 / (1 + mp.KappaK*F),
 			Theta:    fp.Theta,
 		}
-		day := Day{T: t, Basis: mkt.basis, DY: sh.DY[t]}
+		day := Day{T: t, Basis: mkt.basis, Position: f.held, DY: sh.DY[t]}
 		pol.Adjust(day, cond)
 		r := cond.Haircut + cond.Margin
 		sb := cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
 		sales, reentry, forced := f.decide(m, r, sb, cond.Theta, mkt.basis)
 
-		// 2. The policy's absorption; net flows to the market.
-		day.Sales, day.Reentry = sales, reentry
+		// 2. The policy's absorption, which may depend on the day's impact lambda_t (from I_t
+		// and K_t, both known before trading); net flows to the market.
+		lambda := mkt.impact(mp, cond.Capacity)
+		day.Sales, day.Reentry, day.Impact = sales, reentry, lambda
 		a := pol.Absorb(day)
 		net := sales - reentry
 		xc := net - a.Cash - a.Bundles
 		xf := net - a.Bundles
 
-		// 3. Impact, the basis and dealer inventory.
+		// 3. The push, the basis and dealer inventory.
 		basis, inventory := mkt.basis, mkt.inventory
-		push, concession := mkt.clear(mp, cond.Capacity, xc, xf, sh.Noise[t])
+		push, concession := mkt.clear(mp, lambda, xc, xf, sh.Noise[t])
 
 		// 4. Funds trade, mark to market, pay for their sales, earn carry; defaults.
-		toSPV := 0.0
+		toPolicy := 0.0
 		if sales > 0 {
-			toSPV = a.Bundles / sales
+			toPolicy = a.Bundles / sales
 		}
 		carry := (fp.Carry - cond.Spread) / (252 * 1e4)
-		equity := f.settle(m, mkt.basis-basis, toSPV, concession, carry)
+		equity := f.settle(m, mkt.basis-basis, toPolicy, a.Discount, concession, carry)
 
 		// 5. The central bank's books.
 		pol.Settle(day, a)
@@ -120,9 +123,10 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 				CashToMarket: xc, FuturesToMarket: xf,
 				InventoryBefore: inventory, InventoryNext: mkt.inventory,
 				Basis: basis, BasisNext: mkt.basis, Push: push, Concession: concession,
-				Positions: append([]float64(nil), f.pos...),
-				Equity:    append([]float64(nil), f.equity...),
-				Sheet:     sheet,
+				Positions:  append([]float64(nil), f.pos...),
+				Equity:     append([]float64(nil), f.equity...),
+				Sheet:      sheet,
+				Conditions: *cond,
 			})
 		}
 	}

@@ -25,13 +25,16 @@ type Policy interface {
 	Sheet() Sheet
 }
 
-// Day is what a policy sees of day t.
+// Day is what a policy sees of day t. Sales, Reentry and Impact are set from step 2 on
+// (Absorb and Settle); Adjust sees them as 0.
 type Day struct {
-	T       int     // day index t
-	Basis   float64 // b_t, the basis at the start of the day, bp
-	Sales   float64 // S, total fund sales, $bn
-	Reentry float64 // R, total fund re-entry, $bn
-	DY      float64 // dy_t, the day's yield change, bp
+	T        int     // day index t
+	Basis    float64 // b_t, the basis at the start of the day, bp
+	Position float64 // sum of B_j over funds not in default at the start of the day, $bn
+	Sales    float64 // S, total fund sales, $bn
+	Reentry  float64 // R, total fund re-entry, $bn
+	Impact   float64 // lambda_t, the day's price impact, bp per $bn of net flow
+	DY       float64 // dy_t, the day's yield change, bp
 }
 
 // Conditions are the day's funding and dealer conditions, computed from the shocks before
@@ -48,6 +51,9 @@ type Conditions struct {
 type Absorption struct {
 	Cash    float64 // P_t, cash Treasuries bought outright, $bn
 	Bundles float64 // A_t, hedged bundles bought (cash long + futures short), $bn
+	// Discount is what a seller gives up on each $ of bundles sold to the policy, in bp of
+	// basis against b_t (the spv's d): it costs the seller D_b Discount / 1e4 per $.
+	Discount float64
 }
 
 // Sheet is the central bank's exposure to a policy.
@@ -63,6 +69,19 @@ var policyMakers = map[string]func(*Config) Policy{
 	"none": func(*Config) Policy { return &None{} },
 	"qe":   func(c *Config) Policy { return &QE{P: c.QE} },
 	"spv":  func(c *Config) Policy { return &SPV{P: c.SPV, DB: c.Funds.DB} },
+	"srf":  func(c *Config) Policy { return &SRF{P: c.SRF} },
+	"slr":  func(c *Config) Policy { return newSLR(c) },
+	"cap":  func(c *Config) Policy { return newCap(c) },
+}
+
+// announceDay returns the announcement day of a policy announced on the first day the
+// basis exceeds trigger: prev if already announced (prev >= 0), else d.T if b_t exceeds
+// trigger today, else -1.
+func announceDay(prev int, d Day, trigger float64) int {
+	if prev < 0 && d.Basis > trigger {
+		return d.T
+	}
+	return prev
 }
 
 // PolicyNames returns the registered policy names, sorted.

@@ -3,24 +3,33 @@ package sim
 // QE is outright purchases of cash Treasuries: while b_t > trigger it buys
 // P_t = min(S, W/5, Q_max - Q_t). It absorbs only the cash leg, holds to the horizon and
 // carries the duration risk: rate P&L -D_q Q_{t+1} dy_t / 1e4 per day.
+//
+// It is announced on the first day b_t > trigger and buys from Lag days later on (Lag 0
+// is MODEL.md); from the announcement on, theta is multiplied by AnnounceTheta.
 type QE struct {
-	P QEParams
-	q float64 // holdings Q, $bn
-	p float64 // cumulative rate P&L, $bn
+	P         QEParams
+	q         float64 // holdings Q, $bn
+	p         float64 // cumulative rate P&L, $bn
+	announced int     // announcement day, -1 before
 }
 
 // Name returns "qe".
 func (*QE) Name() string { return "qe" }
 
 // Start empties the book.
-func (q *QE) Start() { q.q, q.p = 0, 0 }
+func (q *QE) Start() { q.q, q.p, q.announced = 0, 0, -1 }
 
-// Adjust leaves conditions as they are.
-func (*QE) Adjust(Day, *Conditions) {}
+// Adjust records the announcement and applies its effect on theta.
+func (q *QE) Adjust(d Day, c *Conditions) {
+	q.announced = announceDay(q.announced, d, q.P.Trigger)
+	if q.announced >= 0 && q.P.AnnounceTheta != 1 {
+		c.Theta *= q.P.AnnounceTheta
+	}
+}
 
-// Absorb buys cash while the basis is above the trigger.
+// Absorb buys cash while the basis is above the trigger, once the lag has passed.
 func (q *QE) Absorb(d Day) Absorption {
-	if d.Basis <= q.P.Trigger {
+	if d.Basis <= q.P.Trigger || q.announced < 0 || d.T < q.announced+q.P.Lag {
 		return Absorption{}
 	}
 	buy := min(d.Sales, min(q.P.Weekly/5, q.P.QMax-q.q))

@@ -4,30 +4,42 @@ package sim
 // bundles A_t = min(S, C - M_t) by auction at a discount d to the market basis. It carries
 // no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
 // realizing D_b sum(A_t (b_t + d)) / 1e4.
+//
+// It is announced on the first day b_t > trigger before t_exp; from then until t_exp,
+// theta is multiplied by AnnounceTheta.
 type SPV struct {
-	P      SPVParams
-	DB     float64 // D_b, bundle price sensitivity to the basis, years
-	m      float64 // holdings M, $bn
-	cost   float64 // sum of A_t (b_t + d), $bn bp
-	pnl    float64 // realized P&L, $bn
-	closed int     // day closed, -1 while open or never opened
+	P         SPVParams
+	DB        float64 // D_b, bundle price sensitivity to the basis, years
+	m         float64 // holdings M, $bn
+	cost      float64 // sum of A_t (b_t + d), $bn bp
+	pnl       float64 // realized P&L, $bn
+	closed    int     // day closed, -1 while open or never opened
+	announced int     // announcement day, -1 before
 }
 
 // Name returns "spv".
 func (*SPV) Name() string { return "spv" }
 
 // Start empties the vehicle.
-func (s *SPV) Start() { s.m, s.cost, s.pnl, s.closed = 0, 0, 0, -1 }
+func (s *SPV) Start() { s.m, s.cost, s.pnl, s.closed, s.announced = 0, 0, 0, -1, -1 }
 
-// Adjust leaves conditions as they are.
-func (*SPV) Adjust(Day, *Conditions) {}
+// Adjust records the announcement and, until expiry, applies its effect on theta.
+func (s *SPV) Adjust(d Day, c *Conditions) {
+	if d.T >= s.P.TExp {
+		return
+	}
+	s.announced = announceDay(s.announced, d, s.P.Trigger)
+	if s.announced >= 0 && s.P.AnnounceTheta != 1 {
+		c.Theta *= s.P.AnnounceTheta
+	}
+}
 
 // Absorb buys bundles while the basis is above the trigger and before expiry.
 func (s *SPV) Absorb(d Day) Absorption {
 	if d.Basis <= s.P.Trigger || d.T >= s.P.TExp {
 		return Absorption{}
 	}
-	return Absorption{Bundles: max(0, min(d.Sales, s.P.Capacity-s.m))}
+	return Absorption{Bundles: max(0, min(d.Sales, s.P.Capacity-s.m)), Discount: s.P.Discount}
 }
 
 // Settle adds the day's bundles and, on the expiry day, closes the vehicle.

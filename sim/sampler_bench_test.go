@@ -10,13 +10,23 @@ import (
 
 // BenchmarkPath measures one path: the shocks drawn once and three policies over 60 days.
 func BenchmarkPath(b *testing.B) {
+	benchmarkPath(b, configs.Baseline().Policies)
+}
+
+// BenchmarkPathAllPolicies measures one path under every registered policy (none, qe, spv,
+// srf, slr, cap): what an escalation run costs per path.
+func BenchmarkPathAllPolicies(b *testing.B) {
+	benchmarkPath(b, sim.PolicyNames())
+}
+
+func benchmarkPath(b *testing.B, policies []string) {
 	cfg := configs.Baseline()
 	model, _ := sim.NewModel(cfg)
 	s := model.NewSimulator()
 	stream := sim.NewStream()
 	sh := sim.NewShocks(cfg.Days)
 	var pols []sim.Policy
-	for _, p := range cfg.Policies {
+	for _, p := range policies {
 		pol, _ := sim.NewPolicy(p, &cfg)
 		pols = append(pols, pol)
 	}

@@ -1,0 +1,82 @@
+package sim
+
+// Cap is a standing basis-cap facility: it stands ready to buy hedged bundles at the price
+// of a basis of level + penalty, so the market basis cannot be pushed above level. Each day
+// it buys the part of the funds' net sales that would carry the basis, before the day's
+// noise, above level:
+//
+//	A_t = min(S, C - M_t, max(0, S - R - (level - (1 - k) b_t) / (lambda_t (w_c + w_f))))
+//
+// which leaves (1 - k) b_t + push_t <= level whenever capacity and sales allow. Its sellers
+// give up level + penalty - b_t per $ against the day's opening mark.
+//
+// The bundles are hedged (DV01 exactly 0). Like the spv, a bundle is delivered into the
+// futures at expiry, where the basis converges to 0: bundles bought before the first
+// expiry t_exp are delivered on it, realizing D_b sum(A_t (level + penalty)) / 1e4. Unlike
+// the spv the facility is standing: from t_exp on it buys bundles of the next contract,
+// delivered roll days later.
+type Cap struct {
+	P      CapParams
+	DB     float64 // D_b, bundle price sensitivity to the basis, years
+	keep   float64 // 1 - k, the share of the basis that survives a day
+	weight float64 // w_c + w_f: a bundle moves the basis through both legs
+	m      float64 // holdings M, $bn (one contract's bundles at a time)
+	cost   float64 // sum of A_t (level + penalty) over the holdings, $bn bp
+	expiry int     // the delivery day of the holdings' contract
+	pnl    float64 // realized P&L, $bn
+	closed int     // first delivery day, -1 before
+}
+
+func newCap(c *Config) *Cap {
+	return &Cap{P: c.Cap, DB: c.Funds.DB, keep: 1 - c.Market.K, weight: c.Market.WC + c.Market.WF}
+}
+
+// Name returns "cap".
+func (*Cap) Name() string { return "cap" }
+
+// Start empties the facility.
+func (c *Cap) Start() { c.m, c.cost, c.expiry, c.pnl, c.closed = 0, 0, c.P.TExp, 0, -1 }
+
+// Adjust applies the announcement effect on every day: the facility stands from day 0.
+func (c *Cap) Adjust(_ Day, cond *Conditions) {
+	if c.P.AnnounceTheta != 1 {
+		cond.Theta *= c.P.AnnounceTheta
+	}
+}
+
+// Absorb buys the net sales that would push the basis above the level.
+func (c *Cap) Absorb(d Day) Absorption {
+	perBN := d.Impact * c.weight // basis push per $bn of net bundle sales
+	if perBN <= 0 {
+		return Absorption{}
+	}
+	excess := d.Sales - d.Reentry - (c.P.Level-c.keep*d.Basis)/perBN
+	a := min(excess, d.Sales, c.P.Capacity-c.m)
+	if a <= 0 {
+		return Absorption{}
+	}
+	return Absorption{Bundles: a, Discount: c.P.Level + c.P.Penalty - d.Basis}
+}
+
+// Settle delivers the holdings on their expiry day, then adds the day's bundles (of the
+// next contract, on an expiry day).
+func (c *Cap) Settle(d Day, a Absorption) {
+	if d.T == c.expiry {
+		if c.m > 0 {
+			c.pnl += c.DB * c.cost / 1e4
+			c.m, c.cost = 0, 0
+			if c.closed < 0 {
+				c.closed = d.T
+			}
+		}
+		c.expiry += c.P.Roll
+	}
+	c.m += a.Bundles
+	c.cost += a.Bundles * (c.P.Level + c.P.Penalty)
+}
+
+// Sheet reports holdings, a DV01 of exactly 0, the P&L realized at deliveries and the
+// first delivery day.
+func (c *Cap) Sheet() Sheet {
+	return Sheet{Holdings: c.m, PnL: c.pnl, ClosedDay: c.closed}
+}

@@ -1,0 +1,58 @@
+package sim
+
+// SRF is a standing repo facility. From the first day b_t > trigger on, it offers repo at
+// a haircut of at most haircut_cap and a spread of at most spread_cap, so the funds face
+// h_t = min(h_t, haircut_cap) and spread_t = min(spread_t, spread_cap). On a day the market's
+// terms are worse than the facility's in either respect, the funds (through their dealers)
+// finance their whole position at it: it lends L_t = (1 - h_t) B_t against the Treasuries,
+// B_t being the position of the funds not in default, and earns spread_t on it.
+//
+// Overnight repo against Treasuries carries no rate risk for the lender, so DV01 is 0;
+// holdings are the day's lending L_t and the P&L the spread earned. Credit losses are not
+// modelled: a defaulted fund's loss beyond its equity falls on its lenders in MODEL.md,
+// and the facility's share of it is not tracked.
+type SRF struct {
+	P       SRFParams
+	opened  int     // day the facility opened, -1 before
+	lending float64 // L_t, $bn
+	rate    float64 // the day's spread on L_t, bp/yr
+	pnl     float64 // cumulative spread earned, $bn
+}
+
+// Name returns "srf".
+func (*SRF) Name() string { return "srf" }
+
+// Start closes the facility.
+func (s *SRF) Start() { s.opened, s.lending, s.rate, s.pnl = -1, 0, 0, 0 }
+
+// Adjust opens the facility on the first day the basis exceeds the trigger and, once open,
+// caps the haircut and the spread.
+func (s *SRF) Adjust(d Day, c *Conditions) {
+	s.opened = announceDay(s.opened, d, s.P.Trigger)
+	s.lending = 0
+	if s.opened < 0 {
+		return
+	}
+	if c.Haircut > s.P.HaircutCap || c.Spread > s.P.SpreadCap {
+		c.Haircut = min(c.Haircut, s.P.HaircutCap)
+		c.Spread = min(c.Spread, s.P.SpreadCap)
+		s.lending = (1 - c.Haircut) * d.Position
+		s.rate = c.Spread
+	}
+	if s.P.AnnounceTheta != 1 {
+		c.Theta *= s.P.AnnounceTheta
+	}
+}
+
+// Absorb buys nothing: the facility lends, it does not buy.
+func (*SRF) Absorb(Day) Absorption { return Absorption{} }
+
+// Settle books the day's spread on the lending.
+func (s *SRF) Settle(Day, Absorption) {
+	s.pnl += s.lending * s.rate / (252 * 1e4)
+}
+
+// Sheet reports the day's lending as holdings, a DV01 of 0 and the spread earned.
+func (s *SRF) Sheet() Sheet {
+	return Sheet{Holdings: s.lending, PnL: s.pnl, ClosedDay: -1}
+}
