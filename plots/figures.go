@@ -138,7 +138,7 @@ func basisFan(in *Input) *figure {
 	var threshold, expiry *plotter.Line
 	for i, pol := range in.Policies {
 		yLabel := ""
-		if i == 0 {
+		if i%maxPanelColumns == 0 {
 			yLabel = "Basis (bp)"
 		}
 		p := newPanel(policyLabel(pol), "Day", yLabel)
@@ -151,6 +151,7 @@ func basisFan(in *Input) *figure {
 		}
 		f.panels = append(f.panels, p)
 	}
+	f.height = gridHeight(len(f.panels), PageHeight)
 	f.addKey(fmt.Sprintf("dysfunction threshold (%g bp)", in.BDys), threshold)
 	if expiry != nil {
 		f.addKey(fmt.Sprintf("SPV expiry (day %d)", in.TExp), expiry)
@@ -259,7 +260,7 @@ func note(p *plot.Plot, msg string) {
 }
 
 func cbBalanceSheet(in *Input) *figure {
-	f := &figure{title: "Central-bank holdings: median, 25–75% and 5–95% of paths\n" + scenarioLine(in), width: ColumnWidth, height: ColumnHeight}
+	f := &figure{title: "Central-bank balance sheet: median, 25–75% and 5–95% of paths\n" + scenarioLine(in), width: ColumnWidth, height: ColumnHeight}
 	p := newPanel("", "Day", "Holdings ($bn)")
 	pols := buyers(in)
 	if len(pols) == 0 {
@@ -269,22 +270,51 @@ func cbBalanceSheet(in *Input) *figure {
 	}
 	_, hi := bandRange(in, SeriesCBHolding, pols)
 	hi = max(hi*1.04, 1)
-	p.Y.Min, p.Y.Max = 0, hi
-	p.X.Min, p.X.Max = 0, float64(max(in.Days-1, 1))
-	for _, pol := range pols {
-		name := policyLabel(pol)
-		if pol == "spv" {
-			name = "spv holdings (bundles)"
-		} else if pol == "qe" {
-			name = "qe holdings (outright)"
+	// Two policies share a panel, for a direct comparison; more get one panel each.
+	panels := map[string]*plot.Plot{}
+	if len(pols) > 2 {
+		f.width, f.height = PageWidth, gridHeight(len(pols), PageHeight)
+		for i, pol := range pols {
+			yLabel := ""
+			if i%maxPanelColumns == 0 {
+				yLabel = "Holdings ($bn)"
+			}
+			panels[pol] = newPanel(policyLabel(pol), "Day", yLabel)
+			f.panels = append(f.panels, panels[pol])
 		}
-		f.addKey(name, fan(p, in.Bands[pol][SeriesCBHolding], PolicyColor(pol, in.Policies))...)
+	} else {
+		for _, pol := range pols {
+			panels[pol] = p
+		}
+		f.panels = []*plot.Plot{p}
 	}
-	if spvExpiryMarked(in) {
-		f.addKey(fmt.Sprintf("SPV expiry (day %d): SPV closes", in.TExp), vline(p, float64(in.TExp), 0, hi, gray, 0.8, dotted))
+	var expiry *plotter.Line
+	for _, pol := range pols {
+		q := panels[pol]
+		q.Y.Min, q.Y.Max = 0, hi
+		q.X.Min, q.X.Max = 0, float64(max(in.Days-1, 1))
+		f.addKey(holdingsLabel(pol), fan(q, in.Bands[pol][SeriesCBHolding], PolicyColor(pol, in.Policies))...)
+		if spvExpiryMarked(in) && (len(pols) <= 2 || pol == "spv") {
+			expiry = vline(q, float64(in.TExp), 0, hi, gray, 0.8, dotted)
+		}
 	}
-	f.panels = []*plot.Plot{p}
+	if expiry != nil {
+		f.addKey(fmt.Sprintf("SPV expiry (day %d): SPV closes", in.TExp), expiry)
+	}
 	return f
+}
+
+// holdingsLabel names what the central bank holds under a policy.
+func holdingsLabel(pol string) string {
+	switch pol {
+	case "qe":
+		return "qe holdings (outright)"
+	case "spv", "cap":
+		return pol + " holdings (bundles)"
+	case "srf":
+		return "srf repo lending"
+	}
+	return pol + " exposure"
 }
 
 func rateRisk(in *Input) *figure {
@@ -423,7 +453,7 @@ func pathwise(in *Input) *figure {
 			}
 		}
 		share := func(k int) float64 { return 100 * float64(k) / float64(len(y)) }
-		p := newPanel(fmt.Sprintf("%s: lower on %.0f%% of paths, equal on %.0f%%", pol, share(lower), share(equal)),
+		p := newPanel(fmt.Sprintf("%s: lower on %.0f%%, equal on %.0f%% of paths", pol, share(lower), share(equal)),
 			"Peak basis, none (bp)", "Peak basis, "+pol+" (bp)")
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
 		n := min(len(y), maxScatterPoints)
@@ -444,6 +474,7 @@ func pathwise(in *Input) *figure {
 		f.panels = append(f.panels, p)
 	}
 	f.addKey("45° line: no effect", diag)
+	f.height = gridHeight(len(f.panels), PageHeight)
 	return f
 }
 

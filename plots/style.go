@@ -34,20 +34,26 @@ var (
 	skyBlue    = color.NRGBA{0x56, 0xB4, 0xE9, 0xFF}
 	purple     = color.NRGBA{0xCC, 0x79, 0xA7, 0xFF}
 	yellow     = color.NRGBA{0xF0, 0xE4, 0x42, 0xFF}
+	black      = color.NRGBA{0x00, 0x00, 0x00, 0xFF}
 	gray       = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
 )
 
 // policyColors fixes each known policy's color across every figure; other policies take
 // the remaining palette colors in run order.
-var policyColors = map[string]color.NRGBA{"none": vermillion, "qe": blue, "spv": green}
+var policyColors = map[string]color.NRGBA{
+	"none": vermillion, "qe": blue, "spv": green, "srf": orange, "slr": purple, "cap": black,
+}
 
-var spareColors = []color.NRGBA{orange, purple, skyBlue, yellow}
+var spareColors = []color.NRGBA{skyBlue, yellow}
 
 // policyLabels are the legend names of the known policies.
 var policyLabels = map[string]string{
 	"none": "none (no backstop)",
 	"qe":   "qe (outright purchases)",
 	"spv":  "spv (backstop SPV)",
+	"srf":  "srf (standing repo facility)",
+	"slr":  "slr (dealer capital relief)",
+	"cap":  "cap (basis-cap facility)",
 }
 
 // PolicyColor returns the color that stands for policy in every figure of a run whose
@@ -156,11 +162,36 @@ func (f *figure) draw(c draw.Canvas) {
 		f.panels[0].Draw(body)
 		return
 	}
-	tiles := draw.Tiles{Rows: 1, Cols: len(f.panels), PadX: vg.Points(10)}
-	cs := plot.Align([][]*plot.Plot{f.panels}, tiles, body)
-	for j, p := range f.panels {
-		p.Draw(cs[0][j])
+	cols, rows := panelGrid(len(f.panels))
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
+	if rows == 1 {
+		cs := plot.Align([][]*plot.Plot{f.panels}, tiles, body)
+		for j, p := range f.panels {
+			p.Draw(cs[0][j])
+		}
+		return
 	}
+	for i, p := range f.panels {
+		p.Draw(tiles.At(body, i%cols, i/cols))
+	}
+}
+
+// maxPanelColumns is the most panels a figure puts side by side; more wrap to new rows.
+const maxPanelColumns = 3
+
+// panelGrid returns the columns and rows of a figure of n panels.
+func panelGrid(n int) (cols, rows int) {
+	cols = min(n, maxPanelColumns)
+	return cols, (n + cols - 1) / cols
+}
+
+// gridHeight is the natural height of a figure of n panels: one row's height per row.
+func gridHeight(n int, rowHeight vg.Length) vg.Length {
+	_, rows := panelGrid(n)
+	if rows == 1 {
+		return rowHeight
+	}
+	return vg.Length(rows) * rowHeight * 0.8
 }
 
 // drawKey lays the key out in centered rows that fit the canvas width, below top, and
