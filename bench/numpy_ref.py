@@ -53,6 +53,9 @@ DEFAULTS = {
         "h0": 0.005, "kappa_h": 0.005, "m0": 0.015, "gamma_m": 0.7,
         "d_b": 5.0, "alpha": 2.33, "v": 0.25, "theta": 0.2, "theta_up": 0.02,
         "l_days": 3, "carry": 30.0, "spread0": 10.0, "kappa_s": 25.0,
+        # Which sales count as forced: "reference" adds a defaulting fund's voluntary
+        # sales on its default day (as section 8's table), "literal" does not.
+        "forced_sales": "reference",
     },
     "market": {  # section 4
         "k0": 400.0, "kappa_k": 0.5, "lambda0": 0.015, "u_min": 0.05,
@@ -218,6 +221,8 @@ def simulate(sh, p, policy):
               + carry[:, None] * B_before)
         E = np.where(alive, E + dE, E)                        # a defaulted fund's equity is frozen
         new_default = alive & (E <= 0)
+        if f["forced_sales"] == "reference":   # the default day's voluntary sales too
+            forced_j = np.where(new_default, sales_live, forced_j)
         B_at_default = np.where(new_default, B, B_at_default)
         alive &= ~new_default
 
@@ -361,6 +366,8 @@ def load_config(path):
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
             if key == "policies":
                 target[key] = [x.strip() for x in value.strip("[]").split(",") if x.strip()]
+            elif isinstance(target[key], str):
+                target[key] = value
             elif isinstance(target[key], int):
                 target[key] = int(value)
             else:
@@ -371,6 +378,9 @@ def load_config(path):
         if p[sec][key] != neutral:
             raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "
                              f"MODEL.md spec v1 only ({sec}.{key} must be {neutral})")
+    if p["funds"]["forced_sales"] not in ("reference", "literal"):
+        raise SystemExit(f"{path}: funds.forced_sales = {p['funds']['forced_sales']!r}: "
+                         "use reference or literal")
     unknown = [x for x in p["policies"] if x not in POLICIES]
     if unknown:
         raise SystemExit(f"{path}: policies {unknown}: numpy_ref implements {POLICIES} only")

@@ -27,34 +27,31 @@ type refQuantile struct {
 	p      float64
 	want   float64
 	digit  float64 // unit of the last digit printed in the table
-	// knownGap explains a figure this implementation does not reproduce; the test then
-	// asserts the gap is still there, so the note explaining it cannot go stale.
-	knownGap string
 }
 
 // section8 is MODEL.md section 8, figure by figure.
 var section8 = []refQuantile{
-	{"none", sim.PeakBasisBP, 0.05, 1.7, 0.1, ""},
-	{"none", sim.PeakBasisBP, 0.50, 34, 1, ""},
-	{"none", sim.PeakBasisBP, 0.95, 184, 1, ""},
-	{"qe", sim.PeakBasisBP, 0.05, 1.7, 0.1, ""},
-	{"qe", sim.PeakBasisBP, 0.50, 12.5, 0.1, ""},
-	{"qe", sim.PeakBasisBP, 0.95, 134, 1, ""},
-	{"spv", sim.PeakBasisBP, 0.05, 1.7, 0.1, ""},
-	{"spv", sim.PeakBasisBP, 0.50, 11.4, 0.1, ""},
-	{"spv", sim.PeakBasisBP, 0.95, 31, 1, ""},
-	{"none", sim.ForcedSalesBN, 0.50, 52, 1, ""},
-	{"none", sim.ForcedSalesBN, 0.95, 728, 1, "docs/model-notes.md: the literal spec gives 697 (99.9% interval about +-10); the reference's tail is heavier"},
-	{"qe", sim.ForcedSalesBN, 0.50, 33, 1, ""},
-	{"qe", sim.ForcedSalesBN, 0.95, 621, 1, ""},
-	{"spv", sim.ForcedSalesBN, 0.50, 33, 1, ""},
-	{"spv", sim.ForcedSalesBN, 0.95, 255, 1, ""},
-	{"none", sim.PeakCBHoldingsBN, 0.50, 0, 1, ""},
-	{"none", sim.PeakCBHoldingsBN, 0.95, 0, 1, ""},
-	{"qe", sim.PeakCBHoldingsBN, 0.50, 64, 1, ""},
-	{"qe", sim.PeakCBHoldingsBN, 0.95, 328, 1, ""},
-	{"spv", sim.PeakCBHoldingsBN, 0.50, 31, 1, ""},
-	{"spv", sim.PeakCBHoldingsBN, 0.95, 278, 1, ""},
+	{"none", sim.PeakBasisBP, 0.05, 1.7, 0.1},
+	{"none", sim.PeakBasisBP, 0.50, 34, 1},
+	{"none", sim.PeakBasisBP, 0.95, 184, 1},
+	{"qe", sim.PeakBasisBP, 0.05, 1.7, 0.1},
+	{"qe", sim.PeakBasisBP, 0.50, 12.5, 0.1},
+	{"qe", sim.PeakBasisBP, 0.95, 134, 1},
+	{"spv", sim.PeakBasisBP, 0.05, 1.7, 0.1},
+	{"spv", sim.PeakBasisBP, 0.50, 11.4, 0.1},
+	{"spv", sim.PeakBasisBP, 0.95, 31, 1},
+	{"none", sim.ForcedSalesBN, 0.50, 52, 1},
+	{"none", sim.ForcedSalesBN, 0.95, 728, 1},
+	{"qe", sim.ForcedSalesBN, 0.50, 33, 1},
+	{"qe", sim.ForcedSalesBN, 0.95, 621, 1},
+	{"spv", sim.ForcedSalesBN, 0.50, 33, 1},
+	{"spv", sim.ForcedSalesBN, 0.95, 255, 1},
+	{"none", sim.PeakCBHoldingsBN, 0.50, 0, 1},
+	{"none", sim.PeakCBHoldingsBN, 0.95, 0, 1},
+	{"qe", sim.PeakCBHoldingsBN, 0.50, 64, 1},
+	{"qe", sim.PeakCBHoldingsBN, 0.95, 328, 1},
+	{"spv", sim.PeakCBHoldingsBN, 0.50, 31, 1},
+	{"spv", sim.PeakCBHoldingsBN, 0.95, 278, 1},
 }
 
 // section8Defaults is the table's mean of funds_defaulted, printed to 0.01.
@@ -100,12 +97,7 @@ func TestSection8WithinMonteCarloError(t *testing.T) {
 		est := x[int(math.Ceil(float64(n)*ref.p))-1]
 		inside := ref.want >= lo && ref.want <= hi
 		name := sim.Metrics[ref.metric].Name
-		switch {
-		case ref.knownGap != "" && inside:
-			t.Errorf("%s %s p%02.0f: the known gap is gone (%.3g in [%.3g, %.3g]); update %s", ref.policy, name, 100*ref.p, ref.want, lo, hi, ref.knownGap)
-		case ref.knownGap != "":
-			t.Logf("%s %s p%02.0f = %.4g vs table %.4g: known gap, see %s", ref.policy, name, 100*ref.p, est, ref.want, ref.knownGap)
-		case !inside:
+		if !inside {
 			t.Errorf("%s %s p%02.0f = %.4g; table %.4g is outside the Monte Carlo interval [%.4g, %.4g]", ref.policy, name, 100*ref.p, est, ref.want, lo, hi)
 		}
 	}
@@ -130,4 +122,48 @@ func meanSD(x []float64) (float64, float64) {
 		ss += (v - mean) * (v - mean)
 	}
 	return mean, math.Sqrt(ss / float64(len(x)-1))
+}
+
+// TestForcedSalesReadings checks that funds.forced_sales is accounting only: the literal
+// reading of section 3 changes forced_sales_bn alone, never raises it on any path, and
+// lowers it on some (the default-day sales the reference counts as forced).
+func TestForcedSalesReadings(t *testing.T) {
+	const n = 3000
+	run := func(reading string) [][]sim.Result {
+		cfg := configs.Baseline()
+		cfg.Funds.ForcedSales = reading
+		model, err := sim.NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([][]sim.Result, n)
+		s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: cfg.Seed}
+		err = s.Run(context.Background(), 0, n, func(_, _ int, res []sim.Result, _ [][]float64) {
+			out[res[0].Path] = append([]sim.Result(nil), res...)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	ref, lit := run(sim.ForcedReference), run(sim.ForcedLiteral)
+	lower := 0
+	for i := range ref {
+		for k := range ref[i] {
+			for m := range ref[i][k].Values {
+				a, b := ref[i][k].Values[m], lit[i][k].Values[m]
+				switch {
+				case sim.Metric(m) != sim.ForcedSalesBN && a != b:
+					t.Fatalf("path %d: %s differs between the readings (%v, %v)", i, sim.Metrics[m].Name, a, b)
+				case sim.Metric(m) == sim.ForcedSalesBN && b > a:
+					t.Fatalf("path %d: literal forced sales %v above the reference's %v", i, b, a)
+				case sim.Metric(m) == sim.ForcedSalesBN && b < a:
+					lower++
+				}
+			}
+		}
+	}
+	if lower == 0 {
+		t.Fatal("the readings never differ: default-day sales are not counted")
+	}
 }

@@ -41,6 +41,12 @@ type ShockParams struct {
 	Omega    float64 `yaml:"omega"`     // basis noise per bp/day of rate volatility
 }
 
+// Values of FundParams.ForcedSales.
+const (
+	ForcedReference = "reference"
+	ForcedLiteral   = "literal"
+)
+
 // FundParams are the hedge-fund parameters of MODEL.md section 3.
 type FundParams struct {
 	NFunds  int     `yaml:"n_funds"`  // number of funds n_f
@@ -60,6 +66,12 @@ type FundParams struct {
 	Carry   float64 `yaml:"carry"`    // basis-trade carry, bp/yr
 	Spread0 float64 `yaml:"spread0"`  // calm repo spread, bp/yr
 	KappaS  float64 `yaml:"kappa_s"`  // repo spread per unit of funding stress, bp/yr
+
+	// ForcedSales says which sales forced_sales_bn counts: ForcedReference (default) adds
+	// a fund's voluntary sales on the day it defaults, as MODEL.md section 8's reference
+	// implementation does; ForcedLiteral counts only sales above capacity and lenders'
+	// liquidation (section 3 read literally). Accounting only: no dynamics change.
+	ForcedSales string `yaml:"forced_sales"`
 }
 
 // MarketParams are the dealer, impact and basis parameters of MODEL.md section 4.
@@ -200,6 +212,8 @@ func (c *Config) Validate() error {
 	v.finite("funds.carry", f.Carry)
 	v.finite("funds.spread0", f.Spread0)
 	v.nonNegative("funds.kappa_s", f.KappaS)
+	v.check("funds.forced_sales", f.ForcedSales, f.ForcedSales == ForcedReference || f.ForcedSales == ForcedLiteral,
+		"use "+ForcedReference+" (a defaulting fund's sales on its default day count as forced, as MODEL.md section 8) or "+ForcedLiteral+" (section 3 read literally)")
 
 	m := &c.Market
 	v.positive("market.k0", m.K0)

@@ -6,19 +6,21 @@ type funds struct {
 	equity    []float64 // E_j, $bn
 	atDefault []float64 // B_j when the fund defaulted (its equity is then <= 0 and frozen)
 	sales     []float64 // S_j of the current day
+	voluntary []float64 // the voluntary part of S_j of the current day
 	reentry   []float64 // R_j of the current day
 	held      float64   // sum of B_j over funds not in default
 	defaulted int
 }
 
 func newFunds(n int) funds {
-	buf := make([]float64, 5*n)
+	buf := make([]float64, 6*n)
 	return funds{
 		pos:       buf[0*n : 1*n],
 		equity:    buf[1*n : 2*n],
 		atDefault: buf[2*n : 3*n],
 		sales:     buf[3*n : 4*n],
 		reentry:   buf[4*n : 5*n],
+		voluntary: buf[5*n : 6*n],
 	}
 }
 
@@ -43,7 +45,7 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 		if f.equity[j] <= 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
 			s := min(b, f.atDefault[j]/liquidationDays)
-			f.sales[j], f.reentry[j] = s, 0
+			f.sales[j], f.reentry[j], f.voluntary[j] = s, 0, 0
 			sales += s
 			forced += s
 			continue
@@ -57,7 +59,7 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 		if mayReenter {
 			re = p.ThetaUp * max(0, target-b)
 		}
-		f.sales[j], f.reentry[j] = s, re
+		f.sales[j], f.reentry[j], f.voluntary[j] = s, re, s-forcedJ
 		sales += s
 		reentry += re
 		forced += forcedJ
@@ -66,11 +68,12 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 }
 
 // settle applies the day's trades and P&L to every fund (step 4), marks new defaults and
-// returns the funds' total equity, counting a defaulted fund as 0. dBasis is
+// returns the funds' total equity, counting a defaulted fund as 0, and the voluntary sales
+// of the day by funds that defaulted on it. dBasis is
 // b_{t+1} - b_t; toPolicy the share A_t/S of each seller's sales bought as bundles by the
 // policy at discount (bp, the spv's d); concession c_t; carry the daily carry net of the
 // repo spread per $bn held.
-func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry float64) (equity float64) {
+func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry float64) (equity, defaultDay float64) {
 	p := &m.cfg.Funds
 	costPerSale := p.DB * ((1-toPolicy)*concession + toPolicy*discount) / 1e4
 	markPerPos := p.DB * dBasis / 1e4
@@ -87,13 +90,14 @@ func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry f
 		if e <= 0 {
 			f.atDefault[j] = b
 			f.defaulted++
+			defaultDay += f.voluntary[j]
 			continue
 		}
 		equity += e
 		held += b
 	}
 	f.held = held
-	return equity
+	return equity, defaultDay
 }
 
 // totalEquity returns the funds' total equity, counting a defaulted fund as 0.

@@ -15,6 +15,9 @@ type Model struct {
 	startB      []float64 // B_j0
 	startE      []float64 // E_j0 = B_j0 r_0 (1 + u_j)
 	startHeld   float64   // sum of B_j0
+	// defaultDayForced: a defaulting fund's voluntary sales on its default day count as
+	// forced (FundParams.ForcedSales == ForcedReference).
+	defaultDayForced bool
 }
 
 // NewModel validates cfg and derives the model's constants.
@@ -25,12 +28,13 @@ func NewModel(cfg Config) (*Model, error) {
 	f := cfg.Funds
 	n := f.NFunds
 	m := &Model{
-		cfg:         cfg,
-		logSigmaBar: math.Log(cfg.Shocks.SigmaBar),
-		buffer:      make([]float64, n),
-		invBuffer:   make([]float64, n),
-		startB:      make([]float64, n),
-		startE:      make([]float64, n),
+		cfg:              cfg,
+		logSigmaBar:      math.Log(cfg.Shocks.SigmaBar),
+		defaultDayForced: f.ForcedSales == ForcedReference,
+		buffer:           make([]float64, n),
+		invBuffer:        make([]float64, n),
+		startB:           make([]float64, n),
+		startE:           make([]float64, n),
 	}
 	r0 := f.H0 + f.M0
 	for j := 0; j < n; j++ {

@@ -42,7 +42,7 @@ var Metrics = [NumMetrics]MetricInfo{
 	PeakBasisBP:           {"peak_basis_bp", "bp", false, "maximum end-of-day basis b_{t+1}"},
 	BasisAUCBPDays:        {"basis_auc_bp_days", "bp x days", false, "sum over days of max(b_{t+1}, 0)"},
 	DaysDysfunction:       {"days_dysfunction", "days", true, "days whose end-of-day basis exceeds b_dys"},
-	ForcedSalesBN:         {"forced_sales_bn", "$bn", false, "forced sales, including lenders' liquidation of defaulted funds"},
+	ForcedSalesBN:         {"forced_sales_bn", "$bn", false, "forced sales: above capacity, lenders' liquidation, and (funds.forced_sales: reference) a fund's sales on its default day"},
 	TotalSalesBN:          {"total_sales_bn", "$bn", false, "all fund sales S, forced and voluntary (gross of re-entry)"},
 	HFEquityMinBN:         {"hf_equity_min_bn", "$bn", false, "minimum over days of total fund equity (a defaulted fund counts 0)"},
 	HFLossBN:              {"hf_loss_bn", "$bn", false, "initial minus final total fund equity (a defaulted fund's final equity counts 0)"},

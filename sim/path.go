@@ -89,7 +89,10 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 			toPolicy = a.Bundles / sales
 		}
 		carry := (fp.Carry - cond.Spread) / (252 * 1e4)
-		equity := f.settle(m, mkt.basis-basis, toPolicy, a.Discount, concession, carry)
+		equity, defaultDay := f.settle(m, mkt.basis-basis, toPolicy, a.Discount, concession, carry)
+		if m.defaultDayForced {
+			forced += defaultDay
+		}
 
 		// 5. The central bank's books.
 		pol.Settle(day, a)
