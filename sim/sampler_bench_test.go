@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -57,18 +59,23 @@ func BenchmarkDraw(b *testing.B) {
 	}
 }
 
-// BenchmarkSampler measures the parallel sampler over 10,000 paths with all cores, without
-// any output: paths/s is the simulator's throughput.
+// BenchmarkSampler measures the parallel sampler over 10,000 paths with 1 worker and with
+// every core, without any output: paths/s is the simulator's throughput, and the ratio of
+// the two is the parallel efficiency.
 func BenchmarkSampler(b *testing.B) {
 	cfg := configs.Baseline()
 	model, _ := sim.NewModel(cfg)
-	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 1}
-	const n = 10_000
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		if err := s.Run(context.Background(), 0, n, func(int, int, []sim.Result, [][]float64) {}); err != nil {
-			b.Fatal(err)
-		}
+	for _, workers := range []int{1, runtime.NumCPU()} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 1, Workers: workers}
+			const n = 10_000
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := s.Run(context.Background(), 0, n, func(int, int, []sim.Result, [][]float64) {}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "paths/s")
+		})
 	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "paths/s")
 }
