@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,38 +84,14 @@ func sweepFigures(in *SweepInput) []*figure {
 // WriteSweep renders the sweep figures of in into dir (created if needed) in each format
 // of opt, and returns the files written in order.
 func WriteSweep(in *SweepInput, dir string, opt Options) ([]string, error) {
-	if err := opt.Validate(); err != nil {
-		return nil, err
-	}
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	formats := opt.Formats
-	if len(formats) == 0 {
-		formats = DefaultFormats
+	var figs []func() *figure
+	for _, f := range sweepFigures(in) {
+		figs = append(figs, func() *figure { return f })
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create figure directory: %w", err)
-	}
-	var files []string
-	names := SweepNames(len(in.Params))
-	for i, fig := range sweepFigures(in) {
-		w, h := fig.width, fig.height
-		if opt.Width > 0 {
-			w = opt.Width
-		}
-		if opt.Height > 0 {
-			h = opt.Height
-		}
-		for _, format := range formats {
-			path := filepath.Join(dir, names[i]+"."+format)
-			if err := writeFigure(path, fig, format, w, h); err != nil {
-				return files, fmt.Errorf("figure %s: %w", path, err)
-			}
-			files = append(files, path)
-		}
-	}
-	return files, nil
+	return writeFigures(dir, opt, SweepNames(len(in.Params)), figs)
 }
 
 // check reports the first thing the sweep figures need and in lacks.

@@ -50,10 +50,21 @@ func (o Options) Validate() error {
 // format, and returns the files written in order. Each file is written to a temporary name
 // and renamed, so a figure on disk is always whole.
 func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
-	if err := opt.Validate(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
-	if err := in.check(); err != nil {
+	names := make([]string, len(figureSet))
+	figs := make([]func() *figure, len(figureSet))
+	for i, spec := range figureSet {
+		names[i] = spec.name
+		figs[i] = func() *figure { return spec.build(in) }
+	}
+	return writeFigures(dir, opt, names, figs)
+}
+
+// writeFigures builds each figure in turn and writes it as names[i] in every format of opt.
+func writeFigures(dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
+	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
 	formats := opt.Formats
@@ -64,8 +75,8 @@ func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
 		return nil, fmt.Errorf("create figure directory: %w", err)
 	}
 	var files []string
-	for _, spec := range figureSet {
-		fig := spec.build(in)
+	for i, build := range figs {
+		fig := build()
 		w, h := fig.width, fig.height
 		if opt.Width > 0 {
 			w = opt.Width
@@ -74,7 +85,7 @@ func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
 			h = opt.Height
 		}
 		for _, format := range formats {
-			path := filepath.Join(dir, spec.name+"."+format)
+			path := filepath.Join(dir, names[i]+"."+format)
 			if err := writeFigure(path, fig, format, w, h); err != nil {
 				return files, fmt.Errorf("figure %s: %w", path, err)
 			}

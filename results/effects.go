@@ -37,15 +37,11 @@ func (r EffectRow) fields(format func(float64) string) []string {
 
 // WriteEffectsCSV writes rows atomically as a CSV file at path, at full precision.
 func WriteEffectsCSV(path string, rows []EffectRow) error {
-	return writeAtomic(path, func(f *os.File) error {
-		w := csv.NewWriter(f)
-		w.Write(effectsHeader)
-		for _, r := range rows {
-			w.Write(r.fields(full))
-		}
-		w.Flush()
-		return w.Error()
-	})
+	records := make([][]string, len(rows))
+	for i, r := range rows {
+		records[i] = r.fields(full)
+	}
+	return writeCSV(path, effectsHeader, records)
 }
 
 // ReadEffectsCSV reads an effects.csv written by WriteEffectsCSV.

@@ -38,13 +38,19 @@ func full(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // WriteSummaryCSV writes rows atomically as a CSV file at path, at full precision.
 func WriteSummaryCSV(path string, rows []SummaryRow) error {
+	records := make([][]string, len(rows))
+	for i, r := range rows {
+		records[i] = r.fields(full)
+	}
+	return writeCSV(path, summaryHeader, records)
+}
+
+// writeCSV writes a header and records atomically as a CSV file at path.
+func writeCSV(path string, header []string, records [][]string) error {
 	return writeAtomic(path, func(f *os.File) error {
 		w := csv.NewWriter(f)
-		w.Write(summaryHeader)
-		for _, r := range rows {
-			w.Write(r.fields(full))
-		}
-		w.Flush()
+		w.Write(header)
+		w.WriteAll(records) // flushes
 		return w.Error()
 	})
 }

@@ -38,21 +38,27 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(tmp, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
-			var stdout, stderr bytes.Buffer
-			code := mainErr(append([]string{"run", "--out", out}, tc.args...), &stdout, &stderr)
-			if code != 2 {
-				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr %q does not mention %q", stderr.String(), w)
-				}
-			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("bad input left %s behind", out)
-			}
+			checkUsageError(t, "run", filepath.Join(tmp, "out-"+strings.ReplaceAll(tc.name, " ", "-")), tc.args, tc.want)
 		})
+	}
+}
+
+// checkUsageError runs `backstop command --out out args...` and checks that it exits with
+// status 2, that stderr mentions every string of want, and that nothing was written at out.
+func checkUsageError(t *testing.T, command, out string, args, want []string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := mainErr(append([]string{command, "--out", out}, args...), &stdout, &stderr)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2; stderr: %s", code, stderr.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr %q does not mention %q", stderr.String(), w)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("bad input left %s behind", out)
 	}
 }
 

@@ -37,20 +37,7 @@ func TestSweepBadInputExitsTwo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(tmp, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
-			var stdout, stderr bytes.Buffer
-			code := mainErr(append([]string{"sweep", "--out", out}, tc.args...), &stdout, &stderr)
-			if code != 2 {
-				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr %q does not mention %q", stderr.String(), w)
-				}
-			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("bad input left %s behind", out)
-			}
+			checkUsageError(t, "sweep", filepath.Join(tmp, "out-"+strings.ReplaceAll(tc.name, " ", "-")), tc.args, tc.want)
 		})
 	}
 }
