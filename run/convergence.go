@@ -22,17 +22,42 @@ func convergenceSteps(paths int64) []int64 {
 	return append(steps, paths)
 }
 
+// tailAccumulators gather, per policy, the tail-risk measures of tails.csv in the same pass.
+type tailAccumulators struct {
+	q95       []float64       // the sketch's 95th percentile of the peak basis
+	excess    []stats.Moments // of (peak basis - q95)+
+	dys, dflt []int           // paths with peak basis above b_dys; with any fund default
+}
+
+// tails returns the rows of tails.csv from acc over n paths.
+func (acc *tailAccumulators) tails(policies []string, bDys float64, n int64) []results.TailRow {
+	var rows []results.TailRow
+	for k, p := range policies {
+		pd := stats.Proportion(acc.dys[k], int(n), 0.95)
+		pf := stats.Proportion(acc.dflt[k], int(n), 0.95)
+		es := stats.ShortfallFrom(acc.q95[k], acc.excess[k], 0.95, 0.95)
+		rows = append(rows,
+			results.TailRow{Policy: p, Measure: fmt.Sprintf("P(peak_basis_bp > %g)", bDys), Unit: "probability", N: n, Estimate: pd.Estimate, Lo: pd.Lo, Hi: pd.Hi},
+			results.TailRow{Policy: p, Measure: "P(funds_defaulted > 0)", Unit: "probability", N: n, Estimate: pf.Estimate, Lo: pf.Lo, Hi: pf.Hi},
+			results.TailRow{Policy: p, Measure: "ES95(peak_basis_bp)", Unit: "bp", N: n, Estimate: es.Estimate, Lo: es.Lo, Hi: es.Hi},
+		)
+	}
+	return rows
+}
+
 // convergence reads the key metrics of every part of the run in dir, in path order, and
-// returns the running mean and 95% CI of each policy and metric at convergenceSteps. It
+// returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
+// the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy). It
 // reads one part at a time, so memory does not grow with the run.
-func convergence(dir string, policies []string, paths int64) ([]results.ConvergenceRow, error) {
+func convergence(dir string, policies []string, paths int64, bDys float64, q95 []float64) ([]results.ConvergenceRow, []results.TailRow, error) {
+	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 	var names []string
 	for _, m := range results.ConvergenceMetrics {
 		names = append(names, sim.Metrics[m].Name)
 	}
 	parts, err := results.PartFiles(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	steps := convergenceSteps(paths)
 	policyIdx := map[string]int{}
@@ -54,12 +79,20 @@ func convergence(dir string, policies []string, paths int64) ([]results.Converge
 	for _, part := range parts {
 		pc, err := results.ReadPartColumns(part, names)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		peak, dflt := pc.Columns[sim.Metrics[sim.PeakBasisBP].Name], pc.Columns[sim.Metrics[sim.FundsDefaulted].Name]
 		for r := 0; r < len(pc.Path); r++ {
 			k, ok := policyIdx[pc.Policy[r]]
 			if !ok {
-				return nil, fmt.Errorf("%s: policy %q is not among the run's %v", part, pc.Policy[r], policies)
+				return nil, nil, fmt.Errorf("%s: policy %q is not among the run's %v", part, pc.Policy[r], policies)
+			}
+			tails.excess[k].Add(max(peak[r]-q95[k], 0))
+			if peak[r] > bDys {
+				tails.dys[k]++
+			}
+			if dflt[r] > 0 {
+				tails.dflt[k]++
 			}
 			for i, name := range names {
 				acc[k*len(names)+i].Add(pc.Columns[name][r])
@@ -73,7 +106,7 @@ func convergence(dir string, policies []string, paths int64) ([]results.Converge
 		}
 	}
 	if seen != paths {
-		return nil, fmt.Errorf("%s: the parts hold %d paths, the run %d", dir, seen, paths)
+		return nil, nil, fmt.Errorf("%s: the parts hold %d paths, the run %d", dir, seen, paths)
 	}
-	return rows, nil
+	return rows, tails.tails(policies, bDys, paths), nil
 }

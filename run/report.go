@@ -23,6 +23,7 @@ type report struct {
 	man         *results.Manifest
 	summary     []results.SummaryRow
 	effects     []results.EffectRow
+	tails       []results.TailRow
 	convergence []results.ConvergenceRow
 	figures     bool
 }
@@ -75,6 +76,32 @@ func (r report) markdown() string {
 			}
 			fmt.Fprintf(&b, "| %s − %s | %s | %s [%s, %s] | [%s, %s] | %s | %.1f%% |\n", e.A, e.B, e.Metric,
 				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), g(e.VarianceReduction), 100*e.ShareLower)
+		}
+	}
+
+	if len(r.tails) > 0 {
+		b.WriteString("\n## Tail risk\n\nProbabilities with Wilson 95% intervals; expected shortfall (mean of the worst 5% of paths) with a normal 95% interval.\n\n")
+		b.WriteString("| measure |")
+		for _, p := range c.Policies {
+			fmt.Fprintf(&b, " %s |", p)
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---|", len(c.Policies)) + "\n")
+		byMeasure := map[string]map[string]results.TailRow{}
+		var order []string
+		for _, t := range r.tails {
+			if byMeasure[t.Measure] == nil {
+				byMeasure[t.Measure] = map[string]results.TailRow{}
+				order = append(order, t.Measure)
+			}
+			byMeasure[t.Measure][t.Policy] = t
+		}
+		for _, m := range order {
+			fmt.Fprintf(&b, "| %s |", m)
+			for _, p := range c.Policies {
+				t := byMeasure[m][p]
+				fmt.Fprintf(&b, " %s [%s, %s] |", g(t.Estimate), g(t.Lo), g(t.Hi))
+			}
+			b.WriteString("\n")
 		}
 	}
 

@@ -428,7 +428,7 @@ func (j *job) clear(hadManifest bool) error {
 		return nil
 	}
 	for _, name := range []string{results.PathsDir, TalliesDir, results.ShardsDir, results.FiguresDir, results.BandsFile,
-		results.SummaryFile, results.EffectsFile, results.ConvergenceFile, results.ReportFile, results.ManifestFile} {
+		results.SummaryFile, results.EffectsFile, results.TailsFile, results.ConvergenceFile, results.ReportFile, results.ManifestFile} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("--force: remove the previous run: %w", err)
 		}
@@ -536,8 +536,15 @@ func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, e
 	if err := results.WriteEffectsCSV(filepath.Join(dir, results.EffectsFile), effects); err != nil {
 		return nil, err
 	}
-	conv, err := convergence(dir, j.cfg.Policies, int64(j.cfg.Paths))
+	q95 := make([]float64, len(j.cfg.Policies))
+	for k := range q95 {
+		q95[k] = total.Dist.Sketches[j.l.metricGroup(k, sim.PeakBasisBP)].Quantile(0.95)
+	}
+	conv, tails, err := convergence(dir, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95)
 	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteTailsCSV(filepath.Join(dir, results.TailsFile), tails); err != nil {
 		return nil, err
 	}
 	if err := results.WriteConvergence(filepath.Join(dir, results.ConvergenceFile), prov, j.cfg.Policies, conv); err != nil {
@@ -551,7 +558,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, e
 		}
 		out.Figures = figs
 	}
-	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, convergence: conv, figures: j.opt.Figures}); err != nil {
+	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, tails: tails, convergence: conv, figures: j.opt.Figures}); err != nil {
 		return nil, err
 	}
 	man.Parts = nil

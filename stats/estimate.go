@@ -244,16 +244,35 @@ func ExpectedShortfall(x []float64, p, level float64) Interval {
 	slices.Sort(s)
 	k := empiricalRank(n, p)
 	q := s[k-1]
-	excess := make([]float64, n)
-	for i, v := range s {
-		excess[i] = math.Max(v-q, 0)
+	var excess Moments
+	for _, v := range s {
+		excess.Add(math.Max(v-q, 0))
 	}
-	mean, variance := stat.MeanVariance(excess, nil)
-	iv.Estimate = q + mean/(1-p)
+	iv = ShortfallFrom(q, excess, p, level)
 	if n-k < 2 {
+		iv.Lo, iv.Hi = math.NaN(), math.NaN()
+	}
+	return iv
+}
+
+// ShortfallFrom returns the expected shortfall beyond the p-quantile from one streaming
+// pass: q, an estimate of the p-quantile (from a Sketch, say), and the moments of
+// (x - q)+ over every value. The estimate q + E[(x - q)+]/(1 - p) (Rockafellar and
+// Uryasev) is flat in q at the true quantile, so an error in q moves it only to second
+// order; the interval is the normal one of ExpectedShortfall.
+func ShortfallFrom(q float64, excess Moments, p, level float64) Interval {
+	checkLevel(level)
+	checkProbability("expected shortfall", p)
+	iv := Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), Level: level}
+	n := excess.N()
+	if n == 0 {
 		return iv
 	}
-	h := zQuantile(level) * math.Sqrt(variance/float64(n)) / (1 - p)
+	iv.Estimate = q + excess.Mean()/(1-p)
+	if n < 2 {
+		return iv
+	}
+	h := zQuantile(level) * math.Sqrt(excess.Variance()/float64(n)) / (1 - p)
 	iv.Lo, iv.Hi = iv.Estimate-h, iv.Estimate+h
 	return iv
 }
