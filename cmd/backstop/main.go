@@ -37,14 +37,15 @@ func (u usageError) Error() string { return u.err.Error() }
 const usage = `backstop simulates basis-trade fire sales with and without a central-bank backstop.
 
 Usage:
-  backstop run  [flags]      simulate a scenario; writes Parquet, bands, summary, figures
-  backstop merge [flags] DIR finish a run computed in shards (run --shard I/N)
-  backstop sweep --config F  run a scenario over a grid of one or two parameters
-  backstop plot [flags] DIR  redraw a run's figures from its Parquet files
-  backstop inspect DIR       print a run's manifest, schema, row counts and summary
-  backstop version           print the tool version
+  backstop run [flags]          simulate a scenario: Parquet, bands, summary, figures
+  backstop run --resume DIR     finish an interrupted run
+  backstop merge [flags] DIR    finish a run computed in shards (run --shard I/N)
+  backstop sweep --config FILE  run a scenario over a grid of one or two parameters
+  backstop plot [flags] DIR     redraw a run's (or a sweep's) figures from its Parquet files
+  backstop inspect DIR          print a run's manifest, schema, row counts and summary
+  backstop version              print the tool version
 
-Run 'backstop run -h' or 'backstop plot -h' for the flags.
+Run 'backstop <command> -h' for the flags.
 `
 
 func main() {
