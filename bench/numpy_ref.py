@@ -63,7 +63,7 @@ DEFAULTS = {
         "b_dys": 20.0, "delta": 0.10,
     },
     "qe": {"trigger": 10.0, "weekly": 362.0, "q_max": 1000.0, "d_q": 8.0,  # section 5
-           "lag": 0, "announce_theta": 1.0},  # extensions: only these neutral values here
+           "lag": 0, "announce_theta": 1.0, "source": "sales"},  # extensions: only these values here
     "spv": {"trigger": 10.0, "t_exp": 40, "capacity": 500.0, "discount": 5.0, "equity": 0.10,
             "announce_theta": 1.0},
     # Policies beyond the spec (docs/model-notes.md): read so a scenario file decodes,
@@ -373,7 +373,7 @@ def load_config(path):
             else:
                 target[key] = float(value)
     # This reference implements MODEL.md spec v1 only: refuse the extensions' options.
-    for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0),
+    for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0), ("qe", "source", "sales"),
                               ("spv", "announce_theta", 1.0)):
         if p[sec][key] != neutral:
             raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "

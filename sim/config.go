@@ -99,7 +99,17 @@ type QEParams struct {
 	// AnnounceTheta multiplies the funds' voluntary selling speed theta from the
 	// announcement on: 1 is no announcement effect.
 	AnnounceTheta float64 `yaml:"announce_theta"`
+	// Source is where outright purchases come from: QESales (MODEL.md) buys only from the
+	// day's fund sales, P_t <= S; QEMarket buys from the market, the funds' net sales and
+	// the dealers' inventory, P_t <= max(S - R, 0) + I_t, as the Fed did in March 2020.
+	Source string `yaml:"source"`
 }
+
+// Values of QEParams.Source.
+const (
+	QESales  = "sales"
+	QEMarket = "market"
+)
 
 // SPVParams are the backstop's parameters of MODEL.md section 5.
 type SPVParams struct {
@@ -240,6 +250,8 @@ func (c *Config) Validate() error {
 	v.nonNegative("qe.d_q", c.QE.DQ)
 	v.intMin("qe.lag", c.QE.Lag, 0)
 	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
+	v.check("qe.source", c.QE.Source, c.QE.Source == QESales || c.QE.Source == QEMarket,
+		"use "+QESales+" (buys only from the day's fund sales, MODEL.md) or "+QEMarket+" (from fund sales and dealer inventory)")
 
 	v.finite("spv.trigger", c.SPV.Trigger)
 	v.intMin("spv.t_exp", c.SPV.TExp, 0)

@@ -73,7 +73,7 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 		// 2. The policy's absorption, which may depend on the day's impact lambda_t (from I_t
 		// and K_t, both known before trading); net flows to the market.
 		lambda := mkt.impact(mp, cond.Capacity)
-		day.Sales, day.Reentry, day.Impact = sales, reentry, lambda
+		day.Sales, day.Reentry, day.Impact, day.Dealers = sales, reentry, lambda, mkt.inventory
 		a := pol.Absorb(day)
 		net := sales - reentry
 		xc := net - a.Cash - a.Bundles

@@ -34,6 +34,7 @@ type Day struct {
 	Sales    float64 // S, total fund sales, $bn
 	Reentry  float64 // R, total fund re-entry, $bn
 	Impact   float64 // lambda_t, the day's price impact, bp per $bn of net flow
+	Dealers  float64 // I_t, dealer inventory at the start of the day, $bn
 	DY       float64 // dy_t, the day's yield change, bp
 }
 

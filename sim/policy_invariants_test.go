@@ -368,3 +368,34 @@ func TestAnnouncementEffect(t *testing.T) {
 		})
 	}
 }
+
+// TestQEMarketSource checks qe buying from the market: it never buys more than the funds'
+// net sales plus the dealers' inventory, nor more than W/5 a day or Q_max in all; and on
+// the same shocks it buys more, on some paths, than qe buying from fund sales alone.
+func TestQEMarketSource(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.QE.Source = sim.QEMarket
+	market := newPolicies(t, &cfg, "qe")[0]
+	salesCfg := configs.Baseline()
+	sales := newPolicies(t, &salesCfg, "qe")[0]
+	more := 0
+	sameShocks(t, cfg, []sim.Policy{market, sales}, 2000, func(path int64, _ *sim.Shocks, tr []sim.Trace, res []sim.Result) {
+		total := 0.0
+		for d, day := range tr[0].Days {
+			limit := max(day.Sales-day.Reentry, 0) + day.InventoryBefore
+			if day.Cash > limit+1e-9 || day.Cash > cfg.QE.Weekly/5+1e-9 {
+				t.Fatalf("path %d day %d: bought %v; net sales plus dealer inventory %v, daily pace %v", path, d, day.Cash, limit, cfg.QE.Weekly/5)
+			}
+			total += day.Cash
+		}
+		if total > cfg.QE.QMax+1e-9 {
+			t.Fatalf("path %d: bought %v in all, above q_max %v", path, total, cfg.QE.QMax)
+		}
+		if total > res[1].Values[sim.PeakCBHoldingsBN]+1e-9 {
+			more++
+		}
+	})
+	if more == 0 {
+		t.Fatal("buying from the market never bought more than buying from fund sales")
+	}
+}

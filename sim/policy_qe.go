@@ -1,7 +1,8 @@
 package sim
 
 // QE is outright purchases of cash Treasuries: while b_t > trigger it buys
-// P_t = min(S, W/5, Q_max - Q_t). It absorbs only the cash leg, holds to the horizon and
+// P_t = min(S, W/5, Q_max - Q_t) (with Source "market", S is replaced by what the market
+// holds for sale: max(S - R, 0) + I_t, the funds' net sales and the dealers' inventory). It absorbs only the cash leg, holds to the horizon and
 // carries the duration risk: rate P&L -D_q Q_{t+1} dy_t / 1e4 per day.
 //
 // It is announced on the first day b_t > trigger and buys from Lag days later on (Lag 0
@@ -32,7 +33,11 @@ func (q *QE) Absorb(d Day) Absorption {
 	if d.Basis <= q.P.Trigger || q.announced < 0 || d.T < q.announced+q.P.Lag {
 		return Absorption{}
 	}
-	buy := min(d.Sales, min(q.P.Weekly/5, q.P.QMax-q.q))
+	available := d.Sales // MODEL.md: only what the funds sell today
+	if q.P.Source == QEMarket {
+		available = max(d.Sales-d.Reentry, 0) + d.Dealers
+	}
+	buy := min(available, min(q.P.Weekly/5, q.P.QMax-q.q))
 	return Absorption{Cash: max(0, buy)}
 }
 
