@@ -74,12 +74,7 @@ func WriteBands(path string, prov Provenance, policies []string, rows []BandRow)
 	ib.AppendValues(day, nil)
 	cols = append(cols, ib.NewArray())
 	ib.Release()
-	for _, v := range vals {
-		b := array.NewFloat64Builder(mem)
-		b.AppendValues(v, nil)
-		cols = append(cols, b.NewArray())
-		b.Release()
-	}
+	cols = append(cols, float64Columns(mem, vals...)...)
 	rec := array.NewRecord(schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()

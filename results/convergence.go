@@ -72,12 +72,7 @@ func WriteConvergence(path string, prov Provenance, policies []string, rows []Co
 	lb.AppendValues(paths, nil)
 	cols = append(cols, lb.NewArray())
 	lb.Release()
-	for _, v := range vals {
-		b := array.NewFloat64Builder(mem)
-		b.AppendValues(v, nil)
-		cols = append(cols, b.NewArray())
-		b.Release()
-	}
+	cols = append(cols, float64Columns(mem, vals[:]...)...)
 	rec := array.NewRecord(ConvergenceSchema(prov.Metadata()), cols, int64(n))
 	for _, c := range cols {
 		c.Release()

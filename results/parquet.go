@@ -47,17 +47,19 @@ func writeParquet(w io.Writer, rec arrow.Record) error {
 
 // dictionaryColumn builds a dictionary-encoded string column from indices into values.
 func dictionaryColumn(mem memory.Allocator, values []string, idx []int32) arrow.Array {
-	vb := array.NewStringBuilder(mem)
-	defer vb.Release()
-	vb.AppendValues(values, nil)
-	dict := vb.NewArray()
-	defer dict.Release()
-	ib := array.NewInt32Builder(mem)
-	defer ib.Release()
-	ib.AppendValues(idx, nil)
-	ind := ib.NewArray()
-	defer ind.Release()
-	return array.NewDictionaryArray(dictString, ind, dict)
+	return nullableDictionaryColumn(mem, values, idx, nil)
+}
+
+// float64Columns builds one float64 column per slice of vals.
+func float64Columns(mem memory.Allocator, vals ...[]float64) []arrow.Array {
+	out := make([]arrow.Array, len(vals))
+	for i, v := range vals {
+		b := array.NewFloat64Builder(mem)
+		b.AppendValues(v, nil)
+		out[i] = b.NewArray()
+		b.Release()
+	}
+	return out
 }
 
 // PathsRecord builds the Arrow record of rows (one per path and policy, in order) whose

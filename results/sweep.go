@@ -169,7 +169,8 @@ func (d *dict) index(s string) int32 {
 	return i
 }
 
-// nullableDictionaryColumn is dictionaryColumn with nulls where valid is false.
+// nullableDictionaryColumn is dictionaryColumn with nulls where valid is false (none when
+// valid is nil).
 func nullableDictionaryColumn(mem memory.Allocator, values []string, idx []int32, valid []bool) arrow.Array {
 	vb := array.NewStringBuilder(mem)
 	defer vb.Release()

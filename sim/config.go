@@ -169,7 +169,7 @@ func (e *FieldError) Error() string {
 // the value and what is allowed, or nil when the configuration can be simulated.
 func (c *Config) Validate() error {
 	v := validator{}
-	v.check("scenario", c.Scenario, validName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
+	v.check("scenario", c.Scenario, ValidName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
 	v.intMin("days", c.Days, 1)
 	v.intMin("paths", c.Paths, 1)
 	if len(c.Policies) == 0 {
@@ -333,7 +333,9 @@ func (v *validator) intMin(key string, n, min int) {
 	v.check(key, n, n >= min, fmt.Sprintf("must be an integer of at least %d", min))
 }
 
-func validName(s string) bool {
+// ValidName reports whether s may name a scenario: 1 to 64 letters, digits, '-', '_' or
+// '.', and not "." or "..", since it names an output directory.
+func ValidName(s string) bool {
 	if len(s) == 0 || len(s) > 64 || s == "." || s == ".." {
 		return false
 	}

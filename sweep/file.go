@@ -95,7 +95,7 @@ func Decode(data []byte, source string) (*Plan, error) {
 			return nil, err
 		}
 	}
-	if !validName(p.Name) {
+	if !sim.ValidName(p.Name) {
 		return nil, d.fail(orNode(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
 	}
 	if n := fields["description"]; n != nil {
@@ -665,18 +665,4 @@ func sorted(s []string) []string {
 func fileStem(path string) string {
 	base := filepath.Base(path)
 	return strings.TrimSuffix(base, filepath.Ext(base))
-}
-
-// validName is sim's rule for scenario names, which name output directories too.
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > 64 || s == "." || s == ".." {
-		return false
-	}
-	for _, r := range s {
-		ok := r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
