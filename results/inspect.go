@@ -139,7 +139,7 @@ func ReadSummaryCSV(path string) ([]SummaryRow, error) {
 			return nil, fmt.Errorf("%s line %d: n %q: %w", path, i+2, r[3], err)
 		}
 		row := SummaryRow{Policy: r[0], Metric: r[1], Unit: r[2], N: n}
-		for j, dst := range []*float64{&row.Mean, &row.Lo, &row.Hi, &row.P50, &row.P95} {
+		for j, dst := range row.numbers() {
 			if *dst, err = strconv.ParseFloat(r[4+j], 64); err != nil {
 				return nil, fmt.Errorf("%s line %d column %s: %w", path, i+2, summaryHeader[4+j], err)
 			}

@@ -72,14 +72,14 @@ func SweepSchema(md arrow.Metadata) *arrow.Schema {
 
 // The columns of summary.csv (summaryHeader) are, in order, the strings of
 // SummaryRow.strings, n, then the numbers of SummaryRow.floats.
-const summaryStrings, summaryFloats = 3, 5
+const summaryStrings, summaryFloats = 3, 9
 
 func (r *SummaryRow) strings() [summaryStrings]*string {
 	return [...]*string{&r.Policy, &r.Metric, &r.Unit}
 }
 
 func (r *SummaryRow) floats() [summaryFloats]*float64 {
-	return [...]*float64{&r.Mean, &r.Lo, &r.Hi, &r.P50, &r.P95}
+	return [summaryFloats]*float64(r.numbers())
 }
 
 // summaryColumnType is the type in sweep.parquet of column c of summary.csv.

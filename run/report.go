@@ -42,7 +42,7 @@ func (r report) markdown() string {
 	fmt.Fprintf(&b, "%s paths x %d policies (%s), %d days, seed %d; backstop %s, %s. The full config is in `manifest.json` and in every Parquet footer.\n\n",
 		strconv.Itoa(c.Paths), len(c.Policies), strings.Join(c.Policies, ", "), c.Days, c.Seed, r.man.Version, r.man.Created)
 
-	b.WriteString("## Key metrics\n\nMean [95% CI]; median; 95th percentile, per path.\n\n")
+	b.WriteString("## Key metrics\n\nMean, median and 95th percentile per path, each with its 95% interval (the quantiles' from order statistics of the sketch).\n\n")
 	b.WriteString("| metric | unit |")
 	for _, p := range c.Policies {
 		fmt.Fprintf(&b, " %s |", p)
@@ -61,7 +61,7 @@ func (r report) markdown() string {
 				b.WriteString(" |")
 				continue
 			}
-			fmt.Fprintf(&b, " %s [%s, %s]; %s; %s |", g(s.Mean), g(s.Lo), g(s.Hi), g(s.P50), g(s.P95))
+			fmt.Fprintf(&b, " %s [%s, %s]; %s [%s, %s]; %s [%s, %s] |", g(s.Mean), g(s.Lo), g(s.Hi), g(s.P50), g(s.P50Lo), g(s.P50Hi), g(s.P95), g(s.P95Lo), g(s.P95Hi))
 		}
 		b.WriteString("\n")
 	}

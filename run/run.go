@@ -574,7 +574,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, e
 }
 
 // summarize computes the summary table: per policy and summary metric, the mean with its
-// 95% confidence interval and the sketch's median and 95th percentile.
+// 95% confidence interval and the sketch's median and 95th percentile with theirs.
 func summarize(t *Tally, l layout, policies []string) []results.SummaryRow {
 	var rows []results.SummaryRow
 	for k, p := range policies {
@@ -582,14 +582,18 @@ func summarize(t *Tally, l layout, policies []string) []results.SummaryRow {
 			mo := t.Moments[k*sim.NumMetrics+int(m)]
 			ci := mo.CI(0.95)
 			sk := t.Dist.Sketches[l.metricGroup(k, m)]
-			p50, p95 := sk.Quantile(0.5), sk.Quantile(0.95)
-			if sim.Metrics[m].Integer {
-				p50, p95 = roundCount(p50), roundCount(p95)
-			}
-			rows = append(rows, results.SummaryRow{
+			q50, q95 := sk.QuantileInterval(0.5, 0.95), sk.QuantileInterval(0.95, 0.95)
+			row := results.SummaryRow{
 				Policy: p, Metric: sim.Metrics[m].Name, Unit: sim.Metrics[m].Unit, N: int64(mo.N()),
-				Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi, P50: p50, P95: p95,
-			})
+				Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi, P50: q50.Estimate, P95: q95.Estimate,
+				P50Lo: q50.Lo, P50Hi: q50.Hi, P95Lo: q95.Lo, P95Hi: q95.Hi,
+			}
+			if sim.Metrics[m].Integer {
+				for _, x := range []*float64{&row.P50, &row.P95, &row.P50Lo, &row.P50Hi, &row.P95Lo, &row.P95Hi} {
+					*x = roundCount(*x)
+				}
+			}
+			rows = append(rows, row)
 		}
 	}
 	return rows

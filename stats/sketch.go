@@ -157,3 +157,21 @@ func DecodeDistributions(b []byte) (*Distributions, []byte, error) {
 	}
 	return d, b, nil
 }
+
+// QuantileInterval returns the p-quantile with a distribution-free confidence interval at
+// the given level: the sketch's values at the order-statistic ranks n p -/+ z sqrt(n p
+// (1-p)) (the normal approximation to the binomial, fine for the thousands of values a
+// sketch holds). Each end carries the sketch's relative error SketchAccuracy besides.
+func (s *Sketch) QuantileInterval(p, level float64) Interval {
+	checkLevel(level)
+	checkProbability("quantile", p)
+	n := s.Count()
+	iv := Interval{Estimate: s.Quantile(p), Lo: math.NaN(), Hi: math.NaN(), Level: level}
+	if n < 2 {
+		return iv
+	}
+	half := zQuantile(level) * math.Sqrt(n*p*(1-p))
+	rank := func(r float64) float64 { return min(max(r, 0), n-1) / (n - 1) }
+	iv.Lo, iv.Hi = s.Quantile(rank(math.Floor(n*p-half))), s.Quantile(rank(math.Ceil(n*p+half)))
+	return iv
+}
