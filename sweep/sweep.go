@@ -27,6 +27,9 @@ type Options struct {
 	FigureOptions plots.Options // formats and size of the figures
 	Command       string        // the command line, recorded in the manifests
 	Log           io.Writer     // one line per grid point; nil for none
+	// Resume finishes the interrupted sweep in OutDir, whose manifest must record the same
+	// sweep: finished points are kept, an interrupted point's run is resumed, the rest run.
+	Resume bool
 }
 
 // Outcome is what a finished sweep produced.
@@ -54,8 +57,13 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		opt.Log = io.Discard
 	}
 	dir := opt.OutDir
-	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
-		return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out or remove it", dir, results.ManifestFile)
+	var old *results.SweepManifest
+	if opt.Resume {
+		if old, err = resumable(dir, string(yml)); err != nil {
+			return nil, err
+		}
+	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
+		return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, or resume it with backstop sweep --resume %s", dir, results.ManifestFile, dir)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, results.PointsDir), 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
@@ -75,6 +83,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			Point: pt.Index, Values: pt.Values,
 			Dir: filepath.Join(results.PointsDir, results.PointName(pt.Index, len(pts))),
 		})
+	}
+	if old != nil {
+		man.Created = old.Created
 	}
 	if err := results.WriteSweepManifest(dir, man); err != nil {
 		return nil, err
@@ -97,16 +108,16 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		}
 		start := time.Now()
 		mp := &man.Points[i]
-		o, err := run.Execute(ctx, run.Options{
-			Config: pt.Config, OutDir: filepath.Join(dir, mp.Dir), Workers: opt.Workers,
-			Command: fmt.Sprintf("%s (grid point %d)", opt.Command, pt.Index),
-		})
+		summary, err := runPoint(ctx, pt, filepath.Join(dir, mp.Dir), opt, fmt.Sprintf("%s (grid point %d)", opt.Command, pt.Index))
 		if err != nil {
 			mp.Status = results.StatusFailed
+			if errors.Is(err, run.ErrInterrupted) {
+				mp.Status = results.StatusIncomplete
+			}
 			return fail(fmt.Errorf("grid point %d (%s): %w", pt.Index, p.describe(pt), err))
 		}
 		mp.Status = results.StatusComplete
-		for _, s := range o.Summary {
+		for _, s := range summary {
 			r := results.SweepRow{Point: pt.Index, SummaryRow: s}
 			for k, pr := range p.Params {
 				r.Params = append(r.Params, results.ParamValue{Name: pr.Key, Value: pt.Values[k]})
@@ -116,7 +127,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if err := results.WriteSweepManifest(dir, man); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(opt.Log, "sweep: point %d/%d  %s  %s  (%.1fs)\n", i+1, len(pts), p.describe(pt), headline(o.Summary), time.Since(start).Seconds())
+		fmt.Fprintf(opt.Log, "sweep: point %d/%d  %s  %s  (%.1fs)\n", i+1, len(pts), p.describe(pt), headline(summary), time.Since(start).Seconds())
 	}
 	if err := results.WriteSweep(filepath.Join(dir, results.SweepFile), prov, rows); err != nil {
 		return fail(err)
@@ -135,6 +146,48 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// resumable reads the manifest of the sweep in dir and checks it records the sweep yml
+// and is not finished.
+func resumable(dir, yml string) (*results.SweepManifest, error) {
+	old, err := results.ReadSweepManifest(dir)
+	if err != nil {
+		return nil, fmt.Errorf("nothing to resume in %s: %w", dir, err)
+	}
+	switch {
+	case old.Kind != results.SweepKind:
+		return nil, fmt.Errorf("%s holds a run, not a sweep; resume it with backstop run --resume %s", dir, dir)
+	case old.Status == results.StatusComplete:
+		return nil, fmt.Errorf("the sweep in %s is already complete: nothing to resume", dir)
+	case old.Config != yml:
+		return nil, fmt.Errorf("cannot resume %s: its sweep differs from the one given (its manifest holds the sweep to resume)", dir)
+	}
+	return old, nil
+}
+
+// runPoint runs grid point pt into pointDir and returns its summary. When resuming, a
+// point already complete is read back (its summary.csv holds every digit), an interrupted
+// one is resumed, and one never started (or cut short before its first manifest) runs
+// afresh.
+func runPoint(ctx context.Context, pt Point, pointDir string, opt Options, command string) ([]results.SummaryRow, error) {
+	ro := run.Options{Config: pt.Config, OutDir: pointDir, Workers: opt.Workers, Command: command}
+	if opt.Resume {
+		m, err := results.ReadManifest(pointDir)
+		switch {
+		case err == nil && m.Status == results.StatusComplete:
+			return results.ReadSummaryCSV(filepath.Join(pointDir, results.SummaryFile))
+		case err == nil:
+			ro.Resume = true
+		default:
+			ro.Force = true // nothing of it is worth keeping
+		}
+	}
+	o, err := run.Execute(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	return o.Summary, nil
 }
 
 // describe names a grid point by its parameter values.

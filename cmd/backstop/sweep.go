@@ -27,8 +27,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	replot := fs.String("plot", "", "redraw the figures of the sweep in `DIR` from its sweep.parquet, and run nothing")
+	resume := fs.String("resume", "", "finish the interrupted sweep in `DIR` (the sweep recorded in its manifest)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -54,15 +55,30 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	if *configPath == "" {
-		return usageError{errors.New("sweep needs --config FILE, e.g. backstop sweep --config configs/sweep_spv_design.yaml")}
-	}
-	plan, err := sweep.Load(*configPath)
-	if err != nil {
-		return usageError{err}
-	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var plan *sweep.Plan
+	var err error
+	switch {
+	case *resume != "":
+		if *configPath != "" || set["paths"] || set["seed"] || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
+			return usageError{errors.New("--resume finishes the sweep recorded in DIR's manifest; it takes no --config, --paths, --seed or other --out")}
+		}
+		m, err := results.ReadSweepManifest(*resume)
+		if err != nil {
+			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
+		}
+		if plan, err = sweep.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
+			return usageError{err}
+		}
+		*out = *resume
+	case *configPath == "":
+		return usageError{errors.New("sweep needs --config FILE, e.g. backstop sweep --config configs/sweep_spv_design.yaml")}
+	default:
+		if plan, err = sweep.Load(*configPath); err != nil {
+			return usageError{err}
+		}
+	}
 	if set["paths"] {
 		if *paths < 1 {
 			return usageError{fmt.Errorf("--paths %d is not allowed; use 1 or more", *paths)}
@@ -86,7 +102,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(logw, "sweep %s: %d grid points x %d paths x %d policies, seed %d -> %s\n",
 		plan.Name, plan.Size(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
 	o, err := sweep.Run(ctx, plan, sweep.Options{
-		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw,
+		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "",
 		Command: "backstop " + strings.Join(append([]string{"sweep"}, args...), " "),
 	})
 	if err != nil {

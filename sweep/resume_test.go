@@ -1,0 +1,71 @@
+package sweep_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sweep"
+)
+
+// cancelAfter is a log writer that cancels a context once it has seen n point lines.
+type cancelAfter struct {
+	mu     sync.Mutex
+	n      int
+	cancel context.CancelFunc
+	buf    bytes.Buffer
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf.Write(p)
+	if strings.Count(c.buf.String(), "sweep: point ") >= c.n {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestResumeEqualsUninterrupted interrupts a sweep after its first grid point, resumes it
+// from the recorded manifest, and requires the rows of an uninterrupted sweep.
+func TestResumeEqualsUninterrupted(t *testing.T) {
+	body := "paths: 1200\nparameters:\n  - {key: spv.capacity, values: [100, 300, 500]}\n"
+	dir := t.TempDir()
+	ref := mustRun(t, mustDecode(t, body), sweep.Options{OutDir: filepath.Join(dir, "ref")})
+
+	out := filepath.Join(dir, "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := sweep.Run(ctx, mustDecode(t, body), sweep.Options{OutDir: out, Log: &cancelAfter{n: 1, cancel: cancel}})
+	if !errors.Is(err, run.ErrInterrupted) && !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sweep: %v", err)
+	}
+	m, err := results.ReadSweepManifest(out)
+	if err != nil || m.Status != results.StatusIncomplete || m.Points[0].Status != results.StatusComplete || m.Points[2].Status == results.StatusComplete {
+		t.Fatalf("manifest after the interruption: %+v, %v", m, err)
+	}
+	if _, err := sweep.Run(context.Background(), mustDecode(t, body), sweep.Options{OutDir: out}); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("a second plain run over it: %v; want a refusal naming --resume", err)
+	}
+	plan, err := sweep.Decode([]byte(m.Config), "manifest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: out, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Rows, ref.Rows) {
+		t.Fatal("resumed sweep rows differ from the uninterrupted sweep's")
+	}
+	if _, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: out, Resume: true}); err == nil || !strings.Contains(err.Error(), "already complete") {
+		t.Fatalf("resuming a complete sweep: %v", err)
+	}
+}
