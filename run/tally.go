@@ -79,14 +79,38 @@ func (t *Tally) Merge(o *Tally) {
 // chunkTally accumulates one chunk on the sampler's worker goroutines.
 type chunkTally struct {
 	l         layout
-	workers   []*stats.Distributions // per worker: sketches only (order-free)
-	blockSums [][]float64            // per block: sums, folded in block order
+	workers   []*workerTally
+	blockSums [][]float64 // per block: sums, folded in block order
+}
+
+// bufferedPaths is how many paths' values a worker collects before inserting them into
+// its sketches group by group. One path's ~1,000 values go to ~1,000 sketches whose bins
+// (megabytes in all) do not fit in the cache, so inserting them as they come misses it on
+// nearly every value; a group's run of values lands in one sketch's few kilobytes. Sketches
+// are order-free, so buffering changes no result.
+const bufferedPaths = 64
+
+// workerTally is one worker's sketches and its buffer of values not yet inserted, laid
+// out group-major: buf[g*bufferedPaths+i] is group g's value for the i-th buffered path.
+type workerTally struct {
+	dist *stats.Distributions
+	buf  []float64
+	n    int
+}
+
+func (w *workerTally) flush() {
+	for g, sk := range w.dist.Sketches {
+		for _, x := range w.buf[g*bufferedPaths : g*bufferedPaths+w.n] {
+			sk.Add(x)
+		}
+	}
+	w.n = 0
 }
 
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
-	c := &chunkTally{l: l, workers: make([]*stats.Distributions, workers), blockSums: make([][]float64, blocks)}
+	c := &chunkTally{l: l, workers: make([]*workerTally, workers), blockSums: make([][]float64, blocks)}
 	for w := range c.workers {
-		c.workers[w] = stats.NewDistributions(l.groups())
+		c.workers[w] = &workerTally{dist: stats.NewDistributions(l.groups()), buf: make([]float64, l.groups()*bufferedPaths)}
 	}
 	for b := range c.blockSums {
 		c.blockSums[b] = make([]float64, l.groups())
@@ -95,21 +119,26 @@ func newChunkTally(l layout, workers, blocks int) *chunkTally {
 }
 
 // visit records one path's series and metrics (called on worker w for block b): sketches
-// take the values in any order, sums in path order within the block.
+// take the values in any order (buffered), sums in path order within the block.
 func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
-	sk := c.workers[w].Sketches
+	wt := c.workers[w]
+	buf, n := wt.buf, wt.n
 	sums := c.blockSums[b]
 	for k := range res {
 		base := results.BandGroup(k, 0, 0, c.l.days)
 		for i, x := range days[k] {
-			sk[base+i].Add(x)
+			buf[(base+i)*bufferedPaths+n] = x
 			sums[base+i] += x
 		}
 		for m, x := range res[k].Values {
 			g := c.l.metricGroup(k, sim.Metric(m))
-			sk[g].Add(x)
+			buf[g*bufferedPaths+n] = x
 			sums[g] += x
 		}
+	}
+	wt.n++
+	if wt.n == bufferedPaths {
+		wt.flush()
 	}
 }
 
@@ -118,7 +147,8 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
 func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
 	t := newTally(c.l)
 	for _, w := range c.workers {
-		for g, s := range w.Sketches {
+		w.flush()
+		for g, s := range w.dist.Sketches {
 			t.Dist.Sketches[g].Merge(s)
 		}
 	}

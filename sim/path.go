@@ -8,6 +8,7 @@ type Simulator struct {
 	m     *Model
 	funds funds
 	cond  Conditions // kept here so passing it to Policy.Adjust does not allocate
+	snaps snapshots  // RunAll's day-by-day states of the no-policy path
 }
 
 // NewSimulator returns a Simulator for m.
@@ -31,29 +32,167 @@ type DayFlows struct {
 // Trace collects DayFlows when passed to Run.
 type Trace struct{ Days []DayFlows }
 
+// pathState is what carries from one day of a path to the next besides the funds: the
+// market and the running outputs.
+type pathState struct {
+	mkt                                     market
+	equity0                                 float64
+	peakVol, peakF, peakBasis               float64
+	auc, forcedTotal, salesTotal, minEquity float64
+	peakHoldings, peakDV01, peakUtl         float64
+	dysDays                                 int
+}
+
+// snapshots keep the state at the start of every day of a path, funds included, so that
+// other policies can start from the day they first act (see RunAll).
+type snapshots struct {
+	states                 []pathState
+	pos, equity, atDefault []float64 // day t's funds at [t*n : (t+1)*n]
+	held                   []float64
+	defaulted              []int
+}
+
+func (sn *snapshots) ensure(T, n int) {
+	if len(sn.states) >= T && len(sn.pos) >= T*n {
+		return
+	}
+	sn.states = make([]pathState, T)
+	sn.pos, sn.equity, sn.atDefault = make([]float64, T*n), make([]float64, T*n), make([]float64, T*n)
+	sn.held, sn.defaulted = make([]float64, T), make([]int, T)
+}
+
+func (sn *snapshots) save(t int, st *pathState, f *funds) {
+	n := len(f.pos)
+	sn.states[t] = *st
+	copy(sn.pos[t*n:(t+1)*n], f.pos)
+	copy(sn.equity[t*n:(t+1)*n], f.equity)
+	copy(sn.atDefault[t*n:(t+1)*n], f.atDefault)
+	sn.held[t], sn.defaulted[t] = f.held, f.defaulted
+}
+
+func (sn *snapshots) restore(t int, f *funds) pathState {
+	n := len(f.pos)
+	copy(f.pos, sn.pos[t*n:(t+1)*n])
+	copy(f.equity, sn.equity[t*n:(t+1)*n])
+	copy(f.atDefault, sn.atDefault[t*n:(t+1)*n])
+	f.held, f.defaulted = sn.held[t], sn.defaulted[t]
+	return sn.states[t]
+}
+
 // Run simulates pol on sh, following the step order of MODEL.md section 6, and writes the
 // section 7 metrics into res.Values. When days is non-nil it must have NumSeries*T
 // elements and receives the series (days[s*T+t]); when trace is non-nil it receives every
 // day's flows.
 func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, trace *Trace) {
+	st := s.begin(pol)
+	s.steps(sh, pol, &st, 0, days, trace, nil)
+	s.end(sh, pol, &st, res)
+}
+
+// Dormancy is implemented by a policy that does nothing, changing no condition and
+// buying or booking nothing, on every day until the first whose opening basis b_t is above
+// its wake level. Until that day a path under it is the path under none, which RunAll
+// uses to simulate those days once for every such policy.
+type Dormancy interface {
+	// WakeBasis returns the wake level, bp, and false if the policy is never dormant (it
+	// acts from day 0, or on something else than the basis).
+	WakeBasis() (float64, bool)
+}
+
+// RunAll runs every policy of pols on the same shocks sh (common random numbers) into
+// res[k] and days[k] (nil, or NumSeries*T elements each), with the results of Run. When
+// pols include none, the no-policy path is simulated once and every dormant policy (see
+// Dormancy) starts from the day it first wakes, from a snapshot of that path; a policy
+// that never wakes gets none's results. Either way the results are bit for bit those of
+// Run, which TestRunAllEqualsRun checks.
+func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]float64) {
+	base := -1
+	for k, p := range pols {
+		if _, ok := p.(*None); ok {
+			base = k
+			break
+		}
+	}
+	if base < 0 {
+		for k, p := range pols {
+			s.Run(sh, p, &res[k], days[k], nil)
+		}
+		return
+	}
+	T := len(sh.Sigma)
+	s.snaps.ensure(T, len(s.funds.pos))
+	st := s.begin(pols[base])
+	s.steps(sh, pols[base], &st, 0, days[base], nil, &s.snaps)
+	s.end(sh, pols[base], &st, &res[base])
+	for k, p := range pols {
+		if k == base {
+			continue
+		}
+		wake := 0
+		if d, ok := p.(Dormancy); ok {
+			if level, dormant := d.WakeBasis(); dormant {
+				for wake < T && s.snaps.states[wake].mkt.basis <= level {
+					wake++
+				}
+			}
+		}
+		switch {
+		case wake == 0:
+			s.Run(sh, p, &res[k], days[k], nil)
+		case wake == T:
+			res[k].Values = res[base].Values
+			if days[k] != nil {
+				copy(days[k], days[base])
+			}
+		default:
+			p.Start()
+			st := s.snaps.restore(wake, &s.funds)
+			if days[k] != nil {
+				for i := 0; i < NumSeries; i++ {
+					copy(days[k][i*T:i*T+wake], days[base][i*T:i*T+wake])
+				}
+			}
+			s.steps(sh, p, &st, wake, days[k], nil, nil)
+			s.end(sh, p, &st, &res[k])
+		}
+	}
+}
+
+// begin resets the funds and pol for a new path and returns the state before day 0.
+func (s *Simulator) begin(pol Policy) pathState {
+	m := s.m
+	s.funds.reset(m)
+	pol.Start()
+	return pathState{
+		mkt:     market{basis: m.cfg.Market.BInit, prevBasis: m.cfg.Market.BInit},
+		equity0: s.funds.totalEquity(), peakBasis: math.Inf(-1), minEquity: math.Inf(1),
+	}
+}
+
+// steps simulates days from..T-1 of pol on sh from state st (and the funds as they are),
+// saving the state at the start of every day into snaps when it is non-nil.
+func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days []float64, trace *Trace, snaps *snapshots) {
 	m := s.m
 	cfg := &m.cfg
 	T := len(sh.Sigma)
 	fp, mp := &cfg.Funds, &cfg.Market
 	f := &s.funds
-	f.reset(m)
-	pol.Start()
-	mkt := market{basis: mp.BInit, prevBasis: mp.BInit}
-
-	equity0 := f.totalEquity()
+	mkt := st.mkt
 	var (
-		peakVol, peakF, peakBasis       = 0.0, 0.0, math.Inf(-1)
-		auc, forcedTotal, salesTotal    float64
-		minEquity                       = math.Inf(1)
-		peakHoldings, peakDV01, peakUtl float64
-		dysDays                         int
+		peakVol, peakF, peakBasis       = st.peakVol, st.peakF, st.peakBasis
+		auc, forcedTotal, salesTotal    = st.auc, st.forcedTotal, st.salesTotal
+		minEquity                       = st.minEquity
+		peakHoldings, peakDV01, peakUtl = st.peakHoldings, st.peakDV01, st.peakUtl
+		dysDays                         = st.dysDays
 	)
-	for t := 0; t < T; t++ {
+	for t := from; t < T; t++ {
+		if snaps != nil {
+			snaps.save(t, &pathState{
+				mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
+				auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
+				peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl, dysDays: dysDays,
+			}, f)
+		}
 		// 1. Conditions from the shocks and b; every fund's S_j and R_j.
 		F := sh.F[t]
 		cond := &s.cond
@@ -133,22 +272,32 @@ func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, tra
 			})
 		}
 	}
+	*st = pathState{
+		mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
+		auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
+		peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl, dysDays: dysDays,
+	}
+}
+
+// end writes the section 7 metrics of the path that ended in state st into res.Values.
+func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
+	f := &s.funds
 	sheet := pol.Sheet()
 	v := &res.Values
 	v[StressJump] = sh.Jump
-	v[PeakVolBP] = peakVol
-	v[PeakFundingStress] = peakF
-	v[PeakBasisBP] = peakBasis
-	v[BasisAUCBPDays] = auc
-	v[DaysDysfunction] = float64(dysDays)
-	v[ForcedSalesBN] = forcedTotal
-	v[TotalSalesBN] = salesTotal
-	v[HFEquityMinBN] = minEquity
-	v[HFLossBN] = equity0 - f.totalEquity()
+	v[PeakVolBP] = st.peakVol
+	v[PeakFundingStress] = st.peakF
+	v[PeakBasisBP] = st.peakBasis
+	v[BasisAUCBPDays] = st.auc
+	v[DaysDysfunction] = float64(st.dysDays)
+	v[ForcedSalesBN] = st.forcedTotal
+	v[TotalSalesBN] = st.salesTotal
+	v[HFEquityMinBN] = st.minEquity
+	v[HFLossBN] = st.equity0 - f.totalEquity()
 	v[FundsDefaulted] = float64(f.defaulted)
-	v[PeakCBHoldingsBN] = peakHoldings
-	v[CBDV01PeakBNPerBP] = peakDV01
+	v[PeakCBHoldingsBN] = st.peakHoldings
+	v[CBDV01PeakBNPerBP] = st.peakDV01
 	v[CBPnLBN] = sheet.PnL
 	v[SPVClosedDay] = float64(sheet.ClosedDay)
-	v[PeakDealerUtilization] = peakUtl
+	v[PeakDealerUtilization] = st.peakUtl
 }

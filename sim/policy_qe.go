@@ -51,3 +51,6 @@ func (q *QE) Settle(d Day, a Absorption) {
 func (q *QE) Sheet() Sheet {
 	return Sheet{Holdings: q.q, DV01: q.P.DQ * q.q * 1e-4, PnL: q.p, ClosedDay: -1}
 }
+
+// WakeBasis implements Dormancy: qe does nothing until the basis first exceeds its trigger.
+func (q *QE) WakeBasis() (float64, bool) { return q.P.Trigger, true }

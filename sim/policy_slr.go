@@ -43,3 +43,7 @@ func (*SLR) Settle(Day, Absorption) {}
 
 // Sheet is always empty.
 func (*SLR) Sheet() Sheet { return Sheet{ClosedDay: -1} }
+
+// WakeBasis implements Dormancy: the relief does nothing until it is announced, on the
+// first day the basis exceeds its trigger.
+func (s *SLR) WakeBasis() (float64, bool) { return s.P.Trigger, true }

@@ -57,3 +57,7 @@ func (s *SPV) Settle(d Day, a Absorption) {
 func (s *SPV) Sheet() Sheet {
 	return Sheet{Holdings: s.m, PnL: s.pnl, ClosedDay: s.closed}
 }
+
+// WakeBasis implements Dormancy: the spv does nothing until the basis first exceeds its
+// trigger.
+func (s *SPV) WakeBasis() (float64, bool) { return s.P.Trigger, true }

@@ -56,3 +56,7 @@ func (s *SRF) Settle(Day, Absorption) {
 func (s *SRF) Sheet() Sheet {
 	return Sheet{Holdings: s.lending, PnL: s.pnl, ClosedDay: -1}
 }
+
+// WakeBasis implements Dormancy: the facility does nothing until it opens, on the first
+// day the basis exceeds its trigger.
+func (s *SRF) WakeBasis() (float64, bool) { return s.P.Trigger, true }

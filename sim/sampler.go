@@ -114,8 +114,8 @@ func (s *Sampler) newWorker() (*worker, error) {
 func (w *worker) path(i int64, seed uint64) {
 	w.stream.Reset(seed, i)
 	w.model.Draw(w.stream, w.shocks)
-	for k, p := range w.policies {
+	for k := range w.results {
 		w.results[k].Path = i
-		w.sim.Run(w.shocks, p, &w.results[k], w.days[k], nil)
 	}
+	w.sim.RunAll(w.shocks, w.policies, w.results, w.days)
 }
