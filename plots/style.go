@@ -124,7 +124,6 @@ func newPanel(title, xLabel, yLabel string) *plot.Plot {
 
 // figure is a titled row of panels with one key (legend) strip above them.
 type figure struct {
-	name   string // file name stem
 	title  string
 	panels []*plot.Plot
 	key    []keyEntry
