@@ -17,7 +17,11 @@ import (
 // sketches were merged. Values closer to zero than about 1e-300 count as exactly zero.
 const SketchAccuracy = 0.005
 
-var sketchMapping, _ = mapping.NewCubicallyInterpolatedMapping(SketchAccuracy)
+var (
+	sketchMapping, _   = mapping.NewCubicallyInterpolatedMapping(SketchAccuracy)
+	sketchMinIndexable = sketchMapping.MinIndexableValue()
+	sketchMaxIndexable = sketchMapping.MaxIndexableValue()
+)
 
 // Sketch is a streaming quantile estimator of bounded memory (DDSketch with unbounded
 // dense stores: a few hundred bins for values spanning six decades). Counts are whole

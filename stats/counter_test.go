@@ -1,0 +1,164 @@
+package stats
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSketchIndexMatchesMapping checks the inlined index against the library's mapping on
+// values across the whole range and on both sides of every bin boundary in six decades.
+func TestSketchIndexMatchesMapping(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	check := func(x float64) {
+		t.Helper()
+		if got, want := sketchIndex(x), sketchMapping.Index(x); got != want {
+			t.Fatalf("sketchIndex(%v) = %d, the mapping says %d", x, got, want)
+		}
+	}
+	for i := 0; i < 1_000_000; i++ {
+		check(math.Exp(r.Float64()*1400 - 700)) // e^-700 .. e^700
+		check(r.Float64() * 1000)
+	}
+	for idx := sketchMapping.Index(1e-3); idx <= sketchMapping.Index(1e3); idx++ {
+		b := sketchMapping.LowerBound(idx)
+		for _, x := range []float64{math.Nextafter(b, 0), b, math.Nextafter(b, math.Inf(1))} {
+			check(x)
+		}
+	}
+	for _, x := range []float64{sketchMinIndexable, sketchMaxIndexable, 1, 2, 0.5, 1e-300, 1e300} {
+		check(x)
+	}
+}
+
+// TestSketchCounterEqualsSketch checks that values counted then flushed give the sketch
+// they would have made added one by one, across flushes, signs, zeros and growth in both
+// directions.
+func TestSketchCounterEqualsSketch(t *testing.T) {
+	tests := []struct {
+		name string
+		draw func(r *rand.Rand) float64
+	}{
+		{"spread", func(r *rand.Rand) float64 { return r.NormFloat64() * 100 }},
+		{"decades", func(r *rand.Rand) float64 { return math.Exp(r.Float64()*30 - 15) }},
+		{"zeros and a point mass", func(r *rand.Rand) float64 { return []float64{0, 0, 7.5, -1e-301, r.ExpFloat64()}[r.IntN(5)] }},
+		{"descending", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(5, 6))
+			want, got := NewSketch(), NewSketch()
+			var c SketchCounter
+			for flush := 0; flush < 3; flush++ {
+				xs := make([]float64, 5000)
+				for i := range xs {
+					if tc.draw == nil {
+						xs[i] = 1e6 / float64(i+1+flush*5000)
+					} else {
+						xs[i] = tc.draw(r)
+					}
+					want.Add(xs[i])
+				}
+				c.AddAll(xs)
+				c.FlushTo(got)
+			}
+			a, b := want.AppendBinary(nil), got.AppendBinary(nil)
+			if want.Count() != got.Count() || string(a) != string(b) {
+				t.Fatalf("counted sketch differs: count %v vs %v, encodings equal %v", got.Count(), want.Count(), string(a) == string(b))
+			}
+			for _, p := range []float64{0, 0.01, 0.25, 0.5, 0.75, 0.99, 1} {
+				if g, w := got.Quantile(p), want.Quantile(p); g != w {
+					t.Errorf("quantile %v: %v, want %v", p, g, w)
+				}
+			}
+		})
+	}
+}
+
+// TestSketchCounterChanges checks that a counter of changes flushed with its base gives
+// the sketch of the changed values, and leaves the base's own sketch as it was, for
+// changes that are rare, common, or move values across signs and zero.
+func TestSketchCounterChanges(t *testing.T) {
+	tests := []struct {
+		name   string
+		change float64 // probability that a value changes
+		draw   func(r *rand.Rand) float64
+	}{
+		{"rare", 0.05, func(r *rand.Rand) float64 { return r.ExpFloat64() * 50 }},
+		{"common", 0.7, func(r *rand.Rand) float64 { return r.NormFloat64() * 10 }},
+		{"signs and zeros", 0.5, func(r *rand.Rand) float64 { return []float64{0, -3, 3, r.NormFloat64()}[r.IntN(4)] }},
+		{"all", 1, func(r *rand.Rand) float64 { return math.Exp(r.Float64()*20 - 10) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(7, 8))
+			wantX, wantY, gotX, gotY := NewSketch(), NewSketch(), NewSketch(), NewSketch()
+			var base, changes SketchCounter
+			for flush := 0; flush < 3; flush++ {
+				xs, ys := make([]float64, 3000), make([]float64, 3000)
+				for i := range xs {
+					xs[i] = tc.draw(r)
+					ys[i] = xs[i]
+					if r.Float64() < tc.change {
+						ys[i] = tc.draw(r)
+					}
+					wantX.Add(xs[i])
+					wantY.Add(ys[i])
+				}
+				base.AddAll(xs)
+				changes.AddChanges(ys, xs)
+				changes.FlushWith(&base, gotY)
+				base.FlushTo(gotX)
+			}
+			for _, c := range []struct {
+				name      string
+				got, want *Sketch
+			}{{"changed", gotY, wantY}, {"base", gotX, wantX}} {
+				if string(c.got.AppendBinary(nil)) != string(c.want.AppendBinary(nil)) {
+					t.Errorf("%s sketch differs from the sketch of its values (counts %v and %v)", c.name, c.got.Count(), c.want.Count())
+				}
+			}
+		})
+	}
+}
+
+// TestSketchCounterUnbalanced checks that changes removing values their base never held
+// are caught rather than flushed as a wrong sketch.
+func TestSketchCounterUnbalanced(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("flushing changes that remove a value the base lacks did not panic")
+		}
+	}()
+	var c SketchCounter
+	c.AddChanges([]float64{1}, []float64{2})
+	c.FlushTo(NewSketch())
+}
+
+func TestSketchCounterRejects(t *testing.T) {
+	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Add(%v) did not panic", x)
+				}
+			}()
+			var c SketchCounter
+			c.Add(x)
+		}()
+	}
+}
+
+// BenchmarkSketchCounterAdd measures one staged insertion, to set against BenchmarkSketchAdd.
+func BenchmarkSketchCounterAdd(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	xs := make([]float64, 4096)
+	for i := range xs {
+		xs[i] = r.ExpFloat64()*30 - 5
+	}
+	var c SketchCounter
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.Add(xs[i&4095])
+	}
+}
