@@ -41,25 +41,31 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 	perCapital := 1 / r                            // position per $ of equity
 	mayReenter := basis <= m.cfg.Market.BDys
 	liquidationDays := float64(p.LDays)
-	for j, b := range f.pos {
-		if f.equity[j] <= 0 {
+	// Slices of one length, so that the loop runs without bounds checks.
+	pos := f.pos
+	n := len(pos)
+	equity, atDefault := f.equity[:n], f.atDefault[:n]
+	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	invBuffer, startB := m.invBuffer[:n], m.startB[:n]
+	for j, b := range pos {
+		e := equity[j]
+		if e <= 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
-			s := min(b, f.atDefault[j]/liquidationDays)
-			f.sales[j], f.reentry[j], f.voluntary[j] = s, 0, 0
+			s := min(b, atDefault[j]/liquidationDays)
+			daySales[j], dayReentry[j], voluntary[j] = s, 0, 0
 			sales += s
 			forced += s
 			continue
 		}
-		e := f.equity[j]
 		capacity := e * perCapital
-		target := min(capacity*m.invBuffer[j], riskScale*e, m.startB[j])
+		target := min(capacity*invBuffer[j], riskScale*e, startB[j])
 		forcedJ := max(0, b-capacity)
 		s := forcedJ + theta*max(0, min(b, capacity)-target)
 		re := 0.0
 		if mayReenter {
 			re = p.ThetaUp * max(0, target-b)
 		}
-		f.sales[j], f.reentry[j], f.voluntary[j] = s, re, s-forcedJ
+		daySales[j], dayReentry[j], voluntary[j] = s, re, s-forcedJ
 		sales += s
 		reentry += re
 		forced += forcedJ
@@ -78,19 +84,23 @@ func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry f
 	costPerSale := p.DB * ((1-toPolicy)*concession + toPolicy*discount) / 1e4
 	markPerPos := p.DB * dBasis / 1e4
 	held := 0.0
-	for j, before := range f.pos {
+	pos := f.pos
+	n := len(pos)
+	eq, atDefault := f.equity[:n], f.atDefault[:n]
+	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	for j, before := range pos {
 		// Rounding can leave -1e-17 where a fund sells its whole position.
-		b := max(0, before-f.sales[j]+f.reentry[j])
-		f.pos[j] = b
-		if f.equity[j] <= 0 {
+		b := max(0, before-daySales[j]+dayReentry[j])
+		pos[j] = b
+		if eq[j] <= 0 {
 			continue
 		}
-		e := f.equity[j] - markPerPos*b - costPerSale*f.sales[j] + before*carry
-		f.equity[j] = e
+		e := eq[j] - markPerPos*b - costPerSale*daySales[j] + before*carry
+		eq[j] = e
 		if e <= 0 {
-			f.atDefault[j] = b
+			atDefault[j] = b
 			f.defaulted++
-			defaultDay += f.voluntary[j]
+			defaultDay += voluntary[j]
 			continue
 		}
 		equity += e

@@ -5,10 +5,11 @@ import "math"
 // Simulator runs one policy over one path's shocks. It owns scratch space, so it does not
 // allocate per path, and is not safe for concurrent use: give each worker its own.
 type Simulator struct {
-	m     *Model
-	funds funds
-	cond  Conditions // kept here so passing it to Policy.Adjust does not allocate
-	snaps snapshots  // RunAll's day-by-day states of the no-policy path
+	m      *Model
+	funds  funds
+	cond   Conditions // kept here so passing it to Policy.Adjust does not allocate
+	snaps  snapshots  // RunAll's states of the no-policy path on the days policies wake
+	levels []float64  // RunAll's scratch: each policy's wake level
 }
 
 // NewSimulator returns a Simulator for m.
@@ -43,13 +44,17 @@ type pathState struct {
 	dysDays                                 int
 }
 
-// snapshots keep the state at the start of every day of a path, funds included, so that
-// other policies can start from the day they first act (see RunAll).
+// snapshots keep the state of a path at the start of the days other policies wake on, funds
+// included, so that those policies can start from there (see RunAll).
 type snapshots struct {
 	states                 []pathState
 	pos, equity, atDefault []float64 // day t's funds at [t*n : (t+1)*n]
 	held                   []float64
 	defaulted              []int
+
+	levels []float64 // per policy, the opening basis above which it wakes (+Inf: never)
+	wake   []int     // per policy, the first day whose opening basis is above its level, or T
+	next   float64   // the lowest level of a policy not yet awake
 }
 
 func (sn *snapshots) ensure(T, n int) {
@@ -59,6 +64,36 @@ func (sn *snapshots) ensure(T, n int) {
 	sn.states = make([]pathState, T)
 	sn.pos, sn.equity, sn.atDefault = make([]float64, T*n), make([]float64, T*n), make([]float64, T*n)
 	sn.held, sn.defaulted = make([]float64, T), make([]int, T)
+}
+
+// arm sets up the wake levels (+Inf for a policy that is never woken this way) of a path
+// of T days.
+func (sn *snapshots) arm(levels []float64, T int) {
+	sn.levels = levels
+	sn.wake = sn.wake[:0]
+	sn.next = math.Inf(1)
+	for _, l := range levels {
+		sn.wake = append(sn.wake, T)
+		sn.next = min(sn.next, l)
+	}
+}
+
+// wakeAt records that the policies whose level is below basis, the opening basis of day t,
+// wake on day t, saves the state there and moves next to the lowest level still asleep.
+func (sn *snapshots) wakeAt(t int, basis float64, st *pathState, f *funds) {
+	sn.save(t, st, f)
+	sn.next = math.Inf(1)
+	for k, l := range sn.levels {
+		switch {
+		case sn.wake[k] < t:
+		case basis > l:
+			if sn.wake[k] > t {
+				sn.wake[k] = t
+			}
+		default:
+			sn.next = min(sn.next, l)
+		}
+	}
 }
 
 func (sn *snapshots) save(t int, st *pathState, f *funds) {
@@ -121,6 +156,18 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 	}
 	T := len(sh.Sigma)
 	s.snaps.ensure(T, len(s.funds.pos))
+	levels := s.levels[:0]
+	for _, p := range pols {
+		level := math.Inf(1)
+		if d, ok := p.(Dormancy); ok {
+			if l, dormant := d.WakeBasis(); dormant {
+				level = l
+			}
+		}
+		levels = append(levels, level)
+	}
+	s.levels = levels
+	s.snaps.arm(levels, T)
 	st := s.begin(pols[base])
 	s.steps(sh, pols[base], &st, 0, days[base], nil, &s.snaps)
 	s.end(sh, pols[base], &st, &res[base])
@@ -128,12 +175,10 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 		if k == base {
 			continue
 		}
-		wake := 0
+		wake := 0 // a policy that is not dormant acts from day 0
 		if d, ok := p.(Dormancy); ok {
-			if level, dormant := d.WakeBasis(); dormant {
-				for wake < T && s.snaps.states[wake].mkt.basis <= level {
-					wake++
-				}
+			if _, dormant := d.WakeBasis(); dormant {
+				wake = s.snaps.wake[k]
 			}
 		}
 		switch {
@@ -186,8 +231,8 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		dysDays                         = st.dysDays
 	)
 	for t := from; t < T; t++ {
-		if snaps != nil {
-			snaps.save(t, &pathState{
+		if snaps != nil && mkt.basis > snaps.next {
+			snaps.wakeAt(t, mkt.basis, &pathState{
 				mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
 				auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
 				peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl, dysDays: dysDays,
