@@ -23,24 +23,36 @@ type writeOnly struct{ io.Writer }
 // restore dictionary columns as categories/factors) and rec's schema metadata as the
 // footer's key-value metadata.
 func writeParquet(w io.Writer, rec arrow.Record) error {
+	return writeParquetGroups(w, rec.Schema(), 1, func(int) arrow.Record { rec.Retain(); return rec })
+}
+
+// writeParquetGroups writes groups row groups to w as writeParquet does, row group i being
+// the record group(i), built only when it is written (and released after), so that memory
+// holds one row group's columns at a time.
+func writeParquetGroups(w io.Writer, schema *arrow.Schema, groups int, group func(i int) arrow.Record) error {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithMaxRowGroupLength(1 << 20),
 	}
-	for _, f := range rec.Schema().Fields() {
+	for _, f := range schema.Fields() {
 		if f.Type.ID() == arrow.DICTIONARY { // else pqarrow writes the strings out in full
 			opts = append(opts, parquet.WithDictionaryFor(f.Name, true))
 		}
 	}
 	props := parquet.NewWriterProperties(opts...)
-	fw, err := pqarrow.NewFileWriter(rec.Schema(), writeOnly{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(schema, writeOnly{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}
-	if err := fw.Write(rec); err != nil {
-		fw.Close()
-		return err
+	for i := 0; i < groups; i++ {
+		rec := group(i)
+		err := fw.Write(rec)
+		rec.Release()
+		if err != nil {
+			fw.Close()
+			return err
+		}
 	}
 	return fw.Close()
 }
@@ -114,7 +126,16 @@ func PartName(i int) string { return fmt.Sprintf("part-%05d.parquet", i) }
 // WritePart writes rows atomically as the Parquet file path: a part on disk is always
 // complete.
 func WritePart(path string, prov Provenance, policies []string, rows []sim.Result) error {
-	rec := PathsRecord(prov, policies, rows)
-	defer rec.Release()
-	return writeAtomic(path, func(f *os.File) error { return writeParquet(f, rec) })
+	groups := max(1, (len(rows)+PartRowGroupRows-1)/PartRowGroupRows)
+	return writeAtomic(path, func(f *os.File) error {
+		return writeParquetGroups(f, PathsSchema(prov.Metadata()), groups, func(i int) arrow.Record {
+			return PathsRecord(prov, policies, rows[i*PartRowGroupRows:min((i+1)*PartRowGroupRows, len(rows))])
+		})
+	})
 }
+
+// PartRowGroupRows is the most rows in one row group of a part. Writing a part a row group
+// at a time keeps a few megabytes of Arrow columns and encoder buffers in memory instead of
+// the whole part's; readers see one table either way (and DuckDB scans row groups in
+// parallel).
+const PartRowGroupRows = 32 * 1024

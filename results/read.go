@@ -52,38 +52,54 @@ func readTable(path string, columns []string) (arrow.Table, map[string]string, e
 		}
 		idx = append(idx, i[0])
 	}
-	var tbl arrow.Table
 	if columns == nil {
-		tbl, err = fr.ReadTable(context.Background())
-	} else {
-		tbl, err = readColumns(fr, idx)
+		for i := range schema.Fields() {
+			idx = append(idx, i)
+		}
 	}
+	tbl, err := readColumns(fr, idx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return tbl, md, nil
 }
 
+// readColumns reads columns idx of every row group, one row group at a time: pqarrow
+// cannot join dictionary-encoded chunks of two row groups into one batch.
 func readColumns(fr *pqarrow.FileReader, idx []int) (arrow.Table, error) {
-	rr, err := fr.GetRecordReader(context.Background(), idx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer rr.Release()
 	var recs []arrow.Record
-	for rr.Next() {
-		rec := rr.Record()
-		rec.Retain()
-		recs = append(recs, rec)
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	var schema *arrow.Schema
+	for rg := 0; rg < fr.ParquetReader().NumRowGroups(); rg++ {
+		rr, err := fr.GetRecordReader(context.Background(), idx, []int{rg})
+		if err != nil {
+			return nil, err
+		}
+		schema = rr.Schema()
+		for rr.Next() {
+			rec := rr.Record()
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+		err = rr.Err()
+		rr.Release()
+		if err != nil && !errors.Is(err, io.EOF) { // pqarrow reports the end as io.EOF
+			return nil, err
+		}
 	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) { // pqarrow reports the end as io.EOF
-		return nil, err
+	if schema == nil { // no row groups: an empty table of the columns
+		rr, err := fr.GetRecordReader(context.Background(), idx, nil)
+		if err != nil {
+			return nil, err
+		}
+		schema = rr.Schema()
+		rr.Release()
 	}
-	tbl := array.NewTableFromRecords(rr.Schema(), recs)
-	for _, r := range recs {
-		r.Release()
-	}
-	return tbl, nil
+	return array.NewTableFromRecords(schema, recs), nil
 }
 
 // PartFiles returns the Parquet parts under dir/paths in name order (= path order).

@@ -25,7 +25,7 @@ func init() {
 	if err != nil {
 		panic("results: arrow has no zstd codec: " + err.Error())
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(1<<20))
+	enc, err := zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithWindowSize(1<<20))
 	if err != nil {
 		panic("results: zstd encoder: " + err.Error())
 	}

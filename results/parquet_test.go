@@ -1,0 +1,58 @@
+package results
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/backstop-research/backstop/sim"
+)
+
+// TestWritePartRowGroups writes parts that fill less than one, exactly one, and several
+// row groups and reads every value back, policy strings included, across the row groups.
+func TestWritePartRowGroups(t *testing.T) {
+	policies := []string{"none", "qe", "spv"}
+	names := make([]string, sim.NumMetrics)
+	for m := range names {
+		names[m] = sim.Metrics[m].Name
+	}
+	for _, tc := range []struct {
+		rows, groups int
+	}{
+		{10, 1},
+		{PartRowGroupRows, 1},
+		{2*PartRowGroupRows + 1, 3},
+	} {
+		rows := make([]sim.Result, tc.rows)
+		for i := range rows {
+			rows[i].Path, rows[i].Policy = int64(i/len(policies)), i%len(policies)
+			for m := range rows[i].Values {
+				rows[i].Values[m] = float64(i*sim.NumMetrics + m)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "part.parquet")
+		if err := WritePart(path, NewProvenance("scenario: test\n", 1, int64(tc.rows)), policies, rows); err != nil {
+			t.Fatal(err)
+		}
+		info, err := StatFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Rows != int64(tc.rows) || info.RowGroups != tc.groups {
+			t.Errorf("%d rows: file has %d rows in %d row groups, want %d in %d", tc.rows, info.Rows, info.RowGroups, tc.rows, tc.groups)
+		}
+		pc, err := ReadPartColumns(path, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			if pc.Path[i] != r.Path || pc.Policy[i] != policies[r.Policy] {
+				t.Fatalf("%d rows: row %d reads back as path %d policy %q, want %d %q", tc.rows, i, pc.Path[i], pc.Policy[i], r.Path, policies[r.Policy])
+			}
+			for m, name := range names {
+				if got := pc.Columns[name][i]; got != r.Values[m] {
+					t.Fatalf("%d rows: row %d %s reads back as %v, want %v", tc.rows, i, name, got, r.Values[m])
+				}
+			}
+		}
+	}
+}
