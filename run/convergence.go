@@ -48,7 +48,8 @@ func (acc *tailAccumulators) tails(policies []string, bDys float64, n int64) []r
 // convergence reads the key metrics of every part of the run in dir, in path order, and
 // returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
 // the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy). It
-// reads one part at a time, so memory does not grow with the run.
+// holds three parts at a time (the next two are read while one is tallied), so memory
+// does not grow with the run.
 func convergence(dir string, policies []string, paths int64, bDys float64, q95 []float64) ([]results.ConvergenceRow, []results.TailRow, error) {
 	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 	var names []string
@@ -76,10 +77,35 @@ func convergence(dir string, policies []string, paths int64, bDys float64, q95 [
 		}
 		next++
 	}
-	for _, part := range parts {
-		pc, err := results.ReadPartColumns(part, names)
-		if err != nil {
-			return nil, nil, err
+	// The next part is read while this one is tallied.
+	type read struct {
+		pc  *results.PathColumns
+		err error
+	}
+	reads := make([]chan read, len(parts))
+	for i := range reads {
+		reads[i] = make(chan read, 1)
+	}
+	readPart := func(i int) {
+		pc, err := results.ReadPartColumns(parts[i], names)
+		reads[i] <- read{pc, err}
+	}
+	const ahead = 2 // parts read at once, besides the one being tallied
+	for i := 0; i < min(ahead, len(parts)); i++ {
+		go readPart(i)
+	}
+	cols := make([][]float64, len(names))
+	for pi, part := range parts {
+		rd := <-reads[pi]
+		if pi+ahead < len(parts) {
+			go readPart(pi + ahead)
+		}
+		if rd.err != nil {
+			return nil, nil, rd.err // a read under way ends in its buffered channel
+		}
+		pc := rd.pc
+		for i, name := range names {
+			cols[i] = pc.Columns[name]
 		}
 		peak, dflt := pc.Columns[sim.Metrics[sim.PeakBasisBP].Name], pc.Columns[sim.Metrics[sim.FundsDefaulted].Name]
 		for r := 0; r < len(pc.Path); r++ {
@@ -94,8 +120,8 @@ func convergence(dir string, policies []string, paths int64, bDys float64, q95 [
 			if dflt[r] > 0 {
 				tails.dflt[k]++
 			}
-			for i, name := range names {
-				acc[k*len(names)+i].Add(pc.Columns[name][r])
+			for i, col := range cols {
+				acc[k*len(names)+i].Add(col[r])
 			}
 			if k == len(policies)-1 { // a path's last row: the path is done
 				seen++

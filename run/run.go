@@ -168,40 +168,84 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 	var counter atomic.Int64
 	stopProgress := opt.Progress.start(todo, &counter)
 	defer stopProgress()
-	rows := make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
-	var running *Tally // chunks so far, merged in order, when a precision target is set
-	if opt.Target != nil {
+	// Chunk c's part and checkpoint are written on another goroutine while chunk c+1 is
+	// sampled, so two row buffers take turns. The writes, and the manifest updates after
+	// them, still happen one chunk at a time in chunk order.
+	// The chunks so far, merged in chunk order as they are written (or read back, for those
+	// on disk when resuming): the run's totals at the end, and what a precision target is
+	// checked against. A shard leaves them to merge.
+	var running *Tally
+	if opt.Target != nil || j.opt.Shard.Count <= 1 {
 		running = newTally(j.l)
 	}
+	var rowBufs [2][]sim.Result
+	var tallies [2]*chunkTally
+	var writing *chunkWrite
+	wait := func() error {
+		if writing == nil {
+			return nil
+		}
+		w := writing
+		writing = nil
+		if err := <-w.err; err != nil {
+			return err
+		}
+		done[w.chunk] = true
+		man.Parts = j.partList(done)
+		return results.WriteManifestFile(j.manifestPath, man)
+	}
+	failAfterWrite := func(err error) (*Outcome, error) {
+		return fail(errors.Join(err, wait()))
+	}
 	for c := j.first; c < j.end; c++ {
-		if running != nil && c > j.first && j.reached(running) {
+		if opt.Target != nil && c > j.first && j.reached(running) {
 			j.stopAt(c, man)
 			fmt.Fprintf(j.opt.Log, "backstop: target precision %s reached after %d paths\n", opt.Target, j.cfg.Paths)
 			break
 		}
 		if done[c] {
+			if err := wait(); err != nil { // merges the chunk before
+				return fail(err)
+			}
 			if err := j.mergeCheckpoint(running, c); err != nil {
 				return fail(err)
 			}
 			continue
 		}
 		if ctx.Err() != nil {
+			if err := wait(); err != nil {
+				return fail(err)
+			}
 			stopProgress()
 			fmt.Fprintf(j.opt.Log, "backstop: interrupted; %d of %d chunks on disk; resume with: %s\n", j.doneCount(done), j.end-j.first, j.resumeCommand())
 			return fail(fmt.Errorf("%w: resume with %s", ErrInterrupted, j.resumeCommand()))
 		}
+		buf := &rowBufs[c%2]
+		if *buf == nil {
+			*buf = make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+		}
 		// A chunk once started is finished, even when ctx is cancelled meanwhile.
-		if err := j.runChunk(context.WithoutCancel(ctx), sampler, prov, c, rows, &counter); err != nil {
+		tally := &tallies[c%2]
+		if *tally == nil {
+			*tally = newChunkTally(j.l, sampler.WorkerCount(), sim.Blocks(j.chunkPaths(c)))
+		}
+		rows, err := j.sampleChunk(context.WithoutCancel(ctx), sampler, c, *buf, (*tally).reuse(sim.Blocks(j.chunkPaths(c))), &counter)
+		if err != nil {
+			return failAfterWrite(err)
+		}
+		if err := wait(); err != nil {
 			return fail(err)
 		}
-		if err := j.mergeCheckpoint(running, c); err != nil {
-			return fail(err)
+		writing = j.startWrite(prov, c, rows, *tally, running)
+		if opt.Target != nil {
+			// A precision target decides on the next chunk from this one's checkpoint.
+			if err := wait(); err != nil {
+				return fail(err)
+			}
 		}
-		done[c] = true
-		man.Parts = j.partList(done)
-		if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
-			return fail(err)
-		}
+	}
+	if err := wait(); err != nil {
+		return fail(err)
 	}
 	stopProgress()
 	if j.opt.Shard.Count > 1 {
@@ -212,14 +256,14 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
 	}
-	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)))
+	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)), running)
 	if err != nil {
 		return fail(err)
 	}
 	return out, nil
 }
 
-// mergeCheckpoint merges chunk c's checkpoint into running, if a target needs it.
+// mergeCheckpoint merges chunk c's checkpoint into running, unless that is nil.
 func (j *job) mergeCheckpoint(running *Tally, c int) error {
 	if running == nil {
 		return nil
@@ -314,12 +358,13 @@ func (j *job) resumeCommand() string {
 	return cmd
 }
 
-// runChunk simulates chunk c and writes its part and then its checkpoint, each atomically:
-// a chunk is done when its checkpoint exists.
-func (j *job) runChunk(ctx context.Context, sampler *sim.Sampler, prov results.Provenance, c int, rows []sim.Result, counter *atomic.Int64) error {
+// sampleChunk simulates chunk c into rows (path-major, a buffer of at least the chunk's
+// rows) and tally (empty, not yet folded) and returns the chunk's rows. Two buffers and
+// tallies take turns: chunk c's are in use until its write is done, while chunk c+1 is
+// sampled into the others.
+func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows []sim.Result, tally *chunkTally, counter *atomic.Int64) ([]sim.Result, error) {
 	first := int64(c) * int64(j.opt.ChunkSize)
 	n := j.chunkPaths(c)
-	tally := newChunkTally(j.l, sampler.WorkerCount(), sim.Blocks(n))
 	chunkRows := rows[:n*j.l.policies]
 	err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
 		i := int(res[0].Path-first) * j.l.policies
@@ -327,14 +372,39 @@ func (j *job) runChunk(ctx context.Context, sampler *sim.Sampler, prov results.P
 		tally.visit(w, b, res, days)
 		counter.Add(1)
 	})
-	if err != nil {
-		return err
-	}
-	part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
-	if err := results.WritePart(part, prov, j.cfg.Policies, chunkRows); err != nil {
-		return err
-	}
-	return writeCheckpoint(j.opt.OutDir, encodeTally(tally.finish(n, chunkRows), c, n), c)
+	return chunkRows, err
+}
+
+// chunkWrite is a chunk's part and checkpoint being written; err receives the outcome.
+type chunkWrite struct {
+	chunk int
+	err   chan error
+}
+
+// startWrite folds chunk c's tallies and writes its part and then its checkpoint, each
+// atomically, on a new goroutine: a chunk is done when its checkpoint exists. The folded
+// tally, equal to the checkpoint's, is then merged into running (unless nil); the caller
+// must not start the next write, or touch running, before this one is done.
+func (j *job) startWrite(prov results.Provenance, c int, rows []sim.Result, tally *chunkTally, running *Tally) *chunkWrite {
+	w := &chunkWrite{chunk: c, err: make(chan error, 1)}
+	go func() {
+		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+		if err := results.WritePart(part, prov, j.cfg.Policies, rows); err != nil {
+			w.err <- err
+			return
+		}
+		n := len(rows) / j.l.policies
+		t := tally.finish(n, rows)
+		if err := writeCheckpoint(j.opt.OutDir, encodeTally(t, c, n), c); err != nil {
+			w.err <- err
+			return
+		}
+		if running != nil {
+			running.Merge(t)
+		}
+		w.err <- nil
+	}()
+	return w
 }
 
 // prepare creates or checks the run directory and returns the manifest to keep up to date
@@ -511,17 +581,21 @@ func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
 	return nil
 }
 
-// finish merges every chunk's checkpoint in chunk order and writes the bands, summary,
-// figures and the complete manifest. Uninterrupted, resumed and sharded runs all come
-// through here, which is what makes them identical.
-func finish(j *job, man *results.Manifest, prov results.Provenance) (*Outcome, error) {
-	total := newTally(j.l)
-	for c := 0; c < j.chunks; c++ {
-		t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
-		if err != nil {
-			return nil, err
+// finish writes the bands, summary, figures and the complete manifest from total, every
+// chunk's tally merged in chunk order; when total is nil (a merge of shards), it merges the
+// chunks' checkpoints so. Uninterrupted, resumed and sharded runs all come through here
+// with the same merge order, which is what makes them identical (a tally in memory equals
+// its checkpoint read back).
+func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally) (*Outcome, error) {
+	if total == nil {
+		total = newTally(j.l)
+		for c := 0; c < j.chunks; c++ {
+			t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
+			if err != nil {
+				return nil, err
+			}
+			total.Merge(t)
 		}
-		total.Merge(t)
 	}
 	dir := j.opt.OutDir
 	bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)

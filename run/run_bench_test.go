@@ -14,7 +14,7 @@ import (
 // BenchmarkRun measures a whole baseline run with all cores: sampling, bands, Parquet
 // parts, summary and manifest (figures excluded; plots has its own benchmark).
 func BenchmarkRun(b *testing.B) {
-	for _, n := range []int{100_000} {
+	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			cfg := configs.Baseline()
 			cfg.Paths = n

@@ -1,6 +1,8 @@
 package run
 
 import (
+	"slices"
+
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
@@ -11,6 +13,10 @@ import (
 type layout struct {
 	policies, days int
 	pairs          []pair // paired comparisons reported in effects.csv
+	// ref is, per group, the same group of the no-policy run "none", whose values the
+	// group's repeat on the days (or paths) its policy does nothing; -1 for none's own
+	// groups, and for all when none is not run.
+	ref []int
 }
 
 // pair is the paired comparison "policy a minus policy b" on the same paths (indices into
@@ -35,7 +41,23 @@ func policyPairs(policies []string) []pair {
 }
 
 func newLayout(policies []string, days int) layout {
-	return layout{policies: len(policies), days: days, pairs: policyPairs(policies)}
+	l := layout{policies: len(policies), days: days, pairs: policyPairs(policies)}
+	base := slices.Index(policies, "none")
+	perBands := sim.NumSeries * days
+	l.ref = make([]int, l.groups())
+	for g := range l.ref {
+		var k, shift int
+		if g < l.bandGroups() {
+			k, shift = g/perBands, perBands
+		} else {
+			k, shift = (g-l.bandGroups())/sim.NumMetrics, sim.NumMetrics
+		}
+		l.ref[g] = -1
+		if base >= 0 && k != base {
+			l.ref[g] = g - (k-base)*shift
+		}
+	}
+	return l
 }
 
 // pairedIndex is the index in Tally.Paired of pair q and the i-th of results.SummaryMetrics.
@@ -90,30 +112,67 @@ type chunkTally struct {
 // are order-free, so buffering changes no result.
 const bufferedPaths = 64
 
-// workerTally is one worker's sketches and its buffer of values not yet inserted, laid
-// out group-major: buf[g*bufferedPaths+i] is group g's value for the i-th buffered path.
+// workerTally is one worker's sketch bin counts per group and its buffer of values not yet
+// counted, laid out group-major: buf[g*bufferedPaths+i] is group g's value for the i-th
+// buffered path. A group with a reference group (layout.ref) counts only where its values
+// differ from the reference's: a policy's series repeat none's on the days it does nothing,
+// which is most days of most paths.
 type workerTally struct {
-	dist *stats.Distributions
-	buf  []float64
-	n    int
+	counts []stats.SketchCounter
+	ref    []int
+	buf    []float64
+	n      int
 }
 
 func (w *workerTally) flush() {
-	for g, sk := range w.dist.Sketches {
-		for _, x := range w.buf[g*bufferedPaths : g*bufferedPaths+w.n] {
-			sk.Add(x)
+	for g, r := range w.ref {
+		xs := w.buf[g*bufferedPaths : g*bufferedPaths+w.n]
+		if r < 0 {
+			w.counts[g].AddAll(xs)
+		} else {
+			w.counts[g].AddChanges(xs, w.buf[r*bufferedPaths:r*bufferedPaths+w.n])
 		}
 	}
 	w.n = 0
 }
 
+// foldInto flushes w's counts into the sketches of t, each group's changes with the counts
+// of its reference before those are emptied.
+func (w *workerTally) foldInto(t *Tally) {
+	w.flush()
+	for g, r := range w.ref {
+		if r >= 0 {
+			w.counts[g].FlushWith(&w.counts[r], t.Dist.Sketches[g])
+		}
+	}
+	for g, r := range w.ref {
+		if r < 0 {
+			w.counts[g].FlushTo(t.Dist.Sketches[g])
+		}
+	}
+}
+
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
 	c := &chunkTally{l: l, workers: make([]*workerTally, workers), blockSums: make([][]float64, blocks)}
 	for w := range c.workers {
-		c.workers[w] = &workerTally{dist: stats.NewDistributions(l.groups()), buf: make([]float64, l.groups()*bufferedPaths)}
+		c.workers[w] = &workerTally{counts: make([]stats.SketchCounter, l.groups()), ref: l.ref, buf: make([]float64, l.groups()*bufferedPaths)}
 	}
 	for b := range c.blockSums {
 		c.blockSums[b] = make([]float64, l.groups())
+	}
+	return c
+}
+
+// reuse readies c, whose last chunk has been folded by finish, for a chunk of blocks
+// blocks. Its bin counters keep their bins, already emptied, which spares growing them
+// again.
+func (c *chunkTally) reuse(blocks int) *chunkTally {
+	for len(c.blockSums) < blocks {
+		c.blockSums = append(c.blockSums, make([]float64, c.l.groups()))
+	}
+	c.blockSums = c.blockSums[:blocks]
+	for _, sums := range c.blockSums {
+		clear(sums)
 	}
 	return c
 }
@@ -130,10 +189,10 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
 			buf[(base+i)*bufferedPaths+n] = x
 			sums[base+i] += x
 		}
+		mbase := c.l.metricGroup(k, 0)
 		for m, x := range res[k].Values {
-			g := c.l.metricGroup(k, sim.Metric(m))
-			buf[g*bufferedPaths+n] = x
-			sums[g] += x
+			buf[(mbase+m)*bufferedPaths+n] = x
+			sums[mbase+m] += x
 		}
 	}
 	wt.n++
@@ -147,10 +206,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
 func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
 	t := newTally(c.l)
 	for _, w := range c.workers {
-		w.flush()
-		for g, s := range w.dist.Sketches {
-			t.Dist.Sketches[g].Merge(s)
-		}
+		w.foldInto(t)
 	}
 	for _, sums := range c.blockSums {
 		for g, x := range sums {

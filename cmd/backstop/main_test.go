@@ -68,3 +68,26 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestNoFiguresThenPlot runs without figures, which leaves the figures directory out and
+// says how to draw them, and then draws them from the Parquet files with plot.
+func TestNoFiguresThenPlot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	if code := mainErr([]string{"run", "--paths", "300", "--quiet", "--no-figures", "--out", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "backstop plot "+dir) {
+		t.Errorf("stdout does not say how to draw the figures:\n%s", stdout.String())
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "figures", "*.png")); len(pngs) != 0 {
+		t.Fatalf("--no-figures drew %d figures", len(pngs))
+	}
+	stdout.Reset()
+	if code := mainErr([]string{"plot", "--format", "png", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr.String())
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "figures", "*.png")); len(pngs) < 8 {
+		t.Fatalf("plot drew %d figures, want the full set of at least 8", len(pngs))
+	}
+}

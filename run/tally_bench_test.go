@@ -1,0 +1,45 @@
+package run
+
+import (
+	"context"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// BenchmarkTally measures what the run does with one path's output besides simulating it:
+// buffering its series and metrics, counting them into the band sketches' bins and
+// summing them, on one goroutine, over 4,096 baseline paths replayed.
+func BenchmarkTally(b *testing.B) {
+	cfg := configs.Baseline()
+	m, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const paths = 4096
+	type path struct {
+		res  []sim.Result
+		days [][]float64
+	}
+	var recorded []path
+	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
+	err = s.Run(context.Background(), 0, paths, func(_, _ int, res []sim.Result, days [][]float64) {
+		p := path{res: append([]sim.Result(nil), res...)}
+		for _, d := range days {
+			p.days = append(p.days, append([]float64(nil), d...))
+		}
+		recorded = append(recorded, p)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := newLayout(cfg.Policies, cfg.Days)
+	tally := newChunkTally(l, 1, sim.Blocks(paths))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := recorded[i%paths]
+		tally.visit(0, (i%paths)/sim.BlockSize, p.res, p.days)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/path")
+}
