@@ -5,11 +5,21 @@ import "math"
 // Simulator runs one policy over one path's shocks. It owns scratch space, so it does not
 // allocate per path, and is not safe for concurrent use: give each worker its own.
 type Simulator struct {
-	m      *Model
-	funds  funds
-	cond   Conditions // kept here so passing it to Policy.Adjust does not allocate
-	snaps  snapshots  // RunAll's states of the no-policy path on the days policies wake
-	levels []float64  // RunAll's scratch: each policy's wake level
+	m        *Model
+	funds    funds
+	cond     Conditions // kept here so passing it to Policy.Adjust does not allocate
+	snaps    snapshots  // RunAll's states of the no-policy path on the days policies wake
+	levels   []float64  // RunAll's scratch: each policy's wake level
+	capacity []float64  // K_t = K0 / (1 + kappa_K F_t) of the path's days, before policies
+}
+
+// prepare computes what every policy's pass over sh shares.
+func (s *Simulator) prepare(sh *Shocks) {
+	mp := &s.m.cfg.Market
+	s.capacity = s.capacity[:0]
+	for _, F := range sh.F {
+		s.capacity = append(s.capacity, mp.K0/(1+mp.KappaK*F))
+	}
 }
 
 // NewSimulator returns a Simulator for m.
@@ -119,6 +129,7 @@ func (sn *snapshots) restore(t int, f *funds) pathState {
 // elements and receives the series (days[s*T+t]); when trace is non-nil it receives every
 // day's flows.
 func (s *Simulator) Run(sh *Shocks, pol Policy, res *Result, days []float64, trace *Trace) {
+	s.prepare(sh)
 	st := s.begin(pol)
 	s.steps(sh, pol, &st, 0, days, trace, nil)
 	s.end(sh, pol, &st, res)
@@ -155,6 +166,7 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 		return
 	}
 	T := len(sh.Sigma)
+	s.prepare(sh)
 	s.snaps.ensure(T, len(s.funds.pos))
 	levels := s.levels[:0]
 	for _, p := range pols {
@@ -183,7 +195,9 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 		}
 		switch {
 		case wake == 0:
-			s.Run(sh, p, &res[k], days[k], nil)
+			st := s.begin(p)
+			s.steps(sh, p, &st, 0, days[k], nil, nil)
+			s.end(sh, p, &st, &res[k])
 		case wake == T:
 			res[k].Values = res[base].Values
 			if days[k] != nil {
@@ -240,14 +254,14 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		}
 		// 1. Conditions from the shocks and b; every fund's S_j and R_j.
 		F := sh.F[t]
+		// Field by field: a composite literal is built on the stack and copied with 16-byte
+		// moves that cannot forward from its 8-byte stores, a stall on every policy-day.
 		cond := &s.cond
-		*cond = Conditions{
-			Haircut:  fp.H0 + fp.KappaH*F,
-			Margin:   sh.Margin[t],
-			Spread:   fp.Spread0 + fp.KappaS*F,
-			Capacity: mp.K0 / (1 + mp.KappaK*F),
-			Theta:    fp.Theta,
-		}
+		cond.Haircut = fp.H0 + fp.KappaH*F
+		cond.Margin = sh.Margin[t]
+		cond.Spread = fp.Spread0 + fp.KappaS*F
+		cond.Capacity = s.capacity[t]
+		cond.Theta = fp.Theta
 		day := Day{T: t, Basis: mkt.basis, Position: f.held, DY: sh.DY[t]}
 		pol.Adjust(day, cond)
 		r := cond.Haircut + cond.Margin
