@@ -75,49 +75,45 @@ func float64Columns(mem memory.Allocator, vals ...[]float64) []arrow.Array {
 }
 
 // PathsRecord builds the Arrow record of rows (one per path and policy, in order) whose
-// Policy indexes policies.
+// Policy indexes policies. Its columns are Go slices wrapped without a copy.
 func PathsRecord(prov Provenance, policies []string, rows []sim.Result) arrow.Record {
-	mem := memory.DefaultAllocator
 	schema := PathsSchema(prov.Metadata())
 	n := len(rows)
 	cols := make([]arrow.Array, 0, schema.NumFields())
-
-	pb := array.NewInt64Builder(mem)
-	pb.Reserve(n)
-	idx := make([]int32, n)
+	path, idx := make([]int64, n), make([]int32, n)
 	for i := range rows {
-		pb.UnsafeAppend(rows[i].Path)
-		idx[i] = int32(rows[i].Policy)
+		path[i], idx[i] = rows[i].Path, int32(rows[i].Policy)
 	}
-	cols = append(cols, pb.NewArray(), dictionaryColumn(mem, policies, idx))
-	pb.Release()
-
-	f64 := make([]float64, n)
-	i32 := make([]int32, n)
+	cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(path), n),
+		dictionaryColumn(memory.DefaultAllocator, policies, idx))
 	for j, m := range sim.Metrics {
 		if m.Integer {
+			i32 := make([]int32, n)
 			for i := range rows {
 				i32[i] = int32(rows[i].Values[j])
 			}
-			b := array.NewInt32Builder(mem)
-			b.AppendValues(i32, nil)
-			cols = append(cols, b.NewArray())
-			b.Release()
+			cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(i32), n))
 			continue
 		}
+		f64 := make([]float64, n)
 		for i := range rows {
 			f64[i] = rows[i].Values[j]
 		}
-		b := array.NewFloat64Builder(mem)
-		b.AppendValues(f64, nil)
-		cols = append(cols, b.NewArray())
-		b.Release()
+		cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Float64, arrow.Float64Traits.CastToBytes(f64), n))
 	}
 	rec := array.NewRecord(schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
 	}
 	return rec
+}
+
+// wrapColumn returns the n values of type typ in data (no nulls) as an Arrow array that
+// uses data in place.
+func wrapColumn(typ arrow.DataType, data []byte, n int) arrow.Array {
+	d := array.NewData(typ, n, []*memory.Buffer{nil, memory.NewBufferBytes(data)}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
 // PartName returns the file name of part number i under paths/.

@@ -366,12 +366,19 @@ func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows
 	first := int64(c) * int64(j.opt.ChunkSize)
 	n := j.chunkPaths(c)
 	chunkRows := rows[:n*j.l.policies]
+	// Progress counts 64 paths at every path whose index is 63 mod 64 (so the workers do
+	// not contend for the counter's cache line on every path), and the rest at the end.
+	const step = 64
 	err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
 		i := int(res[0].Path-first) * j.l.policies
 		copy(chunkRows[i:i+j.l.policies], res)
 		tally.visit(w, b, res, days)
-		counter.Add(1)
+		if res[0].Path%step == step-1 {
+			counter.Add(step)
+		}
 	})
+	end := first + int64(n)
+	counter.Add(int64(n) - step*(end/step-first/step))
 	return chunkRows, err
 }
 

@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
 )
 
 // BenchmarkRun measures a whole baseline run with all cores: sampling, bands, Parquet
@@ -31,19 +33,35 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-// BenchmarkWritePart measures writing one 50,000-path chunk (150,000 rows) as Parquet.
+// BenchmarkWritePart measures writing one 50,000-path chunk (150,000 rows) of the baseline
+// as Parquet, and reports the part's size.
 func BenchmarkWritePart(b *testing.B) {
 	cfg := configs.Baseline()
-	rows := syntheticRows(50_000, len(cfg.Policies))
-	prov := results.NewProvenance("scenario: bench\n", 1, 50_000)
-	dir := b.TempDir()
+	m, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const paths = 50_000
+	rows := make([]sim.Result, 0, paths*len(cfg.Policies))
+	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
+	if err := s.Run(context.Background(), 0, paths, func(_, _ int, res []sim.Result, _ [][]float64) {
+		rows = append(rows, res...)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	prov := results.NewProvenance("scenario: bench\n", 1, paths)
+	part := filepath.Join(b.TempDir(), "part.parquet")
 	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := results.WritePart(filepath.Join(dir, "part.parquet"), prov, cfg.Policies, rows); err != nil {
+		if err := results.WritePart(part, prov, cfg.Policies, rows); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+	if info, err := os.Stat(part); err == nil {
+		b.ReportMetric(float64(info.Size())/1e6, "MB/part")
+	}
 }
 
 // BenchmarkDrawFigures measures redrawing the whole figure set (PNG and PDF) of a

@@ -122,6 +122,7 @@ type workerTally struct {
 	ref    []int
 	buf    []float64
 	n      int
+	_      [64]byte // keeps n, written on every path, off the next worker's cache line
 }
 
 func (w *workerTally) flush() {

@@ -151,7 +151,23 @@ func (c *SketchCounter) apply(b *batch, delta int32) {
 
 // Add counts x.
 func (c *SketchCounter) Add(x float64) {
-	c.AddAll([]float64{x})
+	a := math.Abs(x)
+	switch {
+	case a > sketchMinIndexable && a <= sketchMaxIndexable:
+		d := &c.pos
+		if x < 0 {
+			d = &c.neg
+		}
+		i := sketchIndex(a)
+		if uint(i-d.offset) >= uint(len(d.bins)) {
+			d.grow(i)
+		}
+		d.bins[i-d.offset]++
+	case a <= sketchMinIndexable:
+		c.zero++
+	default:
+		cannotHold(x)
+	}
 }
 
 // AddAll counts every value of xs.

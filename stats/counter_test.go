@@ -162,3 +162,19 @@ func BenchmarkSketchCounterAdd(b *testing.B) {
 		c.Add(xs[i&4095])
 	}
 }
+
+// BenchmarkSketchCounterAddAll measures staged insertion in batches of 64 values, the way
+// a run counts its band values, per value.
+func BenchmarkSketchCounterAddAll(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	xs := make([]float64, 4096)
+	for i := range xs {
+		xs[i] = r.ExpFloat64() * 30
+	}
+	var c SketchCounter
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 64 {
+		j := i & 4095
+		c.AddAll(xs[j : j+64])
+	}
+}
