@@ -19,8 +19,13 @@ import (
 // moments, so an interrupted run resumes, and shards merge, without re-reading the paths.
 const TalliesDir = "tallies"
 
-// checkpointMagic starts every checkpoint file; the digit is the format version.
-var checkpointMagic = []byte("BACKSTOP-TALLY-1")
+// checkpointMagic starts every checkpoint file; the digit is the format version. Version 2
+// encodes sketches as backstop's own integer bins (version 1 used DDSketch's encoding), so
+// a run begun by an older backstop cannot be resumed by this one.
+var checkpointMagic = []byte("BACKSTOP-TALLY-2")
+
+// checkpointFamily is checkpointMagic without its version digit.
+var checkpointFamily = checkpointMagic[:len(checkpointMagic)-1]
 
 // CheckpointName is the file name of chunk c's checkpoint under TalliesDir.
 func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
@@ -47,6 +52,10 @@ func encodeTally(t *Tally, chunk, paths int) []byte {
 // with paths paths, laid out as l.
 func decodeTally(b []byte, l layout, chunk, paths int) (*Tally, error) {
 	if len(b) < len(checkpointMagic)+4 || !bytes.HasPrefix(b, checkpointMagic) {
+		if bytes.HasPrefix(b, checkpointFamily) && len(b) > len(checkpointFamily) {
+			return nil, fmt.Errorf("written by another version of backstop (checkpoint format %c, this one reads %c); start the run over with --force",
+				b[len(checkpointFamily)], checkpointMagic[len(checkpointFamily)])
+		}
 		return nil, errors.New("not a backstop tally checkpoint")
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])

@@ -32,8 +32,8 @@ type denseCounts struct {
 	bins   []int32
 }
 
-// counterSlack is how many bins a denseCounts adds on each side of a new index when it
-// grows, so that a run of nearby values grows it once.
+// counterSlack is the fewest bins a denseCounts adds beyond a new index when it grows, so
+// that a run of nearby values grows it once.
 const counterSlack = 32
 
 // counterBatch is how many values the batch methods classify before they update bins.
@@ -69,7 +69,16 @@ func (d *denseCounts) grow(index int) {
 		d.bins = make([]int32, 2*counterSlack+1)
 		return
 	}
-	lo, hi := min(d.offset, index-counterSlack), max(d.offset+len(d.bins)-1, index+counterSlack)
+	// Beyond the slack, grow by half the current length on the side that needs it, so a
+	// range that keeps widening is copied a logarithmic number of times.
+	more := max(counterSlack, len(d.bins)/2)
+	lo, hi := d.offset, d.offset+len(d.bins)-1
+	if index < lo {
+		lo = index - more
+	}
+	if index > hi {
+		hi = index + more
+	}
 	bins := make([]int32, hi-lo+1)
 	copy(bins[d.offset-lo:], d.bins)
 	d.offset, d.bins = lo, bins
@@ -222,30 +231,34 @@ func (c *SketchCounter) FlushWith(base *SketchCounter, s *Sketch) {
 	if base == nil {
 		base = &none
 	}
-	flush := func(d, b *denseCounts, add func(index int, count float64)) {
+	flush := func(d, b *denseCounts, dst *denseTotals) {
 		lo, hi := d.offset, d.offset+len(d.bins)-1
 		if len(d.bins) == 0 {
 			lo, hi = b.offset, b.offset+len(b.bins)-1
 		} else if len(b.bins) > 0 {
 			lo, hi = min(lo, b.offset), max(hi, b.offset+len(b.bins)-1)
 		}
-		for i := lo; i <= hi; i++ {
-			switch n := int64(d.count(i)) + int64(b.count(i)); {
+		if hi < lo {
+			return
+		}
+		dst.cover(lo, hi)
+		out := dst.counts[lo-dst.offset : hi-dst.offset+1]
+		for i := range out {
+			switch n := int64(d.count(lo+i)) + int64(b.count(lo+i)); {
 			case n > 0:
-				add(i, float64(n))
+				out[i] += n
+				dst.total += n
 			case n < 0:
-				panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more values than its base holds in bin %d", -n, i))
+				panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more values than its base holds in bin %d", -n, lo+i))
 			}
 		}
 		clear(d.bins)
 	}
-	flush(&c.pos, &base.pos, s.dd.GetPositiveValueStore().AddWithCount)
-	flush(&c.neg, &base.neg, s.dd.GetNegativeValueStore().AddWithCount)
+	flush(&c.pos, &base.pos, &s.pos)
+	flush(&c.neg, &base.neg, &s.neg)
 	switch zero := c.zero + base.zero; {
 	case zero > 0:
-		if err := s.dd.AddWithCount(0, float64(zero)); err != nil {
-			panic("stats: " + err.Error())
-		}
+		s.zero += zero
 	case zero < 0:
 		panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more zeros than its base holds", -zero))
 	}

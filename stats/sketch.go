@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
-	"github.com/DataDog/sketches-go/ddsketch/store"
 )
 
 // SketchAccuracy is the relative accuracy of every Sketch: a quantile q is reported as a
@@ -23,65 +21,186 @@ var (
 	sketchMaxIndexable = sketchMapping.MaxIndexableValue()
 )
 
-// Sketch is a streaming quantile estimator of bounded memory (DDSketch with unbounded
-// dense stores: a few hundred bins for values spanning six decades). Counts are whole
-// numbers, so merging is exact and order-free: any split of the same values across
-// sketches, merged in any order, gives identical quantiles.
+// Sketch is a streaming quantile estimator of bounded memory: the DDSketch of Masson, Rim
+// and Lee (the bins of DataDog's sketches-go cubically interpolated mapping, and its
+// quantile rule), with whole-number counts in one dense array per sign, about seventy
+// bins for every power of two the values span. Counts are whole numbers, so merging is
+// exact and order-free: any split of the same values across sketches, merged in any
+// order, gives identical quantiles. TestSketchMatchesDDSketch checks it against the
+// library.
 type Sketch struct {
-	dd *ddsketch.DDSketch
+	pos, neg denseTotals // bins of positive values, and of negative values by magnitude
+	zero     int64
+}
+
+// denseTotals are the counts of bins offset, offset+1, ..., offset+len(counts)-1, and
+// their sum.
+type denseTotals struct {
+	offset int
+	counts []int64
+	total  int64
+}
+
+// cover extends d's bins to [lo, hi].
+func (d *denseTotals) cover(lo, hi int) {
+	if len(d.counts) == 0 {
+		d.offset, d.counts = lo, make([]int64, hi-lo+1)
+		return
+	}
+	end := d.offset + len(d.counts) - 1
+	if lo >= d.offset && hi <= end {
+		return
+	}
+	nlo, nhi := min(lo, d.offset), max(hi, end)
+	counts := make([]int64, nhi-nlo+1)
+	copy(counts[d.offset-nlo:], d.counts)
+	d.offset, d.counts = nlo, counts
+}
+
+// add adds n to bin index.
+func (d *denseTotals) add(index int, n int64) {
+	d.cover(index, index)
+	d.counts[index-d.offset] += n
+	d.total += n
+}
+
+// merge adds o's counts to d.
+func (d *denseTotals) merge(o *denseTotals) {
+	if o.total == 0 {
+		return
+	}
+	d.cover(o.offset, o.offset+len(o.counts)-1)
+	dst := d.counts[o.offset-d.offset:]
+	for i, n := range o.counts {
+		dst[i] += n
+	}
+	d.total += o.total
+}
+
+// keyAtRank returns the first bin whose cumulative count exceeds rank (DDSketch's
+// KeyAtRank), or the last bin if none does.
+func (d *denseTotals) keyAtRank(rank float64) int {
+	rank = max(rank, 0)
+	var cum int64
+	last := d.offset
+	for i, n := range d.counts {
+		cum += n
+		if n != 0 {
+			last = d.offset + i
+		}
+		if float64(cum) > rank {
+			return d.offset + i
+		}
+	}
+	return last
 }
 
 // NewSketch returns an empty Sketch.
-func NewSketch() *Sketch {
-	return &Sketch{dd: ddsketch.NewDDSketch(sketchMapping, store.NewDenseStore(), store.NewDenseStore())}
-}
+func NewSketch() *Sketch { return &Sketch{} }
 
-// Add records x. NaN is a programmer error and panics.
+// Add records x. NaN and values beyond about 1e307 are programmer errors and panic.
 func (s *Sketch) Add(x float64) {
-	if err := s.dd.Add(x); err != nil {
-		panic(fmt.Sprintf("stats: sketch cannot hold %v: %v", x, err))
+	a := math.Abs(x)
+	switch {
+	case a > sketchMinIndexable && a <= sketchMaxIndexable:
+		if x > 0 {
+			s.pos.add(sketchIndex(a), 1)
+		} else {
+			s.neg.add(sketchIndex(a), 1)
+		}
+	case a <= sketchMinIndexable:
+		s.zero++
+	default:
+		cannotHold(x)
 	}
 }
 
 // Merge adds every value recorded in o to s.
 func (s *Sketch) Merge(o *Sketch) {
-	if err := s.dd.MergeWith(o.dd); err != nil {
-		panic("stats: merging sketches of different mappings: " + err.Error())
-	}
+	s.pos.merge(&o.pos)
+	s.neg.merge(&o.neg)
+	s.zero += o.zero
 }
 
 // Count returns the number of values recorded.
-func (s *Sketch) Count() float64 { return s.dd.GetCount() }
+func (s *Sketch) Count() float64 { return float64(s.pos.total + s.neg.total + s.zero) }
 
-// Quantile returns the estimated p-quantile, or NaN when the sketch is empty.
+// Quantile returns the estimated p-quantile, or NaN when the sketch is empty or p is not
+// in [0, 1]. It follows DDSketch's rule: the value of the bin holding the value of rank
+// p (n-1) in sorted order.
 func (s *Sketch) Quantile(p float64) float64 {
-	v, err := s.dd.GetValueAtQuantile(p)
-	if err != nil {
+	n := s.Count()
+	if n == 0 || !(p >= 0 && p <= 1) {
 		return math.NaN()
 	}
-	return v
+	rank := float64(p * (n - 1)) // no fused multiply-add, as in DDSketch
+	neg := float64(s.neg.total)
+	switch {
+	case rank < neg:
+		return -sketchMapping.Value(s.neg.keyAtRank(neg - 1 - rank))
+	case rank < float64(s.zero)+neg:
+		return 0
+	default:
+		return sketchMapping.Value(s.pos.keyAtRank(rank - float64(s.zero) - neg))
+	}
 }
 
-// AppendBinary appends the sketch's compact encoding to b.
+// AppendBinary appends the sketch's encoding to b: the zero count, then per sign the
+// first bin, the number of bins and their counts, as varints, without the empty bins at
+// either end.
 func (s *Sketch) AppendBinary(b []byte) []byte {
-	var enc []byte
-	s.dd.Encode(&enc, true)
-	b = binary.AppendUvarint(b, uint64(len(enc)))
-	return append(b, enc...)
+	b = binary.AppendUvarint(b, uint64(s.zero))
+	for _, d := range []*denseTotals{&s.pos, &s.neg} {
+		lo, hi := 0, len(d.counts)
+		for lo < hi && d.counts[lo] == 0 {
+			lo++
+		}
+		for hi > lo && d.counts[hi-1] == 0 {
+			hi--
+		}
+		b = binary.AppendVarint(b, int64(d.offset+lo))
+		b = binary.AppendUvarint(b, uint64(hi-lo))
+		for _, n := range d.counts[lo:hi] {
+			b = binary.AppendUvarint(b, uint64(n))
+		}
+	}
+	return b
 }
 
 // DecodeSketch reads a Sketch written by AppendBinary from the front of b and returns it
 // with the rest of b.
 func DecodeSketch(b []byte) (*Sketch, []byte, error) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || uint64(len(b)-k) < n {
+	s := NewSketch()
+	z, k := binary.Uvarint(b)
+	if k <= 0 || z > math.MaxInt64 {
 		return nil, nil, errors.New("stats: truncated sketch")
 	}
-	dd, err := ddsketch.DecodeDDSketch(b[k:k+int(n)], store.DefaultProvider, sketchMapping)
-	if err != nil {
-		return nil, nil, fmt.Errorf("stats: decode sketch: %w", err)
+	s.zero, b = int64(z), b[k:]
+	for _, d := range []*denseTotals{&s.pos, &s.neg} {
+		off, k := binary.Varint(b)
+		if k <= 0 {
+			return nil, nil, errors.New("stats: truncated sketch")
+		}
+		b = b[k:]
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)) || off < math.MinInt32 || off > math.MaxInt32 {
+			return nil, nil, errors.New("stats: truncated or damaged sketch")
+		}
+		b = b[k:]
+		if n == 0 {
+			continue
+		}
+		d.offset, d.counts = int(off), make([]int64, n)
+		for i := range d.counts {
+			c, k := binary.Uvarint(b)
+			if k <= 0 || c > math.MaxInt64/2 {
+				return nil, nil, errors.New("stats: truncated or damaged sketch")
+			}
+			d.counts[i], b = int64(c), b[k:]
+			d.total += int64(c)
+		}
 	}
-	return &Sketch{dd: dd}, b[k+int(n):], nil
+	return s, b, nil
 }
 
 // Distributions accumulates the values of many groups (for instance every policy, series
