@@ -35,7 +35,8 @@ fuzz:
 # An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
 # installed into the git-ignored tests/interop/node_modules) reads a fresh 4-part run and
 # checks types, counts, strings, footer metadata and values against the Go side, and that
-# its parts read as one dataset give the same table as the same run written as one part.
+# its parts read as one dataset give the same table as the same run written as one part
+# (of 36,000 rows, so in two row groups).
 INTEROP_DIR := $(shell mktemp -u /tmp/backstop-interop.XXXXXX)
 interop: build
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
@@ -43,8 +44,8 @@ interop: build
 	  echo "interop: SKIPPED, node/npm not installed (apt-get install nodejs npm)"; exit 0; fi; \
 	set -e; \
 	[ -d tests/interop/node_modules/@duckdb/node-api ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
-	$(BIN) run --paths 2000 --chunk-size 500 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
-	$(BIN) run --paths 2000 --chunk-size 2000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
+	$(BIN) run --paths 12000 --chunk-size 3000 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
+	$(BIN) run --paths 12000 --chunk-size 12000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
 	node tests/interop/check_duckdb.mjs $(INTEROP_DIR)/parts $(INTEROP_DIR)/single; \
 	rm -rf $(INTEROP_DIR)
 

@@ -2,6 +2,7 @@ package run
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -45,20 +46,17 @@ func (acc *tailAccumulators) tails(policies []string, bDys float64, n int64) []r
 	return rows
 }
 
-// convergence reads the key metrics of every part of the run in dir, in path order, and
+// convergence reads the key metrics of parts, the run's parts in path order, and
 // returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
 // the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy). It
 // holds three parts at a time (the next two are read while one is tallied), so memory
-// does not grow with the run.
-func convergence(dir string, policies []string, paths int64, bDys float64, q95 []float64) ([]results.ConvergenceRow, []results.TailRow, error) {
+// does not grow with the run. ready(i) is called before part i is read and returns when
+// the part is on disk (or why it is not).
+func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64) ([]results.ConvergenceRow, []results.TailRow, error) {
 	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 	var names []string
 	for _, m := range results.ConvergenceMetrics {
 		names = append(names, sim.Metrics[m].Name)
-	}
-	parts, err := results.PartFiles(dir)
-	if err != nil {
-		return nil, nil, err
 	}
 	steps := convergenceSteps(paths)
 	policyIdx := map[string]int{}
@@ -87,6 +85,10 @@ func convergence(dir string, policies []string, paths int64, bDys float64, q95 [
 		reads[i] = make(chan read, 1)
 	}
 	readPart := func(i int) {
+		if err := ready(i); err != nil {
+			reads[i] <- read{nil, err}
+			return
+		}
 		pc, err := results.ReadPartColumns(parts[i], names)
 		reads[i] <- read{pc, err}
 	}
@@ -132,6 +134,10 @@ func convergence(dir string, policies []string, paths int64, bDys float64, q95 [
 		}
 	}
 	if seen != paths {
+		dir := "the run"
+		if len(parts) > 0 {
+			dir = filepath.Dir(filepath.Dir(parts[0]))
+		}
 		return nil, nil, fmt.Errorf("%s: the parts hold %d paths, the run %d", dir, seen, paths)
 	}
 	return rows, tails.tails(policies, bDys, paths), nil

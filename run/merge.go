@@ -85,5 +85,5 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	man.Created = time.Now().UTC().Format(time.RFC3339)
 	prov := results.NewProvenance(j.yml, cfg.Seed, int64(cfg.Paths))
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
-	return finish(j, &man, prov, nil)
+	return finish(j, &man, prov, nil, nil)
 }

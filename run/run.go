@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -187,6 +188,7 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		w := writing
 		writing = nil
+		<-w.tallied // err reports the same failure, if any
 		if err := <-w.err; err != nil {
 			return err
 		}
@@ -244,6 +246,17 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 			}
 		}
 	}
+	// The last chunk's part may still be being written: finish works from the tallies
+	// meanwhile and waits for the part only to read it back (lastPart).
+	lastPart := func() error { return nil }
+	if writing != nil && j.opt.Shard.Count <= 1 {
+		w := writing
+		writing = nil
+		if err := <-w.tallied; err != nil {
+			return fail(errors.Join(err, <-w.err))
+		}
+		lastPart = sync.OnceValue(func() error { return <-w.err })
+	}
 	if err := wait(); err != nil {
 		return fail(err)
 	}
@@ -256,9 +269,9 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
 	}
-	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)), running)
+	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)), running, lastPart)
 	if err != nil {
-		return fail(err)
+		return fail(errors.Join(err, lastPart()))
 	}
 	return out, nil
 }
@@ -382,34 +395,35 @@ func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows
 	return chunkRows, err
 }
 
-// chunkWrite is a chunk's part and checkpoint being written; err receives the outcome.
+// chunkWrite is a chunk's checkpoint and part being written: tallied receives the outcome
+// of the checkpoint and the merge into the running tally, then err that of the whole.
 type chunkWrite struct {
-	chunk int
-	err   chan error
+	chunk   int
+	tallied chan error
+	err     chan error
 }
 
-// startWrite folds chunk c's tallies and writes its part and then its checkpoint, each
-// atomically, on a new goroutine: a chunk is done when its checkpoint exists. The folded
-// tally, equal to the checkpoint's, is then merged into running (unless nil); the caller
-// must not start the next write, or touch running, before this one is done.
+// startWrite folds chunk c's tallies and writes its checkpoint and then its part, each
+// atomically, on a new goroutine. The folded tally, equal to the checkpoint's, is merged
+// into running (unless nil) in between. A chunk is done when both files exist (a resumed
+// run recomputes a chunk whose part is missing). The caller must not start the next
+// write, or touch running, before tallied has reported.
 func (j *job) startWrite(prov results.Provenance, c int, rows []sim.Result, tally *chunkTally, running *Tally) *chunkWrite {
-	w := &chunkWrite{chunk: c, err: make(chan error, 1)}
+	w := &chunkWrite{chunk: c, tallied: make(chan error, 1), err: make(chan error, 1)}
 	go func() {
-		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
-		if err := results.WritePart(part, prov, j.cfg.Policies, rows); err != nil {
-			w.err <- err
-			return
-		}
 		n := len(rows) / j.l.policies
 		t := tally.finish(n, rows)
 		if err := writeCheckpoint(j.opt.OutDir, encodeTally(t, c, n), c); err != nil {
+			w.tallied <- err
 			w.err <- err
 			return
 		}
 		if running != nil {
 			running.Merge(t)
 		}
-		w.err <- nil
+		w.tallied <- nil
+		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+		w.err <- results.WritePart(part, prov, j.cfg.Policies, rows)
 	}()
 	return w
 }
@@ -593,7 +607,10 @@ func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
 // chunks' checkpoints so. Uninterrupted, resumed and sharded runs all come through here
 // with the same merge order, which is what makes them identical (a tally in memory equals
 // its checkpoint read back).
-func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally) (*Outcome, error) {
+//
+// lastPart, when not nil, waits for the last part to be on disk: the part is needed only
+// to read the parts back (convergence and tails), so its write overlaps the rest.
+func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally, lastPart func() error) (*Outcome, error) {
 	if total == nil {
 		total = newTally(j.l)
 		for c := 0; c < j.chunks; c++ {
@@ -621,7 +638,17 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	for k := range q95 {
 		q95[k] = total.Dist.Sketches[j.l.metricGroup(k, sim.PeakBasisBP)].Quantile(0.95)
 	}
-	conv, tails, err := convergence(dir, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95)
+	parts := make([]string, j.chunks)
+	for c := range parts {
+		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
+	}
+	ready := func(i int) error {
+		if i == len(parts)-1 && lastPart != nil {
+			return lastPart()
+		}
+		return nil
+	}
+	conv, tails, err := convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95)
 	if err != nil {
 		return nil, err
 	}

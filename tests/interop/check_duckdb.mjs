@@ -98,6 +98,10 @@ if (singleDir) {
   check('single-part run has 1 part, the other several', one.parts.length === 1 && manifest.parts.length > 1,
     `${one.parts.length} and ${manifest.parts.length} parts`);
   const single = `read_parquet('${join(singleDir, 'paths', '*.parquet')}')`;
+  // The single part is big enough to be written in several row groups: the comparisons
+  // below then also read across row groups, dictionary-encoded policy column included.
+  const [{ g }] = await q(`SELECT count(DISTINCT row_group_id)::BIGINT AS g FROM parquet_metadata('${join(singleDir, one.parts[0])}')`);
+  check('single part has several row groups', Number(g) > 1, `${g} row groups`);
   const oneSchema = await q(`DESCRIBE SELECT * FROM ${single}`);
   check('dataset schema = single-part schema', JSON.stringify(schema) === JSON.stringify(oneSchema), JSON.stringify(oneSchema));
   const [{ m }] = await q(`SELECT count(*)::BIGINT AS m FROM ${single}`);
