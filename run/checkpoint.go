@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -33,16 +34,53 @@ func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 // encodeTally returns t's exact encoding: magic, chunk index, path count, the
 // Distributions, the moments, the paired comparisons, and a CRC-32 of all that.
 func encodeTally(t *Tally, chunk, paths int) []byte {
-	b := append([]byte(nil), checkpointMagic...)
-	b = binary.AppendUvarint(b, uint64(chunk))
-	b = binary.AppendUvarint(b, uint64(paths))
+	b := appendCheckpointHeader(nil, chunk, paths)
 	b = t.Dist.AppendBinary(b)
-	b = binary.AppendUvarint(b, uint64(len(t.Moments)))
-	for _, m := range t.Moments {
+	return appendCheckpointTail(b, t.Moments, t.Paired)
+}
+
+// foldChunk folds chunk's tallies (see chunkTally.fold) into the encoding encodeTally
+// gives of the chunk's Tally, group by group, and merges them into running unless it is
+// nil; the chunk's sketches never exist all at once.
+func foldChunk(c *chunkTally, rows []sim.Result, chunk, paths int, running *Tally) []byte {
+	b := appendCheckpointHeader(nil, chunk, paths)
+	b = binary.AppendUvarint(b, uint64(c.l.groups())) // as Distributions.AppendBinary
+	moments, paired := c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+		b = binary.AppendVarint(b, int64(paths))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(sum))
+		b = sk.AppendBinary(b)
+		if running != nil {
+			running.Dist.Sketches[g].Merge(sk)
+			running.Dist.Sums[g] += sum
+			running.Dist.Counts[g] += int64(paths)
+		}
+	})
+	if running != nil {
+		for i := range running.Moments {
+			running.Moments[i].Merge(moments[i])
+		}
+		for i := range running.Paired {
+			running.Paired[i].Merge(paired[i])
+		}
+	}
+	return appendCheckpointTail(b, moments, paired)
+}
+
+func appendCheckpointHeader(b []byte, chunk, paths int) []byte {
+	b = append(b, checkpointMagic...)
+	b = binary.AppendUvarint(b, uint64(chunk))
+	return binary.AppendUvarint(b, uint64(paths))
+}
+
+// appendCheckpointTail appends the moments and paired comparisons, then the CRC-32 of
+// everything before.
+func appendCheckpointTail(b []byte, moments []stats.Moments, paired []stats.PairedAccumulator) []byte {
+	b = binary.AppendUvarint(b, uint64(len(moments)))
+	for _, m := range moments {
 		b = m.AppendBinary(b)
 	}
-	b = binary.AppendUvarint(b, uint64(len(t.Paired)))
-	for _, p := range t.Paired {
+	b = binary.AppendUvarint(b, uint64(len(paired)))
+	for _, p := range paired {
 		b = p.AppendBinary(b)
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))

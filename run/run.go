@@ -412,14 +412,10 @@ func (j *job) startWrite(prov results.Provenance, c int, rows []sim.Result, tall
 	w := &chunkWrite{chunk: c, tallied: make(chan error, 1), err: make(chan error, 1)}
 	go func() {
 		n := len(rows) / j.l.policies
-		t := tally.finish(n, rows)
-		if err := writeCheckpoint(j.opt.OutDir, encodeTally(t, c, n), c); err != nil {
+		if err := writeCheckpoint(j.opt.OutDir, foldChunk(tally, rows, c, n, running), c); err != nil {
 			w.tallied <- err
 			w.err <- err
 			return
-		}
-		if running != nil {
-			running.Merge(t)
 		}
 		w.tallied <- nil
 		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))

@@ -137,22 +137,6 @@ func (w *workerTally) flush() {
 	w.n = 0
 }
 
-// foldInto flushes w's counts into the sketches of t, each group's changes with the counts
-// of its reference before those are emptied.
-func (w *workerTally) foldInto(t *Tally) {
-	w.flush()
-	for g, r := range w.ref {
-		if r >= 0 {
-			w.counts[g].FlushWith(&w.counts[r], t.Dist.Sketches[g])
-		}
-	}
-	for g, r := range w.ref {
-		if r < 0 {
-			w.counts[g].FlushTo(t.Dist.Sketches[g])
-		}
-	}
-}
-
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
 	c := &chunkTally{l: l, workers: make([]*workerTally, workers), blockSums: make([][]float64, blocks)}
 	for w := range c.workers {
@@ -202,34 +186,60 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
 	}
 }
 
-// finish folds the workers' sketches and the blocks' sums into the chunk's Tally; rows are
-// the chunk's results in path order, for the moments.
-func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
-	t := newTally(c.l)
+// fold hands group(g, sum, sk) the chunk's total of every group g in order: the sum of its
+// values (blocks added in block order) and its sketch, sk, a scratch sketch valid only
+// during the call. It then empties the workers' counters, and returns the chunk's moments
+// and paired comparisons; rows are the chunk's results in path order.
+func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
 	for _, w := range c.workers {
-		w.foldInto(t)
+		w.flush()
 	}
-	for _, sums := range c.blockSums {
-		for g, x := range sums {
-			t.Dist.Sums[g] += x
+	scratch := stats.NewSketch()
+	for g, r := range c.l.ref {
+		scratch.Reset()
+		for _, w := range c.workers {
+			var base *stats.SketchCounter
+			if r >= 0 {
+				base = &w.counts[r]
+			}
+			w.counts[g].AddTo(base, scratch)
+		}
+		sum := 0.0
+		for _, sums := range c.blockSums {
+			sum += sums[g]
+		}
+		group(g, sum, scratch)
+	}
+	for _, w := range c.workers {
+		for g := range w.counts {
+			w.counts[g].Reset()
 		}
 	}
-	for g := range t.Dist.Counts {
-		t.Dist.Counts[g] = int64(paths)
-	}
+	moments := make([]stats.Moments, c.l.policies*sim.NumMetrics)
 	for _, r := range rows {
 		base := r.Policy * sim.NumMetrics
 		for m, x := range r.Values {
-			t.Moments[base+m].Add(x)
+			moments[base+m].Add(x)
 		}
 	}
+	paired := make([]stats.PairedAccumulator, len(c.l.pairs)*len(results.SummaryMetrics))
 	for p := 0; p+c.l.policies <= len(rows); p += c.l.policies {
 		path := rows[p : p+c.l.policies]
 		for q, pr := range c.l.pairs {
 			for i, m := range results.SummaryMetrics {
-				t.Paired[pairedIndex(q, i)].Add(path[pr.a].Values[m], path[pr.b].Values[m])
+				paired[pairedIndex(q, i)].Add(path[pr.a].Values[m], path[pr.b].Values[m])
 			}
 		}
 	}
+	return moments, paired
+}
+
+// finish folds the chunk into a Tally of its own (see fold).
+func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
+	t := newTally(c.l)
+	t.Moments, t.Paired = c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+		t.Dist.Sketches[g].Merge(sk)
+		t.Dist.Sums[g], t.Dist.Counts[g] = sum, int64(paths)
+	})
 	return t
 }

@@ -219,16 +219,37 @@ func (c *SketchCounter) FlushTo(s *Sketch) {
 // FlushWith adds to s the values of base (nil for none) with c's changes applied, and
 // empties c but not base: flush every counter of changes to base before base itself.
 func (c *SketchCounter) FlushWith(base *SketchCounter, s *Sketch) {
+	c.AddTo(base, s)
+	c.Reset()
+}
+
+// Reset empties c, keeping its bins for reuse.
+func (c *SketchCounter) Reset() {
+	clear(c.pos.bins)
+	clear(c.neg.bins)
+	c.zero = 0
+}
+
+// AddTo adds to s the values of base (nil for none) with c's changes applied, leaving c
+// and base as they are. It panics if the changes remove values base does not hold.
+func (c *SketchCounter) AddTo(base *SketchCounter, s *Sketch) {
 	var none SketchCounter
 	if base == nil {
 		base = &none
 	}
-	flush := func(d, b *denseCounts, dst *denseTotals) {
+	add := func(d, b *denseCounts, dst *denseTotals) {
 		lo, hi := d.offset, d.offset+len(d.bins)-1
 		if len(d.bins) == 0 {
 			lo, hi = b.offset, b.offset+len(b.bins)-1
 		} else if len(b.bins) > 0 {
 			lo, hi = min(lo, b.offset), max(hi, b.offset+len(b.bins)-1)
+		}
+		// Only the nonzero stretch of the sum widens dst.
+		for lo <= hi && int64(d.count(lo))+int64(b.count(lo)) == 0 {
+			lo++
+		}
+		for hi >= lo && int64(d.count(hi))+int64(b.count(hi)) == 0 {
+			hi--
 		}
 		if hi < lo {
 			return
@@ -244,15 +265,13 @@ func (c *SketchCounter) FlushWith(base *SketchCounter, s *Sketch) {
 				panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more values than its base holds in bin %d", -n, lo+i))
 			}
 		}
-		clear(d.bins)
 	}
-	flush(&c.pos, &base.pos, &s.pos)
-	flush(&c.neg, &base.neg, &s.neg)
+	add(&c.pos, &base.pos, &s.pos)
+	add(&c.neg, &base.neg, &s.neg)
 	switch zero := c.zero + base.zero; {
 	case zero > 0:
 		s.zero += zero
 	case zero < 0:
 		panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more zeros than its base holds", -zero))
 	}
-	c.zero = 0
 }

@@ -178,3 +178,44 @@ func BenchmarkSketchCounterAddAll(b *testing.B) {
 		c.AddAll(xs[j : j+64])
 	}
 }
+
+// TestSketchCounterAddToAndReset checks that AddTo leaves both counters as they were (so
+// it can be called for several groups that share a base), and that a sketch reset and
+// reused for a second group holds only that group's values.
+func TestSketchCounterAddToAndReset(t *testing.T) {
+	var base, changes SketchCounter
+	base.AddAll([]float64{1, 2, 3, 0})
+	changes.AddChanges([]float64{1, 5, 3, 0}, []float64{1, 2, 3, 0})
+	scratch := NewSketch()
+	for round := 0; round < 2; round++ {
+		changes.AddTo(&base, scratch)
+		want := NewSketch()
+		want.AddAll(1, 5, 3, 0)
+		if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
+			t.Fatalf("round %d: changed group's sketch differs from the sketch of its values", round)
+		}
+		scratch.Reset()
+	}
+	base.AddTo(nil, scratch)
+	want := NewSketch()
+	want.AddAll(1, 2, 3, 0)
+	if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) || scratch.Count() != 4 {
+		t.Fatalf("base group's sketch after reuse: count %v", scratch.Count())
+	}
+	// A far-away value in the reused sketch's old range does not widen a merge target.
+	scratch.Reset()
+	scratch.Add(1e6)
+	scratch.Reset()
+	scratch.Add(1)
+	target := NewSketch()
+	target.Merge(scratch)
+	if lo, hi := target.pos.nonzero(); hi-lo != 1 || len(target.pos.counts) != 1 {
+		t.Errorf("merging a reused sketch widened the target to %d bins", len(target.pos.counts))
+	}
+	base.Reset()
+	empty := NewSketch()
+	base.AddTo(nil, empty)
+	if empty.Count() != 0 {
+		t.Errorf("a reset counter still holds %v values", empty.Count())
+	}
+}

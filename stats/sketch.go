@@ -44,7 +44,13 @@ type denseTotals struct {
 // cover extends d's bins to [lo, hi].
 func (d *denseTotals) cover(lo, hi int) {
 	if len(d.counts) == 0 {
-		d.offset, d.counts = lo, make([]int64, hi-lo+1)
+		if n := hi - lo + 1; cap(d.counts) >= n {
+			d.counts = d.counts[:n]
+			clear(d.counts)
+		} else {
+			d.counts = make([]int64, n)
+		}
+		d.offset = lo
 		return
 	}
 	end := d.offset + len(d.counts) - 1
@@ -64,17 +70,36 @@ func (d *denseTotals) add(index int, n int64) {
 	d.total += n
 }
 
-// merge adds o's counts to d.
+// merge adds o's counts to d, widening d only to o's outermost nonzero bins.
 func (d *denseTotals) merge(o *denseTotals) {
 	if o.total == 0 {
 		return
 	}
-	d.cover(o.offset, o.offset+len(o.counts)-1)
-	dst := d.counts[o.offset-d.offset:]
-	for i, n := range o.counts {
+	lo, hi := o.nonzero()
+	d.cover(o.offset+lo, o.offset+hi-1)
+	dst := d.counts[o.offset+lo-d.offset:]
+	for i, n := range o.counts[lo:hi] {
 		dst[i] += n
 	}
 	d.total += o.total
+}
+
+// nonzero returns the positions [lo, hi) in d.counts from the first nonzero count to the
+// last.
+func (d *denseTotals) nonzero() (lo, hi int) {
+	lo, hi = 0, len(d.counts)
+	for lo < hi && d.counts[lo] == 0 {
+		lo++
+	}
+	for hi > lo && d.counts[hi-1] == 0 {
+		hi--
+	}
+	return lo, hi
+}
+
+// reset empties d, keeping its array for reuse.
+func (d *denseTotals) reset() {
+	d.counts, d.total = d.counts[:0], 0
 }
 
 // keyAtRank returns the first bin whose cumulative count exceeds rank (DDSketch's
@@ -115,6 +140,20 @@ func (s *Sketch) Add(x float64) {
 	}
 }
 
+// Reset empties s, keeping its memory for reuse.
+func (s *Sketch) Reset() {
+	s.pos.reset()
+	s.neg.reset()
+	s.zero = 0
+}
+
+// AddAll records every one of xs.
+func (s *Sketch) AddAll(xs ...float64) {
+	for _, x := range xs {
+		s.Add(x)
+	}
+}
+
 // Merge adds every value recorded in o to s.
 func (s *Sketch) Merge(o *Sketch) {
 	s.pos.merge(&o.pos)
@@ -151,14 +190,12 @@ func (s *Sketch) Quantile(p float64) float64 {
 func (s *Sketch) AppendBinary(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(s.zero))
 	for _, d := range []*denseTotals{&s.pos, &s.neg} {
-		lo, hi := 0, len(d.counts)
-		for lo < hi && d.counts[lo] == 0 {
-			lo++
+		lo, hi := d.nonzero()
+		first := int64(d.offset + lo)
+		if lo == hi {
+			first = 0 // no bins: one encoding for every empty store
 		}
-		for hi > lo && d.counts[hi-1] == 0 {
-			hi--
-		}
-		b = binary.AppendVarint(b, int64(d.offset+lo))
+		b = binary.AppendVarint(b, first)
 		b = binary.AppendUvarint(b, uint64(hi-lo))
 		for _, n := range d.counts[lo:hi] {
 			b = binary.AppendUvarint(b, uint64(n))

@@ -1,0 +1,60 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// TestFoldChunkEqualsTally checks the streaming fold a run uses against the chunk's Tally
+// built whole: the same checkpoint bytes, and the same running totals as merging that
+// checkpoint read back, for a layout with and without the no-policy run (so with and
+// without counters of changes) and over two chunks in a row on the same counters.
+func TestFoldChunkEqualsTally(t *testing.T) {
+	for _, policies := range [][]string{{"none", "qe", "spv"}, {"spv", "none"}, {"qe", "spv"}} {
+		cfg := configs.Baseline()
+		cfg.Policies = policies
+		m, err := sim.NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := newLayout(policies, cfg.Days)
+		const paths = 600
+		sampler := &sim.Sampler{Model: m, Policies: policies, Workers: 2, Seed: 3}
+		// sample fills a fresh or reused tally with chunk c and returns its rows.
+		sample := func(ct *chunkTally, c int) []sim.Result {
+			rows := make([]sim.Result, paths*len(policies))
+			err := sampler.Run(context.Background(), int64(c*paths), paths, func(w, b int, res []sim.Result, days [][]float64) {
+				i := int(res[0].Path-int64(c*paths)) * len(policies)
+				copy(rows[i:], res)
+				ct.visit(w, b, res, days)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows
+		}
+		whole, streamed := newChunkTally(l, 2, sim.Blocks(paths)), newChunkTally(l, 2, sim.Blocks(paths))
+		wantRunning, running := newTally(l), newTally(l)
+		for c := 0; c < 2; c++ {
+			rows := sample(whole.reuse(sim.Blocks(paths)), c)
+			sample(streamed.reuse(sim.Blocks(paths)), c)
+			want := encodeTally(whole.finish(paths, rows), c, paths)
+			got := foldChunk(streamed, rows, c, paths, running)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%v chunk %d: the streamed checkpoint (%d bytes) differs from the whole tally's (%d bytes)", policies, c, len(got), len(want))
+			}
+			read, err := decodeTally(want, l, c, paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantRunning.Merge(read)
+		}
+		if !bytes.Equal(encodeTally(running, 0, paths), encodeTally(wantRunning, 0, paths)) {
+			t.Errorf("%v: running totals differ from the checkpoints merged", policies)
+		}
+	}
+}
