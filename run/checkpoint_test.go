@@ -7,6 +7,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
 )
 
 // TestFoldChunkEqualsTally checks the streaming fold a run uses against the chunk's Tally
@@ -42,7 +43,7 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 		for c := 0; c < 2; c++ {
 			rows := sample(whole.reuse(sim.Blocks(paths)), c)
 			sample(streamed.reuse(sim.Blocks(paths)), c)
-			want := encodeTally(whole.finish(paths, rows), c, paths)
+			want := encodeTally(wholeTally(whole, paths, rows), c, paths)
 			got := foldChunk(streamed, rows, c, paths, running)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("%v chunk %d: the streamed checkpoint (%d bytes) differs from the whole tally's (%d bytes)", policies, c, len(got), len(want))
@@ -57,4 +58,15 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 			t.Errorf("%v: running totals differ from the checkpoints merged", policies)
 		}
 	}
+}
+
+// wholeTally folds chunk c into a Tally of its own, every group's sketch kept: the
+// straightforward fold that foldChunk streams.
+func wholeTally(c *chunkTally, paths int, rows []sim.Result) *Tally {
+	t := newTally(c.l)
+	t.Moments, t.Paired = c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+		t.Dist.Sketches[g].Merge(sk)
+		t.Dist.Sums[g], t.Dist.Counts[g] = sum, int64(paths)
+	})
+	return t
 }

@@ -233,13 +233,3 @@ func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum fl
 	}
 	return moments, paired
 }
-
-// finish folds the chunk into a Tally of its own (see fold).
-func (c *chunkTally) finish(paths int, rows []sim.Result) *Tally {
-	t := newTally(c.l)
-	t.Moments, t.Paired = c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
-		t.Dist.Sketches[g].Merge(sk)
-		t.Dist.Sums[g], t.Dist.Counts[g] = sum, int64(paths)
-	})
-	return t
-}
