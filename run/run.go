@@ -169,9 +169,6 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 	var counter atomic.Int64
 	stopProgress := opt.Progress.start(todo, &counter)
 	defer stopProgress()
-	// Chunk c's part and checkpoint are written on another goroutine while chunk c+1 is
-	// sampled, so two row buffers take turns. The writes, and the manifest updates after
-	// them, still happen one chunk at a time in chunk order.
 	// The chunks so far, merged in chunk order as they are written (or read back, for those
 	// on disk when resuming): the run's totals at the end, and what a precision target is
 	// checked against. A shard leaves them to merge.
@@ -179,6 +176,9 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 	if opt.Target != nil || j.opt.Shard.Count <= 1 {
 		running = newTally(j.l)
 	}
+	// Chunk c's checkpoint and part are written on another goroutine while chunk c+1 is
+	// sampled, so two row buffers (and tallies) take turns. The writes, and the manifest
+	// updates after them, still happen one chunk at a time in chunk order.
 	var rowBufs [2][]sim.Result
 	var tallies [2]*chunkTally
 	var writing *chunkWrite
@@ -206,7 +206,7 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 			break
 		}
 		if done[c] {
-			if err := wait(); err != nil { // merges the chunk before
+			if err := wait(); err != nil { // the chunk before is merged first
 				return fail(err)
 			}
 			if err := j.mergeCheckpoint(running, c); err != nil {
@@ -240,7 +240,7 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		writing = j.startWrite(prov, c, rows, *tally, running)
 		if opt.Target != nil {
-			// A precision target decides on the next chunk from this one's checkpoint.
+			// A precision target decides on the next chunk from the totals with this one.
 			if err := wait(); err != nil {
 				return fail(err)
 			}
