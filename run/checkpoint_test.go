@@ -3,6 +3,7 @@ package run
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -69,4 +70,18 @@ func wholeTally(c *chunkTally, paths int, rows []sim.Result) *Tally {
 		t.Dist.Sums[g], t.Dist.Counts[g] = sum, int64(paths)
 	})
 	return t
+}
+
+// TestOlderCheckpointFormat checks that a checkpoint of another format version is named as
+// such, with what to do, rather than read as damaged or, worse, misread.
+func TestOlderCheckpointFormat(t *testing.T) {
+	l := newLayout([]string{"none", "qe"}, 5)
+	old := append([]byte("BACKSTOP-TALLY-1"), make([]byte, 40)...)
+	_, err := decodeTally(old, l, 0, 10)
+	if err == nil || !strings.Contains(err.Error(), "checkpoint format 1") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("error %v: want it to name format 1 and --force", err)
+	}
+	if _, err := decodeTally(append([]byte("NOT-A-CHECKPOINT"), make([]byte, 40)...), l, 0, 10); err == nil || strings.Contains(err.Error(), "format") {
+		t.Fatalf("a foreign file gave %v", err)
+	}
 }
