@@ -13,6 +13,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
 )
 
 // The cross-check runs both implementations on crossPaths paths of the baseline. They
@@ -132,8 +133,9 @@ func TestCrossCheckNumPy(t *testing.T) {
 			if r.N != n {
 				t.Errorf("%s %s: numpy_ref.py used %d paths, want %d", pol, name, r.N, n)
 			}
-			mean, sd := meanSD(values[k][m])
-			se := math.Sqrt(sd*sd/float64(n) + r.SD*r.SD/float64(r.N))
+			goMean := stats.Mean(values[k][m], 0.95)
+			mean := goMean.Estimate
+			se := math.Sqrt(goMean.SE*goMean.SE + r.SD*r.SD/float64(r.N))
 			diff := mean - r.Mean
 			if se == 0 {
 				// Constant on both sides (CB holdings under none, DV01 under spv, ...):
@@ -152,21 +154,4 @@ func TestCrossCheckNumPy(t *testing.T) {
 			}
 		}
 	}
-}
-
-// meanSD returns the sample mean and standard deviation (n-1 denominator).
-func meanSD(x []float64) (float64, float64) {
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	ss := 0.0
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
-	}
-	if len(x) < 2 {
-		return mean, 0
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1))
 }

@@ -31,17 +31,11 @@ var checkpointFamily = checkpointMagic[:len(checkpointMagic)-1]
 // CheckpointName is the file name of chunk c's checkpoint under TalliesDir.
 func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 
-// encodeTally returns t's exact encoding: magic, chunk index, path count, the
-// Distributions, the moments, the paired comparisons, and a CRC-32 of all that.
-func encodeTally(t *Tally, chunk, paths int) []byte {
-	b := appendCheckpointHeader(nil, chunk, paths)
-	b = t.Dist.AppendBinary(b)
-	return appendCheckpointTail(b, t.Moments, t.Paired)
-}
-
-// foldChunk folds chunk's tallies (see chunkTally.fold) into the encoding encodeTally
-// gives of the chunk's Tally, group by group, and merges them into running unless it is
-// nil; the chunk's sketches never exist all at once.
+// foldChunk folds chunk's tallies (see chunkTally.fold) into its checkpoint, and merges
+// them into running unless it is nil, group by group: the chunk's sketches never exist all
+// at once. The checkpoint is the exact encoding of the chunk's Tally: magic, chunk index,
+// path count, the Distributions (as stats.Distributions.AppendBinary), the moments, the
+// paired comparisons, and a CRC-32 of all that.
 func foldChunk(c *chunkTally, rows []sim.Result, chunk, paths int, running *Tally) []byte {
 	b := appendCheckpointHeader(nil, chunk, paths)
 	b = binary.AppendUvarint(b, uint64(c.l.groups())) // as Distributions.AppendBinary
@@ -50,18 +44,11 @@ func foldChunk(c *chunkTally, rows []sim.Result, chunk, paths int, running *Tall
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(sum))
 		b = sk.AppendBinary(b)
 		if running != nil {
-			running.Dist.Sketches[g].Merge(sk)
-			running.Dist.Sums[g] += sum
-			running.Dist.Counts[g] += int64(paths)
+			running.Dist.MergeGroup(g, sk, sum, int64(paths))
 		}
 	})
 	if running != nil {
-		for i := range running.Moments {
-			running.Moments[i].Merge(moments[i])
-		}
-		for i := range running.Paired {
-			running.Paired[i].Merge(paired[i])
-		}
+		running.mergeMoments(moments, paired)
 	}
 	return appendCheckpointTail(b, moments, paired)
 }
@@ -86,7 +73,7 @@ func appendCheckpointTail(b []byte, moments []stats.Moments, paired []stats.Pair
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
 
-// decodeTally reads a checkpoint written by encodeTally and checks that it is chunk's,
+// decodeTally reads a checkpoint written by foldChunk and checks that it is chunk's,
 // with paths paths, laid out as l.
 func decodeTally(b []byte, l layout, chunk, paths int) (*Tally, error) {
 	if len(b) < len(checkpointMagic)+4 || !bytes.HasPrefix(b, checkpointMagic) {

@@ -66,8 +66,7 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 func wholeTally(c *chunkTally, paths int, rows []sim.Result) *Tally {
 	t := newTally(c.l)
 	t.Moments, t.Paired = c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
-		t.Dist.Sketches[g].Merge(sk)
-		t.Dist.Sums[g], t.Dist.Counts[g] = sum, int64(paths)
+		t.Dist.MergeGroup(g, sk, sum, int64(paths))
 	})
 	return t
 }
@@ -84,4 +83,11 @@ func TestOlderCheckpointFormat(t *testing.T) {
 	if _, err := decodeTally(append([]byte("NOT-A-CHECKPOINT"), make([]byte, 40)...), l, 0, 10); err == nil || strings.Contains(err.Error(), "format") {
 		t.Fatalf("a foreign file gave %v", err)
 	}
+}
+
+// encodeTally returns the checkpoint of a whole Tally, the encoding foldChunk streams.
+func encodeTally(t *Tally, chunk, paths int) []byte {
+	b := appendCheckpointHeader(nil, chunk, paths)
+	b = t.Dist.AppendBinary(b)
+	return appendCheckpointTail(b, t.Moments, t.Paired)
 }

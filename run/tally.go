@@ -90,11 +90,16 @@ func newTally(l layout) *Tally {
 // Merge adds o, a later chunk, to t.
 func (t *Tally) Merge(o *Tally) {
 	t.Dist.Merge(o.Dist)
+	t.mergeMoments(o.Moments, o.Paired)
+}
+
+// mergeMoments adds a later chunk's moments and paired comparisons to t's.
+func (t *Tally) mergeMoments(moments []stats.Moments, paired []stats.PairedAccumulator) {
 	for i := range t.Moments {
-		t.Moments[i].Merge(o.Moments[i])
+		t.Moments[i].Merge(moments[i])
 	}
 	for i := range t.Paired {
-		t.Paired[i].Merge(o.Paired[i])
+		t.Paired[i].Merge(paired[i])
 	}
 }
 

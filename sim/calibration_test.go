@@ -8,6 +8,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
 )
 
 // Tolerances for the comparison with MODEL.md section 8. The table comes from an
@@ -103,25 +104,13 @@ func TestSection8WithinMonteCarloError(t *testing.T) {
 	}
 	for p, want := range section8Defaults {
 		x := values[p][sim.FundsDefaulted]
-		mean, sd := meanSD(x)
-		tol := z*sd/math.Sqrt(float64(n))*inflate + 0.005
+		est := stats.Mean(x, 0.95)
+		mean := est.Estimate
+		tol := z*est.SE*inflate + 0.005
 		if math.Abs(mean-want) > tol {
 			t.Errorf("%s mean funds_defaulted = %.3f, table %.2f, tolerance %.3f", p, mean, want, tol)
 		}
 	}
-}
-
-func meanSD(x []float64) (float64, float64) {
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	ss := 0.0
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1))
 }
 
 // TestForcedSalesReadings checks that funds.forced_sales is accounting only: the literal

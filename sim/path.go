@@ -62,7 +62,7 @@ type snapshots struct {
 	held                   []float64
 	defaulted              []int
 
-	levels []float64 // per policy, the opening basis above which it wakes (+Inf: never)
+	levels []float64 // per policy, the opening basis above which it wakes (+Inf: never, -Inf: on day 0)
 	wake   []int     // per policy, the first day whose opening basis is above its level, or T
 	next   float64   // the lowest level of a policy not yet awake
 }
@@ -168,13 +168,18 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 	T := len(sh.Sigma)
 	s.prepare(sh)
 	s.snaps.ensure(T, len(s.funds.pos))
+	// A policy that is never dormant wakes below any basis, so on day 0; the no-policy
+	// run itself never needs to.
 	levels := s.levels[:0]
-	for _, p := range pols {
-		level := math.Inf(1)
+	for k, p := range pols {
+		level := math.Inf(-1)
 		if d, ok := p.(Dormancy); ok {
 			if l, dormant := d.WakeBasis(); dormant {
 				level = l
 			}
+		}
+		if k == base {
+			level = math.Inf(1)
 		}
 		levels = append(levels, level)
 	}
@@ -187,12 +192,7 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 		if k == base {
 			continue
 		}
-		wake := 0 // a policy that is not dormant acts from day 0
-		if d, ok := p.(Dormancy); ok {
-			if _, dormant := d.WakeBasis(); dormant {
-				wake = s.snaps.wake[k]
-			}
-		}
+		wake := s.snaps.wake[k]
 		switch {
 		case wake == 0:
 			st := s.begin(p)

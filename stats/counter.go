@@ -8,17 +8,18 @@ import (
 )
 
 // SketchCounter stages values for a Sketch: it counts them in the Sketch's own bins, as
-// plain integers in one contiguous array per sign, and adds nothing else. An insertion
-// costs a few nanoseconds against about twenty for Sketch.Add, whose general-purpose store
-// goes through interfaces and float counters. FlushTo then hands the counts to a Sketch,
-// which ends up exactly as if it had been given every value itself: the bins are the same
-// and whole-number counts add exactly.
+// plain 32-bit integers in one contiguous array per sign, and adds nothing else: a batch
+// of values costs about 4.5 ns each, against about 7 for Sketch.Add (64-bit counts and a
+// range check per value). AddTo then hands the counts to a Sketch, which ends up exactly as
+// if it had been given every value itself: the bins are the same and whole-number counts
+// add exactly.
 //
 // A counter can also hold changes to another counter's values (AddChanges), for a group
 // of values that mostly repeat another group's, such as a policy's series on the days it
-// does nothing, which then cost nothing to count. FlushWith hands the sum to a Sketch.
+// does nothing, which then cost nothing to count. AddTo with that counter as the base
+// hands the sum to a Sketch.
 //
-// A SketchCounter holds at most 2^31-1 values per bin between flushes. The zero value is
+// A SketchCounter holds at most 2^31-1 values per bin between resets. The zero value is
 // ready to use.
 type SketchCounter struct {
 	pos, neg denseCounts
@@ -184,8 +185,7 @@ func (c *SketchCounter) AddAll(xs []float64) {
 
 // AddChanges records, for every i where xs[i] and refs[i] differ, that xs[i] takes the
 // place of refs[i]: it counts xs[i] and uncounts refs[i]. When refs are the values of
-// another counter's group, the two counters flushed together with FlushWith give the
-// sketch of xs.
+// another counter's group, AddTo with that counter as the base gives the sketch of xs.
 func (c *SketchCounter) AddChanges(xs, refs []float64) {
 	refs = refs[:len(xs)]
 	var added, removed [counterBatch]float64
@@ -208,19 +208,6 @@ func (c *SketchCounter) AddChanges(xs, refs []float64) {
 			n = 0
 		}
 	}
-}
-
-// FlushTo adds the counted values to s and empties c (keeping its bins for reuse). It
-// panics if c holds changes that remove values (see FlushWith).
-func (c *SketchCounter) FlushTo(s *Sketch) {
-	c.FlushWith(nil, s)
-}
-
-// FlushWith adds to s the values of base (nil for none) with c's changes applied, and
-// empties c but not base: flush every counter of changes to base before base itself.
-func (c *SketchCounter) FlushWith(base *SketchCounter, s *Sketch) {
-	c.AddTo(base, s)
-	c.Reset()
 }
 
 // Reset empties c, keeping its bins for reuse.

@@ -60,7 +60,8 @@ func TestSketchCounterEqualsSketch(t *testing.T) {
 					want.Add(xs[i])
 				}
 				c.AddAll(xs)
-				c.FlushTo(got)
+				c.AddTo(nil, got)
+				c.Reset()
 			}
 			a, b := want.AppendBinary(nil), got.AppendBinary(nil)
 			if want.Count() != got.Count() || string(a) != string(b) {
@@ -107,8 +108,10 @@ func TestSketchCounterChanges(t *testing.T) {
 				}
 				base.AddAll(xs)
 				changes.AddChanges(ys, xs)
-				changes.FlushWith(&base, gotY)
-				base.FlushTo(gotX)
+				changes.AddTo(&base, gotY)
+				changes.Reset()
+				base.AddTo(nil, gotX)
+				base.Reset()
 			}
 			for _, c := range []struct {
 				name      string
@@ -132,7 +135,7 @@ func TestSketchCounterUnbalanced(t *testing.T) {
 	}()
 	var c SketchCounter
 	c.AddChanges([]float64{1}, []float64{2})
-	c.FlushTo(NewSketch())
+	c.AddTo(nil, NewSketch())
 }
 
 func TestSketchCounterRejects(t *testing.T) {
@@ -189,16 +192,14 @@ func TestSketchCounterAddToAndReset(t *testing.T) {
 	scratch := NewSketch()
 	for round := 0; round < 2; round++ {
 		changes.AddTo(&base, scratch)
-		want := NewSketch()
-		want.AddAll(1, 5, 3, 0)
+		want := sketchOf(1, 5, 3, 0)
 		if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
 			t.Fatalf("round %d: changed group's sketch differs from the sketch of its values", round)
 		}
 		scratch.Reset()
 	}
 	base.AddTo(nil, scratch)
-	want := NewSketch()
-	want.AddAll(1, 2, 3, 0)
+	want := sketchOf(1, 2, 3, 0)
 	if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) || scratch.Count() != 4 {
 		t.Fatalf("base group's sketch after reuse: count %v", scratch.Count())
 	}
@@ -218,4 +219,13 @@ func TestSketchCounterAddToAndReset(t *testing.T) {
 	if empty.Count() != 0 {
 		t.Errorf("a reset counter still holds %v values", empty.Count())
 	}
+}
+
+// sketchOf returns a Sketch of xs, each added in turn.
+func sketchOf(xs ...float64) *Sketch {
+	s := NewSketch()
+	for _, x := range xs {
+		s.Add(x)
+	}
+	return s
 }

@@ -147,13 +147,6 @@ func (s *Sketch) Reset() {
 	s.zero = 0
 }
 
-// AddAll records every one of xs.
-func (s *Sketch) AddAll(xs ...float64) {
-	for _, x := range xs {
-		s.Add(x)
-	}
-}
-
 // Merge adds every value recorded in o to s.
 func (s *Sketch) Merge(o *Sketch) {
 	s.pos.merge(&o.pos)
@@ -268,10 +261,15 @@ func (d *Distributions) Merge(o *Distributions) {
 		panic(fmt.Sprintf("stats: merging %d groups into %d", len(o.Sums), len(d.Sums)))
 	}
 	for g := range d.Sums {
-		d.Sketches[g].Merge(o.Sketches[g])
-		d.Sums[g] += o.Sums[g]
-		d.Counts[g] += o.Counts[g]
+		d.MergeGroup(g, o.Sketches[g], o.Sums[g], o.Counts[g])
 	}
+}
+
+// MergeGroup adds to group g the values of sk, whose sum is sum and count count.
+func (d *Distributions) MergeGroup(g int, sk *Sketch, sum float64, count int64) {
+	d.Sketches[g].Merge(sk)
+	d.Sums[g] += sum
+	d.Counts[g] += count
 }
 
 // Mean returns group g's mean, NaN when it is empty.

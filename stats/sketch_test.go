@@ -176,7 +176,7 @@ func TestSketchMatchesDDSketch(t *testing.T) {
 						c.Add(x)
 					}
 				}
-				c.FlushTo(part)
+				c.AddTo(nil, part)
 				enc := part.AppendBinary(nil)
 				dec, rest, err := DecodeSketch(append(enc, 7))
 				if err != nil || len(rest) != 1 || rest[0] != 7 {
