@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 )

@@ -1,7 +1,7 @@
 package results
 
 import (
-	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/backstop-research/backstop/sim"
 )
 
