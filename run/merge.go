@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
@@ -44,10 +43,14 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		return nil, fmt.Errorf("%s is not a shard manifest", shardFiles[0])
 	}
 	n := first.Shard.Count
+	created := first.Created // the run's: when its first shard started
 	var missing []string
 	for i := 1; i <= n; i++ {
 		name := filepath.Join(results.ShardsDir, results.ShardManifestName(i, n))
 		m, err := results.ReadManifestFile(filepath.Join(dir, name))
+		if err == nil && m.Created < created { // RFC 3339 in UTC: ordered as strings
+			created = m.Created
+		}
 		switch {
 		case os.IsNotExist(err):
 			missing = append(missing, fmt.Sprintf("shard %d/%d (%s) is missing", i, n, name))
@@ -82,8 +85,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	man := *first
 	man.Shard, man.Command = nil, "backstop merge "+dir
-	man.Created = time.Now().UTC().Format(time.RFC3339)
-	prov := results.NewProvenance(j.yml, cfg.Seed, int64(cfg.Paths))
+	man.Created = created // the merge's own time is the manifest's finished
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
-	return finish(j, &man, prov, nil, nil)
+	return finish(j, &man, j.provenance(&man), nil, nil)
 }

@@ -46,6 +46,9 @@ type Options struct {
 	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
 	// range of chunks. Its manifest goes under shards/; `merge` finishes the run.
 	Shard ShardSpec
+	// Created, when not zero, is the run's creation time instead of now (a sweep's grid
+	// points take the sweep's); a resumed run keeps the time it was created.
+	Created time.Time
 	// Target, when set, stops sampling at the first chunk boundary where the target
 	// precision is reached (Config.Paths is then the most paths to draw).
 	Target *Target
@@ -158,7 +161,7 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 	}
 
-	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
+	prov := j.provenance(man)
 	sampler := &sim.Sampler{Model: model, Policies: j.cfg.Policies, Workers: opt.Workers, Seed: j.cfg.Seed}
 	var todo int64
 	for c := j.first; c < j.end; c++ {
@@ -269,7 +272,7 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
 	}
-	out, err := finish(j, man, results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths)), running, lastPart)
+	out, err := finish(j, man, prov, running, lastPart)
 	if err != nil {
 		return fail(errors.Join(err, lastPart()))
 	}
@@ -477,8 +480,11 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		Created: prov.Created.Format(time.RFC3339), Command: j.opt.Command, Config: j.yml,
 		Parts: j.partList(done),
 	}
-	if j.opt.Resume {
+	switch {
+	case j.opt.Resume:
 		man.Created = old.Created
+	case !j.opt.Created.IsZero():
+		man.Created = j.opt.Created.UTC().Format(time.RFC3339)
 	}
 	if t := j.opt.Target; t != nil {
 		man.TargetPrecision, man.MaxPaths = t.String(), int64(j.cfg.Paths)
@@ -596,6 +602,17 @@ func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
 		done[c] = true
 	}
 	return nil
+}
+
+// provenance is what the run's files say about it: the resolved config, seed, paths, this
+// tool's version and the run's creation time as man records it, the same in every file
+// of the run however often it was resumed, and for a run merged from shards.
+func (j *job) provenance(man *results.Manifest) results.Provenance {
+	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
+	if t, err := time.Parse(time.RFC3339, man.Created); err == nil {
+		prov.Created = t
+	}
+	return prov
 }
 
 // finish writes the bands, summary, figures and the complete manifest from total, every

@@ -84,8 +84,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			Dir: filepath.Join(results.PointsDir, results.PointName(pt.Index, len(pts))),
 		})
 	}
-	if old != nil {
+	if old != nil { // the sweep's files and points all keep the time it was created
 		man.Created = old.Created
+		if t, err := time.Parse(time.RFC3339, old.Created); err == nil {
+			prov.Created = t
+		}
 	}
 	if err := results.WriteSweepManifest(dir, man); err != nil {
 		return nil, err
@@ -108,7 +111,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		}
 		start := time.Now()
 		mp := &man.Points[i]
-		summary, err := runPoint(ctx, pt, filepath.Join(dir, mp.Dir), opt, fmt.Sprintf("%s (grid point %d)", opt.Command, pt.Index))
+		summary, err := runPoint(ctx, pt, filepath.Join(dir, mp.Dir), prov.Created, opt, fmt.Sprintf("%s (grid point %d)", opt.Command, pt.Index))
 		if err != nil {
 			mp.Status = results.StatusFailed
 			if errors.Is(err, run.ErrInterrupted) {
@@ -169,9 +172,9 @@ func resumable(dir, yml string) (*results.SweepManifest, error) {
 // runPoint runs grid point pt into pointDir and returns its summary. When resuming, a
 // point already complete is read back (its summary.csv holds every digit), an interrupted
 // one is resumed, and one never started (or cut short before its first manifest) runs
-// afresh.
-func runPoint(ctx context.Context, pt Point, pointDir string, opt Options, command string) ([]results.SummaryRow, error) {
-	ro := run.Options{Config: pt.Config, OutDir: pointDir, Workers: opt.Workers, Command: command}
+// afresh, stamped with the sweep's creation time created.
+func runPoint(ctx context.Context, pt Point, pointDir string, created time.Time, opt Options, command string) ([]results.SummaryRow, error) {
+	ro := run.Options{Config: pt.Config, OutDir: pointDir, Workers: opt.Workers, Command: command, Created: created}
 	if opt.Resume {
 		m, err := results.ReadManifest(pointDir)
 		switch {
