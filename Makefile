@@ -37,16 +37,26 @@ fuzz:
 # checks types, counts, strings, footer metadata and values against the Go side, and that
 # its parts read as one dataset give the same table as the same run written as one part
 # (of 36,000 rows, so in two row groups).
+# Then arrow-rs (npm parquet-wasm), hyparquet, DuckDB and Polars (nodejs-polars) read every
+# Parquet file of a 3-policy run, a 6-policy run and a one-parameter sweep and must give
+# the Go side's rows (tests/interop/godump) and valid footer statistics; parquet-go does
+# the same from a Go test. npm packages are pinned by tests/interop/package-lock.json.
 INTEROP_DIR := $(shell mktemp -u /tmp/backstop-interop.XXXXXX)
 interop: build
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
 	  if [ -n "$$CI" ]; then echo "interop: node and npm are required in CI"; exit 1; fi; \
 	  echo "interop: SKIPPED, node/npm not installed (apt-get install nodejs npm)"; exit 0; fi; \
 	set -e; \
-	[ -d tests/interop/node_modules/@duckdb/node-api ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
+	[ tests/interop/node_modules/.package-lock.json -nt tests/interop/package-lock.json ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
 	$(BIN) run --paths 12000 --chunk-size 3000 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
 	$(BIN) run --paths 12000 --chunk-size 12000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
 	node tests/interop/check_duckdb.mjs $(INTEROP_DIR)/parts $(INTEROP_DIR)/single; \
+	$(BIN) run --paths 2000 --chunk-size 1000 --no-figures --out $(INTEROP_DIR)/run3 --quiet > /dev/null; \
+	$(BIN) run --config configs/escalation.yaml --paths 2000 --chunk-size 1000 --no-figures --out $(INTEROP_DIR)/run6 --quiet > /dev/null; \
+	$(BIN) sweep --config tests/interop/sweep.yaml --out $(INTEROP_DIR)/sweep --format svg --quiet > /dev/null; \
+	$(GO) build -o $(INTEROP_DIR)/godump ./tests/interop/godump; \
+	node tests/interop/check_readers.mjs $(INTEROP_DIR)/godump $(INTEROP_DIR)/run3 $(INTEROP_DIR)/run6 $(INTEROP_DIR)/sweep; \
+	$(GO) test -count=1 ./tests/interop; \
 	rm -rf $(INTEROP_DIR)
 
 # Benchmarks: the simulator, band sketches, Parquet writer, a full run and the figures;

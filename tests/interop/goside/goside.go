@@ -26,6 +26,7 @@ type Table struct {
 // string for string and dictionary-of-string columns, nil for a null.
 type Column struct {
 	Name   string
+	Kind   string // "int", "float" or "string"
 	Values []any
 }
 
@@ -57,7 +58,7 @@ func Read(ctx context.Context, path string) (*Table, error) {
 		}
 	}
 	for i, fld := range tab.Schema().Fields() {
-		col := Column{Name: fld.Name, Values: make([]any, 0, tab.NumRows())}
+		col := Column{Name: fld.Name, Kind: kind(fld.Type), Values: make([]any, 0, tab.NumRows())}
 		for _, chunk := range tab.Column(i).Data().Chunks() {
 			for j := 0; j < chunk.Len(); j++ {
 				v, err := value(chunk, j)
@@ -70,6 +71,20 @@ func Read(ctx context.Context, path string) (*Table, error) {
 		out.Columns = append(out.Columns, col)
 	}
 	return out, nil
+}
+
+// kind names the kind of values a column of type t holds.
+func kind(t arrow.DataType) string {
+	if d, ok := t.(*arrow.DictionaryType); ok {
+		t = d.ValueType
+	}
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+		return "int"
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return "float"
+	}
+	return "string"
 }
 
 // value returns element j of a as Column documents.
