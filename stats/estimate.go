@@ -200,6 +200,7 @@ func QuantileSorted(x []float64, p, level float64) Interval {
 // Proportion returns the share successes/n with its Wilson score interval, which unlike
 // the textbook p̂ ± z√(p̂(1-p̂)/n) keeps close to its nominal coverage for rare events and
 // never leaves [0, 1]. The estimate is p̂ = successes/n itself (not the Wilson centre).
+// No successes give a lower bound of exactly 0, all successes an upper bound of exactly 1.
 // With n = 0 everything is NaN; successes outside [0, n] panics.
 func Proportion(successes, n int, level float64) Interval {
 	checkLevel(level)
@@ -215,7 +216,17 @@ func Proportion(successes, n int, level float64) Interval {
 	z2n := z * z / nf
 	centre := (ph + z2n/2) / (1 + z2n)
 	h := z / (1 + z2n) * math.Sqrt(ph*(1-ph)/nf+z2n/(4*nf))
-	return Interval{Estimate: ph, Lo: math.Max(0, centre-h), Hi: math.Min(1, centre+h), Level: level}
+	iv := Interval{Estimate: ph, Lo: math.Max(0, centre-h), Hi: math.Min(1, centre+h), Level: level}
+	// At the edges centre ∓ h is exactly 0 or 1 in exact arithmetic; in floating point it
+	// is a rounding error away (5.4e-20 for no successes in 5,000), which a reader would
+	// take for a computed bound.
+	if successes == 0 {
+		iv.Lo = 0
+	}
+	if successes == n {
+		iv.Hi = 1
+	}
+	return iv
 }
 
 // ExpectedShortfall returns the mean of the upper tail of x beyond its p-quantile (for

@@ -442,3 +442,34 @@ func BenchmarkMomentsAdd(b *testing.B) {
 		x += 0.5
 	}
 }
+
+// TestProportionWilsonBounds checks Proportion's interval against the Wilson score
+// interval's definition: its bounds are the p where (p̂ - p)² = z² p(1-p)/n, the two roots
+// of (1 + z²/n) p² - (2p̂ + z²/n) p + p̂² = 0, with the roots at the edges exactly 0 (no
+// successes) and 1 (all successes), as tails.csv reports them.
+func TestProportionWilsonBounds(t *testing.T) {
+	for _, c := range []struct {
+		k, n  int
+		level float64
+	}{
+		{0, 20, 0.95}, {20, 20, 0.95}, {0, 10, 0.95}, {0, 5000, 0.95}, {0, 20000, 0.95}, {20000, 20000, 0.95}, {0, 1, 0.95}, {1, 1, 0.95},
+		{0, 500, 0.99}, {500, 500, 0.9}, {1, 20000, 0.95}, {19999, 20000, 0.95}, {5, 20, 0.95}, {10, 20, 0.5},
+	} {
+		iv := Proportion(c.k, c.n, c.level)
+		z, nf, ph := zQuantile(c.level), float64(c.n), float64(c.k)/float64(c.n)
+		a, b, cc := 1+z*z/nf, -(2*ph + z*z/nf), ph*ph
+		d := math.Sqrt(b*b - 4*a*cc)
+		lo, hi := (-b-d)/(2*a), (-b+d)/(2*a)
+		tol := 1e-12 * math.Max(hi, 1e-300) // both formulas round differently; 1e-12 is ~1e4 ulps
+		switch {
+		case c.k == 0 && iv.Lo != 0:
+			t.Errorf("Proportion(%d, %d, %g).Lo = %g, want exactly 0", c.k, c.n, c.level, iv.Lo)
+		case c.k == c.n && iv.Hi != 1:
+			t.Errorf("Proportion(%d, %d, %g).Hi = %g, want exactly 1", c.k, c.n, c.level, iv.Hi)
+		case math.Abs(iv.Lo-lo) > tol || math.Abs(iv.Hi-hi) > tol:
+			t.Errorf("Proportion(%d, %d, %g) = [%g, %g], the roots of the Wilson quadratic [%g, %g]", c.k, c.n, c.level, iv.Lo, iv.Hi, lo, hi)
+		case iv.Estimate != ph || !(iv.Lo <= ph && ph <= iv.Hi) || iv.Level != c.level:
+			t.Errorf("Proportion(%d, %d, %g) = %+v: estimate %g outside or level lost", c.k, c.n, c.level, iv, ph)
+		}
+	}
+}
