@@ -13,7 +13,8 @@ out <- if (length(args) >= 2) args[[2]] else "basis_median.png"
 
 # paths/ is one dataset: open_dataset() spans every part-NNNNN.parquet and
 # as_arrow_table() reads them all into one table (with dplyr loaded, collect() does the
-# same). policy and series come back as factors, in the run's policy order.
+# same). policy and series come back as factors: policy's levels are the run's policies
+# in run order, series' the five series in the order of docs/outputs.md.
 paths <- as.data.frame(as_arrow_table(open_dataset(file.path(run, "paths"))))
 bands_tbl <- read_parquet(file.path(run, "bands.parquet"), as_data_frame = FALSE)
 bands <- as.data.frame(bands_tbl)
@@ -36,15 +37,21 @@ by_policy$peak_basis_p95 <- p95$peak_basis_bp
 by_policy <- by_policy[c("policy", "peak_basis_bp", "peak_basis_p95", "forced_sales_bn", "funds_defaulted")]
 print(by_policy, digits = 4, row.names = FALSE)
 
-# Median basis over the horizon with its 25-75% band, one color per policy (Okabe-Ito,
-# as in backstop's own figures), and the dysfunction threshold from the run's config.
-colors <- c(none = "#D55E00", qe = "#0072B2", spv = "#009E73")
+# Median basis over the horizon with its 25-75% band, each policy in the color and with
+# the legend label of backstop's own figures (Okabe-Ito colors; policy_styles.csv, beside
+# this script, lists all six policies), and the dysfunction threshold from the config.
+script <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE))
+here <- if (length(script) == 1) dirname(script) else "examples"
+styles <- read.csv(file.path(here, "policy_styles.csv"), stringsAsFactors = FALSE)
+colors <- setNames(styles$color, styles$policy)
+labels <- setNames(styles$label, styles$policy)
 basis <- bands[bands$series == "basis_bp", ]
 p <- ggplot(basis, aes(day, p50, colour = policy, fill = policy)) +
   geom_ribbon(aes(ymin = p25, ymax = p75), alpha = 0.2, colour = NA) +
   geom_line() +
   geom_hline(yintercept = config$market$b_dys, linetype = "dashed", colour = "grey50") +
-  scale_colour_manual(values = colors, aesthetics = c("colour", "fill")) +
+  scale_colour_manual(values = colors, labels = function(b) unname(labels[b]),
+                      aesthetics = c("colour", "fill")) +
   labs(x = "day", y = "basis (bp)", colour = NULL, fill = NULL,
        title = sprintf("Median basis, 25-75%% band (%s, %s paths)",
                        config$scenario, meta[["backstop.paths"]]),

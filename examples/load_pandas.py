@@ -6,6 +6,7 @@ Needs pandas, pyarrow, matplotlib and PyYAML. Columns are described in docs/outp
     python3 examples/load_pandas.py [RUN_DIR] [OUT_PNG]   # outputs/baseline, basis_median.png
 """
 
+import csv
 import sys
 from pathlib import Path
 
@@ -21,7 +22,10 @@ run = Path(sys.argv[1] if len(sys.argv) > 1 else "outputs/baseline")
 out = Path(sys.argv[2] if len(sys.argv) > 2 else "basis_median.png")
 
 # paths/ is one dataset: pandas reads every part-NNNNN.parquet into one DataFrame.
-# policy and series come back as pandas categories, in the run's policy order.
+# policy and series come back as pandas categories (unordered): policy's categories are
+# the run's policies in run order, series' are the five series in the order of
+# docs/outputs.md (basis_bp, sales_bn, cb_holdings_bn, dealer_utilization, hf_equity_bn);
+# groupby(..., observed=True) lists groups in that order.
 paths = pd.read_parquet(run / "paths")
 bands = pd.read_parquet(run / "bands.parquet")
 
@@ -45,15 +49,18 @@ by_policy = paths.groupby("policy", observed=True).agg(
 )
 print(by_policy.round(2).to_string())
 
-# Median basis over the horizon with its 25-75% band, one color per policy (Okabe-Ito,
-# as in backstop's own figures), and the dysfunction threshold from the run's config.
-colors = {"none": "#D55E00", "qe": "#0072B2", "spv": "#009E73"}
+# Median basis over the horizon with its 25-75% band, each policy in the color and with
+# the legend label of backstop's own figures (Okabe-Ito colors; policy_styles.csv, beside
+# this script, lists all six policies), and the dysfunction threshold from the config.
+with open(Path(__file__).with_name("policy_styles.csv"), newline="") as f:
+    styles = {row["policy"]: row for row in csv.DictReader(f)}
 basis = bands[bands["series"] == "basis_bp"]
 fig, ax = plt.subplots(figsize=(5, 3.2))
 for policy, g in basis.groupby("policy", observed=True):
-    color = colors.get(policy)
+    style = styles.get(policy, {})
+    color = style.get("color")  # None (matplotlib's next color) for a policy not listed
     ax.fill_between(g["day"], g["p25"], g["p75"], color=color, alpha=0.2, linewidth=0)
-    ax.plot(g["day"], g["p50"], color=color, label=policy)
+    ax.plot(g["day"], g["p50"], color=color, label=style.get("label", policy))
 b_dys = config["market"]["b_dys"]
 ax.axhline(b_dys, color="grey", linestyle="--", linewidth=0.8, label=f"b_dys = {b_dys:g} bp")
 ax.set_xlabel("day")

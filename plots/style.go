@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"image/color"
 	"strings"
@@ -54,6 +56,26 @@ var policyLabels = map[string]string{
 	"srf":  "srf (standing repo facility)",
 	"slr":  "slr (dealer capital relief)",
 	"cap":  "cap (basis-cap facility)",
+}
+
+// knownPolicies are the policies with a fixed color and label, in the order of
+// examples/policy_styles.csv.
+var knownPolicies = []string{"none", "qe", "spv", "srf", "slr", "cap"}
+
+// policyStylesCSV returns every known policy's figure color (#RRGGBB) and legend label as
+// CSV with the header policy,color,label: the contents of examples/policy_styles.csv,
+// from which the example scripts draw each policy as backstop's figures do (a test keeps
+// the file in step with this table).
+func policyStylesCSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"policy", "color", "label"})
+	for _, p := range knownPolicies {
+		c := policyColors[p]
+		w.Write([]string{p, fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B), policyLabels[p]})
+	}
+	w.Flush()
+	return b.Bytes()
 }
 
 // PolicyColor returns the color that stands for policy in every figure of a run whose

@@ -59,3 +59,27 @@ func TestOutputsDocCoversSchema(t *testing.T) {
 		t.Errorf("docs/outputs.md and results.SchemaVersion (%d) disagree", results.SchemaVersion)
 	}
 }
+
+// TestOutputsDocListsSummaryMetrics keeps the metric list of docs/outputs.md (the rows of
+// summary.csv, effects.csv and sweep.parquet) and the units of convergence.parquet in step
+// with results.SummaryMetrics and results.ConvergenceMetrics.
+func TestOutputsDocListsSummaryMetrics(t *testing.T) {
+	raw, err := os.ReadFile("../docs/outputs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(raw)), " ")
+	var list []string
+	for _, m := range results.SummaryMetrics {
+		list = append(list, "`"+sim.Metrics[m].Name+"` ("+sim.Metrics[m].Unit+")")
+	}
+	if want := strings.Join(list, ", ") + ". `effects.csv` and `sweep.parquet` have the same metrics."; !strings.Contains(doc, want) {
+		t.Errorf("docs/outputs.md does not list the summary metrics as %q", want)
+	}
+	for _, m := range results.ConvergenceMetrics {
+		info := sim.Metrics[m]
+		if !strings.Contains(doc, info.Unit+" for `"+info.Name+"`") {
+			t.Errorf("docs/outputs.md gives no unit for convergence metric %s", info.Name)
+		}
+	}
+}
