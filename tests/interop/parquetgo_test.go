@@ -27,7 +27,8 @@ import (
 // and a one-parameter sweep with parquet-go, a Parquet implementation independent of
 // Arrow Go's writer, and checks, file by file:
 //   - the footer: a root schema element without repetition (the Parquet spec; Arrow Go v17
-//     wrote REPEATED, which arrow-rs and hyparquet refuse);
+//     wrote REPEATED, which arrow-rs and hyparquet refuse) and a type-defined column
+//     order for every column (what gives min_value and max_value their meaning);
 //   - every value of every column equals what the Go side reads back (goside.Read);
 //   - every column chunk's statistics against its data: null_count equal to the nulls,
 //     min and max equal to the smallest and largest non-null value (for a column with
@@ -156,6 +157,16 @@ func checkFile(t *testing.T, path string) {
 	md := f.Metadata()
 	if root := md.Schema[0]; root.RepetitionType.Valid {
 		t.Errorf("root schema element %q has repetition %v; the spec gives the root none", root.Name, root.RepetitionType.V)
+	}
+	// min_value and max_value mean something only under a column order (parquet.thrift:
+	// "if these fields are written to a Parquet file, column_orders must be written as well").
+	if len(md.ColumnOrders) != len(f.Schema().Columns()) {
+		t.Errorf("%d column orders for %d columns", len(md.ColumnOrders), len(f.Schema().Columns()))
+	}
+	for i, o := range md.ColumnOrders {
+		if _, ok := o.Value.(*format.TypeDefinedOrder); !ok {
+			t.Errorf("column %d: column order %T, want TypeDefinedOrder", i, o.Value)
+		}
 	}
 	if f.NumRows() != want.Rows {
 		t.Fatalf("parquet-go reads %d rows, the Go side %d", f.NumRows(), want.Rows)
