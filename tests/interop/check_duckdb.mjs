@@ -69,8 +69,8 @@ check('series strings', JSON.stringify(series) === JSON.stringify(['basis_bp', '
 const [{ bad_order }] = await q(`SELECT count(*)::BIGINT AS bad_order FROM ${bands} WHERE NOT (p05 <= p25 AND p25 <= p50 AND p50 <= p75 AND p75 <= p95)`);
 check('band quantiles ordered', Number(bad_order) === 0, `${bad_order} rows out of order`);
 
-// Footer metadata: provenance in every file.
-for (const file of [join(dir, 'bands.parquet'), join(dir, manifest.parts[0])]) {
+// Footer metadata: provenance in every file, one creation time for the whole run.
+for (const file of [join(dir, 'bands.parquet'), join(dir, 'convergence.parquet'), ...manifest.parts.map((p) => join(dir, p))]) {
   const kv = await q(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${file}')`);
   const md = Object.fromEntries(kv.map((r) => [r.key, r.value]));
   check(`${file}: seed in footer`, md['backstop.seed'] === String(manifest.seed), md['backstop.seed']);
@@ -78,6 +78,7 @@ for (const file of [join(dir, 'bands.parquet'), join(dir, manifest.parts[0])]) {
   check(`${file}: version in footer`, md['backstop.version'] === manifest.version, md['backstop.version']);
   check(`${file}: config in footer`, md['backstop.config'] === manifest.config, 'config differs from manifest');
   check(`${file}: schema version`, md['backstop.schema_version'] === String(manifest.schema_version), md['backstop.schema_version']);
+  check(`${file}: created = the manifest's`, md['backstop.created'] === manifest.created, `${md['backstop.created']} vs ${manifest.created}`);
 }
 
 // Values: per-policy means of three columns equal the Go side's (summary.csv).
