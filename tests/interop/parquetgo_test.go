@@ -38,9 +38,6 @@ import (
 //   - the same backstop.created in every file of a run, equal to the manifest's, and in
 //     a sweep's points the sweep's.
 func TestParquetGoReadsEveryFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes three small runs")
-	}
 	base := t.TempDir()
 	ctx := context.Background()
 	baseline := configs.Baseline()
