@@ -29,7 +29,7 @@ func ExampleSobolIndices() {
 	// Output:
 	// x1  S1 0.31  ST 0.56
 	// x2  S1 0.44  ST 0.44
-	// x3  S1 0.00  ST 0.24
+	// x3  S1 -0.00  ST 0.24
 }
 
 // Morris screening ranks inputs by mu*, their mean absolute elementary effect.

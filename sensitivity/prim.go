@@ -24,7 +24,9 @@ type Box struct {
 }
 
 // Restricted reports whether the box limits input d below its domain.
-func (b Box) Restricted(d int, domain Box) bool { return b.Lo[d] > domain.Lo[d] || b.Hi[d] < domain.Hi[d] }
+func (b Box) Restricted(d int, domain Box) bool {
+	return b.Lo[d] > domain.Lo[d] || b.Hi[d] < domain.Hi[d]
+}
 
 // PRIM peels boxes around the points x (one row per evaluation) where hit holds, with the
 // patient rule induction method of J. H. Friedman and N. I. Fisher, "Bump hunting in
