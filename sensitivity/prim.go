@@ -35,7 +35,8 @@ func (b Box) Restricted(d int, domain Box) bool {
 // box's points with the lowest or with the highest values (at least the points at the
 // extreme value, so that inputs with few distinct values can be peeled), and takes the
 // peel leaving the highest density (ties: the one removing fewer points, then the lower
-// input). It stops when no peel keeps at least MinMass of all points. The trajectory,
+// input). It stops when no peel keeps at least MinMass of all points; when the condition holds
+// everywhere or nowhere, the trajectory is the domain alone. The trajectory,
 // domain first, shows the trade-off: density rises as coverage falls. Only the peeling
 // phase is implemented (no pasting).
 func PRIM(x [][]float64, hit []bool, lo, hi []float64, opt PRIMOptions) ([]Box, error) {
@@ -90,6 +91,9 @@ func PRIM(x [][]float64, hit []bool, lo, hi []float64, opt PRIMOptions) ([]Box, 
 		return b
 	}
 	out := []Box{describe(box, in)}
+	if total == 0 || total == n { // nothing to separate: the domain is the only box
+		return out, nil
+	}
 	minPoints := minMass * float64(n)
 	vals := make([]float64, 0, n)
 	for {

@@ -74,6 +74,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		err = cmdSweep(ctx, args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
+	case "explore":
+		err = cmdExplore(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout, stderr)
 	case "inspect":

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/backstop-research/backstop/explore"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// cmdExplore runs a global sensitivity, uncertainty or scenario-discovery design
+// (backstop explore --config FILE), or finishes an interrupted one (--resume DIR).
+func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop explore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "explore `FILE` (YAML): base scenario, overrides, design, samples, paths, seed, parameters with ranges, discover")
+	out := fs.String("out", "", "output directory (default: outputs/<name>)")
+	workers := fs.Int("workers", 0, "parallel workers within each evaluation (default: all cores)")
+	resume := fs.String("resume", "", "finish the interrupted exploration in `DIR` (the file recorded in its manifest)")
+	force := fs.Bool("force", false, "replace the results already in the output directory")
+	noFigures := fs.Bool("no-figures", false, "write the tables only")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: backstop explore --config FILE [flags]\n       backstop explore --resume DIR\n\nExplore files are described in docs/explore.md; an example is configs/explore_spv_robustness.yaml.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("explore takes no arguments, got %q", fs.Args())}
+	}
+	if *workers < 0 {
+		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
+	}
+	var plan *explore.Plan
+	var err error
+	switch {
+	case *resume != "":
+		if *configPath != "" || *force || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
+			return usageError{errors.New("--resume finishes the exploration recorded in DIR's manifest; it takes no --config, --force or other --out")}
+		}
+		m, err := explore.ReadManifest(*resume)
+		if err != nil {
+			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
+		}
+		if plan, err = explore.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
+			return usageError{err}
+		}
+		*out = *resume
+	case *configPath == "":
+		return usageError{errors.New("explore needs --config FILE, e.g. backstop explore --config configs/explore_spv_robustness.yaml")}
+	default:
+		if plan, err = explore.Load(*configPath); err != nil {
+			return usageError{err}
+		}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("outputs", plan.Name)
+	}
+	logw := stderr
+	if *quiet {
+		logw = io.Discard
+	}
+	fmt.Fprintf(logw, "explore %s: %s design, %d evaluations x %d paths x %d policies, seed %d -> %s\n",
+		plan.Name, plan.Design, plan.Evaluations(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
+	o, err := explore.Run(ctx, plan, explore.Options{
+		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures,
+		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
+	})
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, dir)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d evaluations, %d failed), %s, %s", explore.SamplesFile, o.Manifest.Evaluations, o.Manifest.Failed, explore.SensitivityCSV, explore.SensitivityFile)
+	if o.Boxes > 0 {
+		fmt.Fprintf(stdout, ", %s (%d peeling steps)", explore.BoxesFile, o.Boxes)
+	}
+	fmt.Fprintf(stdout, ", %d figures -> %s\n", len(o.Figures), dir)
+	return nil
+}

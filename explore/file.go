@@ -1,0 +1,405 @@
+package explore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/sweep"
+	"go.yaml.in/yaml/v3"
+)
+
+// Designs an explore file may name.
+const (
+	DesignSobol  = "sobol"
+	DesignMorris = "morris"
+	DesignLHS    = "lhs"
+)
+
+// Limits that keep a typo from launching a week of runs.
+const (
+	MaxEvaluations = 200_000
+	MorrisLevels   = 4 // grid levels of a Morris design
+)
+
+var (
+	fileKeys     = []string{"name", "description", "base", "overrides", "design", "samples", "paths", "seed", "parameters", "discover"}
+	paramKeys    = []string{"key", "range", "scale", "values"}
+	discoverKeys = []string{"condition", "min_coverage"}
+)
+
+// Plan is a decoded explore file.
+type Plan struct {
+	Name        string
+	Description string
+	Design      string // DesignSobol, DesignMorris or DesignLHS
+	Samples     int    // base samples (sobol), trajectories (morris) or points (lhs)
+	Paths       int    // per evaluation
+	Seed        uint64 // of every evaluation (common random numbers) and of the design
+	Params      []Param
+	Discover    *Discover // nil without a discover condition
+
+	source   string
+	scenario *sweep.Scenario
+}
+
+// Param is one uncertain scenario parameter.
+type Param struct {
+	Key     string
+	Lo, Hi  float64   // range (with Values: the smallest and largest value)
+	Log     bool      // log-uniform over [Lo, Hi]
+	Values  []float64 // a discrete set, equally likely, instead of a range
+	Integer bool      // the key takes whole numbers: sampled values are rounded
+}
+
+// Discover is the scenario-discovery request: PRIM boxes where Condition holds.
+type Discover struct {
+	Condition   string
+	MinCoverage float64 // the chosen box is the densest covering at least this share
+	cond        *condition
+}
+
+// Load reads and decodes the explore file at path.
+func Load(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read explore file: %w", err)
+	}
+	return Decode(data, path)
+}
+
+type decoder struct{ source string }
+
+func (d decoder) fail(n *yaml.Node, key, format string, args ...any) error {
+	return &configs.Error{Source: d.source, Line: n.Line, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (d decoder) fields(n *yaml.Node, prefix string, allowed []string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, d.fail(n, strings.TrimSuffix(prefix, "."), "expected a mapping of keys (%s)", strings.Join(allowed, ", "))
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(allowed, k.Value) {
+			return nil, d.fail(k, prefix+k.Value, "unknown key; allowed here: %s", strings.Join(allowed, ", "))
+		}
+		if out[k.Value] != nil {
+			return nil, d.fail(k, prefix+k.Value, "key appears twice")
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func (d decoder) number(n *yaml.Node, key string) (float64, error) {
+	var x float64
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&x) != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, d.fail(n, key, "%q is not allowed; expected a finite number", n.Value)
+	}
+	return x, nil
+}
+
+func (d decoder) str(n *yaml.Node, key string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return "", d.fail(n, key, "%q is not allowed; expected a string", n.Value)
+	}
+	return n.Value, nil
+}
+
+func (d decoder) count(n *yaml.Node, key string, min int) (int, error) {
+	var x int
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&x) != nil || x < min {
+		return 0, d.fail(n, key, "%q is not allowed; expected a whole number of at least %d", n.Value, min)
+	}
+	return x, nil
+}
+
+// Decode decodes an explore file named source (a base scenario it names is read relative
+// to source's directory). Errors are *configs.Error naming the file, line and key.
+func Decode(data []byte, source string) (*Plan, error) {
+	d := decoder{source: source}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &configs.Error{Source: source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &configs.Error{Source: source, Msg: "the file is empty; an explore file names at least its parameters"}
+	}
+	root := doc.Content[0]
+	f, err := d.fields(root, "", fileKeys)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Base(source)
+	p := &Plan{source: source, Name: strings.TrimSuffix(base, filepath.Ext(base)), Design: DesignSobol, Samples: 64}
+	if n := f["name"]; n != nil {
+		if p.Name, err = d.str(n, "name"); err != nil {
+			return nil, err
+		}
+	}
+	if !sim.ValidName(p.Name) {
+		return nil, d.fail(root, "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
+	}
+	if n := f["description"]; n != nil {
+		if p.Description, err = d.str(n, "description"); err != nil {
+			return nil, err
+		}
+	}
+	if p.scenario, err = sweep.DecodeScenario(source, f["base"], f["overrides"]); err != nil {
+		return nil, err
+	}
+	if p.Paths, p.Seed, err = p.scenario.PathsAndSeed(f["paths"], f["seed"]); err != nil {
+		return nil, err
+	}
+	if p.Paths < 2 {
+		return nil, d.fail(orRoot(f["paths"], root), "paths", "%d is not allowed; an evaluation needs at least 2 paths for its intervals", p.Paths)
+	}
+	if n := f["design"]; n != nil {
+		if p.Design, err = d.str(n, "design"); err != nil {
+			return nil, err
+		}
+		if !slices.Contains([]string{DesignSobol, DesignMorris, DesignLHS}, p.Design) {
+			return nil, d.fail(n, "design", "%q is not allowed; use sobol, morris or lhs", p.Design)
+		}
+	}
+	if n := f["samples"]; n != nil {
+		if p.Samples, err = d.count(n, "samples", 2); err != nil {
+			return nil, err
+		}
+	}
+	pn := f["parameters"]
+	if pn == nil || pn.Kind != yaml.SequenceNode || len(pn.Content) == 0 {
+		return nil, d.fail(orRoot(pn, root), "parameters", "missing or empty; list the uncertain parameters, e.g. [{key: spv.discount, range: [0, 20]}]")
+	}
+	for i, n := range pn.Content {
+		pr, err := d.param(n, fmt.Sprintf("parameters[%d]", i), p.scenario)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(p.Params, func(q Param) bool { return q.Key == pr.Key }) {
+			return nil, d.fail(n, fmt.Sprintf("parameters[%d].key", i), "%s is listed twice", pr.Key)
+		}
+		p.Params = append(p.Params, pr)
+	}
+	if p.Design == DesignSobol && len(p.Params) > maxSobolParams {
+		return nil, d.fail(pn, "parameters", "%d parameters; a sobol design supports at most %d (use morris to screen more)", len(p.Params), maxSobolParams)
+	}
+	if p.Evaluations() > MaxEvaluations {
+		return nil, d.fail(orRoot(f["samples"], root), "samples", "the design has %d evaluations; at most %d are allowed", p.Evaluations(), MaxEvaluations)
+	}
+	if n := f["discover"]; n != nil {
+		if p.Discover, err = d.discover(n, p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func orRoot(n, root *yaml.Node) *yaml.Node {
+	if n != nil {
+		return n
+	}
+	return root
+}
+
+func (d decoder) param(n *yaml.Node, prefix string, sc *sweep.Scenario) (Param, error) {
+	f, err := d.fields(n, prefix+".", paramKeys)
+	if err != nil {
+		return Param{}, err
+	}
+	kn := f["key"]
+	if kn == nil {
+		return Param{}, d.fail(n, prefix+".key", "missing; name a numeric scenario key such as spv.discount")
+	}
+	key, err := d.str(kn, prefix+".key")
+	if err != nil {
+		return Param{}, err
+	}
+	if err := sc.CheckKey(key); err != nil {
+		return Param{}, d.fail(kn, prefix+".key", "%s", strings.ReplaceAll(err.Error(), "every grid point", "every evaluation"))
+	}
+	pr := Param{Key: key, Integer: sweep.IntegerKey(key)}
+	rn, vn := f["range"], f["values"]
+	switch {
+	case (rn == nil) == (vn == nil):
+		return Param{}, d.fail(n, prefix, "give either range: [low, high] or values: [...]")
+	case vn != nil:
+		if vn.Kind != yaml.SequenceNode || len(vn.Content) < 2 {
+			return Param{}, d.fail(vn, prefix+".values", "list at least two values")
+		}
+		for j, item := range vn.Content {
+			x, err := d.number(item, fmt.Sprintf("%s.values[%d]", prefix, j))
+			if err != nil {
+				return Param{}, err
+			}
+			pr.Values = append(pr.Values, x)
+		}
+		pr.Lo, pr.Hi = slices.Min(pr.Values), slices.Max(pr.Values)
+		if f["scale"] != nil {
+			return Param{}, d.fail(f["scale"], prefix+".scale", "a discrete set of values has no scale")
+		}
+	default:
+		if rn.Kind != yaml.SequenceNode || len(rn.Content) != 2 {
+			return Param{}, d.fail(rn, prefix+".range", "expected [low, high]")
+		}
+		if pr.Lo, err = d.number(rn.Content[0], prefix+".range[0]"); err != nil {
+			return Param{}, err
+		}
+		if pr.Hi, err = d.number(rn.Content[1], prefix+".range[1]"); err != nil {
+			return Param{}, err
+		}
+		if !(pr.Lo < pr.Hi) {
+			return Param{}, d.fail(rn, prefix+".range", "low %g must be below high %g", pr.Lo, pr.Hi)
+		}
+		if sn := f["scale"]; sn != nil {
+			s, err := d.str(sn, prefix+".scale")
+			if err != nil {
+				return Param{}, err
+			}
+			switch s {
+			case "log":
+				if !(pr.Lo > 0) {
+					return Param{}, d.fail(sn, prefix+".scale", "log scale needs a range above 0, got [%g, %g]", pr.Lo, pr.Hi)
+				}
+				pr.Log = true
+			case "linear":
+			default:
+				return Param{}, d.fail(sn, prefix+".scale", "%q is not allowed; use linear or log", s)
+			}
+		}
+	}
+	// Check the extremes now, so that a range the scenario never allows is a config error
+	// rather than a design full of failed evaluations.
+	for _, x := range []float64{pr.Value(0), pr.Value(math.Nextafter(1, 0))} {
+		if _, err := sc.Config(2, 0, []string{key}, []float64{x}); err != nil {
+			var ce *configs.Error
+			if errors.As(err, &ce) {
+				return Param{}, d.fail(orRoot(rn, vn), prefix, "%s = %g: %s", key, x, ce.Msg)
+			}
+			return Param{}, err
+		}
+	}
+	return pr, nil
+}
+
+// Value maps u in [0, 1) to the parameter: uniformly (or log-uniformly) over the range, or
+// to one of the values, each over an equal share of [0, 1). Whole-number keys are rounded.
+func (p Param) Value(u float64) float64 {
+	var x float64
+	switch {
+	case p.Values != nil:
+		x = p.Values[min(int(u*float64(len(p.Values))), len(p.Values)-1)]
+	case p.Log:
+		x = p.Lo * math.Exp(u*math.Log(p.Hi/p.Lo))
+	default:
+		x = p.Lo + u*(p.Hi-p.Lo)
+	}
+	if p.Integer {
+		x = math.Round(x)
+	}
+	return x
+}
+
+// Policies returns the policies every evaluation runs.
+func (p *Plan) Policies() []string { return p.scenario.Policies() }
+
+// Keys returns the parameters' keys in file order.
+func (p *Plan) Keys() []string {
+	keys := make([]string, len(p.Params))
+	for i, pr := range p.Params {
+		keys[i] = pr.Key
+	}
+	return keys
+}
+
+// Evaluations returns the number of evaluations the design runs.
+func (p *Plan) Evaluations() int {
+	k := len(p.Params)
+	switch p.Design {
+	case DesignSobol:
+		return p.Samples * (k + 2)
+	case DesignMorris:
+		return p.Samples * (k + 1)
+	}
+	return p.Samples
+}
+
+// YAML returns the plan as a self-contained explore file (the resolved scenario as
+// overrides), which the outputs record as their config.
+func (p *Plan) YAML() ([]byte, error) {
+	type param struct {
+		Key    string    `yaml:"key"`
+		Range  []float64 `yaml:"range,flow,omitempty"`
+		Scale  string    `yaml:"scale,omitempty"`
+		Values []float64 `yaml:"values,flow,omitempty"`
+	}
+	type disc struct {
+		Condition   string  `yaml:"condition"`
+		MinCoverage float64 `yaml:"min_coverage"`
+	}
+	out := struct {
+		Name        string     `yaml:"name"`
+		Description string     `yaml:"description,omitempty"`
+		Design      string     `yaml:"design"`
+		Samples     int        `yaml:"samples"`
+		Paths       int        `yaml:"paths"`
+		Seed        uint64     `yaml:"seed"`
+		Overrides   *yaml.Node `yaml:"overrides"`
+		Parameters  []param    `yaml:"parameters"`
+		Discover    *disc      `yaml:"discover,omitempty"`
+	}{Name: p.Name, Description: p.Description, Design: p.Design, Samples: p.Samples, Paths: p.Paths, Seed: p.Seed, Overrides: p.scenario.Tree()}
+	for _, pr := range p.Params {
+		q := param{Key: pr.Key, Values: pr.Values}
+		if pr.Values == nil {
+			q.Range = []float64{pr.Lo, pr.Hi}
+			if pr.Log {
+				q.Scale = "log"
+			}
+		}
+		out.Parameters = append(out.Parameters, q)
+	}
+	if p.Discover != nil {
+		out.Discover = &disc{p.Discover.Condition, p.Discover.MinCoverage}
+	}
+	return yaml.Marshal(out)
+}
+
+func (d decoder) discover(n *yaml.Node, p *Plan) (*Discover, error) {
+	out := &Discover{MinCoverage: 0.5}
+	cn := n
+	if n.Kind == yaml.MappingNode {
+		f, err := d.fields(n, "discover.", discoverKeys)
+		if err != nil {
+			return nil, err
+		}
+		if cn = f["condition"]; cn == nil {
+			return nil, d.fail(n, "discover.condition", "missing; e.g. condition: spv.peak_basis_bp.mean > qe.peak_basis_bp.mean")
+		}
+		if mc := f["min_coverage"]; mc != nil {
+			x, err := d.number(mc, "discover.min_coverage")
+			if err != nil {
+				return nil, err
+			}
+			if !(x > 0 && x <= 1) {
+				return nil, d.fail(mc, "discover.min_coverage", "%g is not allowed; use a share in (0, 1]", x)
+			}
+			out.MinCoverage = x
+		}
+	}
+	s, err := d.str(cn, "discover")
+	if err != nil {
+		return nil, err
+	}
+	out.Condition = s
+	if out.cond, err = parseCondition(s, p.Policies()); err != nil {
+		return nil, d.fail(cn, "discover", "%v", err)
+	}
+	return out, nil
+}

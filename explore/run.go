@@ -1,0 +1,283 @@
+package explore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/evaluate"
+	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/results"
+)
+
+// Files and directories of an explore directory.
+const (
+	EvaluationsDir  = "evaluations"
+	SamplesFile     = "samples.parquet"
+	SensitivityCSV  = "sensitivity.csv"
+	SensitivityFile = "sensitivity.parquet"
+	BoxesFile       = "boxes.csv"
+	Kind            = "explore" // Manifest.Kind
+)
+
+// ChunkSize is the number of evaluations per file under evaluations/: the unit of resume.
+const ChunkSize = 16
+
+// Evaluation statuses.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// Evaluation is one evaluation of the design: its parameter values and either its
+// summary or the reason it failed.
+type Evaluation struct {
+	Index  int              `json:"index"`
+	Values []float64        `json:"values"` // one per parameter, in file order
+	Status string           `json:"status"` // StatusOK or StatusFailed
+	Reason string           `json:"reason,omitempty"`
+	Result *evaluate.Result `json:"result,omitempty"`
+}
+
+// Manifest is an explore directory's manifest.json.
+type Manifest struct {
+	SchemaVersion int      `json:"schema_version"`
+	Tool          string   `json:"tool"`
+	Kind          string   `json:"kind"`
+	Version       string   `json:"version"`
+	Status        string   `json:"status"`
+	Name          string   `json:"name"`
+	Design        string   `json:"design"`
+	Samples       int      `json:"samples"`
+	Evaluations   int      `json:"evaluations"`
+	Failed        int      `json:"failed"`
+	Paths         int      `json:"paths"` // per evaluation
+	Seed          uint64   `json:"seed"`  // of every evaluation: common random numbers
+	Policies      []string `json:"policies"`
+	Parameters    []string `json:"parameters"`
+	ChunkSize     int      `json:"chunk_size"`
+	Chunks        int      `json:"chunks"`
+	Created       string   `json:"created"`
+	Finished      string   `json:"finished,omitempty"`
+	Command       string   `json:"command,omitempty"`
+	Error         string   `json:"error,omitempty"`
+	Config        string   `json:"config"` // the resolved explore file, YAML
+}
+
+// Options configure Run.
+type Options struct {
+	OutDir  string
+	Workers int       // sampler goroutines of each evaluation, 0 for all cores
+	Command string    // recorded in the manifest
+	Log     io.Writer // progress lines; nil for none
+	Resume  bool      // finish the interrupted exploration in OutDir
+	Force   bool      // replace an exploration already in OutDir
+	Figures bool      // draw the figures
+}
+
+// Outcome is what a finished exploration produced.
+type Outcome struct {
+	Dir         string
+	Manifest    *Manifest
+	Evaluations []Evaluation
+	Sensitivity []results.TableColumn
+	Boxes       int // rows of boxes.csv, 0 without discover
+	Figures     []string
+}
+
+// ReadManifest reads the manifest of the exploration in dir.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, results.ManifestFile), err)
+	}
+	if m.Kind != Kind {
+		return nil, fmt.Errorf("%s holds no exploration (kind %q)", dir, m.Kind)
+	}
+	return &m, nil
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	return atomicfile.Write(path, func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
+		return err
+	})
+}
+
+func chunkPath(dir string, c int) string {
+	return filepath.Join(dir, EvaluationsDir, fmt.Sprintf("chunk-%05d.json", c))
+}
+
+// Run evaluates every point of the design in p into opt.OutDir, chunk by chunk, and then
+// writes the samples, the indices and the boxes. Resuming keeps the chunks on disk (each is
+// complete: chunks are written atomically) and computes the rest, so the outputs equal an
+// uninterrupted run's. On interruption it returns an error wrapping context.Canceled.
+func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
+	yml, err := p.YAML()
+	if err != nil {
+		return nil, fmt.Errorf("encode explore file: %w", err)
+	}
+	values, err := p.Values()
+	if err != nil {
+		return nil, err
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	dir := opt.OutDir
+	prov := results.NewProvenance(string(yml), p.Seed, int64(p.Paths))
+	man := &Manifest{
+		SchemaVersion: results.SchemaVersion, Tool: "backstop", Kind: Kind, Version: prov.Version,
+		Status: results.StatusRunning, Name: p.Name, Design: p.Design, Samples: p.Samples,
+		Evaluations: len(values), Paths: p.Paths, Seed: p.Seed, Policies: p.Policies(), Parameters: p.Keys(),
+		ChunkSize: ChunkSize, Chunks: (len(values) + ChunkSize - 1) / ChunkSize,
+		Created: prov.Created.Format(time.RFC3339), Command: opt.Command, Config: string(yml),
+	}
+	if err := prepare(dir, man, opt); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Outcome, error) {
+		man.Status, man.Error = results.StatusFailed, err.Error()
+		if errors.Is(err, context.Canceled) {
+			man.Status, man.Error = results.StatusIncomplete, "interrupted"
+		}
+		return nil, errors.Join(err, writeJSON(filepath.Join(dir, results.ManifestFile), man))
+	}
+	evals := make([]Evaluation, 0, len(values))
+	start := time.Now()
+	for c := 0; c < man.Chunks; c++ {
+		first, end := c*ChunkSize, min((c+1)*ChunkSize, len(values))
+		chunk, ok := readChunk(chunkPath(dir, c), first, end, values)
+		if !ok {
+			chunk = make([]Evaluation, 0, end-first)
+			for i := first; i < end; i++ {
+				if err := ctx.Err(); err != nil {
+					return fail(err)
+				}
+				e, err := evaluateOne(ctx, p, i, values[i], opt.Workers)
+				if err != nil {
+					return fail(err)
+				}
+				chunk = append(chunk, e)
+			}
+			if err := writeJSON(chunkPath(dir, c), chunk); err != nil {
+				return fail(err)
+			}
+		}
+		evals = append(evals, chunk...)
+		fmt.Fprintf(opt.Log, "explore: %d/%d evaluations (%.0fs)\n", end, len(values), time.Since(start).Seconds())
+	}
+	for _, e := range evals {
+		if e.Status == StatusFailed {
+			man.Failed++
+		}
+	}
+	out, err := finish(dir, p, prov, evals, opt)
+	if err != nil {
+		return fail(err)
+	}
+	man.Status = results.StatusComplete
+	man.Finished = time.Now().UTC().Format(time.RFC3339)
+	if err := writeJSON(filepath.Join(dir, results.ManifestFile), man); err != nil {
+		return nil, err
+	}
+	out.Manifest = man
+	return out, nil
+}
+
+// prepare checks what OutDir holds and writes the running manifest: a new directory, a
+// resumed exploration of the same file (its creation time kept), or with Force a
+// replaced one.
+func prepare(dir string, man *Manifest, opt Options) error {
+	mpath := filepath.Join(dir, results.ManifestFile)
+	_, statErr := os.Stat(mpath)
+	exists := statErr == nil
+	switch {
+	case opt.Resume:
+		old, err := ReadManifest(dir)
+		if err != nil {
+			return fmt.Errorf("nothing to resume in %s: %w", dir, err)
+		}
+		if old.Status == results.StatusComplete {
+			return fmt.Errorf("the exploration in %s is already complete: nothing to resume", dir)
+		}
+		if old.Config != man.Config {
+			return fmt.Errorf("cannot resume %s: it explores a different file (its manifest holds the one to resume)", dir)
+		}
+		man.Created = old.Created
+	case exists && !opt.Force:
+		return fmt.Errorf("output directory %s already holds results (%s); choose another --out, resume it with --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
+	case exists:
+		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ManifestFile} {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return fmt.Errorf("--force: %w", err)
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, EvaluationsDir), 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	return writeJSON(mpath, man)
+}
+
+// readChunk reads back a finished chunk; ok is false when it is missing or does not hold
+// evaluations first..end-1 at these values (then it is computed again).
+func readChunk(path string, first, end int, values [][]float64) ([]Evaluation, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	var chunk []Evaluation
+	if json.Unmarshal(data, &chunk) != nil || len(chunk) != end-first {
+		return nil, false
+	}
+	for j, e := range chunk {
+		if e.Index != first+j || len(e.Values) != len(values[e.Index]) {
+			return nil, false
+		}
+		for k, v := range e.Values {
+			if v != values[e.Index][k] {
+				return nil, false
+			}
+		}
+	}
+	return chunk, true
+}
+
+// evaluateOne runs evaluation i. A scenario the values make invalid, or non-finite
+// results, give a failed evaluation with its reason; only interruption is an error.
+func evaluateOne(ctx context.Context, p *Plan, i int, values []float64, workers int) (Evaluation, error) {
+	e := Evaluation{Index: i, Values: values, Status: StatusOK}
+	cfg, err := p.scenario.Config(p.Paths, p.Seed, p.Keys(), values)
+	if err == nil {
+		e.Result, err = evaluate.Run(ctx, cfg, workers)
+	}
+	var ce *configs.Error
+	var nf *evaluate.NonFiniteError
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return e, ctx.Err()
+	case errors.As(err, &ce):
+		e.Status, e.Reason, e.Result = StatusFailed, "scenario rejected: "+ce.Key+": "+ce.Msg, nil
+	case errors.As(err, &nf):
+		e.Status, e.Reason, e.Result = StatusFailed, "not finite: "+nf.Error(), nil
+	default:
+		e.Status, e.Reason, e.Result = StatusFailed, err.Error(), nil
+	}
+	return e, nil
+}

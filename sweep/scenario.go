@@ -1,0 +1,106 @@
+package sweep
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is the scenario of a sweep-like file (a base scenario file read relative to the
+// file, with overrides applied and checked) from which points are built by setting
+// numeric keys. It lets other designs (package explore) decode their files as sweeps do.
+type Scenario struct {
+	source string
+	tree   *yaml.Node
+}
+
+// DecodeScenario resolves base (a scenario file name relative to source's directory, or
+// nil for the embedded baseline) and applies overrides (nil for none), with the messages
+// of a sweep file named source.
+func DecodeScenario(source string, base, overrides *yaml.Node) (*Scenario, error) {
+	d := decoder{source: source}
+	tree, err := d.scenario(base, overrides)
+	if err != nil {
+		return nil, err
+	}
+	return &Scenario{source: source, tree: tree}, nil
+}
+
+// PathsAndSeed returns the paths and seed given by the file's nodes (nil when absent),
+// else the scenario's.
+func (s *Scenario) PathsAndSeed(paths, seed *yaml.Node) (int, uint64, error) {
+	d := decoder{source: s.source}
+	return d.pathsAndSeed(s.tree, paths, seed)
+}
+
+// CheckKey returns an error naming the keys allowed when key is not a numeric scenario
+// parameter that may vary (paths and seed may not).
+func (s *Scenario) CheckKey(key string) error { return checkKey(s.tree, key) }
+
+// Value returns the scenario's value of numeric key.
+func (s *Scenario) Value(key string) float64 {
+	var x float64
+	if n := lookup(s.tree, key); n != nil {
+		_ = n.Decode(&x)
+	}
+	return x
+}
+
+// Policies returns the policies of the scenario.
+func (s *Scenario) Policies() []string {
+	var pols []string
+	for _, n := range lookup(s.tree, "policies").Content {
+		pols = append(pols, n.Value)
+	}
+	return pols
+}
+
+// Tree returns a copy of the resolved scenario, every key of it, as a YAML mapping.
+func (s *Scenario) Tree() *yaml.Node { return clone(s.tree) }
+
+// Config returns the scenario with paths, seed and keys[i] = values[i], decoded and
+// validated by package configs (its *configs.Error names the key a value breaks).
+func (s *Scenario) Config(paths int, seed uint64, keys []string, values []float64) (sim.Config, error) {
+	tree := clone(s.tree)
+	setScalar(lookup(tree, "paths"), float64(paths))
+	lookup(tree, "seed").Value = strconv.FormatUint(seed, 10)
+	for i, k := range keys {
+		setScalar(lookup(tree, k), values[i])
+	}
+	data, err := yaml.Marshal(tree)
+	if err != nil {
+		return sim.Config{}, err
+	}
+	return configs.Decode(data, s.source)
+}
+
+// IntegerKey reports whether the scenario key holds a whole number (days, funds.n_funds,
+// qe.lag, ...), from the types of sim.Config.
+func IntegerKey(key string) bool {
+	t := reflect.TypeOf(sim.Config{})
+	for _, part := range strings.Split(key, ".") {
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		found := false
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if strings.Split(f.Tag.Get("yaml"), ",")[0] == part {
+				t, found = f.Type, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
