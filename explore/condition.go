@@ -14,8 +14,9 @@ import (
 // Statistics a condition may read from an evaluation's summary of a policy and metric.
 var conditionStats = []string{"mean", "ci95_lo", "ci95_hi", "p50", "p95"}
 
-// condition is a parsed discover condition: left op right, each side a number or a
-// statistic POLICY.METRIC[.STAT] of the evaluation (STAT defaults to mean).
+// condition is a parsed discover condition: left op right, each side a number, a
+// statistic POLICY.METRIC[.STAT] of the evaluation (STAT defaults to mean), or the
+// difference of two such terms (A - B, spaces around the minus).
 type condition struct {
 	left, right operand
 	op          string
@@ -26,6 +27,7 @@ type operand struct {
 	num            float64
 	policy, metric int // indices into the evaluation's policies and summary metrics
 	stat           string
+	minus          *operand // when set, the operand is this one minus *minus
 }
 
 var conditionOps = []string{">=", "<=", ">", "<"}
@@ -53,6 +55,18 @@ func parseCondition(s string, policies []string) (*condition, error) {
 }
 
 func parseOperand(s string, policies []string) (operand, error) {
+	if a, b, ok := strings.Cut(s, " - "); ok {
+		l, err := parseOperand(strings.TrimSpace(a), policies)
+		if err != nil {
+			return operand{}, err
+		}
+		r, err := parseOperand(strings.TrimSpace(b), policies)
+		if err != nil {
+			return operand{}, err
+		}
+		l.minus = &r
+		return l, nil
+	}
 	if x, err := strconv.ParseFloat(s, 64); err == nil {
 		return operand{isNum: true, num: x}, nil
 	}
@@ -84,6 +98,11 @@ func parseOperand(s string, policies []string) (operand, error) {
 }
 
 func (o operand) value(r *evaluate.Result) float64 {
+	if o.minus != nil {
+		m := o.minus
+		o.minus = nil
+		return o.value(r) - m.value(r)
+	}
 	if o.isNum {
 		return o.num
 	}
