@@ -15,7 +15,7 @@ import (
 
 // plan decodes an explore file written in a temporary directory; base paths are
 // relative to the repository's configs.
-func plan(t *testing.T, body string) *Plan {
+func plan(t testing.TB, body string) *Plan {
 	t.Helper()
 	abs, err := filepath.Abs("../configs/march2020.yaml")
 	if err != nil {
