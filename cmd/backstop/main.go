@@ -42,6 +42,7 @@ Usage:
   backstop run --resume DIR     finish an interrupted run
   backstop merge [flags] DIR    finish a run computed in shards (run --shard I/N)
   backstop sweep --config FILE  run a scenario over a grid of one or two parameters
+  backstop explore --config FILE  global sensitivity, uncertainty ensembles, PRIM (docs/explore.md)
   backstop plot [flags] DIR     redraw a run's (or a sweep's) figures from its Parquet files
   backstop inspect DIR          print a run's manifest, schema, row counts and summary
   backstop version              print the tool version
@@ -89,7 +90,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q; use run, merge, plot, inspect or version", args[0])}
+		err = usageError{fmt.Errorf("unknown command %q; use run, sweep, explore, merge, plot, inspect or version", args[0])}
 	}
 	if err == nil {
 		return 0

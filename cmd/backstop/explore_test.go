@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The command refuses bad explore files with exit status 2 and a message naming the key,
+// and a finished directory without --force.
+func TestExploreCommand(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("../../configs/march2020.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("base: "+abs+"\nparameters: [{key: spv.discount, range: [5, 1]}]\n"), 0o644)
+	var out, errb bytes.Buffer
+	if code := mainErr([]string{"explore", "--config", bad}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "parameters[0].range") {
+		t.Errorf("bad range: exit %d, %q", code, errb.String())
+	}
+	good := filepath.Join(dir, "good.yaml")
+	os.WriteFile(good, []byte("base: "+abs+"\ndesign: morris\nsamples: 3\npaths: 16\noverrides: {policies: [none, spv]}\nparameters: [{key: spv.discount, range: [0, 20]}, {key: funds.theta, range: [0.05, 0.2]}]\n"), 0o644)
+	outDir := filepath.Join(dir, "out")
+	args := []string{"explore", "--config", good, "--out", outDir, "--quiet", "--no-figures"}
+	if code := mainErr(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := mainErr(args, &out, &errb); code != 1 || !strings.Contains(errb.String(), "--force") {
+		t.Errorf("second run: exit %d, %q; want a refusal naming --force", code, errb.String())
+	}
+	if code := mainErr(append(args, "--force"), &out, &errb); code != 0 {
+		t.Errorf("--force: exit %d", code)
+	}
+}
