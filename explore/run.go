@@ -14,6 +14,7 @@ import (
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
 )
 
 // Files and directories of an explore directory.
@@ -67,7 +68,17 @@ type Manifest struct {
 	Finished      string   `json:"finished,omitempty"`
 	Command       string   `json:"command,omitempty"`
 	Error         string   `json:"error,omitempty"`
-	Config        string   `json:"config"` // the resolved explore file, YAML
+	Shard         *Shard   `json:"shard,omitempty"` // set in a shard's manifest
+	Config        string   `json:"config"`          // the resolved explore file, YAML
+}
+
+// Shard says which chunks of evaluations a shard process computes: shard Index of Count
+// (1-based), the chunks [FirstChunk, EndChunk).
+type Shard struct {
+	Index      int `json:"index"`
+	Count      int `json:"count"`
+	FirstChunk int `json:"first_chunk"`
+	EndChunk   int `json:"end_chunk"`
 }
 
 // Options configure Run.
@@ -79,6 +90,9 @@ type Options struct {
 	Resume  bool      // finish the interrupted exploration in OutDir
 	Force   bool      // replace an exploration already in OutDir
 	Figures bool      // draw the figures
+	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
+	// range of chunks, with its manifest under shards/. Merge finishes the exploration.
+	Shard run.ShardSpec
 }
 
 // Outcome is what a finished exploration produced.
@@ -93,16 +107,20 @@ type Outcome struct {
 
 // ReadManifest reads the manifest of the exploration in dir.
 func ReadManifest(dir string) (*Manifest, error) {
-	data, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
+	return readManifestFile(filepath.Join(dir, results.ManifestFile))
+}
+
+func readManifestFile(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, results.ManifestFile), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if m.Kind != Kind {
-		return nil, fmt.Errorf("%s holds no exploration (kind %q)", dir, m.Kind)
+		return nil, fmt.Errorf("%s is not an exploration's manifest (kind %q)", path, m.Kind)
 	}
 	return &m, nil
 }
@@ -147,7 +165,14 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		ChunkSize: ChunkSize, Chunks: (len(values) + ChunkSize - 1) / ChunkSize,
 		Created: prov.Created.Format(time.RFC3339), Command: opt.Command, Config: string(yml),
 	}
-	if err := prepare(dir, man, opt); err != nil {
+	first, end := 0, man.Chunks
+	mpath := filepath.Join(dir, results.ManifestFile)
+	if opt.Shard.Count > 1 {
+		first, end = run.ShardChunks(man.Chunks, opt.Shard.Index, opt.Shard.Count)
+		man.Shard = &Shard{Index: opt.Shard.Index, Count: opt.Shard.Count, FirstChunk: first, EndChunk: end}
+		mpath = filepath.Join(dir, results.ShardsDir, results.ShardManifestName(opt.Shard.Index, opt.Shard.Count))
+	}
+	if err := prepare(dir, mpath, man, opt); err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*Outcome, error) {
@@ -155,11 +180,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if errors.Is(err, context.Canceled) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
 		}
-		return nil, errors.Join(err, writeJSON(filepath.Join(dir, results.ManifestFile), man))
+		return nil, errors.Join(err, writeJSON(mpath, man))
 	}
 	evals := make([]Evaluation, 0, len(values))
 	start := time.Now()
-	for c := 0; c < man.Chunks; c++ {
+	for c := first; c < end; c++ {
 		first, end := c*ChunkSize, min((c+1)*ChunkSize, len(values))
 		chunk, ok := readChunk(chunkPath(dir, c), first, end, values)
 		if !ok {
@@ -186,6 +211,13 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			man.Failed++
 		}
 	}
+	if man.Shard != nil {
+		man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
+		if err := writeJSON(mpath, man); err != nil {
+			return nil, err
+		}
+		return &Outcome{Dir: dir, Manifest: man, Evaluations: evals}, nil
+	}
 	out, err := finish(dir, p, prov, evals, opt)
 	if err != nil {
 		return fail(err)
@@ -199,13 +231,34 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	return out, nil
 }
 
-// prepare checks what OutDir holds and writes the running manifest: a new directory, a
-// resumed exploration of the same file (its creation time kept), or with Force a
-// replaced one.
-func prepare(dir string, man *Manifest, opt Options) error {
-	mpath := filepath.Join(dir, results.ManifestFile)
+// prepare checks what OutDir holds and writes the running manifest at mpath: a new
+// directory, a resumed exploration of the same file (its creation time kept), or with
+// Force a replaced one. A shard resumes its own unfinished manifest without asking (array
+// jobs are requeued), and never removes what other shards wrote.
+func prepare(dir, mpath string, man *Manifest, opt Options) error {
 	_, statErr := os.Stat(mpath)
 	exists := statErr == nil
+	if man.Shard != nil {
+		if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
+			return fmt.Errorf("the exploration in %s is already merged and complete; use --force to compute shard %d/%d again", dir, man.Shard.Index, man.Shard.Count)
+		}
+		if old, err := readManifestFile(mpath); err == nil {
+			if old.Config != man.Config {
+				return fmt.Errorf("shard manifest %s records a different explore file; use another --out", mpath)
+			}
+			if old.Status == results.StatusComplete && !opt.Force {
+				return fmt.Errorf("shard %d/%d in %s is already complete; use --force to compute it again", man.Shard.Index, man.Shard.Count, dir)
+			}
+			man.Created = old.Created
+		}
+		if err := os.MkdirAll(filepath.Join(dir, results.ShardsDir), 0o755); err != nil {
+			return fmt.Errorf("create output directory: %w", err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, EvaluationsDir), 0o755); err != nil {
+			return fmt.Errorf("create output directory: %w", err)
+		}
+		return writeJSON(mpath, man)
+	}
 	switch {
 	case opt.Resume:
 		old, err := ReadManifest(dir)
@@ -222,7 +275,7 @@ func prepare(dir string, man *Manifest, opt Options) error {
 	case exists && !opt.Force:
 		return fmt.Errorf("output directory %s already holds results (%s); choose another --out, resume it with --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
 	case exists:
-		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ManifestFile} {
+		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ShardsDir, results.ManifestFile} {
 			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 				return fmt.Errorf("--force: %w", err)
 			}

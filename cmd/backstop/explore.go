@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +27,8 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	force := fs.Bool("force", false, "replace the results already in the output directory")
 	noFigures := fs.Bool("no-figures", false, "write the tables only")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the evaluations into --out; finish with backstop merge DIR (also read from a Slurm job array)")
+	shards := fs.Int("shards", 0, "shard count `N` of a Kubernetes Indexed Job (the shard is JOB_COMPLETION_INDEX+1)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: backstop explore --config FILE [flags]\n       backstop explore --resume DIR\n\nExplore files are described in docs/explore.md; an example is configs/explore_spv_robustness.yaml.\n\n")
 		fs.PrintDefaults()
@@ -42,8 +45,14 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
 	}
+	shard, shardSource, err := resolveShard(*shardFlag, *shards, os.Getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	if shard.Count > 1 && *resume != "" {
+		return usageError{errors.New("--resume finishes a whole exploration; a shard resumes when run again with the same --shard and --out")}
+	}
 	var plan *explore.Plan
-	var err error
 	switch {
 	case *resume != "":
 		if *configPath != "" || *force || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
@@ -72,10 +81,13 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *quiet {
 		logw = io.Discard
 	}
+	if shard.Count > 1 {
+		fmt.Fprintf(logw, "explore: shard %d/%d (%s)\n", shard.Index, shard.Count, shardSource)
+	}
 	fmt.Fprintf(logw, "explore %s: %s design, %d evaluations x %d paths x %d policies, seed %d -> %s\n",
 		plan.Name, plan.Design, plan.Evaluations(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
 	o, err := explore.Run(ctx, plan, explore.Options{
-		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures,
+		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, Shard: shard,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
@@ -84,6 +96,11 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if shard.Count > 1 {
+		fmt.Fprintf(stdout, "shard %d/%d: %d evaluations (%d failed) in %s/; when every shard is done: backstop merge %s\n",
+			shard.Index, shard.Count, len(o.Evaluations), o.Manifest.Failed, explore.EvaluationsDir, dir)
+		return nil
+	}
 	fmt.Fprintf(stdout, "wrote %s (%d evaluations, %d failed), %s, %s", explore.SamplesFile, o.Manifest.Evaluations, o.Manifest.Failed, explore.SensitivityCSV, explore.SensitivityFile)
 	if o.Boxes > 0 {
 		fmt.Fprintf(stdout, ", %s (%d peeling steps)", explore.BoxesFile, o.Boxes)
@@ -91,3 +108,16 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, ", %d figures -> %s\n", len(o.Figures), dir)
 	return nil
 }
+
+// mergeExploration finishes an exploration computed in shards (backstop merge DIR).
+func mergeExploration(dir string, force bool, stdout, logw io.Writer) error {
+	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + dir})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d evaluations (%d failed) merged -> %s\n", o.Manifest.Name, o.Manifest.Evaluations, o.Manifest.Failed, dir)
+	return nil
+}
+
+// isExploration reports whether dir holds an exploration or its shards, for merge.
+func isExploration(dir string) bool { return explore.IsExploration(dir) }

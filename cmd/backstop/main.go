@@ -330,6 +330,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		logw = io.Discard
 	}
+	if isExploration(fs.Arg(0)) {
+		return mergeExploration(fs.Arg(0), *force, stdout, logw)
+	}
 	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force})
 	if err != nil {
 		return err

@@ -1,0 +1,112 @@
+package explore
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/backstop-research/backstop/results"
+)
+
+// IsExploration reports whether dir holds an exploration or shards of one.
+func IsExploration(dir string) bool {
+	if _, err := ReadManifest(dir); err == nil {
+		return true
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	for _, f := range files {
+		if _, err := readManifestFile(f); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// MergeOptions configure Merge.
+type MergeOptions struct {
+	Figures bool
+	Force   bool // merge again over a complete exploration
+	Log     io.Writer
+	Command string
+}
+
+// Merge finishes an exploration computed in shards (`backstop explore --shard I/N` into
+// one directory): every shard must be complete and every chunk of evaluations on disk.
+// The outputs are those of one process (the CSV files byte for byte; the Parquet files
+// row for row, their footers stamped with the merge's time).
+func Merge(dir string, opt MergeOptions) (*Outcome, error) {
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
+		return nil, fmt.Errorf("the exploration in %s is already complete; use --force to merge it again", dir)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, dir)
+	}
+	var first *Manifest
+	seen := map[int]bool{}
+	for _, f := range files {
+		m, err := readManifestFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = m
+		}
+		switch {
+		case m.Config != first.Config:
+			return nil, fmt.Errorf("%s explores a different file than %s", f, files[0])
+		case m.Shard == nil || m.Shard.Count != first.Shard.Count:
+			return nil, fmt.Errorf("%s: mixed shard counts in %s", f, filepath.Join(dir, results.ShardsDir))
+		case m.Status != results.StatusComplete:
+			return nil, fmt.Errorf("shard %d/%d is %s; finish it first (run it again: it resumes)", m.Shard.Index, m.Shard.Count, m.Status)
+		}
+		seen[m.Shard.Index] = true
+	}
+	for i := 1; i <= first.Shard.Count; i++ {
+		if !seen[i] {
+			return nil, fmt.Errorf("shard %d/%d has no manifest in %s; run it first", i, first.Shard.Count, dir)
+		}
+	}
+	p, err := Decode([]byte(first.Config), filepath.Join(dir, results.ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	values, err := p.Values()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(opt.Log, "explore: merging %d shards, %d evaluations of %s\n", first.Shard.Count, len(values), dir)
+	var evals []Evaluation
+	for c := 0; c < first.Chunks; c++ {
+		lo, hi := c*ChunkSize, min((c+1)*ChunkSize, len(values))
+		chunk, ok := readChunk(chunkPath(dir, c), lo, hi, values)
+		if !ok {
+			return nil, fmt.Errorf("chunk %s is missing or does not match the design; run its shard again", chunkPath(dir, c))
+		}
+		evals = append(evals, chunk...)
+	}
+	prov := results.NewProvenance(first.Config, p.Seed, int64(p.Paths))
+	man := *first
+	man.Shard, man.Failed, man.Command = nil, 0, opt.Command
+	man.Created = prov.Created.Format(time.RFC3339)
+	for _, e := range evals {
+		if e.Status == StatusFailed {
+			man.Failed++
+		}
+	}
+	out, err := finish(dir, p, prov, evals, Options{Figures: opt.Figures})
+	if err != nil {
+		return nil, err
+	}
+	man.Status, man.Error = results.StatusComplete, ""
+	man.Finished = time.Now().UTC().Format(time.RFC3339)
+	if err := writeJSON(filepath.Join(dir, results.ManifestFile), &man); err != nil {
+		return nil, err
+	}
+	out.Manifest = &man
+	return out, nil
+}
