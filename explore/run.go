@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
@@ -69,7 +71,8 @@ type Manifest struct {
 	Command       string   `json:"command,omitempty"`
 	Error         string   `json:"error,omitempty"`
 	Shard         *Shard   `json:"shard,omitempty"` // set in a shard's manifest
-	Config        string   `json:"config"`          // the resolved explore file, YAML
+	KeptRuns      []string `json:"kept_runs,omitempty"`
+	Config        string   `json:"config"` // the resolved explore file, YAML
 }
 
 // Shard says which chunks of evaluations a shard process computes: shard Index of Count
@@ -93,6 +96,9 @@ type Options struct {
 	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
 	// range of chunks, with its manifest under shards/. Merge finishes the exploration.
 	Shard run.ShardSpec
+	// KeepRuns lists evaluations (by index) to also run in full, each as a run directory
+	// runs/<index> with its per-path parts, bands, summary and figures.
+	KeepRuns []int
 }
 
 // Outcome is what a finished exploration produced.
@@ -211,6 +217,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			man.Failed++
 		}
 	}
+	kept, err := keepRuns(ctx, p, dir, evals, opt)
+	if err != nil {
+		return fail(err)
+	}
+	man.KeptRuns = kept
 	if man.Shard != nil {
 		man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
 		if err := writeJSON(mpath, man); err != nil {
@@ -275,7 +286,7 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 	case exists && !opt.Force:
 		return fmt.Errorf("output directory %s already holds results (%s); choose another --out, resume it with --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
 	case exists:
-		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ShardsDir, results.ManifestFile} {
+		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ShardsDir, RunsDir, results.ManifestFile} {
 			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 				return fmt.Errorf("--force: %w", err)
 			}
@@ -333,4 +344,36 @@ func evaluateOne(ctx context.Context, p *Plan, i int, values []float64, workers 
 		e.Status, e.Reason, e.Result = StatusFailed, err.Error(), nil
 	}
 	return e, nil
+}
+
+// RunsDir holds the full runs of the evaluations named by Options.KeepRuns.
+const RunsDir = "runs"
+
+// keepRuns runs the kept evaluations among evals (those of this process) in full, each a
+// run directory under runs/ (a finished one is kept), and returns their directories.
+func keepRuns(ctx context.Context, p *Plan, dir string, evals []Evaluation, opt Options) ([]string, error) {
+	var out []string
+	for _, e := range evals {
+		if !slices.Contains(opt.KeepRuns, e.Index) || e.Status != StatusOK {
+			continue
+		}
+		rel := filepath.Join(RunsDir, strconv.Itoa(e.Index))
+		out = append(out, rel)
+		if m, err := results.ReadManifest(filepath.Join(dir, rel)); err == nil && m.Status == results.StatusComplete {
+			continue
+		}
+		cfg, err := p.scenario.Config(p.Paths, p.Seed, p.Keys(), e.Values)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(opt.Log, "explore: full run of evaluation %d -> %s\n", e.Index, rel)
+		if _, err := run.Execute(ctx, run.Options{Config: cfg, OutDir: filepath.Join(dir, rel), Workers: opt.Workers, Figures: opt.Figures, Force: true,
+			Command: fmt.Sprintf("%s (evaluation %d)", opt.Command, e.Index)}); err != nil {
+			if errors.Is(err, run.ErrInterrupted) {
+				return nil, errors.Join(err, context.Canceled)
+			}
+			return nil, fmt.Errorf("full run of evaluation %d: %w", e.Index, err)
+		}
+	}
+	return out, nil
 }

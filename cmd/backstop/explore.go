@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/backstop-research/backstop/explore"
@@ -28,6 +29,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	noFigures := fs.Bool("no-figures", false, "write the tables only")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the evaluations into --out; finish with backstop merge DIR (also read from a Slurm job array)")
+	keep := fs.String("keep-runs", "", "comma-separated `EVALUATIONS` (indices) to also run in full, each a run directory under runs/")
 	shards := fs.Int("shards", 0, "shard count `N` of a Kubernetes Indexed Job (the shard is JOB_COMPLETION_INDEX+1)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: backstop explore --config FILE [flags]\n       backstop explore --resume DIR\n\nExplore files are described in docs/explore.md; an example is configs/explore_spv_robustness.yaml.\n\n")
@@ -73,6 +75,17 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{err}
 		}
 	}
+	var keepRuns []int
+	for _, f := range strings.Split(*keep, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		i, err := strconv.Atoi(f)
+		if err != nil || i < 0 || i >= plan.Evaluations() {
+			return usageError{fmt.Errorf("--keep-runs %q: %q is not an evaluation; use indices from 0 to %d", *keep, f, plan.Evaluations()-1)}
+		}
+		keepRuns = append(keepRuns, i)
+	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("outputs", plan.Name)
@@ -87,7 +100,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(logw, "explore %s: %s design, %d evaluations x %d paths x %d policies, seed %d -> %s\n",
 		plan.Name, plan.Design, plan.Evaluations(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
 	o, err := explore.Run(ctx, plan, explore.Options{
-		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, Shard: shard,
+		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/backstop-research/backstop/results"
 )
 
 // The command refuses bad explore files with exit status 2 and a message naming the key,
@@ -23,8 +25,14 @@ func TestExploreCommand(t *testing.T) {
 	os.WriteFile(good, []byte("base: "+abs+"\ndesign: morris\nsamples: 3\npaths: 16\noverrides: {policies: [none, spv]}\nparameters: [{key: spv.discount, range: [0, 20]}, {key: funds.theta, range: [0.05, 0.2]}]\n"), 0o644)
 	outDir := filepath.Join(dir, "out")
 	args := []string{"explore", "--config", good, "--out", outDir, "--quiet", "--no-figures"}
-	if code := mainErr(args, &out, &errb); code != 0 {
+	if code := mainErr(append(args, "--keep-runs", "9"), &out, &errb); code != 2 {
+		t.Errorf("--keep-runs beyond the 9 evaluations: exit %d, want 2", code)
+	}
+	if code := mainErr(append(args, "--keep-runs", "4"), &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if m, err := results.ReadManifest(filepath.Join(outDir, "runs", "4")); err != nil || m.Status != results.StatusComplete {
+		t.Errorf("kept run of evaluation 4: %+v, %v", m, err)
 	}
 	errb.Reset()
 	if code := mainErr(args, &out, &errb); code != 1 || !strings.Contains(errb.String(), "--force") {
