@@ -3,9 +3,12 @@ package explore
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/plots"
@@ -16,6 +19,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // FigureMetric is the metric the figures show.
@@ -23,25 +28,47 @@ const FigureMetric = "peak_basis_bp"
 
 var pairColor = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
 
-// drawFigures draws the exploration's figures into dir as PNG and returns the files
-// written: the indices of FigureMetric with their intervals (sobol, morris), the metric
+// drawFigures draws the exploration's figures into dir in each of formats (png, pdf,
+// svg; DefaultFormats when empty) and returns the files written: the indices of FigureMetric with their intervals (sobol, morris), the metric
 // against each parameter in the policies' colours, the PRIM trade-off with the chosen box
 // (with discover), and the distribution of the SPV's advantage over qe (when both run).
-func drawFigures(dir string, p *Plan, evals []Evaluation, sens []results.TableColumn, boxes []sensitivity.Box, chosen int) ([]string, error) {
+func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens []results.TableColumn, boxes []sensitivity.Box, chosen int) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create figures directory: %w", err)
 	}
+	if len(formats) == 0 {
+		formats = plots.DefaultFormats
+	}
 	var files []string
-	save := func(name string, w, h vg.Length, draw func(draw.Canvas)) error {
-		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plots.PNGDPI))
-		draw(drawCanvas(c))
-		path := filepath.Join(dir, name)
-		err := atomicfile.Write(path, func(f *os.File) error {
-			_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(f)
-			return err
-		})
-		files = append(files, path)
-		return err
+	save := func(name string, w, h vg.Length, drawTo func(draw.Canvas)) error {
+		for _, format := range formats {
+			var c interface {
+				vg.CanvasSizer
+				io.WriterTo
+			}
+			switch format {
+			case "png":
+				c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plots.PNGDPI))}
+			case "pdf":
+				pc := vgpdf.New(w, h)
+				pc.EmbedFonts(true)
+				c = pc
+			case "svg":
+				c = vgsvg.New(w, h)
+			default:
+				return fmt.Errorf("figure format %q: allowed are png, pdf, svg", format)
+			}
+			drawTo(draw.New(c))
+			path := filepath.Join(dir, strings.TrimSuffix(name, ".png")+"."+format)
+			if err := atomicfile.Write(path, func(f *os.File) error {
+				_, err := c.WriteTo(f)
+				return err
+			}); err != nil {
+				return err
+			}
+			files = append(files, path)
+		}
+		return nil
 	}
 	pols := p.Policies()
 	if p.Design != DesignLHS {
@@ -57,11 +84,26 @@ func drawFigures(dir string, p *Plan, evals []Evaluation, sens []results.TableCo
 	if err != nil {
 		return nil, err
 	}
-	if err := save("outcome_vs_parameters.png", plots.PageWidth, plots.PageHeight, func(c draw.Canvas) {
-		tiles := draw.Tiles{Rows: 1, Cols: len(scatter), PadX: vg.Millimeter * 2}
-		canvases := plot.Align([][]*plot.Plot{scatter}, tiles, c)
-		for j, pl := range scatter {
-			pl.Draw(canvases[0][j])
+	cols := min(3, len(scatter))
+	rows := (len(scatter) + cols - 1) / cols
+	if err := save("outcome_vs_parameters.png", plots.PageWidth, plots.PageHeight*vg.Length(rows), func(c draw.Canvas) {
+		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3, PadTop: vg.Millimeter, PadBottom: vg.Millimeter}
+		grid := make([][]*plot.Plot, rows)
+		for r := range grid {
+			grid[r] = make([]*plot.Plot, cols)
+			for j := range grid[r] {
+				if i := r*cols + j; i < len(scatter) {
+					grid[r][j] = scatter[i]
+				}
+			}
+		}
+		canvases := plot.Align(grid, tiles, c)
+		for r := range grid {
+			for j, pl := range grid[r] {
+				if pl != nil {
+					pl.Draw(canvases[r][j])
+				}
+			}
 		}
 	}); err != nil {
 		return nil, err
@@ -83,7 +125,8 @@ func drawFigures(dir string, p *Plan, evals []Evaluation, sens []results.TableCo
 		star.Color, star.GlyphStyle.Radius, star.GlyphStyle.Shape = plots.PolicyColor("spv", pols), vg.Points(4), draw.PyramidGlyph{}
 		pl.Add(line, pts, star)
 		pl.Legend.Add(fmt.Sprintf("chosen box (step %d)", chosen), star)
-		pl.Legend.Top = true
+		pl.Legend.Left = true
+		pl.Title.TextStyle.Font.Size = vg.Points(9)
 		if err := save("prim_tradeoff.png", plots.ColumnWidth, plots.ColumnHeight, pl.Draw); err != nil {
 			return nil, err
 		}
@@ -112,8 +155,6 @@ func drawFigures(dir string, p *Plan, evals []Evaluation, sens []results.TableCo
 	}
 	return files, nil
 }
-
-func drawCanvas(c *vgimg.Canvas) draw.Canvas { return draw.New(c) }
 
 func metricIndex(name string) int {
 	for m := range results.SummaryMetrics {
@@ -228,7 +269,8 @@ func scatterPanels(p *Plan, evals []Evaluation) ([]*plot.Plot, error) {
 	for j, pr := range p.Params {
 		pl := plot.New()
 		pl.X.Label.Text = pr.Key
-		if j == 0 {
+		pl.X.Tick.Marker = threeTicks{}
+		if j%3 == 0 {
 			pl.Y.Label.Text = "mean " + FigureMetric
 		}
 		for k, pol := range pols {
@@ -242,14 +284,38 @@ func scatterPanels(p *Plan, evals []Evaluation) ([]*plot.Plot, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.Color, s.GlyphStyle.Radius = plots.PolicyColor(pol, pols), vg.Points(1)
+			s.Color, s.GlyphStyle.Radius = plots.PolicyColor(pol, pols), vg.Points(1.2)
 			pl.Add(s)
 			if j == 0 {
-				pl.Legend.Add(pol, s)
+				pl.Legend.Add(pol, glyphThumb{draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}})
 			}
 		}
 		pl.Legend.Top = true
 		out = append(out, pl)
 	}
 	return out, nil
+}
+
+// threeTicks labels an axis at its ends and middle, so that the labels of narrow panels
+// do not run into each other.
+type threeTicks struct{}
+
+func (threeTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for i := 0; i <= 4; i++ {
+		x := lo + (hi-lo)*float64(i)/4
+		t := plot.Tick{Value: x}
+		if i%2 == 0 {
+			t.Label = strconv.FormatFloat(x, 'g', 3, 64)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// glyphThumb is a legend entry drawn as a glyph larger than the scatter's points.
+type glyphThumb struct{ style draw.GlyphStyle }
+
+func (g glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(g.style, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2})
 }

@@ -25,10 +25,11 @@ func IsExploration(dir string) bool {
 
 // MergeOptions configure Merge.
 type MergeOptions struct {
-	Figures bool
-	Force   bool // merge again over a complete exploration
-	Log     io.Writer
-	Command string
+	Figures       bool
+	FigureFormats []string
+	Force         bool // merge again over a complete exploration
+	Log           io.Writer
+	Command       string
 }
 
 // Merge finishes an exploration computed in shards (`backstop explore --shard I/N` into
@@ -98,7 +99,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			man.Failed++
 		}
 	}
-	out, err := finish(dir, p, prov, evals, Options{Figures: opt.Figures})
+	out, err := finish(dir, p, prov, evals, Options{Figures: opt.Figures, FigureFormats: opt.FigureFormats})
 	if err != nil {
 		return nil, err
 	}

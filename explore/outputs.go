@@ -80,7 +80,7 @@ func finish(dir string, p *Plan, prov results.Provenance, evals []Evaluation, op
 		out.Boxes = len(boxes)
 	}
 	if opt.Figures {
-		figs, err := drawFigures(filepath.Join(dir, results.FiguresDir), p, evals, sens, boxes, chosen)
+		figs, err := drawFigures(filepath.Join(dir, results.FiguresDir), opt.FigureFormats, p, evals, sens, boxes, chosen)
 		if err != nil {
 			return nil, err
 		}

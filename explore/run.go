@@ -93,6 +93,8 @@ type Options struct {
 	Resume  bool      // finish the interrupted exploration in OutDir
 	Force   bool      // replace an exploration already in OutDir
 	Figures bool      // draw the figures
+	// FigureFormats are the figures' formats (png, pdf, svg); plots.DefaultFormats when empty.
+	FigureFormats []string
 	// Shard, when Count > 1, computes only shard Index (1-based) of Count: a contiguous
 	// range of chunks, with its manifest under shards/. Merge finishes the exploration.
 	Shard run.ShardSpec

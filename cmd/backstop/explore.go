@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/explore"
+	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -26,6 +27,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	workers := fs.Int("workers", 0, "parallel workers within each evaluation (default: all cores)")
 	resume := fs.String("resume", "", "finish the interrupted exploration in `DIR` (the file recorded in its manifest)")
 	force := fs.Bool("force", false, "replace the results already in the output directory")
+	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
 	noFigures := fs.Bool("no-figures", false, "write the tables only")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the evaluations into --out; finish with backstop merge DIR (also read from a Slurm job array)")
@@ -43,6 +45,10 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("explore takes no arguments, got %q", fs.Args())}
+	}
+	figOpt := plots.Options{Formats: strings.Split(*formats, ",")}
+	if err := figOpt.Validate(); err != nil {
+		return usageError{err}
 	}
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
@@ -100,7 +106,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(logw, "explore %s: %s design, %d evaluations x %d paths x %d policies, seed %d -> %s\n",
 		plan.Name, plan.Design, plan.Evaluations(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
 	o, err := explore.Run(ctx, plan, explore.Options{
-		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, Shard: shard, KeepRuns: keepRuns,
+		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
