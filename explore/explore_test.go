@@ -247,3 +247,38 @@ func TestDecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// Each design writes its own columns of sensitivity.csv, and morris ranks an inert
+// parameter last (mu* exactly 0 for the policy it cannot act on).
+func TestDesignsWriteTheirColumns(t *testing.T) {
+	for _, tc := range []struct {
+		design string
+		cols   []string
+	}{
+		{"morris", []string{"policy", "versus", "metric", "parameter", "mu", "mu_star", "mu_star_lo", "mu_star_hi", "sigma", "sigma_lo", "sigma_hi", "trajectories", "trajectories_dropped"}},
+		{"lhs", []string{"policy", "versus", "metric", "mean", "sd", "min", "p05", "p50", "p95", "max", "samples", "samples_failed"}},
+	} {
+		t.Run(tc.design, func(t *testing.T) {
+			p := plan(t, "overrides: {policies: [none, spv]}\ndesign: "+tc.design+"\nsamples: 6\npaths: 32\nparameters:\n  - {key: funds.theta, range: [0.05, 0.3]}\n  - {key: spv.discount, range: [0, 20]}\n")
+			dir := t.TempDir()
+			if _, err := Run(context.Background(), p, Options{OutDir: dir}); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, SensitivityCSV))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if head := strings.SplitN(string(data), "\n", 2)[0]; head != strings.Join(tc.cols, ",") {
+				t.Errorf("header %s, want %s", head, strings.Join(tc.cols, ","))
+			}
+			if tc.design != "morris" {
+				return
+			}
+			for _, r := range readCSV(t, filepath.Join(dir, SensitivityCSV)) {
+				if r["policy"] == "none" && r["parameter"] == "spv.discount" && (r["mu_star"] != "0" || r["mu_star_hi"] != "0") {
+					t.Errorf("none %s: mu* %s [%s, %s], want exactly 0", r["metric"], r["mu_star"], r["mu_star_lo"], r["mu_star_hi"])
+				}
+			}
+		})
+	}
+}
