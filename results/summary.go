@@ -16,7 +16,7 @@ import (
 var SummaryMetrics = []sim.Metric{
 	sim.PeakBasisBP, sim.BasisAUCBPDays, sim.DaysDysfunction, sim.ForcedSalesBN, sim.TotalSalesBN,
 	sim.HFLossBN, sim.FundsDefaulted, sim.PeakCBHoldingsBN, sim.CBDV01PeakBNPerBP, sim.CBPnLBN,
-	sim.PeakDealerUtilization,
+	sim.PeakDealerUtilization, sim.OtherSalesBN, sim.PositionCut,
 }
 
 // SummaryRow is one line of summary.csv.

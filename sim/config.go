@@ -25,6 +25,10 @@ type Config struct {
 	SRF    SRFParams    `yaml:"srf"`
 	SLR    SLRParams    `yaml:"slr"`
 	Cap    CapParams    `yaml:"cap"`
+
+	// Sellers are the other sellers of cash Treasuries (docs/model-extensions.md); all
+	// zero, the baseline, is MODEL.md: only the basis traders sell.
+	Sellers SellerParams `yaml:"sellers"`
 }
 
 // ShockParams are the parameters of MODEL.md section 2.
@@ -72,6 +76,10 @@ type FundParams struct {
 	// implementation does; ForcedLiteral counts only sales above capacity and lenders'
 	// liquidation (section 3 read literally). Accounting only: no dynamics change.
 	ForcedSales string `yaml:"forced_sales"`
+
+	// BufferStress lets the funds' buffers shrink as capital per $ rises (docs/model-
+	// extensions.md): u_j,t = u_j min(1, (r_0 / r_t)^BufferStress). 0 is MODEL.md.
+	BufferStress float64 `yaml:"buffer_stress"`
 }
 
 // MarketParams are the dealer, impact and basis parameters of MODEL.md section 4.
@@ -103,6 +111,10 @@ type QEParams struct {
 	// day's fund sales, P_t <= S; QEMarket buys from the market, the funds' net sales and
 	// the dealers' inventory, P_t <= max(S - R, 0) + I_t, as the Fed did in March 2020.
 	Source string `yaml:"source"`
+	// Schedule, when not empty, replaces Weekly/5 by a daily cap per day of the programme:
+	// Schedule[i] on the i-th business day from the first purchase day (announcement +
+	// Lag), the last entry from then on (docs/model-extensions.md).
+	Schedule []float64 `yaml:"schedule"`
 }
 
 // Values of QEParams.Source.
@@ -153,6 +165,18 @@ type CapParams struct {
 	// AnnounceTheta multiplies theta on every day, the facility being standing: 1 is no effect.
 	AnnounceTheta float64 `yaml:"announce_theta"`
 }
+
+// SellerParams are the other sellers: unlevered holders (foreign official and private
+// holders, mutual funds) who sell cash Treasuries outright, with no futures leg, more as
+// the stress rises: O_t = Vol max(0, log(sigma_t / sigma_bar)) + Funding F_t, $bn a day
+// (docs/model-extensions.md).
+type SellerParams struct {
+	Vol     float64 `yaml:"vol"`     // $bn a day per unit of excess log rate volatility
+	Funding float64 `yaml:"funding"` // $bn a day per unit of funding stress F_t
+}
+
+// On reports whether the other sellers sell at all.
+func (p *SellerParams) On() bool { return p.Vol != 0 || p.Funding != 0 }
 
 // FieldError is a configuration value outside what is allowed. Key is the dotted YAML key.
 type FieldError struct {
@@ -252,6 +276,9 @@ func (c *Config) Validate() error {
 	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
 	v.check("qe.source", c.QE.Source, c.QE.Source == QESales || c.QE.Source == QEMarket,
 		"use "+QESales+" (buys only from the day's fund sales, MODEL.md) or "+QEMarket+" (from fund sales and dealer inventory)")
+	for i, x := range c.QE.Schedule {
+		v.nonNegative(fmt.Sprintf("qe.schedule[%d]", i), x)
+	}
 
 	v.finite("spv.trigger", c.SPV.Trigger)
 	v.intMin("spv.t_exp", c.SPV.TExp, 0)
@@ -276,6 +303,10 @@ func (c *Config) Validate() error {
 	v.intMin("cap.t_exp", c.Cap.TExp, 0)
 	v.intMin("cap.roll", c.Cap.Roll, 1)
 	v.announceTheta("cap.announce_theta", c.Cap.AnnounceTheta)
+
+	v.nonNegative("funds.buffer_stress", f.BufferStress)
+	v.nonNegative("sellers.vol", c.Sellers.Vol)
+	v.nonNegative("sellers.funding", c.Sellers.Funding)
 	return v.err
 }
 

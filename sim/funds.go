@@ -8,12 +8,13 @@ type funds struct {
 	sales     []float64 // S_j of the current day
 	voluntary []float64 // the voluntary part of S_j of the current day
 	reentry   []float64 // R_j of the current day
+	invBuffer []float64 // 1 / (1 + u_j,t) of the current day when buffers shrink under stress
 	held      float64   // sum of B_j over funds not in default
 	defaulted int
 }
 
 func newFunds(n int) funds {
-	buf := make([]float64, 6*n)
+	buf := make([]float64, 7*n)
 	return funds{
 		pos:       buf[0*n : 1*n],
 		equity:    buf[1*n : 2*n],
@@ -21,6 +22,7 @@ func newFunds(n int) funds {
 		sales:     buf[3*n : 4*n],
 		reentry:   buf[4*n : 5*n],
 		voluntary: buf[5*n : 6*n],
+		invBuffer: buf[6*n : 7*n],
 	}
 }
 
@@ -47,6 +49,9 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 	equity, atDefault := f.equity[:n], f.atDefault[:n]
 	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
 	invBuffer, startB := m.invBuffer[:n], m.startB[:n]
+	if m.bufferStress {
+		invBuffer = f.stressedInvBuffer(m, r)[:n]
+	}
 	for j, b := range pos {
 		e := equity[j]
 		if e <= 0 {

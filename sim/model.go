@@ -18,6 +18,10 @@ type Model struct {
 	// defaultDayForced: a defaulting fund's voluntary sales on its default day count as
 	// forced (FundParams.ForcedSales == ForcedReference).
 	defaultDayForced bool
+	// Options beyond MODEL.md (docs/model-extensions.md); each off costs one branch.
+	sellers      bool    // other sellers sell (Config.Sellers.On)
+	bufferStress bool    // buffers shrink with r_t (FundParams.BufferStress > 0)
+	r0           float64 // h0 + m0, calm capital per $ of position
 }
 
 // NewModel validates cfg and derives the model's constants.
@@ -31,6 +35,9 @@ func NewModel(cfg Config) (*Model, error) {
 		cfg:              cfg,
 		logSigmaBar:      math.Log(cfg.Shocks.SigmaBar),
 		defaultDayForced: f.ForcedSales == ForcedReference,
+		sellers:          cfg.Sellers.On(),
+		bufferStress:     f.BufferStress > 0,
+		r0:               f.H0 + f.M0,
 		buffer:           make([]float64, n),
 		invBuffer:        make([]float64, n),
 		startB:           make([]float64, n),

@@ -5,6 +5,10 @@ package sim
 // docs all take column names, units and types from it.
 type Metric int
 
+// PositionCutDay is the day whose end-of-day positions PositionCut compares with the
+// initial ones: about a month, the horizon of the exposure-cut fact (Kruttli et al.).
+const PositionCutDay = 20
+
 // The per-path metrics, in column order.
 const (
 	StressJump Metric = iota
@@ -23,6 +27,8 @@ const (
 	CBPnLBN
 	SPVClosedDay
 	PeakDealerUtilization
+	OtherSalesBN
+	PositionCut
 	NumMetrics int = iota
 )
 
@@ -52,6 +58,8 @@ var Metrics = [NumMetrics]MetricInfo{
 	CBPnLBN:               {"cb_pnl_bn", "$bn", false, "central-bank P&L at the horizon: qe's rate P&L, spv's realized close"},
 	SPVClosedDay:          {"spv_closed_day", "day", true, "day the SPV delivered and closed, -1 if never"},
 	PeakDealerUtilization: {"peak_dealer_utilization", "fraction", false, "maximum end-of-day dealer inventory over capacity, I_{t+1}/K_t"},
+	OtherSalesBN:          {"other_sales_bn", "$bn", false, "other sellers' outright cash sales, sum of O_t over the horizon (0 without a sellers block)"},
+	PositionCut:           {"position_cut", "fraction", false, "share of the funds' initial position cut by the end of day 20 (the last day if the horizon is shorter), 1 - sum B_j / B0"},
 }
 
 // Series is a day-by-day quantity whose cross-path distribution goes into the bands.

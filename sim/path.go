@@ -11,6 +11,7 @@ type Simulator struct {
 	snaps    snapshots  // RunAll's states of the no-policy path on the days policies wake
 	levels   []float64  // RunAll's scratch: each policy's wake level
 	capacity []float64  // K_t = K0 / (1 + kappa_K F_t) of the path's days, before policies
+	other    []float64  // O_t, the other sellers' sales of the path's days (sellers on only)
 }
 
 // prepare computes what every policy's pass over sh shares.
@@ -19,6 +20,9 @@ func (s *Simulator) prepare(sh *Shocks) {
 	s.capacity = s.capacity[:0]
 	for _, F := range sh.F {
 		s.capacity = append(s.capacity, mp.K0/(1+mp.KappaK*F))
+	}
+	if s.m.sellers {
+		s.other = s.m.otherSales(sh, s.other)
 	}
 }
 
@@ -30,6 +34,7 @@ func (m *Model) NewSimulator() *Simulator {
 // DayFlows is one day's flows, reported to a Trace for tests and diagnostics.
 type DayFlows struct {
 	Sales, Reentry, Forced         float64 // S, R and the forced part of S, $bn
+	Other                          float64 // O_t, the other sellers' outright sales, $bn
 	Absorption                             // P_t or A_t
 	CashToMarket, FuturesToMarket  float64 // X^c_t, X^f_t
 	InventoryBefore, InventoryNext float64 // I_t, I_{t+1}
@@ -51,6 +56,7 @@ type pathState struct {
 	peakVol, peakF, peakBasis               float64
 	auc, forcedTotal, salesTotal, minEquity float64
 	peakHoldings, peakDV01, peakUtl         float64
+	otherTotal, positionCut                 float64
 	dysDays                                 int
 }
 
@@ -242,14 +248,17 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		auc, forcedTotal, salesTotal    = st.auc, st.forcedTotal, st.salesTotal
 		minEquity                       = st.minEquity
 		peakHoldings, peakDV01, peakUtl = st.peakHoldings, st.peakDV01, st.peakUtl
+		otherTotal, positionCut         = st.otherTotal, st.positionCut
 		dysDays                         = st.dysDays
 	)
+	cutDay := min(PositionCutDay, T-1)
 	for t := from; t < T; t++ {
 		if snaps != nil && mkt.basis > snaps.next {
 			snaps.wakeAt(t, mkt.basis, &pathState{
 				mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
 				auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
-				peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl, dysDays: dysDays,
+				peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl,
+				otherTotal: otherTotal, positionCut: positionCut, dysDays: dysDays,
 			}, f)
 		}
 		// 1. Conditions from the shocks and b; every fund's S_j and R_j.
@@ -270,11 +279,17 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 
 		// 2. The policy's absorption, which may depend on the day's impact lambda_t (from I_t
 		// and K_t, both known before trading); net flows to the market.
+		// Other sellers' outright sales go to the market's cash leg only.
 		lambda := mkt.impact(mp, cond.Capacity)
-		day.Sales, day.Reentry, day.Impact, day.Dealers = sales, reentry, lambda, mkt.inventory
+		other := 0.0
+		if m.sellers {
+			other = s.other[t]
+			otherTotal += other
+		}
+		day.Sales, day.Reentry, day.Impact, day.Dealers, day.Other = sales, reentry, lambda, mkt.inventory, other
 		a := pol.Absorb(day)
 		net := sales - reentry
-		xc := net - a.Cash - a.Bundles
+		xc := net + other - a.Cash - a.Bundles
 		xf := net - a.Bundles
 
 		// 3. The push, the basis and dealer inventory.
@@ -311,6 +326,13 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		peakHoldings = max(peakHoldings, sheet.Holdings)
 		peakDV01 = max(peakDV01, sheet.DV01)
 		peakUtl = max(peakUtl, utilization)
+		if t == cutDay {
+			held := 0.0
+			for _, b := range f.pos {
+				held += b
+			}
+			positionCut = 1 - held/m.startHeld
+		}
 		if days != nil {
 			days[int(SeriesBasis)*T+t] = mkt.basis
 			days[int(SeriesSales)*T+t] = sales
@@ -320,7 +342,7 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		}
 		if trace != nil {
 			trace.Days = append(trace.Days, DayFlows{
-				Sales: sales, Reentry: reentry, Forced: forced, Absorption: a,
+				Sales: sales, Reentry: reentry, Forced: forced, Other: other, Absorption: a,
 				CashToMarket: xc, FuturesToMarket: xf,
 				InventoryBefore: inventory, InventoryNext: mkt.inventory,
 				Basis: basis, BasisNext: mkt.basis, Push: push, Concession: concession,
@@ -334,7 +356,8 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 	*st = pathState{
 		mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
 		auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
-		peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl, dysDays: dysDays,
+		peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl,
+		otherTotal: otherTotal, positionCut: positionCut, dysDays: dysDays,
 	}
 }
 
@@ -359,4 +382,6 @@ func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 	v[CBPnLBN] = sheet.PnL
 	v[SPVClosedDay] = float64(sheet.ClosedDay)
 	v[PeakDealerUtilization] = st.peakUtl
+	v[OtherSalesBN] = st.otherTotal
+	v[PositionCut] = st.positionCut
 }

@@ -25,7 +25,7 @@ type Policy interface {
 	Sheet() Sheet
 }
 
-// Day is what a policy sees of day t. Sales, Reentry and Impact are set from step 2 on
+// Day is what a policy sees of day t. Sales, Reentry, Impact, Dealers and Other are set from step 2 on
 // (Absorb and Settle); Adjust sees them as 0.
 type Day struct {
 	T        int     // day index t
@@ -35,6 +35,7 @@ type Day struct {
 	Reentry  float64 // R, total fund re-entry, $bn
 	Impact   float64 // lambda_t, the day's price impact, bp per $bn of net flow
 	Dealers  float64 // I_t, dealer inventory at the start of the day, $bn
+	Other    float64 // O_t, other sellers' outright cash sales, $bn (0 without a sellers block)
 	DY       float64 // dy_t, the day's yield change, bp
 }
 

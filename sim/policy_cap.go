@@ -7,7 +7,10 @@ package sim
 //
 //	A_t = min(S, C - M_t, max(0, S - R - (level - (1 - k) b_t) / (lambda_t (w_c + w_f))))
 //
-// which leaves (1 - k) b_t + push_t <= level whenever capacity and sales allow. Its sellers
+// which leaves (1 - k) b_t + push_t <= level whenever capacity and sales allow. Other
+// sellers' outright sales O_t (docs/model-extensions.md) push the basis through the cash
+// leg only and are not bundles it may buy: they add w_c O_t / (w_c + w_f) to the excess,
+// which the facility offsets with more of the funds' bundles, still at most S. Its sellers
 // give up level + penalty - b_t per $ against the day's opening mark.
 //
 // The bundles are hedged (DV01 exactly 0). Like the spv, a bundle is delivered into the
@@ -20,6 +23,7 @@ type Cap struct {
 	DB     float64 // D_b, bundle price sensitivity to the basis, years
 	keep   float64 // 1 - k, the share of the basis that survives a day
 	weight float64 // w_c + w_f: a bundle moves the basis through both legs
+	cash   float64 // w_c / (w_c + w_f): an outright sale moves it through the cash leg only
 	m      float64 // holdings M, $bn (one contract's bundles at a time)
 	cost   float64 // sum of A_t (level + penalty) over the holdings, $bn bp
 	expiry int     // the delivery day of the holdings' contract
@@ -28,7 +32,12 @@ type Cap struct {
 }
 
 func newCap(c *Config) *Cap {
-	return &Cap{P: c.Cap, DB: c.Funds.DB, keep: 1 - c.Market.K, weight: c.Market.WC + c.Market.WF}
+	w := c.Market.WC + c.Market.WF
+	cash := 0.0
+	if w > 0 {
+		cash = c.Market.WC / w
+	}
+	return &Cap{P: c.Cap, DB: c.Funds.DB, keep: 1 - c.Market.K, weight: w, cash: cash}
 }
 
 // Name returns "cap".
@@ -50,7 +59,7 @@ func (c *Cap) Absorb(d Day) Absorption {
 	if perBN <= 0 {
 		return Absorption{}
 	}
-	excess := d.Sales - d.Reentry - (c.P.Level-c.keep*d.Basis)/perBN
+	excess := d.Sales - d.Reentry + c.cash*d.Other - (c.P.Level-c.keep*d.Basis)/perBN
 	a := min(excess, d.Sales, c.P.Capacity-c.m)
 	if a <= 0 {
 		return Absorption{}

@@ -2,8 +2,13 @@ package sim
 
 // QE is outright purchases of cash Treasuries: while b_t > trigger it buys
 // P_t = min(S, W/5, Q_max - Q_t) (with Source "market", S is replaced by what the market
-// holds for sale: max(S - R, 0) + I_t, the funds' net sales and the dealers' inventory). It absorbs only the cash leg, holds to the horizon and
-// carries the duration risk: rate P&L -D_q Q_{t+1} dy_t / 1e4 per day.
+// holds for sale: max(S - R, 0) + I_t, the funds' net sales and the dealers' inventory).
+// It absorbs only the cash leg, holds to the horizon and carries the duration risk: rate
+// P&L -D_q Q_{t+1} dy_t / 1e4 per day.
+//
+// Other sellers' outright sales O_t (docs/model-extensions.md) are cash it may buy: S
+// becomes S + O_t, and max(S - R, 0) becomes max(S - R + O_t, 0). With a Schedule, the
+// day's cap W/5 becomes Schedule[t - first purchase day] (the last entry after the list).
 //
 // It is announced on the first day b_t > trigger and buys from Lag days later on (Lag 0
 // is MODEL.md); from the announcement on, theta is multiplied by AnnounceTheta.
@@ -33,11 +38,15 @@ func (q *QE) Absorb(d Day) Absorption {
 	if d.Basis <= q.P.Trigger || q.announced < 0 || d.T < q.announced+q.P.Lag {
 		return Absorption{}
 	}
-	available := d.Sales // MODEL.md: only what the funds sell today
+	available := d.Sales + d.Other // MODEL.md: only what is sold today
 	if q.P.Source == QEMarket {
-		available = max(d.Sales-d.Reentry, 0) + d.Dealers
+		available = max(d.Sales-d.Reentry+d.Other, 0) + d.Dealers
 	}
-	buy := min(available, min(q.P.Weekly/5, q.P.QMax-q.q))
+	daily := q.P.Weekly / 5
+	if n := len(q.P.Schedule); n > 0 {
+		daily = q.P.Schedule[min(d.T-q.announced-q.P.Lag, n-1)]
+	}
+	buy := min(available, min(daily, q.P.QMax-q.q))
 	return Absorption{Cash: max(0, buy)}
 }
 

@@ -4,7 +4,8 @@ package sim
 // supplementary leverage ratio. It is announced on the first day b_t > trigger and, lag
 // days later, raises calm dealer capacity from K0 to K0 + k0_relief:
 // K_t = (K0 + k0_relief) / (1 + kappa_K F_t), which lowers the impact lambda_t for a
-// given dealer inventory. It buys nothing and holds nothing.
+// given dealer inventory. It buys nothing and holds nothing. The room it makes serves every
+// seller through dealers, other sellers (docs/model-extensions.md) included.
 type SLR struct {
 	P         SLRParams
 	factor    float64 // (K0 + k0_relief) / K0

@@ -5,6 +5,9 @@ package sim
 // no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
 // realizing D_b sum(A_t (b_t + d)) / 1e4.
 //
+// It buys only hedged bundles, so only from the funds (A_t <= S): other sellers' outright
+// sales (docs/model-extensions.md), which come with no futures leg, are not eligible.
+//
 // It is announced on the first day b_t > trigger before t_exp; from then until t_exp,
 // theta is multiplied by AnnounceTheta.
 type SPV struct {

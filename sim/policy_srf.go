@@ -7,6 +7,9 @@ package sim
 // finance their whole position at it: it lends L_t = (1 - h_t) B_t against the Treasuries,
 // B_t being the position of the funds not in default, and earns spread_t on it.
 //
+// Other sellers (docs/model-extensions.md) are unlevered and borrow no repo: the facility
+// does not reach them, whatever they sell still goes to dealers.
+//
 // Overnight repo against Treasuries carries no rate risk for the lender, so DV01 is 0;
 // holdings are the day's lending L_t and the P&L the spread earned. Credit losses are not
 // modelled: a defaulted fund's loss beyond its equity falls on its lenders in MODEL.md,

@@ -1,0 +1,26 @@
+package sim
+
+import "math"
+
+// Buffers that shrink under stress (docs/model-extensions.md). In MODEL.md fund j keeps a
+// fixed buffer u_j above required capital, so its target position E_j / (r_t (1 + u_j))
+// falls with 1 / r_t and a doubling of capital per $ halves it. Funds in March 2020 cut
+// exposure by about a fifth (Kruttli et al., FEDS 2021-038), less than that rule gives:
+// they ran their buffers down as margins and haircuts rose. With funds.buffer_stress psi > 0,
+//
+//	u_j,t = u_j min(1, (r_0 / r_t)^psi),   r_0 = h0 + m0,
+//
+// so the buffer is the spec's in calm (r_t <= r_0) and shrinks as r_t rises; psi = 0 is
+// the spec. Capacity E_j / r_t, and so forced sales, are unchanged: only the voluntary
+// target moves.
+
+// stressedInvBuffer returns 1 / (1 + u_j,t) of every fund for capital per $ r, in f's
+// scratch space.
+func (f *funds) stressedInvBuffer(m *Model, r float64) []float64 {
+	scale := min(1, math.Pow(m.r0/r, m.cfg.Funds.BufferStress))
+	inv := f.invBuffer[:len(m.buffer)]
+	for j, u := range m.buffer {
+		inv[j] = 1 / (1 + u*scale)
+	}
+	return inv
+}
