@@ -56,6 +56,7 @@ DEFAULTS = {
         # Which sales count as forced: "reference" adds a defaulting fund's voluntary
         # sales on its default day (as section 8's table), "literal" does not.
         "forced_sales": "reference",
+        "buffer_stress": 0.0,  # extension (docs/model-extensions.md): only 0 here
     },
     "market": {  # section 4
         "k0": 400.0, "kappa_k": 0.5, "lambda0": 0.015, "u_min": 0.05,
@@ -63,7 +64,7 @@ DEFAULTS = {
         "b_dys": 20.0, "delta": 0.10,
     },
     "qe": {"trigger": 10.0, "weekly": 362.0, "q_max": 1000.0, "d_q": 8.0,  # section 5
-           "lag": 0, "announce_theta": 1.0, "source": "sales"},  # extensions: only these values here
+           "lag": 0, "announce_theta": 1.0, "source": "sales", "schedule": []},  # extensions: only these values here
     "spv": {"trigger": 10.0, "t_exp": 40, "capacity": 500.0, "discount": 5.0, "equity": 0.10,
             "announce_theta": 1.0},
     # Policies beyond the spec (docs/model-notes.md): read so a scenario file decodes,
@@ -72,6 +73,9 @@ DEFAULTS = {
     "slr": {"trigger": 10.0, "lag": 10, "k0_relief": 200.0, "announce_theta": 1.0},
     "cap": {"level": 20.0, "penalty": 5.0, "capacity": 500.0, "t_exp": 40, "roll": 63,
             "announce_theta": 1.0},
+    # Other sellers (docs/model-extensions.md): read so a scenario file decodes; only the
+    # spec's zero (no other sellers) is simulated here.
+    "sellers": {"vol": 0.0, "funding": 0.0},
 }
 
 # Per-path outputs of MODEL.md section 7 (after the path and policy columns), in order.
@@ -80,7 +84,10 @@ METRICS = [
     "basis_auc_bp_days", "days_dysfunction", "forced_sales_bn", "total_sales_bn",
     "hf_equity_min_bn", "hf_loss_bn", "funds_defaulted", "peak_cb_holdings_bn",
     "cb_dv01_peak_bn_per_bp", "cb_pnl_bn", "spv_closed_day", "peak_dealer_utilization",
+    "other_sales_bn", "position_cut",
 ]
+
+POSITION_CUT_DAY = 20  # position_cut compares the end of this day with the start
 
 POLICIES = ("none", "qe", "spv")
 QUANTILES = {"p05": 0.05, "p50": 0.50, "p95": 0.95}
@@ -162,6 +169,8 @@ def simulate(sh, p, policy):
     peak_holdings = np.zeros(n)
     peak_dv01 = np.zeros(n)
     peak_util = np.zeros(n)
+    position_cut = np.zeros(n)
+    cut_day = min(POSITION_CUT_DAY, T - 1)
 
     for t in range(T):
         sigma, F, dy, noise = sh["sigma"][t], sh["F"][t], sh["dy"][t], sh["noise"][t]
@@ -252,6 +261,8 @@ def simulate(sh, p, policy):
         np.maximum(peak_holdings, holdings, out=peak_holdings)
         np.maximum(peak_dv01, dv01, out=peak_dv01)
         np.maximum(peak_util, inventory_next / K, out=peak_util)
+        if t == cut_day:
+            position_cut = 1 - B.sum(axis=1) / (B_start * nf)
 
         b_prev, b, inventory = b, b_next, inventory_next
 
@@ -272,6 +283,8 @@ def simulate(sh, p, policy):
         "cb_pnl_bn": cb_pnl,
         "spv_closed_day": closed_day,
         "peak_dealer_utilization": peak_util,
+        "other_sales_bn": np.zeros(n),                        # no other sellers in the spec
+        "position_cut": position_cut,
     }
 
 
@@ -366,6 +379,8 @@ def load_config(path):
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
             if key == "policies":
                 target[key] = [x.strip() for x in value.strip("[]").split(",") if x.strip()]
+            elif isinstance(target[key], list):  # a one-line list of numbers
+                target[key] = [float(x) for x in value.strip("[]").split(",") if x.strip()]
             elif isinstance(target[key], str):
                 target[key] = value
             elif isinstance(target[key], int):
@@ -374,7 +389,8 @@ def load_config(path):
                 target[key] = float(value)
     # This reference implements MODEL.md spec v1 only: refuse the extensions' options.
     for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0), ("qe", "source", "sales"),
-                              ("spv", "announce_theta", 1.0)):
+                              ("spv", "announce_theta", 1.0), ("funds", "buffer_stress", 0.0),
+                              ("qe", "schedule", []), ("sellers", "vol", 0.0), ("sellers", "funding", 0.0)):
         if p[sec][key] != neutral:
             raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "
                              f"MODEL.md spec v1 only ({sec}.{key} must be {neutral})")

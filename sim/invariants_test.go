@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -34,15 +35,36 @@ func tracePaths(t *testing.T, cfg sim.Config, policy string, n int, check func(p
 }
 
 func TestInvariantsOnEveryPath(t *testing.T) {
-	cfg := configs.Baseline()
-	const n = 3000
+	// The baseline is MODEL.md; march2020.yaml turns on every extension of
+	// docs/model-extensions.md (other sellers, shrinking buffers, the qe schedule).
+	march, err := configs.Load("../configs/march2020.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !march.Sellers.On() || march.Funds.BufferStress == 0 || len(march.QE.Schedule) == 0 {
+		t.Fatal("march2020.yaml no longer exercises the extensions")
+	}
+	for _, sc := range []struct {
+		name string
+		cfg  sim.Config
+		n    int
+	}{{"baseline", configs.Baseline(), 3000}, {"march2020", march, 1500}} {
+		t.Run(sc.name, func(t *testing.T) { checkInvariants(t, sc.cfg, sc.n) })
+	}
+}
+
+func checkInvariants(t *testing.T, cfg sim.Config, n int) {
 	buys := map[string]bool{"qe": true, "spv": true, "cap": true}
 	for _, policy := range []string{"none", "qe", "spv", "srf", "slr", "cap"} {
 		t.Run(policy, func(t *testing.T) {
+			otherSeen := 0.0
 			bought, closedPaths, defaults := 0.0, 0, 0.0
 			tracePaths(t, cfg, policy, n, func(path int64, tr *sim.Trace, res *sim.Result) {
-				var sold, reentered, absorbed, toMarket, laidOff float64
+				var sold, reentered, other, absorbed, toMarket, laidOff float64
 				for d, day := range tr.Days {
+					if day.Other < 0 || (!cfg.Sellers.On() && day.Other != 0) {
+						t.Fatalf("path %d day %d: other sellers' sales %v", path, d, day.Other)
+					}
 					for j, b := range day.Positions {
 						if b < 0 || math.IsNaN(b) {
 							t.Fatalf("path %d day %d: fund %d position %v", path, d, j, b)
@@ -51,12 +73,26 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 					if day.Forced > day.Sales+1e-9 {
 						t.Fatalf("path %d day %d: forced %v > sales %v", path, d, day.Forced, day.Sales)
 					}
-					// What funds sold net of re-entry went to the central bank or the market...
-					if diff := day.Sales - day.Reentry - day.Cash - day.Bundles - day.CashToMarket; math.Abs(diff) > 1e-9 {
+					// What funds and other sellers sold net of re-entry went to the central bank or
+					// the market; only the funds' sales carry a futures leg...
+					if diff := day.Sales - day.Reentry + day.Other - day.Cash - day.Bundles - day.CashToMarket; math.Abs(diff) > 1e-9 {
 						t.Fatalf("path %d day %d: cash flows do not balance by %v", path, d, diff)
+					}
+					if diff := day.Sales - day.Reentry - day.Bundles - day.FuturesToMarket; math.Abs(diff) > 1e-9 {
+						t.Fatalf("path %d day %d: futures flows do not balance by %v", path, d, diff)
+					}
+					// ...the dealers took the cash leg and laid off delta of their inventory...
+					if want := max(0, (1-cfg.Market.Delta)*day.InventoryBefore+day.CashToMarket); math.Abs(day.InventoryNext-want) > 1e-9 {
+						t.Fatalf("path %d day %d: dealer inventory %v, want %v", path, d, day.InventoryNext, want)
+					}
+					// ...and a buyer of hedged bundles buys only from the funds, never the other
+					// sellers' outright sales.
+					if day.Bundles > day.Sales+1e-12 {
+						t.Fatalf("path %d day %d: %s bought %v of bundles, the funds sold %v", path, d, policy, day.Bundles, day.Sales)
 					}
 					sold += day.Sales
 					reentered += day.Reentry
+					other += day.Other
 					absorbed += day.Cash + day.Bundles
 					toMarket += day.CashToMarket
 					// ...and what reached the market went to dealers or, laid off, to end investors.
@@ -73,8 +109,21 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 							t.Fatalf("path %d day %d: SPV bought cash outright", path, d)
 						}
 					case "qe":
-						if day.Bundles != 0 || day.CashToMarket != day.Sales-day.Reentry-day.Cash || day.FuturesToMarket != day.Sales-day.Reentry {
+						if day.Bundles != 0 || day.CashToMarket != day.Sales-day.Reentry+day.Other-day.Cash || day.FuturesToMarket != day.Sales-day.Reentry {
 							t.Fatalf("path %d day %d: qe flows wrong: %+v", path, d, day)
+						}
+						// It buys no more than is offered (the day's sales, with source market
+						// also the dealers' inventory) nor than the day's cap.
+						offered := day.Sales + day.Other
+						if cfg.QE.Source == sim.QEMarket {
+							offered = max(day.Sales-day.Reentry+day.Other, 0) + day.InventoryBefore
+						}
+						dailyCap := cfg.QE.Weekly / 5 // TestQESchedule checks the schedule day by day
+						if len(cfg.QE.Schedule) > 0 {
+							dailyCap = slices.Max(cfg.QE.Schedule)
+						}
+						if day.Cash > offered+1e-9 || day.Cash > dailyCap+1e-9 || day.Cash < 0 {
+							t.Fatalf("path %d day %d: qe bought %v, offered %v, daily cap %v", path, d, day.Cash, offered, dailyCap)
 						}
 					case "none", "slr":
 						if day.Cash != 0 || day.Bundles != 0 || day.Sheet != (sim.Sheet{ClosedDay: -1}) {
@@ -91,10 +140,22 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 					}
 				}
 				last := tr.Days[len(tr.Days)-1]
-				if diff := sold - reentered - absorbed - (last.InventoryNext - 0) - laidOff; math.Abs(diff) > 1e-6 {
-					t.Fatalf("path %d: sold %v - reentered %v != central bank %v + dealers %v + end investors %v (off by %v)",
-						path, sold, reentered, absorbed, last.InventoryNext, laidOff, diff)
+				if diff := sold - reentered + other - absorbed - (last.InventoryNext - 0) - laidOff; math.Abs(diff) > 1e-6 {
+					t.Fatalf("path %d: sold %v - reentered %v + other sellers %v != central bank %v + dealers %v + end investors %v (off by %v)",
+						path, sold, reentered, other, absorbed, last.InventoryNext, laidOff, diff)
 				}
+				if math.Abs(res.Values[sim.OtherSalesBN]-other) > 1e-9*math.Max(1, other) {
+					t.Fatalf("path %d: other_sales_bn %v, trace %v", path, res.Values[sim.OtherSalesBN], other)
+				}
+				cutDay := min(sim.PositionCutDay, len(tr.Days)-1)
+				held := 0.0
+				for _, b := range tr.Days[cutDay].Positions {
+					held += b
+				}
+				if cut := 1 - held/cfg.Funds.B0; math.Abs(res.Values[sim.PositionCut]-cut) > 1e-12 {
+					t.Fatalf("path %d: position_cut %v, trace %v", path, res.Values[sim.PositionCut], cut)
+				}
+				otherSeen += other
 				if policy == "qe" && math.Abs(last.Sheet.Holdings-absorbed) > 1e-9 {
 					t.Fatalf("path %d: QE holds %v but bought %v", path, last.Sheet.Holdings, absorbed)
 				}
@@ -116,6 +177,9 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 			}
 			if policy == "none" && defaults == 0 {
 				t.Errorf("no fund defaulted in %d paths without a backstop", n)
+			}
+			if cfg.Sellers.On() && otherSeen == 0 {
+				t.Errorf("the other sellers never sold in %d paths", n)
 			}
 		})
 	}
