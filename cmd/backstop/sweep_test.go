@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/backstop-research/backstop/results"
 )
 
 // TestSweepBadInputExitsTwo checks that a bad sweep file or flag exits with status 2, an
@@ -57,7 +60,8 @@ func TestSweepCommand(t *testing.T) {
 	if stderr.Len() > 0 {
 		t.Errorf("--quiet, yet stderr: %s", stderr.String())
 	}
-	for _, w := range []string{"spv.capacity", "spv peak_basis_bp", "sweep.parquet (66 rows)", "1 figures"} {
+	rows := fmt.Sprintf("sweep.parquet (%d rows)", 2*3*len(results.SummaryMetrics)) // points x policies x metrics
+	for _, w := range []string{"spv.capacity", "spv peak_basis_bp", rows, "1 figures"} {
 		if !strings.Contains(stdout.String(), w) {
 			t.Errorf("stdout does not mention %q:\n%s", w, stdout.String())
 		}
