@@ -12,17 +12,27 @@ import (
 
 // BenchmarkPath measures one path: the shocks drawn once and three policies over 60 days.
 func BenchmarkPath(b *testing.B) {
-	benchmarkPath(b, configs.Baseline().Policies)
+	benchmarkPath(b, configs.Baseline(), configs.Baseline().Policies)
+}
+
+// BenchmarkPathMarch2020 measures one path of configs/march2020.yaml, whose optional
+// blocks (other sellers, shrinking buffers, the qe schedule) are all on: they must not
+// allocate either.
+func BenchmarkPathMarch2020(b *testing.B) {
+	cfg, err := configs.Load("../configs/march2020.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkPath(b, cfg, cfg.Policies)
 }
 
 // BenchmarkPathAllPolicies measures one path under every registered policy (none, qe, spv,
 // srf, slr, cap): what an escalation run costs per path.
 func BenchmarkPathAllPolicies(b *testing.B) {
-	benchmarkPath(b, sim.PolicyNames())
+	benchmarkPath(b, configs.Baseline(), sim.PolicyNames())
 }
 
-func benchmarkPath(b *testing.B, policies []string) {
-	cfg := configs.Baseline()
+func benchmarkPath(b *testing.B, cfg sim.Config, policies []string) {
 	model, _ := sim.NewModel(cfg)
 	s := model.NewSimulator()
 	stream := sim.NewStream()
