@@ -76,6 +76,7 @@ DEFAULTS = {
     # Other sellers (docs/model-extensions.md): read so a scenario file decodes; only the
     # spec's zero (no other sellers) is simulated here.
     "sellers": {"vol": 0.0, "funding": 0.0},
+    "repo": {"capacity": 0.0, "kappa": 0.0},  # repo rationing: only unlimited (0) here
 }
 
 # Per-path outputs of MODEL.md section 7 (after the path and policy columns), in order.
@@ -390,7 +391,8 @@ def load_config(path):
     # This reference implements MODEL.md spec v1 only: refuse the extensions' options.
     for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0), ("qe", "source", "sales"),
                               ("spv", "announce_theta", 1.0), ("funds", "buffer_stress", 0.0),
-                              ("qe", "schedule", []), ("sellers", "vol", 0.0), ("sellers", "funding", 0.0)):
+                              ("qe", "schedule", []), ("sellers", "vol", 0.0), ("sellers", "funding", 0.0),
+                              ("repo", "capacity", 0.0)):
         if p[sec][key] != neutral:
             raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "
                              f"MODEL.md spec v1 only ({sec}.{key} must be {neutral})")

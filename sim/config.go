@@ -29,6 +29,9 @@ type Config struct {
 	// Sellers are the other sellers of cash Treasuries (docs/model-extensions.md); all
 	// zero, the baseline, is MODEL.md: only the basis traders sell.
 	Sellers SellerParams `yaml:"sellers"`
+	// Repo is the dealers' repo lending capacity to the funds (docs/model-extensions.md);
+	// capacity 0, the baseline, is MODEL.md: repo is priced (haircut, spread), never rationed.
+	Repo RepoParams `yaml:"repo"`
 }
 
 // ShockParams are the parameters of MODEL.md section 2.
@@ -178,6 +181,14 @@ type SellerParams struct {
 // On reports whether the other sellers sell at all.
 func (p *SellerParams) On() bool { return p.Vol != 0 || p.Funding != 0 }
 
+// RepoParams ration the quantity of repo (docs/model-extensions.md): dealers lend the
+// funds at most L_t = Capacity / (1 + Kappa F_t) in all, shared in proportion to their
+// initial positions. Capacity 0 means no limit.
+type RepoParams struct {
+	Capacity float64 `yaml:"capacity"` // calm repo lending capacity to the funds, $bn (0: unlimited)
+	Kappa    float64 `yaml:"kappa"`    // capacity loss per unit of funding stress F_t
+}
+
 // FieldError is a configuration value outside what is allowed. Key is the dotted YAML key.
 type FieldError struct {
 	Key     string
@@ -307,6 +318,8 @@ func (c *Config) Validate() error {
 	v.nonNegative("funds.buffer_stress", f.BufferStress)
 	v.nonNegative("sellers.vol", c.Sellers.Vol)
 	v.nonNegative("sellers.funding", c.Sellers.Funding)
+	v.nonNegative("repo.capacity", c.Repo.Capacity)
+	v.nonNegative("repo.kappa", c.Repo.Kappa)
 	return v.err
 }
 

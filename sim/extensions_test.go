@@ -126,3 +126,51 @@ func TestBufferStress(t *testing.T) {
 		t.Fatalf("buffer stress does not lower the mean position cut: difference %v, SE %v", est.Estimate, est.SE)
 	}
 }
+
+// TestRepoRationing checks the repo ration: without a facility, the live funds never hold
+// more after a day's trades than the day's repo can finance, L_t / (1 - h_t), and the
+// ration binds on some days; the srf, once open, lifts it.
+func TestRepoRationing(t *testing.T) {
+	cfg := march2020(t)
+	cfg.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3} // 10% above the funds' calm need
+	bound, lifted := 0, 0
+	tracePaths(t, cfg, "none", 500, func(path int64, tr *sim.Trace, _ *sim.Result) {
+		prev := make([]float64, cfg.Funds.NFunds)  // equity at the start of the day
+		start := make([]float64, cfg.Funds.NFunds) // positions at the start of the day
+		for j := range prev {
+			prev[j], start[j] = 1, cfg.Funds.B0/float64(cfg.Funds.NFunds)
+		}
+		for d, day := range tr.Days {
+			limit := day.Conditions.Repo / (1 - day.Conditions.Haircut)
+			before, held := 0.0, 0.0
+			for j, b := range day.Positions {
+				if prev[j] > 0 {
+					before += start[j]
+					held += b
+				}
+			}
+			if held > limit*(1+1e-12) {
+				t.Fatalf("path %d day %d: live funds hold %v, repo finances %v", path, d, held, limit)
+			}
+			if before > limit {
+				bound++ // the ration forced sales today
+			}
+			prev, start = day.Equity, day.Positions
+		}
+	})
+	tracePaths(t, cfg, "srf", 500, func(path int64, tr *sim.Trace, _ *sim.Result) {
+		opened := firstAbove(tr, cfg.SRF.Trigger)
+		for d, day := range tr.Days {
+			open := opened >= 0 && d >= opened
+			if open != math.IsInf(day.Conditions.Repo, 1) {
+				t.Fatalf("path %d day %d: srf opened on day %d, repo limit %v", path, d, opened, day.Conditions.Repo)
+			}
+			if open {
+				lifted++
+			}
+		}
+	})
+	if bound == 0 || lifted == 0 {
+		t.Fatalf("the ration was not exercised: bound on %d days, lifted on %d", bound, lifted)
+	}
+}

@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // funds is the state of the n_f hedge funds on one path (MODEL.md section 3).
 type funds struct {
 	pos       []float64 // B_j, cash Treasury position, $bn
@@ -36,8 +38,9 @@ func (f *funds) reset(m *Model) {
 
 // decide computes every fund's sales S_j and re-entry R_j for the day (step 1) and returns
 // the totals S, R and the forced part of S. r is capital per $ of position, sb the basis
-// volatility, basis b_t.
-func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, forced float64) {
+// volatility, basis b_t, and financeable the positions the day's repo can finance in all,
+// L_t / (1 - h_t) (used only when repo is rationed).
+func (f *funds) decide(m *Model, r, sb, theta, basis, financeable float64) (sales, reentry, forced float64) {
 	p := &m.cfg.Funds
 	riskScale := 1e4 * p.V / (p.DB * p.Alpha * sb) // VaR limit: B <= v E 1e4 / (D_b alpha sb)
 	perCapital := 1 / r                            // position per $ of equity
@@ -52,6 +55,10 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 	if m.bufferStress {
 		invBuffer = f.stressedInvBuffer(m, r)[:n]
 	}
+	repoShare := math.Inf(1) // position per $bn of B_j0 the rationed repo finances
+	if m.repoLimited {
+		repoShare = financeable / m.startHeld
+	}
 	for j, b := range pos {
 		e := equity[j]
 		if e <= 0 {
@@ -63,6 +70,9 @@ func (f *funds) decide(m *Model, r, sb, theta, basis float64) (sales, reentry, f
 			continue
 		}
 		capacity := e * perCapital
+		if m.repoLimited {
+			capacity = min(capacity, startB[j]*repoShare)
+		}
 		target := min(capacity*invBuffer[j], riskScale*e, startB[j])
 		forcedJ := max(0, b-capacity)
 		s := forcedJ + theta*max(0, min(b, capacity)-target)

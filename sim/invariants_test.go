@@ -44,11 +44,13 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 	if !march.Sellers.On() || march.Funds.BufferStress == 0 || len(march.QE.Schedule) == 0 {
 		t.Fatal("march2020.yaml no longer exercises the extensions")
 	}
+	rationed := march // and with repo rationed, as configs/sweep_repo_rationing.yaml
+	rationed.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
 	for _, sc := range []struct {
 		name string
 		cfg  sim.Config
 		n    int
-	}{{"baseline", configs.Baseline(), 3000}, {"march2020", march, 1500}} {
+	}{{"baseline", configs.Baseline(), 3000}, {"march2020", march, 1500}, {"march2020_repo", rationed, 1000}} {
 		t.Run(sc.name, func(t *testing.T) { checkInvariants(t, sc.cfg, sc.n) })
 	}
 }

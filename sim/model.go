@@ -22,6 +22,7 @@ type Model struct {
 	sellers      bool    // other sellers sell (Config.Sellers.On)
 	bufferStress bool    // buffers shrink with r_t (FundParams.BufferStress > 0)
 	r0           float64 // h0 + m0, calm capital per $ of position
+	repoLimited  bool    // repo is rationed (RepoParams.Capacity > 0)
 }
 
 // NewModel validates cfg and derives the model's constants.
@@ -38,6 +39,7 @@ func NewModel(cfg Config) (*Model, error) {
 		sellers:          cfg.Sellers.On(),
 		bufferStress:     f.BufferStress > 0,
 		r0:               f.H0 + f.M0,
+		repoLimited:      cfg.Repo.Capacity > 0,
 		buffer:           make([]float64, n),
 		invBuffer:        make([]float64, n),
 		startB:           make([]float64, n),

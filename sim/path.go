@@ -12,6 +12,7 @@ type Simulator struct {
 	levels   []float64  // RunAll's scratch: each policy's wake level
 	capacity []float64  // K_t = K0 / (1 + kappa_K F_t) of the path's days, before policies
 	other    []float64  // O_t, the other sellers' sales of the path's days (sellers on only)
+	repo     []float64  // L_t, repo lending capacity of the path's days (repo rationed only)
 }
 
 // prepare computes what every policy's pass over sh shares.
@@ -23,6 +24,9 @@ func (s *Simulator) prepare(sh *Shocks) {
 	}
 	if s.m.sellers {
 		s.other = s.m.otherSales(sh, s.other)
+	}
+	if s.m.repoLimited {
+		s.repo = s.m.repoCapacity(sh, s.repo)
 	}
 }
 
@@ -271,11 +275,15 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		cond.Spread = fp.Spread0 + fp.KappaS*F
 		cond.Capacity = s.capacity[t]
 		cond.Theta = fp.Theta
+		cond.Repo = math.Inf(1)
+		if m.repoLimited {
+			cond.Repo = s.repo[t]
+		}
 		day := Day{T: t, Basis: mkt.basis, Position: f.held, DY: sh.DY[t]}
 		pol.Adjust(day, cond)
 		r := cond.Haircut + cond.Margin
 		sb := cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
-		sales, reentry, forced := f.decide(m, r, sb, cond.Theta, mkt.basis)
+		sales, reentry, forced := f.decide(m, r, sb, cond.Theta, mkt.basis, cond.Repo/(1-cond.Haircut))
 
 		// 2. The policy's absorption, which may depend on the day's impact lambda_t (from I_t
 		// and K_t, both known before trading); net flows to the market.

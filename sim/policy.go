@@ -47,6 +47,7 @@ type Conditions struct {
 	Spread   float64 // spread_t, repo spread, bp/yr
 	Capacity float64 // K_t, dealer capacity, $bn
 	Theta    float64 // voluntary deleveraging speed, per day
+	Repo     float64 // L_t, repo the dealers will lend the funds in all, $bn (+Inf: not rationed)
 }
 
 // Absorption is what a policy buys on a day.

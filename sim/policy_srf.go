@@ -1,11 +1,17 @@
 package sim
 
+import "math"
+
 // SRF is a standing repo facility. From the first day b_t > trigger on, it offers repo at
 // a haircut of at most haircut_cap and a spread of at most spread_cap, so the funds face
 // h_t = min(h_t, haircut_cap) and spread_t = min(spread_t, spread_cap). On a day the market's
 // terms are worse than the facility's in either respect, the funds (through their dealers)
 // finance their whole position at it: it lends L_t = (1 - h_t) B_t against the Treasuries,
 // B_t being the position of the funds not in default, and earns spread_t on it.
+//
+// When repo is rationed (repo: block), the facility also lends without a quantity limit
+// once open: the funds' capacity is then E / r_t alone, and on a day the ration would bind
+// they finance at it.
 //
 // Other sellers (docs/model-extensions.md) are unlevered and borrow no repo: the facility
 // does not reach them, whatever they sell still goes to dealers.
@@ -36,7 +42,11 @@ func (s *SRF) Adjust(d Day, c *Conditions) {
 	if s.opened < 0 {
 		return
 	}
-	if c.Haircut > s.P.HaircutCap || c.Spread > s.P.SpreadCap {
+	// With repo rationed (docs/model-extensions.md), the market may not lend enough for the
+	// funds' position at any price; the facility has no quantity limit.
+	rationed := c.Repo < (1-c.Haircut)*d.Position
+	c.Repo = math.Inf(1)
+	if c.Haircut > s.P.HaircutCap || c.Spread > s.P.SpreadCap || rationed {
 		c.Haircut = min(c.Haircut, s.P.HaircutCap)
 		c.Spread = min(c.Spread, s.P.SpreadCap)
 		s.lending = (1 - c.Haircut) * d.Position
