@@ -11,7 +11,7 @@ import (
 // policy first acts once for all policies, gives bit for bit the metrics and day series
 // of Run, policy by policy, on every scenario shipped and with every policy.
 func TestRunAllEqualsRun(t *testing.T) {
-	for _, file := range []string{"", "march2020.yaml", "april2025.yaml", "escalation.yaml"} {
+	for _, file := range []string{"", "march2020.yaml", "march2020_spec.yaml", "april2025.yaml", "escalation.yaml"} {
 		cfg := configs.Baseline()
 		if file != "" {
 			var err error
