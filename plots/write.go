@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/plots/internal/pdfcanvas"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -125,9 +125,7 @@ func writeFigure(path string, fig *figure, format string, w, h vg.Length) error 
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}
 	case "pdf":
-		pc := vgpdf.New(w, h)
-		pc.EmbedFonts(true) // journals require embedded fonts
-		c = pc
+		c = pdfcanvas.New(w, h) // gonum's vgpdf mangles translucent colors and non-ASCII text
 	case "svg":
 		c = vgsvg.New(w, h)
 	default:
