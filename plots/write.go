@@ -127,7 +127,7 @@ func writeFigure(path string, fig *figure, format string, w, h vg.Length) error 
 	case "pdf":
 		c = pdfcanvas.New(w, h) // gonum's vgpdf mangles translucent colors and non-ASCII text
 	case "svg":
-		c = vgsvg.New(w, h)
+		c = outlinedSVG{vgsvg.New(w, h)} // text as outlines: no font needed to view
 	default:
 		return fmt.Errorf("format %q: allowed are %s", format, strings.Join(Formats, ", "))
 	}
