@@ -168,10 +168,10 @@ func (f *figure) draw(c draw.Canvas) {
 	pad := vg.Points(3)
 	top := c.Max.Y - pad
 	if f.title != "" {
-		ts := textStyle(sans, titleSize)
+		ts, title := fitText(textStyle(sans, titleSize), f.title, c.Max.X-c.Min.X-2*pad)
 		ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
-		c.FillText(ts, vg.Point{X: c.Center().X, Y: top}, f.title)
-		top -= ts.Height(f.title) + pad
+		c.FillText(ts, vg.Point{X: c.Center().X, Y: top}, title)
+		top -= ts.Height(title) + pad
 	}
 	top = f.drawKey(c, top)
 	body := c
@@ -179,12 +179,17 @@ func (f *figure) draw(c draw.Canvas) {
 	body.Min.X += pad
 	body.Max.X -= pad
 	body.Min.Y += pad
+	cols, rows := panelGrid(len(f.panels))
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
+	panelW := (body.Max.X - body.Min.X - vg.Length(cols-1)*tiles.PadX) / vg.Length(cols)
+	panelH := (body.Max.Y - body.Min.Y - vg.Length(rows-1)*tiles.PadY) / vg.Length(rows)
+	for _, p := range f.panels {
+		fitPanelText(p, panelW, panelH)
+	}
 	if len(f.panels) == 1 {
 		f.panels[0].Draw(body)
 		return
 	}
-	cols, rows := panelGrid(len(f.panels))
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
 	if rows == 1 {
 		cs := plot.Align([][]*plot.Plot{f.panels}, tiles, body)
 		for j, p := range f.panels {
@@ -195,6 +200,50 @@ func (f *figure) draw(c draw.Canvas) {
 	for i, p := range f.panels {
 		p.Draw(tiles.At(body, i%cols, i/cols))
 	}
+}
+
+// minTextSize is the smallest size fitText shrinks text to; a journal's floor is about 5 pt.
+const minTextSize = 5
+
+// fitText fits s (lines separated by newlines) into width w: a line too wide wraps at
+// spaces, and if one word is still too wide the font shrinks (to minTextSize at the
+// least) until the widest line fits. It returns the style and the text to draw.
+func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
+	if w <= 0 || s == "" {
+		return ts, s
+	}
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		words := strings.Fields(line)
+		if len(words) == 0 {
+			lines = append(lines, line)
+			continue
+		}
+		cur := words[0]
+		for _, word := range words[1:] {
+			if ts.Width(cur+" "+word) > w {
+				lines = append(lines, cur)
+				cur = word
+				continue
+			}
+			cur += " " + word
+		}
+		lines = append(lines, cur)
+	}
+	out := strings.Join(lines, "\n")
+	if widest := ts.Width(out); widest > w {
+		size := max(ts.Font.Size*w/widest, vg.Points(minTextSize))
+		ts.Font.Size = size
+	}
+	return ts, out
+}
+
+// fitPanelText fits a panel's title and x label into its width w and its y label into
+// its height h.
+func fitPanelText(p *plot.Plot, w, h vg.Length) {
+	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, w)
+	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, w*0.9)
+	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, h*0.8)
 }
 
 // maxPanelColumns is the most panels a figure puts side by side; more wrap to new rows.
