@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -138,15 +140,15 @@ func basisFan(in *Input) *figure {
 	var threshold, expiry *plotter.Line
 	for i, pol := range in.Policies {
 		yLabel := ""
-		if i%maxPanelColumns == 0 {
-			yLabel = "Basis (bp)"
+		if i%gridColumns(len(in.Policies)) == 0 {
+			yLabel = LabelOf(SeriesBasis).String()
 		}
 		p := newPanel(policyLabel(pol), "Day", yLabel)
 		p.Y.Min, p.Y.Max = lo, hi
 		p.X.Min, p.X.Max = 0, float64(max(in.Days-1, 1))
 		f.addKey(policyLabel(pol), fan(p, in.Bands[pol][SeriesBasis], PolicyColor(pol, in.Policies))...)
 		threshold = hline(p, in.BDys, p.X.Min, p.X.Max, gray, 0.8, dashed)
-		if spvExpiryMarked(in) {
+		if spvExpiryMarked(in) && pol == "spv" { // the expiry means nothing to other policies
 			expiry = vline(p, float64(in.TExp), lo, hi, gray, 0.8, dotted)
 		}
 		f.panels = append(f.panels, p)
@@ -154,48 +156,119 @@ func basisFan(in *Input) *figure {
 	f.height = gridHeight(len(f.panels), PageHeight)
 	f.addKey(fmt.Sprintf("dysfunction threshold (%g bp)", in.BDys), threshold)
 	if expiry != nil {
-		f.addKey(fmt.Sprintf("SPV expiry (day %d)", in.TExp), expiry)
+		f.addKey(fmt.Sprintf("SPV expiry (day %d), spv panel", in.TExp), expiry)
 	}
 	return f
 }
 
-// distribution draws the histograms of column for every policy on shared bins on the given
-// scale (see newBinning), with each
-// policy's mean as a dashed line, and returns the panel; the key names each mean.
-func distribution(f *figure, in *Input, policies []string, column, xLabel, unit string, scale binScale, values func(pol string) []float64) *plot.Plot {
+// histPanels draws the distribution of column as small multiples: a panel per policy,
+// each with that policy's histogram filled in its color on bins and a y axis shared by all
+// panels (see newBinning), and the histogram of the reference policy (none, when it is one
+// of them) as a gray outline in every other panel, so each policy compares with no
+// backstop at a glance and no histogram hides another. Each panel marks the policy's mean
+// over the drawn values (dashed); when values(pol) is a conditional sample, a dotted line
+// marks the mean over all paths. The key names the means.
+//
+// With ownBins, each panel gets bins and a y axis of its own, for a quantity whose scale
+// differs by orders of magnitude between policies (the central bank's P&L): the panels
+// then compare by their means, not by eye.
+func histPanels(f *figure, in *Input, policies []string, column string, scale binScale, ownBins bool, values func(pol string) []float64) []*plot.Plot {
+	label := LabelOf(column)
 	var samples [][]float64
 	for _, pol := range policies {
 		samples = append(samples, values(pol))
 	}
-	bins := newBinning(samples, histBins, scale)
-	yLabel := "Share of paths (%)"
-	if bins.log {
-		xLabel += ", log scale"
-		yLabel = "Share of paths (%, log bins)"
+	shared := newBinning(samples, histBins, scale)
+	binsOf := func(i int) binning {
+		if ownBins {
+			return newBinning(samples[i:i+1], histBins, scale)
+		}
+		return shared
 	}
-	if bins.trimmed {
-		xLabel += ", 0.5–99.5th percentile"
-	}
-	p := newPanel("", xLabel, yLabel)
-	bins.apply(p)
 	shares := make([][]float64, len(policies))
 	for i := range policies {
-		shares[i] = bins.shares(samples[i])
+		shares[i] = binsOf(i).shares(samples[i])
 	}
-	top := maxOf(shares...) * 1.05
-	p.Y.Min, p.Y.Max = 0, max(top, 1e-9)
+	top := max(maxOf(shares...)*1.05, 1e-9)
+	ref := slices.Index(policies, referencePolicy)
+	if ownBins {
+		ref = -1 // a reference on other bins would mislead
+	}
+	var refThumb plot.Thumbnailer
+	var panels []*plot.Plot
+	var meanLine, allLine plot.Thumbnailer
 	for i, pol := range policies {
-		c := PolicyColor(pol, in.Policies)
-		thumb := stepHistogram(p, bins.edges, shares[i], c, histFillAlpha)
-		m := in.mean(pol, column)
-		if len(samples[i]) > 0 && len(samples[i]) < len(in.Metrics[pol][column]) {
-			m = meanOf(samples[i]) // a conditional sample: mark its own mean
+		y := ""
+		if i%gridColumns(len(policies)) == 0 {
+			y = "Share of paths (%)"
 		}
-		mx := min(max(m, bins.edges[0]), bins.edges[len(bins.edges)-1])
-		ml := vline(p, mx, 0, top, c, 1, dashed)
-		f.addKey(fmt.Sprintf("%s: mean %s %s", pol, short(m), unit), thumb, ml)
+		bins := binsOf(i)
+		xLabel := label.String()
+		if bins.log {
+			xLabel += ", log scale"
+			if y != "" {
+				y = "Share of paths (%, log bins)"
+			}
+		}
+		if bins.trimmed {
+			xLabel += ", 0.5–99.5th percentile"
+		}
+		p := newPanel(policyLabel(pol), xLabel, y)
+		bins.apply(p)
+		p.Y.Min, p.Y.Max = 0, top
+		if ownBins {
+			p.Y.Max = max(maxOf(shares[i])*1.05, 1e-9)
+		}
+		if bins.edges[0] < 0 && bins.edges[len(bins.edges)-1] > 0 {
+			vline(p, 0, 0, p.Y.Max, gray, 0.5, nil) // signed values: where zero is
+		}
+		c := PolicyColor(pol, in.Policies)
+		if ref >= 0 && i != ref {
+			refThumb = stepOutline(p, bins.edges, shares[ref], referenceGray)
+		}
+		thumb := stepHistogram(p, bins.edges, shares[i], c, histFillAlpha)
+		all := in.mean(pol, column)
+		m := all
+		conditional := len(samples[i]) > 0 && len(samples[i]) < len(in.Metrics[pol][column])
+		if conditional {
+			m = meanOf(samples[i])
+		}
+		clamp := func(x float64) float64 { return min(max(x, bins.edges[0]), bins.edges[len(bins.edges)-1]) }
+		meanLine = vline(p, clamp(m), 0, p.Y.Max, c, 1, dashed)
+		name := fmt.Sprintf("%s: mean %s %s", pol, short(m), label.Unit)
+		if conditional {
+			allLine = vline(p, clamp(all), 0, p.Y.Max, c, 1, dotted)
+			name = fmt.Sprintf("%s: mean %s (all paths %s) %s", pol, short(m), short(all), label.Unit)
+		}
+		f.addKey(name, thumb)
+		panels = append(panels, p)
 	}
-	return p
+	if refThumb != nil {
+		f.addKey(referencePolicy+" (no backstop), for reference", refThumb)
+	}
+	if allLine != nil {
+		f.addKey("dashed: mean over the paths drawn", grayLine(dashed))
+		f.addKey("dotted: mean over all paths", grayLine(dotted))
+	} else if meanLine != nil {
+		f.addKey("dashed: mean", grayLine(dashed))
+	}
+	return panels
+}
+
+// referencePolicy is the policy the others are compared with: no backstop.
+const referencePolicy = "none"
+
+// referenceGray draws the reference policy where it is not the subject.
+var referenceGray = color.NRGBA{0x77, 0x77, 0x77, 0xFF}
+
+// grayLine is a key thumbnail of a gray line with the given dashes.
+func grayLine(dashes []vg.Length) plot.Thumbnailer {
+	l, err := plotter.NewLine(plotter.XYs{{}, {X: 1}})
+	if err != nil {
+		panic(err)
+	}
+	l.LineStyle = draw.LineStyle{Color: gray, Width: vg.Points(1), Dashes: dashes}
+	return l
 }
 
 func meanOf(v []float64) float64 {
@@ -222,16 +295,20 @@ func metricOf(in *Input, column string) func(pol string) []float64 {
 	return func(pol string) []float64 { return in.Metrics[pol][column] }
 }
 
-func peakBasis(in *Input) *figure {
-	f := &figure{title: "Peak basis per path (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
-	f.panels = []*plot.Plot{distribution(f, in, in.Policies, ColPeakBasis, "Peak basis (bp)", "bp", logIfSpread, metricOf(in, ColPeakBasis))}
+// histFigure is a figure of the distribution of column per policy, as small multiples.
+func histFigure(in *Input, title, column string) *figure {
+	f := &figure{title: title + "\n" + scenarioLine(in) + in.sampleNote(), width: PageWidth}
+	f.panels = histPanels(f, in, in.Policies, column, logIfSpread, false, metricOf(in, column))
+	f.height = gridHeight(len(f.panels), PageHeight)
 	return f
 }
 
+func peakBasis(in *Input) *figure {
+	return histFigure(in, "Peak basis per path, per policy", ColPeakBasis)
+}
+
 func forcedSales(in *Input) *figure {
-	f := &figure{title: "Forced sales per path (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
-	f.panels = []*plot.Plot{distribution(f, in, in.Policies, ColForcedSales, "Forced sales ($bn)", "$bn", logIfSpread, metricOf(in, ColForcedSales))}
-	return f
+	return histFigure(in, "Forced sales per path, per policy", ColForcedSales)
 }
 
 // buyers returns the run's policies under which the central bank ever holds anything.
@@ -261,7 +338,7 @@ func note(p *plot.Plot, msg string) {
 
 func cbBalanceSheet(in *Input) *figure {
 	f := &figure{title: "Central-bank balance sheet: median, 25–75% and 5–95% of paths\n" + scenarioLine(in), width: ColumnWidth, height: ColumnHeight}
-	p := newPanel("", "Day", "Holdings ($bn)")
+	p := newPanel("", "Day", LabelOf(SeriesCBHolding).String())
 	pols := buyers(in)
 	if len(pols) == 0 {
 		note(p, "no central-bank purchases in this run")
@@ -276,8 +353,8 @@ func cbBalanceSheet(in *Input) *figure {
 		f.width, f.height = PageWidth, gridHeight(len(pols), PageHeight)
 		for i, pol := range pols {
 			yLabel := ""
-			if i%maxPanelColumns == 0 {
-				yLabel = "Holdings ($bn)"
+			if i%gridColumns(len(pols)) == 0 {
+				yLabel = LabelOf(SeriesCBHolding).String()
 			}
 			panels[pol] = newPanel(policyLabel(pol), "Day", yLabel)
 			f.panels = append(f.panels, panels[pol])
@@ -294,7 +371,7 @@ func cbBalanceSheet(in *Input) *figure {
 		q.Y.Min, q.Y.Max = 0, hi
 		q.X.Min, q.X.Max = 0, float64(max(in.Days-1, 1))
 		f.addKey(holdingsLabel(pol), fan(q, in.Bands[pol][SeriesCBHolding], PolicyColor(pol, in.Policies))...)
-		if spvExpiryMarked(in) && (len(pols) <= 2 || pol == "spv") {
+		if spvExpiryMarked(in) && pol == "spv" {
 			expiry = vline(q, float64(in.TExp), 0, hi, gray, 0.8, dotted)
 		}
 	}
@@ -319,7 +396,7 @@ func holdingsLabel(pol string) string {
 
 func rateRisk(in *Input) *figure {
 	pols := buyers(in)
-	f := &figure{title: "Central-bank rate risk on paths with purchases (dashed: means)\n" + scenarioLine(in) + in.sampleNote(), width: PageWidth, height: PageHeight}
+	f := &figure{title: "Central-bank rate risk on the paths where it buys or lends\n" + scenarioLine(in) + in.sampleNote(), width: PageWidth, height: PageHeight}
 	if len(pols) == 0 {
 		p := newPanel("", "", "")
 		note(p, "no central-bank purchases in this run")
@@ -327,7 +404,8 @@ func rateRisk(in *Input) *figure {
 		return f
 	}
 	// Condition on paths where the policy bought: elsewhere its DV01 and P&L are zero by
-	// construction and the point mass would hide the shape.
+	// construction and the point mass would hide the shape. The key and a dotted line give
+	// the mean over all paths too, as summary.md reports it.
 	bought := func(column string) func(pol string) []float64 {
 		return func(pol string) []float64 {
 			var out []float64
@@ -348,32 +426,59 @@ func rateRisk(in *Input) *figure {
 			flat = append(flat, pol)
 		}
 	}
-	var dv01 *plot.Plot
+	// Panels: the DV01 of each policy that has any, then the P&L of every buyer.
 	if len(risky) > 0 {
-		dv01 = distribution(f, in, risky, ColCBDV01, "Peak DV01 ($bn per bp)", "$bn/bp", linear, bought(ColCBDV01))
-	} else {
-		dv01 = newPanel("", "Peak DV01 ($bn per bp)", "Share of paths (%)")
-		dv01.Y.Min, dv01.Y.Max = 0, 100
+		dv01 := histPanels(f, in, risky, ColCBDV01, linear, false, bought(ColCBDV01))
+		for _, p := range dv01 {
+			p.Title.Text += ": DV01"
+		}
+		f.panels = append(f.panels, dv01...)
 	}
-	for _, pol := range flat {
-		c := PolicyColor(pol, in.Policies)
-		l := vline(dv01, 0, 0, dv01.Y.Max, c, 2, nil)
-		f.addKey(pol+": DV01 = 0 on every path", l)
+	if len(flat) > 0 {
+		f.addKey(strings.Join(flat, ", ")+": DV01 = 0 on every path (not drawn)")
 	}
-	dv01.Title.Text = "(a) Peak DV01"
 	pnlKey := len(f.key)
-	pnl := distribution(f, in, pols, ColCBPnL, "P&L at the horizon ($bn)", "$bn", linearTrimmed, bought(ColCBPnL))
+	pnl := histPanels(f, in, pols, ColCBPnL, linearTrimmed, true, bought(ColCBPnL))
 	for i := pnlKey; i < len(f.key); i++ {
-		f.key[i].name = "P&L " + f.key[i].name
+		if slices.Contains(pols, strings.SplitN(f.key[i].name, ":", 2)[0]) {
+			f.key[i].name = "P&L " + f.key[i].name
+		}
 	}
-	pnl.Title.Text = "(b) P&L"
-	f.panels = []*plot.Plot{dv01, pnl}
+	f.key = dedupeKey(f.key)
+	for _, p := range pnl {
+		p.Title.Text += ": P&L"
+	}
+	f.panels = append(f.panels, pnl...)
+	for i, p := range f.panels {
+		p.Title.Text = fmt.Sprintf("(%c) %s", 'a'+i, p.Title.Text)
+		if i%gridColumns(len(f.panels)) != 0 {
+			p.Y.Label.Text = ""
+		} else if p.Y.Label.Text == "" {
+			p.Y.Label.Text = "Share of paths with purchases (%)"
+		} else {
+			p.Y.Label.Text = strings.Replace(p.Y.Label.Text, "Share of paths", "Share of paths with purchases", 1)
+		}
+	}
+	f.height = gridHeight(len(f.panels), PageHeight)
 	return f
+}
+
+// dedupeKey drops key entries whose name repeats an earlier one.
+func dedupeKey(key []keyEntry) []keyEntry {
+	seen := map[string]bool{}
+	var out []keyEntry
+	for _, e := range key {
+		if !seen[e.name] {
+			seen[e.name] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func defaults(in *Input) *figure {
 	f := &figure{title: "Funds that default per path\n" + scenarioLine(in) + in.sampleNote(), width: ColumnWidth, height: ColumnHeight}
-	p := newPanel("", "Funds defaulted (of "+fmt.Sprint(in.NFunds)+")", "Share of paths (%)")
+	p := newPanel("", LabelOf(ColFundsDefault).Name+" (of "+fmt.Sprint(in.NFunds)+")", "Share of paths (%)")
 	n := in.NFunds
 	for _, pol := range in.Policies {
 		n = max(n, int(maxOf(in.Metrics[pol][ColFundsDefault])))
@@ -454,7 +559,7 @@ func pathwise(in *Input) *figure {
 		}
 		share := func(k int) float64 { return 100 * float64(k) / float64(len(y)) }
 		p := newPanel(fmt.Sprintf("%s: lower on %.0f%%, equal on %.0f%% of paths", pol, share(lower), share(equal)),
-			"Peak basis, none (bp)", "Peak basis, "+pol+" (bp)")
+			LabelOf(ColPeakBasis).Name+", none (bp)", LabelOf(ColPeakBasis).Name+", "+pol+" (bp)")
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
 		n := min(len(y), maxScatterPoints)
 		pts := make(plotter.XYs, n)
@@ -488,9 +593,9 @@ func (g glyphThumb) Thumbnail(c *draw.Canvas) {
 
 // convergenceColumns are the panels of the convergence figure.
 var convergenceColumns = []struct{ column, label string }{
-	{ColPeakBasis, "Mean peak basis (bp)"},
-	{ColForcedSales, "Mean forced sales ($bn)"},
-	{ColFundsDefault, "Mean funds defaulted"},
+	{ColPeakBasis, "Mean " + lowerFirst(LabelOf(ColPeakBasis).String())},
+	{ColForcedSales, "Mean " + lowerFirst(LabelOf(ColForcedSales).String())},
+	{ColFundsDefault, "Mean " + lowerFirst(LabelOf(ColFundsDefault).String())},
 }
 
 func convergence(in *Input) *figure {

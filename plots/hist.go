@@ -185,6 +185,17 @@ func stepHistogram(p *plot.Plot, edges, shares []float64, c color.NRGBA, fill fl
 	return poly
 }
 
+// stepOutline adds an unfilled step outline of shares over edges to p in color c, drawn
+// under what is added after it.
+func stepOutline(p *plot.Plot, edges, shares []float64, c color.NRGBA) plot.Thumbnailer {
+	pts := plotter.XYs{{X: edges[0], Y: 0}}
+	for i, s := range shares {
+		pts = append(pts, plotter.XY{X: edges[i], Y: s}, plotter.XY{X: edges[i+1], Y: s})
+	}
+	pts = append(pts, plotter.XY{X: edges[len(edges)-1], Y: 0})
+	return line(p, pts, c, 0.8)
+}
+
 // line adds a polyline to p and returns it (a legend thumbnail).
 func line(p *plot.Plot, pts plotter.XYs, c color.NRGBA, width float64, dashes ...vg.Length) *plotter.Line {
 	l, err := plotter.NewLine(pts)

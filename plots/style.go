@@ -190,15 +190,39 @@ func (f *figure) draw(c draw.Canvas) {
 		f.panels[0].Draw(body)
 		return
 	}
-	if rows == 1 {
-		cs := plot.Align([][]*plot.Plot{f.panels}, tiles, body)
-		for j, p := range f.panels {
+	// Full rows first, aligned; a last, shorter row is centered under them.
+	grid := make([][]*plot.Plot, rows)
+	for i, p := range f.panels {
+		grid[i/cols] = append(grid[i/cols], p)
+	}
+	full := grid
+	last := grid[rows-1]
+	if len(last) < cols {
+		full = grid[:rows-1]
+	}
+	for len(full) > 0 && len(full[len(full)-1]) < cols {
+		full = full[:len(full)-1]
+	}
+	rowH := (body.Max.Y - body.Min.Y + tiles.PadY) / vg.Length(rows)
+	upper := body
+	upper.Min.Y = body.Max.Y - rowH*vg.Length(len(full)) + tiles.PadY
+	cs := plot.Align(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper)
+	for r := range full {
+		for j, p := range full[r] {
+			p.Draw(cs[r][j])
+		}
+	}
+	if len(last) < cols {
+		tileW := (body.Max.X - body.Min.X + tiles.PadX) / vg.Length(cols)
+		shift := tileW * vg.Length(cols-len(last)) / 2
+		bottom := body
+		bottom.Max.Y = body.Min.Y + rowH - tiles.PadY
+		bottom.Min.X += shift
+		bottom.Max.X = bottom.Min.X + tileW*vg.Length(len(last)) - tiles.PadX
+		cs := plot.Align([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom)
+		for j, p := range last {
 			p.Draw(cs[0][j])
 		}
-		return
-	}
-	for i, p := range f.panels {
-		p.Draw(tiles.At(body, i%cols, i/cols))
 	}
 }
 
@@ -246,12 +270,21 @@ func fitPanelText(p *plot.Plot, w, h vg.Length) {
 	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, h*0.8)
 }
 
-// maxPanelColumns is the most panels a figure puts side by side; more wrap to new rows.
-const maxPanelColumns = 3
+// gridColumns is the number of panels side by side in a figure of n panels: up to four
+// in one row; more in rows of three or four, whichever leaves fewer empty places.
+func gridColumns(n int) int {
+	if n <= 4 {
+		return max(n, 1)
+	}
+	if (4-n%4)%4 < (3-n%3)%3 {
+		return 4
+	}
+	return 3
+}
 
 // panelGrid returns the columns and rows of a figure of n panels.
 func panelGrid(n int) (cols, rows int) {
-	cols = min(n, maxPanelColumns)
+	cols = gridColumns(n)
 	return cols, (n + cols - 1) / cols
 }
 

@@ -1,0 +1,120 @@
+package plots
+
+// Label names a quantity for a reader: in words, with its unit. Figures print it on axes,
+// summary tables in their metric column.
+type Label struct {
+	Name string // words, capitalized, e.g. "Peak basis"
+	Unit string // e.g. "bp", "$bn"; "" for a count or a pure number
+}
+
+// String returns the axis label: "Name (Unit)", or Name when there is no unit.
+func (l Label) String() string {
+	if l.Unit == "" {
+		return l.Name
+	}
+	return l.Name + " (" + l.Unit + ")"
+}
+
+// Labels is the one table of axis labels, keyed by per-path metric column, band series or
+// scenario key (as in configs/baseline.yaml). Run figures, sweep figures and summary.md
+// take their labels from it, so a quantity is named the same everywhere; a new figure
+// should add its quantities here rather than spell a label inline.
+var Labels = map[string]Label{
+	// Per-path metrics (package sim's Metrics).
+	"stress_jump":             {"Stress jump in log volatility", "log points"},
+	"peak_vol_bp":             {"Peak rate volatility", "bp/day"},
+	"peak_funding_stress":     {"Peak funding stress", "index"},
+	ColPeakBasis:              {"Peak basis", "bp"},
+	"basis_auc_bp_days":       {"Basis above zero, summed over days", "bp × days"},
+	"days_dysfunction":        {"Days of market dysfunction", "days"},
+	ColForcedSales:            {"Forced sales", "$bn"},
+	"total_sales_bn":          {"Fund sales, forced and voluntary", "$bn"},
+	"hf_equity_min_bn":        {"Lowest total fund equity", "$bn"},
+	"hf_loss_bn":              {"Fund equity lost", "$bn"},
+	ColFundsDefault:           {"Funds defaulted", ""},
+	ColPeakCBHolding:          {"Peak central-bank holdings", "$bn"},
+	ColCBDV01:                 {"Peak central-bank DV01", "$bn per bp"},
+	ColCBPnL:                  {"Central-bank P&L at the horizon", "$bn"},
+	"spv_closed_day":          {"Day the SPV closed", "day"},
+	"peak_dealer_utilization": {"Peak dealer utilization", "inventory ÷ capacity, ratio"},
+
+	// Band series (package sim's SeriesTable).
+	SeriesBasis:          {"Basis", "bp"},
+	"sales_bn":           {"Fund sales", "$bn"},
+	SeriesCBHolding:      {"Central-bank holdings", "$bn"},
+	"dealer_utilization": {"Dealer utilization", "inventory ÷ capacity, ratio"},
+	"hf_equity_bn":       {"Total fund equity", "$bn"},
+
+	// Scenario keys, for sweep axes.
+	"days":               {"Horizon", "business days"},
+	"shocks.sigma_bar":   {"Long-run rate volatility σ", "bp/day"},
+	"shocks.phi":         {"Persistence of log volatility φ", "per day"},
+	"shocks.eta":         {"Volatility of log volatility η", "per day"},
+	"shocks.mu_j":        {"Mean stress jump μ_J", "log points"},
+	"shocks.s_j":         {"Std. dev. of the stress jump s_J", "log points"},
+	"shocks.rho_f":       {"Persistence of funding stress ρ_F", "per day"},
+	"shocks.beta_f":      {"Funding stress per unit of excess log volatility β_F", ""},
+	"shocks.p_f":         {"Daily probability of a funding shock p_F", ""},
+	"shocks.m_f":         {"Mean funding shock m_F", "units of F"},
+	"shocks.omega":       {"Basis noise ω", "bp per bp/day"},
+	"funds.n_funds":      {"Number of funds", ""},
+	"funds.b0":           {"Basis-trade size B0", "$bn"},
+	"funds.u_lo":         {"Thinnest equity buffer u_lo", "share above required capital"},
+	"funds.u_hi":         {"Thickest equity buffer u_hi", "share above required capital"},
+	"funds.h0":           {"Calm repo haircut h0", "fraction"},
+	"funds.kappa_h":      {"Haircut per unit of funding stress κ_h", "fraction"},
+	"funds.m0":           {"Calm futures margin m0", "fraction"},
+	"funds.gamma_m":      {"Margin elasticity to volatility γ_m", ""},
+	"funds.d_b":          {"Bundle duration to the basis D_b", "years"},
+	"funds.alpha":        {"VaR quantile multiplier α", ""},
+	"funds.v":            {"VaR limit v", "share of equity"},
+	"funds.theta":        {"Voluntary deleveraging speed θ", "per day"},
+	"funds.theta_up":     {"Re-entry speed θ_up", "per day"},
+	"funds.l_days":       {"Days to liquidate a defaulted fund", "days"},
+	"funds.carry":        {"Basis-trade carry", "bp/yr"},
+	"funds.spread0":      {"Calm repo spread", "bp/yr"},
+	"funds.kappa_s":      {"Repo spread per unit of funding stress κ_s", "bp/yr"},
+	"market.k0":          {"Calm dealer capacity K0", "$bn"},
+	"market.kappa_k":     {"Capacity loss per unit of funding stress κ_K", ""},
+	"market.lambda0":     {"Calm price impact λ0", "bp per $bn"},
+	"market.u_min":       {"Floor of spare dealer capacity u_min", "fraction"},
+	"market.w_c":         {"Weight of cash sales in the push w_c", ""},
+	"market.w_f":         {"Weight of futures buybacks in the push w_f", ""},
+	"market.k":           {"Daily mean reversion of the basis k", "per day"},
+	"market.b_floor":     {"Lower bound of the basis", "bp"},
+	"market.b_init":      {"Basis at day 0", "bp"},
+	"market.b_dys":       {"Dysfunction threshold", "bp"},
+	"market.delta":       {"Daily dealer layoff to end investors δ", "per day"},
+	"qe.trigger":         {"QE trigger", "bp"},
+	"qe.weekly":          {"QE purchases a week W", "$bn"},
+	"qe.q_max":           {"QE purchase cap", "$bn"},
+	"qe.d_q":             {"Duration of QE purchases", "years"},
+	"qe.lag":             {"QE lag after announcement", "days"},
+	"qe.announce_theta":  {"Deleveraging factor after the QE announcement", ""},
+	"spv.trigger":        {"SPV trigger", "bp"},
+	"spv.t_exp":          {"SPV expiry day", "day"},
+	"spv.capacity":       {"SPV capacity C", "$bn"},
+	"spv.discount":       {"SPV auction discount d", "bp"},
+	"spv.equity":         {"SPV first-loss equity share", "fraction"},
+	"spv.announce_theta": {"Deleveraging factor after the SPV announcement", ""},
+	"srf.trigger":        {"SRF trigger", "bp"},
+	"srf.haircut_cap":    {"SRF haircut cap", "fraction"},
+	"srf.spread_cap":     {"SRF repo spread cap", "bp/yr"},
+	"srf.announce_theta": {"Deleveraging factor after the SRF opens", ""},
+	"slr.trigger":        {"SLR relief trigger", "bp"},
+	"slr.lag":            {"SLR relief lag", "days"},
+	"slr.k0_relief":      {"SLR capacity relief", "$bn"},
+	"slr.announce_theta": {"Deleveraging factor after the SLR announcement", ""},
+	"cap.level":          {"Basis the cap facility defends", "bp"},
+	"cap.penalty":        {"Cap facility penalty", "bp"},
+	"cap.capacity":       {"Cap facility capacity", "$bn"},
+}
+
+// LabelOf returns the label of key from Labels, or the key itself as the name when the
+// table does not know it.
+func LabelOf(key string) Label {
+	if l, ok := Labels[key]; ok {
+		return l
+	}
+	return Label{Name: key}
+}
