@@ -435,7 +435,7 @@ func rateRisk(in *Input) *figure {
 		f.panels = append(f.panels, dv01...)
 	}
 	if len(flat) > 0 {
-		f.addKey(strings.Join(flat, ", ")+": DV01 = 0 on every path (not drawn)")
+		f.addKey(strings.Join(flat, ", ") + ": DV01 = 0 on every path (not drawn)")
 	}
 	pnlKey := len(f.key)
 	pnl := histPanels(f, in, pols, ColCBPnL, linearTrimmed, true, bought(ColCBPnL))
