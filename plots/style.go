@@ -305,9 +305,21 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 	}
 	ts := textStyle(sans, keySize)
 	ts.YAlign = draw.YCenter
-	thumbW, gap, sep := vg.Points(14), vg.Points(3), vg.Points(10)
+	gap, sep := vg.Points(3), vg.Points(10)
 	rowH := ts.Height("Ag") + vg.Points(3)
-	width := func(e keyEntry) vg.Length { return thumbW + gap + ts.Width(e.name) }
+	thumbWidth := func(e keyEntry) vg.Length {
+		if len(e.thumbs) == 0 {
+			return -gap // a heading: text only
+		}
+		w := vg.Points(14)
+		for _, t := range e.thumbs {
+			if wide, ok := t.(interface{ thumbWidth() vg.Length }); ok {
+				w = max(w, wide.thumbWidth())
+			}
+		}
+		return w
+	}
+	width := func(e keyEntry) vg.Length { return thumbWidth(e) + gap + ts.Width(e.name) }
 	avail := c.Max.X - c.Min.X - 2*vg.Points(4)
 	var rows [][]keyEntry
 	var row []keyEntry
@@ -335,6 +347,7 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 		x := c.Center().X - w/2
 		yMid := top - rowH/2
 		for _, e := range r {
+			thumbW := thumbWidth(e)
 			icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 				Min: vg.Point{X: x, Y: yMid - rowH/2 + vg.Points(1)},
 				Max: vg.Point{X: x + thumbW, Y: yMid + rowH/2 - vg.Points(1)},

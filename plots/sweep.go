@@ -41,13 +41,8 @@ type SweepEstimate struct{ Mean, Lo, Hi float64 }
 // SweepMetrics are the metrics the sweep figures draw, in panel order.
 var SweepMetrics = []string{ColPeakBasis, ColForcedSales, ColFundsDefault, ColCBPnL}
 
-// sweepLabels name the SweepMetrics on axes and in titles.
-var sweepLabels = map[string]string{
-	ColPeakBasis:    "Peak basis (bp)",
-	ColForcedSales:  "Forced sales ($bn)",
-	ColFundsDefault: "Funds defaulted",
-	ColCBPnL:        "Central-bank P&L ($bn)",
-}
+// metricLabel is a sweep metric's axis label, from the one label table.
+func metricLabel(metric string) string { return LabelOf(metric).String() }
 
 // SweepNames returns the figure names (file stems) drawn for a sweep of params parameters:
 // for one, sweep_lines (every key metric against the parameter, a line per policy); for
@@ -124,8 +119,12 @@ func sweepNote(in *SweepInput) string {
 	return fmt.Sprintf("%s, %s paths per grid point, the same shocks at every point", in.Name, thousands(in.Paths))
 }
 
-// paramLabel is a parameter's axis label: its key, and what it means when known.
+// paramLabel is a parameter's axis label: in words from the label table (Labels), else
+// its key and what it means when known.
 func paramLabel(p SweepParam) string {
+	if l, ok := Labels[p.Key]; ok {
+		return l.String()
+	}
 	if p.About == "" {
 		return p.Key
 	}
@@ -210,11 +209,11 @@ func sortedByX(values []float64, est []SweepEstimate) ([]float64, []SweepEstimat
 func sweepLines(in *SweepInput) *figure {
 	p1 := in.Params[0]
 	f := &figure{
-		title: "Mean per grid point with 95% CI " + ciNote(p1) + " against " + p1.Key + "\n" + sweepNote(in),
+		title: "Mean per grid point with 95% CI " + ciNote(p1) + " against " + lowerFirst(LabelOf(p1.Key).Name) + "\n" + sweepNote(in),
 		width: PageWidth, height: PageHeight + 0.2*vg.Inch,
 	}
 	for m, metric := range SweepMetrics {
-		p := newPanel(fmt.Sprintf("(%c) %s", 'a'+m, sweepLabels[metric]), p1.Key, "")
+		p := newPanel(fmt.Sprintf("(%c) %s", 'a'+m, metricLabel(metric)), paramLabel(p1), "")
 		for _, pol := range in.Policies {
 			x, est := sortedByX(p1.Values, in.Estimates[pol][metric])
 			thumbs := ciLine(p, x, est, PolicyColor(pol, in.Policies), draw.CircleGlyph{})
@@ -225,8 +224,8 @@ func sweepLines(in *SweepInput) *figure {
 		padX(p, p1.Values)
 		f.panels = append(f.panels, p)
 	}
-	if p1.About != "" {
-		f.title += "\n" + paramLabel(p1)
+	if about := aboutLine(in.Params); about != "" {
+		f.title += "\n" + about
 	}
 	return f
 }
@@ -272,7 +271,7 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 	p1, p2 := in.Params[0], in.Params[1]
 	n2 := len(p2.Values)
 	f := &figure{
-		title: "Mean " + lowerFirst(sweepLabels[metric]) + " per grid point with 95% CI " + ciNote(p1) + "\n" + sweepNote(in),
+		title: "Mean " + lowerFirst(metricLabel(metric)) + " per grid point with 95% CI " + ciNote(p1) + "\n" + sweepNote(in),
 		width: PageWidth, height: PageHeight + 0.2*vg.Inch,
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -289,9 +288,9 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 	for k, pol := range in.Policies {
 		yLabel := ""
 		if k == 0 {
-			yLabel = sweepLabels[metric]
+			yLabel = metricLabel(metric)
 		}
-		p := newPanel(policyLabel(pol), p1.Key, yLabel)
+		p := newPanel(policyLabel(pol), paramLabel(p1), yLabel)
 		all := in.Estimates[pol][metric]
 		for rank, j := range order2 {
 			est := make([]SweepEstimate, len(p1.Values))
@@ -305,15 +304,14 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 		padX(p, p1.Values)
 		f.panels = append(f.panels, p)
 	}
+	// The key shows each value of the second parameter as drawn: in every policy's color,
+	// at that value's shade, with its marker.
 	for rank, j := range order2 {
-		c := shade(gray, rank, n2)
-		l, err := plotter.NewLine(plotter.XYs{{}, {X: 1}})
-		if err != nil {
-			panic(err)
+		var cs []color.NRGBA
+		for _, pol := range in.Policies {
+			cs = append(cs, shade(PolicyColor(pol, in.Policies), rank, n2))
 		}
-		l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.2)}
-		g := glyphThumb(draw.GlyphStyle{Shape: glyphShapes[rank%len(glyphShapes)], Radius: vg.Points(glyphRadius), Color: c})
-		f.addKey(fmt.Sprintf("%s = %s", p2.Key, tickLabel(p2.Values[j])), l, g)
+		f.addKey(fmt.Sprintf("%s = %s", paramName(p2), tickLabel(p2.Values[j])), shadesThumb{cs, glyphShapes[rank%len(glyphShapes)]})
 	}
 	if about := aboutLine(in.Params); about != "" {
 		f.title += "\n" + about
@@ -321,15 +319,44 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 	return f
 }
 
-// aboutLine says what the swept parameters mean, for a title ("" when unknown).
+// aboutLine says what the swept parameters mean, for a title, when the label table does
+// not name them ("" when it names them all or nothing is known).
 func aboutLine(params []SweepParam) string {
 	var parts []string
 	for _, p := range params {
-		if p.About != "" {
+		if _, ok := Labels[p.Key]; !ok && p.About != "" {
 			parts = append(parts, paramLabel(p))
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// paramName is a parameter's name for a key entry: its label without the unit, else its key.
+func paramName(p SweepParam) string {
+	if l, ok := Labels[p.Key]; ok {
+		return l.Name
+	}
+	return p.Key
+}
+
+// shadesThumb is a key swatch of short line segments side by side, one per color, each
+// with a marker: one value of a sweep's second parameter in every policy's panel.
+type shadesThumb struct {
+	colors []color.NRGBA
+	shape  draw.GlyphDrawer
+}
+
+func (s shadesThumb) thumbWidth() vg.Length { return vg.Points(7) * vg.Length(len(s.colors)) }
+
+// Thumbnail implements plot.Thumbnailer.
+func (s shadesThumb) Thumbnail(c *draw.Canvas) {
+	w := (c.Max.X - c.Min.X) / vg.Length(len(s.colors))
+	y := (c.Min.Y + c.Max.Y) / 2
+	for i, col := range s.colors {
+		x0 := c.Min.X + vg.Length(i)*w
+		c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1.2)}, x0, y, x0+w, y)
+		c.DrawGlyph(draw.GlyphStyle{Shape: s.shape, Radius: vg.Points(glyphRadius * 0.8), Color: col}, vg.Point{X: x0 + w/2, Y: y})
+	}
 }
 
 func lowerFirst(s string) string {
@@ -342,18 +369,24 @@ func lowerFirst(s string) string {
 // tickLabel formats a grid value for a tick or key: up to six significant digits.
 func tickLabel(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
-// classes is a binning of values into a few equal classes with round breaks, each drawn in
-// one color of a sequential palette.
+// classes is a binning of values into a few classes with round breaks, each drawn in one
+// color of a sequential or, for signed values, a diverging palette.
 type classes struct {
 	breaks []float64 // len(colors)+1, increasing
 	colors []color.Color
+	zero   color.Color // diverging scales: the neutral color of a value of exactly 0; else nil
 }
 
-// heatClasses returns round class breaks covering [lo, hi] and a colorblind-safe
-// sequential palette (ColorBrewer YlGnBu) for them, light for low values. Positive values
-// spread over more than a factor logClassRatio get classes on a log scale (1-2-5 steps), so
-// small and large values both resolve; others five to eight equal classes.
-func heatClasses(lo, hi float64) classes {
+// heatClasses returns round class breaks covering [lo, hi] and colorblind-safe colors for
+// them. Values of both signs, or of a signed quantity (signed: a P&L), get a diverging
+// scale centered on 0 (ColorBrewer RdBu: losses red, gains blue, darker away from 0, with 0
+// a class break and an exact 0 neutral). Others get a sequential scale (YlGnBu, light for
+// low values): positive values spread over more than a factor logClassRatio on a log scale
+// (1-2-5 steps), so small and large values both resolve; others five to eight equal classes.
+func heatClasses(lo, hi float64, signed bool) classes {
+	if signed || (lo < 0 && hi > 0) {
+		return divergingClasses(lo, hi)
+	}
 	b := logBreaks(lo, hi)
 	if b == nil {
 		b = linearBreaks(lo, hi)
@@ -374,6 +407,54 @@ func heatClasses(lo, hi float64) classes {
 		cs[i] = all[j]
 	}
 	return classes{breaks: b, colors: cs}
+}
+
+// maxSideClasses is the most classes on either side of 0 of a diverging scale.
+const maxSideClasses = 5
+
+// divergingClasses returns equal classes with round breaks, 0 among them, covering [lo, hi]
+// and colored outward from 0 in RdBu.
+func divergingClasses(lo, hi float64) classes {
+	lo, hi = min(lo, 0), max(hi, 0)
+	m := max(-lo, hi)
+	if !(m > 0) {
+		m = 1
+	}
+	step := niceStep(m / maxSideClasses)
+	var b []float64
+	for k := math.Floor(lo/step + 1e-9); ; k++ {
+		b = append(b, roundTo(k*step, step))
+		if k*step >= hi-1e-9*m && len(b) >= 2 {
+			break
+		}
+	}
+	if b[len(b)-1] < 0 || (len(b) == 2 && b[1] <= 0) {
+		b = append(b, roundTo(b[len(b)-1]+step, step))
+	}
+	pal, err := brewer.GetPalette(brewer.TypeDiverging, "RdBu", 2*maxSideClasses+1)
+	if err != nil {
+		panic(err)
+	}
+	all := pal.Colors() // dark red ... neutral (index maxSideClasses) ... dark blue
+	cs := make([]color.Color, len(b)-1)
+	for i := range cs {
+		mid := (b[i] + b[i+1]) / 2
+		d := min(int(math.Ceil(math.Abs(mid)/step-1e-9)), maxSideClasses) // 1 next to 0
+		if mid < 0 {
+			cs[i] = all[maxSideClasses-d]
+		} else {
+			cs[i] = all[maxSideClasses+d]
+		}
+	}
+	return classes{breaks: b, colors: cs, zero: all[maxSideClasses]}
+}
+
+// colorOf returns the color of x: its class's, or the neutral color of an exact 0.
+func (c classes) colorOf(x float64) color.Color {
+	if c.zero != nil && x == 0 {
+		return c.zero
+	}
+	return c.colors[c.class(x)]
 }
 
 // logClassRatio is the spread hi/lo above which positive values get log-scale classes.
@@ -492,7 +573,7 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 	p1, p2 := in.Params[0], in.Params[1]
 	n1, n2 := len(p1.Values), len(p2.Values)
 	f := &figure{
-		title: "Mean " + lowerFirst(sweepLabels[metric]) + " per grid point\n" + sweepNote(in),
+		title: "Mean " + lowerFirst(metricLabel(metric)) + " per grid point" + heatNote(len(p1.Values), len(p2.Values)) + "\n" + sweepNote(in),
 		width: PageWidth, height: PageHeight + 0.3*vg.Inch,
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -501,7 +582,9 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 			lo, hi = min(lo, e.Mean), max(hi, e.Mean)
 		}
 	}
-	cl := heatClasses(lo, hi)
+	cl := heatClasses(lo, hi, signedMetrics[metric])
+	colors := append(append([]color.Color{}, cl.colors...), cl.zero) // cl.zero (if any) last
+	unresolved := false
 	order1, order2 := ascending(p1.Values), ascending(p2.Values)
 	ticks := func(p SweepParam, order []int) plot.ConstantTicks {
 		var t plot.ConstantTicks
@@ -513,17 +596,28 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 	for k, pol := range in.Policies {
 		yLabel := ""
 		if k == 0 {
-			yLabel = p2.Key
+			yLabel = paramLabel(p2)
 		}
-		p := newPanel(policyLabel(pol), p1.Key, yLabel)
+		p := newPanel(policyLabel(pol), paramLabel(p1), yLabel)
 		est := in.Estimates[pol][metric]
-		mean := func(c, r int) float64 { return est[order1[c]*n2+order2[r]].Mean }
-		hm := plotter.NewHeatMap(classGrid{n1, n2, func(c, r int) float64 { return float64(cl.class(mean(c, r))) }}, paletteOf(cl.colors))
-		hm.Min, hm.Max = 0, float64(max(len(cl.colors)-1, 1))
+		cell := func(c, r int) SweepEstimate { return est[order1[c]*n2+order2[r]] }
+		mean := func(c, r int) float64 { return cell(c, r).Mean }
+		index := func(c, r int) float64 {
+			if cl.zero != nil && mean(c, r) == 0 {
+				return float64(len(cl.colors))
+			}
+			return float64(cl.class(mean(c, r)))
+		}
+		hm := plotter.NewHeatMap(classGrid{n1, n2, index}, paletteOf(colors))
+		hm.Min, hm.Max = 0, float64(len(colors)-1)
 		p.Add(hm)
 		cellBorders(p, n1, n2)
+		fill := func(c, r int) color.Color { return cl.colorOf(mean(c, r)) }
 		if n1 <= maxAnnotated && n2 <= maxAnnotated {
-			annotate(p, n1, n2, mean, func(c, r int) color.Color { return cl.colors[cl.class(mean(c, r))] })
+			annotate(p, n1, n2, cell, n1 <= maxCIAnnotated && n2 <= maxCIAnnotated, fill)
+		}
+		if markUnresolved(p, n1, n2, cell, cl, fill) {
+			unresolved = true
 		}
 		p.X.Tick.Marker, p.Y.Tick.Marker = ticks(p1, order1), ticks(p2, order2)
 		p.X.Min, p.X.Max = -0.5, float64(n1)-0.5
@@ -531,9 +625,15 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		p.X.Padding, p.Y.Padding = 0, 0
 		f.panels = append(f.panels, p)
 	}
-	f.addKey(sweepLabels[metric] + ":")
+	f.addKey(metricLabel(metric) + ":")
 	for i, c := range cl.colors {
 		f.addKey(tickLabel(cl.breaks[i])+" to "+tickLabel(cl.breaks[i+1]), swatch{c})
+	}
+	if cl.zero != nil {
+		f.addKey("exactly 0", swatch{cl.zero})
+	}
+	if unresolved {
+		f.addKey("95% CI crosses a class break", glyphThumb(draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: vg.Points(2), Color: black}))
 	}
 	if about := aboutLine(in.Params); about != "" {
 		f.title += "\n" + about
@@ -562,15 +662,38 @@ func cellLabel(x float64) string {
 	return s
 }
 
-// annotate writes each cell's value at its grid position, in black or white, whichever
-// reads better on the cell's color.
-func annotate(p *plot.Plot, n1, n2 int, value func(c, r int) float64, fill func(c, r int) color.Color) {
+// maxCIAnnotated is the largest grid side whose cells also print their CI half-width.
+const maxCIAnnotated = 6
+
+// heatNote says in a heat map's title what its cells print.
+func heatNote(n1, n2 int) string {
+	switch {
+	case n1 <= maxCIAnnotated && n2 <= maxCIAnnotated:
+		return " (cells: mean ± 95% CI half-width)"
+	case n1 <= maxAnnotated && n2 <= maxAnnotated:
+		return " (cells: mean)"
+	}
+	return ""
+}
+
+// signedMetrics are the sweep metrics whose sign matters (a loss or a gain): drawn on a
+// diverging scale centered on 0.
+var signedMetrics = map[string]bool{ColCBPnL: true}
+
+// annotate writes each cell's mean (and, with ci, its 95% CI half-width below it) at its
+// grid position, in black or white, whichever reads better on the cell's color.
+func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bool, fill func(c, r int) color.Color) {
 	var xy plotter.XYLabels
 	var styles []color.Color
 	for c := 0; c < n1; c++ {
 		for r := 0; r < n2; r++ {
+			e := cell(c, r)
+			label := cellLabel(e.Mean)
+			if ci {
+				label += "\n±" + cellLabel((e.Hi-e.Lo)/2)
+			}
 			xy.XYs = append(xy.XYs, plotter.XY{X: float64(c), Y: float64(r)})
-			xy.Labels = append(xy.Labels, cellLabel(value(c, r)))
+			xy.Labels = append(xy.Labels, label)
 			styles = append(styles, contrastText(fill(c, r)))
 		}
 	}
@@ -584,6 +707,38 @@ func annotate(p *plot.Plot, n1, n2 int, value func(c, r int) float64, fill func(
 		l.TextStyle[i].Color = styles[i]
 	}
 	p.Add(l)
+}
+
+// markUnresolved puts a ring in the corner of every cell whose 95% CI crosses a class
+// break: its class, and so its color against its neighbors', is not resolved by the paths.
+// It reports whether any cell was marked.
+func markUnresolved(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, cl classes, fill func(c, r int) color.Color) bool {
+	marked := false
+	for c := 0; c < n1; c++ {
+		for r := 0; r < n2; r++ {
+			e := cell(c, r)
+			if !ciCrossesBreak(e, cl) {
+				continue
+			}
+			s, err := plotter.NewScatter(plotter.XYs{{X: float64(c) + 0.36, Y: float64(r) + 0.32}})
+			if err != nil {
+				panic(err)
+			}
+			s.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: vg.Points(1.6), Color: contrastText(fill(c, r))}
+			p.Add(s)
+			marked = true
+		}
+	}
+	return marked
+}
+
+// ciCrossesBreak reports whether e's 95% CI reaches into another class than its mean's.
+func ciCrossesBreak(e SweepEstimate, cl classes) bool {
+	if math.IsNaN(e.Lo) || math.IsNaN(e.Hi) || e.Hi <= e.Lo {
+		return false
+	}
+	k := cl.class(e.Mean)
+	return cl.class(e.Lo) != k || cl.class(e.Hi) != k
 }
 
 // contrastText returns black on light colors and white on dark ones.

@@ -2,11 +2,13 @@ package plots
 
 import (
 	"bytes"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -129,7 +131,7 @@ func TestHeatClasses(t *testing.T) {
 		{5, 5, []float64{5, 6}},
 	}
 	for _, tc := range tests {
-		c := heatClasses(tc.lo, tc.hi)
+		c := heatClasses(tc.lo, tc.hi, false)
 		if !reflect.DeepEqual(c.breaks, tc.breaks) {
 			t.Errorf("classes of [%g, %g]: breaks %v, want %v", tc.lo, tc.hi, c.breaks, tc.breaks)
 		}
@@ -142,6 +144,60 @@ func TestHeatClasses(t *testing.T) {
 				t.Errorf("classes of [%g, %g]: %g in class %d [%g, %g)", tc.lo, tc.hi, x, i, c.breaks[i], c.breaks[i+1])
 			}
 		}
+	}
+}
+
+// TestDivergingScale checks that signed values get classes with 0 as a break, colored red
+// below 0 and blue above, darker the farther from 0, and an exact 0 a neutral color; and
+// that unsigned positive values keep a sequential scale.
+func TestDivergingScale(t *testing.T) {
+	luma := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		return 0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b)
+	}
+	tests := []struct {
+		name   string
+		lo, hi float64
+		signed bool
+	}{
+		{"gains and losses", -3, 7, false},
+		{"mostly losses", -120, 4, false},
+		{"signed, all gains", 0.4, 2.5, true},
+		{"signed, all losses", -9, -0.1, true},
+		{"signed, all zero", 0, 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := heatClasses(tc.lo, tc.hi, tc.signed)
+			if c.zero == nil {
+				t.Fatal("no neutral color for 0: not a diverging scale")
+			}
+			if !slices.Contains(c.breaks, 0) {
+				t.Fatalf("breaks %v do not include 0", c.breaks)
+			}
+			if c.breaks[0] > tc.lo || c.breaks[len(c.breaks)-1] < tc.hi {
+				t.Fatalf("breaks %v do not cover [%g, %g]", c.breaks, tc.lo, tc.hi)
+			}
+			for i, col := range c.colors {
+				r, _, b, _ := col.RGBA()
+				mid := (c.breaks[i] + c.breaks[i+1]) / 2
+				if (mid < 0 && r <= b) || (mid > 0 && b <= r) {
+					t.Errorf("class [%g, %g] colored %v: want red below 0, blue above", c.breaks[i], c.breaks[i+1], col)
+				}
+				if luma(col) >= luma(c.zero) {
+					t.Errorf("class [%g, %g] is as light as the neutral 0", c.breaks[i], c.breaks[i+1])
+				}
+				if i > 0 && c.breaks[i] > 0 && luma(col) > luma(c.colors[i-1]) {
+					t.Errorf("class [%g, %g] lighter than the class nearer 0", c.breaks[i], c.breaks[i+1])
+				}
+				if i+1 < len(c.colors) && c.breaks[i+1] < 0 && luma(col) > luma(c.colors[i+1]) {
+					t.Errorf("class [%g, %g] lighter than the class nearer 0", c.breaks[i], c.breaks[i+1])
+				}
+			}
+		})
+	}
+	if c := heatClasses(2, 9, false); c.zero != nil {
+		t.Error("unsigned positive values got a diverging scale")
 	}
 }
 
