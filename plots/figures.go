@@ -138,12 +138,8 @@ func basisFan(in *Input) *figure {
 	lo, hi = min(lo, in.BDys, 0), max(hi, in.BDys)
 	hi += 0.04 * (hi - lo)
 	var threshold, expiry *plotter.Line
-	for i, pol := range in.Policies {
-		yLabel := ""
-		if i%gridColumns(len(in.Policies)) == 0 {
-			yLabel = LabelOf(SeriesBasis).String()
-		}
-		p := newPanel(policyLabel(pol), "Day", yLabel)
+	for _, pol := range in.Policies {
+		p := newPanel(policyLabel(pol), "Day", LabelOf(SeriesBasis).String())
 		p.Y.Min, p.Y.Max = lo, hi
 		p.X.Min, p.X.Max = 0, float64(max(in.Days-1, 1))
 		f.addKey(policyLabel(pol), fan(p, in.Bands[pol][SeriesBasis], PolicyColor(pol, in.Policies))...)
@@ -197,21 +193,17 @@ func histPanels(f *figure, in *Input, policies []string, column string, scale bi
 	var refThumb plot.Thumbnailer
 	var panels []*plot.Plot
 	var meanLine, allLine plot.Thumbnailer
+	trimmed := false
 	for i, pol := range policies {
-		y := ""
-		if i%gridColumns(len(policies)) == 0 {
-			y = "Share of paths (%)"
-		}
+		y := "Share of paths (%)"
 		bins := binsOf(i)
 		xLabel := label.String()
 		if bins.log {
 			xLabel += ", log scale"
-			if y != "" {
-				y = "Share of paths (%, log bins)"
-			}
+			y = "Share of paths (%, log bins)"
 		}
 		if bins.trimmed {
-			xLabel += ", 0.5–99.5th percentile"
+			trimmed = true
 		}
 		p := newPanel(policyLabel(pol), xLabel, y)
 		bins.apply(p)
@@ -245,6 +237,9 @@ func histPanels(f *figure, in *Input, policies []string, column string, scale bi
 	}
 	if refThumb != nil {
 		f.addKey(referencePolicy+" (no backstop), for reference", refThumb)
+	}
+	if trimmed {
+		f.addKey(label.Name + " axes: 0.5th to 99.5th percentile")
 	}
 	if allLine != nil {
 		f.addKey("dashed: mean over the paths drawn", grayLine(dashed))
@@ -351,12 +346,8 @@ func cbBalanceSheet(in *Input) *figure {
 	panels := map[string]*plot.Plot{}
 	if len(pols) > 2 {
 		f.width, f.height = PageWidth, gridHeight(len(pols), PageHeight)
-		for i, pol := range pols {
-			yLabel := ""
-			if i%gridColumns(len(pols)) == 0 {
-				yLabel = LabelOf(SeriesCBHolding).String()
-			}
-			panels[pol] = newPanel(policyLabel(pol), "Day", yLabel)
+		for _, pol := range pols {
+			panels[pol] = newPanel(policyLabel(pol), "Day", LabelOf(SeriesCBHolding).String())
 			f.panels = append(f.panels, panels[pol])
 		}
 	} else {
@@ -451,13 +442,7 @@ func rateRisk(in *Input) *figure {
 	f.panels = append(f.panels, pnl...)
 	for i, p := range f.panels {
 		p.Title.Text = fmt.Sprintf("(%c) %s", 'a'+i, p.Title.Text)
-		if i%gridColumns(len(f.panels)) != 0 {
-			p.Y.Label.Text = ""
-		} else if p.Y.Label.Text == "" {
-			p.Y.Label.Text = "Share of paths with purchases (%)"
-		} else {
-			p.Y.Label.Text = strings.Replace(p.Y.Label.Text, "Share of paths", "Share of paths with purchases", 1)
-		}
+		p.Y.Label.Text = strings.Replace(p.Y.Label.Text, "Share of paths", "Paths with purchases", 1)
 	}
 	f.height = gridHeight(len(f.panels), PageHeight)
 	return f

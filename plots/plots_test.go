@@ -19,7 +19,11 @@ import (
 // synthetic returns an Input shaped like a run's: a basis that spikes and decays, holdings
 // that build up (and, for spv, close at expiry), and per-path metrics from fixed seeds.
 func synthetic(paths int) *Input {
-	pols := []string{"none", "qe", "spv"}
+	return syntheticOf(paths, "none", "qe", "spv")
+}
+
+// syntheticOf is synthetic with the given policies (the first is the no-backstop one).
+func syntheticOf(paths int, pols ...string) *Input {
 	in := &Input{
 		Scenario: "synthetic", Paths: int64(paths), Policies: pols, Days: 60, NFunds: 10,
 		BDys: 20, TExp: 40, SampledPaths: int64(paths),
@@ -33,7 +37,7 @@ func synthetic(paths int) *Input {
 			b := 100 * scale * float64(t) / 8 * math.Exp(1-float64(t)/8)
 			in.Bands[pol][SeriesBasis] = append(in.Bands[pol][SeriesBasis], BandPoint{Day: t, Mean: b, P05: 0.1 * b, P25: 0.5 * b, P50: b, P75: 1.5 * b, P95: 2 * b})
 			h := 0.0
-			if k > 0 && (pol != "spv" || t < in.TExp) {
+			if k > 0 && pol != "slr" && (pol != "spv" || t < in.TExp) {
 				h = 300 * (1 - math.Exp(-float64(t)/10))
 			}
 			in.Bands[pol][SeriesCBHolding] = append(in.Bands[pol][SeriesCBHolding], BandPoint{Day: t, Mean: h, P05: 0, P25: 0.5 * h, P50: h, P75: 1.2 * h, P95: 1.5 * h})
@@ -53,7 +57,7 @@ func synthetic(paths int) *Input {
 			}
 			m[ColFundsDefault] = append(m[ColFundsDefault], d)
 			hold, dv01, pnl := 0.0, 0.0, 0.0
-			if k > 0 && stress {
+			if k > 0 && pol != "slr" && stress {
 				hold = 300 * rng.Float64()
 				pnl = rng.NormFloat64() * 10 / float64(k)
 				if pol == "qe" {

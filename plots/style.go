@@ -141,6 +141,7 @@ func newPanel(title, xLabel, yLabel string) *plot.Plot {
 		a.Tick.Marker = cleanTicks{}
 	}
 	p.Legend.TextStyle.Font = font.From(sans, keySize) // unused: figures draw their own key
+	p.BackgroundColor = nil                              // the figure paints the page once
 	return p
 }
 
@@ -165,6 +166,8 @@ func (f *figure) addKey(name string, thumbs ...plot.Thumbnailer) {
 
 // draw renders the figure on c: title, key rows, then the panels side by side.
 func (f *figure) draw(c draw.Canvas) {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
 	pad := vg.Points(3)
 	top := c.Max.Y - pad
 	if f.title != "" {
@@ -179,49 +182,80 @@ func (f *figure) draw(c draw.Canvas) {
 	body.Min.X += pad
 	body.Max.X -= pad
 	body.Min.Y += pad
-	cols, rows := panelGrid(len(f.panels))
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
-	panelW := (body.Max.X - body.Min.X - vg.Length(cols-1)*tiles.PadX) / vg.Length(cols)
-	panelH := (body.Max.Y - body.Min.Y - vg.Length(rows-1)*tiles.PadY) / vg.Length(rows)
-	for _, p := range f.panels {
-		fitPanelText(p, panelW, panelH)
-	}
 	if len(f.panels) == 1 {
+		fitPanelText(f.panels[0], body.Max.X-body.Min.X, body.Max.Y-body.Min.Y)
 		f.panels[0].Draw(body)
 		return
 	}
+	cols, rows := panelGrid(len(f.panels), body.Max.X-body.Min.X)
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
 	// Full rows first, aligned; a last, shorter row is centered under them.
 	grid := make([][]*plot.Plot, rows)
 	for i, p := range f.panels {
 		grid[i/cols] = append(grid[i/cols], p)
 	}
-	full := grid
-	last := grid[rows-1]
+	full, last := grid, grid[rows-1]
 	if len(last) < cols {
 		full = grid[:rows-1]
 	}
-	for len(full) > 0 && len(full[len(full)-1]) < cols {
-		full = full[:len(full)-1]
-	}
 	rowH := (body.Max.Y - body.Min.Y + tiles.PadY) / vg.Length(rows)
-	upper := body
-	upper.Min.Y = body.Max.Y - rowH*vg.Length(len(full)) + tiles.PadY
-	cs := plot.Align(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper)
-	for r := range full {
-		for j, p := range full[r] {
-			p.Draw(cs[r][j])
-		}
+	if len(full) > 0 {
+		upper := body
+		upper.Min.Y = body.Max.Y - rowH*vg.Length(len(full)) + tiles.PadY
+		alignedDraw(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper)
 	}
 	if len(last) < cols {
 		tileW := (body.Max.X - body.Min.X + tiles.PadX) / vg.Length(cols)
-		shift := tileW * vg.Length(cols-len(last)) / 2
 		bottom := body
 		bottom.Max.Y = body.Min.Y + rowH - tiles.PadY
-		bottom.Min.X += shift
+		bottom.Min.X += tileW * vg.Length(cols-len(last)) / 2
 		bottom.Max.X = bottom.Min.X + tileW*vg.Length(len(last)) - tiles.PadX
-		cs := plot.Align([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom)
-		for j, p := range last {
-			p.Draw(cs[0][j])
+		alignedDraw([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom)
+	}
+}
+
+// alignedDraw draws a grid of panels in c with their data areas aligned. Each panel's
+// text is fitted to the canvas alignment gives it (a panel title is centered on it); as
+// fitted text changes the alignment, fitting repeats until the canvases settle.
+func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
+	// A y label that repeats the one to its left in the row says nothing new.
+	for _, row := range grid {
+		for j := len(row) - 1; j > 0; j-- {
+			if row[j].Y.Label.Text == row[0].Y.Label.Text {
+				row[j].Y.Label.Text = ""
+			}
+		}
+	}
+	var cs [][]draw.Canvas
+	for range 4 {
+		cs = plot.Align(grid, tiles, c)
+		changed := false
+		for r := range grid {
+			for j, p := range grid[r] {
+				before := [3]string{p.Title.Text, p.X.Label.Text, p.Y.Label.Text}
+				size := p.Title.TextStyle.Font.Size + p.X.Label.TextStyle.Font.Size + p.Y.Label.TextStyle.Font.Size
+				cv := cs[r][j]
+				// A title is centered on the panel's canvas, an x label on its data area;
+				// each must stay within the canvas and the figure.
+				within := func(x vg.Length) vg.Length {
+					return 2 * max(0, min(x-c.Min.X, c.Max.X-x, x-cv.Min.X, cv.Max.X-x))
+				}
+				dc := p.DataCanvas(cv)
+				fitText3(p, within(cv.Center().X), within(dc.Center().X), cv.Max.Y-cv.Min.Y)
+				after := p.Title.TextStyle.Font.Size + p.X.Label.TextStyle.Font.Size + p.Y.Label.TextStyle.Font.Size
+				if before != [3]string{p.Title.Text, p.X.Label.Text, p.Y.Label.Text} || size != after {
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	cs = plot.Align(grid, tiles, c)
+	for r := range grid {
+		for j, p := range grid[r] {
+			p.Draw(cs[r][j])
 		}
 	}
 }
@@ -264,14 +298,19 @@ func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
 
 // fitPanelText fits a panel's title and x label into its width w and its y label into
 // its height h.
-func fitPanelText(p *plot.Plot, w, h vg.Length) {
-	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, w)
-	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, w*0.9)
+func fitPanelText(p *plot.Plot, w, h vg.Length) { fitText3(p, w, w*0.9, h) }
+
+// fitText3 fits a panel's title into width titleW, its x label into xW and its y label
+// into 80% of the panel's height h.
+func fitText3(p *plot.Plot, titleW, xW, h vg.Length) {
+	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, titleW)
+	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, xW)
 	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, h*0.8)
 }
 
-// gridColumns is the number of panels side by side in a figure of n panels: up to four
-// in one row; more in rows of three or four, whichever leaves fewer empty places.
+// gridColumns is the number of panels side by side in a figure of n panels at its natural
+// width: up to four in one row; more in rows of three or four, whichever leaves fewer empty
+// places.
 func gridColumns(n int) int {
 	if n <= 4 {
 		return max(n, 1)
@@ -282,19 +321,41 @@ func gridColumns(n int) int {
 	return 3
 }
 
-// panelGrid returns the columns and rows of a figure of n panels.
-func panelGrid(n int) (cols, rows int) {
-	cols = gridColumns(n)
+// minPanelWidth is the narrowest a panel gets: narrower figures put fewer panels in a row.
+const minPanelWidth = 1.55 * vg.Inch
+
+// panelGrid returns the columns and rows of a figure of n panels drawn w wide.
+func panelGrid(n int, w vg.Length) (cols, rows int) {
+	cols = max(1, min(gridColumns(n), int(w/minPanelWidth)))
 	return cols, (n + cols - 1) / cols
 }
 
-// gridHeight is the natural height of a figure of n panels: one row's height per row.
+// gridHeight is the natural height of a figure of n panels at its natural width: one
+// row's height per row.
 func gridHeight(n int, rowHeight vg.Length) vg.Length {
-	_, rows := panelGrid(n)
-	if rows == 1 {
+	_, rows := panelGrid(n, PageWidth)
+	return rowsHeight(rows, rowHeight)
+}
+
+func rowsHeight(rows int, rowHeight vg.Length) vg.Length {
+	if rows <= 1 {
 		return rowHeight
 	}
 	return vg.Length(rows) * rowHeight * 0.8
+}
+
+// heightAt is the figure's height when drawn w wide and no height is asked for: its
+// natural height, taller when the width leaves fewer panels in a row.
+func (f *figure) heightAt(w vg.Length) vg.Length {
+	if len(f.panels) <= 1 {
+		return f.height
+	}
+	_, natural := panelGrid(len(f.panels), f.width)
+	_, rows := panelGrid(len(f.panels), w)
+	if rows <= natural {
+		return f.height
+	}
+	return f.height * rowsHeight(rows, 1) / rowsHeight(natural, 1)
 }
 
 // drawKey lays the key out in centered rows that fit the canvas width, below top, and
@@ -321,6 +382,14 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 	}
 	width := func(e keyEntry) vg.Length { return thumbWidth(e) + gap + ts.Width(e.name) }
 	avail := c.Max.X - c.Min.X - 2*vg.Points(4)
+	// An entry wider than the canvas shrinks the key's text until it fits.
+	for _, e := range f.key {
+		if w := width(e); w > avail && ts.Font.Size > vg.Points(minTextSize) {
+			text := w - thumbWidth(e) - gap
+			ts.Font.Size = max(ts.Font.Size*(avail-thumbWidth(e)-gap)/text, vg.Points(minTextSize))
+		}
+	}
+	rowH = ts.Height("Ag") + vg.Points(3)
 	var rows [][]keyEntry
 	var row []keyEntry
 	var rowW vg.Length

@@ -285,12 +285,8 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 		pad = math.Max(math.Abs(hi)*0.1, 0.5)
 	}
 	order2 := ascending(p2.Values)
-	for k, pol := range in.Policies {
-		yLabel := ""
-		if k == 0 {
-			yLabel = metricLabel(metric)
-		}
-		p := newPanel(policyLabel(pol), paramLabel(p1), yLabel)
+	for _, pol := range in.Policies {
+		p := newPanel(policyLabel(pol), paramLabel(p1), metricLabel(metric))
 		all := in.Estimates[pol][metric]
 		for rank, j := range order2 {
 			est := make([]SweepEstimate, len(p1.Values))
@@ -593,12 +589,8 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		}
 		return t
 	}
-	for k, pol := range in.Policies {
-		yLabel := ""
-		if k == 0 {
-			yLabel = paramLabel(p2)
-		}
-		p := newPanel(policyLabel(pol), paramLabel(p1), yLabel)
+	for _, pol := range in.Policies {
+		p := newPanel(policyLabel(pol), paramLabel(p1), paramLabel(p2))
 		est := in.Estimates[pol][metric]
 		cell := func(c, r int) SweepEstimate { return est[order1[c]*n2+order2[r]] }
 		mean := func(c, r int) float64 { return cell(c, r).Mean }

@@ -79,7 +79,7 @@ func writeFigures(dir string, opt Options, names []string, figs []func() *figure
 		fig := build()
 		w, h := fig.width, fig.height
 		if opt.Width > 0 {
-			w = opt.Width
+			w, h = opt.Width, fig.heightAt(opt.Width)
 		}
 		if opt.Height > 0 {
 			h = opt.Height
