@@ -141,7 +141,7 @@ func newPanel(title, xLabel, yLabel string) *plot.Plot {
 		a.Tick.Marker = cleanTicks{}
 	}
 	p.Legend.TextStyle.Font = font.From(sans, keySize) // unused: figures draw their own key
-	p.BackgroundColor = nil                              // the figure paints the page once
+	p.BackgroundColor = nil                            // the figure paints the page once
 	return p
 }
 
