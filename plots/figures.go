@@ -543,7 +543,7 @@ func pathwise(in *Input) *figure {
 			}
 		}
 		share := func(k int) float64 { return 100 * float64(k) / float64(len(y)) }
-		p := newPanel(fmt.Sprintf("%s: lower on %.0f%%, equal on %.0f%% of paths", pol, share(lower), share(equal)),
+		p := newPanel(fmt.Sprintf("%s: lower on %.1f%%, higher on %.1f%% of paths", pol, share(lower), share(len(y)-lower-equal)),
 			LabelOf(ColPeakBasis).Name+", none (bp)", LabelOf(ColPeakBasis).Name+", "+pol+" (bp)")
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
 		n := min(len(y), maxScatterPoints)

@@ -2,6 +2,7 @@ package run
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,8 +43,8 @@ func (r report) markdown() string {
 	fmt.Fprintf(&b, "%s paths x %d policies (%s), %d days, seed %d; backstop %s, %s. The full config is in `manifest.json` and in every Parquet footer.\n\n",
 		strconv.Itoa(c.Paths), len(c.Policies), strings.Join(c.Policies, ", "), c.Days, c.Seed, r.man.Version, r.man.Created)
 
-	b.WriteString("## Key metrics\n\nMean, median and 95th percentile per path, each with its 95% interval (the quantiles' from order statistics of the sketch).\n\n")
-	b.WriteString("| metric | unit |")
+	b.WriteString("## Key metrics\n\nPer path: the mean, the median and the 95th percentile, each with its 95% interval in brackets (the quantiles' from order statistics of the sketch). Column names as in `summary.csv` in backticks.\n\n")
+	b.WriteString("| metric | statistic |")
 	for _, p := range c.Policies {
 		fmt.Fprintf(&b, " %s |", p)
 	}
@@ -52,30 +53,53 @@ func (r report) markdown() string {
 	for _, s := range r.summary {
 		cell[[2]string{s.Policy, s.Metric}] = s
 	}
+	allEquity := math.NaN()
+	if m, err := sim.NewModel(c); err == nil {
+		allEquity = m.InitialEquity()
+	}
+	stats := []struct {
+		name string
+		get  func(s results.SummaryRow) (est, lo, hi float64)
+	}{
+		{"mean", func(s results.SummaryRow) (float64, float64, float64) { return s.Mean, s.Lo, s.Hi }},
+		{"median", func(s results.SummaryRow) (float64, float64, float64) { return s.P50, s.P50Lo, s.P50Hi }},
+		{"95th percentile", func(s results.SummaryRow) (float64, float64, float64) { return s.P95, s.P95Lo, s.P95Hi }},
+	}
 	for _, m := range reportMetrics {
 		info := sim.Metrics[m]
-		fmt.Fprintf(&b, "| %s | %s |", info.Name, info.Unit)
-		for _, p := range c.Policies {
-			s, ok := cell[[2]string{p, info.Name}]
-			if !ok {
-				b.WriteString(" |")
-				continue
+		for k, st := range stats {
+			name := ""
+			if k == 0 {
+				name = fmt.Sprintf("%s `%s`", metricWords(info.Name), info.Name)
 			}
-			fmt.Fprintf(&b, " %s [%s, %s]; %s [%s, %s]; %s [%s, %s] |", g(s.Mean), g(s.Lo), g(s.Hi), g(s.P50), g(s.P50Lo), g(s.P50Hi), g(s.P95), g(s.P95Lo), g(s.P95Hi))
+			fmt.Fprintf(&b, "| %s | %s |", name, st.name)
+			for _, p := range c.Policies {
+				s, ok := cell[[2]string{p, info.Name}]
+				if !ok {
+					b.WriteString(" |")
+					continue
+				}
+				est, lo, hi := st.get(s)
+				note := ""
+				if m == sim.HFLossBN && st.name != "mean" && allEquity > 0 && math.Abs(est-allEquity) <= 1e-6*allEquity {
+					note = " (all fund equity)"
+				}
+				fmt.Fprintf(&b, " %s [%s, %s]%s |", g(est), g(lo), g(hi), note)
+			}
+			b.WriteString("\n")
 		}
-		b.WriteString("\n")
 	}
 
 	if len(r.effects) > 0 {
 		b.WriteString("\n## Policy effects on the same shocks\n\n")
-		b.WriteString("Mean per-path difference with its 95% CI. Every policy ran on the same shocks, so the paired interval is far tighter than comparing two independent means (the unpaired CI); the variance reduction is how many times more paths independent runs would need. \"Lower on\" is the share of paths where the first policy gave a lower value.\n\n")
-		b.WriteString("| effect | metric | difference [95% CI] | unpaired 95% CI | variance reduction | lower on |\n|---|---|---|---|---|---|\n")
+		b.WriteString("Mean per-path difference with its 95% CI. Every policy ran on the same shocks, so the paired interval is far tighter than comparing two independent means (the unpaired CI); the variance reduction is how many times more paths independent runs would need. \"Lower on\" and \"higher on\" are the shares of paths where the first policy gave a lower or a higher value than the second: for a harm (a basis, sales, losses, defaults) \"higher on\" is where the policy made things worse.\n\n")
+		b.WriteString("| effect | metric | difference [95% CI] | unpaired 95% CI | variance reduction | lower on | higher on |\n|---|---|---|---|---|---|---|\n")
 		for _, e := range r.effects {
 			if !isReportMetric(e.Metric) {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s − %s | %s | %s [%s, %s] | [%s, %s] | %s | %.1f%% |\n", e.A, e.B, e.Metric,
-				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), g(e.VarianceReduction), 100*e.ShareLower)
+			fmt.Fprintf(&b, "| %s − %s | %s | %s [%s, %s] | [%s, %s] | %s | %.1f%% | %.1f%% |\n", e.A, e.B, metricWords(e.Metric),
+				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), g(e.VarianceReduction), 100*e.ShareLower, 100*e.ShareHigher)
 		}
 	}
 
@@ -110,7 +134,7 @@ func (r report) markdown() string {
 		fmt.Fprintf(&b, "Half-width of the 95%% CI of the mean at %d paths and, in brackets, at %d: the Monte Carlo error falls like one over the square root of the paths (`convergence.parquet`, figure `convergence`).\n\n", c.Paths, half[0].Paths)
 		b.WriteString("| policy | metric | mean | half-width | (half the paths) |\n|---|---|---|---|---|\n")
 		for i, f := range full {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | (%s) |\n", f.Policy, f.Metric, g(f.Mean), g((f.Hi-f.Lo)/2), g((half[i].Hi-half[i].Lo)/2))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | (%s) |\n", f.Policy, metricWords(f.Metric), g(f.Mean), g((f.Hi-f.Lo)/2), g((half[i].Hi-half[i].Lo)/2))
 		}
 	}
 
@@ -122,6 +146,9 @@ func (r report) markdown() string {
 	}
 	return b.String()
 }
+
+// metricWords names a metric column in words with its unit, from the figures' label table.
+func metricWords(column string) string { return plots.LabelOf(column).String() }
 
 func isReportMetric(name string) bool {
 	for _, m := range reportMetrics {

@@ -60,6 +60,15 @@ func NewModel(cfg Config) (*Model, error) {
 	return m, nil
 }
 
+// InitialEquity returns the funds' total equity at t = 0, $bn: the most they can lose.
+func (m *Model) InitialEquity() float64 {
+	total := 0.0
+	for _, e := range m.startE {
+		total += e
+	}
+	return total
+}
+
 // Config returns the model's configuration.
 func (m *Model) Config() *Config { return &m.cfg }
 
