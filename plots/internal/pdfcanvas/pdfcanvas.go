@@ -188,7 +188,7 @@ func (c *Canvas) DrawImage(rect vg.Rectangle, img image.Image) {
 // path appends p to the page and paints it with style ("D" stroke, "F" fill).
 func (c *Canvas) path(path vg.Path, style string) {
 	var x0, y0 float64
-	for _, comp := range path {
+	for i, comp := range path {
 		switch comp.Type {
 		case vg.MoveComp:
 			x0, y0 = c.point(comp.Pos)
@@ -196,7 +196,10 @@ func (c *Canvas) path(path vg.Path, style string) {
 		case vg.LineComp:
 			c.doc.LineTo(c.point(comp.Pos))
 		case vg.ArcComp:
-			c.arc(comp, style)
+			c.arc(comp, i == 0)
+			if i == 0 {
+				x0, y0 = c.point(vg.Point{X: comp.Pos.X + comp.Radius*vg.Length(math.Cos(comp.Start)), Y: comp.Pos.Y + comp.Radius*vg.Length(math.Sin(comp.Start))})
+			}
 		case vg.CurveComp:
 			px, py := c.point(comp.Pos)
 			switch len(comp.Control) {
@@ -216,17 +219,35 @@ func (c *Canvas) path(path vg.Path, style string) {
 	c.doc.DrawPath(style)
 }
 
-func (c *Canvas) arc(comp vg.PathComp, style string) {
-	x0 := comp.Pos.X + comp.Radius*vg.Length(math.Cos(comp.Start))
-	y0 := comp.Pos.Y + comp.Radius*vg.Length(math.Sin(comp.Start))
-	c.doc.LineTo(c.unit(x0), c.unit(y0))
-	r := c.unit(comp.Radius)
-	const deg = 180 / math.Pi
-	angle, beg := comp.Angle*deg, comp.Start*deg
-	c.doc.Arc(c.unit(comp.Pos.X), c.unit(comp.Pos.Y), r, r, angle, beg, beg+angle, style)
-	x1 := comp.Pos.X + comp.Radius*vg.Length(math.Cos(comp.Start+comp.Angle))
-	y1 := comp.Pos.Y + comp.Radius*vg.Length(math.Sin(comp.Start+comp.Angle))
-	c.doc.MoveTo(c.unit(x1), c.unit(y1))
+// arc appends comp, a circular arc, to the current path as cubic Bézier segments of at
+// most 90° each, starting with a line from the current point (a move when it starts the
+// path). vgpdf used fpdf's Arc, which paints the arc as a path of its own, so a glyph's
+// circle and the rest of its path came apart and stray strokes appeared.
+func (c *Canvas) arc(comp vg.PathComp, first bool) {
+	r := float64(comp.Radius)
+	cx, cy := float64(comp.Pos.X), float64(comp.Pos.Y)
+	at := func(t float64) (float64, float64) {
+		return c.unit(vg.Length(cx + r*math.Cos(t))), c.unit(vg.Length(cy + r*math.Sin(t)))
+	}
+	x0, y0 := at(comp.Start)
+	if first {
+		c.doc.MoveTo(x0, y0)
+	} else {
+		c.doc.LineTo(x0, y0)
+	}
+	n := int(math.Ceil(math.Abs(comp.Angle) / (math.Pi / 2)))
+	if n == 0 {
+		return
+	}
+	step := comp.Angle / float64(n)
+	k := 4.0 / 3 * math.Tan(step/4) * r // control-point distance for a segment of angle step
+	for i := 0; i < n; i++ {
+		t0, t1 := comp.Start+float64(i)*step, comp.Start+float64(i+1)*step
+		c1x, c1y := c.unit(vg.Length(cx+r*math.Cos(t0)-k*math.Sin(t0))), c.unit(vg.Length(cy+r*math.Sin(t0)+k*math.Cos(t0)))
+		c2x, c2y := c.unit(vg.Length(cx+r*math.Cos(t1)+k*math.Sin(t1))), c.unit(vg.Length(cy+r*math.Sin(t1)-k*math.Cos(t1)))
+		x, y := at(t1)
+		c.doc.CurveBezierCubicTo(c1x, c1y, c2x, c2y, x, y)
+	}
 }
 
 func (c *Canvas) point(pt vg.Point) (float64, float64) { return c.unit(pt.X), c.unit(pt.Y) }
