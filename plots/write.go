@@ -115,21 +115,33 @@ func (in *Input) check() error {
 	return nil
 }
 
-// writeFigure draws fig at w x h in format and writes it atomically to path.
-func writeFigure(path string, fig *figure, format string, w, h vg.Length) error {
-	var c interface {
-		vg.CanvasSizer
-		io.WriterTo
-	}
+// Canvas is a figure canvas of one format that writes itself out.
+type Canvas interface {
+	vg.CanvasSizer
+	io.WriterTo
+}
+
+// NewCanvas returns a w x h canvas for format (one of Formats) in the house rendering:
+// PNG at PNGDPI; PDF through our adaptation of gonum's PDF canvas, with real transparency
+// and UTF-8 fonts embedded; SVG with text as glyph outlines, so no font is needed to view
+// it (see docs/figures.md). Any figure written in these formats should draw on it.
+func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 	switch format {
 	case "png":
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}, nil
 	case "pdf":
-		c = pdfcanvas.New(w, h) // gonum's vgpdf mangles translucent colors and non-ASCII text
+		return pdfcanvas.New(w, h), nil // gonum's vgpdf mangles translucent colors and non-ASCII text
 	case "svg":
-		c = outlinedSVG{vgsvg.New(w, h)} // text as outlines: no font needed to view
-	default:
-		return fmt.Errorf("format %q: allowed are %s", format, strings.Join(Formats, ", "))
+		return outlinedSVG{vgsvg.New(w, h)}, nil // text as outlines: no font needed to view
+	}
+	return nil, fmt.Errorf("figure format %q: allowed are %s", format, strings.Join(Formats, ", "))
+}
+
+// writeFigure draws fig at w x h in format and writes it atomically to path.
+func writeFigure(path string, fig *figure, format string, w, h vg.Length) error {
+	c, err := NewCanvas(format, w, h)
+	if err != nil {
+		return err
 	}
 	fig.draw(draw.New(c))
 	return atomicfile.Write(path, func(f *os.File) error {
