@@ -3,7 +3,6 @@ package explore
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,9 +17,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // FigureMetric is the metric the figures show.
@@ -42,21 +38,9 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 	var files []string
 	save := func(name string, w, h vg.Length, drawTo func(draw.Canvas)) error {
 		for _, format := range formats {
-			var c interface {
-				vg.CanvasSizer
-				io.WriterTo
-			}
-			switch format {
-			case "png":
-				c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plots.PNGDPI))}
-			case "pdf":
-				pc := vgpdf.New(w, h)
-				pc.EmbedFonts(true)
-				c = pc
-			case "svg":
-				c = vgsvg.New(w, h)
-			default:
-				return fmt.Errorf("figure format %q: allowed are png, pdf, svg", format)
+			c, err := plots.NewCanvas(format, w, h) // the house PDF and SVG rendering
+			if err != nil {
+				return err
 			}
 			drawTo(draw.New(c))
 			path := filepath.Join(dir, strings.TrimSuffix(name, ".png")+"."+format)
