@@ -12,6 +12,7 @@ import (
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
 )
 
 // reportMetrics are the rows of summary.md's tables, in order.
@@ -57,7 +58,7 @@ func (r report) markdown() string {
 	if m, err := sim.NewModel(c); err == nil {
 		allEquity = m.InitialEquity()
 	}
-	stats := []struct {
+	statistics := []struct {
 		name string
 		get  func(s results.SummaryRow) (est, lo, hi float64)
 	}{
@@ -67,7 +68,7 @@ func (r report) markdown() string {
 	}
 	for _, m := range reportMetrics {
 		info := sim.Metrics[m]
-		for k, st := range stats {
+		for k, st := range statistics {
 			name := ""
 			if k == 0 {
 				name = fmt.Sprintf("%s `%s`", metricWords(info.Name), info.Name)
@@ -81,7 +82,9 @@ func (r report) markdown() string {
 				}
 				est, lo, hi := st.get(s)
 				note := ""
-				if m == sim.HFLossBN && st.name != "mean" && allEquity > 0 && math.Abs(est-allEquity) <= 1e-6*allEquity {
+				// A quantile within the sketch's relative accuracy of all the funds' equity is
+				// all of it: every fund lost everything on those paths.
+				if m == sim.HFLossBN && st.name != "mean" && allEquity > 0 && math.Abs(est-allEquity) <= stats.SketchAccuracy*allEquity {
 					note = " (all fund equity)"
 				}
 				fmt.Fprintf(&b, " %s [%s, %s]%s |", g(est), g(lo), g(hi), note)
