@@ -60,7 +60,8 @@ interop: build
 	rm -rf $(INTEROP_DIR)
 
 # Benchmarks: the simulator, band sketches, Parquet writer, a full run and the figures;
-# then the NumPy speed peer against the binary on 100,000 paths (needs python3-numpy).
+# then the binary, the Numba and the NumPy speed peers side by side on 100,000 paths
+# (needs python3-numpy and python3-numba).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./...
 	bench/compare.sh

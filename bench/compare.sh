@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Times the Go simulator against the NumPy reference on the same number of paths.
+# Times the Go binary against the Numba and NumPy references, side by side, on the same
+# number of paths and the same seed.
 #
-#   bench/compare.sh [N]        N paths, default 100000; seed 1 for both
+#   bench/compare.sh [N]        N paths, default 100000; seed 1 for all
 #
 # Environment: BIN (default bin/backstop, built by `make build`), PYTHON (default: the
-# first of /usr/bin/python3, python3 that imports numpy), WORKERS (passed to backstop run
-# --workers; default all cores), CHUNK (passed to numpy_ref.py --chunk; default its own,
-# 100000 paths; 10000 is faster on small caches). Peak RSS is printed when GNU time
+# first of /usr/bin/python3, python3 that imports numpy and numba), WORKERS (backstop run
+# --workers and numba_ref.py --threads; default all cores), ROUNDS (default 1: rounds of
+# all commands, interleaved; with more, each figure is the median over rounds), CHUNK
+# (numpy_ref.py --chunk; default its own). Peak RSS is printed when GNU time
 # (/usr/bin/time) exists.
 #
-# The two do not do the same work: `backstop run` also writes the per-path Parquet files,
-# the day-by-day bands, the summary and the figures, while numpy_ref.py only computes the
-# summary statistics. The Go timing is therefore an upper bound on the simulation alone.
+# The commands do not do the same work:
+#   go --no-figures  the whole run: per-path Parquet parts, checkpoints, day-by-day bands,
+#                    summary, effects, convergence and manifest; no figures
+#   go               the same plus the figures (PNG and PDF)
+#   numba            per-path metrics in memory (numba_ref.py), then their mean, sd and
+#                    quantiles; the process wall time includes Python's start-up and
+#                    loading the compiled kernel from numba's cache (warmed before the
+#                    first round; the compile time is printed apart), "numba kernel" is
+#                    the simulation alone by its own timer
+#   numpy            numpy_ref.py: simulation and summary in memory
+# backstop has no summary-only mode (what explore and calibrate would run), so there is no
+# Go figure for it here; see BenchmarkSummaryOnly in bench/ for its floor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${1:-100000}
 BIN=${BIN:-bin/backstop}
+ROUNDS=${ROUNDS:-1}
 case $N in '' | *[!0-9]*) echo "compare.sh: N must be a positive integer, got '$N'" >&2; exit 2 ;; esac
+case $ROUNDS in '' | *[!0-9]* | 0) echo "compare.sh: ROUNDS must be a positive integer, got '$ROUNDS'" >&2; exit 2 ;; esac
 
 if [ ! -x "$BIN" ]; then
 	echo "compare.sh: $BIN not found or not executable; run 'make build' or set BIN" >&2
@@ -25,21 +38,24 @@ if [ ! -x "$BIN" ]; then
 fi
 if [ -z "${PYTHON:-}" ]; then
 	for py in /usr/bin/python3 python3; do
-		if "$py" -c 'import numpy' 2>/dev/null; then PYTHON=$py; break; fi
+		if "$py" -c 'import numpy, numba' 2>/dev/null; then PYTHON=$py; break; fi
 	done
 fi
-if [ -z "${PYTHON:-}" ] || ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
-	echo "compare.sh: no Python with numpy (apt-get install python3-numpy, or set PYTHON)" >&2
+if [ -z "${PYTHON:-}" ] || ! "$PYTHON" -c 'import numpy, numba' 2>/dev/null; then
+	echo "compare.sh: no Python with numpy and numba (apt-get install python3-numpy python3-numba, or set PYTHON)" >&2
 	exit 1
 fi
 
 TMP=$(mktemp -d /tmp/backstop-compare.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# numba's compiled kernels: kept across runs of this script, out of the source tree.
+export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-${TMPDIR:-/tmp}/backstop-numba-cache}
 
 GNUTIME=
 if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then GNUTIME=/usr/bin/time; fi
 
-# timed NAME CMD...: runs CMD with stdout to $TMP/NAME.out; sets WALL (seconds) and RSS (MiB or "n/a").
+# timed NAME CMD...: runs CMD with stdout to $TMP/NAME.out; appends its wall time (s) to
+# $TMP/NAME.wall and its peak RSS (MiB) to $TMP/NAME.rss.
 timed() {
 	local name=$1
 	shift
@@ -47,41 +63,68 @@ timed() {
 	local rc=0
 	t0=$(date +%s.%N)
 	if [ -n "$GNUTIME" ]; then
-		"$GNUTIME" -v -o "$TMP/$name.time" "$@" >"$TMP/$name.out" || rc=$?
+		"$GNUTIME" -v -o "$TMP/$name.time" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
 	else
-		"$@" >"$TMP/$name.out" || rc=$?
-	fi
-	if [ "$rc" -ne 0 ]; then
-		echo "compare.sh: $name failed with exit status $rc: $*" >&2
-		tail -n 20 "$TMP/$name.out" >&2
-		exit 1
+		"$@" >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
 	fi
 	t1=$(date +%s.%N)
-	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-	RSS=n/a
+	if [ "$rc" -ne 0 ]; then
+		echo "compare.sh: $name failed with exit status $rc: $*" >&2
+		tail -n 20 "$TMP/$name.out" "$TMP/$name.err" >&2
+		exit 1
+	fi
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$TMP/$name.wall"
 	if [ -n "$GNUTIME" ]; then
-		RSS=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f MiB", $2 / 1024 }' "$TMP/$name.time")
+		awk -F': *' '/Maximum resident set size/ { printf "%.0f\n", $2 / 1024 }' "$TMP/$name.time" >>"$TMP/$name.rss"
 	fi
 }
 
-GO_ARGS=(run --paths "$N" --seed 1 --out "$TMP/go-out" --quiet)
-if [ -n "${WORKERS:-}" ]; then GO_ARGS+=(--workers "$WORKERS"); fi
+# median FILE: the median of the numbers in FILE, one a line ("n/a" when it is missing).
+median() {
+	if [ ! -s "$1" ]; then echo n/a; return; fi
+	sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
-echo "compare: $N paths x 3 policies, seed 1, $(nproc) CPUs"
-echo "  go:    $BIN ${GO_ARGS[*]}"
-timed go "$BIN" "${GO_ARGS[@]}"
-GO_WALL=$WALL GO_RSS=$RSS
+# jsonfield FILE KEY: a top-level number from a reference's JSON output.
+jsonfield() { "$PYTHON" -c 'import json, sys; print("%.3f" % json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-NP_ARGS=(bench/numpy_ref.py --paths "$N" --seed 1)
+GO_ARGS=(run --paths "$N" --seed 1 --quiet --force)
+NB_ARGS=(bench/numba_ref.py --paths "$N" --seed 1 --quiet)
+NP_ARGS=(bench/numpy_ref.py --paths "$N" --seed 1 --quiet)
+if [ -n "${WORKERS:-}" ]; then GO_ARGS+=(--workers "$WORKERS"); NB_ARGS+=(--threads "$WORKERS"); fi
 if [ -n "${CHUNK:-}" ]; then NP_ARGS+=(--chunk "$CHUNK"); fi
-echo "  numpy: $PYTHON ${NP_ARGS[*]} ($("$PYTHON" -c 'import numpy; print("numpy", numpy.__version__)'))"
-timed numpy "$PYTHON" "${NP_ARGS[@]}" --json "$TMP/numpy.json" --quiet
-NP_WALL=$WALL NP_RSS=$RSS
 
-awk -v n="$N" -v g="$GO_WALL" -v p="$NP_WALL" -v gr="$GO_RSS" -v pr="$NP_RSS" 'BEGIN {
-	printf "\n%-8s %10s %14s %12s\n", "", "wall (s)", "paths/s", "peak RSS"
-	printf "%-8s %10.2f %14.0f %12s\n", "go", g, n / g, gr
-	printf "%-8s %10.2f %14.0f %12s\n", "numpy", p, n / p, pr
-	printf "\nratio numpy/go wall time: %.2f\n", p / g
+echo "compare: $N paths x 3 policies, seed 1, $(nproc) CPUs, $ROUNDS round(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  go:    $BIN ${GO_ARGS[*]} --out DIR [--no-figures]"
+echo "  numba: $PYTHON ${NB_ARGS[*]} ($("$PYTHON" -c 'import numba, numpy; print("numba", numba.__version__, "numpy", numpy.__version__)'))"
+echo "  numpy: $PYTHON ${NP_ARGS[*]}"
+
+# Compile numba's kernel (or check its cache) before timing anything.
+"$PYTHON" bench/numba_ref.py --paths 1000 --seed 1 --quiet --json "$TMP/numba-warm.json"
+echo "  numba compile or cache load: $(jsonfield "$TMP/numba-warm.json" compile_seconds) s (before the rounds)"
+
+for r in $(seq 1 "$ROUNDS"); do
+	timed go-nofig "$BIN" "${GO_ARGS[@]}" --out "$TMP/go-nofig" --no-figures
+	timed go-fig "$BIN" "${GO_ARGS[@]}" --out "$TMP/go-fig"
+	timed numba "$PYTHON" "${NB_ARGS[@]}" --json "$TMP/numba.json"
+	jsonfield "$TMP/numba.json" kernel_seconds >>"$TMP/numba-kernel.wall"
+	timed numpy "$PYTHON" "${NP_ARGS[@]}" --json "$TMP/numpy.json"
+	echo "  round $r: go --no-figures $(tail -n1 "$TMP/go-nofig.wall") s, go $(tail -n1 "$TMP/go-fig.wall") s, numba $(tail -n1 "$TMP/numba.wall") s (kernel $(tail -n1 "$TMP/numba-kernel.wall") s), numpy $(tail -n1 "$TMP/numpy.wall") s"
+done
+
+GNF=$(median "$TMP/go-nofig.wall") GF=$(median "$TMP/go-fig.wall")
+NB=$(median "$TMP/numba.wall") NBK=$(median "$TMP/numba-kernel.wall") NP=$(median "$TMP/numpy.wall")
+awk -v n="$N" -v rounds="$ROUNDS" \
+	-v gnf="$GNF" -v gf="$GF" -v nb="$NB" -v nbk="$NBK" -v np="$NP" \
+	-v rgnf="$(median "$TMP/go-nofig.rss")" -v rgf="$(median "$TMP/go-fig.rss")" \
+	-v rnb="$(median "$TMP/numba.rss")" -v rnp="$(median "$TMP/numpy.rss")" 'BEGIN {
+	printf "\n%-18s %10s %12s %14s\n", (rounds > 1 ? "median of " rounds : ""), "wall (s)", "paths/s", "peak RSS (MiB)"
+	printf "%-18s %10.2f %12.0f %14s\n", "go --no-figures", gnf, n / gnf, rgnf
+	printf "%-18s %10.2f %12.0f %14s\n", "go (figures)", gf, n / gf, rgf
+	printf "%-18s %10.2f %12.0f %14s\n", "numba", nb, n / nb, rnb
+	printf "%-18s %10.2f %12.0f %14s\n", "numba kernel", nbk, n / nbk, "-"
+	printf "%-18s %10.2f %12.0f %14s\n", "numpy", np, n / np, rnp
+	printf "\nspeed of go --no-figures: %.2fx numba (process), %.2fx numba (kernel alone), %.2fx numpy\n", nb / gnf, nbk / gnf, np / gnf
+	printf "speed of go with figures: %.2fx numba (process), %.2fx numpy; figures add %.0f%%\n", nb / gf, np / gf, 100 * (gf / gnf - 1)
 }'
-echo "(go: whole run incl. Parquet, bands, figures; numpy: simulation and summary only)"
+echo "(go: full outputs on disk; numba and numpy: per-path metrics and their summary in memory)"

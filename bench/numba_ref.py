@@ -40,6 +40,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # importing numpy_ref leaves no __pycache__ in the source tree
 import numba  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
