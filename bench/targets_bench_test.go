@@ -1,0 +1,168 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
+)
+
+// The benchmarks below measure the targets of the speed issue against the Numba peer
+// (docs/performance.md): a full-output run, the figures' overhead, a summary-only
+// evaluation, and peak memory. They run on the baseline with all cores, like
+// bench/compare.sh; the peer's figures come from compare.sh, not from here.
+
+// targetPaths is the path count of the issue's side-by-side comparison.
+const targetPaths = 200_000
+
+// resetPeakRSS makes the kernel's peak resident set size of this process (VmHWM) start
+// again from the current one, after handing freed heap back to the OS, and reports
+// whether it could (Linux only).
+func resetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// peakRSSMB returns the process's peak resident set size since the last resetPeakRSS, MB,
+// or 0 if /proc/self/status cannot be read.
+func peakRSSMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				return 0
+			}
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// withBinaryGC sets the collector as the backstop command does (50% heap growth unless
+// GOGC is set), so peak memory is the binary's, and returns the restore function.
+func withBinaryGC() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(50)
+	return func() { debug.SetGCPercent(old) }
+}
+
+// BenchmarkFullRun measures the issue's first target: a whole baseline run with its full
+// outputs (Parquet parts, checkpoints, bands, summary, effects, convergence, manifest; no
+// figures), per path, and the process's peak RSS during the run. Two path counts show
+// whether peak memory is flat in the path count (target: flat and under 300 MB).
+func BenchmarkFullRun(b *testing.B) {
+	defer withBinaryGC()()
+	for _, n := range []int{targetPaths, 2 * targetPaths} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			cfg := configs.Baseline()
+			cfg.Paths = n
+			peak := 0.0
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dir := filepath.Join(b.TempDir(), "run")
+				measured := resetPeakRSS()
+				b.StartTimer()
+				if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
+					b.Fatal(err)
+				}
+				if measured {
+					peak = max(peak, peakRSSMB())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/path")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
+			if peak > 0 {
+				b.ReportMetric(peak, "peak-RSS-MB")
+			}
+		})
+	}
+}
+
+// BenchmarkFiguresOverhead measures the issue's second target: what drawing the figure
+// set (PNG and PDF, from the run's Parquet files) adds to a full-output run of
+// targetPaths paths, in percent of the run (target: at most 25%).
+func BenchmarkFiguresOverhead(b *testing.B) {
+	defer withBinaryGC()()
+	cfg := configs.Baseline()
+	cfg.Paths = targetPaths
+	var runTime, figTime time.Duration
+	for i := 0; i < b.N; i++ {
+		dir := filepath.Join(b.TempDir(), "run")
+		start := time.Now()
+		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if _, err := run.DrawFigures(dir, run.FigureOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		runTime += mid.Sub(start)
+		figTime += time.Since(mid)
+	}
+	b.ReportMetric(runTime.Seconds()/float64(b.N), "s/run")
+	b.ReportMetric(figTime.Seconds()/float64(b.N), "s/figures")
+	b.ReportMetric(100*figTime.Seconds()/runTime.Seconds(), "figures-%")
+}
+
+// BenchmarkSummaryOnly measures the floor of the issue's third target, a summary-only
+// evaluation (what explore and calibrate need: every metric's mean and standard error
+// under every policy): the parallel sampler with each worker folding the metrics into its
+// own moments, no bands, no files. backstop has no summary-only entry point yet (sweep
+// points are whole runs), so this is what one would cost at least, per path.
+func BenchmarkSummaryOnly(b *testing.B) {
+	cfg := configs.Baseline()
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: cfg.Seed}
+	workers := s.WorkerCount()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		moments := make([][][sim.NumMetrics]stats.Moments, workers)
+		for w := range moments {
+			moments[w] = make([][sim.NumMetrics]stats.Moments, len(cfg.Policies))
+		}
+		err := s.Run(context.Background(), 0, targetPaths, func(w, _ int, res []sim.Result, _ [][]float64) {
+			for k := range res {
+				mk := &moments[w][k]
+				for m, v := range res[k].Values {
+					mk[m].Add(v)
+				}
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for w := 1; w < workers; w++ {
+			for k := range moments[0] {
+				for m := range moments[0][k] {
+					moments[0][k][m].Merge(moments[w][k][m])
+				}
+			}
+		}
+		if got := moments[0][0][sim.PeakBasisBP].N(); got != targetPaths {
+			b.Fatalf("summary folded %d paths, want %d", got, targetPaths)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(targetPaths*b.N), "ns/path")
+	b.ReportMetric(float64(targetPaths*b.N)/b.Elapsed().Seconds(), "paths/s")
+}
