@@ -55,7 +55,8 @@ GNUTIME=
 if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then GNUTIME=/usr/bin/time; fi
 
 # timed NAME CMD...: runs CMD with stdout to $TMP/NAME.out; appends its wall time (s) to
-# $TMP/NAME.wall and its peak RSS (MiB) to $TMP/NAME.rss.
+# $TMP/NAME.wall, and its CPU time (user + system, s) and peak RSS (MiB) to $TMP/NAME.cpu
+# and $TMP/NAME.rss.
 timed() {
 	local name=$1
 	shift
@@ -76,6 +77,7 @@ timed() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$TMP/$name.wall"
 	if [ -n "$GNUTIME" ]; then
 		awk -F': *' '/Maximum resident set size/ { printf "%.0f\n", $2 / 1024 }' "$TMP/$name.time" >>"$TMP/$name.rss"
+		awk -F': *' '/(User|System) time \(seconds\)/ { cpu += $2 } END { printf "%.2f\n", cpu }' "$TMP/$name.time" >>"$TMP/$name.cpu"
 	fi
 }
 
@@ -116,15 +118,19 @@ GNF=$(median "$TMP/go-nofig.wall") GF=$(median "$TMP/go-fig.wall")
 NB=$(median "$TMP/numba.wall") NBK=$(median "$TMP/numba-kernel.wall") NP=$(median "$TMP/numpy.wall")
 awk -v n="$N" -v rounds="$ROUNDS" \
 	-v gnf="$GNF" -v gf="$GF" -v nb="$NB" -v nbk="$NBK" -v np="$NP" \
+	-v cgnf="$(median "$TMP/go-nofig.cpu")" -v cgf="$(median "$TMP/go-fig.cpu")" \
+	-v cnb="$(median "$TMP/numba.cpu")" -v cnp="$(median "$TMP/numpy.cpu")" \
 	-v rgnf="$(median "$TMP/go-nofig.rss")" -v rgf="$(median "$TMP/go-fig.rss")" \
 	-v rnb="$(median "$TMP/numba.rss")" -v rnp="$(median "$TMP/numpy.rss")" 'BEGIN {
-	printf "\n%-18s %10s %12s %14s\n", (rounds > 1 ? "median of " rounds : ""), "wall (s)", "paths/s", "peak RSS (MiB)"
-	printf "%-18s %10.2f %12.0f %14s\n", "go --no-figures", gnf, n / gnf, rgnf
-	printf "%-18s %10.2f %12.0f %14s\n", "go (figures)", gf, n / gf, rgf
-	printf "%-18s %10.2f %12.0f %14s\n", "numba", nb, n / nb, rnb
-	printf "%-18s %10.2f %12.0f %14s\n", "numba kernel", nbk, n / nbk, "-"
-	printf "%-18s %10.2f %12.0f %14s\n", "numpy", np, n / np, rnp
+	printf "\n%-18s %9s %11s %9s %14s\n", (rounds > 1 ? "median of " rounds : ""), "wall (s)", "paths/s", "CPU (s)", "peak RSS (MiB)"
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "go --no-figures", gnf, n / gnf, cgnf, rgnf
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "go (figures)", gf, n / gf, cgf, rgf
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba", nb, n / nb, cnb, rnb
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba kernel", nbk, n / nbk, "-", "-"
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "numpy", np, n / np, cnp, rnp
 	printf "\nspeed of go --no-figures: %.2fx numba (process), %.2fx numba (kernel alone), %.2fx numpy\n", nb / gnf, nbk / gnf, np / gnf
 	printf "speed of go with figures: %.2fx numba (process), %.2fx numpy; figures add %.0f%%\n", nb / gf, np / gf, 100 * (gf / gnf - 1)
+	if (cgnf + 0 > 0 && cnb + 0 > 0)
+		printf "CPU time, less sensitive to a loaded machine: numba/go --no-figures %.2f, numpy/go --no-figures %.2f; figures add %.0f%%\n", cnb / cgnf, cnp / cgnf, 100 * (cgf / cgnf - 1)
 }'
 echo "(go: full outputs on disk; numba and numpy: per-path metrics and their summary in memory)"
