@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,6 +55,17 @@ func peakRSSMB() float64 {
 	return 0
 }
 
+// processCPU returns the CPU time (user + system) this process has used so far, every
+// thread included: unlike wall time it hardly grows when other processes load the machine,
+// so cpu-ns/path compares across runs taken under different loads.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // withBinaryGC sets the collector as the backstop command does (50% heap growth unless
 // GOGC is set), so peak memory is the binary's, and returns the restore function.
 func withBinaryGC() func() {
@@ -75,19 +87,23 @@ func BenchmarkFullRun(b *testing.B) {
 			cfg := configs.Baseline()
 			cfg.Paths = n
 			peak := 0.0
+			var cpu time.Duration
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				dir := filepath.Join(b.TempDir(), "run")
 				measured := resetPeakRSS()
 				b.StartTimer()
+				cpu0 := processCPU()
 				if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
 					b.Fatal(err)
 				}
+				cpu += processCPU() - cpu0
 				if measured {
 					peak = max(peak, peakRSSMB())
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/path")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(n*b.N), "cpu-ns/path")
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
 			if peak > 0 {
 				b.ReportMetric(peak, "peak-RSS-MB")
@@ -103,23 +119,28 @@ func BenchmarkFiguresOverhead(b *testing.B) {
 	defer withBinaryGC()()
 	cfg := configs.Baseline()
 	cfg.Paths = targetPaths
-	var runTime, figTime time.Duration
+	var runTime, figTime, runCPU, figCPU time.Duration
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), "run")
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
 			b.Fatal(err)
 		}
-		mid := time.Now()
+		mid, cpu1 := time.Now(), processCPU()
 		if _, err := run.DrawFigures(dir, run.FigureOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		runTime += mid.Sub(start)
 		figTime += time.Since(mid)
+		runCPU += cpu1 - cpu0
+		figCPU += processCPU() - cpu1
 	}
 	b.ReportMetric(runTime.Seconds()/float64(b.N), "s/run")
 	b.ReportMetric(figTime.Seconds()/float64(b.N), "s/figures")
 	b.ReportMetric(100*figTime.Seconds()/runTime.Seconds(), "figures-%")
+	if runCPU > 0 {
+		b.ReportMetric(100*figCPU.Seconds()/runCPU.Seconds(), "figures-cpu-%")
+	}
 }
 
 // BenchmarkSummaryOnly measures the floor of the third target, a summary-only
@@ -136,6 +157,7 @@ func BenchmarkSummaryOnly(b *testing.B) {
 	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: cfg.Seed}
 	workers := s.WorkerCount()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
 		moments := make([][][sim.NumMetrics]stats.Moments, workers)
 		for w := range moments {
@@ -164,5 +186,6 @@ func BenchmarkSummaryOnly(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(targetPaths*b.N), "ns/path")
+	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(targetPaths*b.N), "cpu-ns/path")
 	b.ReportMetric(float64(targetPaths*b.N)/b.Elapsed().Seconds(), "paths/s")
 }
