@@ -110,6 +110,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	timed go-fig "$BIN" "${GO_ARGS[@]}" --out "$TMP/go-fig"
 	timed numba "$PYTHON" "${NB_ARGS[@]}" --json "$TMP/numba.json"
 	jsonfield "$TMP/numba.json" kernel_seconds >>"$TMP/numba-kernel.wall"
+	jsonfield "$TMP/numba.json" kernel_cpu_seconds >>"$TMP/numba-kernel.cpu"
 	timed numpy "$PYTHON" "${NP_ARGS[@]}" --json "$TMP/numpy.json"
 	echo "  round $r: go --no-figures $(tail -n1 "$TMP/go-nofig.wall") s, go $(tail -n1 "$TMP/go-fig.wall") s, numba $(tail -n1 "$TMP/numba.wall") s (kernel $(tail -n1 "$TMP/numba-kernel.wall") s), numpy $(tail -n1 "$TMP/numpy.wall") s"
 done
@@ -119,18 +120,18 @@ NB=$(median "$TMP/numba.wall") NBK=$(median "$TMP/numba-kernel.wall") NP=$(media
 awk -v n="$N" -v rounds="$ROUNDS" \
 	-v gnf="$GNF" -v gf="$GF" -v nb="$NB" -v nbk="$NBK" -v np="$NP" \
 	-v cgnf="$(median "$TMP/go-nofig.cpu")" -v cgf="$(median "$TMP/go-fig.cpu")" \
-	-v cnb="$(median "$TMP/numba.cpu")" -v cnp="$(median "$TMP/numpy.cpu")" \
+	-v cnb="$(median "$TMP/numba.cpu")" -v cnbk="$(median "$TMP/numba-kernel.cpu")" -v cnp="$(median "$TMP/numpy.cpu")" \
 	-v rgnf="$(median "$TMP/go-nofig.rss")" -v rgf="$(median "$TMP/go-fig.rss")" \
 	-v rnb="$(median "$TMP/numba.rss")" -v rnp="$(median "$TMP/numpy.rss")" 'BEGIN {
 	printf "\n%-18s %9s %11s %9s %14s\n", (rounds > 1 ? "median of " rounds : ""), "wall (s)", "paths/s", "CPU (s)", "peak RSS (MiB)"
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "go --no-figures", gnf, n / gnf, cgnf, rgnf
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "go (figures)", gf, n / gf, cgf, rgf
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba", nb, n / nb, cnb, rnb
-	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba kernel", nbk, n / nbk, "-", "-"
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba kernel", nbk, n / nbk, cnbk, "-"
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "numpy", np, n / np, cnp, rnp
 	printf "\nspeed of go --no-figures: %.2fx numba (process), %.2fx numba (kernel alone), %.2fx numpy\n", nb / gnf, nbk / gnf, np / gnf
 	printf "speed of go with figures: %.2fx numba (process), %.2fx numpy; figures add %.0f%%\n", nb / gf, np / gf, 100 * (gf / gnf - 1)
 	if (cgnf + 0 > 0 && cnb + 0 > 0)
-		printf "CPU time, less sensitive to a loaded machine: numba/go --no-figures %.2f, numpy/go --no-figures %.2f; figures add %.0f%%\n", cnb / cgnf, cnp / cgnf, 100 * (cgf / cgnf - 1)
+		printf "CPU time, less sensitive to a loaded machine: numba/go --no-figures %.2f (kernel alone %.2f), numpy/go --no-figures %.2f; figures add %.0f%%\n", cnb / cgnf, cnbk / cgnf, cnp / cgnf, 100 * (cgf / cgnf - 1)
 }'
 echo "(go: full outputs on disk; numba and numpy: per-path metrics and their summary in memory)"

@@ -26,8 +26,8 @@ Usage:
 
 Compiled kernels are cached (numba's cache=True) in NUMBA_CACHE_DIR when it is set, else
 in bench/__pycache__. Output: JSON (stdout, or OUT) in numpy_ref.py's shape, plus the
-kernel's own wall time ("kernel_seconds"), the time to compile or load it
-("compile_seconds") and the thread count.
+kernel's own wall and CPU time ("kernel_seconds", "kernel_cpu_seconds"), the time to
+compile or load it ("compile_seconds") and the thread count.
 """
 
 import argparse
@@ -423,9 +423,10 @@ def main(argv=None):
     start = time.perf_counter()
     simulate_paths(prm, codes, seed, 1)  # compiles, or loads the cached machine code
     compile_seconds = time.perf_counter() - start
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     out = simulate_paths(prm, codes, seed, paths)
     kernel_seconds = time.perf_counter() - start
+    kernel_cpu_seconds = time.process_time() - cpu0  # every thread's CPU time
     summary = summarize(out, policies)
     wall = time.perf_counter() - start
 
@@ -440,6 +441,7 @@ def main(argv=None):
         "policies": policies,
         "compile_seconds": compile_seconds,
         "kernel_seconds": kernel_seconds,
+        "kernel_cpu_seconds": kernel_cpu_seconds,
         "wall_seconds": wall,
         "paths_per_second": paths / kernel_seconds,
         "metrics": summary,
