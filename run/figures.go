@@ -60,18 +60,39 @@ func LoadInput(dir string) (*plots.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, pol := range cfg.Policies {
+	// Each row's policy is looked up once, and each policy's column is allocated at its
+	// final length: a map lookup and a slice growth per value cost more than the reading.
+	policyIndex := make(map[string]int, len(cfg.Policies))
+	for k, pol := range cfg.Policies {
 		in.Metrics[pol] = map[string][]float64{}
+		policyIndex[pol] = k
 	}
 	n := min(len(pc.Path), MaxFigurePaths*len(cfg.Policies))
+	rowPolicy := make([]int, n)
+	counts := make([]int, len(cfg.Policies))
+	for i := 0; i < n; i++ {
+		k, ok := policyIndex[pc.Policy[i]]
+		if !ok {
+			return nil, fmt.Errorf("%s: policy %q is not among the config's policies %v", filepath.Join(dir, results.PathsDir), pc.Policy[i], cfg.Policies)
+		}
+		rowPolicy[i] = k
+		counts[k]++
+	}
 	for _, c := range plots.MetricColumns {
 		vals := pc.Columns[c]
-		for i := 0; i < n; i++ {
-			m := in.Metrics[pc.Policy[i]]
-			if m == nil {
-				return nil, fmt.Errorf("%s: policy %q is not among the config's policies %v", filepath.Join(dir, results.PathsDir), pc.Policy[i], cfg.Policies)
+		cols := make([][]float64, len(cfg.Policies))
+		for k, count := range counts {
+			if count > 0 {
+				cols[k] = make([]float64, 0, count)
 			}
-			m[c] = append(m[c], vals[i])
+		}
+		for i, k := range rowPolicy {
+			cols[k] = append(cols[k], vals[i])
+		}
+		for k, pol := range cfg.Policies {
+			if cols[k] != nil {
+				in.Metrics[pol][c] = cols[k]
+			}
 		}
 	}
 	in.SampledPaths = int64(n / len(cfg.Policies))
