@@ -23,7 +23,7 @@ import (
 // on crossPaths paths of the baseline. They draw from unrelated random streams, so the two
 // means of a metric are independent estimates of one expectation: their difference, over
 // its standard error sqrt(se_go^2 + se_ref^2), is approximately standard normal. crossZ = 4
-// keeps the chance of a false alarm over the 96 comparisons (16 metrics x 3 policies x 2
+// keeps the chance of a false alarm over the 108 comparisons (18 metrics x 3 policies x 2
 // references) below 0.7%; the seeds are fixed, so a pass is reproducible.
 const (
 	crossPaths = 20_000

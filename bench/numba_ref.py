@@ -44,7 +44,8 @@ sys.dont_write_bytecode = True  # importing numpy_ref leaves no __pycache__ in t
 import numba  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
-from numpy_ref import DEFAULTS, METRICS, POLICIES, QUANTILES, load_config, print_table  # noqa: E402
+from numpy_ref import (DEFAULTS, METRICS, POLICIES, POSITION_CUT_DAY, QUANTILES,  # noqa: E402
+                       load_config, print_table)
 
 # Indices of the parameter vector the kernel reads (pack_params builds it).
 (P_DAYS, P_SIGMA_BAR, P_PHI, P_ETA, P_MU_J, P_S_J, P_RHO_F, P_BETA_F, P_P_F, P_M_F, P_OMEGA,
@@ -60,7 +61,9 @@ BLOCK = 64  # paths per prange iteration: scratch arrays are allocated once per 
 
 # Metric indices, in METRICS order.
 (M_JUMP, M_PEAK_VOL, M_PEAK_F, M_PEAK_BASIS, M_AUC, M_DYS, M_FORCED, M_SALES, M_EQ_MIN,
- M_LOSS, M_DEFAULTED, M_HOLDINGS, M_DV01, M_PNL, M_CLOSED, M_UTIL) = range(16)
+ M_LOSS, M_DEFAULTED, M_HOLDINGS, M_DV01, M_PNL, M_CLOSED, M_UTIL, M_OTHER_SALES,
+ M_POSITION_CUT) = range(18)
+assert N_METRICS == 18, "numpy_ref.METRICS changed: update the metric indices"
 
 
 def pack_params(p):
@@ -202,6 +205,8 @@ def _simulate(policy, prm, sigma, F, dy, noise, margin, inv_buffer, start_e,
     peak_holdings = 0.0
     peak_dv01 = 0.0
     peak_util = 0.0
+    position_cut = 0.0
+    cut_day = min(POSITION_CUT_DAY, T - 1)
     equity = equity0
     for t in range(T):
         Ft = F[t]
@@ -262,10 +267,12 @@ def _simulate(policy, prm, sigma, F, dy, noise, margin, inv_buffer, start_e,
         carry = (prm[P_CARRY] - (prm[P_SPREAD0] + prm[P_KAPPA_S] * Ft)) / (252.0 * 1e4)
         mark = d_b * (b_next - b) / 1e4
         equity = 0.0
+        held = 0.0  # every fund's position, defaulted ones included
         for j in range(nf):
             before = B[j]
             Bj = max(0.0, before - S_j[j] + R_j[j])
             B[j] = Bj
+            held += Bj
             if not alive[j]:
                 continue
             e = E[j] - mark * Bj - cost_per_sale * S_j[j] + carry * before
@@ -304,6 +311,8 @@ def _simulate(policy, prm, sigma, F, dy, noise, margin, inv_buffer, start_e,
         peak_holdings = max(peak_holdings, holdings)
         peak_dv01 = max(peak_dv01, dv01)
         peak_util = max(peak_util, inventory_next / K)
+        if t == cut_day:
+            position_cut = 1.0 - held / (B_start * nf)
         b_prev = b
         b = b_next
         inventory = inventory_next
@@ -328,6 +337,8 @@ def _simulate(policy, prm, sigma, F, dy, noise, margin, inv_buffer, start_e,
     out[k, M_PNL, i] = cb_pnl
     out[k, M_CLOSED, i] = closed_day
     out[k, M_UTIL, i] = peak_util
+    out[k, M_OTHER_SALES, i] = 0.0  # no other sellers in the spec
+    out[k, M_POSITION_CUT, i] = position_cut
 
 
 @njit(parallel=True, cache=True)
