@@ -24,8 +24,13 @@ type FileInfo struct {
 	Metadata  map[string]string
 }
 
-// StatFile reads the footer of the Parquet file at path.
-func StatFile(path string) (*FileInfo, error) {
+// StatFile reads the footer of the Parquet file at path; damage is an error, not a panic.
+func StatFile(path string) (info *FileInfo, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			info, err = nil, fmt.Errorf("read %s: the file is damaged (%v)", path, r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -36,7 +41,7 @@ func StatFile(path string) (*FileInfo, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer pr.Close()
-	info := &FileInfo{Path: path, Rows: pr.NumRows(), RowGroups: pr.NumRowGroups(), Metadata: map[string]string{}}
+	info = &FileInfo{Path: path, Rows: pr.NumRows(), RowGroups: pr.NumRowGroups(), Metadata: map[string]string{}}
 	for _, kv := range pr.MetaData().KeyValueMetadata() {
 		if kv.Value != nil {
 			info.Metadata[kv.Key] = *kv.Value
@@ -84,11 +89,15 @@ func Inspect(dir string, w io.Writer) error {
 	}
 	var rows int64
 	var first *FileInfo
+	ids := partIdentities(dir)
 	fmt.Fprintf(w, "\n%s/ (%d parts)\n", PathsDir, len(parts))
 	for _, p := range parts {
 		info, err := StatFile(p)
 		if err != nil {
 			return err
+		}
+		if want, ok := ids[p]; ok && info.Metadata[KeyRunID] != want {
+			return fmt.Errorf("%s belongs to another run (run id %q, the manifest lists %q): check the run with backstop verify %s", p, info.Metadata[KeyRunID], want, dir)
 		}
 		if first == nil {
 			first = info

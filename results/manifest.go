@@ -3,6 +3,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -48,8 +49,37 @@ type Manifest struct {
 	// most MaxPaths paths; Paths is then the paths drawn.
 	TargetPrecision string `json:"target_precision,omitempty"`
 	MaxPaths        int64  `json:"max_paths,omitempty"`
-	Error           string `json:"error,omitempty"`
-	Config          string `json:"config"` // the resolved configuration, YAML
+	// TargetReached says, for a run with TargetPrecision, whether the target was reached
+	// (false: it drew MaxPaths paths without reaching it).
+	TargetReached *bool  `json:"target_reached,omitempty"`
+	Error         string `json:"error,omitempty"`
+	Config        string `json:"config"` // the resolved configuration, YAML
+
+	// The run's identity, recorded in every part and checkpoint too: RunID is made when the
+	// run (or shard) is created, ConfigSHA256 is the SHA-256 of Config.
+	RunID        string `json:"run_id,omitempty"`
+	ConfigSHA256 string `json:"config_sha256,omitempty"`
+	// Index lists every finished chunk's part and checkpoint, in chunk order: the run's
+	// data is exactly these files, as checksummed here.
+	Index []ChunkEntry `json:"index,omitempty"`
+	// Outputs are the other files the run wrote (bands, summary, figures...), relative to
+	// the run directory: what --force may remove besides Index.
+	Outputs []string `json:"outputs,omitempty"`
+}
+
+// ChunkEntry is one finished chunk as the manifest lists it: its paths [FirstPath,
+// EndPath), its part of Rows rows and its checkpoint, each with the SHA-256 of its bytes,
+// and the RunID written into both (a shard's, in a merged run).
+type ChunkEntry struct {
+	Chunk            int    `json:"chunk"`
+	FirstPath        int64  `json:"first_path"`
+	EndPath          int64  `json:"end_path"`
+	Rows             int64  `json:"rows"`
+	Part             string `json:"part"`
+	PartSHA256       string `json:"part_sha256"`
+	Checkpoint       string `json:"checkpoint"`
+	CheckpointSHA256 string `json:"checkpoint_sha256"`
+	RunID            string `json:"run_id"`
 }
 
 // Shard says which part of a run a shard process computes: shard Index of Count (1-based),
@@ -89,12 +119,31 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return ReadManifestFile(filepath.Join(dir, ManifestFile))
 }
 
-// ReadManifestFile reads the manifest at path.
+// MaxManifestBytes bounds the manifest read: a run of a million chunks has a manifest of
+// a few hundred megabytes; anything larger is not one of ours.
+const MaxManifestBytes = 512 << 20
+
+// ReadManifestFile reads and checks the manifest at path.
 func ReadManifestFile(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err // names the path
 	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > MaxManifestBytes {
+		return nil, fmt.Errorf("read %s: larger than %d MB, not a backstop manifest", path, MaxManifestBytes>>20)
+	}
+	return DecodeManifest(data, path)
+}
+
+// DecodeManifest decodes and checks a manifest's bytes (named path in errors): JSON of the
+// right shape whose counts are consistent, so that no reader loops or allocates on a
+// number it did not write.
+func DecodeManifest(data []byte, path string) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
@@ -102,5 +151,57 @@ func ReadManifestFile(path string) (*Manifest, error) {
 	if m.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("%s has schema version %d; this tool reads up to %d: upgrade backstop", path, m.SchemaVersion, SchemaVersion)
 	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s is not a sound backstop manifest: %w", path, err)
+	}
 	return &m, nil
 }
+
+// MaxChunks is the most chunks a run may have (a manifest entry each).
+const MaxChunks = 1_000_000
+
+// check refuses counts no backstop run has: negative or huge, or inconsistent with each other.
+func (m *Manifest) check() error {
+	switch {
+	case m.Paths < 0:
+		return fmt.Errorf("paths %d is negative", m.Paths)
+	case m.ChunkSize < 0:
+		return fmt.Errorf("chunk_size %d is negative", m.ChunkSize)
+	case m.Chunks < 0 || m.Chunks > MaxChunks:
+		return fmt.Errorf("chunks %d is outside 0 to %d", m.Chunks, MaxChunks)
+	case m.MaxPaths < 0:
+		return fmt.Errorf("max_paths %d is negative", m.MaxPaths)
+	case len(m.Index) > m.Chunks:
+		return fmt.Errorf("index lists %d chunks of a run of %d", len(m.Index), m.Chunks)
+	}
+	if s := m.Shard; s != nil {
+		if s.Count < 1 || s.Count > m.Chunks || s.Index < 1 || s.Index > s.Count {
+			return fmt.Errorf("shard %d/%d of a run of %d chunks", s.Index, s.Count, m.Chunks)
+		}
+		if s.FirstChunk < 0 || s.FirstChunk > s.EndChunk || s.EndChunk > m.Chunks {
+			return fmt.Errorf("shard chunks [%d, %d) of a run of %d chunks", s.FirstChunk, s.EndChunk, m.Chunks)
+		}
+	}
+	for i, e := range m.Index {
+		if e.Chunk < 0 || e.Chunk >= m.Chunks || (i > 0 && e.Chunk <= m.Index[i-1].Chunk) {
+			return fmt.Errorf("index entry %d: chunk %d out of order or outside 0 to %d", i, e.Chunk, m.Chunks-1)
+		}
+		if e.FirstPath < 0 || e.EndPath < e.FirstPath || e.Rows < 0 {
+			return fmt.Errorf("index entry %d: paths [%d, %d) and %d rows", i, e.FirstPath, e.EndPath, e.Rows)
+		}
+		for _, p := range []string{e.Part, e.Checkpoint} {
+			if !localPath(p) {
+				return fmt.Errorf("index entry %d: %q is not a file inside the run directory", i, p)
+			}
+		}
+	}
+	for _, p := range append(append([]string(nil), m.Parts...), m.Outputs...) {
+		if !localPath(p) {
+			return fmt.Errorf("%q is not a file inside the run directory", p)
+		}
+	}
+	return nil
+}
+
+// localPath reports whether p names a file inside the run directory (relative, no "..").
+func localPath(p string) bool { return p != "" && filepath.IsLocal(p) }

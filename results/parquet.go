@@ -1,6 +1,8 @@
 package results
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -122,12 +124,24 @@ func PartName(i int) string { return fmt.Sprintf("part-%05d.parquet", i) }
 // WritePart writes rows atomically as the Parquet file path: a part on disk is always
 // complete.
 func WritePart(path string, prov Provenance, policies []string, rows []sim.Result) error {
+	_, err := WritePartSum(path, prov, policies, rows)
+	return err
+}
+
+// WritePartSum is WritePart that also returns the hex SHA-256 of the bytes written, for
+// the manifest's index.
+func WritePartSum(path string, prov Provenance, policies []string, rows []sim.Result) (string, error) {
 	groups := max(1, (len(rows)+PartRowGroupRows-1)/PartRowGroupRows)
-	return writeAtomic(path, func(f *os.File) error {
-		return writeParquetGroups(f, PathsSchema(prov.Metadata()), groups, func(i int) arrow.Record {
+	h := sha256.New()
+	err := writeAtomic(path, func(f *os.File) error {
+		return writeParquetGroups(io.MultiWriter(f, h), PathsSchema(prov.Metadata()), groups, func(i int) arrow.Record {
 			return PathsRecord(prov, policies, rows[i*PartRowGroupRows:min((i+1)*PartRowGroupRows, len(rows))])
 		})
 	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // PartRowGroupRows is the most rows in one row group of a part. Writing a part a row group

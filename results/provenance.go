@@ -48,6 +48,9 @@ type Provenance struct {
 	Paths      int64     // paths in the run
 	Version    string    // tool version
 	Created    time.Time // when the run started
+	// ID, when set, is the identity of the part written with this provenance: its keys
+	// join the footer.
+	ID *Identity
 }
 
 // NewProvenance stamps a run of config, seed and paths with this tool's version and now.
@@ -57,8 +60,11 @@ func NewProvenance(configYAML string, seed uint64, paths int64) Provenance {
 
 // Metadata returns the Parquet key-value metadata for p.
 func (p Provenance) Metadata() arrow.Metadata {
-	return arrow.NewMetadata(
-		[]string{KeyConfig, KeySeed, KeyPaths, KeyVersion, KeyCreated, KeySchemaVersion},
-		[]string{p.ConfigYAML, strconv.FormatUint(p.Seed, 10), strconv.FormatInt(p.Paths, 10), p.Version, p.Created.Format(time.RFC3339), strconv.Itoa(SchemaVersion)},
-	)
+	keys := []string{KeyConfig, KeySeed, KeyPaths, KeyVersion, KeyCreated, KeySchemaVersion}
+	values := []string{p.ConfigYAML, strconv.FormatUint(p.Seed, 10), strconv.FormatInt(p.Paths, 10), p.Version, p.Created.Format(time.RFC3339), strconv.Itoa(SchemaVersion)}
+	if p.ID != nil {
+		k, v := p.ID.metadata()
+		keys, values = append(keys, k...), append(values, v...)
+	}
+	return arrow.NewMetadata(keys, values)
 }

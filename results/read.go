@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -19,7 +18,15 @@ import (
 
 // readTable reads a whole Parquet file, keeping only columns (all when nil), and returns
 // it with the footer's key-value metadata.
-func readTable(path string, columns []string) (arrow.Table, map[string]string, error) {
+//
+// A damaged file gives an error naming it, never a panic: arrow's decoders panic on some
+// damage (a zstd frame failing its CRC), which is recovered here.
+func readTable(path string, columns []string) (tbl arrow.Table, md map[string]string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tbl, md, err = nil, nil, fmt.Errorf("read %s: the file is damaged (%v)", path, r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err // names the path already
@@ -30,7 +37,7 @@ func readTable(path string, columns []string) (arrow.Table, map[string]string, e
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer pr.Close()
-	md := map[string]string{}
+	md = map[string]string{}
 	for _, kv := range pr.MetaData().KeyValueMetadata() {
 		if kv.Value != nil {
 			md[kv.Key] = *kv.Value
@@ -57,7 +64,7 @@ func readTable(path string, columns []string) (arrow.Table, map[string]string, e
 			idx = append(idx, i)
 		}
 	}
-	tbl, err := readColumns(fr, idx)
+	tbl, err = readColumns(fr, idx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -102,17 +109,42 @@ func readColumns(fr *pqarrow.FileReader, idx []int) (arrow.Table, error) {
 	return array.NewTableFromRecords(schema, recs), nil
 }
 
-// PartFiles returns the Parquet parts under dir/paths in name order (= path order).
+// PartFiles returns the Parquet parts of the run in dir, in path order: those its
+// manifest lists, never whatever else lies in paths/. A listed part that is missing is an
+// error naming it.
 func PartFiles(dir string) ([]string, error) {
-	parts, err := filepath.Glob(filepath.Join(dir, PathsDir, "*.parquet"))
+	m, err := ReadManifest(dir)
 	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s holds no %s: is it a backstop run directory?", dir, ManifestFile)
+		}
 		return nil, err
 	}
-	if len(parts) == 0 {
-		return nil, fmt.Errorf("%s holds no Parquet parts: is %s a backstop run directory?", filepath.Join(dir, PathsDir), dir)
+	if len(m.Parts) == 0 {
+		return nil, fmt.Errorf("the manifest of %s lists no Parquet parts (status %s)", dir, m.Status)
 	}
-	sort.Strings(parts)
+	parts := make([]string, len(m.Parts))
+	for i, p := range m.Parts {
+		parts[i] = filepath.Join(dir, p)
+		if _, err := os.Stat(parts[i]); err != nil {
+			return nil, fmt.Errorf("%s lists %s, which is missing (%v): check the run with backstop verify %s", filepath.Join(dir, ManifestFile), p, err, dir)
+		}
+	}
 	return parts, nil
+}
+
+// partIdentities returns, per listed part of the run in dir, the run id its footer must
+// carry (none for a run written before identities).
+func partIdentities(dir string) map[string]string {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil
+	}
+	ids := map[string]string{}
+	for _, e := range m.Index {
+		ids[filepath.Join(dir, e.Part)] = e.RunID
+	}
+	return ids
 }
 
 // Column is one column read from every part, as float64 (integer columns converted).
@@ -150,6 +182,7 @@ func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumn
 	}
 	out := newPathColumns()
 	cols := append([]string{ColPath, ColPolicy}, metrics...)
+	ids := partIdentities(dir)
 	for _, part := range parts {
 		if maxRows > 0 && len(out.Path) >= maxRows {
 			break
@@ -157,6 +190,10 @@ func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumn
 		tbl, md, err := readTable(part, cols)
 		if err != nil {
 			return nil, err
+		}
+		if want, ok := ids[part]; ok && md[KeyRunID] != want {
+			tbl.Release()
+			return nil, fmt.Errorf("%s belongs to another run (run id %q, the manifest lists %q): check the run with backstop verify %s", part, md[KeyRunID], want, dir)
 		}
 		if out.Metadata == nil {
 			out.Metadata = md
@@ -236,4 +273,15 @@ func ReadBands(dir string) ([]BandRow, map[string]string, error) {
 		rows[i] = r
 	}
 	return rows, md, nil
+}
+
+// DecodePart reads every page of every column of the Parquet part at path and returns its
+// footer metadata and row count: an error names the file if any page is damaged.
+func DecodePart(path string) (map[string]string, int64, error) {
+	tbl, md, err := readTable(path, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tbl.Release()
+	return md, tbl.NumRows(), nil
 }

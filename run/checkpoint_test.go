@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
 )
@@ -45,13 +46,17 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 			rows := sample(whole.reuse(sim.Blocks(paths)), c)
 			sample(streamed.reuse(sim.Blocks(paths)), c)
 			want := encodeTally(wholeTally(whole, paths, rows), c, paths)
-			got := foldChunk(streamed, rows, c, paths, running)
+			id := testIdentity(c)
+			got := foldChunk(streamed, rows, id, paths, running)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("%v chunk %d: the streamed checkpoint (%d bytes) differs from the whole tally's (%d bytes)", policies, c, len(got), len(want))
 			}
-			read, err := decodeTally(want, l, c, paths)
+			read, gotID, err := decodeTally(want, l, paths)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if gotID != id {
+				t.Fatalf("identity read back %+v, written %+v", gotID, id)
 			}
 			wantRunning.Merge(read)
 		}
@@ -76,18 +81,23 @@ func wholeTally(c *chunkTally, paths int, rows []sim.Result) *Tally {
 func TestOlderCheckpointFormat(t *testing.T) {
 	l := newLayout([]string{"none", "qe"}, 5)
 	old := append([]byte("BACKSTOP-TALLY-1"), make([]byte, 40)...)
-	_, err := decodeTally(old, l, 0, 10)
+	_, _, err := decodeTally(old, l, 10)
 	if err == nil || !strings.Contains(err.Error(), "checkpoint format 1") || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("error %v: want it to name format 1 and --force", err)
 	}
-	if _, err := decodeTally(append([]byte("NOT-A-CHECKPOINT"), make([]byte, 40)...), l, 0, 10); err == nil || strings.Contains(err.Error(), "format") {
+	if _, _, err := decodeTally(append([]byte("NOT-A-CHECKPOINT"), make([]byte, 40)...), l, 10); err == nil || strings.Contains(err.Error(), "format") {
 		t.Fatalf("a foreign file gave %v", err)
 	}
 }
 
 // encodeTally returns the checkpoint of a whole Tally, the encoding foldChunk streams.
 func encodeTally(t *Tally, chunk, paths int) []byte {
-	b := appendCheckpointHeader(nil, chunk, paths)
+	b := appendCheckpointHeader(nil, testIdentity(chunk), paths)
 	b = t.Dist.AppendBinary(b)
 	return appendCheckpointTail(b, t.Moments, t.Paired)
+}
+
+// testIdentity is the identity the checkpoint tests write for chunk c.
+func testIdentity(c int) results.Identity {
+	return results.Identity{RunID: "0123456789abcdef", ConfigSHA256: results.ConfigSHA256("scenario: t\n"), Seed: 3, ChunkSize: 600, Chunk: c, Version: "test"}
 }

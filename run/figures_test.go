@@ -85,7 +85,7 @@ func TestFiguresNameWhatIsMissing(t *testing.T) {
 		want   string
 	}{
 		{"no bands", results.BandsFile, results.BandsFile},
-		{"no parts", results.PathsDir, "holds no Parquet parts"},
+		{"no parts", results.PathsDir, "part-00000.parquet, which is missing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

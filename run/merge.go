@@ -16,18 +16,26 @@ type MergeOptions struct {
 	Figures bool      // draw the figures
 	Log     io.Writer // notes; nil for none
 	Force   bool      // merge again over a complete manifest.json
+	// AllowVersionChange merges shards written by another version of backstop.
+	AllowVersionChange bool
 }
 
 // Merge finishes a run computed in shards (`backstop run --shard I/N` into one directory
-// on a shared filesystem): it checks that every shard's manifest is present, complete and
-// of the same config, seed and chunk size, that every chunk's part and checkpoint are on
-// disk, then merges the checkpoints in chunk order and writes the bands, summary, figures
-// and a complete manifest.json. Since a single-process run finishes the same way, the
-// merged result equals it row for row and band for band.
+// on a shared filesystem): it takes the directory's lock (refused while any shard still
+// runs), checks that every shard's manifest is present, complete, of the same config,
+// seed, chunk size and backstop version, and that every chunk its index lists is on disk
+// with the checksums recorded, then merges the checkpoints in chunk order and writes the
+// bands, summary, figures and a complete manifest.json. Since a single-process run
+// finishes the same way, the merged result equals it row for row and band for band.
 func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
+	lock, err := lockRun(dir, ShardSpec{})
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	if m, err := results.ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("%s is already complete (%s); use --force to merge again", dir, results.ManifestFile)
 	}
@@ -45,6 +53,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	n := first.Shard.Count
 	created := first.Created // the run's: when its first shard started
 	var missing []string
+	var shards []*results.Manifest
 	for i := 1; i <= n; i++ {
 		name := filepath.Join(results.ShardsDir, results.ShardManifestName(i, n))
 		m, err := results.ReadManifestFile(filepath.Join(dir, name))
@@ -58,8 +67,16 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, err
 		case m.Status != results.StatusComplete:
 			missing = append(missing, fmt.Sprintf("shard %d/%d is %s (finish it: backstop run --resume %s --shard %d/%d)", i, n, m.Status, dir, i, n))
-		case m.Config != first.Config || m.Seed != first.Seed || m.ChunkSize != first.ChunkSize || m.Paths != first.Paths:
+		case m.Config != first.Config || m.Seed != first.Seed || m.ChunkSize != first.ChunkSize || m.Paths != first.Paths || m.Chunks != first.Chunks:
 			return nil, fmt.Errorf("shard %d/%d (%s) was run with another config, seed, path count or chunk size than %s", i, n, name, shardFiles[0])
+		case m.Shard == nil || m.Shard.Index != i || m.Shard.Count != n:
+			return nil, fmt.Errorf("%s does not describe shard %d/%d", name, i, n)
+		case m.RunID == "":
+			return nil, fmt.Errorf("%s records no run identity (an older backstop wrote it); rerun that shard with --force", name)
+		case m.Version != results.ToolVersion() && !opt.AllowVersionChange:
+			return nil, fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, m.Version, results.ToolVersion())
+		default:
+			shards = append(shards, m)
 		}
 	}
 	if len(shardFiles) > n {
@@ -72,19 +89,33 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := plan(Options{Config: cfg, OutDir: dir, ChunkSize: first.ChunkSize, Figures: opt.Figures, Log: opt.Log})
+	j, err := plan(Options{Config: cfg, OutDir: dir, ChunkSize: first.ChunkSize, Figures: opt.Figures, Log: opt.Log, AllowVersionChange: opt.AllowVersionChange})
 	if err != nil {
 		return nil, err
 	}
-	for c := 0; c < j.chunks; c++ {
-		for _, f := range []string{filepath.Join(dir, results.PathsDir, results.PartName(c)), filepath.Join(dir, TalliesDir, CheckpointName(c))} {
-			if _, err := os.Stat(f); err != nil {
-				return nil, fmt.Errorf("cannot merge %s: chunk %d: %w", dir, c, err)
+	for _, m := range shards {
+		if len(m.Index) != m.Shard.EndChunk-m.Shard.FirstChunk {
+			return nil, fmt.Errorf("cannot merge %s: shard %d/%d lists %d chunks, it computes %d", dir, m.Shard.Index, n, len(m.Index), m.Shard.EndChunk-m.Shard.FirstChunk)
+		}
+		for _, e := range m.Index {
+			if e.Chunk < m.Shard.FirstChunk || e.Chunk >= m.Shard.EndChunk || e.RunID != m.RunID {
+				return nil, fmt.Errorf("cannot merge %s: shard %d/%d lists chunk %d of run %q, outside its chunks [%d, %d) or its run %q", dir, m.Shard.Index, n, e.Chunk, e.RunID, m.Shard.FirstChunk, m.Shard.EndChunk, m.RunID)
 			}
+			j.entries[e.Chunk] = e
+		}
+	}
+	for c := 0; c < j.chunks; c++ {
+		e := j.entries[c]
+		if e.Part == "" {
+			return nil, fmt.Errorf("cannot merge %s: no shard lists chunk %d", dir, c)
+		}
+		if err := checkEntry(dir, e); err != nil {
+			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, dir)
 		}
 	}
 	man := *first
 	man.Shard, man.Command = nil, "backstop merge "+dir
+	man.RunID = j.runID
 	man.Created = created // the merge's own time is the manifest's finished
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
 	return finish(j, &man, j.provenance(&man), nil, nil)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 )
@@ -49,6 +51,9 @@ type Options struct {
 	// Created, when not zero, is the run's creation time instead of now (a sweep's grid
 	// points take the sweep's); a resumed run keeps the time it was created.
 	Created time.Time
+	// AllowVersionChange lets --resume (and merge) finish a run begun by another version
+	// of backstop; without it that is refused, since the versions' results may differ.
+	AllowVersionChange bool
 	// Target, when set, stops sampling at the first chunk boundary where the target
 	// precision is reached (Config.Paths is then the most paths to draw).
 	Target *Target
@@ -123,25 +128,71 @@ type job struct {
 	chunks       int // chunks of the whole run
 	first, end   int // chunks this process computes
 	manifestPath string
+	runID        string               // this run's (or shard's) identity
+	cfgHash      string               // SHA-256 of yml
+	entries      []results.ChunkEntry // per chunk: its index entry once done (Part == "" before)
+	ctx          context.Context      // cancelled by an interruption; finish checks it
+}
+
+// identity is chunk c's identity: this run's, or for a chunk listed by a shard (in a
+// merge), that shard's run id.
+func (j *job) identity(c int) results.Identity {
+	id := results.Identity{RunID: j.runID, ConfigSHA256: j.cfgHash, Seed: j.cfg.Seed, ChunkSize: j.opt.ChunkSize, Chunk: c, Version: results.ToolVersion()}
+	if c >= 0 && c < len(j.entries) && j.entries[c].RunID != "" {
+		id.RunID = j.entries[c].RunID
+	}
+	return id
+}
+
+// entry is the index entry of chunk c, with its checksums.
+func (j *job) entry(c int, partSum, checkpointSum string) results.ChunkEntry {
+	first := int64(c) * int64(j.opt.ChunkSize)
+	n := j.chunkPaths(c)
+	return results.ChunkEntry{
+		Chunk: c, FirstPath: first, EndPath: first + int64(n), Rows: int64(n * j.l.policies),
+		Part: filepath.Join(results.PathsDir, results.PartName(c)), PartSHA256: partSum,
+		Checkpoint: filepath.Join(TalliesDir, CheckpointName(c)), CheckpointSHA256: checkpointSum,
+		RunID: j.identity(c).RunID,
+	}
 }
 
 func (j *job) chunkPaths(c int) int { return min(j.opt.ChunkSize, j.cfg.Paths-c*j.opt.ChunkSize) }
 
 // Execute runs the scenario of opt.Config into opt.OutDir (or resumes it, or computes one
 // shard of it). On interruption it returns an error wrapping ErrInterrupted.
-func Execute(ctx context.Context, opt Options) (*Outcome, error) {
+func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	j, err := plan(opt)
 	if err != nil {
 		return nil, err
 	}
+	j.ctx = ctx
 	model, err := sim.NewModel(j.cfg)
 	if err != nil {
 		return nil, err
 	}
+	if err := preflight(model, j.cfg); err != nil {
+		return nil, err
+	}
+	if err := checkOutDir(j); err != nil {
+		return nil, err
+	}
+	lock, err := lockRun(opt.OutDir, opt.Shard)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	man, done, err := j.prepare()
 	if err != nil {
 		return nil, err
 	}
+	defer func() { // last resort: a bug is a runtime failure recorded in the manifest
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error (please report it): %v\n%s", r, debug.Stack())
+			man.Status, man.Error = results.StatusFailed, fmt.Sprint(r)
+			results.WriteManifestFile(j.manifestPath, man)
+			out = nil
+		}
+	}()
 	fail := func(err error) (*Outcome, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
 		if errors.Is(err, ErrInterrupted) {
@@ -196,7 +247,8 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 			return err
 		}
 		done[w.chunk] = true
-		man.Parts = j.partList(done)
+		j.entries[w.chunk] = j.entry(w.chunk, w.partSum, w.checkpointSum)
+		j.index(man)
 		return results.WriteManifestFile(j.manifestPath, man)
 	}
 	failAfterWrite := func(err error) (*Outcome, error) {
@@ -258,12 +310,25 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		if err := <-w.tallied; err != nil {
 			return fail(errors.Join(err, <-w.err))
 		}
-		lastPart = sync.OnceValue(func() error { return <-w.err })
+		lastPart = sync.OnceValue(func() error {
+			err := <-w.err
+			if err == nil {
+				j.entries[w.chunk] = j.entry(w.chunk, w.partSum, w.checkpointSum)
+			}
+			return err
+		})
 	}
 	if err := wait(); err != nil {
 		return fail(err)
 	}
 	stopProgress()
+	if opt.Target != nil && j.end == j.chunks && running != nil {
+		reached := j.reached(running)
+		man.TargetReached = &reached
+		if !reached {
+			fmt.Fprintf(j.opt.Log, "backstop: target precision %s NOT reached: all %d paths (--paths) drawn; the results are those of %d paths\n", opt.Target, j.cfg.Paths, j.cfg.Paths)
+		}
+	}
 	if j.opt.Shard.Count > 1 {
 		man.Status = results.StatusComplete
 		man.Finished = time.Now().UTC().Format(time.RFC3339)
@@ -272,11 +337,11 @@ func Execute(ctx context.Context, opt Options) (*Outcome, error) {
 		}
 		return &Outcome{Dir: opt.OutDir, Manifest: man}, nil
 	}
-	out, err := finish(j, man, prov, running, lastPart)
+	done2, err := finish(j, man, prov, running, lastPart)
 	if err != nil {
 		return fail(errors.Join(err, lastPart()))
 	}
-	return out, nil
+	return done2, nil
 }
 
 // mergeCheckpoint merges chunk c's checkpoint into running, unless that is nil.
@@ -284,7 +349,7 @@ func (j *job) mergeCheckpoint(running *Tally, c int) error {
 	if running == nil {
 		return nil
 	}
-	t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
+	t, err := readCheckpoint(j.opt.OutDir, j.l, j.identity(c), j.chunkPaths(c), j.opt.AllowVersionChange)
 	if err != nil {
 		return err
 	}
@@ -297,6 +362,8 @@ func (j *job) stopAt(c int, man *results.Manifest) {
 	j.chunks, j.end = c, c
 	j.cfg.Paths = c * j.opt.ChunkSize
 	man.Paths, man.Chunks = int64(j.cfg.Paths), c
+	reached := true
+	man.TargetReached = &reached
 }
 
 // plan validates opt and resolves the run's layout.
@@ -315,13 +382,17 @@ func plan(opt Options) (*job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
+	if err := checkSize(cfg, opt); err != nil {
+		return nil, err
+	}
 	j := &job{
-		opt: opt, cfg: cfg, yml: string(yml),
+		opt: opt, cfg: cfg, yml: string(yml), cfgHash: results.ConfigSHA256(string(yml)), runID: results.NewRunID(), ctx: context.Background(),
 		l:            newLayout(cfg.Policies, cfg.Days),
 		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
 		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
 	}
 	j.first, j.end = 0, j.chunks
+	j.entries = make([]results.ChunkEntry, j.chunks)
 	if opt.Target != nil && opt.Shard.Count > 1 {
 		return nil, errors.New("a target precision needs the paths in order and cannot be split in shards; run it in one process")
 	}
@@ -354,15 +425,15 @@ func (j *job) doneCount(done []bool) int {
 	return n
 }
 
-// partList returns the parts of the finished chunks, in chunk order.
-func (j *job) partList(done []bool) []string {
-	var parts []string
+// index sets man's Index and Parts from the chunks done, in chunk order.
+func (j *job) index(man *results.Manifest) {
+	man.Index, man.Parts = nil, nil
 	for c := j.first; c < j.end; c++ {
-		if done[c] {
-			parts = append(parts, filepath.Join(results.PathsDir, results.PartName(c)))
+		if e := j.entries[c]; e.Part != "" {
+			man.Index = append(man.Index, e)
+			man.Parts = append(man.Parts, e.Part)
 		}
 	}
-	return parts
 }
 
 // resumeCommand is the command line that finishes this run (or shard).
@@ -385,16 +456,22 @@ func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows
 	// Progress counts 64 paths at every path whose index is 63 mod 64 (so the workers do
 	// not contend for the counter's cache line on every path), and the rest at the end.
 	const step = 64
+	check := &finiteCheck{}
 	err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
 		i := int(res[0].Path-first) * j.l.policies
 		copy(chunkRows[i:i+j.l.policies], res)
-		tally.visit(w, b, res, days)
+		if check.visit(j.cfg.Policies, res, days) { // else the sketches cannot hold it
+			tally.visit(w, b, res, days)
+		}
 		if res[0].Path%step == step-1 {
 			counter.Add(step)
 		}
 	})
 	end := first + int64(n)
 	counter.Add(int64(n) - step*(end/step-first/step))
+	if cerr := check.err(); cerr != nil && err == nil {
+		err = fmt.Errorf("chunk %d: %v: the parameters overflow on this path; bring the extreme values back into range", c, cerr)
+	}
 	return chunkRows, err
 }
 
@@ -404,6 +481,8 @@ type chunkWrite struct {
 	chunk   int
 	tallied chan error
 	err     chan error
+	// The checksums of the files written, for the index: set before err reports nil.
+	partSum, checkpointSum string
 }
 
 // startWrite folds chunk c's tallies and writes its checkpoint and then its part, each
@@ -415,30 +494,38 @@ func (j *job) startWrite(prov results.Provenance, c int, rows []sim.Result, tall
 	w := &chunkWrite{chunk: c, tallied: make(chan error, 1), err: make(chan error, 1)}
 	go func() {
 		n := len(rows) / j.l.policies
-		if err := writeCheckpoint(j.opt.OutDir, foldChunk(tally, rows, c, n, running), c); err != nil {
+		id := j.identity(c)
+		sum, err := writeCheckpoint(j.opt.OutDir, foldChunk(tally, rows, id, n, running), c)
+		if err != nil {
 			w.tallied <- err
 			w.err <- err
 			return
 		}
+		w.checkpointSum = sum
 		w.tallied <- nil
 		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
-		w.err <- results.WritePart(part, prov, j.cfg.Policies, rows)
+		prov.ID = &id
+		w.partSum, err = results.WritePartSum(part, prov, j.cfg.Policies, rows)
+		w.err <- err
 	}()
 	return w
 }
 
 // prepare creates or checks the run directory and returns the manifest to keep up to date
-// and which chunks are already done (on resume).
+// and which chunks are already done (on resume). The caller holds the directory's lock.
 func (j *job) prepare() (*results.Manifest, []bool, error) {
 	dir := j.opt.OutDir
 	done := make([]bool, j.chunks)
 	old, err := results.ReadManifestFile(j.manifestPath)
 	exists := err == nil
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		if !j.opt.Force {
-			return nil, nil, fmt.Errorf("%w (use --force to start over)", err)
+		// A manifest we cannot read says nothing of what is ours to replace.
+		return nil, nil, fmt.Errorf("%w; move it away to start over in %s (backstop removes only what a manifest lists)", err, dir)
+	}
+	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
+		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
+			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
 		}
-		exists = false
 	}
 	switch {
 	case j.opt.Resume && !exists:
@@ -447,6 +534,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.checkResumable(old); err != nil {
 			return nil, nil, err
 		}
+		j.runID = old.RunID
 		if err := j.verifyChunks(old, done); err != nil {
 			return nil, nil, err
 		}
@@ -464,8 +552,8 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); choose another --out, or --force to replace it", dir, j.manifestPath)
 		}
 		return nil, nil, fmt.Errorf("output directory %s holds an unfinished run (status %s); finish it with: %s (or --force to start over)", dir, old.Status, j.resumeCommand())
-	default:
-		if err := j.clear(exists); err != nil {
+	case exists:
+		if err := j.clear(old); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -478,8 +566,9 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		Status: results.StatusRunning, Scenario: j.cfg.Scenario, Seed: j.cfg.Seed, Paths: int64(j.cfg.Paths),
 		Policies: j.cfg.Policies, Days: j.cfg.Days, ChunkSize: j.opt.ChunkSize, Chunks: j.chunks,
 		Created: prov.Created.Format(time.RFC3339), Command: j.opt.Command, Config: j.yml,
-		Parts: j.partList(done),
+		RunID: j.runID, ConfigSHA256: j.cfgHash,
 	}
+	j.index(man)
 	switch {
 	case j.opt.Resume:
 		man.Created = old.Created
@@ -498,41 +587,96 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	return man, done, nil
 }
 
-// clear makes way for a fresh run: with --force it removes what a previous run (or this
-// shard's previous attempt) wrote; without it, it refuses a directory holding Parquet parts
-// but no manifest, whose stray parts would join the new run's dataset.
-func (j *job) clear(hadManifest bool) error {
+// clear makes way for a fresh run with --force: it removes what old, the previous run's
+// (or this shard's previous attempt's) manifest, lists as written by backstop, and nothing
+// else. Files it does not list stay; any left in paths/ are moved to quarantine/ when the
+// new run finishes, so the dataset is exactly the new run's parts.
+func (j *job) clear(old *results.Manifest) error {
 	dir := j.opt.OutDir
-	if j.opt.Shard.Count > 1 {
-		if !j.opt.Force {
-			return nil // other shards' files are expected here
-		}
-		for c := j.first; c < j.end; c++ {
-			os.Remove(filepath.Join(dir, results.PathsDir, results.PartName(c)))
-			os.Remove(filepath.Join(dir, TalliesDir, CheckpointName(c)))
-		}
-		return nil
+	var files []string
+	for _, e := range old.Index {
+		files = append(files, e.Part, e.Checkpoint)
 	}
-	parts, _ := filepath.Glob(filepath.Join(dir, results.PathsDir, "*.parquet"))
-	if len(parts) > 0 && !j.opt.Force {
-		return fmt.Errorf("output directory %s holds Parquet parts but no manifest; choose another --out, or --force to replace them", dir)
-	}
-	if !j.opt.Force {
-		return nil
-	}
-	for _, name := range []string{results.PathsDir, TalliesDir, results.ShardsDir, results.FiguresDir, results.BandsFile,
-		results.SummaryFile, results.EffectsFile, results.TailsFile, results.ConvergenceFile, results.ReportFile, results.ManifestFile} {
-		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("--force: remove the previous run: %w", err)
+	files = append(files, old.Parts...)
+	files = append(files, old.Outputs...)
+	if j.opt.Shard.Count <= 1 {
+		// A whole run's fixed outputs, and its shards' manifests: backstop's names.
+		files = append(files, results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
+			results.ConvergenceFile, results.ReportFile)
+		shardFiles, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+		for _, f := range shardFiles {
+			rel, _ := filepath.Rel(dir, f)
+			files = append(files, rel)
 		}
 	}
+	for _, f := range files {
+		if !filepath.IsLocal(f) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("--force: remove the previous run's %s: %w", f, err)
+		}
+	}
+	os.Remove(j.manifestPath)
 	return nil
+}
+
+// checkOutDir refuses, before anything is written, an output directory that backstop
+// must not write into: the root, or one that exists, is not empty and holds no backstop
+// run (it would mix our files with, or replace, someone else's).
+func checkOutDir(j *job) error {
+	dir := j.opt.OutDir
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if abs == filepath.Dir(abs) {
+		return fmt.Errorf("output directory %s is the file system root; choose a directory of its own, e.g. --out outputs/run1", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if _, err := os.Stat(j.manifestPath); err == nil {
+		return nil // a run (or this shard) of ours: prepare decides
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
+		return nil
+	}
+	var foreign []string
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == dirlock.FileName:
+		case j.opt.Shard.Count > 1 && e.IsDir() && (name == results.ShardsDir || name == results.PathsDir || name == TalliesDir):
+			// the other shards of this run write these
+		default:
+			foreign = append(foreign, name)
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	shown := foreign
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(foreign)-5))
+	}
+	return fmt.Errorf("output directory %s is not empty and holds no backstop run (%s): it holds %s; choose an empty or new directory with --out (backstop never replaces files it did not write, even with --force)",
+		dir, results.ManifestFile, strings.Join(shown, ", "))
 }
 
 // checkResumable checks that old, the manifest on disk, describes the run being resumed.
 func (j *job) checkResumable(old *results.Manifest) error {
 	if old.Status == results.StatusComplete {
 		return fmt.Errorf("%s is already complete: nothing to resume", j.manifestPath)
+	}
+	if old.Version != results.ToolVersion() && !j.opt.AllowVersionChange {
+		return fmt.Errorf("cannot resume %s: it was begun by backstop %s, this is %s; its chunks may differ from this version's (--allow-version-change resumes anyway, or --force starts over)", j.opt.OutDir, old.Version, results.ToolVersion())
+	}
+	if old.RunID == "" {
+		return fmt.Errorf("cannot resume %s: its manifest records no run identity (an older backstop wrote it); start over with --force", j.opt.OutDir)
 	}
 	if old.Seed != j.cfg.Seed {
 		return fmt.Errorf("cannot resume %s: it was run with seed %d, not %d", j.opt.OutDir, old.Seed, j.cfg.Seed)
@@ -572,33 +716,60 @@ func firstDifference(a, b string) string {
 	return "they differ"
 }
 
-// verifyChunks marks the chunks whose checkpoint and part are both on disk and sound, and
-// refuses a run whose manifest lists a part that is missing or belongs to another run.
+// verifyChunks marks the chunks whose checkpoint and part are on disk and the run's: a
+// listed chunk must match its index entry's checksums (else the run is refused, naming the
+// file, with how to recompute it alone); a chunk written but not yet listed (the process
+// was killed before the manifest caught up) is checked in full and adopted, or moved to
+// quarantine/ and recomputed. A listed chunk whose two files are both gone (moved to
+// quarantine/ by backstop verify --quarantine) is recomputed.
 func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
-	listed := map[string]bool{}
-	for _, p := range old.Parts {
-		listed[p] = true
+	listed := map[int]results.ChunkEntry{}
+	for _, e := range old.Index {
+		listed[e.Chunk] = e
 	}
 	for c := j.first; c < j.end; c++ {
-		rel := filepath.Join(results.PathsDir, results.PartName(c))
-		part := filepath.Join(j.opt.OutDir, rel)
-		info, perr := results.StatFile(part)
-		_, cerr := os.Stat(filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c)))
-		if listed[rel] && (perr != nil || cerr != nil) {
-			return fmt.Errorf("cannot resume %s: the manifest lists %s but it or its checkpoint is missing or unreadable (%v); start over with --force", j.opt.OutDir, rel, errors.Join(perr, cerr))
+		e, isListed := listed[c]
+		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+		ckpt := filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c))
+		_, perr := os.Stat(part)
+		_, cerr := os.Stat(ckpt)
+		if perr != nil && cerr != nil {
+			if isListed {
+				fmt.Fprintf(j.opt.Log, "backstop: chunk %d is listed but its part and checkpoint are gone: recomputing it\n", c)
+			}
+			continue
+		}
+		if isListed {
+			j.entries[c] = e
+			if err := checkEntry(j.opt.OutDir, e); err != nil {
+				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, j.opt.OutDir, j.resumeCommand())
+			}
+			done[c] = true
+			continue
 		}
 		if perr != nil || cerr != nil {
-			continue // never finished: recompute
+			// Half a chunk: its checkpoint was written, its part not (or the reverse).
+			if err := quarantine(j.opt.OutDir, j.opt.Log, "an unfinished chunk", part, ckpt); err != nil {
+				return err
+			}
+			continue
 		}
-		if info.Metadata[results.KeyConfig] != j.yml || info.Metadata[results.KeySeed] != fmt.Sprint(j.cfg.Seed) {
-			return fmt.Errorf("cannot resume %s: %s was written by another config or seed; start over with --force", j.opt.OutDir, rel)
+		e = j.entry(c, "", "")
+		err := checkChunk(j.opt.OutDir, j.l, j.identity(c), e, j.opt.AllowVersionChange)
+		if err == nil {
+			e.PartSHA256, err = results.FileSHA256(part)
 		}
-		if want := int64(j.chunkPaths(c) * j.l.policies); info.Rows != want {
-			return fmt.Errorf("cannot resume %s: %s holds %d rows, want %d; start over with --force", j.opt.OutDir, rel, info.Rows, want)
+		if err == nil {
+			e.CheckpointSHA256, err = results.FileSHA256(ckpt)
 		}
-		if _, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c)); err != nil {
-			return fmt.Errorf("cannot resume %s: %w; start over with --force", j.opt.OutDir, err)
+		if err != nil {
+			fmt.Fprintf(j.opt.Log, "backstop: chunk %d on disk is unusable (%v)\n", c, err)
+			if err := quarantine(j.opt.OutDir, j.opt.Log, "an unusable chunk", part, ckpt); err != nil {
+				return err
+			}
+			continue
 		}
+		j.entries[c] = e
 		done[c] = true
 	}
 	return nil
@@ -627,7 +798,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if total == nil {
 		total = newTally(j.l)
 		for c := 0; c < j.chunks; c++ {
-			t, err := readCheckpoint(j.opt.OutDir, j.l, c, j.chunkPaths(c))
+			t, err := readCheckpoint(j.opt.OutDir, j.l, j.identity(c), j.chunkPaths(c), j.opt.AllowVersionChange)
 			if err != nil {
 				return nil, err
 			}
@@ -672,6 +843,9 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		return nil, err
 	}
 	out := &Outcome{Dir: dir, Manifest: man, Summary: summary, Effects: effects}
+	if err := j.interrupted(); err != nil {
+		return nil, err
+	}
 	if j.opt.Figures {
 		figs, err := DrawFigures(dir, FigureOptions{})
 		if err != nil {
@@ -682,9 +856,23 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, tails: tails, convergence: conv, figures: j.opt.Figures}); err != nil {
 		return nil, err
 	}
-	man.Parts = nil
-	for c := 0; c < j.chunks; c++ {
-		man.Parts = append(man.Parts, filepath.Join(results.PathsDir, results.PartName(c)))
+	if lastPart != nil {
+		if err := lastPart(); err != nil {
+			return nil, err
+		}
+	}
+	j.first, j.end = 0, j.chunks
+	j.index(man)
+	if len(man.Index) != j.chunks {
+		return nil, fmt.Errorf("internal error: %d of %d chunks indexed", len(man.Index), j.chunks)
+	}
+	man.Outputs = append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
+		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)
+	if err := quarantineStrays(dir, man, j.opt.Log); err != nil {
+		return nil, err
+	}
+	if err := j.interrupted(); err != nil {
+		return nil, err
 	}
 	man.Status, man.Error, man.Resume = results.StatusComplete, "", ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
