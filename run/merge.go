@@ -115,7 +115,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	man := *first
 	man.Shard, man.Command = nil, "backstop merge "+dir
-	man.RunID = j.runID
+	man.RunID, man.Version = j.runID, results.ToolVersion()
 	man.Created = created // the merge's own time is the manifest's finished
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
 	return finish(j, &man, j.provenance(&man), nil, nil)

@@ -45,6 +45,7 @@ Usage:
   backstop explore --config FILE  global sensitivity, uncertainty ensembles, PRIM (docs/explore.md)
   backstop plot [flags] DIR     redraw a run's (or a sweep's) figures from its Parquet files
   backstop inspect DIR          print a run's manifest, schema, row counts and summary
+  backstop verify DIR           check every file of a run against its manifest
   backstop version              print the tool version
 
 Run 'backstop <command> -h' for the flags.
@@ -60,7 +61,13 @@ func main() {
 	os.Exit(mainErr(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func mainErr(args []string, stdout, stderr io.Writer) int {
+func mainErr(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() { // last resort: no panic reaches the user as a Go trace and exit 2
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "backstop: internal error (please report it): %v\n%s", r, debug.Stack())
+			code = 1
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -79,6 +86,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		err = cmdExplore(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout, stderr)
+	case "verify":
+		err = cmdVerify(args[1:], stdout, stderr)
 	case "inspect":
 		if len(args) != 2 {
 			err = usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
@@ -101,7 +110,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "backstop:", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, run.ErrBadConfig):
 		return 2
 	case errors.Is(err, run.ErrInterrupted):
 		return exitInterrupted
@@ -157,6 +166,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	noFigures := fs.Bool("no-figures", false, "skip the figures (draw them later from the Parquet files with: backstop plot DIR)")
 	resume := fs.String("resume", "", "finish the interrupted run in `DIR` (its config, seed and chunk size)")
 	force := fs.Bool("force", false, "replace a run already in the output directory")
+	allowVersion := fs.Bool("allow-version-change", false, "with --resume: finish a run begun by another version of backstop")
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
 	target := fs.String("target-precision", "", "sample until the 95% CI half-width of a metric's mean is at most this under every policy, e.g. `peak_basis_bp=0.5` (--paths is then the most)")
 	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
@@ -256,7 +266,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	o, err := run.Execute(ctx, run.Options{
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: !*noFigures,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,
-		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard, Target: tgt,
+		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard, Target: tgt, AllowVersionChange: *allowVersion,
 	})
 	if err != nil {
 		return err
@@ -317,6 +327,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	force := fs.Bool("force", false, "merge again over a complete run")
 	quiet := fs.Bool("quiet", false, "no notes on stderr")
+	allowVersion := fs.Bool("allow-version-change", false, "merge shards written by another version of backstop")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -333,7 +344,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if isExploration(fs.Arg(0)) {
 		return mergeExploration(fs.Arg(0), *force, stdout, logw)
 	}
-	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force})
+	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force, AllowVersionChange: *allowVersion})
 	if err != nil {
 		return err
 	}

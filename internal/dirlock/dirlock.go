@@ -85,19 +85,18 @@ func Holder(path string) string {
 	return strings.TrimSpace(string(b))
 }
 
-// Held reports whether another process holds path, shared or exclusive (the probe takes
-// and drops the lock when it is free).
+// Held reports whether a process holds path, shared or exclusive. The probe neither
+// creates the file nor changes its record.
 func Held(path string) bool {
-	if _, err := os.Stat(path); err != nil {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
 		return false
 	}
-	l, err := Exclusive(path)
-	if err != nil {
-		return errors.Is(err, ErrHeld)
+	defer f.Close()
+	if err := flock(f, true); err != nil {
+		return errors.Is(err, errWouldBlock)
 	}
-	// Free: give it back without leaving our pid as its holder.
-	l.f.Truncate(0)
-	l.Release()
+	funlock(f)
 	return false
 }
 

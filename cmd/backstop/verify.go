@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/backstop-research/backstop/run"
+)
+
+// errNotIntact is verify's answer for a run with damaged, foreign, missing or stray files:
+// exit status 1, the files named on stdout.
+var errNotIntact = errors.New("the run is not intact")
+
+// cmdVerify checks a run directory against its manifest: `backstop verify [--quarantine] DIR`.
+func cmdVerify(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status 0 only\nwhen the run is intact.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("verify takes one run directory, e.g. backstop verify outputs/baseline")}
+	}
+	dir := fs.Arg(0)
+	if _, err := os.Stat(dir); err != nil {
+		return usageError{fmt.Errorf("verify %s: %w", dir, err)}
+	}
+	rep, err := run.Verify(dir, run.VerifyOptions{Quarantine: *quarantine, Log: stderr})
+	if err != nil {
+		return err
+	}
+	if rep.Intact() {
+		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed (%v)\n", dir, rep.Chunks, rep.Files, rep.Manifests)
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(stdout, "%s: %s\n", dir, p)
+	}
+	switch {
+	case rep.Resume != "":
+		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", dir, run.QuarantineDir, rep.Resume)
+	case len(rep.Damaged) > 0:
+		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then backstop run --resume %s\n", dir, dir, dir)
+	}
+	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), dir)
+}

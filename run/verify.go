@@ -1,0 +1,182 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/results"
+)
+
+// VerifyOptions configure Verify.
+type VerifyOptions struct {
+	// Quarantine moves each damaged or foreign chunk's part and checkpoint, and every stray
+	// file of paths/ and tallies/, to quarantine/, and marks the run incomplete, so that
+	// `backstop run --resume` recomputes those chunks alone.
+	Quarantine bool
+	Log        io.Writer // notes of what was moved; nil for none
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	Manifests []string // the manifests checked, relative to the run directory
+	Chunks    int      // index entries checked
+	Files     int      // files decoded
+	Problems  []string // one line per damaged, foreign, missing or stray file
+	Damaged   []int    // the chunks whose files are damaged, foreign or missing
+	Resume    string   // after Quarantine: the command that recomputes them
+}
+
+// Intact reports whether Verify found nothing wrong.
+func (r *VerifyReport) Intact() bool { return len(r.Problems) == 0 }
+
+// Verify checks the run in dir against its manifest (or, before a merge, its shards'
+// manifests): every chunk listed is on disk with the checksums recorded, every page of its
+// part decodes, its checkpoint decodes, and both carry the run's identity; a complete run
+// lists every chunk; paths/ and tallies/ hold nothing else. It refuses a directory that a
+// process is writing.
+func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	if opt.Quarantine { // it moves files: a writer's lock
+		lock, err := lockRun(dir, ShardSpec{})
+		if err != nil {
+			return nil, err
+		}
+		defer lock.release()
+	} else if dirlock.Held(runLockPath(dir)) { // it only reads: refuse a run being written
+		return nil, explainHeld(dir, &dirlock.HeldError{Path: runLockPath(dir), Holder: dirlock.Holder(runLockPath(dir))})
+	}
+	var manifests []string
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
+		manifests = []string{results.ManifestFile}
+	} else {
+		shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+		sort.Strings(shards)
+		for _, s := range shards {
+			rel, _ := filepath.Rel(dir, s)
+			manifests = append(manifests, rel)
+		}
+	}
+	if len(manifests) == 0 {
+		return nil, fmt.Errorf("%s holds no backstop run (%s)", dir, results.ManifestFile)
+	}
+	rep := &VerifyReport{Manifests: manifests}
+	listed := map[string]bool{}
+	for _, name := range manifests {
+		if err := verifyManifest(dir, name, rep, listed, opt); err != nil {
+			return nil, err
+		}
+	}
+	s := strays(dir, listed)
+	for _, f := range s {
+		rel, _ := filepath.Rel(dir, f)
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not listed by the manifest (a stray file: readers of %s/ as a dataset would read it)", rel, results.PathsDir))
+	}
+	if opt.Quarantine && len(s) > 0 {
+		if err := quarantine(dir, opt.Log, "not part of this run", s...); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// verifyManifest checks the chunks the manifest at dir/name lists, adding what it finds to
+// rep and the files it lists to listed; with opt.Quarantine it moves the damaged chunks
+// away and rewrites the manifest without them, incomplete.
+func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool, opt VerifyOptions) error {
+	path := filepath.Join(dir, name)
+	m, err := results.ReadManifestFile(path)
+	if err != nil {
+		return err
+	}
+	cfg, err := configs.Decode([]byte(m.Config), path)
+	if err != nil {
+		return fmt.Errorf("%s: its config does not decode: %w", path, err)
+	}
+	if m.ConfigSHA256 != results.ConfigSHA256(m.Config) {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: its config does not match its config_sha256", name))
+	}
+	l := newLayout(cfg.Policies, cfg.Days)
+	for p := range listedFiles(m) {
+		listed[p] = true
+	}
+	var bad []int
+	for _, e := range m.Index {
+		rep.Chunks++
+		id := results.Identity{RunID: e.RunID, ConfigSHA256: m.ConfigSHA256, Seed: m.Seed, ChunkSize: m.ChunkSize, Chunk: e.Chunk}
+		err := checkEntry(dir, e)
+		if err == nil {
+			rep.Files += 2
+			// The version of each file is not checked: a run resumed with
+			// --allow-version-change holds chunks of two versions, each checksummed.
+			err = checkChunk(dir, l, id, e, true)
+		}
+		if err != nil {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("chunk %d: %v", e.Chunk, err))
+			rep.Damaged = append(rep.Damaged, e.Chunk)
+			bad = append(bad, e.Chunk)
+		}
+	}
+	want := m.Chunks
+	if m.Shard != nil {
+		want = m.Shard.EndChunk - m.Shard.FirstChunk
+	}
+	if m.Status == results.StatusComplete && len(m.Index) != want {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: complete, but its index lists %d of %d chunks", name, len(m.Index), want))
+	}
+	if m.Status == results.StatusComplete && m.Shard == nil {
+		for _, f := range m.Outputs {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: listed by the manifest but missing", f))
+			}
+		}
+	}
+	if !opt.Quarantine || len(bad) == 0 {
+		return nil
+	}
+	isBad := map[int]bool{}
+	for _, c := range bad {
+		isBad[c] = true
+	}
+	var keep []results.ChunkEntry
+	for _, e := range m.Index {
+		if !isBad[e.Chunk] {
+			keep = append(keep, e)
+			continue
+		}
+		if err := quarantine(dir, opt.Log, fmt.Sprintf("chunk %d, damaged or foreign", e.Chunk), filepath.Join(dir, e.Part), filepath.Join(dir, e.Checkpoint)); err != nil {
+			return err
+		}
+	}
+	m.Index, m.Parts = keep, nil
+	for _, e := range keep {
+		m.Parts = append(m.Parts, e.Part)
+	}
+	resume := "backstop run --resume " + dir
+	if s := m.Shard; s != nil {
+		resume += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
+	}
+	m.Status, m.Finished, m.Resume = results.StatusIncomplete, "", resume
+	m.Error = fmt.Sprintf("chunks %s quarantined by backstop verify; recompute them with: %s", joinInts(bad), resume)
+	rep.Resume = resume
+	if err := results.WriteManifestFile(path, m); err != nil {
+		return errors.Join(fmt.Errorf("the damaged chunks are in %s/ but the manifest was not updated", QuarantineDir), err)
+	}
+	return nil
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
