@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -53,7 +52,7 @@ func (e *Error) Error() string {
 
 // Load reads a scenario file, decodes it over the baseline and validates the result.
 func Load(path string) (sim.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return sim.Config{}, fmt.Errorf("read config: %w", err)
 	}
@@ -82,9 +81,9 @@ func Marshal(cfg *sim.Config) ([]byte, error) {
 }
 
 func decodeInto(cfg *sim.Config, data []byte, source string) error {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return &Error{Source: source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	doc, err := ParseDocument(data, source)
+	if err != nil {
+		return err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil // an empty file changes nothing

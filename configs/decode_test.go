@@ -81,8 +81,15 @@ func TestDecodeRejects(t *testing.T) {
 		{"trigger nan", "qe:\n  trigger: .nan\n", []string{"qe.trigger", "finite number"}},
 		{"negative volatility", "shocks:\n  sigma_bar: -1\n", []string{"shocks.sigma_bar", "-1", "greater than 0"}},
 		{"haircut of one", "funds:\n  h0: 1\n", []string{"funds.h0", "1", "[0, 1)"}},
-		{"n_funds zero", "funds:\n  n_funds: 0\n", []string{"funds.n_funds", "0", "at least 1"}},
-		{"paths zero", "paths: 0\n", []string{"paths", "0", "at least 1"}},
+		{"n_funds zero", "funds:\n  n_funds: 0\n", []string{"funds.n_funds", "0", "from 1 to"}},
+		{"paths zero", "paths: 0\n", []string{"paths", "0", "from 1 to"}},
+		{"days beyond bound", "days: 100000\n", []string{"days", "100000", "from 1 to 2520"}},
+		{"paths near 2^63", "paths: 9223372036854775000\n", []string{"paths", "from 1 to"}},
+		{"stress jump overflows", "shocks:\n  mu_j: 710\n", []string{"shocks.mu_j", "710", "[-10, 10]"}},
+		{"position of 1e308", "funds:\n  b0: 1e308\n", []string{"funds.b0", "at most"}},
+		{"octal-looking days", "days: 010\n", []string{"010", "leading zero"}},
+		{"hex seed", "seed: 0x10\n", []string{"0x10", "decimal"}},
+		{"two documents", "days: 10\n---\ndays: 20\n", []string{"more than one YAML document"}},
 		{"negative seed", "seed: -3\n", []string{"seed", `"-3"`, "whole number"}},
 		{"unknown policy", "policies: [none, tarp]\n", []string{"policies[1]", "tarp", "qe"}},
 		{"policy twice", "policies: [spv, spv]\n", []string{"policies[1]", "once"}},
@@ -143,5 +150,14 @@ func TestShippedScenariosDecode(t *testing.T) {
 		if _, err := configs.Decode(data, f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// TestLoadBoundsSize checks that an endless file (/dev/zero) is refused after a bounded
+// read, naming it.
+func TestLoadBoundsSize(t *testing.T) {
+	_, err := configs.Load("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero") || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("error %v: want it to name /dev/zero and its size", err)
 	}
 }

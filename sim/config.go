@@ -205,8 +205,8 @@ func (e *FieldError) Error() string {
 func (c *Config) Validate() error {
 	v := validator{}
 	v.check("scenario", c.Scenario, ValidName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
-	v.intMin("days", c.Days, 1)
-	v.intMin("paths", c.Paths, 1)
+	v.intRange("days", c.Days, 1, MaxDays)
+	v.intRange("paths", c.Paths, 1, MaxPaths)
 	if len(c.Policies) == 0 {
 		v.fail("policies", "[]", "list at least one of "+strings.Join(PolicyNames(), ", "))
 	}
@@ -223,10 +223,13 @@ func (c *Config) Validate() error {
 
 	s := &c.Shocks
 	v.positive("shocks.sigma_bar", s.SigmaBar)
+	v.atMost("shocks.sigma_bar", s.SigmaBar, 1e4)
 	v.between("shocks.phi", s.Phi, 0, 1, false)
 	v.nonNegative("shocks.eta", s.Eta)
-	v.finite("shocks.mu_j", s.MuJ)
+	v.atMost("shocks.eta", s.Eta, maxLogVol)
+	v.between("shocks.mu_j", s.MuJ, -maxLogVol, maxLogVol, true)
 	v.nonNegative("shocks.s_j", s.SJ)
+	v.atMost("shocks.s_j", s.SJ, maxLogVol)
 	v.between("shocks.rho_f", s.RhoF, 0, 1, false)
 	v.nonNegative("shocks.beta_f", s.BetaF)
 	v.between("shocks.p_f", s.PF, 0, 1, true)
@@ -234,8 +237,9 @@ func (c *Config) Validate() error {
 	v.nonNegative("shocks.omega", s.Omega)
 
 	f := &c.Funds
-	v.intMin("funds.n_funds", f.NFunds, 1)
+	v.intRange("funds.n_funds", f.NFunds, 1, MaxFunds)
 	v.positive("funds.b0", f.B0)
+	v.atMost("funds.b0", f.B0, maxBn)
 	v.nonNegative("funds.u_lo", f.ULo)
 	v.nonNegative("funds.u_hi", f.UHi)
 	if f.UHi < f.ULo {
@@ -262,6 +266,7 @@ func (c *Config) Validate() error {
 
 	m := &c.Market
 	v.positive("market.k0", m.K0)
+	v.atMost("market.k0", m.K0, maxBn)
 	v.nonNegative("market.kappa_k", m.KappaK)
 	v.nonNegative("market.lambda0", m.Lambda0)
 	v.between("market.u_min", m.UMin, 0, 1, true)
@@ -281,7 +286,9 @@ func (c *Config) Validate() error {
 
 	v.finite("qe.trigger", c.QE.Trigger)
 	v.nonNegative("qe.weekly", c.QE.Weekly)
+	v.atMost("qe.weekly", c.QE.Weekly, maxBn)
 	v.nonNegative("qe.q_max", c.QE.QMax)
+	v.atMost("qe.q_max", c.QE.QMax, maxBn)
 	v.nonNegative("qe.d_q", c.QE.DQ)
 	v.intMin("qe.lag", c.QE.Lag, 0)
 	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
@@ -294,6 +301,7 @@ func (c *Config) Validate() error {
 	v.finite("spv.trigger", c.SPV.Trigger)
 	v.intMin("spv.t_exp", c.SPV.TExp, 0)
 	v.nonNegative("spv.capacity", c.SPV.Capacity)
+	v.atMost("spv.capacity", c.SPV.Capacity, maxBn)
 	v.nonNegative("spv.discount", c.SPV.Discount)
 	v.fraction("spv.equity", c.SPV.Equity)
 	v.announceTheta("spv.announce_theta", c.SPV.AnnounceTheta)
@@ -306,11 +314,13 @@ func (c *Config) Validate() error {
 	v.finite("slr.trigger", c.SLR.Trigger)
 	v.intMin("slr.lag", c.SLR.Lag, 0)
 	v.nonNegative("slr.k0_relief", c.SLR.K0Relief)
+	v.atMost("slr.k0_relief", c.SLR.K0Relief, maxBn)
 	v.announceTheta("slr.announce_theta", c.SLR.AnnounceTheta)
 
 	v.finite("cap.level", c.Cap.Level)
 	v.nonNegative("cap.penalty", c.Cap.Penalty)
 	v.nonNegative("cap.capacity", c.Cap.Capacity)
+	v.atMost("cap.capacity", c.Cap.Capacity, maxBn)
 	v.intMin("cap.t_exp", c.Cap.TExp, 0)
 	v.intMin("cap.roll", c.Cap.Roll, 1)
 	v.announceTheta("cap.announce_theta", c.Cap.AnnounceTheta)
@@ -322,6 +332,18 @@ func (c *Config) Validate() error {
 	v.nonNegative("repo.kappa", c.Repo.Kappa)
 	return v.err
 }
+
+// Bounds on a config's sizes and magnitudes: beyond them a run would not fit in memory,
+// or its values would overflow, long before it told anyone anything.
+const (
+	MaxDays  = 2520          // ten years of business days
+	MaxPaths = 1_000_000_000 // a billion paths
+	MaxFunds = 10_000
+	// maxLogVol bounds the log-volatility shocks: e^10 is a volatility 22,000 times its mean.
+	maxLogVol = 10
+	// maxBn bounds positions and capacities in $bn: $1 quadrillion.
+	maxBn = 1e6
+)
 
 // validator keeps the first failure so Validate reads as a list of rules.
 type validator struct{ err error }
@@ -371,6 +393,14 @@ func (v *validator) between(key string, x, lo, hi float64, closed bool) {
 	} else {
 		v.check(key, x, x >= lo && x < hi, fmt.Sprintf("must be in [%v, %v)", lo, hi))
 	}
+}
+
+func (v *validator) atMost(key string, x, hi float64) {
+	v.check(key, x, x <= hi, fmt.Sprintf("must be at most %g", hi))
+}
+
+func (v *validator) intRange(key string, n, lo, hi int) {
+	v.check(key, n, n >= lo && n <= hi, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
 }
 
 func (v *validator) intMin(key string, n, min int) {

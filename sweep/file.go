@@ -60,7 +60,7 @@ type Point struct {
 
 // Load reads and decodes the sweep file at path (see Decode).
 func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := configs.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read sweep file: %w", err)
 	}
@@ -73,9 +73,9 @@ func Load(path string) (*Plan, error) {
 // value the scenario does not allow is a *configs.Error naming the file, line and key.
 // Every grid point's scenario is built and validated before Decode returns.
 func Decode(data []byte, source string) (*Plan, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &configs.Error{Source: source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	doc, err := configs.ParseDocument(data, source)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &configs.Error{Source: source, Msg: "the file is empty; a sweep names at least its parameters"}
