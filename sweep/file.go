@@ -484,6 +484,10 @@ func (d *decoder) grid(pn *yaml.Node, f map[string]*yaml.Node, prefix string, pr
 		for i := 0; i < int(count); i++ {
 			// Round away the binary noise of start + i*step (0.30000000000000004).
 			x, _ := strconv.ParseFloat(strconv.FormatFloat(start+float64(i)*step, 'g', 12, 64), 64)
+			if slices.Contains(pr.Values, x) {
+				// Two grid points would be one run; the sweep could never resume.
+				return d.fail(f["step"], prefix+".step", "%s is too small for values near %s: they round (to 12 significant digits) to the same value %s twice; use a larger step", formatValue(step), formatValue(start), formatValue(x))
+			}
 			pr.Values, pr.lines = append(pr.Values, x), append(pr.lines, f["start"].Line)
 		}
 		return nil

@@ -33,6 +33,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"both grids", "parameters:\n  - key: funds.b0\n    values: [1]\n    start: 1\n", 3, []string{"either values or start"}},
 		{"range without step", "parameters:\n  - key: funds.b0\n    start: 1\n    stop: 2\n", 2, []string{"parameters[0].step", "missing"}},
 		{"zero step", "parameters:\n  - key: funds.b0\n    start: 1\n    stop: 2\n    step: 0\n", 5, []string{"parameters[0].step", "greater than 0"}},
+		{"range rounding to duplicates", "parameters:\n  - key: funds.b0\n    start: 1000\n    stop: 1000.000000001\n    step: 0.0000000001\n", 5, []string{"parameters[0].step", "round", "same value", "larger step"}},
+		{"two documents", one + "---\n" + one, 4, []string{"more than one YAML document"}},
 		{"huge range", "parameters:\n  - key: funds.b0\n    start: 1\n    stop: 1e9\n    step: 1\n", 5, []string{"parameters[0].step", "at most 1000"}},
 		{"value not a number", "parameters:\n  - key: funds.b0\n    values: [500, lots]\n", 3, []string{"parameters[0].values[1]", `"lots"`, "number"}},
 		{"value out of range", "parameters:\n  - key: funds.b0\n    values:\n      - 500\n      - -5\n", 5, []string{"parameters[0].values[1]", "funds.b0", "-5", "greater than 0"}},

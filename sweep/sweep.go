@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"go.yaml.in/yaml/v3"
@@ -57,6 +58,13 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		opt.Log = io.Discard
 	}
 	dir := opt.OutDir
+	// One writer per sweep directory: a second sweep (or resume) is refused, naming the
+	// holder, until this process ends.
+	lock, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	var old *results.SweepManifest
 	if opt.Resume {
 		if old, err = resumable(dir, string(yml)); err != nil {
