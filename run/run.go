@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
@@ -613,7 +614,7 @@ func (j *job) clear(old *results.Manifest) error {
 		if !filepath.IsLocal(f) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return fmt.Errorf("--force: remove the previous run's %s: %w", f, err)
 		}
 	}

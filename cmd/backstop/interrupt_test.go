@@ -252,9 +252,14 @@ func TestRunDirectoryRules(t *testing.T) {
 		}, []string{"--resume", "DIR"}, 1, "part-00001.parquet"},
 		{"unfinished run kept", func(d string) { markIncomplete(t, d) }, []string{"--out", "DIR"}, 1, "--resume"},
 		{"paths is a file", func(d string) {
-			os.MkdirAll(d, 0o755)
+			os.RemoveAll(filepath.Join(d, results.PathsDir))
 			os.WriteFile(filepath.Join(d, results.PathsDir), []byte("x"), 0o644)
-		}, []string{"--out", "DIR"}, 1, filepath.Join("DIR", results.PathsDir)},
+		}, []string{"--out", "DIR", "--force"}, 1, filepath.Join("DIR", results.PathsDir)},
+		{"foreign directory", func(d string) {
+			os.RemoveAll(d)
+			os.MkdirAll(d, 0o755)
+			os.WriteFile(filepath.Join(d, "summary.md"), []byte("my notes"), 0o644)
+		}, []string{"--out", "DIR", "--force"}, 1, "holds no backstop run (manifest.json): it holds summary.md"},
 		{"bad shard 5/4", nil, []string{"--out", "DIR", "--shard", "5/4"}, 2, "1 <= I <= N"},
 		{"bad shard 0/0", nil, []string{"--out", "DIR", "--shard", "0/0"}, 2, "1 <= I <= N"},
 		{"bad shard a/b", nil, []string{"--out", "DIR", "--shard", "a/b"}, 2, `"a/b"`},
@@ -263,10 +268,8 @@ func TestRunDirectoryRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(base, "case", string(rune('a'+i)))
 			if tc.setup != nil {
-				if tc.name != "paths is a file" {
-					if code, msg := small(dir); code != 0 {
-						t.Fatalf("setup run: %s", msg)
-					}
+				if code, msg := small(dir); code != 0 {
+					t.Fatalf("setup run: %s", msg)
 				}
 				tc.setup(dir)
 			}
