@@ -26,11 +26,13 @@ gotest:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
-# The config decoder under go's fuzzer for a bounded time: no panic on any input, every
-# rejection a configs error naming the file.
+# The config, manifest and checkpoint decoders under go's fuzzer for a bounded time: no
+# panic on any input, every rejection an error naming the file.
 FUZZTIME ?= 15s
 fuzz:
 	$(GO) test ./configs -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./results -run '^$$' -fuzz FuzzDecodeManifest -fuzztime 10s
+	$(GO) test ./run -run '^$$' -fuzz FuzzDecodeCheckpoint -fuzztime 10s
 
 # An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
 # installed into the git-ignored tests/interop/node_modules) reads a fresh 4-part run and
