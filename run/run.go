@@ -641,6 +641,11 @@ func checkOutDir(j *job) error {
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", dir, err)
 	}
+	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
+		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
+			return fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
+		}
+	}
 	if _, err := os.Stat(j.manifestPath); err == nil {
 		return nil // a run (or this shard) of ours: prepare decides
 	}
@@ -847,16 +852,8 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if err := j.interrupted(); err != nil {
 		return nil, err
 	}
-	if j.opt.Figures {
-		figs, err := DrawFigures(dir, FigureOptions{})
-		if err != nil {
-			return nil, err
-		}
-		out.Figures = figs
-	}
-	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, tails: tails, convergence: conv, figures: j.opt.Figures}); err != nil {
-		return nil, err
-	}
+	// Every chunk is on disk now: the manifest lists them all before the figures read the
+	// parts through it.
 	if lastPart != nil {
 		if err := lastPart(); err != nil {
 			return nil, err
@@ -867,11 +864,24 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if len(man.Index) != j.chunks {
 		return nil, fmt.Errorf("internal error: %d of %d chunks indexed", len(man.Index), j.chunks)
 	}
-	man.Outputs = append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
-		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)
 	if err := quarantineStrays(dir, man, j.opt.Log); err != nil {
 		return nil, err
 	}
+	if err := results.WriteManifest(dir, man); err != nil {
+		return nil, err
+	}
+	if j.opt.Figures {
+		figs, err := DrawFigures(dir, FigureOptions{})
+		if err != nil {
+			return nil, err
+		}
+		out.Figures = figs
+	}
+	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, tails: tails, convergence: conv, figures: j.opt.Figures}); err != nil {
+		return nil, err
+	}
+	man.Outputs = append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
+		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)
 	if err := j.interrupted(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// The chaos tests treat the binary as a hostile user would: concurrent writers, foreign,
+// copied and damaged files, a full disk, extreme values. Each case must end with its
+// documented exit status (2 usage or config, 1 runtime, 130 interrupted) and message,
+// never a Go panic; no finished run may change; every complete run must pass verify.
+
+// result is one invocation of the binary.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// bin runs the binary with args (and, if env is not nil, those variables added).
+func bin(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(backstopBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run backstop %v: %v", args, err)
+	}
+	noPanic(t, r, args)
+	return r
+}
+
+// noPanic fails the test when a Go panic or trace reached the user.
+func noPanic(t *testing.T, r result, args []string) {
+	t.Helper()
+	for _, s := range []string{"panic:", "goroutine ", "runtime error", "internal error"} {
+		if strings.Contains(r.stderr, s) || strings.Contains(r.stdout, s) {
+			t.Fatalf("backstop %v printed %q (exit %d):\n%s", args, s, r.code, r.stderr)
+		}
+	}
+}
+
+// expect checks r's exit status and that stderr (or stdout) holds every want.
+func expect(t *testing.T, r result, code int, want ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, code, r.stdout, r.stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stderr, w) && !strings.Contains(r.stdout, w) {
+			t.Fatalf("output does not mention %q\nstdout: %s\nstderr: %s", w, r.stdout, r.stderr)
+		}
+	}
+}
+
+// smallRun is a complete 3-chunk run into dir, checked by verify.
+func smallRun(t *testing.T, dir string, extra ...string) {
+	t.Helper()
+	r := bin(t, nil, append([]string{"run", "--paths", "600", "--chunk-size", "200", "--quiet", "--no-figures", "--out", dir}, extra...)...)
+	expect(t, r, 0)
+	verifyIntact(t, dir)
+}
+
+// verifyIntact checks that backstop verify passes dir.
+func verifyIntact(t *testing.T, dir string) {
+	t.Helper()
+	expect(t, bin(t, nil, "verify", dir), 0, "intact")
+}
+
+// snapshot returns the SHA-256 of every file under dir but the lock file.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == dirlock.FileName {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		s := sha256.Sum256(b)
+		out[p] = hex.EncodeToString(s[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// unchanged fails when dir differs from snap.
+func unchanged(t *testing.T, dir string, snap map[string]string) {
+	t.Helper()
+	now := snapshot(t, dir)
+	for p, s := range snap {
+		if now[p] != s {
+			t.Fatalf("a finished run changed: %s", p)
+		}
+	}
+	for p := range now {
+		if _, ok := snap[p]; !ok {
+			t.Fatalf("a finished run changed: %s appeared", p)
+		}
+	}
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	if out, err := exec.Command("cp", "-a", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %s", out)
+	}
+}
+
+// flipByte flips one bit of the byte in the middle of file.
+func flipByte(t *testing.T, file string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x04
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startBig starts a run long enough to be caught in the middle.
+func startBig(t *testing.T, dir string, extra ...string) *exec.Cmd {
+	t.Helper()
+	args := append([]string{"run", "--paths", "400000", "--chunk-size", "4000", "--workers", "1", "--quiet", "--no-figures", "--out", dir}, extra...)
+	cmd := exec.Command(backstopBinary(t), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+// waitFor waits until file exists.
+func waitFor(t *testing.T, file string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(file); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s did not appear", file)
+}
+
+// TestChaosConcurrentWriters: while a run writes a directory, a second writer (even with
+// --force), a resume, verify and a merge are refused, naming the holder; while shards
+// run, a merge or a second copy of a shard is refused while the other shards go on.
+func TestChaosConcurrentWriters(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "live")
+	live := startBig(t, dir)
+	waitFor(t, filepath.Join(dir, results.ManifestFile))
+	holder := fmt.Sprintf("pid %d on host", live.Process.Pid)
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--force", "--out", dir), 1, "is being written by "+holder)
+	expect(t, bin(t, nil, "run", "--resume", dir, "--quiet"), 1, holder)
+	expect(t, bin(t, nil, "verify", dir), 1, holder)
+	expect(t, bin(t, nil, "merge", "--quiet", dir), 1, holder)
+
+	sharded := filepath.Join(base, "sharded")
+	s1 := startBig(t, sharded, "--shard", "1/2")
+	waitFor(t, filepath.Join(sharded, results.ShardsDir, results.ShardManifestName(1, 2)))
+	s2 := startBig(t, sharded, "--shard", "2/2")
+	waitFor(t, filepath.Join(sharded, results.ShardsDir, results.ShardManifestName(2, 2)))
+	expect(t, bin(t, nil, "merge", "--quiet", sharded), 1, "still running", fmt.Sprintf("shard 1/2 (pid %d", s1.Process.Pid), fmt.Sprintf("shard 2/2 (pid %d", s2.Process.Pid))
+	expect(t, bin(t, nil, "run", "--paths", "400000", "--chunk-size", "4000", "--quiet", "--shard", "1/2", "--force", "--out", sharded), 1, fmt.Sprintf("pid %d", s1.Process.Pid))
+	expect(t, bin(t, nil, "run", "--paths", "400000", "--chunk-size", "4000", "--quiet", "--out", sharded), 1, "shards, still running")
+	// The shards were not disturbed: both still run, and an interrupt stops each cleanly.
+	for _, c := range []*exec.Cmd{s1, s2, live} {
+		if err := c.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+			t.Fatalf("interrupted writer: %v, want exit %d", err, exitInterrupted)
+		}
+	}
+	verifyIntact(t, dir) // an interrupted run's chunks are intact
+}
+
+// TestChaosForeignAndDamagedFiles: parts and checkpoints of another seed, copied from
+// another chunk, or with a flipped byte are named by verify and refused by resume and
+// merge; quarantined, they are recomputed alone, and the run ends equal to the original.
+func TestChaosForeignAndDamagedFiles(t *testing.T) {
+	base := t.TempDir()
+	ref := filepath.Join(base, "ref")
+	other := filepath.Join(base, "other")
+	smallRun(t, ref)
+	smallRun(t, other, "--seed", "12")
+	refSnap := snapshot(t, ref)
+	part := func(d string, c int) string { return filepath.Join(d, results.PathsDir, results.PartName(c)) }
+	ckpt := func(d string, c int) string { return filepath.Join(d, run.TalliesDir, run.CheckpointName(c)) }
+	cases := []struct {
+		name   string
+		damage func(d string)
+		names  string // the file verify must name
+	}{
+		{"foreign part", func(d string) { copyFile(t, part(other, 1), part(d, 1)) }, "paths/part-00001.parquet"},
+		{"foreign checkpoint", func(d string) { copyFile(t, ckpt(other, 2), ckpt(d, 2)) }, "tallies/chunk-00002.bin"},
+		{"part copied over another chunk's", func(d string) { copyFile(t, part(d, 0), part(d, 2)) }, "paths/part-00002.parquet"},
+		{"checkpoint copied over another chunk's", func(d string) { copyFile(t, ckpt(d, 0), ckpt(d, 1)) }, "tallies/chunk-00001.bin"},
+		{"flipped byte in a part", func(d string) { flipByte(t, part(d, 1)) }, "paths/part-00001.parquet"},
+		{"flipped byte in a checkpoint", func(d string) { flipByte(t, ckpt(d, 0)) }, "tallies/chunk-00000.bin"},
+		{"missing part", func(d string) { os.Remove(part(d, 2)) }, "paths/part-00002.parquet"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := filepath.Join(base, fmt.Sprint("case", i))
+			copyTree(t, ref, d)
+			tc.damage(d)
+			expect(t, bin(t, nil, "verify", d), 1, tc.names)
+			markIncompleteFile(t, filepath.Join(d, results.ManifestFile))
+			expect(t, bin(t, nil, "run", "--resume", d, "--quiet"), 1, tc.names, "verify --quarantine")
+			expect(t, bin(t, nil, "verify", "--quarantine", d), 1, tc.names, "backstop run --resume "+d)
+			expect(t, bin(t, nil, "run", "--resume", d, "--quiet", "--no-figures"), 0)
+			verifyIntact(t, d)
+			sameSummary(t, d, ref)
+		})
+	}
+	// Unlisted chunk files (the writer was killed before the manifest caught up) that
+	// belong to another run are moved to quarantine/ and recomputed.
+	t.Run("unlisted foreign chunk", func(t *testing.T) {
+		d := filepath.Join(base, "unlisted")
+		copyTree(t, ref, d)
+		m, err := results.ReadManifest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Index, m.Parts, m.Status = m.Index[:2], m.Parts[:2], results.StatusIncomplete
+		if err := results.WriteManifest(d, m); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, part(other, 2), part(d, 2))
+		copyFile(t, ckpt(other, 2), ckpt(d, 2))
+		expect(t, bin(t, nil, "run", "--resume", d, "--no-figures", "--quiet"), 0)
+		if _, err := os.Stat(filepath.Join(d, run.QuarantineDir, results.PathsDir, results.PartName(2))); err != nil {
+			t.Fatalf("the foreign part was not quarantined: %v", err)
+		}
+		verifyIntact(t, d)
+		sameSummary(t, d, ref)
+	})
+	// A stray file in paths/ is reported by verify and kept out of every reader.
+	t.Run("stray part", func(t *testing.T) {
+		d := filepath.Join(base, "stray")
+		copyTree(t, ref, d)
+		copyFile(t, part(other, 0), filepath.Join(d, results.PathsDir, "part-00099.parquet"))
+		expect(t, bin(t, nil, "verify", d), 1, "part-00099.parquet", "stray")
+		expect(t, bin(t, nil, "inspect", d), 0, "(3 parts)")
+		expect(t, bin(t, nil, "verify", "--quarantine", d), 1, "part-00099.parquet")
+		verifyIntact(t, d)
+	})
+	// Shards: a foreign part in one shard's chunks stops the merge, naming it.
+	t.Run("merge with a foreign part", func(t *testing.T) {
+		d := filepath.Join(base, "shards")
+		for _, s := range []string{"1/2", "2/2"} {
+			expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", s, "--out", d), 0)
+		}
+		copyFile(t, part(other, 2), part(d, 2))
+		expect(t, bin(t, nil, "merge", "--quiet", d), 1, "paths/part-00002.parquet", "damaged or was replaced")
+		expect(t, bin(t, nil, "verify", "--quarantine", d), 1, "part-00002.parquet")
+		expect(t, bin(t, nil, "run", "--resume", d, "--shard", "2/2", "--quiet"), 0)
+		expect(t, bin(t, nil, "merge", "--quiet", d), 0)
+		verifyIntact(t, d)
+		sameSummary(t, d, ref)
+	})
+	unchanged(t, ref, refSnap)
+}
+
+// TestChaosFlippedByteEveryFile flips a byte in each kind of file of a finished run: the
+// readers (verify, inspect, plot, resume, merge) answer with an error or the right
+// result, never a panic, and verify names the damaged part or checkpoint.
+func TestChaosFlippedByteEveryFile(t *testing.T) {
+	base := t.TempDir()
+	ref := filepath.Join(base, "ref")
+	smallRun(t, ref)
+	files := []string{results.ManifestFile, results.BandsFile, results.ConvergenceFile, results.SummaryFile,
+		filepath.Join(results.PathsDir, results.PartName(1)), filepath.Join(run.TalliesDir, run.CheckpointName(1))}
+	for i, f := range files {
+		t.Run(f, func(t *testing.T) {
+			d := filepath.Join(base, fmt.Sprint("flip", i))
+			copyTree(t, ref, d)
+			flipByte(t, filepath.Join(d, f))
+			v := bin(t, nil, "verify", d)
+			if strings.HasPrefix(f, results.PathsDir) || strings.HasPrefix(f, run.TalliesDir) {
+				expect(t, v, 1, f)
+			}
+			for _, args := range [][]string{{"inspect", d}, {"plot", "--format", "svg", d}, {"merge", "--quiet", d}, {"run", "--resume", d, "--quiet"}} {
+				r := bin(t, nil, args...) // no panic (checked by bin)
+				if r.code != 0 && r.code != 1 {
+					t.Fatalf("%v: exit %d, want 0 or 1: %s", args, r.code, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestChaosDiskFull lets the files grow only to a limit (RLIMIT_FSIZE, as a full disk
+// fails a write): the run fails with exit 1 naming the file, its manifest (when it could
+// be written) says failed, and once space is back --resume (or --force) completes it.
+func TestChaosDiskFull(t *testing.T) {
+	base := t.TempDir()
+	for _, kb := range []int{2, 16, 64} {
+		t.Run(fmt.Sprint(kb, "KB"), func(t *testing.T) {
+			d := filepath.Join(base, fmt.Sprint("full", kb))
+			cmd := exec.Command("prlimit", fmt.Sprintf("--fsize=%d", kb<<10), backstopBinary(t), "run", "--paths", "3000", "--chunk-size", "1000", "--quiet", "--no-figures", "--out", d)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("a full disk: %v, want exit 1; stderr %s", err, stderr.String())
+			}
+			noPanic(t, result{code: 1, stderr: stderr.String()}, nil)
+			if !strings.Contains(stderr.String(), "file too large") || !strings.Contains(stderr.String(), d) {
+				t.Fatalf("stderr %q does not name the file and the failure", stderr.String())
+			}
+			m, err := results.ReadManifest(d)
+			if err != nil { // the manifest itself did not fit: nothing of the run is usable
+				expect(t, bin(t, nil, "run", "--paths", "3000", "--chunk-size", "1000", "--quiet", "--no-figures", "--out", d), 1, "not empty")
+				return
+			}
+			if m.Status != results.StatusFailed || !strings.Contains(m.Error, "file too large") {
+				t.Fatalf("manifest after a full disk: %s %q, want failed naming the error", m.Status, m.Error)
+			}
+			expect(t, bin(t, nil, "run", "--resume", d, "--quiet", "--no-figures"), 0)
+			verifyIntact(t, d)
+		})
+	}
+}
+
+// TestChaosExtremeValues: values that would overflow, exhaust memory or hang, and bad
+// directories, are refused before anything is written, with exit 2 and the bound.
+func TestChaosExtremeValues(t *testing.T) {
+	base := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(base, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"stress jump 710", []string{"--config", write("muj.yaml", "shocks:\n  mu_j: 710\n")}, 2, []string{"shocks.mu_j", "710"}},
+		{"position 1e308", []string{"--config", write("b0.yaml", "funds:\n  b0: 1e308\n")}, 2, []string{"funds.b0", "at most"}},
+		{"days 100000", []string{"--config", write("days.yaml", "days: 100000\n")}, 2, []string{"days", "from 1 to 2520"}},
+		{"paths near 2^63", []string{"--paths", "9223372036854775000"}, 2, []string{"paths", "from 1 to"}},
+		{"workers 100000", []string{"--workers", "100000"}, 2, []string{"--workers 100000", "1024"}},
+		{"chunk size 2^40", []string{"--chunk-size", "1099511627776"}, 2, []string{"--chunk-size"}},
+		{"memory beyond the machine", []string{"--config", write("big.yaml", "days: 2520\npolicies: [none, qe, spv, srf, slr, cap]\n"), "--workers", "1024"}, 2, []string{"would need about", "GB of memory"}},
+		{"octal", []string{"--config", write("oct.yaml", "days: 010\n")}, 2, []string{"010", "leading zero"}},
+		{"two documents", []string{"--config", write("two.yaml", "days: 10\n---\ndays: 20\n")}, 2, []string{"more than one YAML document"}},
+		{"endless config", []string{"--config", "/dev/zero"}, 2, []string{"/dev/zero", "larger than"}},
+		{"overflow on the first days", []string{"--config", write("eta.yaml", "market:\n  lambda0: 1e300\n")}, 2, []string{"overflow"}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(base, fmt.Sprint("out", i))
+			r := bin(t, nil, append([]string{"run", "--quiet", "--out", out}, tc.args...)...)
+			expect(t, r, tc.code, tc.want...)
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Fatalf("%s was written: %v", out, err)
+			}
+		})
+	}
+	// Output directories backstop must not write into.
+	mine := filepath.Join(base, "mine")
+	os.MkdirAll(mine, 0o755)
+	os.WriteFile(filepath.Join(mine, "notes.md"), []byte("mine"), 0o644)
+	expect(t, bin(t, nil, "run", "--quiet", "--force", "--out", mine), 1, "holds no backstop run", "notes.md")
+	expect(t, bin(t, nil, "run", "--quiet", "--out", "/"), 1, "root")
+	done := filepath.Join(base, "done")
+	smallRun(t, done)
+	snap := snapshot(t, done)
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/2", "--out", done), 1, "already holds a finished run", "--force")
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--out", done), 1, "already holds a finished run")
+	expect(t, bin(t, nil, "run", "--resume", done, "--quiet"), 1, "already complete")
+	unchanged(t, done, snap)
+	// --force removes only what the old run's manifest lists: a user's file stays.
+	os.WriteFile(filepath.Join(done, results.PathsDir, "my-notes.txt"), []byte("mine"), 0o644)
+	os.WriteFile(filepath.Join(done, "README.txt"), []byte("mine"), 0o644)
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--no-figures", "--force", "--out", done), 0)
+	if _, err := os.Stat(filepath.Join(done, "README.txt")); err != nil {
+		t.Fatalf("--force removed a file backstop did not write: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(done, run.QuarantineDir, results.PathsDir, "my-notes.txt")); err != nil {
+		t.Fatalf("a stray file of paths/ was not moved to quarantine/: %v", err)
+	}
+	verifyIntact(t, done)
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// markIncompleteFile rewrites the manifest at path as interrupted.
+func markIncompleteFile(t *testing.T, path string) {
+	t.Helper()
+	m, err := results.ReadManifestFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Status = results.StatusIncomplete
+	if err := results.WriteManifestFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameSummary checks that the run in dir has the summary of ref, digit for digit.
+func sameSummary(t *testing.T, dir, ref string) {
+	t.Helper()
+	a, err1 := os.ReadFile(filepath.Join(dir, results.SummaryFile))
+	b, err2 := os.ReadFile(filepath.Join(ref, results.SummaryFile))
+	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+		t.Fatalf("summary of %s differs from the reference's (%v, %v)", dir, err1, err2)
+	}
+}
