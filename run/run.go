@@ -557,6 +557,17 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.clear(old); err != nil {
 			return nil, nil, err
 		}
+	case j.opt.Shard.Count <= 1 && len(shardManifests(dir)) > 0:
+		if !j.opt.Force {
+			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: backstop merge %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, dir)
+		}
+		for _, f := range shardManifests(dir) {
+			if m, err := results.ReadManifestFile(f); err == nil {
+				if err := j.clear(m); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(j.manifestPath), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create output directory: %w", err)
@@ -622,6 +633,12 @@ func (j *job) clear(old *results.Manifest) error {
 	return nil
 }
 
+// shardManifests returns the shard manifests in dir.
+func shardManifests(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	return files
+}
+
 // checkOutDir refuses, before anything is written, an output directory that backstop
 // must not write into: the root, or one that exists, is not empty and holds no backstop
 // run (it would mix our files with, or replace, someone else's).
@@ -651,6 +668,9 @@ func checkOutDir(j *job) error {
 	}
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		return nil
+	}
+	if len(shardManifests(dir)) > 0 {
+		return nil // the shards of a run: prepare decides, under the lock
 	}
 	var foreign []string
 	for _, e := range entries {

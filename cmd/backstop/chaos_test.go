@@ -315,6 +315,9 @@ func TestChaosFlippedByteEveryFile(t *testing.T) {
 			}
 			for _, args := range [][]string{{"inspect", d}, {"plot", "--format", "svg", d}, {"merge", "--quiet", d}, {"run", "--resume", d, "--quiet"}} {
 				r := bin(t, nil, args...) // no panic (checked by bin)
+				if f == results.ManifestFile && args[0] == "run" && r.code == 2 {
+					continue // the config recorded in the manifest is refused as a config
+				}
 				if r.code != 0 && r.code != 1 {
 					t.Fatalf("%v: exit %d, want 0 or 1: %s", args, r.code, r.stderr)
 				}
@@ -348,8 +351,11 @@ func TestChaosDiskFull(t *testing.T) {
 				expect(t, bin(t, nil, "run", "--paths", "3000", "--chunk-size", "1000", "--quiet", "--no-figures", "--out", d), 1, "not empty")
 				return
 			}
-			if m.Status != results.StatusFailed || !strings.Contains(m.Error, "file too large") {
-				t.Fatalf("manifest after a full disk: %s %q, want failed naming the error", m.Status, m.Error)
+			failed := m.Status == results.StatusFailed && strings.Contains(m.Error, "file too large")
+			// When even the failed manifest does not fit, the error says so.
+			unwritable := m.Status == results.StatusRunning && strings.Contains(stderr.String(), filepath.Join(d, results.ManifestFile))
+			if !failed && !unwritable {
+				t.Fatalf("manifest after a full disk: %s %q, want failed naming the error; stderr %s", m.Status, m.Error, stderr.String())
 			}
 			expect(t, bin(t, nil, "run", "--resume", d, "--quiet", "--no-figures"), 0)
 			verifyIntact(t, d)
