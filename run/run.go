@@ -202,6 +202,7 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 		if man.Status != results.StatusComplete {
 			man.Resume = j.resumeCommand()
 		}
+		j.index(man) // every chunk whose write finished
 		if werr := results.WriteManifestFile(j.manifestPath, man); werr != nil {
 			err = errors.Join(err, werr)
 		}

@@ -13,8 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"go.yaml.in/yaml/v3"

@@ -260,7 +260,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *quiet {
 		logw = io.Discard
 	}
-	if shard.Count > 1 {
+	if shard.Count > 1 && shardSource != "--shard" {
+		// Said even with --quiet: a plain `backstop run` inside a job array computes one shard.
+		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with backstop merge %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, dir)
+	} else if shard.Count > 1 {
 		fmt.Fprintf(logw, "backstop: shard %d/%d (from %s)\n", shard.Index, shard.Count, shardSource)
 	}
 	o, err := run.Execute(ctx, run.Options{
