@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -58,5 +59,25 @@ func TestInterruptWhileFinishing(t *testing.T) {
 	rep, err := run.Verify(dir, run.VerifyOptions{})
 	if err != nil || !rep.Intact() {
 		t.Fatalf("verify after resume: %+v, %v", rep, err)
+	}
+}
+
+// TestTargetNotReached checks that a precision target the paths cannot reach ends the run
+// complete with all its paths, and says so in the manifest and the log.
+func TestTargetNotReached(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 600
+	var log strings.Builder
+	o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(t.TempDir(), "run"), ChunkSize: 200, Log: &log,
+		Target: &run.Target{Metric: "peak_basis_bp", HalfWidth: 1e-9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := o.Manifest
+	if m.TargetReached == nil || *m.TargetReached || m.Paths != 600 || m.Status != results.StatusComplete {
+		t.Fatalf("manifest: reached %v, %d paths, %s; want not reached, 600 paths, complete", m.TargetReached, m.Paths, m.Status)
+	}
+	if !strings.Contains(log.String(), "NOT reached") {
+		t.Fatalf("log %q does not say the target was not reached", log.String())
 	}
 }
