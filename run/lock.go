@@ -3,6 +3,7 @@ package run
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -37,8 +38,14 @@ func shardLockPath(dir string, s ShardSpec) string {
 	return filepath.Join(dir, results.ShardsDir, fmt.Sprintf(".shard-%d-of-%d.lock", s.Index, s.Count))
 }
 
-// lockRun locks dir for a writer of shard s (the whole run when s.Count <= 1).
-func lockRun(dir string, s ShardSpec) (*dirLock, error) {
+// lockRun locks dir for a writer of shard s (the whole run when s.Count <= 1); on a file
+// system without locks it says so on log and goes on.
+func lockRun(dir string, s ShardSpec, log io.Writer) (l *dirLock, err error) {
+	defer func() {
+		if l != nil && len(l.locks) > 0 && l.locks[0].Unsupported() {
+			fmt.Fprintf(log, "backstop: WARNING: the file system of %s has no file locks: nothing stops a second process from writing it meanwhile\n", dir)
+		}
+	}()
 	if s.Count <= 1 {
 		l, err := dirlock.Exclusive(runLockPath(dir))
 		if err != nil {

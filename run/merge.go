@@ -31,7 +31,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
-	lock, err := lockRun(dir, ShardSpec{})
+	lock, err := lockRun(dir, ShardSpec{}, opt.Log)
 	if err != nil {
 		return nil, err
 	}

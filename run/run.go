@@ -177,7 +177,7 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	if err := checkOutDir(j); err != nil {
 		return nil, err
 	}
-	lock, err := lockRun(opt.OutDir, opt.Shard)
+	lock, err := lockRun(opt.OutDir, opt.Shard, j.opt.Log)
 	if err != nil {
 		return nil, err
 	}

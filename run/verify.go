@@ -46,7 +46,7 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 		opt.Log = io.Discard
 	}
 	if opt.Quarantine { // it moves files: a writer's lock
-		lock, err := lockRun(dir, ShardSpec{})
+		lock, err := lockRun(dir, ShardSpec{}, opt.Log)
 		if err != nil {
 			return nil, err
 		}

@@ -19,9 +19,14 @@ const FileName = ".backstop.lock"
 
 // Lock is a held lock; Release gives it up (the process ending does too).
 type Lock struct {
-	f    *os.File
-	path string
+	f           *os.File
+	path        string
+	unsupported bool
 }
+
+// Unsupported reports whether the file system holding the lock file has no locks, so
+// that the lock guards nothing.
+func (l *Lock) Unsupported() bool { return l.unsupported }
 
 // ErrHeld is returned (wrapped, in a *HeldError) when another process holds the lock.
 var ErrHeld = errors.New("locked by another process")
@@ -60,6 +65,11 @@ func take(path string, exclusive bool) (*Lock, error) {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
 	if err := flock(f, exclusive); err != nil {
+		if unsupported(err) {
+			// Some cluster file systems (Lustre mounted without flock) have no locks: the
+			// writer goes on unprotected, as before locks, and the caller says so.
+			return &Lock{f: f, path: path, unsupported: true}, nil
+		}
 		f.Close()
 		if errors.Is(err, errWouldBlock) {
 			return nil, &HeldError{Path: path, Holder: Holder(path)}
@@ -109,7 +119,9 @@ func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
 	}
-	funlock(l.f)
+	if !l.unsupported {
+		funlock(l.f)
+	}
 	l.f.Close()
 	l.f = nil
 }

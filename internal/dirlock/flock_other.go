@@ -13,3 +13,5 @@ var errWouldBlock = errors.New("would block")
 func flock(*os.File, bool) error { return nil }
 
 func funlock(*os.File) {}
+
+func unsupported(error) bool { return false }

@@ -24,3 +24,8 @@ func flock(f *os.File, exclusive bool) error {
 }
 
 func funlock(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
+
+// unsupported reports whether err says the file system has no flock.
+func unsupported(err error) bool {
+	return errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ENOLCK)
+}
