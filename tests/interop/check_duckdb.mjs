@@ -6,6 +6,7 @@
 // Usage: node check_duckdb.mjs RUN_DIR [SINGLE_DIR]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const [dir, singleDir] = process.argv.slice(2);
@@ -49,7 +50,13 @@ for (const c of ['funds_defaulted', 'days_dysfunction', 'spv_closed_day']) {
 for (const c of ['peak_basis_bp', 'forced_sales_bn', 'cb_pnl_bn']) {
   check(`${c} is DOUBLE`, types[c] === 'DOUBLE', types[c]);
 }
-check('18 columns', schema.length === 18, schema.length);
+// The Go side's own schema, as `backstop inspect` prints it: the same columns in the same order.
+const inspect = execFileSync(process.env.BIN || 'bin/backstop', ['inspect', dir], { encoding: 'utf8' });
+const goColumns = inspect.split('\n  schema:\n')[1].split('\n')
+  .filter((l) => /^    \w+: /.test(l)).map((l) => l.trim().split(':')[0]);
+check(`columns as the Go schema (${goColumns.length})`,
+  JSON.stringify(schema.map((r) => r.column_name)) === JSON.stringify(goColumns),
+  `${schema.map((r) => r.column_name)} vs ${goColumns}`);
 
 // Row counts and dictionary strings.
 const [{ n }] = await q(`SELECT count(*)::BIGINT AS n FROM ${paths}`);
