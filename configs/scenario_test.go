@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/moments"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -44,71 +45,19 @@ type pathStat struct {
 	f    func(c *sim.Config, sh *sim.Shocks, tr *sim.Trace) float64
 }
 
+// The statistics are defined once, in package moments, for the tests and for backstop
+// calibrate alike.
 var (
-	moveAtJump = pathStat{"MOVE-equivalent vol after the jump, sigma_0 sqrt(252)", "bp/yr", func(_ *sim.Config, sh *sim.Shocks, _ *sim.Trace) float64 {
-		return sh.Sigma[0] * math.Sqrt(252)
-	}}
-	marginRise = pathStat{"futures initial margin rise within 30 days, max m_t / m0 - 1", "%", func(c *sim.Config, sh *sim.Shocks, _ *sim.Trace) float64 {
-		peak := 0.0
-		for t := 0; t < min(30, len(sh.Margin)); t++ {
-			peak = max(peak, sh.Margin[t])
-		}
-		return 100 * (peak/c.Funds.M0 - 1)
-	}}
-	haircutRise = pathStat{"peak rise of the market repo haircut, kappa_h max F_t", "pp", func(c *sim.Config, sh *sim.Shocks, _ *sim.Trace) float64 {
-		peak := 0.0
-		for _, f := range sh.F {
-			peak = max(peak, f)
-		}
-		return 100 * c.Funds.KappaH * peak
-	}}
-	netSales = pathStat{"funds' net cash sales in the first two weeks, sum of S - R over days 0-9", "$bn", func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		net := 0.0
-		for _, d := range tr.Days[:10] {
-			net += d.Sales - d.Reentry
-		}
-		return net
-	}}
-	fundLoss = pathStat{"funds' loss over the first month (days 0-20), share of initial equity", "%", func(c *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		return 100 * (1 - liveEquity(tr.Days[20])/initialEquity(c))
-	}}
-	exposureCut = pathStat{"funds' position cut over the first month (days 0-20)", "%", func(c *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		held := 0.0
-		for _, b := range tr.Days[20].Positions {
-			held += b
-		}
-		return 100 * (1 - held/c.Funds.B0)
-	}}
-	otherSales = pathStat{"other sellers' outright cash sales over the horizon, sum of O_t", "$bn", func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		total := 0.0
-		for _, d := range tr.Days {
-			total += d.Other
-		}
-		return total
-	}}
-	impactPeak = pathStat{"peak price impact over calm, max lambda_t / lambda0", "x", func(c *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		peak := 0.0
-		for _, d := range tr.Days {
-			peak = max(peak, 1/max(c.Market.UMin, 1-d.InventoryBefore/d.Conditions.Capacity))
-		}
-		return peak
-	}}
-	qeFirstWeek = pathStat{"qe purchases in its first 5 days of buying, on the paths where it buys", "$bn", func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
-		first, week := -1, 0.0
-		for t, d := range tr.Days {
-			if first < 0 && d.Cash > 0 {
-				first = t
-			}
-			if first >= 0 && t < first+5 {
-				week += d.Cash
-			}
-		}
-		if first < 0 {
-			return math.NaN() // never bought: not a path the target speaks of
-		}
-		return week
-	}}
-	peakBasis = pathStat{"peak basis, max b_{t+1}", "bp", func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
+	moveAtJump  = shared(&moments.MoveAtJump)
+	marginRise  = shared(&moments.MarginRise)
+	haircutRise = shared(&moments.HaircutRise)
+	netSales    = shared(&moments.NetSales)
+	fundLoss    = shared(&moments.FundLoss)
+	exposureCut = shared(&moments.PositionCut)
+	otherSales  = shared(&moments.OtherSales)
+	impactPeak  = shared(&moments.ImpactPeak)
+	qeFirstWeek = shared(&moments.FirstWeekPurchases)
+	peakBasis   = pathStat{"peak basis, max b_{t+1}", "bp", func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
 		peak := math.Inf(-1)
 		for _, d := range tr.Days {
 			peak = max(peak, d.BasisNext)
@@ -117,27 +66,7 @@ var (
 	}}
 )
 
-func initialEquity(c *sim.Config) float64 {
-	f := &c.Funds
-	total := 0.0
-	for j := 0; j < f.NFunds; j++ {
-		u := f.ULo
-		if f.NFunds > 1 {
-			u += (f.UHi - f.ULo) * float64(j) / float64(f.NFunds-1)
-		}
-		total += f.B0 / float64(f.NFunds) * (f.H0 + f.M0) * (1 + u)
-	}
-	return total
-}
-
-// liveEquity is the funds' total equity after a day, a defaulted fund counting 0.
-func liveEquity(d sim.DayFlows) float64 {
-	total := 0.0
-	for _, e := range d.Equity {
-		total += max(0, e)
-	}
-	return total
-}
+func shared(p *moments.PathStat) pathStat { return pathStat{p.Doc, p.Unit, p.Of} }
 
 // target is one calibration fact: the median of stat must lie in [lo, hi].
 type target struct {

@@ -43,6 +43,7 @@ Usage:
   backstop merge [flags] DIR    finish a run computed in shards (run --shard I/N)
   backstop sweep --config FILE  run a scenario over a grid of one or two parameters
   backstop explore --config FILE  global sensitivity, uncertainty ensembles, PRIM (docs/explore.md)
+  backstop calibrate --config FILE  fit parameters to targets by simulated moments
   backstop plot [flags] DIR     redraw a run's (or a sweep's) figures from its Parquet files
   backstop inspect DIR          print a run's manifest, schema, row counts and summary
   backstop verify DIR           check every file of a run against its manifest
@@ -80,6 +81,8 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(ctx, args[1:], stdout, stderr)
+	case "calibrate":
+		err = cmdCalibrate(ctx, args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
 	case "explore":

@@ -1,0 +1,393 @@
+package calibrate
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
+	"go.yaml.in/yaml/v3"
+)
+
+// File names inside a calibration directory.
+const (
+	FitFile         = "fit.csv"
+	TargetsFile     = "targets.csv"
+	ProfileFile     = "profile.csv"
+	CalibratedFile  = "calibrated.yaml"
+	TraceFile       = "trace.parquet"
+	EvaluationsFile = "evaluations.jsonl" // the log an interrupted calibration resumes from
+)
+
+// Kind is Manifest.Kind.
+const Kind = "calibration"
+
+// Manifest is a calibration directory's manifest.json.
+type Manifest struct {
+	SchemaVersion  int       `json:"schema_version"`
+	Tool           string    `json:"tool"`
+	Kind           string    `json:"kind"` // "calibration"
+	Version        string    `json:"version"`
+	Status         string    `json:"status"` // as a run's
+	Name           string    `json:"name"`
+	Seed           uint64    `json:"seed"`
+	Paths          int64     `json:"paths"` // per evaluation
+	DataPaths      int64     `json:"data_paths"`
+	Policies       []string  `json:"policies"`
+	Parameters     []string  `json:"parameters"`
+	Estimates      []float64 `json:"estimates,omitempty"`
+	Objective      *float64  `json:"objective,omitempty"`
+	Evaluations    int       `json:"evaluations"` // in the trace when finished
+	Converged      *bool     `json:"converged,omitempty"`
+	MaxEvaluations int       `json:"max_evaluations"`
+	Created        string    `json:"created"`
+	Finished       string    `json:"finished,omitempty"`
+	Command        string    `json:"command,omitempty"`
+	Resume         string    `json:"resume,omitempty"`
+	Error          string    `json:"error,omitempty"`
+	Config         string    `json:"config"` // the resolved calibration file, YAML
+}
+
+// ReadManifest reads dir/manifest.json of a calibration directory.
+func ReadManifest(dir string) (*Manifest, error) {
+	path := filepath.Join(dir, results.ManifestFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if m.Kind != Kind {
+		return nil, fmt.Errorf("%s is not a calibration's manifest (kind %q)", path, m.Kind)
+	}
+	return &m, nil
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	return atomicfile.Write(filepath.Join(dir, results.ManifestFile), func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// Options configure Run.
+type Options struct {
+	OutDir        string
+	Workers       int // simulation goroutines, 0 for all cores; results do not depend on it
+	Figures       bool
+	FigureOptions plots.Options
+	Command       string
+	Progress      io.Writer // progress lines; nil for none
+	// Resume finishes the interrupted calibration in OutDir, which must record the same
+	// calibration: its logged evaluations are replayed, not simulated again.
+	Resume bool
+	// Force replaces a finished calibration in OutDir.
+	Force bool
+}
+
+// Run estimates the spec's parameters and writes the calibration directory: fit.csv,
+// targets.csv, profile.csv, calibrated.yaml, trace.parquet, the figures and
+// manifest.json. It refuses a directory that holds a finished calibration (unless
+// opt.Force) or anything else; an interrupted one is finished with opt.Resume.
+func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
+	yml, err := spec.YAML()
+	if err != nil {
+		return nil, err
+	}
+	dir := opt.OutDir
+	if opt.Progress == nil {
+		opt.Progress = io.Discard
+	}
+	old, err := ReadManifest(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if opt.Resume {
+			return nil, fmt.Errorf("--resume %s: no calibration there (%s missing)", dir, results.ManifestFile)
+		}
+		old = nil
+	case err != nil:
+		return nil, fmt.Errorf("output directory %s: %w; choose another --out", dir, err)
+	case old.Status == results.StatusComplete && !opt.Force:
+		return nil, fmt.Errorf("output directory %s holds a finished calibration; choose another --out, or replace it with --force", dir)
+	case old.Status != results.StatusComplete && !opt.Resume && !opt.Force:
+		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, dir)
+	case opt.Resume && old.Config != string(yml):
+		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
+	}
+	if old != nil && !opt.Resume {
+		if err := os.Remove(filepath.Join(dir, EvaluationsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	prov := results.NewProvenance(string(yml), spec.Seed, int64(spec.Paths))
+	man := &Manifest{
+		SchemaVersion: results.SchemaVersion, Tool: "backstop", Kind: Kind, Version: prov.Version,
+		Status: results.StatusRunning, Name: spec.Name, Seed: spec.Seed, Paths: int64(spec.Paths),
+		DataPaths: int64(spec.DataPaths), Policies: spec.Policies(), Parameters: spec.Keys(),
+		MaxEvaluations: spec.MaxEvaluations, Created: prov.Created.Format(time.RFC3339),
+		Command: opt.Command, Resume: "backstop calibrate --resume " + dir, Config: string(yml),
+	}
+	if old != nil && opt.Resume {
+		man.Created = old.Created
+	}
+	if err := writeManifest(dir, man); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Fit, error) {
+		man.Status, man.Error = results.StatusFailed, err.Error()
+		if errors.Is(err, context.Canceled) {
+			man.Status, man.Error = results.StatusIncomplete, "interrupted"
+			err = fmt.Errorf("calibration interrupted; finish it with %s: %w", man.Resume, run.ErrInterrupted)
+		}
+		if werr := writeManifest(dir, man); werr != nil {
+			err = errors.Join(err, werr)
+		}
+		return nil, err
+	}
+	o := newObjective(ctx, spec, opt.Workers, opt.Progress)
+	logPath := filepath.Join(dir, EvaluationsFile)
+	if err := o.replay(logPath); err != nil {
+		return fail(err)
+	}
+	if len(o.cache) > 0 {
+		fmt.Fprintf(opt.Progress, "calibrate: replaying %d logged evaluations\n", len(o.cache))
+	}
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fail(err)
+	}
+	defer logFile.Close()
+	o.log = logFile
+	x, converged, err := o.minimize()
+	if err != nil {
+		return fail(err)
+	}
+	if converged {
+		fmt.Fprintf(opt.Progress, "calibrate: converged after %d evaluations; standard errors and profiles\n", len(o.trace))
+	} else {
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: the budget of %d evaluations ran out before the search converged (raise max_evaluations); standard errors and profiles at the best point\n", spec.MaxEvaluations)
+	}
+	fit, err := o.infer(x)
+	if err != nil {
+		return fail(err)
+	}
+	fit.Converged = converged
+	if err := writeOutputs(dir, fit, prov, opt); err != nil {
+		return fail(err)
+	}
+	man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
+	man.Estimates, man.Objective, man.Evaluations, man.Resume, man.Converged = fit.Estimate, &fit.Objective, len(fit.Trace), "", &fit.Converged
+	if err := writeManifest(dir, man); err != nil {
+		return nil, err
+	}
+	return fit, nil
+}
+
+// YAML returns the spec as a self-contained calibration file: the resolved scenario as
+// overrides, every target with its weight or band. It is what the outputs record.
+func (s *Spec) YAML() ([]byte, error) {
+	type param struct {
+		Key   string    `yaml:"key"`
+		Range []float64 `yaml:"range,flow"`
+	}
+	type target struct {
+		Stat   string    `yaml:"stat"`
+		Value  float64   `yaml:"value"`
+		Weight float64   `yaml:"weight,omitempty"`
+		Band   []float64 `yaml:"band,flow,omitempty"`
+	}
+	out := struct {
+		Name           string     `yaml:"name"`
+		Description    string     `yaml:"description,omitempty"`
+		Paths          int        `yaml:"paths"`
+		DataPaths      int        `yaml:"data_paths"`
+		Seed           uint64     `yaml:"seed"`
+		MaxEvaluations int        `yaml:"max_evaluations"`
+		Overrides      *yaml.Node `yaml:"overrides"`
+		Parameters     []param    `yaml:"parameters"`
+		Targets        []target   `yaml:"targets"`
+	}{Name: s.Name, Description: s.Description, Paths: s.Paths, DataPaths: s.DataPaths, Seed: s.Seed,
+		MaxEvaluations: s.MaxEvaluations, Overrides: s.scenario.Tree()}
+	for _, p := range s.Params {
+		out.Parameters = append(out.Parameters, param{p.Key, []float64{p.Lo, p.Hi}})
+	}
+	for _, t := range s.Targets {
+		tg := target{Stat: t.Stat.Name, Value: t.Value, Band: t.Band}
+		if t.Band == nil {
+			tg.Weight = t.Weight
+		}
+		out.Targets = append(out.Targets, tg)
+	}
+	return yaml.Marshal(out)
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return "NA"
+	}
+	return strconv.FormatFloat(x, 'g', 8, 64)
+}
+
+func writeCSV(path string, rows [][]string) error {
+	return atomicfile.Write(path, func(f *os.File) error {
+		w := csv.NewWriter(f)
+		if err := w.WriteAll(rows); err != nil {
+			return err
+		}
+		return w.Error()
+	})
+}
+
+// writeOutputs writes every output file of fit into dir.
+func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) error {
+	s := fit.Spec
+	rows := [][]string{{"parameter", "estimate", "std_error", "std_error_tolerance", "lower", "upper", "bound_binds", "start", "about"}}
+	for i, p := range s.Params {
+		rows = append(rows, []string{p.Key, num(fit.Estimate[i]), num(fit.SE[i]), num(fit.SETolerance[i]), num(p.Lo), num(p.Hi), fit.Binds[i], num(p.Start), p.About})
+	}
+	if err := writeCSV(filepath.Join(dir, FitFile), rows); err != nil {
+		return err
+	}
+	rows = [][]string{{"target", "unit", "value", "band_lo", "band_hi", "weight", "simulated", "ci_lo", "ci_hi", "weighted_residual", "met"}}
+	for _, t := range fit.Targets {
+		lo, hi := math.NaN(), math.NaN()
+		if t.Band != nil {
+			lo, hi = t.Band[0], t.Band[1]
+		}
+		rows = append(rows, []string{t.Stat.Name, t.Stat.Path.Unit, num(t.Value), num(lo), num(hi), num(t.Weight),
+			num(t.Simulated.Estimate), num(t.Simulated.Lo), num(t.Simulated.Hi), num(t.Residual), t.Met})
+	}
+	if err := writeCSV(filepath.Join(dir, TargetsFile), rows); err != nil {
+		return err
+	}
+	rows = [][]string{{"parameter", "value", "objective", "at_estimate"}}
+	for i, prof := range fit.Profiles {
+		for _, e := range prof {
+			rows = append(rows, []string{s.Params[i].Key, num(e.X[i]), num(e.Objective), strconv.FormatBool(e.X[i] == fit.Estimate[i])})
+		}
+	}
+	if err := writeCSV(filepath.Join(dir, ProfileFile), rows); err != nil {
+		return err
+	}
+	if err := writeCalibrated(filepath.Join(dir, CalibratedFile), fit); err != nil {
+		return err
+	}
+	if err := writeTrace(filepath.Join(dir, TraceFile), fit, prov); err != nil {
+		return err
+	}
+	if !opt.Figures {
+		return nil
+	}
+	in := &plots.CalibrationInput{Title: fmt.Sprintf("%s: %d paths per evaluation, seed %d", s.Name, s.Paths, s.Seed)}
+	for _, t := range fit.Targets {
+		in.Targets = append(in.Targets, plots.CalibrationTarget{Name: t.Stat.Name, Value: t.Value, Simulated: t.Simulated.Estimate,
+			Lo: t.Simulated.Lo, Hi: t.Simulated.Hi, Scale: 1 / math.Sqrt(t.Weight), Band: t.Band != nil})
+	}
+	for i, prof := range fit.Profiles {
+		pr := plots.CalibrationProfile{Key: s.Params[i].Key, Estimate: fit.Estimate[i], SE: fit.SE[i], SETolerance: fit.SETolerance[i]}
+		for _, e := range prof {
+			pr.X, pr.Objective = append(pr.X, e.X[i]), append(pr.Objective, e.Objective)
+		}
+		in.Profiles = append(in.Profiles, pr)
+	}
+	_, err := plots.WriteCalibration(in, filepath.Join(dir, results.FiguresDir), opt.FigureOptions)
+	return err
+}
+
+// writeCalibrated writes the scenario at the estimates, a file backstop run --config
+// accepts, headed by where it came from.
+func writeCalibrated(path string, fit *Fit) error {
+	s := fit.Spec
+	// Named after the calibration, so that its runs land neither in the hand-set
+	// scenario's directory nor in the calibration's.
+	name := s.Name + "_estimated"
+	if !sim.ValidName(name) {
+		name = s.Name[:len(s.Name)-len("_estimated")] + "_estimated"
+	}
+	data, err := s.scenario.Renamed(name).YAML(s.Keys(), fit.Estimate)
+	if err != nil {
+		return fmt.Errorf("calibrated scenario: %w", err)
+	}
+	head := fmt.Sprintf("# %s: the scenario at the estimates of backstop calibrate (%d paths per evaluation,\n# seed %d, objective %.6g). Estimated:\n", s.Name, s.Paths, s.Seed, fit.Objective)
+	for i, p := range s.Params {
+		head += fmt.Sprintf("#   %s = %s (std error %s)\n", p.Key, num(fit.Estimate[i]), num(fit.SE[i]))
+	}
+	return atomicfile.Write(path, func(f *os.File) error {
+		_, err := f.Write(append([]byte(head), data...))
+		return err
+	})
+}
+
+// writeTrace writes every evaluation: its index, phase, parameters, objective and the
+// simulated value of each target.
+func writeTrace(path string, fit *Fit, prov results.Provenance) error {
+	s := fit.Spec
+	n := len(fit.Trace)
+	idx, phase, obj := make([]int64, n), make([]string, n), make([]float64, n)
+	for i, e := range fit.Trace {
+		idx[i], phase[i], obj[i] = int64(e.Index), e.Phase, e.Objective
+	}
+	cols := []results.TableColumn{{Name: "evaluation", Ints: idx}, {Name: "phase", Strings: phase}}
+	for k, p := range s.Params {
+		v := make([]float64, n)
+		for i, e := range fit.Trace {
+			v[i] = e.X[k]
+		}
+		cols = append(cols, results.TableColumn{Name: p.Key, Floats: v})
+	}
+	cols = append(cols, results.TableColumn{Name: "objective", Floats: obj})
+	for j, t := range s.Targets {
+		// A statistic defined on no path (NaN) is null.
+		v, valid := make([]float64, n), make([]bool, n)
+		for i, e := range fit.Trace {
+			v[i], valid[i] = e.Moments[j], !math.IsNaN(e.Moments[j])
+		}
+		cols = append(cols, results.TableColumn{Name: t.Stat.Name, Floats: v, Valid: valid})
+	}
+	return results.WriteTable(path, prov, cols)
+}
+
+// PrintFit writes the estimates and the targets' fit as aligned tables.
+func PrintFit(w io.Writer, fit *Fit, dir string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "parameter\testimate\tstd error\tby tolerance\tstart\tbound")
+	for i, p := range fit.Spec.Params {
+		fmt.Fprintf(tw, "%s\t%.5g\t%.3g\t%.3g\t%.5g\t%s\n", p.Key, fit.Estimate[i], fit.SE[i], fit.SETolerance[i], p.Start, fit.Binds[i])
+	}
+	fmt.Fprintln(tw, "\t\t\t\t\t")
+	fmt.Fprintln(tw, "target\tvalue\tsimulated [95% MC]\tresidual\tmet")
+	for _, t := range fit.Targets {
+		fmt.Fprintf(tw, "%s\t%.4g\t%.4g [%.4g, %.4g]\t%+.3f\t%s\n", t.Stat.Name, t.Value, t.Simulated.Estimate, t.Simulated.Lo, t.Simulated.Hi, t.Residual, t.Met)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	conv := "converged"
+	if !fit.Converged {
+		conv = "NOT converged: raise max_evaluations"
+	}
+	_, err := fmt.Fprintf(w, "objective %.5g after %d evaluations (%s) -> %s\n", fit.Objective, len(fit.Trace), conv, dir)
+	return err
+}

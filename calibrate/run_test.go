@@ -1,0 +1,150 @@
+package calibrate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/backstop-research/backstop/calibrate"
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/moments"
+	"github.com/backstop-research/backstop/run"
+)
+
+// recoveryTargets are the statistics the recovery test fits: two means and two medians,
+// of metrics and of scenario statistics.
+var recoveryTargets = []string{"none.total_sales_bn.mean", "none.peak_basis_bp.mean", "none.net_sales_10d_bn.p50", "none.fund_loss_21d_pct.mean"}
+
+// recoverySpec writes a calibration of funds.theta and market.lambda0 on the baseline
+// (policy none) to targets computed by backstop at theta0, lambda0 from dataPaths paths
+// of seed 7, and decodes it.
+func recoverySpec(t *testing.T, dataPaths, paths, budget int) (*calibrate.Spec, []float64) {
+	t.Helper()
+	truth := []float64{0.15, 0.02}
+	cfg := configs.Baseline()
+	cfg.Policies = []string{"none"}
+	cfg.Funds.Theta, cfg.Market.Lambda0 = truth[0], truth[1]
+	var list []moments.Stat
+	for _, n := range recoveryTargets {
+		s, err := moments.Parse(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, s)
+	}
+	data, err := moments.Evaluate(context.Background(), cfg, list, dataPaths, 7, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: recovery\noverrides:\n  policies: [none]\npaths: %d\ndata_paths: %d\nseed: 1\nmax_evaluations: %d\n", paths, dataPaths, budget)
+	b.WriteString("parameters:\n  - key: funds.theta\n    range: [0.05, 0.4]\n  - key: market.lambda0\n    range: [0.005, 0.05]\ntargets:\n")
+	for k, n := range recoveryTargets {
+		fmt.Fprintf(&b, "  - stat: %s\n    value: %v\n", n, data.Estimate(k, 0.95).Estimate)
+	}
+	spec, err := calibrate.Decode([]byte(b.String()), "recovery.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, truth
+}
+
+// TestRecovery: targets computed by backstop at known parameters, from 1,000 paths of
+// one seed, are fitted on 2,000 paths of another (S = 2). Each estimate must lie within
+// z = 3.29 standard errors of the truth (two-sided 99.9%, two checks), and the standard
+// errors must be small enough for that to say something (under a tenth of the range).
+func TestRecovery(t *testing.T) {
+	spec, truth := recoverySpec(t, 1000, 2000, 130)
+	fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fit.Converged {
+		t.Errorf("the search did not converge within %d evaluations", spec.MaxEvaluations)
+	}
+	for i, p := range spec.Params {
+		est, se := fit.Estimate[i], fit.SE[i]
+		t.Logf("%s: estimate %.5g, std error %.3g, truth %.5g", p.Key, est, se, truth[i])
+		if !(se > 0) || se > (p.Hi-p.Lo)/10 {
+			t.Errorf("%s: std error %v; want positive and under a tenth of the range", p.Key, se)
+		}
+		if math.Abs(est-truth[i]) > 3.29*se {
+			t.Errorf("%s: estimate %.5g is %.2f standard errors from the truth %.5g", p.Key, est, math.Abs(est-truth[i])/se, truth[i])
+		}
+	}
+}
+
+// cancelAfter cancels a context at its n-th progress line.
+type cancelAfter struct {
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestResume: a calibration interrupted midway and resumed gives the fit of an
+// uninterrupted one, bit for bit, without simulating the logged evaluations again; a
+// finished directory is refused without Force.
+func TestResume(t *testing.T) {
+	spec, _ := recoverySpec(t, 500, 1000, 30)
+	whole, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = calibrate.Run(ctx, spec, calibrate.Options{OutDir: dir, Progress: &cancelAfter{n: 3, cancel: cancel}})
+	if !errors.Is(err, run.ErrInterrupted) {
+		t.Fatalf("interrupted calibration returned %v; want run.ErrInterrupted", err)
+	}
+	m, err := calibrate.ReadManifest(dir)
+	if err != nil || m.Status != "incomplete" {
+		t.Fatalf("manifest after the interruption: %+v, %v", m, err)
+	}
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir}); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("an unfinished directory without Resume: %v; want a refusal naming --resume", err)
+	}
+	logged, err := os.ReadFile(filepath.Join(dir, calibrate.EvaluationsFile))
+	if err != nil || len(logged) == 0 {
+		t.Fatalf("no evaluations logged before the interruption: %v", err)
+	}
+	resumed, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true, Progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range whole.Estimate {
+		if whole.Estimate[i] != resumed.Estimate[i] || whole.SE[i] != resumed.SE[i] {
+			t.Errorf("parameter %d: resumed %v (se %v), uninterrupted %v (se %v)", i, resumed.Estimate[i], resumed.SE[i], whole.Estimate[i], whole.SE[i])
+		}
+	}
+	if len(whole.Trace) != len(resumed.Trace) {
+		t.Errorf("resumed trace has %d evaluations, uninterrupted %d", len(resumed.Trace), len(whole.Trace))
+	}
+	// Each point was simulated once: the log has a line per distinct point of the trace.
+	logged, _ = os.ReadFile(filepath.Join(dir, calibrate.EvaluationsFile))
+	distinct := map[string]bool{}
+	for _, e := range whole.Trace {
+		distinct[fmt.Sprint(e.X)] = true
+	}
+	if lines := strings.Count(string(logged), "\n"); lines != len(distinct) {
+		t.Errorf("the evaluations log has %d lines; the calibration has %d distinct points", lines, len(distinct))
+	}
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir}); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a finished directory without Force: %v; want a refusal naming --force", err)
+	}
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Force: true}); err != nil {
+		t.Fatalf("Force: %v", err)
+	}
+}

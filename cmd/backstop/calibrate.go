@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/backstop-research/backstop/calibrate"
+	"github.com/backstop-research/backstop/plots"
+	"github.com/backstop-research/backstop/results"
+)
+
+// cmdCalibrate estimates scenario parameters by the method of simulated moments
+// (backstop calibrate --config FILE), or finishes an interrupted estimation.
+func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop calibrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "calibration `FILE` (YAML): base scenario, overrides, paths, seed, parameters with ranges, targets")
+	out := fs.String("out", "", "output directory (default: outputs/<calibration name>)")
+	workers := fs.Int("workers", 0, "parallel workers of each evaluation (default: all cores)")
+	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	resume := fs.String("resume", "", "finish the interrupted calibration in `DIR` (the one recorded in its manifest)")
+	force := fs.Bool("force", false, "replace a calibration already in the output directory")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: backstop calibrate --config FILE [flags]\n       backstop calibrate --resume DIR\n\nCalibration files are described in docs/calibration.md; examples in configs/calibrate_*.yaml.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("calibrate takes no arguments, got %q", fs.Args())}
+	}
+	figOpt := plots.Options{Formats: strings.Split(*formats, ",")}
+	if err := figOpt.Validate(); err != nil {
+		return usageError{err}
+	}
+	if *workers < 0 {
+		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
+	}
+	var spec *calibrate.Spec
+	var err error
+	switch {
+	case *resume != "":
+		if *configPath != "" || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
+			return usageError{errors.New("--resume finishes the calibration recorded in DIR's manifest; it takes no --config or other --out")}
+		}
+		m, err := calibrate.ReadManifest(*resume)
+		if err != nil {
+			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
+		}
+		if spec, err = calibrate.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
+			return usageError{err}
+		}
+		*out = *resume
+	case *configPath == "":
+		return usageError{errors.New("calibrate needs --config FILE, e.g. backstop calibrate --config configs/calibrate_march2020.yaml")}
+	default:
+		if spec, err = calibrate.Load(*configPath); err != nil {
+			return usageError{err}
+		}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("outputs", spec.Name)
+	}
+	logw := stderr
+	if *quiet {
+		logw = io.Discard
+	}
+	fmt.Fprintf(logw, "calibrate %s: %d parameters, %d targets, %d paths per evaluation, at most %d evaluations, seed %d -> %s\n",
+		spec.Name, len(spec.Params), len(spec.Targets), spec.Paths, spec.MaxEvaluations, spec.Seed, dir)
+	fit, err := calibrate.Run(ctx, spec, calibrate.Options{
+		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Progress: logw,
+		Resume: *resume != "", Force: *force,
+		Command: "backstop " + strings.Join(append([]string{"calibrate"}, args...), " "),
+	})
+	if err != nil {
+		return err
+	}
+	return calibrate.PrintFit(stdout, fit, dir)
+}
