@@ -106,7 +106,7 @@ func TestDecodeBadInput(t *testing.T) {
 // to the file and every target has a band from docs/calibration.md.
 func TestShippedCalibrations(t *testing.T) {
 	files, err := filepath.Glob("../configs/calibrate_*.yaml")
-	if err != nil || len(files) != 2 {
+	if err != nil || len(files) != 3 {
 		t.Fatalf("shipped calibrations: %v %v", files, err)
 	}
 	for _, f := range files {
