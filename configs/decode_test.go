@@ -140,7 +140,7 @@ func TestShippedScenariosDecode(t *testing.T) {
 		t.Fatal("no scenario files found")
 	}
 	for _, f := range files {
-		if strings.HasPrefix(f, "sweep_") || strings.HasPrefix(f, "explore_") { // decoded by packages sweep and explore's tests
+		if strings.HasPrefix(f, "sweep_") || strings.HasPrefix(f, "explore_") || strings.HasPrefix(f, "calibrate_") { // decoded by packages sweep, explore and calibrate's tests
 			continue
 		}
 		data, err := os.ReadFile(f)
