@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -107,7 +108,8 @@ type Options struct {
 // Run estimates the spec's parameters and writes the calibration directory: fit.csv,
 // targets.csv, profile.csv, calibrated.yaml, trace.parquet, the figures and
 // manifest.json. It refuses a directory that holds a finished calibration (unless
-// opt.Force) or anything else; an interrupted one is finished with opt.Resume.
+// opt.Force) or anything else, and one another process is writing (the lock of run and
+// sweep directories); an interrupted one is finished with opt.Resume.
 func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	yml, err := spec.YAML()
 	if err != nil {
@@ -117,6 +119,13 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	if opt.Progress == nil {
 		opt.Progress = io.Discard
 	}
+	// One writer per calibration directory: another calibration (or resume) of it is
+	// refused, naming the holder, until this process ends.
+	lock, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	old, err := ReadManifest(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -13,6 +13,7 @@ import (
 
 	"github.com/backstop-research/backstop/calibrate"
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/moments"
 	"github.com/backstop-research/backstop/run"
 )
@@ -146,5 +147,22 @@ func TestResume(t *testing.T) {
 	}
 	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Force: true}); err != nil {
 		t.Fatalf("Force: %v", err)
+	}
+}
+
+// TestLockedDirectoryRefused: a directory another writer holds is refused, untouched.
+func TestLockedDirectoryRefused(t *testing.T) {
+	spec, _ := recoverySpec(t, 200, 200, 10)
+	dir := t.TempDir()
+	l, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir}); !errors.Is(err, dirlock.ErrHeld) {
+		t.Fatalf("a locked directory: %v; want dirlock.ErrHeld", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); !os.IsNotExist(err) {
+		t.Errorf("the refused calibration wrote a manifest: %v", err)
 	}
 }
