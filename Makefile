@@ -10,10 +10,9 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/backstop
 
 # The baseline scenario end to end: Parquet, bands, summary and figures in outputs/baseline.
-# A previous baseline run there is replaced.
+# A previous baseline run there is replaced (--force), and the log says which.
 run: build
-	rm -rf outputs/baseline
-	$(BIN) run --out outputs/baseline
+	$(BIN) run --force --out outputs/baseline
 
 # gofmt, go vet, every Go test (the 20,000-path calibration check included), a bounded
 # fuzz of the config decoder, then the

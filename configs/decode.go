@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -50,13 +51,57 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Load reads a scenario file, decodes it over the baseline and validates the result.
+// Load reads a scenario file, decodes it over the baseline and validates the result. A
+// file without a scenario: key is named after the file (my_stress.yaml is scenario
+// my_stress), not after the baseline it starts from.
 func Load(path string) (sim.Config, error) {
 	data, err := ReadFile(path)
 	if err != nil {
 		return sim.Config{}, fmt.Errorf("read config: %w", err)
 	}
-	return Decode(data, path)
+	cfg, err := Decode(data, path)
+	if err != nil {
+		return sim.Config{}, err
+	}
+	if !setsKey(data, "scenario") {
+		cfg.Scenario = NameFromFile(path)
+	}
+	return cfg, nil
+}
+
+// NameFromFile is the scenario name of a file without a scenario: key: its base name
+// without the extension, every character a name may not hold replaced by '_'.
+func NameFromFile(path string) string {
+	base := filepath.Base(path)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	name := []rune(strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, base))
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	if !sim.ValidName(string(name)) {
+		return "scenario"
+	}
+	return string(name)
+}
+
+// setsKey reports whether the YAML mapping in data has the top-level key.
+func setsKey(data []byte, key string) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		if m[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 // Decode decodes data (named source in errors) over the baseline and validates it.

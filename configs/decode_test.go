@@ -161,3 +161,28 @@ func TestLoadBoundsSize(t *testing.T) {
 		t.Fatalf("error %v: want it to name /dev/zero and its size", err)
 	}
 }
+
+// TestLoadNamesScenarioAfterFile checks that a file without scenario: is named after the
+// file, and one with it keeps its own name.
+func TestLoadNamesScenarioAfterFile(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ file, body, want string }{
+		{"my_stress.yaml", "funds:\n  n_funds: 4\n", "my_stress"},
+		{"odd name!.yml", "", "odd_name_"},
+		{"named.yaml", "scenario: other\n", "other"},
+		{"base.yaml", "scenario: baseline\n", "baseline"},
+	}
+	for _, tc := range tests {
+		p := filepath.Join(dir, tc.file)
+		if err := os.WriteFile(p, []byte(tc.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := configs.Load(p)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		if cfg.Scenario != tc.want {
+			t.Errorf("%s: scenario %q, want %q", tc.file, cfg.Scenario, tc.want)
+		}
+	}
+}

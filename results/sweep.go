@@ -304,6 +304,7 @@ type SweepManifest struct {
 	Created       string       `json:"created"`
 	Finished      string       `json:"finished,omitempty"`
 	Command       string       `json:"command,omitempty"`
+	Resume        string       `json:"resume,omitempty"` // the command that finishes an incomplete sweep
 	Error         string       `json:"error,omitempty"`
 	Config        string       `json:"config"` // the resolved sweep file, YAML
 }
@@ -322,7 +323,7 @@ type SweepPoint struct {
 	Point  int       `json:"point"`
 	Values []float64 `json:"values"` // one per parameter
 	Dir    string    `json:"dir"`    // relative to the sweep directory
-	Status string    `json:"status"` // the point's run status; "" before it starts
+	Status string    `json:"status"` // the point's run status; "pending" before it starts
 }
 
 // WriteSweepManifest writes m atomically as dir/manifest.json.

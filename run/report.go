@@ -43,6 +43,13 @@ func (r report) markdown() string {
 	}
 	fmt.Fprintf(&b, "%s paths x %d policies (%s), %d days, seed %d; backstop %s, %s. The full config is in `manifest.json` and in every Parquet footer.\n\n",
 		strconv.Itoa(c.Paths), len(c.Policies), strings.Join(c.Policies, ", "), c.Days, c.Seed, r.man.Version, r.man.Created)
+	if m := r.man; m.TargetPrecision != "" && m.TargetReached != nil {
+		verdict := "met"
+		if !*m.TargetReached {
+			verdict = "**not met**: the run stopped at its most paths"
+		}
+		fmt.Fprintf(&b, "Precision target %s (95%% CI half-width of the mean under every policy): %s after %d paths, of at most %d.\n\n", m.TargetPrecision, verdict, m.Paths, m.MaxPaths)
+	}
 
 	b.WriteString("## Key metrics\n\nPer path: the mean, the median and the 95th percentile, each with its 95% interval in brackets (the quantiles' from order statistics of the sketch). Column names as in `summary.csv` in backticks.\n\n")
 	b.WriteString("| metric | statistic |")

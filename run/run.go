@@ -259,7 +259,6 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	for c := j.first; c < j.end; c++ {
 		if opt.Target != nil && c > j.first && j.reached(running) {
 			j.stopAt(c, man)
-			fmt.Fprintf(j.opt.Log, "backstop: target precision %s reached after %d paths\n", opt.Target, j.cfg.Paths)
 			break
 		}
 		if done[c] {
@@ -276,8 +275,7 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 				return fail(err)
 			}
 			stopProgress()
-			fmt.Fprintf(j.opt.Log, "backstop: interrupted; %d of %d chunks on disk; resume with: %s\n", j.doneCount(done), j.end-j.first, j.resumeCommand())
-			return fail(fmt.Errorf("%w: resume with %s", ErrInterrupted, j.resumeCommand()))
+			return fail(fmt.Errorf("%w: %d of %d chunks on disk; resume with: %s", ErrInterrupted, j.doneCount(done), j.end-j.first, j.resumeCommand()))
 		}
 		buf := &rowBufs[c%2]
 		if *buf == nil {

@@ -2,8 +2,11 @@ package run_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -51,11 +54,30 @@ func TestTargetPrecision(t *testing.T) {
 			t.Errorf("%s: half-width %.3f above the target %.3f", p, hw, target.HalfWidth)
 		}
 	}
-	// One chunk fewer, as a plain run, misses the target for some policy.
+	// The manifest and summary.md say the target was met, after how many paths of the most.
+	if m := outs[0].Manifest; m.TargetReached == nil || !*m.TargetReached || m.MaxPaths != 50_000 {
+		t.Errorf("manifest target_reached %v, max_paths %d; want true, 50000", m.TargetReached, m.MaxPaths)
+	}
+	md, err := os.ReadFile(filepath.Join(outs[0].Dir, results.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("peak_basis_bp=3 (95%% CI half-width of the mean under every policy): met after %d paths, of at most 50000", n); !strings.Contains(string(md), want) {
+		t.Errorf("summary.md does not say %q", want)
+	}
+	// One chunk fewer, as a plain run, misses the target for some policy; as a run with
+	// the target and that many at most, it says so.
 	cfg.Paths = int(n) - chunk
 	short, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(base, "short"), ChunkSize: chunk})
 	if err != nil {
 		t.Fatal(err)
+	}
+	capped, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(base, "capped"), ChunkSize: chunk, Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := capped.Manifest; m.TargetReached == nil || *m.TargetReached || m.Paths != int64(cfg.Paths) {
+		t.Errorf("capped run: target_reached %v after %d paths; want false after %d", m.TargetReached, m.Paths, cfg.Paths)
 	}
 	missed := false
 	for _, hw := range halfWidths(short.Summary, target.Metric) {

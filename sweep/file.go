@@ -166,9 +166,27 @@ func (p *Plan) Points() ([]Point, error) {
 		if err != nil {
 			return nil, p.pointError(err, idx)
 		}
+		// Each point's run is titled by the sweep and its parameter values (its summary.md
+		// says which point it is), the base scenario's description after them.
+		base := cfg.Scenario
+		if cfg.Description != "" {
+			base += ": " + cfg.Description
+		}
 		pts[i] = Point{Index: i, Values: vals, Config: cfg}
+		cfg.Scenario = pointScenario(p.Name, i)
+		cfg.Description = fmt.Sprintf("Sweep %s, grid point %d: %s (base scenario %s).", p.Name, i, p.describe(pts[i]), base)
+		pts[i].Config = cfg
 	}
 	return pts, nil
+}
+
+// pointScenario names grid point i of the sweep name: name-pI, a valid scenario name.
+func pointScenario(name string, i int) string {
+	suffix := fmt.Sprintf("-p%d", i)
+	if len(name)+len(suffix) > 64 {
+		name = name[:64-len(suffix)]
+	}
+	return name + suffix
 }
 
 // pointError says which grid value a scenario error comes from, at its line in the file.

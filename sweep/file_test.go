@@ -2,6 +2,7 @@ package sweep_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -146,8 +147,13 @@ parameters:
 			c.Market.Lambda0 != want[i][0] || c.SPV.Discount != want[i][1] {
 			t.Errorf("point %d: %v, lambda0 %v, discount %v; want %v", i, pt.Values, c.Market.Lambda0, c.SPV.Discount, want[i])
 		}
-		if c.Seed != 99 || c.Paths != 1234 || c.Funds.B0 != 800 || c.Market.K0 != 350 || c.Scenario != "small" || !reflect.DeepEqual(c.Policies, []string{"none", "spv"}) {
+		if c.Seed != 99 || c.Paths != 1234 || c.Funds.B0 != 800 || c.Market.K0 != 350 || !reflect.DeepEqual(c.Policies, []string{"none", "spv"}) {
 			t.Errorf("point %d does not carry the base, overrides, paths and seed: %+v", i, c)
+		}
+		// The point's run is titled by the sweep and its values (its summary.md says so).
+		values := fmt.Sprintf("market.lambda0=%g, spv.discount=%g", want[i][0], want[i][1])
+		if c.Scenario != fmt.Sprintf("%s-p%d", p.Name, i) || !strings.Contains(c.Description, values) || !strings.Contains(c.Description, "base scenario small") {
+			t.Errorf("point %d is titled %q, %q; want %s-p%d and %q", i, c.Scenario, c.Description, p.Name, i, values)
 		}
 	}
 }

@@ -44,11 +44,12 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, err := sweep.Run(ctx, mustDecode(t, body), sweep.Options{OutDir: out, Log: &cancelAfter{n: 1, cancel: cancel}})
-	if !errors.Is(err, run.ErrInterrupted) && !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted sweep: %v", err)
+	if !errors.Is(err, run.ErrInterrupted) || !strings.Contains(err.Error(), "resume with: backstop sweep --resume "+out) {
+		t.Fatalf("interrupted sweep: %v; want run.ErrInterrupted (exit 130) and the resume command", err)
 	}
 	m, err := results.ReadSweepManifest(out)
-	if err != nil || m.Status != results.StatusIncomplete || m.Points[0].Status != results.StatusComplete || m.Points[2].Status == results.StatusComplete {
+	if err != nil || m.Status != results.StatusIncomplete || m.Points[0].Status != results.StatusComplete || m.Points[2].Status != sweep.StatusPending ||
+		m.Resume != "backstop sweep --resume "+out {
 		t.Fatalf("manifest after the interruption: %+v, %v", m, err)
 	}
 	if _, err := sweep.Run(context.Background(), mustDecode(t, body), sweep.Options{OutDir: out}); err == nil || !strings.Contains(err.Error(), "--resume") {
@@ -67,5 +68,15 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 	if _, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: out, Resume: true}); err == nil || !strings.Contains(err.Error(), "already complete") {
 		t.Fatalf("resuming a complete sweep: %v", err)
+	}
+	// --force replaces a finished sweep, and gives the same rows.
+	forced, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: out, Force: true})
+	if err != nil || !reflect.DeepEqual(forced.Rows, ref.Rows) {
+		t.Fatalf("--force over a finished sweep: %v", err)
+	}
+	// --force never replaces what is not a sweep: a run directory.
+	runDir := filepath.Join(ref.Dir, "points", ref.Manifest.Points[0].Dir[len("points/"):])
+	if _, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: runDir, Force: true}); err == nil || !strings.Contains(err.Error(), "does not hold a sweep") {
+		t.Fatalf("--force over a run directory: %v", err)
 	}
 }

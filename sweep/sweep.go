@@ -31,7 +31,14 @@ type Options struct {
 	// Resume finishes the interrupted sweep in OutDir, whose manifest must record the same
 	// sweep: finished points are kept, an interrupted point's run is resumed, the rest run.
 	Resume bool
+	// Force replaces the sweep already in OutDir (finished or not): its manifest, points/,
+	// sweep.parquet and figures/ are removed first. Only a directory whose manifest is a
+	// sweep's is replaced.
+	Force bool
 }
+
+// StatusPending is the status of a grid point not yet started.
+const StatusPending = "pending"
 
 // Outcome is what a finished sweep produced.
 type Outcome struct {
@@ -71,7 +78,12 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
-		return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, or resume it with backstop sweep --resume %s", dir, results.ManifestFile, dir)
+		if !opt.Force {
+			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with backstop sweep --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
+		}
+		if err := clearSweep(dir, opt.Log); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(dir, results.PointsDir), 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
@@ -89,13 +101,19 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	for _, pt := range pts {
 		man.Points = append(man.Points, results.SweepPoint{
 			Point: pt.Index, Values: pt.Values,
-			Dir: filepath.Join(results.PointsDir, results.PointName(pt.Index, len(pts))),
+			Dir:    filepath.Join(results.PointsDir, results.PointName(pt.Index, len(pts))),
+			Status: StatusPending,
 		})
 	}
 	if old != nil { // the sweep's files and points all keep the time it was created
 		man.Created = old.Created
 		if t, err := time.Parse(time.RFC3339, old.Created); err == nil {
 			prov.Created = t
+		}
+		for i := range man.Points {
+			if i < len(old.Points) && old.Points[i].Status != "" {
+				man.Points[i].Status = old.Points[i].Status
+			}
 		}
 	}
 	if err := results.WriteSweepManifest(dir, man); err != nil {
@@ -105,6 +123,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
 		if errors.Is(err, context.Canceled) || errors.Is(err, run.ErrInterrupted) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
+			man.Resume = "backstop sweep --resume " + dir
 		}
 		if werr := results.WriteSweepManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
@@ -113,9 +132,12 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	}
 
 	var rows []results.SweepRow
+	interrupted := func(i int) (*Outcome, error) {
+		return fail(fmt.Errorf("%w: %d of %d grid points done; resume with: backstop sweep --resume %s", run.ErrInterrupted, i, len(pts), dir))
+	}
 	for i, pt := range pts {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
+		if ctx.Err() != nil {
+			return interrupted(i)
 		}
 		start := time.Now()
 		mp := &man.Points[i]
@@ -124,6 +146,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			mp.Status = results.StatusFailed
 			if errors.Is(err, run.ErrInterrupted) {
 				mp.Status = results.StatusIncomplete
+				return interrupted(i)
 			}
 			return fail(fmt.Errorf("grid point %d (%s): %w", pt.Index, p.describe(pt), err))
 		}
@@ -138,7 +161,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if err := results.WriteSweepManifest(dir, man); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(opt.Log, "sweep: point %d/%d  %s  %s  (%.1fs)\n", i+1, len(pts), p.describe(pt), headline(summary), time.Since(start).Seconds())
+		fmt.Fprintf(opt.Log, "sweep: point %d of 0-%d done  %s  %s  (%.1fs)\n", pt.Index, len(pts)-1, p.describe(pt), headline(summary), time.Since(start).Seconds())
 	}
 	if err := results.WriteSweep(filepath.Join(dir, results.SweepFile), prov, rows); err != nil {
 		return fail(err)
@@ -151,12 +174,28 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		}
 		out.Figures = figs
 	}
-	man.Status = results.StatusComplete
+	man.Status, man.Error, man.Resume = results.StatusComplete, "", ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := results.WriteSweepManifest(dir, man); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// clearSweep removes the sweep in dir for --force: its manifest must be a sweep's, so a
+// run or a directory we did not write is never removed.
+func clearSweep(dir string, log io.Writer) error {
+	old, err := results.ReadSweepManifest(dir)
+	if err != nil || old.Kind != results.SweepKind {
+		return fmt.Errorf("--force: %s does not hold a sweep (%s is not a sweep manifest), so it is not replaced; choose another --out", dir, results.ManifestFile)
+	}
+	fmt.Fprintf(log, "sweep: --force: replacing the %s sweep %s in %s (created %s)\n", old.Status, old.Name, dir, old.Created)
+	for _, name := range []string{results.PointsDir, results.SweepFile, results.FiguresDir, results.ManifestFile} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("--force: remove the previous sweep: %w", err)
+		}
+	}
+	return nil
 }
 
 // resumable reads the manifest of the sweep in dir and checks it records the sweep yml
@@ -207,7 +246,7 @@ func (p *Plan) describe(pt Point) string {
 	for k, pr := range p.Params {
 		parts = append(parts, pr.Key+"="+formatValue(pt.Values[k]))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, ", ")
 }
 
 // headline is the mean peak basis per policy, for the progress line.

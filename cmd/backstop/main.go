@@ -48,8 +48,11 @@ Usage:
   backstop inspect DIR          print a run's manifest, schema, row counts and summary
   backstop verify DIR           check every file of a run against its manifest
   backstop version              print the tool version
+  backstop help                 print this list
 
-Run 'backstop <command> -h' for the flags.
+Run 'backstop <command> --help' for a command's flags; flags go before or after DIR.
+Without --out, run writes outputs/<scenario> and sweep outputs/<sweep name>; a finished
+run there is kept unless --force.
 `
 
 func main() {
@@ -59,7 +62,11 @@ func main() {
 		// 100% costs little time and keeps peak memory near 250 MB at any path count.
 		debug.SetGCPercent(50)
 	}
-	os.Exit(mainErr(os.Args[1:], os.Stdout, os.Stderr))
+	var stderr io.Writer = os.Stderr
+	if !isTerminal(os.Stderr) {
+		stderr = newStampWriter(os.Stderr) // a scheduler log: every line says when
+	}
+	os.Exit(mainErr(os.Args[1:], os.Stdout, stderr))
 }
 
 func mainErr(args []string, stdout, stderr io.Writer) (code int) {
@@ -92,17 +99,13 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 	case "verify":
 		err = cmdVerify(args[1:], stdout, stderr)
 	case "inspect":
-		if len(args) != 2 {
-			err = usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
-		} else {
-			err = inspect(args[1], stdout)
-		}
+		err = cmdInspect(args[1:], stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "backstop", results.ToolVersion())
-	case "-h", "--help", "help":
+		err = cmdVersion(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q; use run, sweep, explore, merge, plot, inspect or version", args[0])}
+		err = usageError{fmt.Errorf("unknown command %q; the commands are %s (backstop help describes them)", args[0], strings.Join(commandNames(), ", "))}
 	}
 	if err == nil {
 		return 0
@@ -129,21 +132,25 @@ const exitInterrupted = 130
 // exitInterrupted. A second signal exits at once; every file on disk is still whole,
 // since each is written under a temporary name and renamed.
 func interruptible(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(withResumeHint(context.Background()))
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	quit := make(chan struct{})
 	go func() {
 		select {
 		case s := <-sig:
-			fmt.Fprintf(stderr, "\nbackstop: %v: finishing the chunks in flight, then stopping (again to exit at once)\n", s)
+			fmt.Fprintf(stderr, "\nbackstop: %v: finishing the chunks in flight, then stopping (signal again to exit at once)\n", s)
 			cancel()
 		case <-quit:
 			return
 		}
 		select {
 		case <-sig:
-			fmt.Fprintln(stderr, "backstop: second signal: exiting now; resume with backstop run --resume DIR")
+			if hint := resumeHint(ctx); hint != "" {
+				fmt.Fprintln(stderr, "backstop: second signal: exiting now; resume with:", hint)
+			} else {
+				fmt.Fprintln(stderr, "backstop: second signal: exiting now")
+			}
 			os.Exit(exitInterrupted)
 		case <-quit:
 		}
@@ -157,7 +164,6 @@ func interruptible(stderr io.Writer) (context.Context, func()) {
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "scenario YAML file (default: the embedded baseline)")
 	paths := fs.Int("paths", 0, "Monte Carlo paths (default: the config's, 10000 in the baseline)")
 	seed := fs.Uint64("seed", 0, "master seed (default: the config's, 1 in the baseline)")
@@ -173,11 +179,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
 	target := fs.String("target-precision", "", "sample until the 95% CI half-width of a metric's mean is at most this under every policy, e.g. `peak_basis_bp=0.5` (--paths is then the most)")
 	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	setUsage(fs, `backstop run [flags]
+backstop run --resume DIR
+backstop run --shard I/N --out DIR [flags]`, `Simulates a scenario (the embedded baseline, or --config FILE over it) and writes
+Parquet, bands, summary and figures to --out, by default outputs/<scenario>, where
+<scenario> is the file's scenario: key, else its file name without .yaml. A finished run
+there is kept: the command refuses and shows the --force or --out to use.`)
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("run takes no arguments, got %q", fs.Args())}
@@ -257,7 +266,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var progress run.Progress
 	if !*quiet {
-		progress = run.Progress{W: stderr, Bar: isTerminal(stderr)}
+		progress = run.Progress{W: stderr, Bar: isTerminal(stderr), Width: terminalWidth(stderr)}
 	}
 	logw := stderr
 	if *quiet {
@@ -266,9 +275,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if shard.Count > 1 && shardSource != "--shard" {
 		// Said even with --quiet: a plain `backstop run` inside a job array computes one shard.
 		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with backstop merge %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, dir)
-	} else if shard.Count > 1 {
-		fmt.Fprintf(logw, "backstop: shard %d/%d (from %s)\n", shard.Index, shard.Count, shardSource)
 	}
+	if *resume == "" && shard.Count <= 1 {
+		if err := checkRunDir(dir, *force, args, logw); err != nil {
+			return err
+		}
+	}
+	setResumeHint(ctx, "backstop run --resume "+shellQuote(dir)+shardFlagText(shard))
+	fmt.Fprintln(logw, startLine(cfg, dir, chunkSize, *workers, *resume != "", tgt, shard, shardSource))
 	o, err := run.Execute(ctx, run.Options{
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: !*noFigures,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,
@@ -282,7 +296,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			cfg.Scenario, shard.Index, shard.Count, o.Manifest.Shard.FirstChunk, o.Manifest.Shard.EndChunk-1, cfg.Paths, dir, dir)
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d -> %s\n", cfg.Scenario, cfg.Paths, len(cfg.Policies), cfg.Seed, dir)
+	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d -> %s\n", cfg.Scenario, o.Manifest.Paths, len(cfg.Policies), cfg.Seed, dir)
+	if m := o.Manifest; m.TargetReached != nil {
+		verdict := "met"
+		if !*m.TargetReached {
+			verdict = "NOT met"
+		}
+		fmt.Fprintf(stdout, "precision target %s %s after %d paths, of at most %d\n", m.TargetPrecision, verdict, m.Paths, m.MaxPaths)
+	}
 	if err := printTables(stdout, o); err != nil {
 		return err
 	}
@@ -297,15 +318,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop plot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	formats := fs.String("format", "png,pdf", "comma-separated formats: png, pdf, svg")
 	width := fs.Float64("width", 0, "figure width in inches (default: one column of a two-column paper)")
 	height := fs.Float64("height", 0, "figure height in inches")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	setUsage(fs, "backstop plot [flags] DIR", "Redraws the figures of the run (or sweep) in DIR from its Parquet files alone, into DIR/figures.")
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("plot takes one run directory, e.g. backstop plot outputs/baseline")}
@@ -330,15 +348,13 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 
 func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	force := fs.Bool("force", false, "merge again over a complete run")
 	quiet := fs.Bool("quiet", false, "no notes on stderr")
 	allowVersion := fs.Bool("allow-version-change", false, "merge shards written by another version of backstop")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	setUsage(fs, "backstop merge [flags] DIR", `Finishes a run computed in shards (backstop run --shard I/N --out DIR): checks that
+every shard is complete, then writes the run's summary, bands and figures in DIR.`)
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("merge takes one run directory, e.g. backstop merge outputs/big")}
@@ -357,6 +373,33 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	m := o.Manifest
 	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d, merged -> %s\n", m.Scenario, m.Paths, len(m.Policies), m.Seed, o.Dir)
 	return printTables(stdout, o)
+}
+
+// cmdInspect prints a run's or a sweep's directory.
+func cmdInspect(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop inspect", flag.ContinueOnError)
+	setUsage(fs, "backstop inspect DIR", "Prints the manifest, Parquet schema, row counts and summary of the run in DIR,\nor the table and grid points of the sweep in DIR. Reads only; changes nothing.")
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
+	}
+	return inspect(fs.Arg(0), stdout)
+}
+
+// cmdVersion prints the tool version.
+func cmdVersion(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backstop version", flag.ContinueOnError)
+	setUsage(fs, "backstop version", "Prints the tool version (recorded in every manifest and Parquet footer).")
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError{fmt.Errorf("version takes no arguments, got %q", fs.Args())}
+	}
+	fmt.Fprintln(stdout, "backstop", results.ToolVersion())
+	return nil
 }
 
 // effectMetrics are the metrics whose paired effects the command prints (effects.csv and

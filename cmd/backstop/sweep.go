@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/backstop-research/backstop/plots"
@@ -18,7 +19,6 @@ import (
 // of one (backstop sweep --plot DIR).
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "sweep `FILE` (YAML): base scenario, overrides, paths, seed, and one or two parameters with their grids")
 	out := fs.String("out", "", "output directory (default: outputs/<sweep name>)")
 	workers := fs.Int("workers", 0, "parallel workers within each grid point (default: all cores)")
@@ -28,15 +28,13 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	replot := fs.String("plot", "", "redraw the figures of the sweep in `DIR` from its sweep.parquet, and run nothing")
 	resume := fs.String("resume", "", "finish the interrupted sweep in `DIR` (the sweep recorded in its manifest)")
+	force := fs.Bool("force", false, "replace the sweep already in the output directory, finished or not")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\nWithout --out the sweep goes to outputs/<sweep name>.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("sweep takes no arguments, got %q", fs.Args())}
@@ -99,10 +97,20 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *quiet {
 		logw = io.Discard
 	}
-	fmt.Fprintf(logw, "sweep %s: %d grid points x %d paths x %d policies, seed %d -> %s\n",
-		plan.Name, plan.Size(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
+	if *resume == "" && !*force {
+		if err := checkSweepDir(dir, args); err != nil {
+			return err
+		}
+	}
+	setResumeHint(ctx, "backstop sweep --resume "+shellQuote(dir))
+	nw := *workers
+	if nw <= 0 {
+		nw = runtime.NumCPU()
+	}
+	fmt.Fprintf(logw, "sweep: start %s, grid points 0-%d, %d paths x %d policies each, seed %d, workers %d, output %s, version %s\n",
+		plan.Name, plan.Size()-1, plan.Paths, len(plan.Policies()), plan.Seed, nw, dir, results.ToolVersion())
 	o, err := sweep.Run(ctx, plan, sweep.Options{
-		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "",
+		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "", Force: *force,
 		Command: "backstop " + strings.Join(append([]string{"sweep"}, args...), " "),
 	})
 	if err != nil {
@@ -114,4 +122,21 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "wrote %s (%d rows), %d point runs in %s/, %d figures in %s/ -> %s\n",
 		results.SweepFile, len(o.Rows), len(o.Manifest.Points), results.PointsDir, len(o.Figures), results.FiguresDir, dir)
 	return nil
+}
+
+// checkSweepDir refuses a fresh sweep into dir when a sweep is there, showing the commands
+// that go on: resume it (when unfinished), replace it with --force, or a free --out.
+func checkSweepDir(dir string, args []string) error {
+	m, err := results.ReadSweepManifest(dir)
+	if err != nil || m.Kind != results.SweepKind {
+		return nil // sweep.Run's own checks apply
+	}
+	again := append([]string{"sweep"}, args...)
+	elsewhere := append(append([]string{"sweep"}, withoutFlag(args, "out", true)...), "--out", freeSibling(dir))
+	if m.Status == results.StatusComplete {
+		return fmt.Errorf("%s already holds a finished sweep (%s, %d points, finished %s), kept unless --force.\n"+
+			"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, len(m.Points), m.Finished, commandLine(again), commandLine(elsewhere))
+	}
+	return fmt.Errorf("%s holds an unfinished sweep (%s, status %s).\n  finish it:             backstop sweep --resume %s\n"+
+		"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, m.Status, shellQuote(dir), commandLine(again), commandLine(elsewhere))
 }

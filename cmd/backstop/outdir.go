@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
+	"golang.org/x/term"
+)
+
+// checkRunDir applies the output-directory rule before a fresh run into dir: a finished
+// run there is kept, and the error shows the two commands that go on (the same command
+// with --force, or with a free --out); with --force the log says what is replaced. A
+// directory without a finished run is left to run.Execute's own checks.
+func checkRunDir(dir string, force bool, args []string, logw io.Writer) error {
+	m, err := results.ReadManifest(dir)
+	if err != nil {
+		return nil
+	}
+	if force {
+		fmt.Fprintf(logw, "backstop: --force: replacing the %s run in %s (scenario %s, %d paths, seed %d, created %s)\n",
+			m.Status, dir, m.Scenario, m.Paths, m.Seed, m.Created)
+		return nil
+	}
+	if m.Status != results.StatusComplete {
+		return nil
+	}
+	again := append([]string{"run"}, args...)
+	elsewhere := append(append([]string{"run"}, withoutFlag(args, "out", true)...), "--out", freeSibling(dir))
+	return fmt.Errorf("%s already holds a finished run (scenario %s, %d paths, seed %d, finished %s), kept unless --force.\n"+
+		"  replace it:            %s --force\n  or write elsewhere:    %s",
+		dir, m.Scenario, m.Paths, m.Seed, m.Finished, commandLine(again), commandLine(elsewhere))
+}
+
+// startLine is the first line of a run's log, written before any work: what runs, where,
+// with which build.
+func startLine(cfg sim.Config, dir string, chunkSize, workers int, resume bool, tgt *run.Target, shard run.ShardSpec, shardSource string) string {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	var b strings.Builder
+	verb := "start"
+	if resume {
+		verb = "resume"
+	}
+	fmt.Fprintf(&b, "backstop: %s scenario %s, seed %d, %d paths", verb, cfg.Scenario, cfg.Seed, cfg.Paths)
+	if tgt != nil {
+		fmt.Fprintf(&b, " at most (until %s)", tgt)
+	}
+	fmt.Fprintf(&b, ", policies %s, chunk size %d, workers %d", strings.Join(cfg.Policies, ","), chunkSize, workers)
+	if shard.Count > 1 {
+		fmt.Fprintf(&b, ", shard %d/%d (from %s)", shard.Index, shard.Count, shardSource)
+	}
+	fmt.Fprintf(&b, ", output %s, version %s, pid %d", dir, results.ToolVersion(), os.Getpid())
+	return b.String()
+}
+
+// shardFlagText is the --shard flag of a resume command for shard s, "" for a whole run.
+func shardFlagText(s run.ShardSpec) string {
+	if s.Count > 1 {
+		return fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
+	}
+	return ""
+}
+
+// terminalWidth is the number of columns of the terminal w, 0 when unknown.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
+}
