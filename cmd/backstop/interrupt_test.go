@@ -214,9 +214,7 @@ func TestInterruptThenResume(t *testing.T) {
 	if err != nil || m.Status != results.StatusIncomplete || !strings.Contains(m.Resume, "--resume "+dir) || len(m.Parts) != n {
 		t.Fatalf("manifest after SIGINT: %+v, %v; want incomplete, a resume command and the %d parts", m, err, n)
 	}
-	if !strings.Contains(stderr.String(), "backstop run --resume "+dir) {
-		t.Errorf("stderr does not say how to resume:\n%s", stderr)
-	}
+	checkSchedulerLog(t, stderr.String(), []string{"start scenario baseline", "seed 1", "200000 paths", "chunk size 8000", "workers 2", "output " + dir, "version "}, "backstop run --resume "+dir)
 	resumeRun(t, dir)
 	sameResults(t, dir, ref)
 }
