@@ -19,7 +19,8 @@ docs/model-notes.md, so that both implementations report the same quantities:
     min(B_j, B_at_default / L_days) a day, B_at_default being the position after the
     default day's trades;
   - dealer utilization is I_{t+1} / K_t; spv_closed_day is t_exp where the SPV held
-    bundles at expiry, else -1; cb_pnl_bn for spv is the whole realized gain.
+    bundles at expiry, else -1; cb_pnl_bn for spv is the central bank's share of the realized
+    gain G: (1 - eq) G for a gain, min(0, G + eq M) for a loss (eq M of first-loss equity).
 
 Usage:
   /usr/bin/python3 bench/numpy_ref.py --paths 100000 --seed 1 [--policies none,qe,spv]
@@ -247,7 +248,10 @@ def simulate(sh, p, policy):
             spv_cost += A * (b + spv["discount"])
             if t == spv["t_exp"]:                             # deliver into the futures, close
                 closing = holdings > 0
-                cb_pnl = np.where(closing, f["d_b"] * spv_cost / 1e4, cb_pnl)
+                gain = f["d_b"] * spv_cost / 1e4              # the vehicle's; the central bank's share:
+                eq = spv["equity"]                            # pro rata on a gain, beyond eq M on a loss
+                share = np.where(gain >= 0, (1 - eq) * gain, np.minimum(0.0, gain + eq * holdings))
+                cb_pnl = np.where(closing, share, cb_pnl)
                 closed_day = np.where(closing, float(t), closed_day)
                 holdings = np.where(closing, 0.0, holdings)
 

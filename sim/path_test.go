@@ -110,7 +110,7 @@ func TestHandCheckedTwoDays(t *testing.T) {
 					cost += A * (b + 5)
 					peakHold = math.Max(peakHold, M)
 					if d == 1 && M > 0 {
-						pnl = 5 * cost / 1e4
+						pnl = (1 - 0.10) * 5 * cost / 1e4 // the central bank lends 90%; the equity holds 10% (a gain: pro rata)
 						M = 0
 						closed = 1
 					}

@@ -3,7 +3,12 @@ package sim
 // SPV is the backstop: a vehicle that, while b_t > trigger and t < t_exp, buys hedged
 // bundles A_t = min(S, C - M_t) by auction at a discount d to the market basis. It carries
 // no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
-// realizing D_b sum(A_t (b_t + d)) / 1e4.
+// realizing G = D_b sum(A_t (b_t + d)) / 1e4.
+//
+// It is funded by a central-bank loan of (1 - eq) M and first-loss equity eq M
+// (spv.equity): the central bank's exposure is the loan, and its P&L is its share of G
+// (CentralBankShare): a gain shared in proportion to funding, a loss borne by the equity
+// first and by the central bank only beyond eq M.
 //
 // It buys only hedged bundles, so only from the funds (A_t <= S): other sellers' outright
 // sales (docs/model-extensions.md), which come with no futures leg, are not eligible.
@@ -15,7 +20,7 @@ type SPV struct {
 	DB        float64 // D_b, bundle price sensitivity to the basis, years
 	m         float64 // holdings M, $bn
 	cost      float64 // sum of A_t (b_t + d), $bn bp
-	pnl       float64 // realized P&L, $bn
+	pnl       float64 // the central bank's realized P&L, $bn
 	closed    int     // day closed, -1 while open or never opened
 	announced int     // announcement day, -1 before
 }
@@ -50,13 +55,25 @@ func (s *SPV) Settle(d Day, a Absorption) {
 	s.m += a.Bundles
 	s.cost += a.Bundles * (d.Basis + s.P.Discount)
 	if d.T == s.P.TExp && s.m > 0 {
-		s.pnl = s.DB * s.cost / 1e4
+		s.pnl = CentralBankShare(s.DB*s.cost/1e4, s.m, s.P.Equity)
 		s.m = 0
 		s.closed = d.T
 	}
 }
 
-// Sheet reports holdings, a DV01 of exactly 0 and the P&L realized at the close.
+// CentralBankShare is the central bank's part of an SPV's realized P&L gain ($bn) when it
+// holds m ($bn) funded by first-loss equity eq m and a central-bank loan (1 - eq) m: a
+// gain is shared in proportion to funding, (1 - eq) gain; a loss falls on the equity
+// first, and the central bank bears only what exceeds eq m.
+func CentralBankShare(gain, m, eq float64) float64 {
+	if gain >= 0 {
+		return (1 - eq) * gain
+	}
+	return min(0, gain+eq*m)
+}
+
+// Sheet reports the vehicle's holdings M (the central bank's exposure is the loan, (1 - eq) M),
+// a DV01 of exactly 0 and the central bank's P&L realized at the close.
 func (s *SPV) Sheet() Sheet {
 	return Sheet{Holdings: s.m, PnL: s.pnl, ClosedDay: s.closed}
 }
