@@ -1,5 +1,5 @@
 // Package bench holds the speed peers and cross-checks of the simulator: two independent
-// implementations of MODEL.md that share no code and no random stream with package sim,
+// implementations of docs/model.md that share no code and no random stream with package sim,
 // a vectorized NumPy one (numpy_ref.py: paths as the vector dimension, a Python loop over
 // days) and a compiled Numba one (numba_ref.py: @njit(parallel=True), paths in parallel
 // with prange, each path scalar, per-path outputs only); tests (crosscheck_test.go,

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Numba reference implementation of MODEL.md (spec v1): the compiled speed peer.
+"""Numba reference implementation of docs/model.md (spec v1): the compiled speed peer.
 
 A third implementation of the basis-trade fire-sale model, written the way a researcher
 who cares about speed writes it in Python: one compiled kernel (@numba.njit(parallel=True))
 that runs the Monte Carlo paths in parallel with numba.prange, each path scalar, day by
-day in the step order of MODEL.md section 6, every policy from day 0 on the path's shocks
+day in the step order of docs/model.md section 6, every policy from day 0 on the path's shocks
 (section 2: common random numbers). It writes per-path outputs only (the section 7
 metrics, one array per policy and metric); no bands, files or figures. The summary
 (mean, sd, quantiles) is computed afterwards with NumPy and timed separately.
@@ -16,9 +16,10 @@ normal variates by Marsaglia's polar method, so the draws do not depend on the n
 threads, and a run is reproducible from its seed. bench/crosscheck_test.go compares its
 means with the Go simulator's; bench/compare.sh times it against the Go binary and NumPy.
 
-Where MODEL.md leaves a choice open it follows docs/model-notes.md, like numpy_ref.py
-(end-of-day basis in outputs, b_{-1} = b_0, a defaulted fund's equity frozen and counted
-as 0, liquidation of min(B_j, B_at_default / L_days) a day, funds.forced_sales).
+Where the spec leaves a choice open it follows the readings of docs/model.md, like
+numpy_ref.py (end-of-day basis in outputs, b_{-1} = b_0, a defaulted fund's equity frozen
+and counted as 0, liquidation of min(B_j, B_at_default / L_days) a day, funds.forced_sales,
+cb_pnl_bn for spv the central bank's share after the first-loss equity).
 
 Usage:
   /usr/bin/python3 bench/numba_ref.py --paths 100000 --seed 1 [--policies none,qe,spv]
@@ -53,7 +54,7 @@ from numpy_ref import (DEFAULTS, METRICS, POLICIES, POSITION_CUT_DAY, QUANTILES,
  P_THETA_UP, P_L_DAYS, P_CARRY, P_SPREAD0, P_KAPPA_S, P_REFERENCE,
  P_K0, P_KAPPA_K, P_LAMBDA0, P_U_MIN, P_W_C, P_W_F, P_K, P_B_FLOOR, P_B_INIT, P_B_DYS, P_DELTA,
  P_QE_TRIGGER, P_QE_WEEKLY, P_QE_QMAX, P_QE_DQ,
- P_SPV_TRIGGER, P_SPV_TEXP, P_SPV_CAPACITY, P_SPV_DISCOUNT, N_PARAMS) = range(49)
+ P_SPV_TRIGGER, P_SPV_TEXP, P_SPV_CAPACITY, P_SPV_DISCOUNT, P_SPV_EQUITY, N_PARAMS) = range(50)
 
 POLICY_CODE = {"none": 0, "qe": 1, "spv": 2}
 N_METRICS = len(METRICS)
@@ -89,6 +90,7 @@ def pack_params(p):
     v[P_QE_TRIGGER], v[P_QE_WEEKLY], v[P_QE_QMAX], v[P_QE_DQ] = qe["trigger"], qe["weekly"], qe["q_max"], qe["d_q"]
     v[P_SPV_TRIGGER], v[P_SPV_TEXP] = spv["trigger"], spv["t_exp"]
     v[P_SPV_CAPACITY], v[P_SPV_DISCOUNT] = spv["capacity"], spv["discount"]
+    v[P_SPV_EQUITY] = spv["equity"]
     return v
 
 
@@ -296,7 +298,9 @@ def _simulate(policy, prm, sigma, F, dy, noise, margin, inv_buffer, start_e,
             holdings += A
             spv_cost += A * (b + prm[P_SPV_DISCOUNT])
             if t == prm[P_SPV_TEXP] and holdings > 0.0:
-                cb_pnl = d_b * spv_cost / 1e4
+                gain = d_b * spv_cost / 1e4  # the vehicle's; the central bank's share (docs/model.md):
+                eq = prm[P_SPV_EQUITY]        # pro rata on a gain, beyond eq M on a loss
+                cb_pnl = (1.0 - eq) * gain if gain >= 0.0 else min(0.0, gain + eq * holdings)
                 closed_day = float(t)
                 holdings = 0.0
 

@@ -1,18 +1,18 @@
 #!/usr/bin/python3
-"""Vectorized NumPy reference implementation of MODEL.md (spec v1).
+"""Vectorized NumPy reference implementation of docs/model.md (spec v1).
 
 A second, independent implementation of the basis-trade fire-sale model, written the way
 a researcher would write it in NumPy: the Monte Carlo paths are the vector dimension
 (arrays of shape (paths,) or (paths, n_funds)), and a Python loop runs over the days in the
-step order of MODEL.md section 6. Every policy (none, qe, spv) runs on the same drawn
+step order of docs/model.md section 6. Every policy (none, qe, spv) runs on the same drawn
 shocks (section 2: common random numbers), one pass per policy.
 
 It shares no code and no random stream with the Go simulator in sim/: the shocks come from
 numpy.random.default_rng(seed), drawn chunk after chunk, so the two agree in distribution
 only. bench/crosscheck_test.go compares the means of the two; bench/compare.sh times them.
 
-Where MODEL.md leaves a choice open, this follows the conventions written down in
-docs/model-notes.md, so that both implementations report the same quantities:
+Where docs/model.md leaves a choice open, this follows the conventions written down in
+docs/model.md ("Readings"), so that both implementations report the same quantities:
   - "the basis" in outputs is the end-of-day basis b_{t+1}; b_{-1} = b_0 (so sb_0 = omega sigma_0);
   - a defaulted fund's equity is frozen and counted as 0 in every total; it pays no
     concession and earns no carry; from the day after default its lenders sell
@@ -27,7 +27,7 @@ Usage:
       [--json OUT] [--chunk 100000] [--config FILE]
 
 Output: JSON (on stdout, or in OUT with --json) with, for each policy and each per-path
-metric of MODEL.md section 7, the mean, sd, n, p05, p50 and p95, plus the wall time.
+metric of docs/model.md section 7, the mean, sd, n, p05, p50 and p95, plus the wall time.
 Quantiles are sample quantiles by the inverted-CDF rule (the ceil(n p)-th smallest value).
 A short section-8-style table goes to stderr unless --quiet.
 """
@@ -39,7 +39,7 @@ import time
 
 import numpy as np
 
-# Defaults of MODEL.md, mirroring configs/baseline.yaml key for key.
+# Defaults of docs/model.md, mirroring configs/baseline.yaml key for key.
 DEFAULTS = {
     "days": 60,  # T
     "paths": 10000,
@@ -80,7 +80,7 @@ DEFAULTS = {
     "repo": {"capacity": 0.0, "kappa": 0.0},  # repo rationing: only unlimited (0) here
 }
 
-# Per-path outputs of MODEL.md section 7 (after the path and policy columns), in order.
+# Per-path outputs of docs/model.md section 7 (after the path and policy columns), in order.
 METRICS = [
     "stress_jump", "peak_vol_bp", "peak_funding_stress", "peak_basis_bp",
     "basis_auc_bp_days", "days_dysfunction", "forced_sales_bn", "total_sales_bn",
@@ -392,14 +392,14 @@ def load_config(path):
                 target[key] = int(value)
             else:
                 target[key] = float(value)
-    # This reference implements MODEL.md spec v1 only: refuse the extensions' options.
+    # This reference implements docs/model.md spec v1 only: refuse the extensions' options.
     for sec, key, neutral in (("qe", "lag", 0), ("qe", "announce_theta", 1.0), ("qe", "source", "sales"),
                               ("spv", "announce_theta", 1.0), ("funds", "buffer_stress", 0.0),
                               ("qe", "schedule", []), ("sellers", "vol", 0.0), ("sellers", "funding", 0.0),
                               ("repo", "capacity", 0.0)):
         if p[sec][key] != neutral:
             raise SystemExit(f"{path}: {sec}.{key} = {p[sec][key]}: numpy_ref implements "
-                             f"MODEL.md spec v1 only ({sec}.{key} must be {neutral})")
+                             f"docs/model.md spec v1 only ({sec}.{key} must be {neutral})")
     if p["funds"]["forced_sales"] not in ("reference", "literal"):
         raise SystemExit(f"{path}: funds.forced_sales = {p['funds']['forced_sales']!r}: "
                          "use reference or literal")
@@ -410,7 +410,7 @@ def load_config(path):
 
 
 def print_table(summary, file):
-    """Section 8 of MODEL.md, as this run gives it."""
+    """Section 8 of docs/model.md, as this run gives it."""
     print("policy  peak basis p5/p50/p95 (bp)   forced sales p50/p95 ($bn)  "
           "defaults (mean)  CB holdings p50/p95 ($bn)", file=file)
     for pol, rows in summary.items():

@@ -2,7 +2,7 @@ package sim
 
 import "math"
 
-// Buffers that shrink under stress (docs/model-extensions.md). In MODEL.md fund j keeps a
+// Buffers that shrink under stress (docs/model-extensions.md). In docs/model.md fund j keeps a
 // fixed buffer u_j above required capital, so its target position E_j / (r_t (1 + u_j))
 // falls with 1 / r_t and a doubling of capital per $ halves it. Funds in March 2020 cut
 // exposure by about a fifth (Kruttli et al., FEDS 2021-038), less than that rule gives:

@@ -11,7 +11,7 @@ import (
 	"github.com/backstop-research/backstop/stats"
 )
 
-// Tolerances for the comparison with MODEL.md section 8. The table comes from an
+// Tolerances for the comparison with docs/model.md section 8. The table comes from an
 // independent implementation at refPaths paths and is rounded; each check allows our
 // estimator's Monte Carlo error at z (two-sided 99.9%, since about 25 checks run
 // together), inflated by sqrt(1 + n/refPaths) for the table's own Monte Carlo error, plus
@@ -30,7 +30,7 @@ type refQuantile struct {
 	digit  float64 // unit of the last digit printed in the table
 }
 
-// section8 is MODEL.md section 8, figure by figure.
+// section8 is docs/model.md section 8, figure by figure.
 var section8 = []refQuantile{
 	{"none", sim.PeakBasisBP, 0.05, 1.7, 0.1},
 	{"none", sim.PeakBasisBP, 0.50, 34, 1},

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Config is a fully resolved scenario: every parameter of MODEL.md with its value. The
+// Config is a fully resolved scenario: every parameter of docs/model.md with its value. The
 // embedded configs/baseline.yaml is the single source of defaults; the yaml tags are the
 // keys users write.
 type Config struct {
@@ -27,14 +27,14 @@ type Config struct {
 	Cap    CapParams    `yaml:"cap"`
 
 	// Sellers are the other sellers of cash Treasuries (docs/model-extensions.md); all
-	// zero, the baseline, is MODEL.md: only the basis traders sell.
+	// zero, the baseline, is docs/model.md: only the basis traders sell.
 	Sellers SellerParams `yaml:"sellers"`
 	// Repo is the dealers' repo lending capacity to the funds (docs/model-extensions.md);
-	// capacity 0, the baseline, is MODEL.md: repo is priced (haircut, spread), never rationed.
+	// capacity 0, the baseline, is docs/model.md: repo is priced (haircut, spread), never rationed.
 	Repo RepoParams `yaml:"repo"`
 }
 
-// ShockParams are the parameters of MODEL.md section 2.
+// ShockParams are the parameters of docs/model.md section 2.
 type ShockParams struct {
 	SigmaBar float64 `yaml:"sigma_bar"` // long-run rate volatility, bp/day
 	Phi      float64 `yaml:"phi"`       // AR(1) persistence of log volatility
@@ -54,7 +54,7 @@ const (
 	ForcedLiteral   = "literal"
 )
 
-// FundParams are the hedge-fund parameters of MODEL.md section 3.
+// FundParams are the hedge-fund parameters of docs/model.md section 3.
 type FundParams struct {
 	NFunds  int     `yaml:"n_funds"`  // number of funds n_f
 	B0      float64 `yaml:"b0"`       // total basis position, $bn
@@ -75,17 +75,17 @@ type FundParams struct {
 	KappaS  float64 `yaml:"kappa_s"`  // repo spread per unit of funding stress, bp/yr
 
 	// ForcedSales says which sales forced_sales_bn counts: ForcedReference (default) adds
-	// a fund's voluntary sales on the day it defaults, as MODEL.md section 8's reference
+	// a fund's voluntary sales on the day it defaults, as docs/model.md section 8's reference
 	// implementation does; ForcedLiteral counts only sales above capacity and lenders'
 	// liquidation (section 3 read literally). Accounting only: no dynamics change.
 	ForcedSales string `yaml:"forced_sales"`
 
 	// BufferStress lets the funds' buffers shrink as capital per $ rises (docs/model-
-	// extensions.md): u_j,t = u_j min(1, (r_0 / r_t)^BufferStress). 0 is MODEL.md.
+	// extensions.md): u_j,t = u_j min(1, (r_0 / r_t)^BufferStress). 0 is docs/model.md.
 	BufferStress float64 `yaml:"buffer_stress"`
 }
 
-// MarketParams are the dealer, impact and basis parameters of MODEL.md section 4.
+// MarketParams are the dealer, impact and basis parameters of docs/model.md section 4.
 type MarketParams struct {
 	K0      float64 `yaml:"k0"`      // calm dealer capacity, $bn
 	KappaK  float64 `yaml:"kappa_k"` // capacity loss per unit of funding stress
@@ -100,7 +100,7 @@ type MarketParams struct {
 	Delta   float64 `yaml:"delta"`   // daily layoff of dealer inventory to end investors
 }
 
-// QEParams are the outright-purchase parameters of MODEL.md section 5.
+// QEParams are the outright-purchase parameters of docs/model.md section 5.
 type QEParams struct {
 	Trigger float64 `yaml:"trigger"` // buys while the basis exceeds this, bp
 	Weekly  float64 `yaml:"weekly"`  // purchases per week W, $bn (a day buys W/5)
@@ -110,7 +110,7 @@ type QEParams struct {
 	// AnnounceTheta multiplies the funds' voluntary selling speed theta from the
 	// announcement on: 1 is no announcement effect.
 	AnnounceTheta float64 `yaml:"announce_theta"`
-	// Source is where outright purchases come from: QESales (MODEL.md) buys only from the
+	// Source is where outright purchases come from: QESales (docs/model.md) buys only from the
 	// day's fund sales, P_t <= S; QEMarket buys from the market, the funds' net sales and
 	// the dealers' inventory, P_t <= max(S - R, 0) + I_t, as the Fed did in March 2020.
 	Source string `yaml:"source"`
@@ -126,7 +126,7 @@ const (
 	QEMarket = "market"
 )
 
-// SPVParams are the backstop's parameters of MODEL.md section 5.
+// SPVParams are the backstop's parameters of docs/model.md section 5.
 type SPVParams struct {
 	Trigger  float64 `yaml:"trigger"`  // buys while the basis exceeds this, bp
 	TExp     int     `yaml:"t_exp"`    // futures expiry day: no purchases from it on; closes on it
@@ -262,7 +262,7 @@ func (c *Config) Validate() error {
 	v.finite("funds.spread0", f.Spread0)
 	v.nonNegative("funds.kappa_s", f.KappaS)
 	v.check("funds.forced_sales", f.ForcedSales, f.ForcedSales == ForcedReference || f.ForcedSales == ForcedLiteral,
-		"use "+ForcedReference+" (a defaulting fund's sales on its default day count as forced, as MODEL.md section 8) or "+ForcedLiteral+" (section 3 read literally)")
+		"use "+ForcedReference+" (a defaulting fund's sales on its default day count as forced, as docs/model.md section 8) or "+ForcedLiteral+" (section 3 read literally)")
 
 	m := &c.Market
 	v.positive("market.k0", m.K0)
@@ -293,7 +293,7 @@ func (c *Config) Validate() error {
 	v.intMin("qe.lag", c.QE.Lag, 0)
 	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
 	v.check("qe.source", c.QE.Source, c.QE.Source == QESales || c.QE.Source == QEMarket,
-		"use "+QESales+" (buys only from the day's fund sales, MODEL.md) or "+QEMarket+" (from fund sales and dealer inventory)")
+		"use "+QESales+" (buys only from the day's fund sales, docs/model.md) or "+QEMarket+" (from fund sales and dealer inventory)")
 	for i, x := range c.QE.Schedule {
 		v.nonNegative(fmt.Sprintf("qe.schedule[%d]", i), x)
 	}

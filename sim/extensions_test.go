@@ -9,7 +9,7 @@ import (
 	"github.com/backstop-research/backstop/stats"
 )
 
-// The options of docs/model-extensions.md. That each is MODEL.md bit for bit when off is
+// The options of docs/model-extensions.md. That each is docs/model.md bit for bit when off is
 // checked by the section 8 calibration, the NumPy cross-check and the scenario calibration
 // of march2020_spec.yaml, which run with them off; here, what each does when on.
 

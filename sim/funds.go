@@ -2,7 +2,7 @@ package sim
 
 import "math"
 
-// funds is the state of the n_f hedge funds on one path (MODEL.md section 3).
+// funds is the state of the n_f hedge funds on one path (docs/model.md section 3).
 type funds struct {
 	pos       []float64 // B_j, cash Treasury position, $bn
 	equity    []float64 // E_j, $bn

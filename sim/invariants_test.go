@@ -35,7 +35,7 @@ func tracePaths(t *testing.T, cfg sim.Config, policy string, n int, check func(p
 }
 
 func TestInvariantsOnEveryPath(t *testing.T) {
-	// The baseline is MODEL.md; march2020.yaml turns on every extension of
+	// The baseline is docs/model.md; march2020.yaml turns on every extension of
 	// docs/model-extensions.md (other sellers, shrinking buffers, the qe schedule).
 	march, err := configs.Load("../configs/march2020.yaml")
 	if err != nil {

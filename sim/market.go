@@ -1,6 +1,6 @@
 package sim
 
-// market is the dealer sector and the basis on one path (MODEL.md section 4).
+// market is the dealer sector and the basis on one path (docs/model.md section 4).
 type market struct {
 	basis     float64 // b_t
 	prevBasis float64 // b_{t-1}

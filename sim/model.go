@@ -18,7 +18,7 @@ type Model struct {
 	// defaultDayForced: a defaulting fund's voluntary sales on its default day count as
 	// forced (FundParams.ForcedSales == ForcedReference).
 	defaultDayForced bool
-	// Options beyond MODEL.md (docs/model-extensions.md); each off costs one branch.
+	// Options beyond docs/model.md (docs/model-extensions.md); each off costs one branch.
 	sellers      bool    // other sellers sell (Config.Sellers.On)
 	bufferStress bool    // buffers shrink with r_t (FundParams.BufferStress > 0)
 	r0           float64 // h0 + m0, calm capital per $ of position

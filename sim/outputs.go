@@ -1,6 +1,6 @@
 package sim
 
-// Metric is one per-path output of MODEL.md section 7. The table Metrics is the single
+// Metric is one per-path output of docs/model.md section 7. The table Metrics is the single
 // declaration of the output schema: the Parquet writer, the readers, the summary and the
 // docs all take column names, units and types from it.
 type Metric int
@@ -37,7 +37,7 @@ type MetricInfo struct {
 	Name    string // snake_case column name
 	Unit    string // unit, "" when dimensionless
 	Integer bool   // stored as int32 rather than float64
-	Doc     string // meaning, from MODEL.md
+	Doc     string // meaning, from docs/model.md
 }
 
 // Metrics describes every Metric, indexed by Metric.
@@ -55,7 +55,7 @@ var Metrics = [NumMetrics]MetricInfo{
 	FundsDefaulted:        {"funds_defaulted", "funds", true, "funds whose equity reached 0 or less"},
 	PeakCBHoldingsBN:      {"peak_cb_holdings_bn", "$bn", false, "maximum central-bank holdings: Q for qe, M for spv"},
 	CBDV01PeakBNPerBP:     {"cb_dv01_peak_bn_per_bp", "$bn/bp", false, "maximum central-bank DV01 (0 for spv by construction)"},
-	CBPnLBN:               {"cb_pnl_bn", "$bn", false, "central-bank P&L at the horizon: qe's rate P&L, spv's realized close"},
+	CBPnLBN:               {"cb_pnl_bn", "$bn", false, "central-bank P&L at the horizon: qe's rate P&L; for spv, the central bank's share of the close (after the first-loss equity)"},
 	SPVClosedDay:          {"spv_closed_day", "day", true, "day the SPV delivered and closed, -1 if never"},
 	PeakDealerUtilization: {"peak_dealer_utilization", "fraction", false, "maximum end-of-day dealer inventory over capacity, I_{t+1}/K_t"},
 	OtherSalesBN:          {"other_sales_bn", "$bn", false, "other sellers' outright cash sales, sum of O_t over the horizon (0 without a sellers block)"},

@@ -134,7 +134,7 @@ func (sn *snapshots) restore(t int, f *funds) pathState {
 	return sn.states[t]
 }
 
-// Run simulates pol on sh, following the step order of MODEL.md section 6, and writes the
+// Run simulates pol on sh, following the step order of docs/model.md section 6, and writes the
 // section 7 metrics into res.Values. When days is non-nil it must have NumSeries*T
 // elements and receives the series (days[s*T+t]); when trace is non-nil it receives every
 // day's flows.

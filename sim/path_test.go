@@ -38,7 +38,7 @@ func handConfig() sim.Config {
 }
 
 // TestHandCheckedTwoDays recomputes two days of one path by hand, line by line from
-// MODEL.md sections 3 to 6, and compares every recorded quantity.
+// docs/model.md sections 3 to 6, and compares every recorded quantity.
 func TestHandCheckedTwoDays(t *testing.T) {
 	cfg := handConfig()
 	model, err := sim.NewModel(cfg)

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// Policy is a central-bank response run on every path (MODEL.md section 5). One value
+// Policy is a central-bank response run on every path (docs/model.md section 5). One value
 // serves one path at a time: Start resets it, then each day the simulator calls Adjust
 // (step 1), Absorb (step 2) and Settle (step 5) in that order. A new policy is one small
 // type implementing this interface plus a line in the registry.

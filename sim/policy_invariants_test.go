@@ -59,7 +59,7 @@ func firstAbove(tr *sim.Trace, trigger float64) int {
 }
 
 // TestNewPolicyInvariants checks, path by path and day by day against the no-policy run
-// on the same shocks, what each policy added after MODEL.md spec v1 promises. Each case
+// on the same shocks, what each policy added after docs/model.md spec v1 promises. Each case
 // must also be exercised (its policy must act on some path), so none passes vacuously.
 func TestNewPolicyInvariants(t *testing.T) {
 	const n = 3000
@@ -208,7 +208,7 @@ func TestSRFEarnsItsSpread(t *testing.T) {
 	})
 }
 
-// specQE is MODEL.md section 5's qe, literally: the reference for the lag-0 qe.
+// specQE is docs/model.md section 5's qe, literally: the reference for the lag-0 qe.
 type specQE struct {
 	p    sim.QEParams
 	q, r float64
@@ -231,7 +231,7 @@ func (q *specQE) Sheet() sim.Sheet {
 	return sim.Sheet{Holdings: q.q, DV01: q.p.DQ * q.q * 1e-4, PnL: q.r, ClosedDay: -1}
 }
 
-// TestQELag checks the implementation lag: lag 0 is MODEL.md's qe bit for bit, and a
+// TestQELag checks the implementation lag: lag 0 is docs/model.md's qe bit for bit, and a
 // lagged qe buys nothing before lag days after its announcement (the first day the basis
 // exceeds the trigger), then follows the spec's rule.
 func TestQELag(t *testing.T) {
@@ -253,7 +253,7 @@ func TestQELag(t *testing.T) {
 		s.Run(sh, qe, &got, days[:sim.NumSeries*cfg.Days], nil)
 		s.Run(sh, ref, &want, days[sim.NumSeries*cfg.Days:], nil)
 		if got.Values != want.Values {
-			t.Fatalf("path %d: qe with lag 0 differs from MODEL.md's qe:\n%v\n%v", i, got.Values, want.Values)
+			t.Fatalf("path %d: qe with lag 0 differs from docs/model.md's qe:\n%v\n%v", i, got.Values, want.Values)
 		}
 		for k, v := range days[:sim.NumSeries*cfg.Days] {
 			if v != days[sim.NumSeries*cfg.Days+k] {

@@ -11,7 +11,7 @@ package sim
 // day's cap W/5 becomes Schedule[t - first purchase day] (the last entry after the list).
 //
 // It is announced on the first day b_t > trigger and buys from Lag days later on (Lag 0
-// is MODEL.md); from the announcement on, theta is multiplied by AnnounceTheta.
+// is docs/model.md); from the announcement on, theta is multiplied by AnnounceTheta.
 type QE struct {
 	P         QEParams
 	q         float64 // holdings Q, $bn
@@ -38,7 +38,7 @@ func (q *QE) Absorb(d Day) Absorption {
 	if d.Basis <= q.P.Trigger || q.announced < 0 || d.T < q.announced+q.P.Lag {
 		return Absorption{}
 	}
-	available := d.Sales + d.Other // MODEL.md: only what is sold today
+	available := d.Sales + d.Other // docs/model.md: only what is sold today
 	if q.P.Source == QEMarket {
 		available = max(d.Sales-d.Reentry+d.Other, 0) + d.Dealers
 	}

@@ -18,7 +18,7 @@ import "math"
 //
 // Overnight repo against Treasuries carries no rate risk for the lender, so DV01 is 0;
 // holdings are the day's lending L_t and the P&L the spread earned. Credit losses are not
-// modelled: a defaulted fund's loss beyond its equity falls on its lenders in MODEL.md,
+// modelled: a defaulted fund's loss beyond its equity falls on its lenders in docs/model.md,
 // and the facility's share of it is not tracked.
 type SRF struct {
 	P       SRFParams

@@ -1,6 +1,6 @@
 package sim
 
-// Repo quantity rationing (docs/model-extensions.md). In MODEL.md repo is priced, never
+// Repo quantity rationing (docs/model-extensions.md). In docs/model.md repo is priced, never
 // rationed: a stress raises the haircut h_t and the spread, and a fund with the capital
 // can always borrow. Kahn (OFR) argues that in March 2020 the binding constraint was the
 // quantity of repo dealers would lend to basis traders. With repo.capacity > 0, dealers

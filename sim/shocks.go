@@ -2,7 +2,7 @@ package sim
 
 import "math"
 
-// Shocks are one path's exogenous draws (MODEL.md section 2), shared by every policy run
+// Shocks are one path's exogenous draws (docs/model.md section 2), shared by every policy run
 // on the path (common random numbers), with the day-by-day quantities that depend on them
 // alone precomputed so each policy's pass does no transcendental math.
 type Shocks struct {
