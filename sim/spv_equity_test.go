@@ -12,7 +12,7 @@ import (
 // equity eq M and the central bank's loan (1 - eq) M.
 func TestCentralBankShare(t *testing.T) {
 	tests := []struct {
-		name             string
+		name            string
 		gain, m, eq, cb float64
 	}{
 		{"gain shared pro rata", 10, 300, 0.1, 9},
