@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
@@ -18,6 +19,22 @@ type MergeOptions struct {
 	Force   bool      // merge again over a complete manifest.json
 	// AllowVersionChange merges shards written by another version of backstop.
 	AllowVersionChange bool
+}
+
+// shardOption matches a --shard flag and its value in a recorded command line.
+var shardOption = regexp.MustCompile(`(^|\s)--?shard(=|\s+)\S+`)
+
+// shardCommand is the command that computes shard i of n, from the command line recorded
+// in another shard's manifest (the same config, seed, paths and chunk size).
+func shardCommand(recorded, dir string, i, n int) string {
+	flag := fmt.Sprintf("--shard %d/%d", i, n)
+	switch {
+	case recorded == "":
+		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, dir)
+	case shardOption.MatchString(recorded):
+		return shardOption.ReplaceAllString(recorded, "${1}"+flag)
+	}
+	return recorded + " " + flag
 }
 
 // Merge finishes a run computed in shards (`backstop run --shard I/N` into one directory
@@ -62,7 +79,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		}
 		switch {
 		case os.IsNotExist(err):
-			missing = append(missing, fmt.Sprintf("shard %d/%d (%s) is missing", i, n, name))
+			missing = append(missing, fmt.Sprintf("shard %d/%d (%s) is missing (compute it: %s)", i, n, name, shardCommand(first.Command, dir, i, n)))
 		case err != nil:
 			return nil, err
 		case m.Status != results.StatusComplete:
@@ -83,7 +100,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		missing = append(missing, fmt.Sprintf("%d shard manifests for a run in %d shards (mixed shard counts?)", len(shardFiles), n))
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("cannot merge %s: %s", dir, strings.Join(missing, "; "))
+		return nil, fmt.Errorf("cannot merge %s:\n  %s", dir, strings.Join(missing, "\n  "))
 	}
 	cfg, err := configs.Decode([]byte(first.Config), shardFiles[0])
 	if err != nil {

@@ -243,6 +243,12 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	if set["seed"] {
 		cfg.Seed = *seed
 	}
+	capNote := ""
+	if *resume == "" {
+		if cfg.Paths, capNote, err = capPaths(cfg.Paths); err != nil {
+			return usageError{err}
+		}
+	}
 	if set["policies"] {
 		cfg.Policies = strings.Split(*policies, ",")
 	}
@@ -283,6 +289,9 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	}
 	setResumeHint(ctx, "backstop run --resume "+shellQuote(dir)+shardFlagText(shard))
 	fmt.Fprintln(logw, startLine(cfg, dir, chunkSize, *workers, *resume != "", tgt, shard, shardSource))
+	if capNote != "" {
+		fmt.Fprintln(logw, capNote)
+	}
 	o, err := run.Execute(ctx, run.Options{
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: !*noFigures,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,

@@ -86,6 +86,12 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if set["seed"] {
 		plan.Seed = *seed
 	}
+	capNote := ""
+	if *resume == "" {
+		if plan.Paths, capNote, err = capPaths(plan.Paths); err != nil {
+			return usageError{err}
+		}
+	}
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
 	}
@@ -109,6 +115,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(logw, "sweep: start %s, grid points 0-%d, %d paths x %d policies each, seed %d, workers %d, output %s, version %s\n",
 		plan.Name, plan.Size()-1, plan.Paths, len(plan.Policies()), plan.Seed, nw, dir, results.ToolVersion())
+	if capNote != "" {
+		fmt.Fprintln(logw, capNote)
+	}
 	o, err := sweep.Run(ctx, plan, sweep.Options{
 		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "", Force: *force,
 		Command: "backstop " + strings.Join(append([]string{"sweep"}, args...), " "),

@@ -1,0 +1,20 @@
+package run
+
+import "testing"
+
+// TestShardCommand checks the command merge shows for a missing shard: the recorded
+// command of another shard with its --shard replaced, or added.
+func TestShardCommand(t *testing.T) {
+	tests := []struct{ recorded, want string }{
+		{"backstop run --shard 2/4 --paths 8000 --out d", "backstop run --shard 1/4 --paths 8000 --out d"},
+		{"backstop run --paths 8000 --shard=2/4 --out d", "backstop run --paths 8000 --shard 1/4 --out d"},
+		{"backstop run -shard 2/4 --out d", "backstop run --shard 1/4 --out d"},
+		{"backstop run --shards 4 --out d", "backstop run --shards 4 --out d --shard 1/4"},
+		{"", "backstop run --shard 1/4 --out d with the other shards' config, --paths, --seed and --chunk-size"},
+	}
+	for _, tc := range tests {
+		if got := shardCommand(tc.recorded, "d", 1, 4); got != tc.want {
+			t.Errorf("shardCommand(%q) = %q, want %q", tc.recorded, got, tc.want)
+		}
+	}
+}
