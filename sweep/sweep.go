@@ -123,8 +123,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
 		if errors.Is(err, context.Canceled) || errors.Is(err, run.ErrInterrupted) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
-			man.Resume = "backstop sweep --resume " + dir
 		}
+		man.Resume = "backstop sweep --resume " + dir
 		if werr := results.WriteSweepManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
 		}
