@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -225,4 +226,43 @@ func TestSweepInterrupt(t *testing.T) {
 		}
 	}
 	mustRun(t, "sweep", "--resume", dir, "--quiet")
+}
+
+// TestTargetPrecisionHeader checks that a run with a precision target prints the paths it
+// ran, not the most it was allowed, and whether the target was met; and that
+// BACKSTOP_MAX_PATHS caps a run's paths and says so.
+func TestTargetPrecisionHeader(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "target")
+	var stdout, stderr bytes.Buffer
+	code := mainErr([]string{"run", "--target-precision", "peak_basis_bp=3", "--paths", "50000", "--chunk-size", "500", "--no-figures", "--out", dir}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	m, err := results.ReadManifest(dir)
+	if err != nil || m.TargetMet == nil || !*m.TargetMet || m.Paths >= 50000 {
+		t.Fatalf("manifest %+v, %v: want the target met before 50000 paths", m, err)
+	}
+	for _, want := range []string{fmt.Sprintf("baseline: %d paths x 3 policies", m.Paths), fmt.Sprintf("precision target peak_basis_bp=3 met after %d paths, of at most 50000", m.Paths)} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout does not say %q:\n%s", want, stdout.String())
+		}
+	}
+	if lines := strings.Split(strings.TrimSpace(stderr.String()), "\n"); !strings.Contains(lines[len(lines)-2], fmt.Sprintf("sampled %d paths (stopped before the most, 50000)", m.Paths)) {
+		t.Errorf("the last progress line does not give the paths run:\n%s", stderr.String())
+	}
+
+	t.Setenv(maxPathsEnv, "700")
+	capped := filepath.Join(t.TempDir(), "capped")
+	stdout.Reset()
+	stderr.Reset()
+	if code := mainErr([]string{"run", "--paths", "5000", "--no-figures", "--out", capped}, &stdout, &stderr); code != 0 {
+		t.Fatalf("capped run: exit %d: %s", code, stderr.String())
+	}
+	if m, err := results.ReadManifest(capped); err != nil || m.Paths != 700 || !strings.Contains(stderr.String(), "BACKSTOP_MAX_PATHS=700 caps the paths: 700 instead of 5000") {
+		t.Errorf("capped run: manifest %+v, %v; stderr %q", m, err, stderr.String())
+	}
+	t.Setenv(maxPathsEnv, "lots")
+	if code := mainErr([]string{"run", "--out", filepath.Join(t.TempDir(), "bad")}, &stdout, &stderr); code != 2 {
+		t.Errorf("BACKSTOP_MAX_PATHS=lots: exit %d, want 2", code)
+	}
 }
