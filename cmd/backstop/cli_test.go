@@ -147,12 +147,12 @@ func TestStampWriter(t *testing.T) {
 	var buf bytes.Buffer
 	w := newStampWriter(&buf)
 	w.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-	for _, p := range []string{"one\ntw", "o\n", "three\nfour\n"} {
+	for _, p := range []string{"one\ntw", "o\n", "\nthree\nfour\n"} {
 		if n, err := w.Write([]byte(p)); n != len(p) || err != nil {
 			t.Fatalf("Write(%q) = %d, %v", p, n, err)
 		}
 	}
-	want := "2026-01-02T03:04:05Z one\n2026-01-02T03:04:05Z two\n2026-01-02T03:04:05Z three\n2026-01-02T03:04:05Z four\n"
+	want := "2026-01-02T03:04:05Z one\n2026-01-02T03:04:05Z two\n\n2026-01-02T03:04:05Z three\n2026-01-02T03:04:05Z four\n"
 	if buf.String() != want {
 		t.Errorf("got %q, want %q", buf.String(), want)
 	}

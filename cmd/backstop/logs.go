@@ -11,7 +11,7 @@ import (
 
 // stampWriter prefixes every line written to w with its RFC 3339 time (UTC): stderr in a
 // scheduler log, where lines from hours apart must say when they happened. Safe for
-// concurrent use; a line written in pieces is stamped once.
+// concurrent use; a line written in pieces is stamped once; an empty line stays empty.
 type stampWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -29,6 +29,11 @@ func (s *stampWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	var buf bytes.Buffer
 	for len(p) > 0 {
+		if !s.midLine && p[0] == '\n' { // an empty line stays empty
+			buf.WriteByte('\n')
+			p = p[1:]
+			continue
+		}
 		if !s.midLine {
 			buf.WriteString(s.now().UTC().Format(time.RFC3339) + " ")
 			s.midLine = true

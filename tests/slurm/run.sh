@@ -216,7 +216,7 @@ phase "array job $array and merge job $merge completed"
 
 for i in $(seq "$SHARDS"); do
   log=$work/jobs/backstop-${array}_$i.out
-  grep -q "backstop: shard $i/$SHARDS (from Slurm array task $i " "$log" ||
+  grep -q ", shard $i/$SHARDS (from Slurm array task $i " "$log" ||
     fail "$log does not say shard $i/$SHARDS came from the Slurm array task"
 done
 grep -q '"status": "complete"' "$sharded/manifest.json" || fail "$sharded/manifest.json is not complete"
