@@ -140,6 +140,15 @@ func TestOutputDirectoryRule(t *testing.T) {
 		}
 		mustRun(t, strings.Fields(strings.TrimPrefix(want, "backstop "))...)
 	}
+	// What make run does: --force, and the log says what it replaced, after the start line.
+	stderr.Reset()
+	if code := mainErr([]string{"run", "--config", "my_stress.yaml", "--paths", "600", "--no-figures", "--force"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr.String())
+	}
+	lines := strings.Split(stderr.String(), "\n")
+	if !strings.HasPrefix(lines[0], "backstop: start scenario my_stress") || !strings.HasPrefix(lines[1], "backstop: --force: replacing the complete run in "+filepath.Join("outputs", "my_stress")) {
+		t.Errorf("--force log does not start with the start line and what it replaced:\n%s", stderr.String())
+	}
 }
 
 // TestStampWriter checks that every line, however written, starts with its RFC 3339 time.

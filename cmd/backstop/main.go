@@ -282,15 +282,18 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		// Said even with --quiet: a plain `backstop run` inside a job array computes one shard.
 		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with backstop merge %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, dir)
 	}
+	var replaceNote string
 	if *resume == "" && shard.Count <= 1 {
-		if err := checkRunDir(dir, *force, args, logw); err != nil {
+		if replaceNote, err = checkRunDir(dir, *force, args); err != nil {
 			return err
 		}
 	}
 	setResumeHint(ctx, "backstop run --resume "+shellQuote(dir)+shardFlagText(shard))
 	fmt.Fprintln(logw, startLine(cfg, dir, chunkSize, *workers, *resume != "", tgt, shard, shardSource))
-	if capNote != "" {
-		fmt.Fprintln(logw, capNote)
+	for _, note := range []string{capNote, replaceNote} {
+		if note != "" {
+			fmt.Fprintln(logw, note)
+		}
 	}
 	o, err := run.Execute(ctx, run.Options{
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: !*noFigures,

@@ -15,24 +15,23 @@ import (
 
 // checkRunDir applies the output-directory rule before a fresh run into dir: a finished
 // run there is kept, and the error shows the two commands that go on (the same command
-// with --force, or with a free --out); with --force the log says what is replaced. A
-// directory without a finished run is left to run.Execute's own checks.
-func checkRunDir(dir string, force bool, args []string, logw io.Writer) error {
+// with --force, or with a free --out); with --force it returns a note for the log saying
+// what is replaced. A directory without a finished run is left to run.Execute's checks.
+func checkRunDir(dir string, force bool, args []string) (note string, err error) {
 	m, err := results.ReadManifest(dir)
 	if err != nil {
-		return nil
+		return "", nil
 	}
 	if force {
-		fmt.Fprintf(logw, "backstop: --force: replacing the %s run in %s (scenario %s, %d paths, seed %d, created %s)\n",
-			m.Status, dir, m.Scenario, m.Paths, m.Seed, m.Created)
-		return nil
+		return fmt.Sprintf("backstop: --force: replacing the %s run in %s (scenario %s, %d paths, seed %d, created %s)",
+			m.Status, dir, m.Scenario, m.Paths, m.Seed, m.Created), nil
 	}
 	if m.Status != results.StatusComplete {
-		return nil
+		return "", nil
 	}
 	again := append([]string{"run"}, args...)
 	elsewhere := append(append([]string{"run"}, withoutFlag(args, "out", true)...), "--out", freeSibling(dir))
-	return fmt.Errorf("%s already holds a finished run (scenario %s, %d paths, seed %d, finished %s), kept unless --force.\n"+
+	return "", fmt.Errorf("%s already holds a finished run (scenario %s, %d paths, seed %d, finished %s), kept unless --force.\n"+
 		"  replace it:            %s --force\n  or write elsewhere:    %s",
 		dir, m.Scenario, m.Paths, m.Seed, m.Finished, commandLine(again), commandLine(elsewhere))
 }
