@@ -21,7 +21,6 @@ import (
 // (backstop explore --config FILE), or finishes an interrupted one (--resume DIR).
 func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop explore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "explore `FILE` (YAML): base scenario, overrides, design, samples, paths, seed, parameters with ranges, discover")
 	out := fs.String("out", "", "output directory (default: outputs/<name>)")
 	workers := fs.Int("workers", 0, "parallel workers within each evaluation (default: all cores)")
@@ -34,14 +33,11 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	keep := fs.String("keep-runs", "", "comma-separated `EVALUATIONS` (indices) to also run in full, each a run directory under runs/")
 	shards := fs.Int("shards", 0, "shard count `N` of a Kubernetes Indexed Job (the shard is JOB_COMPLETION_INDEX+1)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: backstop explore --config FILE [flags]\n       backstop explore --resume DIR\n\nExplore files are described in docs/explore.md; an example is configs/explore_spv_robustness.yaml.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: backstop explore --config FILE [flags]\n       backstop explore --resume DIR\n\nExplore files are described in docs/explore.md; an example is configs/explore_spv_robustness.yaml.\nWithout --out the exploration goes to outputs/<name>.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("explore takes no arguments, got %q", fs.Args())}
@@ -81,6 +77,12 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{err}
 		}
 	}
+	capNote := ""
+	if *resume == "" {
+		if plan.Paths, capNote, err = capPaths(plan.Paths); err != nil {
+			return usageError{err}
+		}
+	}
 	var keepRuns []int
 	for _, f := range strings.Split(*keep, ",") {
 		if f = strings.TrimSpace(f); f == "" {
@@ -105,6 +107,9 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(logw, "explore %s: %s design, %d evaluations x %d paths x %d policies, seed %d -> %s\n",
 		plan.Name, plan.Design, plan.Evaluations(), plan.Paths, len(plan.Policies()), plan.Seed, dir)
+	if capNote != "" {
+		fmt.Fprintln(logw, capNote)
+	}
 	o, err := explore.Run(ctx, plan, explore.Options{
 		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
