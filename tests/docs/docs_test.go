@@ -3,7 +3,7 @@
 // the tool. Commands are the lines of ```sh and ```console code blocks (a console line
 // starts with "$ "); a block that cannot run here (a cluster, docker) is preceded by
 // <!-- docs-test: skip REASON -->. Paths are capped by BACKSTOP_MAX_PATHS
-// (BACKSTOP_DOCS_PATHS, default 2000) so the whole set takes well under two minutes.
+// (BACKSTOP_DOCS_PATHS, default 1000) so the whole set takes well under two minutes.
 package docs
 
 import (
@@ -161,7 +161,7 @@ func TestDocsCommands(t *testing.T) {
 	work := copyRepo(t, root)
 	maxPaths := os.Getenv("BACKSTOP_DOCS_PATHS")
 	if maxPaths == "" {
-		maxPaths = "2000"
+		maxPaths = "1000"
 	}
 	env := append(os.Environ(), "BACKSTOP_MAX_PATHS="+maxPaths, "NO_COLOR=1")
 	sh := func(label, command string) {
