@@ -248,7 +248,7 @@ func TestTargetPrecisionHeader(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	m, err := results.ReadManifest(dir)
-	if err != nil || m.TargetMet == nil || !*m.TargetMet || m.Paths >= 50000 {
+	if err != nil || m.TargetReached == nil || !*m.TargetReached || m.Paths >= 50000 {
 		t.Fatalf("manifest %+v, %v: want the target met before 50000 paths", m, err)
 	}
 	for _, want := range []string{fmt.Sprintf("baseline: %d paths x 3 policies", m.Paths), fmt.Sprintf("precision target peak_basis_bp=3 met after %d paths, of at most 50000", m.Paths)} {
