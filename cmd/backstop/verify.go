@@ -17,17 +17,13 @@ var errNotIntact = errors.New("the run is not intact")
 // cmdVerify checks a run directory against its manifest: `backstop verify [--quarantine] DIR`.
 func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status 0 only\nwhen the run is intact.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status 0 only\nwhen the run is intact.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("verify takes one run directory, e.g. backstop verify outputs/baseline")}
