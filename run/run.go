@@ -327,6 +327,8 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 		man.TargetReached = &reached
 		if !reached {
 			fmt.Fprintf(j.opt.Log, "backstop: target precision %s NOT reached: all %d paths (--paths) drawn; the results are those of %d paths\n", opt.Target, j.cfg.Paths, j.cfg.Paths)
+		} else {
+			fmt.Fprintf(j.opt.Log, "backstop: target precision %s reached after %d paths, of at most %d\n", opt.Target, j.cfg.Paths, man.MaxPaths)
 		}
 	}
 	if j.opt.Shard.Count > 1 {
