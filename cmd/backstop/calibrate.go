@@ -18,7 +18,6 @@ import (
 // (backstop calibrate --config FILE), or finishes an interrupted estimation.
 func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "calibration `FILE` (YAML): base scenario, overrides, paths, seed, parameters with ranges, targets")
 	out := fs.String("out", "", "output directory (default: outputs/<calibration name>)")
 	workers := fs.Int("workers", 0, "parallel workers of each evaluation (default: all cores)")
@@ -30,11 +29,8 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprint(fs.Output(), "Usage: backstop calibrate --config FILE [flags]\n       backstop calibrate --resume DIR\n\nCalibration files are described in docs/calibration.md; examples in configs/calibrate_*.yaml.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseArgs(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("calibrate takes no arguments, got %q", fs.Args())}
@@ -68,6 +64,12 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return usageError{err}
 		}
 	}
+	capNote := ""
+	if *resume == "" {
+		if spec.Paths, capNote, err = capPaths(spec.Paths); err != nil {
+			return usageError{err}
+		}
+	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("outputs", spec.Name)
@@ -78,6 +80,9 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(logw, "calibrate %s: %d parameters, %d targets, %d paths per evaluation, at most %d evaluations, seed %d -> %s\n",
 		spec.Name, len(spec.Params), len(spec.Targets), spec.Paths, spec.MaxEvaluations, spec.Seed, dir)
+	if capNote != "" {
+		fmt.Fprintln(logw, capNote)
+	}
 	fit, err := calibrate.Run(ctx, spec, calibrate.Options{
 		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Progress: logw,
 		Resume: *resume != "", Force: *force,
