@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backstop-research/backstop/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -372,15 +373,10 @@ func cbBalanceSheet(in *Input) *figure {
 	return f
 }
 
-// holdingsLabel names what the central bank holds under a policy.
+// holdingsLabel names what the central bank holds under a policy (its spec's Holdings).
 func holdingsLabel(pol string) string {
-	switch pol {
-	case "qe":
-		return "qe holdings (outright)"
-	case "spv", "cap":
-		return pol + " holdings (bundles)"
-	case "srf":
-		return "srf repo lending"
+	if spec, ok := sim.LookupPolicy(pol); ok && spec.Holdings != "" {
+		return spec.Holdings
 	}
 	return pol + " exposure"
 }

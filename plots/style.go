@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strings"
 
+	"github.com/backstop-research/backstop/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -40,48 +41,29 @@ var (
 	gray       = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
 )
 
-// policyColors fixes each known policy's color across every figure; other policies take
-// the remaining palette colors in run order.
-var policyColors = map[string]color.NRGBA{
-	"none": vermillion, "qe": blue, "spv": green, "srf": orange, "slr": purple, "cap": black,
-}
-
+// spareColors are the colours of policies whose spec names none, in run order.
 var spareColors = []color.NRGBA{skyBlue, yellow}
 
-// policyLabels are the legend names of the known policies.
-var policyLabels = map[string]string{
-	"none": "none (no backstop)",
-	"qe":   "qe (outright purchases)",
-	"spv":  "spv (backstop SPV)",
-	"srf":  "srf (standing repo facility)",
-	"slr":  "slr (dealer capital relief)",
-	"cap":  "cap (basis-cap facility)",
-}
-
-// knownPolicies are the policies with a fixed color and label, in the order of
-// examples/policy_styles.csv.
-var knownPolicies = []string{"none", "qe", "spv", "srf", "slr", "cap"}
-
-// policyStylesCSV returns every known policy's figure color (#RRGGBB) and legend label as
-// CSV with the header policy,color,label: the contents of examples/policy_styles.csv,
-// from which the example scripts draw each policy as backstop's figures do (a test keeps
-// the file in step with this table).
-func policyStylesCSV() []byte {
+// policyStylesCSV returns every registered policy's figure color (#RRGGBB) and legend
+// label as CSV with the header policy,color,label, in registration order: the contents of
+// examples/policy_styles.csv, from which the example scripts draw each policy as
+// backstop's figures do (a test keeps the file in step with the registry).
+func policyStylesCSV(specs []sim.PolicySpec) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{"policy", "color", "label"})
-	for _, p := range knownPolicies {
-		c := policyColors[p]
-		w.Write([]string{p, fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B), policyLabels[p]})
+	for _, p := range specs {
+		w.Write([]string{p.Name, p.Color, p.Label})
 	}
 	w.Flush()
 	return b.Bytes()
 }
 
 // PolicyColor returns the color that stands for policy in every figure of a run whose
-// policies are policies, in order.
+// policies are policies, in order: the colour of its spec in the sim registry, or for a
+// policy without one the next spare colour.
 func PolicyColor(policy string, policies []string) color.NRGBA {
-	if c, ok := policyColors[policy]; ok {
+	if c, ok := specColor(policy); ok {
 		return c
 	}
 	n := 0
@@ -89,16 +71,31 @@ func PolicyColor(policy string, policies []string) color.NRGBA {
 		if p == policy {
 			break
 		}
-		if _, ok := policyColors[p]; !ok {
+		if _, ok := specColor(p); !ok {
 			n++
 		}
 	}
 	return spareColors[n%len(spareColors)]
 }
 
+// specColor parses the "#RRGGBB" colour of a registered policy.
+func specColor(policy string) (color.NRGBA, bool) {
+	spec, ok := sim.LookupPolicy(policy)
+	if !ok {
+		return color.NRGBA{}, false
+	}
+	var c color.NRGBA
+	if n, err := fmt.Sscanf(spec.Color, "#%02x%02x%02x", &c.R, &c.G, &c.B); err != nil || n != 3 {
+		return color.NRGBA{}, false
+	}
+	c.A = 0xFF
+	return c, true
+}
+
+// policyLabel is the legend label of a registered policy, else its name.
 func policyLabel(p string) string {
-	if l, ok := policyLabels[p]; ok {
-		return l
+	if spec, ok := sim.LookupPolicy(p); ok && spec.Label != "" {
+		return spec.Label
 	}
 	return p
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/backstop-research/backstop/sim"
@@ -17,24 +16,13 @@ var update = flag.Bool("update", false, "rewrite examples/policy_styles.csv from
 // read, equal to the colors and labels of backstop's own figures, for every known policy.
 // go test ./plots -run TestExamplePolicyStyles -update rewrites it.
 func TestExamplePolicyStyles(t *testing.T) {
-	if len(knownPolicies) != len(policyColors) || len(knownPolicies) != len(policyLabels) {
-		t.Fatalf("%d known policies, %d colors, %d labels", len(knownPolicies), len(policyColors), len(policyLabels))
-	}
-	for _, p := range sim.PolicyNames() {
-		if !slices.Contains(knownPolicies, p) {
-			t.Errorf("policy %s of the model has no fixed color and label", p)
-		}
-	}
-	for _, p := range knownPolicies {
-		if _, ok := policyColors[p]; !ok {
-			t.Errorf("policy %s has no color", p)
-		}
-		if _, ok := policyLabels[p]; !ok {
-			t.Errorf("policy %s has no label", p)
+	for _, p := range sim.Policies() {
+		if _, ok := specColor(p.Name); !ok || p.Label == "" {
+			t.Errorf("policy %s: color %q is not #RRGGBB or its label is empty", p.Name, p.Color)
 		}
 	}
 	path := filepath.Join("..", "examples", "policy_styles.csv")
-	want := policyStylesCSV()
+	want := policyStylesCSV(sim.Policies())
 	if *update {
 		if err := os.WriteFile(path, want, 0o644); err != nil {
 			t.Fatal(err)

@@ -100,75 +100,6 @@ type MarketParams struct {
 	Delta   float64 `yaml:"delta"`   // daily layoff of dealer inventory to end investors
 }
 
-// QEParams are the outright-purchase parameters of docs/model.md section 5.
-type QEParams struct {
-	Trigger float64 `yaml:"trigger"` // buys while the basis exceeds this, bp
-	Weekly  float64 `yaml:"weekly"`  // purchases per week W, $bn (a day buys W/5)
-	QMax    float64 `yaml:"q_max"`   // cap on total purchases, $bn
-	DQ      float64 `yaml:"d_q"`     // duration of purchased Treasuries, years
-	Lag     int     `yaml:"lag"`     // days from the announcement (first trigger) to the first purchase
-	// AnnounceTheta multiplies the funds' voluntary selling speed theta from the
-	// announcement on: 1 is no announcement effect.
-	AnnounceTheta float64 `yaml:"announce_theta"`
-	// Source is where outright purchases come from: QESales (docs/model.md) buys only from the
-	// day's fund sales, P_t <= S; QEMarket buys from the market, the funds' net sales and
-	// the dealers' inventory, P_t <= max(S - R, 0) + I_t, as the Fed did in March 2020.
-	Source string `yaml:"source"`
-	// Schedule, when not empty, replaces Weekly/5 by a daily cap per day of the programme:
-	// Schedule[i] on the i-th business day from the first purchase day (announcement +
-	// Lag), the last entry from then on (docs/model-extensions.md).
-	Schedule []float64 `yaml:"schedule"`
-}
-
-// Values of QEParams.Source.
-const (
-	QESales  = "sales"
-	QEMarket = "market"
-)
-
-// SPVParams are the backstop's parameters of docs/model.md section 5.
-type SPVParams struct {
-	Trigger  float64 `yaml:"trigger"`  // buys while the basis exceeds this, bp
-	TExp     int     `yaml:"t_exp"`    // futures expiry day: no purchases from it on; closes on it
-	Capacity float64 `yaml:"capacity"` // cap on bundle holdings C, $bn
-	Discount float64 `yaml:"discount"` // auction discount d to the market basis, bp
-	Equity   float64 `yaml:"equity"`   // first-loss equity share eq of the SPV
-	// AnnounceTheta multiplies theta from the announcement until t_exp: 1 is no effect.
-	AnnounceTheta float64 `yaml:"announce_theta"`
-}
-
-// SRFParams are the standing repo facility's parameters: from the first day the basis
-// exceeds Trigger it caps the funds' repo haircut and spread.
-type SRFParams struct {
-	Trigger    float64 `yaml:"trigger"`     // opens on the first day the basis exceeds this, bp
-	HaircutCap float64 `yaml:"haircut_cap"` // highest haircut h_t once open, fraction
-	SpreadCap  float64 `yaml:"spread_cap"`  // highest repo spread once open, bp/yr
-	// AnnounceTheta multiplies theta from the opening on: 1 is no effect.
-	AnnounceTheta float64 `yaml:"announce_theta"`
-}
-
-// SLRParams are the dealer capital relief's parameters: Lag days after the first day the
-// basis exceeds Trigger, dealer capacity K0 rises by K0Relief.
-type SLRParams struct {
-	Trigger  float64 `yaml:"trigger"`   // announced on the first day the basis exceeds this, bp
-	Lag      int     `yaml:"lag"`       // days from the announcement to the relief
-	K0Relief float64 `yaml:"k0_relief"` // added to calm dealer capacity K0, $bn
-	// AnnounceTheta multiplies theta from the announcement on: 1 is no effect.
-	AnnounceTheta float64 `yaml:"announce_theta"`
-}
-
-// CapParams are the standing basis-cap facility's parameters: it buys the hedged bundles
-// that would carry the basis above Level, at the price of a basis of Level + Penalty.
-type CapParams struct {
-	Level    float64 `yaml:"level"`    // the basis the facility defends, bp
-	Penalty  float64 `yaml:"penalty"`  // it pays the bundle price at a basis of level + penalty, bp
-	Capacity float64 `yaml:"capacity"` // cap on bundle holdings, $bn
-	TExp     int     `yaml:"t_exp"`    // first futures expiry: bundles bought before it are delivered on it
-	Roll     int     `yaml:"roll"`     // days between futures expiries (63: quarterly)
-	// AnnounceTheta multiplies theta on every day, the facility being standing: 1 is no effect.
-	AnnounceTheta float64 `yaml:"announce_theta"`
-}
-
 // SellerParams are the other sellers: unlevered holders (foreign official and private
 // holders, mutual funds) who sell cash Treasuries outright, with no futures leg, more as
 // the stress rises: O_t = Vol max(0, log(sigma_t / sigma_bar)) + Funding F_t, $bn a day
@@ -203,133 +134,98 @@ func (e *FieldError) Error() string {
 // Validate returns the first value that is out of range, as a *FieldError naming the key,
 // the value and what is allowed, or nil when the configuration can be simulated.
 func (c *Config) Validate() error {
-	v := validator{}
-	v.check("scenario", c.Scenario, ValidName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
-	v.intRange("days", c.Days, 1, MaxDays)
-	v.intRange("paths", c.Paths, 1, MaxPaths)
+	v := &Validator{}
+	v.Check("scenario", c.Scenario, ValidName(c.Scenario), "use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)")
+	v.IntRange("days", c.Days, 1, MaxDays)
+	v.IntRange("paths", c.Paths, 1, MaxPaths)
 	if len(c.Policies) == 0 {
-		v.fail("policies", "[]", "list at least one of "+strings.Join(PolicyNames(), ", "))
+		v.Fail("policies", "[]", "list at least one of "+strings.Join(PolicyNames(), ", "))
 	}
 	seen := map[string]bool{}
 	for i, p := range c.Policies {
 		key := fmt.Sprintf("policies[%d]", i)
 		if !IsPolicy(p) {
-			v.fail(key, p, "use one of "+strings.Join(PolicyNames(), ", "))
+			v.Fail(key, p, "use one of "+strings.Join(PolicyNames(), ", "))
 		} else if seen[p] {
-			v.fail(key, p, "each policy may appear once")
+			v.Fail(key, p, "each policy may appear once")
 		}
 		seen[p] = true
 	}
 
 	s := &c.Shocks
-	v.positive("shocks.sigma_bar", s.SigmaBar)
-	v.atMost("shocks.sigma_bar", s.SigmaBar, 1e4)
-	v.between("shocks.phi", s.Phi, 0, 1, false)
-	v.nonNegative("shocks.eta", s.Eta)
-	v.atMost("shocks.eta", s.Eta, maxLogVol)
-	v.between("shocks.mu_j", s.MuJ, -maxLogVol, maxLogVol, true)
-	v.nonNegative("shocks.s_j", s.SJ)
-	v.atMost("shocks.s_j", s.SJ, maxLogVol)
-	v.between("shocks.rho_f", s.RhoF, 0, 1, false)
-	v.nonNegative("shocks.beta_f", s.BetaF)
-	v.between("shocks.p_f", s.PF, 0, 1, true)
-	v.nonNegative("shocks.m_f", s.MF)
-	v.nonNegative("shocks.omega", s.Omega)
+	v.Positive("shocks.sigma_bar", s.SigmaBar)
+	v.AtMost("shocks.sigma_bar", s.SigmaBar, 1e4)
+	v.Between("shocks.phi", s.Phi, 0, 1, false)
+	v.NonNegative("shocks.eta", s.Eta)
+	v.AtMost("shocks.eta", s.Eta, maxLogVol)
+	v.Between("shocks.mu_j", s.MuJ, -maxLogVol, maxLogVol, true)
+	v.NonNegative("shocks.s_j", s.SJ)
+	v.AtMost("shocks.s_j", s.SJ, maxLogVol)
+	v.Between("shocks.rho_f", s.RhoF, 0, 1, false)
+	v.NonNegative("shocks.beta_f", s.BetaF)
+	v.Between("shocks.p_f", s.PF, 0, 1, true)
+	v.NonNegative("shocks.m_f", s.MF)
+	v.NonNegative("shocks.omega", s.Omega)
 
 	f := &c.Funds
-	v.intRange("funds.n_funds", f.NFunds, 1, MaxFunds)
-	v.positive("funds.b0", f.B0)
-	v.atMost("funds.b0", f.B0, maxBn)
-	v.nonNegative("funds.u_lo", f.ULo)
-	v.nonNegative("funds.u_hi", f.UHi)
+	v.IntRange("funds.n_funds", f.NFunds, 1, MaxFunds)
+	v.Positive("funds.b0", f.B0)
+	v.AtMost("funds.b0", f.B0, maxBn)
+	v.NonNegative("funds.u_lo", f.ULo)
+	v.NonNegative("funds.u_hi", f.UHi)
 	if f.UHi < f.ULo {
-		v.fail("funds.u_hi", f.UHi, fmt.Sprintf("must be at least funds.u_lo (%v)", f.ULo))
+		v.Fail("funds.u_hi", f.UHi, fmt.Sprintf("must be at least funds.u_lo (%v)", f.ULo))
 	}
-	v.fraction("funds.h0", f.H0)
-	v.nonNegative("funds.kappa_h", f.KappaH)
-	v.fraction("funds.m0", f.M0)
+	v.Fraction("funds.h0", f.H0)
+	v.NonNegative("funds.kappa_h", f.KappaH)
+	v.Fraction("funds.m0", f.M0)
 	if f.H0+f.M0 <= 0 {
-		v.fail("funds.m0", f.M0, "funds.h0 + funds.m0 must be positive (capital per $ of position)")
+		v.Fail("funds.m0", f.M0, "funds.h0 + funds.m0 must be positive (capital per $ of position)")
 	}
-	v.nonNegative("funds.gamma_m", f.GammaM)
-	v.positive("funds.d_b", f.DB)
-	v.positive("funds.alpha", f.Alpha)
-	v.positive("funds.v", f.V)
-	v.between("funds.theta", f.Theta, 0, 1, true)
-	v.between("funds.theta_up", f.ThetaUp, 0, 1, true)
-	v.intMin("funds.l_days", f.LDays, 1)
-	v.finite("funds.carry", f.Carry)
-	v.finite("funds.spread0", f.Spread0)
-	v.nonNegative("funds.kappa_s", f.KappaS)
-	v.check("funds.forced_sales", f.ForcedSales, f.ForcedSales == ForcedReference || f.ForcedSales == ForcedLiteral,
+	v.NonNegative("funds.gamma_m", f.GammaM)
+	v.Positive("funds.d_b", f.DB)
+	v.Positive("funds.alpha", f.Alpha)
+	v.Positive("funds.v", f.V)
+	v.Between("funds.theta", f.Theta, 0, 1, true)
+	v.Between("funds.theta_up", f.ThetaUp, 0, 1, true)
+	v.IntMin("funds.l_days", f.LDays, 1)
+	v.Finite("funds.carry", f.Carry)
+	v.Finite("funds.spread0", f.Spread0)
+	v.NonNegative("funds.kappa_s", f.KappaS)
+	v.Check("funds.forced_sales", f.ForcedSales, f.ForcedSales == ForcedReference || f.ForcedSales == ForcedLiteral,
 		"use "+ForcedReference+" (a defaulting fund's sales on its default day count as forced, as docs/model.md section 8) or "+ForcedLiteral+" (section 3 read literally)")
 
 	m := &c.Market
-	v.positive("market.k0", m.K0)
-	v.atMost("market.k0", m.K0, maxBn)
-	v.nonNegative("market.kappa_k", m.KappaK)
-	v.nonNegative("market.lambda0", m.Lambda0)
-	v.between("market.u_min", m.UMin, 0, 1, true)
+	v.Positive("market.k0", m.K0)
+	v.AtMost("market.k0", m.K0, maxBn)
+	v.NonNegative("market.kappa_k", m.KappaK)
+	v.NonNegative("market.lambda0", m.Lambda0)
+	v.Between("market.u_min", m.UMin, 0, 1, true)
 	if m.UMin <= 0 {
-		v.fail("market.u_min", m.UMin, "must be in (0, 1]: impact is lambda0 / max(u_min, 1 - I/K)")
+		v.Fail("market.u_min", m.UMin, "must be in (0, 1]: impact is lambda0 / max(u_min, 1 - I/K)")
 	}
-	v.nonNegative("market.w_c", m.WC)
-	v.nonNegative("market.w_f", m.WF)
-	v.between("market.k", m.K, 0, 1, true)
-	v.finite("market.b_floor", m.BFloor)
-	v.finite("market.b_init", m.BInit)
+	v.NonNegative("market.w_c", m.WC)
+	v.NonNegative("market.w_f", m.WF)
+	v.Between("market.k", m.K, 0, 1, true)
+	v.Finite("market.b_floor", m.BFloor)
+	v.Finite("market.b_init", m.BInit)
 	if m.BInit < m.BFloor {
-		v.fail("market.b_init", m.BInit, fmt.Sprintf("must be at least market.b_floor (%v)", m.BFloor))
+		v.Fail("market.b_init", m.BInit, fmt.Sprintf("must be at least market.b_floor (%v)", m.BFloor))
 	}
-	v.finite("market.b_dys", m.BDys)
-	v.between("market.delta", m.Delta, 0, 1, true)
+	v.Finite("market.b_dys", m.BDys)
+	v.Between("market.delta", m.Delta, 0, 1, true)
 
-	v.finite("qe.trigger", c.QE.Trigger)
-	v.nonNegative("qe.weekly", c.QE.Weekly)
-	v.atMost("qe.weekly", c.QE.Weekly, maxBn)
-	v.nonNegative("qe.q_max", c.QE.QMax)
-	v.atMost("qe.q_max", c.QE.QMax, maxBn)
-	v.nonNegative("qe.d_q", c.QE.DQ)
-	v.intMin("qe.lag", c.QE.Lag, 0)
-	v.announceTheta("qe.announce_theta", c.QE.AnnounceTheta)
-	v.check("qe.source", c.QE.Source, c.QE.Source == QESales || c.QE.Source == QEMarket,
-		"use "+QESales+" (buys only from the day's fund sales, docs/model.md) or "+QEMarket+" (from fund sales and dealer inventory)")
-	for i, x := range c.QE.Schedule {
-		v.nonNegative(fmt.Sprintf("qe.schedule[%d]", i), x)
+	for _, p := range registry { // each policy's own block, in registration order
+		if p.Validate != nil {
+			p.Validate(c, v)
+		}
 	}
 
-	v.finite("spv.trigger", c.SPV.Trigger)
-	v.intMin("spv.t_exp", c.SPV.TExp, 0)
-	v.nonNegative("spv.capacity", c.SPV.Capacity)
-	v.atMost("spv.capacity", c.SPV.Capacity, maxBn)
-	v.nonNegative("spv.discount", c.SPV.Discount)
-	v.fraction("spv.equity", c.SPV.Equity)
-	v.announceTheta("spv.announce_theta", c.SPV.AnnounceTheta)
-
-	v.finite("srf.trigger", c.SRF.Trigger)
-	v.fraction("srf.haircut_cap", c.SRF.HaircutCap)
-	v.finite("srf.spread_cap", c.SRF.SpreadCap)
-	v.announceTheta("srf.announce_theta", c.SRF.AnnounceTheta)
-
-	v.finite("slr.trigger", c.SLR.Trigger)
-	v.intMin("slr.lag", c.SLR.Lag, 0)
-	v.nonNegative("slr.k0_relief", c.SLR.K0Relief)
-	v.atMost("slr.k0_relief", c.SLR.K0Relief, maxBn)
-	v.announceTheta("slr.announce_theta", c.SLR.AnnounceTheta)
-
-	v.finite("cap.level", c.Cap.Level)
-	v.nonNegative("cap.penalty", c.Cap.Penalty)
-	v.nonNegative("cap.capacity", c.Cap.Capacity)
-	v.atMost("cap.capacity", c.Cap.Capacity, maxBn)
-	v.intMin("cap.t_exp", c.Cap.TExp, 0)
-	v.intMin("cap.roll", c.Cap.Roll, 1)
-	v.announceTheta("cap.announce_theta", c.Cap.AnnounceTheta)
-
-	v.nonNegative("funds.buffer_stress", f.BufferStress)
-	v.nonNegative("sellers.vol", c.Sellers.Vol)
-	v.nonNegative("sellers.funding", c.Sellers.Funding)
-	v.nonNegative("repo.capacity", c.Repo.Capacity)
-	v.nonNegative("repo.kappa", c.Repo.Kappa)
+	v.NonNegative("funds.buffer_stress", f.BufferStress)
+	v.NonNegative("sellers.vol", c.Sellers.Vol)
+	v.NonNegative("sellers.funding", c.Sellers.Funding)
+	v.NonNegative("repo.capacity", c.Repo.Capacity)
+	v.NonNegative("repo.kappa", c.Repo.Kappa)
 	return v.err
 }
 
@@ -345,66 +241,77 @@ const (
 	maxBn = 1e6
 )
 
-// validator keeps the first failure so Validate reads as a list of rules.
-type validator struct{ err error }
+// Validator keeps the first failure of a list of rules, so a Validate function reads as
+// that list. Each method checks one value under its dotted YAML key; a policy's
+// PolicySpec.Validate uses them for its own block.
+type Validator struct{ err error }
 
-func (v *validator) fail(key string, value any, allowed string) {
+// Fail records that value under key is not allowed, with what is.
+func (v *Validator) Fail(key string, value any, allowed string) {
 	if v.err == nil {
 		v.err = &FieldError{Key: key, Value: value, Allowed: allowed}
 	}
 }
 
-func (v *validator) check(key string, value any, ok bool, allowed string) {
+// Check fails key unless ok.
+func (v *Validator) Check(key string, value any, ok bool, allowed string) {
 	if !ok {
-		v.fail(key, value, allowed)
+		v.Fail(key, value, allowed)
 	}
 }
 
-func (v *validator) finite(key string, x float64) {
-	v.check(key, x, !math.IsNaN(x) && !math.IsInf(x, 0), "must be a finite number")
+// Finite requires a finite number.
+func (v *Validator) Finite(key string, x float64) {
+	v.Check(key, x, !math.IsNaN(x) && !math.IsInf(x, 0), "must be a finite number")
 }
 
-func (v *validator) positive(key string, x float64) {
-	v.finite(key, x)
-	v.check(key, x, x > 0, "must be greater than 0")
+// Positive requires a finite number above 0.
+func (v *Validator) Positive(key string, x float64) {
+	v.Finite(key, x)
+	v.Check(key, x, x > 0, "must be greater than 0")
 }
 
-func (v *validator) nonNegative(key string, x float64) {
-	v.finite(key, x)
-	v.check(key, x, x >= 0, "must be 0 or more")
+// NonNegative requires a finite number of 0 or more.
+func (v *Validator) NonNegative(key string, x float64) {
+	v.Finite(key, x)
+	v.Check(key, x, x >= 0, "must be 0 or more")
 }
 
-// fraction accepts [0, 1): haircuts, margins and equity shares of 1 or more make no sense.
-func (v *validator) fraction(key string, x float64) {
-	v.finite(key, x)
-	v.check(key, x, x >= 0 && x < 1, "must be in [0, 1)")
+// Fraction accepts [0, 1): haircuts, margins and equity shares of 1 or more make no sense.
+func (v *Validator) Fraction(key string, x float64) {
+	v.Finite(key, x)
+	v.Check(key, x, x >= 0 && x < 1, "must be in [0, 1)")
 }
 
-// announceTheta accepts [0, 1]: a credible backstop slows voluntary selling, never speeds it.
-func (v *validator) announceTheta(key string, x float64) {
-	v.finite(key, x)
-	v.check(key, x, x >= 0 && x <= 1, "must be in [0, 1] (1 = no announcement effect, 0 = no voluntary selling once announced)")
+// AnnounceTheta accepts [0, 1]: a credible backstop slows voluntary selling, never speeds it.
+func (v *Validator) AnnounceTheta(key string, x float64) {
+	v.Finite(key, x)
+	v.Check(key, x, x >= 0 && x <= 1, "must be in [0, 1] (1 = no announcement effect, 0 = no voluntary selling once announced)")
 }
 
-func (v *validator) between(key string, x, lo, hi float64, closed bool) {
-	v.finite(key, x)
+// Between requires x in [lo, hi] (closed) or [lo, hi).
+func (v *Validator) Between(key string, x, lo, hi float64, closed bool) {
+	v.Finite(key, x)
 	if closed {
-		v.check(key, x, x >= lo && x <= hi, fmt.Sprintf("must be in [%v, %v]", lo, hi))
+		v.Check(key, x, x >= lo && x <= hi, fmt.Sprintf("must be in [%v, %v]", lo, hi))
 	} else {
-		v.check(key, x, x >= lo && x < hi, fmt.Sprintf("must be in [%v, %v)", lo, hi))
+		v.Check(key, x, x >= lo && x < hi, fmt.Sprintf("must be in [%v, %v)", lo, hi))
 	}
 }
 
-func (v *validator) atMost(key string, x, hi float64) {
-	v.check(key, x, x <= hi, fmt.Sprintf("must be at most %g", hi))
+// AtMost requires x of at most hi.
+func (v *Validator) AtMost(key string, x, hi float64) {
+	v.Check(key, x, x <= hi, fmt.Sprintf("must be at most %g", hi))
 }
 
-func (v *validator) intRange(key string, n, lo, hi int) {
-	v.check(key, n, n >= lo && n <= hi, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
+// IntRange requires an integer from lo to hi.
+func (v *Validator) IntRange(key string, n, lo, hi int) {
+	v.Check(key, n, n >= lo && n <= hi, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
 }
 
-func (v *validator) intMin(key string, n, min int) {
-	v.check(key, n, n >= min, fmt.Sprintf("must be an integer of at least %d", min))
+// IntMin requires an integer of at least min.
+func (v *Validator) IntMin(key string, n, min int) {
+	v.Check(key, n, n >= min, fmt.Sprintf("must be an integer of at least %d", min))
 }
 
 // ValidName reports whether s may name a scenario: 1 to 64 letters, digits, '-', '_' or

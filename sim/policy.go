@@ -1,17 +1,11 @@
 package sim
 
-import (
-	"fmt"
-	"sort"
-)
-
 // Policy is a central-bank response run on every path (docs/model.md section 5). One value
 // serves one path at a time: Start resets it, then each day the simulator calls Adjust
-// (step 1), Absorb (step 2) and Settle (step 5) in that order. A new policy is one small
-// type implementing this interface plus a line in the registry.
+// (step 1), Absorb (step 2) and Settle (step 5) in that order. A new policy is one file
+// holding a type implementing this interface and its PolicySpec, plus a line in the
+// registry (registry.go).
 type Policy interface {
-	// Name is the policy's label in outputs.
-	Name() string
 	// Start resets the policy's books for a new path.
 	Start()
 	// Adjust may change the day's market conditions before funds decide (step 1): a repo
@@ -67,16 +61,6 @@ type Sheet struct {
 	ClosedDay int     // day the vehicle closed, -1 if it has not
 }
 
-// policyMakers is the registry: name to constructor.
-var policyMakers = map[string]func(*Config) Policy{
-	"none": func(*Config) Policy { return &None{} },
-	"qe":   func(c *Config) Policy { return &QE{P: c.QE} },
-	"spv":  func(c *Config) Policy { return &SPV{P: c.SPV, DB: c.Funds.DB} },
-	"srf":  func(c *Config) Policy { return &SRF{P: c.SRF} },
-	"slr":  func(c *Config) Policy { return newSLR(c) },
-	"cap":  func(c *Config) Policy { return newCap(c) },
-}
-
 // announceDay returns the announcement day of a policy announced on the first day the
 // basis exceeds trigger: prev if already announced (prev >= 0), else d.T if b_t exceeds
 // trigger today, else -1.
@@ -85,29 +69,4 @@ func announceDay(prev int, d Day, trigger float64) int {
 		return d.T
 	}
 	return prev
-}
-
-// PolicyNames returns the registered policy names, sorted.
-func PolicyNames() []string {
-	names := make([]string, 0, len(policyMakers))
-	for n := range policyMakers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// IsPolicy reports whether name is a registered policy.
-func IsPolicy(name string) bool {
-	_, ok := policyMakers[name]
-	return ok
-}
-
-// NewPolicy returns a fresh instance of the named policy configured from cfg.
-func NewPolicy(name string, cfg *Config) (Policy, error) {
-	mk, ok := policyMakers[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown policy %q (known: %v)", name, PolicyNames())
-	}
-	return mk(cfg), nil
 }

@@ -1,5 +1,39 @@
 package sim
 
+// capPolicy registers cap (registry.go).
+var capPolicy = PolicySpec{
+	Name:        "cap",
+	Label:       "cap (basis-cap facility)",
+	Color:       "#000000",
+	Description: "a standing facility buying the bundles that would carry the basis above a level",
+	Holdings:    "cap holdings (bundles)",
+	New:         func(c *Config) Policy { return newCap(c) },
+	Validate:    validateCap,
+}
+
+// CapParams are the standing basis-cap facility's parameters: it buys the hedged bundles
+// that would carry the basis above Level, at the price of a basis of Level + Penalty.
+type CapParams struct {
+	Level    float64 `yaml:"level"`    // the basis the facility defends, bp
+	Penalty  float64 `yaml:"penalty"`  // it pays the bundle price at a basis of level + penalty, bp
+	Capacity float64 `yaml:"capacity"` // cap on bundle holdings, $bn
+	TExp     int     `yaml:"t_exp"`    // first futures expiry: bundles bought before it are delivered on it
+	Roll     int     `yaml:"roll"`     // days between futures expiries (63: quarterly)
+	// AnnounceTheta multiplies theta on every day, the facility being standing: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// validateCap checks the cap: block.
+func validateCap(c *Config, v *Validator) {
+	v.Finite("cap.level", c.Cap.Level)
+	v.NonNegative("cap.penalty", c.Cap.Penalty)
+	v.NonNegative("cap.capacity", c.Cap.Capacity)
+	v.AtMost("cap.capacity", c.Cap.Capacity, maxBn)
+	v.IntMin("cap.t_exp", c.Cap.TExp, 0)
+	v.IntMin("cap.roll", c.Cap.Roll, 1)
+	v.AnnounceTheta("cap.announce_theta", c.Cap.AnnounceTheta)
+}
+
 // Cap is a standing basis-cap facility: it stands ready to buy hedged bundles at the price
 // of a basis of level + penalty, so the market basis cannot be pushed above level. Each day
 // it buys the part of the funds' net sales that would carry the basis, before the day's
@@ -39,9 +73,6 @@ func newCap(c *Config) *Cap {
 	}
 	return &Cap{P: c.Cap, DB: c.Funds.DB, keep: 1 - c.Market.K, weight: w, cash: cash}
 }
-
-// Name returns "cap".
-func (*Cap) Name() string { return "cap" }
 
 // Start empties the facility.
 func (c *Cap) Start() { c.m, c.cost, c.expiry, c.pnl, c.closed = 0, 0, c.P.TExp, 0, -1 }

@@ -214,7 +214,6 @@ type specQE struct {
 	q, r float64
 }
 
-func (*specQE) Name() string                    { return "qe" }
 func (q *specQE) Start()                        { q.q, q.r = 0, 0 }
 func (*specQE) Adjust(sim.Day, *sim.Conditions) {}
 func (q *specQE) Absorb(d sim.Day) sim.Absorption {

@@ -1,10 +1,16 @@
 package sim
 
+// nonePolicy registers none (registry.go).
+var nonePolicy = PolicySpec{
+	Name:        "none",
+	Label:       "none (no backstop)",
+	Color:       "#D55E00",
+	Description: "the benchmark: no central-bank response",
+	New:         func(*Config) Policy { return &None{} },
+}
+
 // None is the benchmark without a central-bank response: X^c = X^f = S - R.
 type None struct{}
-
-// Name returns "none".
-func (*None) Name() string { return "none" }
 
 // Start does nothing: None keeps no books.
 func (*None) Start() {}

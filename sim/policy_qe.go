@@ -1,5 +1,61 @@
 package sim
 
+import "fmt"
+
+// qePolicy registers qe (registry.go).
+var qePolicy = PolicySpec{
+	Name:        "qe",
+	Label:       "qe (outright purchases)",
+	Color:       "#0072B2",
+	Description: "outright purchases of cash Treasuries while the basis is above a trigger",
+	Holdings:    "qe holdings (outright)",
+	New:         func(c *Config) Policy { return &QE{P: c.QE} },
+	Validate:    validateQE,
+}
+
+// QEParams are the outright-purchase parameters of docs/model.md section 5.
+type QEParams struct {
+	Trigger float64 `yaml:"trigger"` // buys while the basis exceeds this, bp
+	Weekly  float64 `yaml:"weekly"`  // purchases per week W, $bn (a day buys W/5)
+	QMax    float64 `yaml:"q_max"`   // cap on total purchases, $bn
+	DQ      float64 `yaml:"d_q"`     // duration of purchased Treasuries, years
+	Lag     int     `yaml:"lag"`     // days from the announcement (first trigger) to the first purchase
+	// AnnounceTheta multiplies the funds' voluntary selling speed theta from the
+	// announcement on: 1 is no announcement effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+	// Source is where outright purchases come from: QESales (docs/model.md) buys only from the
+	// day's fund sales, P_t <= S; QEMarket buys from the market, the funds' net sales and
+	// the dealers' inventory, P_t <= max(S - R, 0) + I_t, as the Fed did in March 2020.
+	Source string `yaml:"source"`
+	// Schedule, when not empty, replaces Weekly/5 by a daily cap per day of the programme:
+	// Schedule[i] on the i-th business day from the first purchase day (announcement +
+	// Lag), the last entry from then on (docs/model-extensions.md).
+	Schedule []float64 `yaml:"schedule"`
+}
+
+// Values of QEParams.Source.
+const (
+	QESales  = "sales"
+	QEMarket = "market"
+)
+
+// validateQE checks the qe: block.
+func validateQE(c *Config, v *Validator) {
+	v.Finite("qe.trigger", c.QE.Trigger)
+	v.NonNegative("qe.weekly", c.QE.Weekly)
+	v.AtMost("qe.weekly", c.QE.Weekly, maxBn)
+	v.NonNegative("qe.q_max", c.QE.QMax)
+	v.AtMost("qe.q_max", c.QE.QMax, maxBn)
+	v.NonNegative("qe.d_q", c.QE.DQ)
+	v.IntMin("qe.lag", c.QE.Lag, 0)
+	v.AnnounceTheta("qe.announce_theta", c.QE.AnnounceTheta)
+	v.Check("qe.source", c.QE.Source, c.QE.Source == QESales || c.QE.Source == QEMarket,
+		"use "+QESales+" (buys only from the day's fund sales, docs/model.md) or "+QEMarket+" (from fund sales and dealer inventory)")
+	for i, x := range c.QE.Schedule {
+		v.NonNegative(fmt.Sprintf("qe.schedule[%d]", i), x)
+	}
+}
+
 // QE is outright purchases of cash Treasuries: while b_t > trigger it buys
 // P_t = min(S, W/5, Q_max - Q_t) (with Source "market", S is replaced by what the market
 // holds for sale: max(S - R, 0) + I_t, the funds' net sales and the dealers' inventory).
@@ -18,9 +74,6 @@ type QE struct {
 	p         float64 // cumulative rate P&L, $bn
 	announced int     // announcement day, -1 before
 }
-
-// Name returns "qe".
-func (*QE) Name() string { return "qe" }
 
 // Start empties the book.
 func (q *QE) Start() { q.q, q.p, q.announced = 0, 0, -1 }

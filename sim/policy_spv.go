@@ -1,5 +1,38 @@
 package sim
 
+// spvPolicy registers spv (registry.go).
+var spvPolicy = PolicySpec{
+	Name:        "spv",
+	Label:       "spv (backstop SPV)",
+	Color:       "#009E73",
+	Description: "the backstop: a vehicle buying hedged bundles at a discount until futures expiry",
+	Holdings:    "spv holdings (bundles)",
+	New:         func(c *Config) Policy { return &SPV{P: c.SPV, DB: c.Funds.DB} },
+	Validate:    validateSPV,
+}
+
+// SPVParams are the backstop's parameters of docs/model.md section 5.
+type SPVParams struct {
+	Trigger  float64 `yaml:"trigger"`  // buys while the basis exceeds this, bp
+	TExp     int     `yaml:"t_exp"`    // futures expiry day: no purchases from it on; closes on it
+	Capacity float64 `yaml:"capacity"` // cap on bundle holdings C, $bn
+	Discount float64 `yaml:"discount"` // auction discount d to the market basis, bp
+	Equity   float64 `yaml:"equity"`   // first-loss equity share eq of the SPV
+	// AnnounceTheta multiplies theta from the announcement until t_exp: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// validateSPV checks the spv: block.
+func validateSPV(c *Config, v *Validator) {
+	v.Finite("spv.trigger", c.SPV.Trigger)
+	v.IntMin("spv.t_exp", c.SPV.TExp, 0)
+	v.NonNegative("spv.capacity", c.SPV.Capacity)
+	v.AtMost("spv.capacity", c.SPV.Capacity, maxBn)
+	v.NonNegative("spv.discount", c.SPV.Discount)
+	v.Fraction("spv.equity", c.SPV.Equity)
+	v.AnnounceTheta("spv.announce_theta", c.SPV.AnnounceTheta)
+}
+
 // SPV is the backstop: a vehicle that, while b_t > trigger and t < t_exp, buys hedged
 // bundles A_t = min(S, C - M_t) by auction at a discount d to the market basis. It carries
 // no rate risk (DV01 exactly 0) and at t = t_exp delivers into the futures and closes,
@@ -24,9 +57,6 @@ type SPV struct {
 	closed    int     // day closed, -1 while open or never opened
 	announced int     // announcement day, -1 before
 }
-
-// Name returns "spv".
-func (*SPV) Name() string { return "spv" }
 
 // Start empties the vehicle.
 func (s *SPV) Start() { s.m, s.cost, s.pnl, s.closed, s.announced = 0, 0, 0, -1, -1 }

@@ -2,6 +2,35 @@ package sim
 
 import "math"
 
+// srfPolicy registers srf (registry.go).
+var srfPolicy = PolicySpec{
+	Name:        "srf",
+	Label:       "srf (standing repo facility)",
+	Color:       "#E69F00",
+	Description: "a standing repo facility capping the funds' haircut and spread once open",
+	Holdings:    "srf repo lending",
+	New:         func(c *Config) Policy { return &SRF{P: c.SRF} },
+	Validate:    validateSRF,
+}
+
+// SRFParams are the standing repo facility's parameters: from the first day the basis
+// exceeds Trigger it caps the funds' repo haircut and spread.
+type SRFParams struct {
+	Trigger    float64 `yaml:"trigger"`     // opens on the first day the basis exceeds this, bp
+	HaircutCap float64 `yaml:"haircut_cap"` // highest haircut h_t once open, fraction
+	SpreadCap  float64 `yaml:"spread_cap"`  // highest repo spread once open, bp/yr
+	// AnnounceTheta multiplies theta from the opening on: 1 is no effect.
+	AnnounceTheta float64 `yaml:"announce_theta"`
+}
+
+// validateSRF checks the srf: block.
+func validateSRF(c *Config, v *Validator) {
+	v.Finite("srf.trigger", c.SRF.Trigger)
+	v.Fraction("srf.haircut_cap", c.SRF.HaircutCap)
+	v.Finite("srf.spread_cap", c.SRF.SpreadCap)
+	v.AnnounceTheta("srf.announce_theta", c.SRF.AnnounceTheta)
+}
+
 // SRF is a standing repo facility. From the first day b_t > trigger on, it offers repo at
 // a haircut of at most haircut_cap and a spread of at most spread_cap, so the funds face
 // h_t = min(h_t, haircut_cap) and spread_t = min(spread_t, spread_cap). On a day the market's
@@ -27,9 +56,6 @@ type SRF struct {
 	rate    float64 // the day's spread on L_t, bp/yr
 	pnl     float64 // cumulative spread earned, $bn
 }
-
-// Name returns "srf".
-func (*SRF) Name() string { return "srf" }
 
 // Start closes the facility.
 func (s *SRF) Start() { s.opened, s.lending, s.rate, s.pnl = -1, 0, 0, 0 }
