@@ -1,5 +1,7 @@
 package plots
 
+import "github.com/backstop-research/backstop/sim"
+
 // Label names a quantity for a reader: in words, with its unit. Figures print it on axes,
 // summary tables in their metric column.
 type Label struct {
@@ -18,35 +20,10 @@ func (l Label) String() string {
 // Labels is the one table of axis labels, keyed by per-path metric column, band series or
 // scenario key (as in configs/baseline.yaml). Run figures, sweep figures and summary.md
 // take their labels from it, so a quantity is named the same everywhere; a new figure
-// should add its quantities here rather than spell a label inline.
-var Labels = map[string]Label{
-	// Per-path metrics (package sim's Metrics).
-	"stress_jump":             {"Stress jump in log volatility", "log points"},
-	"peak_vol_bp":             {"Peak rate volatility", "bp/day"},
-	"peak_funding_stress":     {"Peak funding stress", "index"},
-	ColPeakBasis:              {"Peak basis", "bp"},
-	"basis_auc_bp_days":       {"Basis above zero, summed over days", "bp × days"},
-	"days_dysfunction":        {"Days of market dysfunction", "days"},
-	ColForcedSales:            {"Forced sales", "$bn"},
-	"total_sales_bn":          {"Fund sales, forced and voluntary", "$bn"},
-	"hf_equity_min_bn":        {"Lowest total fund equity", "$bn"},
-	"hf_loss_bn":              {"Fund equity lost", "$bn"},
-	ColFundsDefault:           {"Funds defaulted", ""},
-	ColPeakCBHolding:          {"Peak central-bank holdings", "$bn"},
-	ColCBDV01:                 {"Peak central-bank DV01", "$bn per bp"},
-	ColCBPnL:                  {"Central-bank P&L at the horizon", "$bn"},
-	"spv_closed_day":          {"Day the SPV closed", "day"},
-	"peak_dealer_utilization": {"Peak dealer utilization", "inventory ÷ capacity, ratio"},
-	"other_sales_bn":          {"Other sellers' cash sales", "$bn"},
-	"position_cut":            {"Share of the funds' position cut by day 20", "fraction"},
-
-	// Band series (package sim's SeriesTable).
-	SeriesBasis:          {"Basis", "bp"},
-	"sales_bn":           {"Fund sales", "$bn"},
-	SeriesCBHolding:      {"Central-bank holdings", "$bn"},
-	"dealer_utilization": {"Dealer utilization", "inventory ÷ capacity, ratio"},
-	"hf_equity_bn":       {"Total fund equity", "$bn"},
-
+// should add its quantities here rather than spell a label inline. The metrics' and
+// series' labels come from their declarations in package sim (sim.Metrics,
+// sim.SeriesTable); the scenario keys' are written here.
+var Labels = withOutputLabels(map[string]Label{
 	// Scenario keys, for sweep axes.
 	"days":                {"Horizon", "business days"},
 	"shocks.sigma_bar":    {"Long-run rate volatility σ", "bp/day"},
@@ -115,6 +92,17 @@ var Labels = map[string]Label{
 	"sellers.funding":     {"Other sellers' sales per unit of funding stress", "$bn a day"},
 	"repo.capacity":       {"Calm repo capacity L", "$bn"},
 	"repo.kappa":          {"Repo capacity loss per unit of funding stress", ""},
+})
+
+// withOutputLabels adds the label of every per-path metric and band series to keys.
+func withOutputLabels(keys map[string]Label) map[string]Label {
+	for _, m := range sim.Metrics {
+		keys[m.Name] = Label{m.Label, m.AxisUnit}
+	}
+	for _, s := range sim.SeriesTable {
+		keys[s.Name] = Label{s.Label, s.AxisUnit}
+	}
+	return keys
 }
 
 // LabelOf returns the label of key from Labels, or the key itself as the name when the

@@ -8,24 +8,16 @@ import (
 	"github.com/backstop-research/backstop/sim"
 )
 
-// Every metric and band series the simulator writes has a label in words with its unit.
+// Every metric and band series the simulator writes is labelled as package sim declares it.
 func TestLabelsCoverEveryMetricAndSeries(t *testing.T) {
 	for _, m := range sim.Metrics {
-		l, ok := plots.Labels[m.Name]
-		if !ok {
-			t.Errorf("metric %s has no label", m.Name)
-			continue
-		}
-		if (m.Unit == "") != (l.Unit == "") && m.Name != "funds_defaulted" {
-			t.Errorf("metric %s: unit %q in the simulator, %q on its label", m.Name, m.Unit, l.Unit)
-		}
-		if l.Name == m.Name {
-			t.Errorf("metric %s is labelled by its column name", m.Name)
+		if l := plots.Labels[m.Name]; l.Name != m.Label || l.Unit != m.AxisUnit {
+			t.Errorf("metric %s labelled %+v, declared %q (%q)", m.Name, l, m.Label, m.AxisUnit)
 		}
 	}
 	for _, s := range sim.SeriesTable {
-		if _, ok := plots.Labels[s.Name]; !ok {
-			t.Errorf("band series %s has no label", s.Name)
+		if l := plots.Labels[s.Name]; l.Name != s.Label || l.Unit != s.AxisUnit {
+			t.Errorf("band series %s labelled %+v, declared %q (%q)", s.Name, l, s.Label, s.AxisUnit)
 		}
 	}
 }
