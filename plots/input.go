@@ -1,5 +1,7 @@
 package plots
 
+import "github.com/backstop-research/backstop/sim"
+
 // Input is everything the figures draw, loaded from a run directory's Parquet files (the
 // bands and the per-path rows) and manifest. The plots package never simulates and never
 // reads files itself: package run loads an Input (run.LoadInput), so figures can be redrawn
@@ -49,23 +51,23 @@ type BandPoint struct {
 	Mean, P05, P25, P50, P75, P95 float64
 }
 
-// The per-path metric columns the figures read.
-const (
-	ColPeakBasis     = "peak_basis_bp"
-	ColForcedSales   = "forced_sales_bn"
-	ColFundsDefault  = "funds_defaulted"
-	ColPeakCBHolding = "peak_cb_holdings_bn"
-	ColCBDV01        = "cb_dv01_peak_bn_per_bp"
-	ColCBPnL         = "cb_pnl_bn"
+// The per-path metric columns the figures read, named as sim.Metrics declares them.
+var (
+	ColPeakBasis     = sim.Metrics[sim.PeakBasisBP].Name
+	ColForcedSales   = sim.Metrics[sim.ForcedSalesBN].Name
+	ColFundsDefault  = sim.Metrics[sim.FundsDefaulted].Name
+	ColPeakCBHolding = sim.Metrics[sim.PeakCBHoldingsBN].Name
+	ColCBDV01        = sim.Metrics[sim.CBDV01PeakBNPerBP].Name
+	ColCBPnL         = sim.Metrics[sim.CBPnLBN].Name
 )
 
 // MetricColumns lists the per-path columns an Input's Metrics must hold for WriteAll.
 var MetricColumns = []string{ColPeakBasis, ColForcedSales, ColFundsDefault, ColPeakCBHolding, ColCBDV01, ColCBPnL}
 
-// The band series the figures read.
-const (
-	SeriesBasis     = "basis_bp"
-	SeriesCBHolding = "cb_holdings_bn"
+// The band series the figures read, named as sim.SeriesTable declares them.
+var (
+	SeriesBasis     = sim.SeriesTable[sim.SeriesBasis].Name
+	SeriesCBHolding = sim.SeriesTable[sim.SeriesCBHoldings].Name
 )
 
 // mean returns the run mean of column for policy: Means when known, else the sample mean.

@@ -17,6 +17,7 @@ import (
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -253,7 +254,7 @@ func (p *Plan) describe(pt Point) string {
 func headline(rows []results.SummaryRow) string {
 	var parts []string
 	for _, r := range rows {
-		if r.Metric == plots.ColPeakBasis {
+		if r.Metric == sim.Metrics[sim.PeakBasisBP].Name {
 			parts = append(parts, fmt.Sprintf("%s %.4g", r.Policy, r.Mean))
 		}
 	}

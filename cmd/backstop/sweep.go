@@ -12,6 +12,7 @@ import (
 
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/sweep"
 )
 
@@ -125,7 +126,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := sweep.PrintTable(stdout, o.Rows, plots.ColPeakBasis); err != nil {
+	if err := sweep.PrintTable(stdout, o.Rows, sim.Metrics[sim.PeakBasisBP].Name); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows), %d point runs in %s/, %d figures in %s/ -> %s\n",
