@@ -83,3 +83,25 @@ func TestOutputsDocListsSummaryMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsDocListsRunFiles keeps docs/outputs.md's table of a run directory in step
+// with results.RunFiles: one row per file, in the same order.
+func TestOutputsDocListsRunFiles(t *testing.T) {
+	raw, err := os.ReadFile("../docs/outputs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	last := -1
+	for _, f := range results.RunFiles {
+		i := strings.Index(doc, "| `"+f.Pattern+"` |")
+		if i < 0 {
+			t.Errorf("docs/outputs.md has no row for %s", f.Pattern)
+			continue
+		}
+		if i < last {
+			t.Errorf("docs/outputs.md lists %s out of results.RunFiles' order", f.Pattern)
+		}
+		last = i
+	}
+}

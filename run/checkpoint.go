@@ -20,7 +20,7 @@ import (
 
 // TalliesDir holds one checkpoint per finished chunk: the chunk's band sketches, sums and
 // moments, so an interrupted run resumes, and shards merge, without re-reading the paths.
-const TalliesDir = "tallies"
+const TalliesDir = results.TalliesDir
 
 // checkpointMagic starts every checkpoint file; the digit is the format version. Version 2
 // encoded sketches as backstop's own integer bins (version 1 used DDSketch's encoding);

@@ -613,9 +613,13 @@ func (j *job) clear(old *results.Manifest) error {
 	files = append(files, old.Parts...)
 	files = append(files, old.Outputs...)
 	if j.opt.Shard.Count <= 1 {
-		// A whole run's fixed outputs, and its shards' manifests: backstop's names.
-		files = append(files, results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
-			results.ConvergenceFile, results.ReportFile)
+		// A whole run's fixed outputs (results.RunFiles), and its shards' manifests:
+		// backstop's names.
+		for _, f := range results.RunFiles {
+			if f.Kind == results.Result && !f.Dir {
+				files = append(files, f.Name)
+			}
+		}
 		shardFiles, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
 		for _, f := range shardFiles {
 			rel, _ := filepath.Rel(dir, f)

@@ -323,8 +323,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	if *noFigures {
 		figures = "no figures (draw them with: backstop plot " + dir + ")"
 	}
-	fmt.Fprintf(stdout, "wrote %s, %s, %s, %s, %s, %s, %s\n", results.PathsDir+"/", results.BandsFile, results.SummaryFile,
-		results.EffectsFile, results.ConvergenceFile, results.ReportFile, figures)
+	fmt.Fprintf(stdout, "wrote %s, %s\n", strings.Join(results.ResultNames(), ", "), figures)
 	return nil
 }
 
