@@ -246,24 +246,14 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 	T := len(sh.Sigma)
 	fp, mp := &cfg.Funds, &cfg.Market
 	f := &s.funds
-	mkt := st.mkt
-	var (
-		peakVol, peakF, peakBasis       = st.peakVol, st.peakF, st.peakBasis
-		auc, forcedTotal, salesTotal    = st.auc, st.forcedTotal, st.salesTotal
-		minEquity                       = st.minEquity
-		peakHoldings, peakDV01, peakUtl = st.peakHoldings, st.peakDV01, st.peakUtl
-		otherTotal, positionCut         = st.otherTotal, st.positionCut
-		dysDays                         = st.dysDays
-	)
+	// The state is copied in and out as one value: a new output is a field of pathState,
+	// its update below and its line in end.
+	acc := *st
+	mkt := &acc.mkt
 	cutDay := min(PositionCutDay, T-1)
 	for t := from; t < T; t++ {
 		if snaps != nil && mkt.basis > snaps.next {
-			snaps.wakeAt(t, mkt.basis, &pathState{
-				mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
-				auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
-				peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl,
-				otherTotal: otherTotal, positionCut: positionCut, dysDays: dysDays,
-			}, f)
+			snaps.wakeAt(t, mkt.basis, &acc, f)
 		}
 		// 1. Conditions from the shocks and b; every fund's S_j and R_j.
 		F := sh.F[t]
@@ -292,7 +282,7 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 		other := 0.0
 		if m.sellers {
 			other = s.other[t]
-			otherTotal += other
+			acc.otherTotal += other
 		}
 		day.Sales, day.Reentry, day.Impact, day.Dealers, day.Other = sales, reentry, lambda, mkt.inventory, other
 		a := pol.Absorb(day)
@@ -321,25 +311,25 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 
 		// 6. Record the day.
 		utilization := mkt.inventory / cond.Capacity
-		peakVol = max(peakVol, sh.Sigma[t])
-		peakF = max(peakF, F)
-		peakBasis = max(peakBasis, mkt.basis)
-		auc += max(mkt.basis, 0)
+		acc.peakVol = max(acc.peakVol, sh.Sigma[t])
+		acc.peakF = max(acc.peakF, F)
+		acc.peakBasis = max(acc.peakBasis, mkt.basis)
+		acc.auc += max(mkt.basis, 0)
 		if mkt.basis > mp.BDys {
-			dysDays++
+			acc.dysDays++
 		}
-		forcedTotal += forced
-		salesTotal += sales
-		minEquity = min(minEquity, equity)
-		peakHoldings = max(peakHoldings, sheet.Holdings)
-		peakDV01 = max(peakDV01, sheet.DV01)
-		peakUtl = max(peakUtl, utilization)
+		acc.forcedTotal += forced
+		acc.salesTotal += sales
+		acc.minEquity = min(acc.minEquity, equity)
+		acc.peakHoldings = max(acc.peakHoldings, sheet.Holdings)
+		acc.peakDV01 = max(acc.peakDV01, sheet.DV01)
+		acc.peakUtl = max(acc.peakUtl, utilization)
 		if t == cutDay {
 			held := 0.0
 			for _, b := range f.pos {
 				held += b
 			}
-			positionCut = 1 - held/m.startHeld
+			acc.positionCut = 1 - held/m.startHeld
 		}
 		if days != nil {
 			days[int(SeriesBasis)*T+t] = mkt.basis
@@ -361,12 +351,7 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 			})
 		}
 	}
-	*st = pathState{
-		mkt: mkt, equity0: st.equity0, peakVol: peakVol, peakF: peakF, peakBasis: peakBasis,
-		auc: auc, forcedTotal: forcedTotal, salesTotal: salesTotal, minEquity: minEquity,
-		peakHoldings: peakHoldings, peakDV01: peakDV01, peakUtl: peakUtl,
-		otherTotal: otherTotal, positionCut: positionCut, dysDays: dysDays,
-	}
+	*st = acc
 }
 
 // end writes the section 7 metrics of the path that ended in state st into res.Values.
