@@ -162,10 +162,10 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
 		stat, lo, hi, label = "mu_star", "mu_star_lo", "mu_star_hi", "Morris mu* ("+FigureMetric+" per unit range)"
 	}
 	type series struct {
-		name      string
-		val, errs []float64
-		lo, hi    []float64
-		color     color.Color
+		name   string
+		val    []float64
+		lo, hi []float64
+		color  color.Color
 	}
 	pols := p.Policies()
 	var all []*series

@@ -28,14 +28,15 @@ const (
 const PNGDPI = 300
 
 // The Okabe–Ito palette (Okabe and Ito 2008), distinguishable under every common form of
-// color blindness and in grayscale print by lightness.
+// color blindness and in grayscale print by lightness. The policies take theirs from
+// their specs (sim.PolicySpec.Color, from this palette); skyBlue and yellow are the spare
+// ones for a policy whose spec names none.
 var (
 	vermillion = color.NRGBA{0xD5, 0x5E, 0x00, 0xFF}
 	blue       = color.NRGBA{0x00, 0x72, 0xB2, 0xFF}
 	green      = color.NRGBA{0x00, 0x9E, 0x73, 0xFF}
 	orange     = color.NRGBA{0xE6, 0x9F, 0x00, 0xFF}
 	skyBlue    = color.NRGBA{0x56, 0xB4, 0xE9, 0xFF}
-	purple     = color.NRGBA{0xCC, 0x79, 0xA7, 0xFF}
 	yellow     = color.NRGBA{0xF0, 0xE4, 0x42, 0xFF}
 	black      = color.NRGBA{0x00, 0x00, 0x00, 0xFF}
 	gray       = color.NRGBA{0x55, 0x55, 0x55, 0xFF}

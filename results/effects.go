@@ -1,12 +1,9 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 )
 
@@ -42,39 +39,6 @@ func WriteEffectsCSV(path string, rows []EffectRow) error {
 		records[i] = r.fields(full)
 	}
 	return writeCSV(path, effectsHeader, records)
-}
-
-// ReadEffectsCSV reads an effects.csv written by WriteEffectsCSV.
-func ReadEffectsCSV(path string) ([]EffectRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(recs) == 0 || strings.Join(recs[0], ",") != strings.Join(effectsHeader, ",") {
-		return nil, fmt.Errorf("%s: expected the header %v", path, effectsHeader)
-	}
-	var rows []EffectRow
-	for i, rec := range recs[1:] {
-		var v [8]float64
-		for j := range v {
-			if v[j], err = strconv.ParseFloat(rec[5+j], 64); err != nil {
-				return nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
-			}
-		}
-		n, err := strconv.ParseInt(rec[4], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
-		}
-		rows = append(rows, EffectRow{A: rec[0], B: rec[1], Metric: rec[2], Unit: rec[3], N: n,
-			Mean: v[0], Lo: v[1], Hi: v[2], UnpairedLo: v[3], UnpairedHi: v[4],
-			VarianceReduction: v[5], ShareLower: v[6], ShareHigher: v[7]})
-	}
-	return rows, nil
 }
 
 // PrintEffects writes rows as an aligned table for a terminal: the paired difference with

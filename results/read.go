@@ -147,12 +147,6 @@ func partIdentities(dir string) map[string]string {
 	return ids
 }
 
-// Column is one column read from every part, as float64 (integer columns converted).
-type Column struct {
-	Name   string
-	Values []float64
-}
-
 // PathColumns is the per-path dataset, or some of its columns, read from every part.
 type PathColumns struct {
 	Path     []int64
