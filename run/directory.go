@@ -1,0 +1,307 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/results"
+)
+
+// prepare creates or checks the run directory and returns the manifest to keep up to date
+// and which chunks are already done (on resume). The caller holds the directory's lock.
+func (j *job) prepare() (*results.Manifest, []bool, error) {
+	dir := j.opt.OutDir
+	done := make([]bool, j.chunks)
+	old, err := results.ReadManifestFile(j.manifestPath)
+	exists := err == nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		// A manifest we cannot read says nothing of what is ours to replace.
+		return nil, nil, fmt.Errorf("%w; move it away to start over in %s (backstop removes only what a manifest lists)", err, dir)
+	}
+	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
+		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
+			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
+		}
+	}
+	switch {
+	case j.opt.Resume && !exists:
+		return nil, nil, fmt.Errorf("nothing to resume: %s holds no run (%s)", dir, j.manifestPath)
+	case j.opt.Resume:
+		if err := j.checkResumable(old); err != nil {
+			return nil, nil, err
+		}
+		j.runID = old.RunID
+		if err := j.verifyChunks(old, done); err != nil {
+			return nil, nil, err
+		}
+		// Temporary files of writes cut short by a kill: never renamed, so never part of
+		// the run; hidden, so readers skip them meanwhile.
+		for _, sub := range []string{results.PathsDir, TalliesDir} {
+			stale, _ := filepath.Glob(filepath.Join(dir, sub, ".*.tmp-*"))
+			for _, f := range stale {
+				os.Remove(f)
+			}
+		}
+		fmt.Fprintf(j.opt.Log, "backstop: resuming %s: %d of %d chunks on disk\n", dir, j.doneCount(done), j.end-j.first)
+	case exists && !j.opt.Force:
+		if old.Status == results.StatusComplete {
+			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); choose another --out, or --force to replace it", dir, j.manifestPath)
+		}
+		return nil, nil, fmt.Errorf("output directory %s holds an unfinished run (status %s); finish it with: %s (or --force to start over)", dir, old.Status, j.resumeCommand())
+	case exists:
+		if err := j.clear(old); err != nil {
+			return nil, nil, err
+		}
+	case j.opt.Shard.Count <= 1 && len(shardManifests(dir)) > 0:
+		if !j.opt.Force {
+			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: backstop merge %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, dir)
+		}
+		for _, f := range shardManifests(dir) {
+			if m, err := results.ReadManifestFile(f); err == nil {
+				if err := j.clear(m); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(j.manifestPath), 0o755); err != nil {
+		return nil, nil, fmt.Errorf("create output directory: %w", err)
+	}
+	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
+	man := &results.Manifest{
+		SchemaVersion: results.SchemaVersion, Tool: "backstop", Version: prov.Version,
+		Status: results.StatusRunning, Scenario: j.cfg.Scenario, Seed: j.cfg.Seed, Paths: int64(j.cfg.Paths),
+		Policies: j.cfg.Policies, Days: j.cfg.Days, ChunkSize: j.opt.ChunkSize, Chunks: j.chunks,
+		Created: prov.Created.Format(time.RFC3339), Command: j.opt.Command, Config: j.yml,
+		RunID: j.runID, ConfigSHA256: j.cfgHash,
+	}
+	j.index(man)
+	switch {
+	case j.opt.Resume:
+		man.Created = old.Created
+	case !j.opt.Created.IsZero():
+		man.Created = j.opt.Created.UTC().Format(time.RFC3339)
+	}
+	if t := j.opt.Target; t != nil {
+		man.TargetPrecision, man.MaxPaths = t.String(), int64(j.cfg.Paths)
+	}
+	if s := j.opt.Shard; s.Count > 1 {
+		man.Shard = &results.Shard{Index: s.Index, Count: s.Count, FirstChunk: j.first, EndChunk: j.end}
+	}
+	if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
+		return nil, nil, err
+	}
+	return man, done, nil
+}
+
+// clear makes way for a fresh run with --force: it removes what old, the previous run's
+// (or this shard's previous attempt's) manifest, lists as written by backstop, and nothing
+// else. Files it does not list stay; any left in paths/ are moved to quarantine/ when the
+// new run finishes, so the dataset is exactly the new run's parts.
+func (j *job) clear(old *results.Manifest) error {
+	dir := j.opt.OutDir
+	var files []string
+	for _, e := range old.Index {
+		files = append(files, e.Part, e.Checkpoint)
+	}
+	files = append(files, old.Parts...)
+	files = append(files, old.Outputs...)
+	if j.opt.Shard.Count <= 1 {
+		// A whole run's fixed outputs (results.RunFiles), and its shards' manifests:
+		// backstop's names.
+		for _, f := range results.RunFiles {
+			if f.Kind == results.Result && !f.Dir {
+				files = append(files, f.Name)
+			}
+		}
+		shardFiles, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+		for _, f := range shardFiles {
+			rel, _ := filepath.Rel(dir, f)
+			files = append(files, rel)
+		}
+	}
+	for _, f := range files {
+		if !filepath.IsLocal(f) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("--force: remove the previous run's %s: %w", f, err)
+		}
+	}
+	os.Remove(j.manifestPath)
+	return nil
+}
+
+// shardManifests returns the shard manifests in dir.
+func shardManifests(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	return files
+}
+
+// checkOutDir refuses, before anything is written, an output directory that backstop
+// must not write into: the root, or one that exists, is not empty and holds no backstop
+// run (it would mix our files with, or replace, someone else's).
+func checkOutDir(j *job) error {
+	dir := j.opt.OutDir
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if abs == filepath.Dir(abs) {
+		return fmt.Errorf("output directory %s is the file system root; choose a directory of its own, e.g. --out outputs/run1", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
+		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
+			return fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
+		}
+	}
+	if _, err := os.Stat(j.manifestPath); err == nil {
+		return nil // a run (or this shard) of ours: prepare decides
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
+		return nil
+	}
+	if len(shardManifests(dir)) > 0 {
+		return nil // the shards of a run: prepare decides, under the lock
+	}
+	var foreign []string
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == dirlock.FileName:
+		case j.opt.Shard.Count > 1 && e.IsDir() && (name == results.ShardsDir || name == results.PathsDir || name == TalliesDir):
+			// the other shards of this run write these
+		default:
+			foreign = append(foreign, name)
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	shown := foreign
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(foreign)-5))
+	}
+	return fmt.Errorf("output directory %s is not empty and holds no backstop run (%s): it holds %s; choose an empty or new directory with --out (backstop never replaces files it did not write, even with --force)",
+		dir, results.ManifestFile, strings.Join(shown, ", "))
+}
+
+// checkResumable checks that old, the manifest on disk, describes the run being resumed.
+func (j *job) checkResumable(old *results.Manifest) error {
+	if old.Status == results.StatusComplete {
+		return fmt.Errorf("%s is already complete: nothing to resume", j.manifestPath)
+	}
+	if old.Version != results.ToolVersion() && !j.opt.AllowVersionChange {
+		return fmt.Errorf("cannot resume %s: it was begun by backstop %s, this is %s; its chunks may differ from this version's (--allow-version-change resumes anyway, or --force starts over)", j.opt.OutDir, old.Version, results.ToolVersion())
+	}
+	if old.RunID == "" {
+		return fmt.Errorf("cannot resume %s: its manifest records no run identity (an older backstop wrote it); start over with --force", j.opt.OutDir)
+	}
+	if old.Seed != j.cfg.Seed {
+		return fmt.Errorf("cannot resume %s: it was run with seed %d, not %d", j.opt.OutDir, old.Seed, j.cfg.Seed)
+	}
+	if old.ChunkSize != j.opt.ChunkSize {
+		return fmt.Errorf("cannot resume %s: it was run with --chunk-size %d, not %d", j.opt.OutDir, old.ChunkSize, j.opt.ChunkSize)
+	}
+	if want := ""; j.opt.Target != nil || old.TargetPrecision != "" {
+		if j.opt.Target != nil {
+			want = j.opt.Target.String()
+		}
+		if want != old.TargetPrecision {
+			return fmt.Errorf("cannot resume %s: it was run with target precision %q, not %q", j.opt.OutDir, old.TargetPrecision, want)
+		}
+	}
+	if old.Config != j.yml {
+		return fmt.Errorf("cannot resume %s: its config differs from the one given (%s)", j.opt.OutDir, firstDifference(old.Config, j.yml))
+	}
+	return nil
+}
+
+// firstDifference describes the first line where the run's config a and the given b differ.
+func firstDifference(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < max(len(al), len(bl)); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d: run has %q, given %q", i+1, strings.TrimSpace(x), strings.TrimSpace(y))
+		}
+	}
+	return "they differ"
+}
+
+// verifyChunks marks the chunks whose checkpoint and part are on disk and the run's: a
+// listed chunk must match its index entry's checksums (else the run is refused, naming the
+// file, with how to recompute it alone); a chunk written but not yet listed (the process
+// was killed before the manifest caught up) is checked in full and adopted, or moved to
+// quarantine/ and recomputed. A listed chunk whose two files are both gone (moved to
+// quarantine/ by backstop verify --quarantine) is recomputed.
+func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
+	listed := map[int]results.ChunkEntry{}
+	for _, e := range old.Index {
+		listed[e.Chunk] = e
+	}
+	for c := j.first; c < j.end; c++ {
+		e, isListed := listed[c]
+		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+		ckpt := filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c))
+		_, perr := os.Stat(part)
+		_, cerr := os.Stat(ckpt)
+		if perr != nil && cerr != nil {
+			if isListed {
+				fmt.Fprintf(j.opt.Log, "backstop: chunk %d is listed but its part and checkpoint are gone: recomputing it\n", c)
+			}
+			continue
+		}
+		if isListed {
+			j.entries[c] = e
+			if err := checkEntry(j.opt.OutDir, e); err != nil {
+				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, j.opt.OutDir, j.resumeCommand())
+			}
+			done[c] = true
+			continue
+		}
+		if perr != nil || cerr != nil {
+			// Half a chunk: its checkpoint was written, its part not (or the reverse).
+			if err := quarantine(j.opt.OutDir, j.opt.Log, "an unfinished chunk", part, ckpt); err != nil {
+				return err
+			}
+			continue
+		}
+		e = j.entry(c, "", "")
+		err := checkChunk(j.opt.OutDir, j.l, j.identity(c), e, j.opt.AllowVersionChange)
+		if err == nil {
+			e.PartSHA256, err = results.FileSHA256(part)
+		}
+		if err == nil {
+			e.CheckpointSHA256, err = results.FileSHA256(ckpt)
+		}
+		if err != nil {
+			fmt.Fprintf(j.opt.Log, "backstop: chunk %d on disk is unusable (%v)\n", c, err)
+			if err := quarantine(j.opt.OutDir, j.opt.Log, "an unusable chunk", part, ckpt); err != nil {
+				return err
+			}
+			continue
+		}
+		j.entries[c] = e
+		done[c] = true
+	}
+	return nil
+}

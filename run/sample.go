@@ -1,0 +1,39 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/backstop-research/backstop/sim"
+)
+
+// sampleChunk simulates chunk c into rows (path-major, a buffer of at least the chunk's
+// rows) and tally (empty, not yet folded) and returns the chunk's rows. Two buffers and
+// tallies take turns: chunk c's are in use until its write is done, while chunk c+1 is
+// sampled into the others.
+func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows []sim.Result, tally *chunkTally, counter *atomic.Int64) ([]sim.Result, error) {
+	first := int64(c) * int64(j.opt.ChunkSize)
+	n := j.chunkPaths(c)
+	chunkRows := rows[:n*j.l.policies]
+	// Progress counts 64 paths at every path whose index is 63 mod 64 (so the workers do
+	// not contend for the counter's cache line on every path), and the rest at the end.
+	const step = 64
+	check := &finiteCheck{}
+	err := sampler.Run(ctx, first, n, func(w, b int, res []sim.Result, days [][]float64) {
+		i := int(res[0].Path-first) * j.l.policies
+		copy(chunkRows[i:i+j.l.policies], res)
+		if check.visit(j.cfg.Policies, res, days) { // else the sketches cannot hold it
+			tally.visit(w, b, res, days)
+		}
+		if res[0].Path%step == step-1 {
+			counter.Add(step)
+		}
+	})
+	end := first + int64(n)
+	counter.Add(int64(n) - step*(end/step-first/step))
+	if cerr := check.err(); cerr != nil && err == nil {
+		err = fmt.Errorf("chunk %d: %v: the parameters overflow on this path; bring the extreme values back into range", c, cerr)
+	}
+	return chunkRows, err
+}
