@@ -69,8 +69,9 @@ type Outcome struct {
 //
 // A run is four steps, each in a file of its own:
 //
-//  1. plan (plan.go, directory.go): resolve the chunks this process computes, check and
-//     lock the output directory, and read what a resumed run already has on disk;
+//  1. plan (plan.go, directory.go, lock.go): resolve the chunks this process computes,
+//     check and lock the output directory, and read what a resumed run already has on
+//     disk;
 //  2. sample (sample.go): simulate one chunk of paths into its rows and a chunk tally, on
 //     the sampler's workers;
 //  3. write (pipeline.go): fold the chunk's tally, write its checkpoint and Parquet part
