@@ -142,15 +142,20 @@ func ReadSummaryCSV(path string) ([]SummaryRow, error) {
 		return nil, fmt.Errorf("%s: expected the header %v", path, summaryHeader)
 	}
 	var rows []SummaryRow
-	for i, r := range recs[1:] {
-		n, err := strconv.ParseInt(r[3], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: n %q: %w", path, i+2, r[3], err)
-		}
-		row := SummaryRow{Policy: r[0], Metric: r[1], Unit: r[2], N: n}
-		for j, dst := range row.numbers() {
-			if *dst, err = strconv.ParseFloat(r[4+j], 64); err != nil {
-				return nil, fmt.Errorf("%s line %d column %s: %w", path, i+2, summaryHeader[4+j], err)
+	for i, rec := range recs[1:] {
+		var row SummaryRow
+		for c, col := range summaryColumns {
+			var err error
+			switch {
+			case col.text != nil:
+				*col.text(&row) = rec[c]
+			case col.number != nil:
+				*col.number(&row), err = strconv.ParseFloat(rec[c], 64)
+			default:
+				row.N, err = strconv.ParseInt(rec[c], 10, 64)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s line %d column %s: %w", path, i+2, col.name, err)
 			}
 		}
 		rows = append(rows, row)

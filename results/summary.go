@@ -29,22 +29,56 @@ type SummaryRow struct {
 	P95Lo, P95Hi         float64 // and of the 95th percentile
 }
 
-var summaryHeader = []string{"policy", "metric", "unit", "n", "mean", "ci95_lo", "ci95_hi", "p50", "p95",
-	"p50_ci95_lo", "p50_ci95_hi", "p95_ci95_lo", "p95_ci95_hi"}
-
-// printedColumns is how many summary columns the terminal table shows (the quantiles'
-// intervals are in the file and in summary.md).
-const printedColumns = 9
-
-// numbers are the numeric columns of a row, in header order after n.
-func (r *SummaryRow) numbers() []*float64 {
-	return []*float64{&r.Mean, &r.Lo, &r.Hi, &r.P50, &r.P95, &r.P50Lo, &r.P50Hi, &r.P95Lo, &r.P95Hi}
+// summaryColumn is a column of summary.csv: its name and where a SummaryRow holds its
+// value, text, number or (neither) the count n.
+type summaryColumn struct {
+	name    string
+	text    func(*SummaryRow) *string
+	number  func(*SummaryRow) *float64
+	printed bool // shown in the terminal table (PrintSummary)
 }
 
+// summaryColumns are the columns of summary.csv in order, and after the grid parameters
+// those of sweep.parquet: the one list the CSV and Parquet writers and readers and the
+// terminal table take names, order and types from. The text columns come first, then n,
+// then the numbers.
+var summaryColumns = []summaryColumn{
+	{name: "policy", text: func(r *SummaryRow) *string { return &r.Policy }, printed: true},
+	{name: "metric", text: func(r *SummaryRow) *string { return &r.Metric }, printed: true},
+	{name: "unit", text: func(r *SummaryRow) *string { return &r.Unit }, printed: true},
+	{name: "n", printed: true},
+	{name: "mean", number: func(r *SummaryRow) *float64 { return &r.Mean }, printed: true},
+	{name: "ci95_lo", number: func(r *SummaryRow) *float64 { return &r.Lo }, printed: true},
+	{name: "ci95_hi", number: func(r *SummaryRow) *float64 { return &r.Hi }, printed: true},
+	{name: "p50", number: func(r *SummaryRow) *float64 { return &r.P50 }, printed: true},
+	{name: "p95", number: func(r *SummaryRow) *float64 { return &r.P95 }, printed: true},
+	// The quantiles' intervals are in the file and in summary.md, not on the terminal.
+	{name: "p50_ci95_lo", number: func(r *SummaryRow) *float64 { return &r.P50Lo }},
+	{name: "p50_ci95_hi", number: func(r *SummaryRow) *float64 { return &r.P50Hi }},
+	{name: "p95_ci95_lo", number: func(r *SummaryRow) *float64 { return &r.P95Lo }},
+	{name: "p95_ci95_hi", number: func(r *SummaryRow) *float64 { return &r.P95Hi }},
+}
+
+// summaryHeader is the names of summaryColumns.
+var summaryHeader = func() []string {
+	var names []string
+	for _, c := range summaryColumns {
+		names = append(names, c.name)
+	}
+	return names
+}()
+
 func (r SummaryRow) fields(format func(float64) string) []string {
-	out := []string{r.Policy, r.Metric, r.Unit, strconv.FormatInt(r.N, 10)}
-	for _, x := range r.numbers() {
-		out = append(out, format(*x))
+	var out []string
+	for _, c := range summaryColumns {
+		switch {
+		case c.text != nil:
+			out = append(out, *c.text(&r))
+		case c.number != nil:
+			out = append(out, format(*c.number(&r)))
+		default:
+			out = append(out, strconv.FormatInt(r.N, 10))
+		}
 	}
 	return out
 }
@@ -74,10 +108,19 @@ func writeCSV(path string, header []string, records [][]string) error {
 // digits.
 func PrintSummary(out io.Writer, rows []SummaryRow) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, strings.Join(summaryHeader[:printedColumns], "\t")+"\t")
+	printed := func(fields []string) string {
+		var out []string
+		for i, c := range summaryColumns {
+			if c.printed {
+				out = append(out, fields[i])
+			}
+		}
+		return strings.Join(out, "\t") + "\t"
+	}
+	fmt.Fprintln(w, printed(summaryHeader))
 	short := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 	for _, r := range rows {
-		fmt.Fprintln(w, strings.Join(r.fields(short)[:printedColumns], "\t")+"\t")
+		fmt.Fprintln(w, printed(r.fields(short)))
 	}
 	return w.Flush()
 }

@@ -70,27 +70,15 @@ func SweepSchema(md arrow.Metadata) *arrow.Schema {
 	return arrow.NewSchema(fields, &md)
 }
 
-// The columns of summary.csv (summaryHeader) are, in order, the strings of
-// SummaryRow.strings, n, then the numbers of SummaryRow.floats.
-const summaryStrings, summaryFloats = 3, 9
-
-func (r *SummaryRow) strings() [summaryStrings]*string {
-	return [...]*string{&r.Policy, &r.Metric, &r.Unit}
-}
-
-func (r *SummaryRow) floats() [summaryFloats]*float64 {
-	return [summaryFloats]*float64(r.numbers())
-}
-
 // summaryColumnType is the type in sweep.parquet of column c of summary.csv.
 func summaryColumnType(c int) arrow.DataType {
-	switch {
-	case c < summaryStrings:
+	switch col := summaryColumns[c]; {
+	case col.text != nil:
 		return dictString
-	case c == summaryStrings:
-		return arrow.PrimitiveTypes.Int64
+	case col.number != nil:
+		return arrow.PrimitiveTypes.Float64
 	}
-	return arrow.PrimitiveTypes.Float64
+	return arrow.PrimitiveTypes.Int64
 }
 
 // WriteSweep writes rows atomically as sweep.parquet at path.
@@ -125,26 +113,29 @@ func WriteSweep(path string, prov Provenance, rows []SweepRow) error {
 		cols = append(cols, nullableDictionaryColumn(mem, names.values, idx, valid), vb.NewArray())
 		vb.Release()
 	}
-	for c := range summaryStrings {
-		d, idx := newDict(), make([]int32, n)
-		for j := range rows {
-			idx[j] = d.index(*rows[j].strings()[c])
+	for _, c := range summaryColumns {
+		switch {
+		case c.text != nil:
+			d, idx := newDict(), make([]int32, n)
+			for j := range rows {
+				idx[j] = d.index(*c.text(&rows[j].SummaryRow))
+			}
+			cols = append(cols, dictionaryColumn(mem, d.values, idx))
+		case c.number != nil:
+			b := array.NewFloat64Builder(mem)
+			for j := range rows {
+				b.Append(*c.number(&rows[j].SummaryRow))
+			}
+			cols = append(cols, b.NewArray())
+			b.Release()
+		default:
+			nb := array.NewInt64Builder(mem)
+			for _, r := range rows {
+				nb.Append(r.N)
+			}
+			cols = append(cols, nb.NewArray())
+			nb.Release()
 		}
-		cols = append(cols, dictionaryColumn(mem, d.values, idx))
-	}
-	nb := array.NewInt64Builder(mem)
-	defer nb.Release()
-	for _, r := range rows {
-		nb.Append(r.N)
-	}
-	cols = append(cols, nb.NewArray())
-	for c := range summaryFloats {
-		b := array.NewFloat64Builder(mem)
-		for j := range rows {
-			b.Append(*rows[j].floats()[c])
-		}
-		cols = append(cols, b.NewArray())
-		b.Release()
 	}
 	rec := array.NewRecord(schema, cols, int64(n))
 	defer rec.Release()
@@ -253,25 +244,26 @@ func setSweepField(r *SweepRow, params *[MaxSweepParams]ParamValue, present *[Ma
 		}
 	}
 	c := slices.Index(summaryHeader, name)
-	switch {
-	case c < 0:
+	if c < 0 {
 		return fmt.Errorf("unexpected column %q", name)
-	case c < summaryStrings:
+	}
+	switch col := summaryColumns[c]; {
+	case col.text != nil:
 		s, err := dictValue(a, k, name)
-		*r.strings()[c] = s
+		*col.text(&r.SummaryRow) = s
 		return err
-	case c == summaryStrings:
+	case col.number != nil:
+		v, ok := a.(*array.Float64)
+		if !ok {
+			return fmt.Errorf("column %q is %s, want double", name, a.DataType())
+		}
+		*col.number(&r.SummaryRow) = v.Value(k)
+	default:
 		v, ok := a.(*array.Int64)
 		if !ok {
 			return fmt.Errorf("column %q is %s, want int64", name, a.DataType())
 		}
 		r.N = v.Value(k)
-	default:
-		v, ok := a.(*array.Float64)
-		if !ok {
-			return fmt.Errorf("column %q is %s, want double", name, a.DataType())
-		}
-		*r.floats()[c-summaryStrings-1] = v.Value(k)
 	}
 	return nil
 }
