@@ -13,6 +13,7 @@ import (
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sensitivity"
+	"github.com/backstop-research/backstop/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -20,7 +21,7 @@ import (
 )
 
 // FigureMetric is the metric the figures show.
-const FigureMetric = "peak_basis_bp"
+var FigureMetric = sim.Metrics[sim.PeakBasisBP].Name
 
 var pairColor = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
 

@@ -415,7 +415,10 @@ func cmdVersion(args []string, stdout, stderr io.Writer) error {
 
 // effectMetrics are the metrics whose paired effects the command prints (effects.csv and
 // summary.md have them all).
-var effectMetrics = map[string]bool{"peak_basis_bp": true, "forced_sales_bn": true, "funds_defaulted": true, "hf_loss_bn": true}
+var effectMetrics = map[string]bool{
+	sim.Metrics[sim.PeakBasisBP].Name: true, sim.Metrics[sim.ForcedSalesBN].Name: true,
+	sim.Metrics[sim.FundsDefaulted].Name: true, sim.Metrics[sim.HFLossBN].Name: true,
+}
 
 // printTables prints a finished run's summary and its key paired policy effects.
 func printTables(stdout io.Writer, o *run.Outcome) error {
@@ -455,7 +458,7 @@ func inspect(dir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, metric := range []string{"peak_basis_bp", "forced_sales_bn"} {
+	for _, metric := range []string{sim.Metrics[sim.PeakBasisBP].Name, sim.Metrics[sim.ForcedSalesBN].Name} {
 		fmt.Fprintln(stdout)
 		if err := sweep.PrintTable(stdout, rows, metric); err != nil {
 			return err
