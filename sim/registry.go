@@ -41,6 +41,8 @@ var registry = []PolicySpec{
 // RegisterPolicy adds spec to the registry, after the built-in policies. It is for
 // policies defined outside this package (a test's, a study's own); it panics when the
 // name is empty, taken or not a valid name, or New is nil, since that is a programming error.
+// Call it before any run starts (from an init function or the start of main): the
+// registry is read without a lock.
 func RegisterPolicy(spec PolicySpec) {
 	if !ValidName(spec.Name) || spec.New == nil {
 		panic(fmt.Sprintf("sim: RegisterPolicy(%q): a policy needs a valid name and a New function", spec.Name))
