@@ -4,6 +4,11 @@
 // written to disk. It is the evaluation step of designs that run a scenario many times
 // (package explore), where a run directory per evaluation would be waste.
 //
+// Paths is the one evaluation loop beneath: it draws the paths in fixed blocks, runs the
+// policies on them and collects per-path values (metrics, or values computed from a
+// path's day-by-day trace). Run summarizes the metrics of every policy; package moments
+// builds its named statistics and influence functions on the same loop.
+//
 // Every evaluation of the same seed draws the same shocks (they depend on the seed and
 // the path index only), so two evaluations that differ in a parameter differ by that
 // parameter's effect alone, unless it shapes the shocks (shocks.*, days). Results do not
@@ -81,37 +86,26 @@ func (e *NonFiniteError) Error() string {
 // for all cores) and returns their summary. A path with a non-finite summary metric is a
 // *NonFiniteError, so that no NaN reaches an estimate.
 func Run(ctx context.Context, cfg sim.Config, workers int) (*Result, error) {
-	model, err := sim.NewModel(cfg)
+	np, nm := len(cfg.Policies), len(results.SummaryMetrics)
+	cols := make([]Column, 0, np*nm) // column k*nm+m: policy k's metric m
+	for _, pol := range cfg.Policies {
+		for _, m := range results.SummaryMetrics {
+			cols = append(cols, Column{Policy: pol, Metric: m})
+		}
+	}
+	vals, err := Paths(ctx, cfg, cols, cfg.Paths, cfg.Seed, workers)
 	if err != nil {
 		return nil, err
 	}
-	np, nm := len(cfg.Policies), len(results.SummaryMetrics)
-	vals := make([]float64, cfg.Paths*np*nm) // [path][policy][metric]
-	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Workers: workers, Seed: cfg.Seed}
-	err = s.Run(ctx, 0, cfg.Paths, func(_, _ int, res []sim.Result, _ [][]float64) {
-		for k := range res {
-			row := vals[(int(res[k].Path)*np+k)*nm:]
-			for i, m := range results.SummaryMetrics {
-				row[i] = res[k].Values[m]
+	for path := 0; path < cfg.Paths; path++ { // the first bad value in path order
+		for j, x := range vals {
+			if v := x[path]; math.IsNaN(v) || math.IsInf(v, 0) {
+				k, m := j/nm, j%nm
+				return nil, &NonFiniteError{Policy: cfg.Policies[k], Metric: sim.Metrics[results.SummaryMetrics[m]].Name, Path: int64(path), Value: v}
 			}
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
-	for i, v := range vals {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			path, k, m := i/(np*nm), i/nm%np, i%nm
-			return nil, &NonFiniteError{Policy: cfg.Policies[k], Metric: sim.Metrics[results.SummaryMetrics[m]].Name, Path: int64(path), Value: v}
-		}
-	}
-	column := func(k, m int) []float64 {
-		x := make([]float64, cfg.Paths)
-		for p := range x {
-			x[p] = vals[(p*np+k)*nm+m]
-		}
-		return x
-	}
+	column := func(k, m int) []float64 { return vals[k*nm+m] }
 	r := &Result{Policies: cfg.Policies, Metrics: results.SummaryMetrics, Stats: make([][]Stat, np)}
 	for k := range cfg.Policies {
 		r.Stats[k] = make([]Stat, nm)

@@ -71,3 +71,51 @@ func metric(r *Result, name string) int {
 	}
 	return -1
 }
+
+// Paths gives the same values for any worker count, a value computed from the trace
+// included, and simulates nothing when there is nothing to collect.
+func TestPathsWorkers(t *testing.T) {
+	cfg := configs.Baseline()
+	netSales := func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 {
+		x := 0.0
+		for _, d := range tr.Days {
+			x += d.Sales - d.Reentry
+		}
+		return x
+	}
+	cols := []Column{{Policy: "qe", Metric: sim.PeakBasisBP}, {Policy: "none", Of: netSales}, {Policy: "qe", Of: netSales}}
+	tests := []struct {
+		cols    []Column
+		n       int
+		workers []int
+	}{
+		{cols, 700, []int{1, 2, 3}},
+		{cols[:1], 1, []int{1, 4}},
+		{nil, 100, []int{1, 2}},
+	}
+	for _, tc := range tests {
+		var first [][]float64
+		for _, w := range tc.workers {
+			vals, err := Paths(context.Background(), cfg, tc.cols, tc.n, 9, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vals) != len(tc.cols) {
+				t.Fatalf("%d columns, want %d", len(vals), len(tc.cols))
+			}
+			for j := range vals {
+				if len(vals[j]) != tc.n {
+					t.Fatalf("column %d: %d values, want %d", j, len(vals[j]), tc.n)
+				}
+			}
+			if first == nil {
+				first = vals
+			} else if !reflect.DeepEqual(first, vals) {
+				t.Errorf("%d columns on %d paths: %d workers differ from %d", len(tc.cols), tc.n, w, tc.workers[0])
+			}
+		}
+	}
+	if _, err := Paths(context.Background(), cfg, []Column{{Policy: "fed"}}, 10, 1, 1); err == nil {
+		t.Error("an unknown policy: no error")
+	}
+}

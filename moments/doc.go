@@ -8,6 +8,6 @@
 // docs/model.md section 7 (the columns of paths/*.parquet, sim.Metrics) or one of the scenario
 // statistics of docs/calibration.md, computed from the path's day-by-day trace
 // (ScenarioStats). Evaluate simulates a scenario and returns every statistic's per-path
-// values; Summarize turns them into estimates with Monte Carlo intervals and per-path
+// values, through evaluate.Paths, the evaluation loop package explore's evaluations use too; Summarize turns them into estimates with Monte Carlo intervals and per-path
 // influence contributions (the moment covariance of the method of simulated moments).
 package moments

@@ -2,15 +2,12 @@ package moments
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync/atomic"
 
+	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
-	"golang.org/x/sync/errgroup"
 )
 
 // Sample is the per-path values of some statistics on one set of paths.
@@ -20,87 +17,22 @@ type Sample struct {
 }
 
 // Evaluate simulates paths [0, paths) of cfg with seed and returns the per-path values of
-// every statistic. Path i's shocks depend on (seed, i) alone and every policy runs on the
+// every statistic. It is evaluate.Paths, the one evaluation loop, given each statistic
+// as a column: path i's shocks depend on (seed, i) alone and every policy runs on the
 // same shocks (common random numbers), so the result depends on neither workers (0 for
 // all cores) nor the order the paths are drawn in; cfg.Paths and cfg.Seed are ignored.
 // Only the policies the statistics name are simulated, and a day-by-day trace is kept
 // only under those a scenario statistic needs.
 func Evaluate(ctx context.Context, cfg sim.Config, list []Stat, paths int, seed uint64, workers int) (*Sample, error) {
-	model, err := sim.NewModel(cfg)
+	cols := make([]evaluate.Column, len(list))
+	for j, s := range list {
+		cols[j] = evaluate.Column{Policy: s.Policy, Metric: s.Path.Metric, Of: s.Path.Of}
+	}
+	values, err := evaluate.Paths(ctx, cfg, cols, paths, seed, workers)
 	if err != nil {
 		return nil, err
 	}
-	var policies []string
-	var traced []bool
-	for _, s := range list {
-		k := slices.Index(policies, s.Policy)
-		if k < 0 {
-			policies, traced = append(policies, s.Policy), append(traced, false)
-			k = len(policies) - 1
-		}
-		traced[k] = traced[k] || s.Path.NeedsTrace()
-	}
-	out := &Sample{Stats: list, Values: make([][]float64, len(list))}
-	for k := range out.Values {
-		out.Values[k] = make([]float64, paths)
-	}
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	blocks := sim.Blocks(paths)
-	workers = max(1, min(workers, blocks))
-	var next atomic.Int64
-	g, ctx := errgroup.WithContext(ctx)
-	for w := 0; w < workers; w++ {
-		g.Go(func() error {
-			pols := make([]sim.Policy, len(policies))
-			for k, name := range policies {
-				pol, err := sim.NewPolicy(name, model.Config())
-				if err != nil {
-					return fmt.Errorf("evaluate: %w", err)
-				}
-				pols[k] = pol
-			}
-			s := model.NewSimulator()
-			stream := sim.NewStream()
-			sh := sim.NewShocks(cfg.Days)
-			res := make([]sim.Result, len(policies))
-			traces := make([]sim.Trace, len(policies))
-			for {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				b := int(next.Add(1) - 1)
-				if b >= blocks {
-					return nil
-				}
-				for i := b * sim.BlockSize; i < min((b+1)*sim.BlockSize, paths); i++ {
-					stream.Reset(seed, int64(i))
-					model.Draw(stream, sh)
-					for k, pol := range pols {
-						var tr *sim.Trace
-						if traced[k] {
-							traces[k].Days = traces[k].Days[:0]
-							tr = &traces[k]
-						}
-						s.Run(sh, pol, &res[k], nil, tr)
-					}
-					for j, st := range list {
-						k := slices.Index(policies, st.Policy)
-						if st.Path.Of != nil {
-							out.Values[j][i] = st.Path.Of(model.Config(), sh, &traces[k])
-						} else {
-							out.Values[j][i] = res[k].Values[st.Path.Metric]
-						}
-					}
-				}
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return &Sample{Stats: list, Values: values}, nil
 }
 
 // Paths returns the number of paths in the sample.

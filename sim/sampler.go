@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -21,7 +22,28 @@ type Sampler struct {
 	Policies []string // policy names, in output order
 	Workers  int      // goroutines; 0 or less means runtime.NumCPU()
 	Seed     uint64
+	// Traced, when set, has one entry per policy: RunPaths hands the day-by-day flows of a
+	// traced policy to its visit (Path.Traces). Traced policies run one by one
+	// (Simulator.Run), the others together (Simulator.RunAll); the results are the same.
+	Traced []bool
+	// NoSeries skips the per-day series (Path.Days is nil) for visits that read metrics only.
+	NoSeries bool
 }
+
+// Path is one simulated path as RunPaths hands it over: the path's index and shocks, and
+// per policy k its metrics Results[k], its series Days[k] (Days[k][s*T+t]; nil under
+// NoSeries) and, when the policy is traced, its day-by-day flows Traces[k].
+type Path struct {
+	Index   int64
+	Shocks  *Shocks
+	Results []Result
+	Days    [][]float64
+	Traces  []Trace
+}
+
+// PathVisit receives one path on a worker goroutine, as Visit does; p and everything it
+// points to are reused after PathVisit returns.
+type PathVisit func(worker, block int, p *Path)
 
 // Visit receives one path on a worker goroutine: results[k] and days[k] are policy k's
 // metrics and series (days[k][s*T+t]). worker is in [0, Workers) and block is the path's
@@ -43,6 +65,17 @@ func Blocks(n int) int { return (n + BlockSize - 1) / BlockSize }
 // Run simulates paths [first, first+n) and hands each to visit. It stops early, returning
 // ctx's error, when ctx is cancelled.
 func (s *Sampler) Run(ctx context.Context, first int64, n int, visit Visit) error {
+	return s.RunPaths(ctx, first, n, func(worker, block int, p *Path) { visit(worker, block, p.Results, p.Days) })
+}
+
+// RunPaths is Run for visits that need more of a path than its metrics and series: its
+// shocks and the traces of the Traced policies. Paths are drawn in blocks of BlockSize
+// whatever the worker count, so that anything a visit folds block by block, or stores by
+// path index, does not depend on it.
+func (s *Sampler) RunPaths(ctx context.Context, first int64, n int, visit PathVisit) error {
+	if s.Traced != nil && len(s.Traced) != len(s.Policies) {
+		return fmt.Errorf("sampler: %d traced flags for %d policies", len(s.Traced), len(s.Policies))
+	}
 	workers := s.WorkerCount()
 	nBlocks := Blocks(n)
 	if workers > nBlocks {
@@ -68,7 +101,7 @@ func (s *Sampler) Run(ctx context.Context, first int64, n int, visit Visit) erro
 				hi := min(lo+BlockSize, n)
 				for i := lo; i < hi; i++ {
 					wk.path(first+int64(i), s.Seed)
-					visit(w, block, wk.results, wk.days)
+					visit(w, block, &wk.out)
 				}
 			}
 		})
@@ -80,23 +113,31 @@ func (s *Sampler) Run(ctx context.Context, first int64, n int, visit Visit) erro
 type worker struct {
 	model    *Model
 	stream   *Stream
-	shocks   *Shocks
 	sim      *Simulator
 	policies []Policy
-	results  []Result
-	days     [][]float64
+	traced   []bool
+	out      Path
+	// The untraced policies, run together when some are traced: their policies, indices
+	// into policies, and results and series scratch.
+	plain     []Policy
+	plainK    []int
+	plainRes  []Result
+	plainDays [][]float64
 }
 
 func (s *Sampler) newWorker() (*worker, error) {
 	m := s.Model
 	T := m.Days()
+	np := len(s.Policies)
 	w := &worker{
-		model:   m,
-		stream:  NewStream(),
-		shocks:  NewShocks(T),
-		sim:     m.NewSimulator(),
-		results: make([]Result, len(s.Policies)),
-		days:    make([][]float64, len(s.Policies)),
+		model:  m,
+		stream: NewStream(),
+		sim:    m.NewSimulator(),
+		out: Path{
+			Shocks:  NewShocks(T),
+			Results: make([]Result, np),
+			Days:    make([][]float64, np),
+		},
 	}
 	for k, name := range s.Policies {
 		p, err := NewPolicy(name, m.Config())
@@ -104,18 +145,48 @@ func (s *Sampler) newWorker() (*worker, error) {
 			return nil, fmt.Errorf("sampler: %w", err)
 		}
 		w.policies = append(w.policies, p)
-		w.days[k] = make([]float64, NumSeries*T)
-		w.results[k].Policy = k
+		if !s.NoSeries {
+			w.out.Days[k] = make([]float64, NumSeries*T)
+		}
+		w.out.Results[k].Policy = k
+	}
+	if slices.Contains(s.Traced, true) {
+		w.traced = s.Traced
+		w.out.Traces = make([]Trace, np)
+		for k, p := range w.policies {
+			if !s.Traced[k] {
+				w.plain, w.plainK = append(w.plain, p), append(w.plainK, k)
+				w.plainRes = append(w.plainRes, Result{Policy: k})
+				w.plainDays = append(w.plainDays, w.out.Days[k])
+			}
+		}
 	}
 	return w, nil
 }
 
 // path draws path i's shocks once and runs every policy on them.
 func (w *worker) path(i int64, seed uint64) {
+	p := &w.out
+	p.Index = i
 	w.stream.Reset(seed, i)
-	w.model.Draw(w.stream, w.shocks)
-	for k := range w.results {
-		w.results[k].Path = i
+	w.model.Draw(w.stream, p.Shocks)
+	for k := range p.Results {
+		p.Results[k].Path = i
 	}
-	w.sim.RunAll(w.shocks, w.policies, w.results, w.days)
+	if w.traced == nil {
+		w.sim.RunAll(p.Shocks, w.policies, p.Results, p.Days)
+		return
+	}
+	for k, pol := range w.policies {
+		if w.traced[k] {
+			p.Traces[k].Days = p.Traces[k].Days[:0]
+			w.sim.Run(p.Shocks, pol, &p.Results[k], p.Days[k], &p.Traces[k])
+		}
+	}
+	if len(w.plain) > 0 {
+		w.sim.RunAll(p.Shocks, w.plain, w.plainRes, w.plainDays)
+		for j, k := range w.plainK {
+			p.Results[k].Values = w.plainRes[j].Values
+		}
+	}
 }
