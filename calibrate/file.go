@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -114,7 +115,7 @@ func Decode(data []byte, source string) (*Spec, error) {
 		}
 	}
 	if !sim.ValidName(s.Name) {
-		return nil, d.Fail(or(f["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", s.Name)
+		return nil, d.Fail(cmp.Or(f["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", s.Name)
 	}
 	if n := f["description"]; n != nil {
 		if s.Description, err = d.String(n, "description"); err != nil {
@@ -133,11 +134,9 @@ func Decode(data []byte, source string) (*Spec, error) {
 		min int
 	}{{"data_paths", &s.DataPaths, 1}, {"max_evaluations", &s.MaxEvaluations, 10}} {
 		if n := f[k.key]; n != nil {
-			x, err := d.Number(n, k.key)
-			if err != nil || x != math.Trunc(x) || x < float64(k.min) || x > 1e9 {
-				return nil, d.Fail(n, k.key, "%s is not allowed; must be a whole number of at least %d", sweep.Show(n), k.min)
+			if *k.dst, err = d.Count(n, k.key, k.min); err != nil {
+				return nil, err
 			}
-			*k.dst = int(x)
 		}
 	}
 	pn := f["parameters"]
@@ -192,19 +191,11 @@ func (s *Spec) params(d *sweep.FileDecoder, n *yaml.Node) error {
 		if rn == nil {
 			return d.Fail(pn, prefix+".range", "missing; give the bounds of the search, e.g. range: [0.03, 0.5]")
 		}
-		if rn.Kind != yaml.SequenceNode || len(rn.Content) != 2 {
-			return d.Fail(rn, prefix+".range", "%s is not allowed; expected [lo, hi]", sweep.Show(rn))
+		lo, hi, err := d.Range(rn, prefix+".range")
+		if err != nil {
+			return err
 		}
-		var b [2]float64
-		for j, bn := range rn.Content {
-			if b[j], err = d.Number(bn, fmt.Sprintf("%s.range[%d]", prefix, j)); err != nil {
-				return err
-			}
-		}
-		if !(b[0] < b[1]) {
-			return d.Fail(rn, prefix+".range", "[%g, %g] is not allowed; the lower bound must be below the upper", b[0], b[1])
-		}
-		p := Param{Key: key, Lo: b[0], Hi: b[1], About: sweep.About(key), Start: s.scenario.Value(key)}
+		p := Param{Key: key, Lo: lo, Hi: hi, About: sweep.About(key), Start: s.scenario.Value(key)}
 		if sweep.IntegerKey(key) {
 			return d.Fail(kn, prefix+".key", "%s is a whole number; only continuous parameters can be estimated", key)
 		}
@@ -301,13 +292,6 @@ func (s *Spec) targets(d *sweep.FileDecoder, n *yaml.Node) error {
 		s.Targets = append(s.Targets, t)
 	}
 	return nil
-}
-
-func or(n, fallback *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return fallback
 }
 
 // stem is the calibration's default name: its file name without the extension.

@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -74,81 +75,33 @@ func Load(path string) (*Plan, error) {
 	return Decode(data, path)
 }
 
-type decoder struct{ source string }
-
-func (d decoder) fail(n *yaml.Node, key, format string, args ...any) error {
-	return &configs.Error{Source: d.source, Line: n.Line, Key: key, Msg: fmt.Sprintf(format, args...)}
-}
-
-func (d decoder) fields(n *yaml.Node, prefix string, allowed []string) (map[string]*yaml.Node, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, d.fail(n, strings.TrimSuffix(prefix, "."), "expected a mapping of keys (%s)", strings.Join(allowed, ", "))
-	}
-	out := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !slices.Contains(allowed, k.Value) {
-			return nil, d.fail(k, prefix+k.Value, "unknown key; allowed here: %s", strings.Join(allowed, ", "))
-		}
-		if out[k.Value] != nil {
-			return nil, d.fail(k, prefix+k.Value, "key appears twice")
-		}
-		out[k.Value] = v
-	}
-	return out, nil
-}
-
-func (d decoder) number(n *yaml.Node, key string) (float64, error) {
-	var x float64
-	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&x) != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, d.fail(n, key, "%q is not allowed; expected a finite number", n.Value)
-	}
-	return x, nil
-}
-
-func (d decoder) str(n *yaml.Node, key string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		return "", d.fail(n, key, "%q is not allowed; expected a string", n.Value)
-	}
-	return n.Value, nil
-}
-
-func (d decoder) count(n *yaml.Node, key string, min int) (int, error) {
-	var x int
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&x) != nil || x < min {
-		return 0, d.fail(n, key, "%q is not allowed; expected a whole number of at least %d", n.Value, min)
-	}
-	return x, nil
-}
+// decoder is the sweep-file decoder, with explore's own parts (param, discover).
+type decoder struct{ *sweep.FileDecoder }
 
 // Decode decodes an explore file named source (a base scenario it names is read relative
 // to source's directory). Errors are *configs.Error naming the file, line and key.
 func Decode(data []byte, source string) (*Plan, error) {
-	d := decoder{source: source}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &configs.Error{Source: source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	d := decoder{sweep.NewFileDecoder(source)}
+	root, err := d.Root(data, "an explore file names at least its parameters")
+	if err != nil {
+		return nil, err
 	}
-	if len(doc.Content) == 0 {
-		return nil, &configs.Error{Source: source, Msg: "the file is empty; an explore file names at least its parameters"}
-	}
-	root := doc.Content[0]
-	f, err := d.fields(root, "", fileKeys)
+	f, err := d.Fields(root, "", fileKeys)
 	if err != nil {
 		return nil, err
 	}
 	base := filepath.Base(source)
 	p := &Plan{source: source, Name: strings.TrimSuffix(base, filepath.Ext(base)), Design: DesignSobol, Samples: 64}
 	if n := f["name"]; n != nil {
-		if p.Name, err = d.str(n, "name"); err != nil {
+		if p.Name, err = d.String(n, "name"); err != nil {
 			return nil, err
 		}
 	}
 	if !sim.ValidName(p.Name) {
-		return nil, d.fail(root, "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
+		return nil, d.Fail(root, "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
 	}
 	if n := f["description"]; n != nil {
-		if p.Description, err = d.str(n, "description"); err != nil {
+		if p.Description, err = d.String(n, "description"); err != nil {
 			return nil, err
 		}
 	}
@@ -159,24 +112,24 @@ func Decode(data []byte, source string) (*Plan, error) {
 		return nil, err
 	}
 	if p.Paths < 2 {
-		return nil, d.fail(orRoot(f["paths"], root), "paths", "%d is not allowed; an evaluation needs at least 2 paths for its intervals", p.Paths)
+		return nil, d.Fail(cmp.Or(f["paths"], root), "paths", "%d is not allowed; an evaluation needs at least 2 paths for its intervals", p.Paths)
 	}
 	if n := f["design"]; n != nil {
-		if p.Design, err = d.str(n, "design"); err != nil {
+		if p.Design, err = d.String(n, "design"); err != nil {
 			return nil, err
 		}
 		if !slices.Contains([]string{DesignSobol, DesignMorris, DesignLHS}, p.Design) {
-			return nil, d.fail(n, "design", "%q is not allowed; use sobol, morris or lhs", p.Design)
+			return nil, d.Fail(n, "design", "%q is not allowed; use sobol, morris or lhs", p.Design)
 		}
 	}
 	if n := f["samples"]; n != nil {
-		if p.Samples, err = d.count(n, "samples", 2); err != nil {
+		if p.Samples, err = d.Count(n, "samples", 2); err != nil {
 			return nil, err
 		}
 	}
 	pn := f["parameters"]
 	if pn == nil || pn.Kind != yaml.SequenceNode || len(pn.Content) == 0 {
-		return nil, d.fail(orRoot(pn, root), "parameters", "missing or empty; list the uncertain parameters, e.g. [{key: spv.discount, range: [0, 20]}]")
+		return nil, d.Fail(cmp.Or(pn, root), "parameters", "missing or empty; list the uncertain parameters, e.g. [{key: spv.discount, range: [0, 20]}]")
 	}
 	for i, n := range pn.Content {
 		pr, err := d.param(n, fmt.Sprintf("parameters[%d]", i), p.scenario)
@@ -184,15 +137,15 @@ func Decode(data []byte, source string) (*Plan, error) {
 			return nil, err
 		}
 		if slices.ContainsFunc(p.Params, func(q Param) bool { return q.Key == pr.Key }) {
-			return nil, d.fail(n, fmt.Sprintf("parameters[%d].key", i), "%s is listed twice", pr.Key)
+			return nil, d.Fail(n, fmt.Sprintf("parameters[%d].key", i), "%s is listed twice", pr.Key)
 		}
 		p.Params = append(p.Params, pr)
 	}
 	if p.Design == DesignSobol && len(p.Params) > maxSobolParams {
-		return nil, d.fail(pn, "parameters", "%d parameters; a sobol design supports at most %d (use morris to screen more)", len(p.Params), maxSobolParams)
+		return nil, d.Fail(pn, "parameters", "%d parameters; a sobol design supports at most %d (use morris to screen more)", len(p.Params), maxSobolParams)
 	}
 	if p.Evaluations() > MaxEvaluations {
-		return nil, d.fail(orRoot(f["samples"], root), "samples", "the design has %d evaluations; at most %d are allowed", p.Evaluations(), MaxEvaluations)
+		return nil, d.Fail(cmp.Or(f["samples"], root), "samples", "the design has %d evaluations; at most %d are allowed", p.Evaluations(), MaxEvaluations)
 	}
 	if n := f["discover"]; n != nil {
 		if p.Discover, err = d.discover(n, p); err != nil {
@@ -202,40 +155,33 @@ func Decode(data []byte, source string) (*Plan, error) {
 	return p, nil
 }
 
-func orRoot(n, root *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return root
-}
-
 func (d decoder) param(n *yaml.Node, prefix string, sc *sweep.Scenario) (Param, error) {
-	f, err := d.fields(n, prefix+".", paramKeys)
+	f, err := d.Fields(n, prefix+".", paramKeys)
 	if err != nil {
 		return Param{}, err
 	}
 	kn := f["key"]
 	if kn == nil {
-		return Param{}, d.fail(n, prefix+".key", "missing; name a numeric scenario key such as spv.discount")
+		return Param{}, d.Fail(n, prefix+".key", "missing; name a numeric scenario key such as spv.discount")
 	}
-	key, err := d.str(kn, prefix+".key")
+	key, err := d.String(kn, prefix+".key")
 	if err != nil {
 		return Param{}, err
 	}
 	if err := sc.CheckKey(key); err != nil {
-		return Param{}, d.fail(kn, prefix+".key", "%s", strings.ReplaceAll(err.Error(), "every grid point", "every evaluation"))
+		return Param{}, d.Fail(kn, prefix+".key", "%s", strings.ReplaceAll(err.Error(), "every grid point", "every evaluation"))
 	}
 	pr := Param{Key: key, Integer: sweep.IntegerKey(key)}
 	rn, vn := f["range"], f["values"]
 	switch {
 	case (rn == nil) == (vn == nil):
-		return Param{}, d.fail(n, prefix, "give either range: [low, high] or values: [...]")
+		return Param{}, d.Fail(n, prefix, "give either range: [low, high] or values: [...]")
 	case vn != nil:
 		if vn.Kind != yaml.SequenceNode || len(vn.Content) < 2 {
-			return Param{}, d.fail(vn, prefix+".values", "list at least two values")
+			return Param{}, d.Fail(vn, prefix+".values", "list at least two values")
 		}
 		for j, item := range vn.Content {
-			x, err := d.number(item, fmt.Sprintf("%s.values[%d]", prefix, j))
+			x, err := d.Number(item, fmt.Sprintf("%s.values[%d]", prefix, j))
 			if err != nil {
 				return Param{}, err
 			}
@@ -243,35 +189,26 @@ func (d decoder) param(n *yaml.Node, prefix string, sc *sweep.Scenario) (Param, 
 		}
 		pr.Lo, pr.Hi = slices.Min(pr.Values), slices.Max(pr.Values)
 		if f["scale"] != nil {
-			return Param{}, d.fail(f["scale"], prefix+".scale", "a discrete set of values has no scale")
+			return Param{}, d.Fail(f["scale"], prefix+".scale", "a discrete set of values has no scale")
 		}
 	default:
-		if rn.Kind != yaml.SequenceNode || len(rn.Content) != 2 {
-			return Param{}, d.fail(rn, prefix+".range", "expected [low, high]")
-		}
-		if pr.Lo, err = d.number(rn.Content[0], prefix+".range[0]"); err != nil {
+		if pr.Lo, pr.Hi, err = d.Range(rn, prefix+".range"); err != nil {
 			return Param{}, err
-		}
-		if pr.Hi, err = d.number(rn.Content[1], prefix+".range[1]"); err != nil {
-			return Param{}, err
-		}
-		if !(pr.Lo < pr.Hi) {
-			return Param{}, d.fail(rn, prefix+".range", "low %g must be below high %g", pr.Lo, pr.Hi)
 		}
 		if sn := f["scale"]; sn != nil {
-			s, err := d.str(sn, prefix+".scale")
+			s, err := d.String(sn, prefix+".scale")
 			if err != nil {
 				return Param{}, err
 			}
 			switch s {
 			case "log":
 				if !(pr.Lo > 0) {
-					return Param{}, d.fail(sn, prefix+".scale", "log scale needs a range above 0, got [%g, %g]", pr.Lo, pr.Hi)
+					return Param{}, d.Fail(sn, prefix+".scale", "log scale needs a range above 0, got [%g, %g]", pr.Lo, pr.Hi)
 				}
 				pr.Log = true
 			case "linear":
 			default:
-				return Param{}, d.fail(sn, prefix+".scale", "%q is not allowed; use linear or log", s)
+				return Param{}, d.Fail(sn, prefix+".scale", "%q is not allowed; use linear or log", s)
 			}
 		}
 	}
@@ -281,7 +218,7 @@ func (d decoder) param(n *yaml.Node, prefix string, sc *sweep.Scenario) (Param, 
 		if _, err := sc.Config(2, 0, []string{key}, []float64{x}); err != nil {
 			var ce *configs.Error
 			if errors.As(err, &ce) {
-				return Param{}, d.fail(orRoot(rn, vn), prefix, "%s = %g: %s", key, x, ce.Msg)
+				return Param{}, d.Fail(cmp.Or(rn, vn), prefix, "%s = %g: %s", key, x, ce.Msg)
 			}
 			return Param{}, err
 		}
@@ -375,31 +312,31 @@ func (d decoder) discover(n *yaml.Node, p *Plan) (*Discover, error) {
 	out := &Discover{MinCoverage: 0.5}
 	cn := n
 	if n.Kind == yaml.MappingNode {
-		f, err := d.fields(n, "discover.", discoverKeys)
+		f, err := d.Fields(n, "discover.", discoverKeys)
 		if err != nil {
 			return nil, err
 		}
 		if cn = f["condition"]; cn == nil {
-			return nil, d.fail(n, "discover.condition", "missing; e.g. condition: spv.peak_basis_bp.mean > qe.peak_basis_bp.mean")
+			return nil, d.Fail(n, "discover.condition", "missing; e.g. condition: spv.peak_basis_bp.mean > qe.peak_basis_bp.mean")
 		}
 		if mc := f["min_coverage"]; mc != nil {
-			x, err := d.number(mc, "discover.min_coverage")
+			x, err := d.Number(mc, "discover.min_coverage")
 			if err != nil {
 				return nil, err
 			}
 			if !(x > 0 && x <= 1) {
-				return nil, d.fail(mc, "discover.min_coverage", "%g is not allowed; use a share in (0, 1]", x)
+				return nil, d.Fail(mc, "discover.min_coverage", "%g is not allowed; use a share in (0, 1]", x)
 			}
 			out.MinCoverage = x
 		}
 	}
-	s, err := d.str(cn, "discover")
+	s, err := d.String(cn, "discover")
 	if err != nil {
 		return nil, err
 	}
 	out.Condition = s
 	if out.cond, err = parseCondition(s, p.Policies()); err != nil {
-		return nil, d.fail(cn, "discover", "%v", err)
+		return nil, d.Fail(cn, "discover", "%v", err)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -36,8 +37,8 @@ type Plan struct {
 	Seed        uint64  // the seed of every point: common random numbers across the grid
 	Params      []Param // one or two; in grid order the last one varies fastest
 
-	source   string     // the sweep file, for messages
-	scenario *yaml.Node // the base scenario with the overrides: a mapping of every key
+	source   string    // the sweep file, for messages
+	scenario *Scenario // the base scenario with the overrides
 }
 
 // Param is one swept scenario parameter and its grid.
@@ -73,17 +74,10 @@ func Load(path string) (*Plan, error) {
 // value the scenario does not allow is a *configs.Error naming the file, line and key.
 // Every grid point's scenario is built and validated before Decode returns.
 func Decode(data []byte, source string) (*Plan, error) {
-	doc, err := configs.ParseDocument(data, source)
+	d := decoder{source: source}
+	root, err := d.root(data, "a sweep names at least its parameters")
 	if err != nil {
 		return nil, err
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &configs.Error{Source: source, Msg: "the file is empty; a sweep names at least its parameters"}
-	}
-	d := decoder{source: source}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, d.fail(root, "", "the file must be a mapping of keys to values (name, parameters, ...)")
 	}
 	fields, err := d.fields(root, "", fileKeys)
 	if err != nil {
@@ -96,24 +90,24 @@ func Decode(data []byte, source string) (*Plan, error) {
 		}
 	}
 	if !sim.ValidName(p.Name) {
-		return nil, d.fail(orNode(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
+		return nil, d.fail(cmp.Or(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
 	}
 	if n := fields["description"]; n != nil {
 		if p.Description, err = d.str(n, "description"); err != nil {
 			return nil, err
 		}
 	}
-	if p.scenario, err = d.scenario(fields["base"], fields["overrides"]); err != nil {
+	if p.scenario, err = DecodeScenario(source, fields["base"], fields["overrides"]); err != nil {
 		return nil, err
 	}
-	if p.Paths, p.Seed, err = d.pathsAndSeed(p.scenario, fields["paths"], fields["seed"]); err != nil {
+	if p.Paths, p.Seed, err = p.scenario.PathsAndSeed(fields["paths"], fields["seed"]); err != nil {
 		return nil, err
 	}
 	pn := fields["parameters"]
 	if pn == nil {
 		return nil, d.fail(root, "parameters", "missing; list one or two parameters, e.g. parameters: [{key: funds.b0, values: [500, 1000]}]")
 	}
-	if p.Params, err = d.params(pn, p.scenario); err != nil {
+	if p.Params, err = d.params(pn, p.scenario.tree); err != nil {
 		return nil, err
 	}
 	if _, err := p.Points(); err != nil {
@@ -148,21 +142,17 @@ func (p *Plan) Points() ([]Point, error) {
 		return nil, &configs.Error{Source: p.source, Key: "paths", Msg: fmt.Sprintf("%d is not allowed; must be an integer of at least 1", p.Paths)}
 	}
 	pts := make([]Point, p.Size())
+	keys := make([]string, len(p.Params))
+	for k, pr := range p.Params {
+		keys[k] = pr.Key
+	}
 	for i := range pts {
 		idx := p.indices(i)
-		tree := clone(p.scenario)
-		setScalar(lookup(tree, "paths"), float64(p.Paths))
-		lookup(tree, "seed").Value = strconv.FormatUint(p.Seed, 10)
 		vals := make([]float64, len(idx))
 		for k, j := range idx {
 			vals[k] = p.Params[k].Values[j]
-			setScalar(lookup(tree, p.Params[k].Key), vals[k])
 		}
-		data, err := yaml.Marshal(tree)
-		if err != nil {
-			return nil, fmt.Errorf("encode grid point %d: %w", i, err)
-		}
-		cfg, err := configs.Decode(data, p.source)
+		cfg, err := p.scenario.Config(p.Paths, p.Seed, keys, vals)
 		if err != nil {
 			return nil, p.pointError(err, idx)
 		}
@@ -226,9 +216,7 @@ func (p *Plan) pointError(err error, idx []int) error {
 // points whatever the embedded baseline or the base file become; it is what the outputs
 // record as their config.
 func (p *Plan) YAML() ([]byte, error) {
-	tree := clone(p.scenario)
-	setScalar(lookup(tree, "paths"), float64(p.Paths))
-	lookup(tree, "seed").Value = strconv.FormatUint(p.Seed, 10)
+	tree := p.scenario.with(p.Paths, p.Seed, nil, nil)
 	type param struct {
 		Key    string    `yaml:"key"`
 		Values []float64 `yaml:"values,flow"`
@@ -248,13 +236,7 @@ func (p *Plan) YAML() ([]byte, error) {
 }
 
 // Policies returns the policies every point runs.
-func (p *Plan) Policies() []string {
-	var pols []string
-	for _, n := range lookup(p.scenario, "policies").Content {
-		pols = append(pols, n.Value)
-	}
-	return pols
-}
+func (p *Plan) Policies() []string { return p.scenario.Policies() }
 
 // decoder reports errors at a line of the sweep file.
 type decoder struct{ source string }
@@ -263,8 +245,29 @@ func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) error {
 	return &configs.Error{Source: d.source, Line: n.Line, Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
-// fields returns the values of mapping n by key, rejecting keys not in allowed and repeats.
+// root parses data as one YAML document (configs.ParseDocument) and returns its
+// top-level mapping; what says what the file must hold.
+func (d *decoder) root(data []byte, what string) (*yaml.Node, error) {
+	doc, err := configs.ParseDocument(data, d.source)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &configs.Error{Source: d.source, Msg: "the file is empty; " + what}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, d.fail(root, "", "the file must be a mapping of keys to values")
+	}
+	return root, nil
+}
+
+// fields returns the values of mapping n by key, rejecting keys not in allowed, repeats
+// and a value that is not a mapping.
 func (d *decoder) fields(n *yaml.Node, prefix string, allowed []string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, d.fail(n, strings.TrimSuffix(prefix, "."), "%s is not allowed; expected a mapping of keys (%s)", show(n), strings.Join(sorted(allowed), ", "))
+	}
 	out := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -668,13 +671,6 @@ func show(n *yaml.Node) string {
 		return "an empty value"
 	}
 	return fmt.Sprintf("%q", n.Value)
-}
-
-func orNode(n, fallback *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return fallback
 }
 
 func sorted(s []string) []string {

@@ -1,9 +1,8 @@
 package sweep
 
 import (
-	"strings"
+	"math"
 
-	"github.com/backstop-research/backstop/configs"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,19 +15,11 @@ type FileDecoder struct{ d decoder }
 // relative to source's directory.
 func NewFileDecoder(source string) *FileDecoder { return &FileDecoder{decoder{source: source}} }
 
-// Root parses data and returns its top-level mapping; what says what the file must hold.
+// Root parses data as one YAML document, as strictly as a scenario file
+// (configs.ParseDocument), and returns its top-level mapping; what says what the file
+// must hold.
 func (f *FileDecoder) Root(data []byte, what string) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &configs.Error{Source: f.d.source, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &configs.Error{Source: f.d.source, Msg: "the file is empty; " + what}
-	}
-	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
-		return root, nil
-	}
-	return nil, f.d.fail(doc.Content[0], "", "the file must be a mapping of keys to values")
+	return f.d.root(data, what)
 }
 
 // Fail returns an error at n's line about key.
@@ -47,24 +38,31 @@ func (f *FileDecoder) String(n *yaml.Node, key string) (string, error) { return 
 // Number decodes a finite number.
 func (f *FileDecoder) Number(n *yaml.Node, key string) (float64, error) { return f.d.number(n, key) }
 
+// Range decodes a search range [lo, hi] of finite numbers with lo < hi.
+func (f *FileDecoder) Range(n *yaml.Node, key string) (lo, hi float64, err error) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
+		return 0, 0, f.d.fail(n, key, "%s is not allowed; expected [lo, hi]", show(n))
+	}
+	if lo, err = f.d.number(n.Content[0], key+"[0]"); err != nil {
+		return 0, 0, err
+	}
+	if hi, err = f.d.number(n.Content[1], key+"[1]"); err != nil {
+		return 0, 0, err
+	}
+	if !(lo < hi) {
+		return 0, 0, f.d.fail(n, key, "[%g, %g] is not allowed; the lower bound must be below the upper", lo, hi)
+	}
+	return lo, hi, nil
+}
+
+// Count decodes a whole number from min to 1e9.
+func (f *FileDecoder) Count(n *yaml.Node, key string, min int) (int, error) {
+	x, err := f.d.number(n, key)
+	if err != nil || x != math.Trunc(x) || x < float64(min) || x > 1e9 {
+		return 0, f.d.fail(n, key, "%s is not allowed; expected a whole number of at least %d", show(n), min)
+	}
+	return int(x), nil
+}
+
 // Show describes n for a message: a mapping, a list, an empty value or its quoted text.
 func Show(n *yaml.Node) string { return show(n) }
-
-// YAML returns the scenario with keys[i] = values[i] as a scenario file, every key.
-func (s *Scenario) YAML(keys []string, values []float64) ([]byte, error) {
-	tree := clone(s.tree)
-	for i, k := range keys {
-		setScalar(lookup(tree, k), values[i])
-	}
-	return yaml.Marshal(tree)
-}
-
-// Renamed returns a copy of the scenario whose scenario key (the name of its output
-// directory) is name.
-func (s *Scenario) Renamed(name string) *Scenario {
-	c := &Scenario{tree: clone(s.tree), source: s.source}
-	if n := lookup(c.tree, "scenario"); n != nil {
-		n.Value, n.Tag, n.Style = name, "!!str", 0
-	}
-	return c
-}

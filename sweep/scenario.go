@@ -65,17 +65,23 @@ func (s *Scenario) Tree() *yaml.Node { return clone(s.tree) }
 // Config returns the scenario with paths, seed and keys[i] = values[i], decoded and
 // validated by package configs (its *configs.Error names the key a value breaks).
 func (s *Scenario) Config(paths int, seed uint64, keys []string, values []float64) (sim.Config, error) {
+	data, err := yaml.Marshal(s.with(paths, seed, keys, values))
+	if err != nil {
+		return sim.Config{}, err
+	}
+	return configs.Decode(data, s.source)
+}
+
+// with returns a copy of the scenario's tree with paths, seed and keys[i] = values[i]:
+// the one place a point of a design becomes a scenario.
+func (s *Scenario) with(paths int, seed uint64, keys []string, values []float64) *yaml.Node {
 	tree := clone(s.tree)
 	setScalar(lookup(tree, "paths"), float64(paths))
 	lookup(tree, "seed").Value = strconv.FormatUint(seed, 10)
 	for i, k := range keys {
 		setScalar(lookup(tree, k), values[i])
 	}
-	data, err := yaml.Marshal(tree)
-	if err != nil {
-		return sim.Config{}, err
-	}
-	return configs.Decode(data, s.source)
+	return tree
 }
 
 // IntegerKey reports whether the scenario key holds a whole number (days, funds.n_funds,
@@ -103,4 +109,23 @@ func IntegerKey(key string) bool {
 		return true
 	}
 	return false
+}
+
+// YAML returns the scenario with keys[i] = values[i] as a scenario file, every key.
+func (s *Scenario) YAML(keys []string, values []float64) ([]byte, error) {
+	tree := clone(s.tree)
+	for i, k := range keys {
+		setScalar(lookup(tree, k), values[i])
+	}
+	return yaml.Marshal(tree)
+}
+
+// Renamed returns a copy of the scenario whose scenario key (the name of its output
+// directory) is name.
+func (s *Scenario) Renamed(name string) *Scenario {
+	c := &Scenario{tree: clone(s.tree), source: s.source}
+	if n := lookup(c.tree, "scenario"); n != nil {
+		n.Value, n.Tag, n.Style = name, "!!str", 0
+	}
+	return c
 }
