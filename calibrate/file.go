@@ -1,13 +1,9 @@
 package calibrate
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/moments"
@@ -86,7 +82,7 @@ func (s *Spec) Config(x []float64) (sim.Config, error) {
 
 // Load reads and decodes the calibration file at path (see Decode).
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := configs.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read calibration file: %w", err)
 	}
@@ -108,26 +104,12 @@ func Decode(data []byte, source string) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Spec{source: source, Name: stem(source), MaxEvaluations: DefaultEvaluations, DataPaths: 1}
-	if n := f["name"]; n != nil {
-		if s.Name, err = d.String(n, "name"); err != nil {
-			return nil, err
-		}
-	}
-	if !sim.ValidName(s.Name) {
-		return nil, d.Fail(cmp.Or(f["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", s.Name)
-	}
-	if n := f["description"]; n != nil {
-		if s.Description, err = d.String(n, "description"); err != nil {
-			return nil, err
-		}
-	}
-	if s.scenario, err = sweep.DecodeScenario(source, f["base"], f["overrides"]); err != nil {
+	h, err := d.Header(root, f)
+	if err != nil {
 		return nil, err
 	}
-	if s.Paths, s.Seed, err = s.scenario.PathsAndSeed(f["paths"], f["seed"]); err != nil {
-		return nil, err
-	}
+	s := &Spec{source: source, Name: h.Name, Description: h.Description, Paths: h.Paths, Seed: h.Seed, scenario: h.Scenario,
+		MaxEvaluations: DefaultEvaluations, DataPaths: 1}
 	for _, k := range []struct {
 		key string
 		dst *int
@@ -295,7 +277,3 @@ func (s *Spec) targets(d *sweep.FileDecoder, n *yaml.Node) error {
 }
 
 // stem is the calibration's default name: its file name without the extension.
-func stem(path string) string {
-	base := filepath.Base(path)
-	return strings.TrimSuffix(base, filepath.Ext(base))
-}

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
-	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/sweep"
 	"go.yaml.in/yaml/v3"
 )
@@ -68,7 +65,7 @@ type Discover struct {
 
 // Load reads and decodes the explore file at path.
 func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := configs.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read explore file: %w", err)
 	}
@@ -90,27 +87,12 @@ func Decode(data []byte, source string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := filepath.Base(source)
-	p := &Plan{source: source, Name: strings.TrimSuffix(base, filepath.Ext(base)), Design: DesignSobol, Samples: 64}
-	if n := f["name"]; n != nil {
-		if p.Name, err = d.String(n, "name"); err != nil {
-			return nil, err
-		}
-	}
-	if !sim.ValidName(p.Name) {
-		return nil, d.Fail(root, "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
-	}
-	if n := f["description"]; n != nil {
-		if p.Description, err = d.String(n, "description"); err != nil {
-			return nil, err
-		}
-	}
-	if p.scenario, err = sweep.DecodeScenario(source, f["base"], f["overrides"]); err != nil {
+	h, err := d.Header(root, f)
+	if err != nil {
 		return nil, err
 	}
-	if p.Paths, p.Seed, err = p.scenario.PathsAndSeed(f["paths"], f["seed"]); err != nil {
-		return nil, err
-	}
+	p := &Plan{source: source, Name: h.Name, Description: h.Description, Paths: h.Paths, Seed: h.Seed, scenario: h.Scenario,
+		Design: DesignSobol, Samples: 64}
 	if p.Paths < 2 {
 		return nil, d.Fail(cmp.Or(f["paths"], root), "paths", "%d is not allowed; an evaluation needs at least 2 paths for its intervals", p.Paths)
 	}

@@ -83,26 +83,11 @@ func Decode(data []byte, source string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{source: source, Name: fileStem(source)}
-	if n := fields["name"]; n != nil {
-		if p.Name, err = d.str(n, "name"); err != nil {
-			return nil, err
-		}
-	}
-	if !sim.ValidName(p.Name) {
-		return nil, d.fail(cmp.Or(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", p.Name)
-	}
-	if n := fields["description"]; n != nil {
-		if p.Description, err = d.str(n, "description"); err != nil {
-			return nil, err
-		}
-	}
-	if p.scenario, err = DecodeScenario(source, fields["base"], fields["overrides"]); err != nil {
+	h, err := d.header(root, fields)
+	if err != nil {
 		return nil, err
 	}
-	if p.Paths, p.Seed, err = p.scenario.PathsAndSeed(fields["paths"], fields["seed"]); err != nil {
-		return nil, err
-	}
+	p := &Plan{source: source, Name: h.Name, Description: h.Description, Paths: h.Paths, Seed: h.Seed, scenario: h.Scenario}
 	pn := fields["parameters"]
 	if pn == nil {
 		return nil, d.fail(root, "parameters", "missing; list one or two parameters, e.g. parameters: [{key: funds.b0, values: [500, 1000]}]")
@@ -243,6 +228,34 @@ type decoder struct{ source string }
 
 func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) error {
 	return &configs.Error{Source: d.source, Line: n.Line, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// header decodes the keys every sweep-like file shares (see Header) among the fields of
+// root.
+func (d *decoder) header(root *yaml.Node, fields map[string]*yaml.Node) (Header, error) {
+	base := filepath.Base(d.source)
+	h := Header{Name: strings.TrimSuffix(base, filepath.Ext(base))}
+	var err error
+	if n := fields["name"]; n != nil {
+		if h.Name, err = d.str(n, "name"); err != nil {
+			return Header{}, err
+		}
+	}
+	if !sim.ValidName(h.Name) {
+		return Header{}, d.fail(cmp.Or(fields["name"], root), "name", "%q is not allowed; use 1-64 letters, digits, '-', '_' or '.' (it names the output directory)", h.Name)
+	}
+	if n := fields["description"]; n != nil {
+		if h.Description, err = d.str(n, "description"); err != nil {
+			return Header{}, err
+		}
+	}
+	if h.Scenario, err = DecodeScenario(d.source, fields["base"], fields["overrides"]); err != nil {
+		return Header{}, err
+	}
+	if h.Paths, h.Seed, err = h.Scenario.PathsAndSeed(fields["paths"], fields["seed"]); err != nil {
+		return Header{}, err
+	}
+	return h, nil
 }
 
 // root parses data as one YAML document (configs.ParseDocument) and returns its
@@ -677,10 +690,4 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
-}
-
-// fileStem is the sweep's default name: its file name without the extension.
-func fileStem(path string) string {
-	base := filepath.Base(path)
-	return strings.TrimSuffix(base, filepath.Ext(base))
 }

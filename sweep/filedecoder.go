@@ -15,6 +15,22 @@ type FileDecoder struct{ d decoder }
 // relative to source's directory.
 func NewFileDecoder(source string) *FileDecoder { return &FileDecoder{decoder{source: source}} }
 
+// Header is what every sweep-like file holds besides its own keys: its name (by default
+// the file's name without extension), description, scenario (base and overrides) and the
+// paths and seed of every evaluation (by default the scenario's).
+type Header struct {
+	Name, Description string
+	Scenario          *Scenario
+	Paths             int
+	Seed              uint64
+}
+
+// Header decodes the keys name, description, base, overrides, paths and seed among the
+// fields of root (Fields' result).
+func (f *FileDecoder) Header(root *yaml.Node, fields map[string]*yaml.Node) (Header, error) {
+	return f.d.header(root, fields)
+}
+
 // Root parses data as one YAML document, as strictly as a scenario file
 // (configs.ParseDocument), and returns its top-level mapping; what says what the file
 // must hold.

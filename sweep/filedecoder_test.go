@@ -109,3 +109,50 @@ func ExampleFileDecoder() {
 	// samples: 16
 	// design.yaml:2: range: [0.5, 0.1] is not allowed; the lower bound must be below the upper
 }
+
+// TestFileDecoderHeader checks the keys every sweep-like file shares: the name defaults
+// to the file's stem, the paths and seed to the scenario's, and each is checked.
+func TestFileDecoderHeader(t *testing.T) {
+	baseline := configs.Baseline()
+	tests := []struct {
+		body        string
+		name        string
+		paths       int
+		seed        uint64
+		line        int
+		errContains string
+	}{
+		{"x: 1\n", "my-design", baseline.Paths, baseline.Seed, 0, ""},
+		{"name: n1\ndescription: d\npaths: 50\nseed: 9\n", "n1", 50, 9, 0, ""},
+		{"overrides: {paths: 70}\n", "my-design", 70, baseline.Seed, 0, ""},
+		{"name: a/b\n", "", 0, 0, 1, "name"},
+		{"x: 1\npaths: 0\n", "", 0, 0, 2, "paths"},
+		{"seed: -1\n", "", 0, 0, 1, "seed"},
+		{"overrides: {funds: {nope: 1}}\n", "", 0, 0, 1, "nope"},
+	}
+	for _, tc := range tests {
+		d := sweep.NewFileDecoder("dir/my-design.yaml")
+		root, err := d.Root([]byte(tc.body), "a design")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := d.Fields(root, "", []string{"x", "name", "description", "base", "overrides", "paths", "seed"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := d.Header(root, f)
+		if tc.errContains != "" {
+			var ce *configs.Error
+			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.errContains) {
+				t.Errorf("%q: error %v, want one at line %d naming %s", tc.body, err, tc.line, tc.errContains)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.body, err)
+		}
+		if h.Name != tc.name || h.Paths != tc.paths || h.Seed != tc.seed || h.Scenario == nil {
+			t.Errorf("%q: %+v, want name %s, %d paths, seed %d", tc.body, h, tc.name, tc.paths, tc.seed)
+		}
+	}
+}
