@@ -582,16 +582,12 @@ var convergenceColumns = []struct{ column, label string }{
 func convergence(in *Input) *figure {
 	f := &figure{title: "Running mean and 95% CI against the number of paths\n" + scenarioLine(in), width: PageWidth, height: PageHeight}
 	if len(in.Convergence) == 0 {
-		p := newPanel("", "", "")
-		note(p, "this run has no convergence table (convergence.parquet)")
-		f.panels = []*plot.Plot{p}
-		return f
+		return f.only("this run has no convergence table (convergence.parquet)")
 	}
 	keyed := map[string]bool{}
 	for _, cc := range convergenceColumns {
 		p := newPanel("", "Paths (log scale)", cc.label)
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = logTicks{}
+		drawn := false
 		for _, pol := range in.Policies {
 			pts := in.Convergence[pol][cc.column]
 			if len(pts) == 0 {
@@ -612,12 +608,29 @@ func convergence(in *Input) *figure {
 			c := PolicyColor(pol, in.Policies)
 			ci := band(p, x, lo, hi, withAlpha(c, bandInnerAlpha))
 			l := line(p, mean, c, 1.1)
+			drawn = true
 			if !keyed[pol] {
 				f.addKey(policyLabel(pol)+": mean and 95% CI", ci, l)
 				keyed[pol] = true
 			}
 		}
-		f.panels = append(f.panels, p)
+		if drawn {
+			p.X.Scale = plot.LogScale{}
+			p.X.Tick.Marker = logTicks{}
+			f.panels = append(f.panels, p)
+		}
 	}
+	if len(f.panels) == 0 {
+		return f.only("too few paths for a running mean: the convergence table needs two or more checkpoints")
+	}
+	return f
+}
+
+// only makes f a single panel holding msg and nothing else.
+func (f *figure) only(msg string) *figure {
+	p := newPanel("", "", "")
+	note(p, msg)
+	p.HideAxes()
+	f.panels, f.key = []*plot.Plot{p}, nil
 	return f
 }

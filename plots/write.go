@@ -138,11 +138,18 @@ func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 }
 
 // writeFigure draws fig at w x h in format and writes it atomically to path.
-func writeFigure(path string, fig *figure, format string, w, h vg.Length) error {
+func writeFigure(path string, fig *figure, format string, w, h vg.Length) (err error) {
 	c, err := NewCanvas(format, w, h)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		// The plotting library panics on data it cannot draw (a log axis over an empty
+		// range, say); that is an error in this figure, not a crash of the run.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot draw: %v", r)
+		}
+	}()
 	fig.draw(draw.New(c))
 	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := c.WriteTo(f)
