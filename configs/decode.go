@@ -59,6 +59,11 @@ func Load(path string) (sim.Config, error) {
 	if err != nil {
 		return sim.Config{}, fmt.Errorf("read config: %w", err)
 	}
+	if doc, err := ParseDocument(data, path); err == nil && (doc.Kind == 0 || len(doc.Content) == 0) {
+		// An empty file (or /dev/stdin with nothing on it) is more likely a mistake than a
+		// request for the baseline; {} asks for the baseline explicitly.
+		return sim.Config{}, &Error{Source: path, Msg: "the file is empty (no keys); write {} in it to run the baseline under this file's name"}
+	}
 	cfg, err := Decode(data, path)
 	if err != nil {
 		return sim.Config{}, err

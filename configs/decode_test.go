@@ -168,7 +168,7 @@ func TestLoadNamesScenarioAfterFile(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct{ file, body, want string }{
 		{"my_stress.yaml", "funds:\n  n_funds: 4\n", "my_stress"},
-		{"odd name!.yml", "", "odd_name_"},
+		{"odd name!.yml", "{}\n", "odd_name_"},
 		{"named.yaml", "scenario: other\n", "other"},
 		{"base.yaml", "scenario: baseline\n", "baseline"},
 	}
@@ -183,6 +183,22 @@ func TestLoadNamesScenarioAfterFile(t *testing.T) {
 		}
 		if cfg.Scenario != tc.want {
 			t.Errorf("%s: scenario %q, want %q", tc.file, cfg.Scenario, tc.want)
+		}
+	}
+}
+
+// TestLoadRefusesEmptyFile: an empty file, or one of only comments, is refused naming it
+// (it is more likely a mistake than a request for the baseline, which {} asks for).
+func TestLoadRefusesEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, body := range []string{"", "\n\n", "# nothing yet\n"} {
+		p := filepath.Join(dir, "e.yaml")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := configs.Load(p)
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "empty") {
+			t.Errorf("body %q: error %v, want one naming %s as empty", body, err, p)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
@@ -41,9 +42,14 @@ func (o Options) Validate() error {
 		return fmt.Errorf("figure size %v x %v: width and height must be positive", o.Width, o.Height)
 	}
 	if (o.Width > 0 && o.Width < vg.Inch) || (o.Height > 0 && o.Height < vg.Inch) || o.Width > 40*vg.Inch || o.Height > 40*vg.Inch {
-		return fmt.Errorf("figure size %.2f x %.2f in: allowed are 1 to 40 inches", o.Width/vg.Inch, o.Height/vg.Inch)
+		return fmt.Errorf("figure size %s x %s in: allowed are 1 to 40 inches (0 for the natural size)", inches(o.Width), inches(o.Height))
 	}
 	return nil
+}
+
+// inches formats a length in inches briefly, however large ("1e+300", not 300 digits).
+func inches(l vg.Length) string {
+	return strconv.FormatFloat(float64(l/vg.Inch), 'g', 4, 64)
 }
 
 // WriteAll renders every figure of the set from in into dir (created if needed) in each

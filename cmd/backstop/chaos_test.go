@@ -391,6 +391,10 @@ func TestChaosExtremeValues(t *testing.T) {
 		{"two documents", []string{"--config", write("two.yaml", "days: 10\n---\ndays: 20\n")}, 2, []string{"more than one YAML document"}},
 		{"endless config", []string{"--config", "/dev/zero"}, 2, []string{"/dev/zero", "larger than"}},
 		{"overflow on the first days", []string{"--config", write("eta.yaml", "market:\n  lambda0: 1e300\n")}, 2, []string{"overflow"}},
+		{"shards beyond the chunks", []string{"--shard", "1/99999999999"}, 2, []string{"shard 1/99999999999", "at most"}},
+		{"negative workers", []string{"--workers", "-1"}, 2, []string{"--workers -1", "1024"}},
+		{"empty config", []string{"--config", write("empty.yaml", "")}, 2, []string{"empty.yaml", "empty", "{}"}},
+		{"a file as --out", []string{"--out", write("afile", "mine")}, 2, []string{"afile", "not a directory"}},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -459,5 +463,33 @@ func sameSummary(t *testing.T, dir, ref string) {
 	b, err2 := os.ReadFile(filepath.Join(ref, results.SummaryFile))
 	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
 		t.Fatalf("summary of %s differs from the reference's (%v, %v)", dir, err1, err2)
+	}
+}
+
+// TestChaosSmallRunAndPlotFlags: a run too small for some figures still ends with exit 0
+// and every figure drawn; plot refuses bad sizes and formats as usage errors (exit 2),
+// naming the value briefly.
+func TestChaosSmallRunAndPlotFlags(t *testing.T) {
+	base := t.TempDir()
+	for _, n := range []string{"10", "100"} {
+		d := filepath.Join(base, "p"+n)
+		expect(t, bin(t, nil, "run", "--paths", n, "--quiet", "--out", d), 0)
+		expect(t, bin(t, nil, "plot", "--format", "svg", d), 0, "convergence.svg")
+	}
+	d := filepath.Join(base, "p100")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--width", "0.1"}, []string{"0.1", "1 to 40 inches"}},
+		{[]string{"--width", "1000"}, []string{"1000", "1 to 40 inches"}},
+		{[]string{"--width", "1e300"}, []string{"1e+300"}},
+		{[]string{"--format", "gif"}, []string{`"gif"`, "png, pdf, svg"}},
+	} {
+		r := bin(t, nil, append(append([]string{"plot"}, tc.args...), d)...)
+		expect(t, r, 2, tc.want...)
+		if len(r.stderr) > 400 {
+			t.Errorf("plot %v: a %d-byte message", tc.args, len(r.stderr))
+		}
 	}
 }

@@ -256,7 +256,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		return usageError{fmt.Errorf("invalid settings: %w", err)}
 	}
 	if *workers < 0 {
-		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
+		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) to %d", *workers, run.MaxWorkers)}
 	}
 	if *chunk < 1 {
 		return usageError{fmt.Errorf("--chunk-size %d is not allowed; use 1 or more", *chunk)}
@@ -281,6 +281,9 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	if shard.Count > 1 && shardSource != "--shard" {
 		// Said even with --quiet: a plain `backstop run` inside a job array computes one shard.
 		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with backstop merge %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, dir)
+	}
+	if err := checkOutIsDir(dir); err != nil {
+		return err
 	}
 	var replaceNote string
 	if *resume == "" && shard.Count <= 1 {
@@ -343,6 +346,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--width and --height must be positive inches, got %v and %v", *width, *height)}
 	}
 	opt := run.FigureOptions{Formats: strings.Split(*formats, ","), Width: vg.Length(*width) * vg.Inch, Height: vg.Length(*height) * vg.Inch}
+	if err := opt.Validate(); err != nil {
+		return usageError{err}
+	}
 	draw := run.DrawFigures
 	if isSweep(fs.Arg(0)) {
 		draw = sweep.DrawFigures

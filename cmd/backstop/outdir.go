@@ -79,3 +79,12 @@ func terminalWidth(w io.Writer) int {
 	}
 	return cols
 }
+
+// checkOutIsDir refuses an output path that exists and is not a directory (a usage error:
+// the command line names a file where a directory belongs).
+func checkOutIsDir(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return usageError{fmt.Errorf("--out %s is a file, not a directory: name a new or existing run directory", dir)}
+	}
+	return nil
+}
