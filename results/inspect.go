@@ -96,8 +96,10 @@ func Inspect(dir string, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if want, ok := ids[p]; ok && info.Metadata[KeyRunID] != want {
-			return fmt.Errorf("%s belongs to another run (run id %q, the manifest lists %q): check the run with backstop verify %s", p, info.Metadata[KeyRunID], want, dir)
+		if e, ok := ids[p]; ok {
+			if why := foreignPart(info.Metadata, e); why != "" {
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", p, why, dir)
+			}
 		}
 		if first == nil {
 			first = info

@@ -195,10 +195,34 @@ func (m *Manifest) check() error {
 			}
 		}
 	}
+	if err := m.checkCoverage(); err != nil {
+		return err
+	}
 	for _, p := range append(append([]string(nil), m.Parts...), m.Outputs...) {
 		if !localPath(p) {
 			return fmt.Errorf("%q is not a file inside the run directory", p)
 		}
+	}
+	return nil
+}
+
+// checkCoverage refuses a complete run's manifest whose counts disagree with its index (a
+// hand-edited paths, say): the index's chunks must cover exactly Paths paths, each row of
+// them a path under one of Policies.
+func (m *Manifest) checkCoverage() error {
+	if m.Status != StatusComplete || m.Shard != nil || len(m.Index) == 0 || len(m.Index) != m.Chunks {
+		return nil
+	}
+	var paths, rows int64
+	for _, e := range m.Index {
+		paths += e.EndPath - e.FirstPath
+		rows += e.Rows
+	}
+	if paths != m.Paths {
+		return fmt.Errorf("paths %d, but its index's %d chunks hold %d paths", m.Paths, len(m.Index), paths)
+	}
+	if want := paths * int64(len(m.Policies)); rows != want {
+		return fmt.Errorf("its index's chunks hold %d rows, not %d paths x %d policies", rows, paths, len(m.Policies))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -133,18 +134,31 @@ func PartFiles(dir string) ([]string, error) {
 	return parts, nil
 }
 
-// partIdentities returns, per listed part of the run in dir, the run id its footer must
-// carry (none for a run written before identities).
-func partIdentities(dir string) map[string]string {
+// partIdentities returns, per listed part of the run in dir, the index entry whose run id
+// and chunk its footer must carry (none for a run written before identities).
+func partIdentities(dir string) map[string]ChunkEntry {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil
 	}
-	ids := map[string]string{}
+	ids := map[string]ChunkEntry{}
 	for _, e := range m.Index {
-		ids[filepath.Join(dir, e.Part)] = e.RunID
+		ids[filepath.Join(dir, e.Part)] = e
 	}
 	return ids
+}
+
+// foreignPart describes how the footer md of part differs from the index entry e the
+// manifest lists for it ("" when it does not): another run's part, or another chunk's
+// of this run (copied over it).
+func foreignPart(md map[string]string, e ChunkEntry) string {
+	if md[KeyRunID] != e.RunID {
+		return fmt.Sprintf("belongs to another run (run id %q, the manifest lists %q)", md[KeyRunID], e.RunID)
+	}
+	if md[KeyChunk] != strconv.Itoa(e.Chunk) {
+		return fmt.Sprintf("holds chunk %q of the run, but the manifest lists it as chunk %d (a part copied over another)", md[KeyChunk], e.Chunk)
+	}
+	return ""
 }
 
 // PathColumns is the per-path dataset, or some of its columns, read from every part.
@@ -185,9 +199,11 @@ func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumn
 		if err != nil {
 			return nil, err
 		}
-		if want, ok := ids[part]; ok && md[KeyRunID] != want {
-			tbl.Release()
-			return nil, fmt.Errorf("%s belongs to another run (run id %q, the manifest lists %q): check the run with backstop verify %s", part, md[KeyRunID], want, dir)
+		if e, ok := ids[part]; ok {
+			if why := foreignPart(md, e); why != "" {
+				tbl.Release()
+				return nil, fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, dir)
+			}
 		}
 		if out.Metadata == nil {
 			out.Metadata = md

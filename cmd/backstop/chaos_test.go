@@ -493,3 +493,42 @@ func TestChaosSmallRunAndPlotFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestChaosReadersCheckTheIndex: plot and inspect refuse a part copied over another chunk
+// of the same run, and every reader refuses a manifest whose path count was edited away
+// from what its index holds, naming the file.
+func TestChaosReadersCheckTheIndex(t *testing.T) {
+	base := t.TempDir()
+	ref := filepath.Join(base, "ref")
+	smallRun(t, ref)
+	part := func(d string, c int) string { return filepath.Join(d, results.PathsDir, results.PartName(c)) }
+	copied := filepath.Join(base, "copied")
+	copyTree(t, ref, copied)
+	copyFile(t, part(copied, 0), part(copied, 2))
+	edited := filepath.Join(base, "edited")
+	copyTree(t, ref, edited)
+	mf := filepath.Join(edited, results.ManifestFile)
+	b, err := os.ReadFile(mf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"paths": 600`)) {
+		t.Fatalf("manifest has no \"paths\": 600: %s", b)
+	}
+	if err := os.WriteFile(mf, bytes.Replace(b, []byte(`"paths": 600`), []byte(`"paths": 500`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dir  string
+		args []string
+		want []string
+	}{
+		{copied, []string{"plot", "--format", "svg"}, []string{"part-00002.parquet", "chunk 2"}},
+		{copied, []string{"inspect"}, []string{"part-00002.parquet", "chunk 2"}},
+		{edited, []string{"verify"}, []string{"manifest.json", "paths 500", "600 paths"}},
+		{edited, []string{"plot", "--format", "svg"}, []string{"manifest.json", "paths 500"}},
+		{edited, []string{"inspect"}, []string{"manifest.json", "paths 500"}},
+	} {
+		expect(t, bin(t, nil, append(tc.args, tc.dir)...), 1, tc.want...)
+	}
+}
