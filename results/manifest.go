@@ -65,6 +65,21 @@ type Manifest struct {
 	// Outputs are the other files the run wrote (bands, summary, figures...), relative to
 	// the run directory: what --force may remove besides Index.
 	Outputs []string `json:"outputs,omitempty"`
+	// OutputSHA256 is the SHA-256 of each file of Outputs as written (figures too, when
+	// backstop plot redraws them), so that verify checks every file the run holds.
+	OutputSHA256 map[string]string `json:"output_sha256,omitempty"`
+	// Kind is empty for a run; sweeps and explorations write "sweep" or "explore" into
+	// their manifest.json, which no run reader accepts.
+	Kind string `json:"kind,omitempty"`
+}
+
+// NotARunError is the error of reading the manifest of a sweep or exploration as a run's.
+type NotARunError struct {
+	Path, Kind string
+}
+
+func (e *NotARunError) Error() string {
+	return fmt.Sprintf("%s is the manifest of a backstop %s, not of a run: the run commands (verify, plot, inspect, merge, run --resume) do not read it", e.Path, e.Kind)
 }
 
 // ChunkEntry is one finished chunk as the manifest lists it: its paths [FirstPath,
@@ -147,6 +162,9 @@ func DecodeManifest(data []byte, path string) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if m.Kind != "" {
+		return nil, &NotARunError{Path: path, Kind: m.Kind}
 	}
 	if m.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("%s has schema version %d; this tool reads up to %d: upgrade backstop", path, m.SchemaVersion, SchemaVersion)

@@ -24,6 +24,12 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		// A manifest we cannot read says nothing of what is ours to replace.
 		return nil, nil, fmt.Errorf("%w; move it away to start over in %s (backstop removes only what a manifest lists)", err, dir)
 	}
+	if err := checkNoSymlinks(dir); err != nil {
+		return nil, nil, err
+	}
+	if err := checkShardsAgree(j); err != nil {
+		return nil, nil, err
+	}
 	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
 		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
 			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)

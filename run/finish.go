@@ -111,8 +111,11 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if err := writeReport(dir, report{cfg: j.cfg, man: man, summary: summary, effects: effects, tails: tails, convergence: conv, figures: j.opt.Figures}); err != nil {
 		return nil, err
 	}
-	man.Outputs = append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
-		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)
+	man.Outputs, man.OutputSHA256 = nil, nil
+	if err := recordOutputs(dir, man, append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
+		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)); err != nil {
+		return nil, err
+	}
 	if err := j.interrupted(); err != nil {
 		return nil, err
 	}

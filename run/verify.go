@@ -31,6 +31,9 @@ type VerifyReport struct {
 	Problems  []string // one line per damaged, foreign, missing or stray file
 	Damaged   []int    // the chunks whose files are damaged, foreign or missing
 	Resume    string   // after Quarantine: the command that recomputes them
+	// Unfinished says, per manifest of a run not complete (interrupted, failed, running),
+	// its status, chunks done and the command that finishes it: intact files, not a run.
+	Unfinished []string
 }
 
 // Intact reports whether Verify found nothing wrong.
@@ -129,15 +132,19 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	if m.Shard != nil {
 		want = m.Shard.EndChunk - m.Shard.FirstChunk
 	}
+	if m.Status != results.StatusComplete {
+		next := m.Resume
+		if next == "" {
+			next = "backstop run --resume " + dir
+		}
+		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: %s, %d of %d chunks done; finish it with %s", name, m.Status, len(m.Index), want, next))
+	}
 	if m.Status == results.StatusComplete && len(m.Index) != want {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: complete, but its index lists %d of %d chunks", name, len(m.Index), want))
 	}
 	if m.Status == results.StatusComplete && m.Shard == nil {
-		for _, f := range m.Outputs {
-			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: listed by the manifest but missing", f))
-			}
-		}
+		rep.Problems = append(rep.Problems, outputProblems(dir, m)...)
+		rep.Files += len(m.Outputs)
 	}
 	if !opt.Quarantine || len(bad) == 0 {
 		return nil

@@ -88,12 +88,13 @@ func verifyIntact(t *testing.T, dir string) {
 	expect(t, bin(t, nil, "verify", dir), 0, "intact")
 }
 
-// snapshot returns the SHA-256 of every file under dir but the lock file.
+// snapshot returns the SHA-256 of every file under dir but the lock files (a refused
+// writer may leave its empty lock file behind; it holds nothing of the run).
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == dirlock.FileName {
+		if err != nil || d.IsDir() || d.Name() == dirlock.FileName || (strings.HasPrefix(d.Name(), ".shard-") && strings.HasSuffix(d.Name(), ".lock")) {
 			return err
 		}
 		b, err := os.ReadFile(p)
@@ -303,6 +304,7 @@ func TestChaosFlippedByteEveryFile(t *testing.T) {
 	ref := filepath.Join(base, "ref")
 	smallRun(t, ref)
 	files := []string{results.ManifestFile, results.BandsFile, results.ConvergenceFile, results.SummaryFile,
+		results.EffectsFile, results.TailsFile, results.ReportFile,
 		filepath.Join(results.PathsDir, results.PartName(1)), filepath.Join(run.TalliesDir, run.CheckpointName(1))}
 	for i, f := range files {
 		t.Run(f, func(t *testing.T) {
@@ -310,7 +312,7 @@ func TestChaosFlippedByteEveryFile(t *testing.T) {
 			copyTree(t, ref, d)
 			flipByte(t, filepath.Join(d, f))
 			v := bin(t, nil, "verify", d)
-			if strings.HasPrefix(f, results.PathsDir) || strings.HasPrefix(f, run.TalliesDir) {
+			if f != results.ManifestFile { // every file the manifest lists is checksummed
 				expect(t, v, 1, f)
 			}
 			for _, args := range [][]string{{"inspect", d}, {"plot", "--format", "svg", d}, {"merge", "--quiet", d}, {"run", "--resume", d, "--quiet"}} {
@@ -530,5 +532,75 @@ func TestChaosReadersCheckTheIndex(t *testing.T) {
 		{edited, []string{"inspect"}, []string{"manifest.json", "paths 500"}},
 	} {
 		expect(t, bin(t, nil, append(tc.args, tc.dir)...), 1, tc.want...)
+	}
+}
+
+// TestChaosPlotRecordsFigures: figures drawn by plot are listed, with their checksums, in
+// the manifest: verify names a changed figure, and run --force --no-figures removes the
+// old run's figures. plot refuses an unfinished run, a shard directory and another kind of
+// directory, naming what to do; verify says an interrupted run is not finished.
+func TestChaosPlotRecordsFigures(t *testing.T) {
+	base := t.TempDir()
+	d := filepath.Join(base, "run")
+	smallRun(t, d)
+	expect(t, bin(t, nil, "plot", "--format", "png", d), 0, "basis_fan.png")
+	verifyIntact(t, d)
+	fig := filepath.Join(d, results.FiguresDir, "basis_fan.png")
+	saved, err := os.ReadFile(fig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipByte(t, fig)
+	expect(t, bin(t, nil, "verify", d), 1, "figures/basis_fan.png", "changed")
+	if err := os.WriteFile(fig, saved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verifyIntact(t, d)
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--no-figures", "--force", "--out", d), 0)
+	if left, _ := filepath.Glob(filepath.Join(d, results.FiguresDir, "*")); len(left) > 0 {
+		t.Fatalf("run --force --no-figures left the old run's figures: %v", left)
+	}
+
+	unfinished := filepath.Join(base, "unfinished")
+	copyTree(t, d, unfinished)
+	markIncompleteFile(t, filepath.Join(unfinished, results.ManifestFile))
+	expect(t, bin(t, nil, "plot", unfinished), 1, "not complete", "backstop run --resume "+unfinished)
+	expect(t, bin(t, nil, "verify", unfinished), 0, "intact", "not finished", "backstop run --resume "+unfinished)
+
+	sharded := filepath.Join(base, "sharded")
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/3", "--out", sharded), 0)
+	expect(t, bin(t, nil, "plot", sharded), 1, "not yet merged", "backstop merge "+sharded)
+	// Shards of another count, seed or chunk size are refused; the first shard is untouched.
+	snap := snapshot(t, sharded)
+	for _, args := range [][]string{
+		{"--paths", "600", "--chunk-size", "200", "--shard", "3/3", "--seed", "2"},
+		{"--paths", "600", "--chunk-size", "200", "--shard", "2/2"},
+		{"--paths", "600", "--chunk-size", "100", "--shard", "3/3"},
+		{"--paths", "800", "--chunk-size", "200", "--shard", "3/3"},
+	} {
+		expect(t, bin(t, nil, append([]string{"run", "--quiet", "--out", sharded}, args...)...), 1, "holds shard 1/3 of another run")
+	}
+	unchanged(t, sharded, snap)
+
+	other := filepath.Join(base, "explore")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(other, results.ManifestFile), []byte(`{"schema_version": 1, "tool": "backstop", "kind": "explore", "status": "complete"}`), 0o644)
+	for _, cmd := range []string{"plot", "verify", "inspect"} {
+		expect(t, bin(t, nil, cmd, other), 1, "backstop explore, not of a run")
+	}
+
+	// A symlinked subdirectory is refused: --force would write (and remove) through it.
+	outside := filepath.Join(base, "outside")
+	os.MkdirAll(outside, 0o755)
+	mine := filepath.Join(outside, "basis_fan.png")
+	os.WriteFile(mine, []byte("mine"), 0o644)
+	os.RemoveAll(filepath.Join(d, results.FiguresDir))
+	if err := os.Symlink(outside, filepath.Join(d, results.FiguresDir)); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--force", "--out", d), 1, "symbolic link")
+	expect(t, bin(t, nil, "plot", d), 1, "symbolic link")
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "mine" {
+		t.Fatalf("a file outside the run changed: %q, %v", b, err)
 	}
 }

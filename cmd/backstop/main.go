@@ -349,7 +349,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := opt.Validate(); err != nil {
 		return usageError{err}
 	}
-	draw := run.DrawFigures
+	draw := func(dir string, opt run.FigureOptions) ([]string, error) { return run.Plot(dir, opt, stderr) }
 	if isSweep(fs.Arg(0)) {
 		draw = sweep.DrawFigures
 	}

@@ -38,6 +38,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	if rep.Intact() {
 		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed (%v)\n", dir, rep.Chunks, rep.Files, rep.Manifests)
+		for _, u := range rep.Unfinished {
+			fmt.Fprintf(stdout, "%s: not finished: %s\n", dir, u)
+		}
 		return nil
 	}
 	for _, p := range rep.Problems {
