@@ -152,3 +152,16 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	}
 	return files, nil
 }
+
+// MarkStopped rewrites the manifest at path of a run stopped at once (a second signal)
+// from running to incomplete, with resume as the command that finishes it. The chunks it
+// lists are whole; any written after it are found by the resume. Best effort: the process
+// is exiting, and a manifest it cannot rewrite stays "running", which resume also accepts.
+func MarkStopped(path, resume string) {
+	m, err := results.ReadManifestFile(path)
+	if err != nil || m.Status != results.StatusRunning {
+		return
+	}
+	m.Status, m.Error, m.Resume = results.StatusIncomplete, "stopped at once by a second signal", resume
+	results.WriteManifestFile(path, m)
+}

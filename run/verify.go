@@ -81,7 +81,17 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 	s := strays(dir, listed)
 	for _, f := range s {
 		rel, _ := filepath.Rel(dir, f)
-		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not listed by the manifest (a stray file: readers of %s/ as a dataset would read it)", rel, results.PathsDir))
+		if len(rep.Unfinished) > 0 && !opt.Quarantine && chunkFileName(filepath.Base(f)) {
+			// An unfinished run's chunk written after its manifest was last updated (the
+			// writer was stopped): resume checks it, and uses or quarantines it.
+			rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: written after the manifest was last updated; run --resume checks it and uses it or moves it to %s/", rel, QuarantineDir))
+			continue
+		}
+		why := "a stray file"
+		if strings.HasPrefix(rel, results.PathsDir+string(filepath.Separator)) {
+			why += ": readers of " + results.PathsDir + "/ as a dataset would read it"
+		}
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not listed by the manifest (%s)", rel, why))
 	}
 	if opt.Quarantine && len(s) > 0 {
 		if err := quarantine(dir, opt.Log, "not part of this run", s...); err != nil {
@@ -186,4 +196,15 @@ func joinInts(xs []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// chunkFileName reports whether name is that of a chunk's part or checkpoint.
+func chunkFileName(name string) bool {
+	var c int
+	for _, pattern := range []string{"part-%05d.parquet", "chunk-%05d.bin"} {
+		if n, err := fmt.Sscanf(name, pattern, &c); err == nil && n == 1 && (name == results.PartName(c) || name == CheckpointName(c)) {
+			return true
+		}
+	}
+	return false
 }

@@ -604,3 +604,38 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 		t.Fatalf("a file outside the run changed: %q, %v", b, err)
 	}
 }
+
+// TestChaosSecondSignal: a second SIGINT exits at once with exit 130, names the resume
+// command of this directory, and leaves the manifest incomplete (not "running"); verify
+// then says the run is intact but not finished, and the resume completes it.
+func TestChaosSecondSignal(t *testing.T) {
+	d := filepath.Join(t.TempDir(), "twice")
+	cmd := exec.Command(backstopBinary(t), "run", "--paths", "400000", "--chunk-size", "4000", "--workers", "1", "--no-figures", "--out", d)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, filepath.Join(d, run.TalliesDir, run.CheckpointName(0)))
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(20 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("two signals: %v, want exit %d; stderr %s", err, exitInterrupted, stderr.String())
+	}
+	noPanic(t, result{code: exit.ExitCode(), stderr: stderr.String()}, nil)
+	if !strings.Contains(stderr.String(), "backstop run --resume "+d) {
+		t.Fatalf("stderr does not name the resume of %s: %s", d, stderr.String())
+	}
+	m, err := results.ReadManifest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != results.StatusIncomplete {
+		t.Fatalf("manifest status %q after a second signal, want %q", m.Status, results.StatusIncomplete)
+	}
+	expect(t, bin(t, nil, "verify", d), 0, "intact", "not finished", "backstop run --resume "+d)
+}

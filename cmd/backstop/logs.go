@@ -78,3 +78,28 @@ func resumeHint(ctx context.Context) string {
 	}
 	return ""
 }
+
+// lastWordsKey holds, in a command's context, what to do before a second signal exits at
+// once: a run marks its manifest interrupted, so that it does not stay "running".
+type lastWordsKey struct{}
+
+// withLastWords returns ctx able to carry a last-words function.
+func withLastWords(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lastWordsKey{}, new(atomic.Pointer[func()]))
+}
+
+// setLastWords records f as what the second signal runs before exiting.
+func setLastWords(ctx context.Context, f func()) {
+	if h, ok := ctx.Value(lastWordsKey{}).(*atomic.Pointer[func()]); ok {
+		h.Store(&f)
+	}
+}
+
+// sayLastWords runs the recorded last-words function, if any.
+func sayLastWords(ctx context.Context) {
+	if h, ok := ctx.Value(lastWordsKey{}).(*atomic.Pointer[func()]); ok {
+		if f := h.Load(); f != nil {
+			(*f)()
+		}
+	}
+}

@@ -132,7 +132,7 @@ const exitInterrupted = 130
 // exitInterrupted. A second signal exits at once; every file on disk is still whole,
 // since each is written under a temporary name and renamed.
 func interruptible(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(withResumeHint(context.Background()))
+	ctx, cancel := context.WithCancel(withLastWords(withResumeHint(context.Background())))
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	quit := make(chan struct{})
@@ -151,6 +151,7 @@ func interruptible(stderr io.Writer) (context.Context, func()) {
 			} else {
 				fmt.Fprintln(stderr, "backstop: second signal: exiting now")
 			}
+			sayLastWords(ctx)
 			os.Exit(exitInterrupted)
 		case <-quit:
 		}
@@ -292,6 +293,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		}
 	}
 	setResumeHint(ctx, "backstop run --resume "+shellQuote(dir)+shardFlagText(shard))
+	setLastWords(ctx, func() { run.MarkStopped(manifestPath(dir, shard), resumeHint(ctx)) })
 	fmt.Fprintln(logw, startLine(cfg, dir, chunkSize, *workers, *resume != "", tgt, shard, shardSource))
 	for _, note := range []string{capNote, replaceNote} {
 		if note != "" {
