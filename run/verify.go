@@ -78,6 +78,11 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 			return nil, err
 		}
 	}
+	if manifests[0] != results.ManifestFile {
+		if note := unmerged(dir, manifests); note != "" {
+			rep.Unfinished = append(rep.Unfinished, note)
+		}
+	}
 	s := strays(dir, listed)
 	for _, f := range s {
 		rel, _ := filepath.Rel(dir, f)
@@ -207,4 +212,28 @@ func chunkFileName(name string) bool {
 		}
 	}
 	return false
+}
+
+// unmerged describes a run still in shards: which shards are missing, or that they are
+// all there and wait for a merge.
+func unmerged(dir string, manifests []string) string {
+	have := map[int]bool{}
+	count := 0
+	for _, name := range manifests {
+		m, err := results.ReadManifestFile(filepath.Join(dir, name))
+		if err != nil || m.Shard == nil {
+			continue
+		}
+		have[m.Shard.Index], count = m.Status == results.StatusComplete, m.Shard.Count
+	}
+	var missing []string
+	for i := 1; i <= count; i++ {
+		if !have[i] {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, count))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Sprintf("the run is in shards, not merged: shard %s not complete; once every shard is done, backstop merge %s", strings.Join(missing, ", "), dir)
+	}
+	return fmt.Sprintf("the run is in shards, every one complete, not merged: backstop merge %s", dir)
 }

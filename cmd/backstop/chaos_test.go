@@ -570,6 +570,7 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 	sharded := filepath.Join(base, "sharded")
 	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/3", "--out", sharded), 0)
 	expect(t, bin(t, nil, "plot", sharded), 1, "not yet merged", "backstop merge "+sharded)
+	expect(t, bin(t, nil, "verify", sharded), 0, "intact", "shard 2/3, 3/3 not complete", "backstop merge "+sharded)
 	// Shards of another count, seed or chunk size are refused; the first shard is untouched.
 	snap := snapshot(t, sharded)
 	for _, args := range [][]string{
