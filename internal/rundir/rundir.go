@@ -9,7 +9,6 @@ package rundir
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,20 +70,6 @@ func Check(dir, kind string, allowed func(os.DirEntry) bool) error {
 	}
 	return fmt.Errorf("output directory %s is not empty and holds no backstop %s (%s): it holds %s; choose an empty or new directory with --out (backstop never replaces files it did not write, even with --force)",
 		dir, kind, results.ManifestFile, strings.Join(shown, ", "))
-}
-
-// Lock takes the exclusive lock of output directory dir (creating dir): a second writer
-// is refused, naming the holder, until this process releases it or ends. On a file
-// system without locks it says so on log and goes on.
-func Lock(dir string, log io.Writer) (*dirlock.Lock, error) {
-	l, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
-	if err != nil {
-		return nil, err
-	}
-	if l.Unsupported() && log != nil {
-		fmt.Fprintf(log, "backstop: WARNING: the file system of %s has no file locks: nothing stops a second process from writing it meanwhile\n", dir)
-	}
-	return l, nil
 }
 
 // RemoveListed removes, for --force, the files named by files (paths relative to dir,
