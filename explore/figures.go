@@ -25,6 +25,9 @@ var FigureMetric = sim.Metrics[sim.PeakBasisBP].Name
 
 var pairColor = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
 
+// figureNames are the names (without extension) of the figures an exploration may draw.
+var figureNames = []string{"sensitivity_" + FigureMetric, "outcome_vs_parameters", "prim_tradeoff", "spv_advantage"}
+
 // drawFigures draws the exploration's figures into dir in each of formats (png, pdf,
 // svg; DefaultFormats when empty) and returns the files written: the indices of FigureMetric with their intervals (sobol, morris), the metric
 // against each parameter in the policies' colours, the PRIM trade-off with the chosen box
