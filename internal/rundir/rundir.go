@@ -19,6 +19,16 @@ import (
 	"github.com/backstop-research/backstop/results"
 )
 
+// ErrBadOutDir is wrapped by the refusal of an output directory no command line should
+// name (the file system root, a regular file): a usage error, exit status 2.
+var ErrBadOutDir = errors.New("not an output directory")
+
+// badOutDir is such a refusal: its message, and errors.Is(err, ErrBadOutDir).
+type badOutDir struct{ msg string }
+
+func (e badOutDir) Error() string        { return e.msg }
+func (e badOutDir) Is(target error) bool { return target == ErrBadOutDir }
+
 // CheckNotRoot refuses the file system root as an output directory.
 func CheckNotRoot(dir string) error {
 	abs, err := filepath.Abs(dir)
@@ -26,7 +36,7 @@ func CheckNotRoot(dir string) error {
 		return fmt.Errorf("output directory %s: %w", dir, err)
 	}
 	if abs == filepath.Dir(abs) {
-		return fmt.Errorf("output directory %s is the file system root; choose a directory of its own, e.g. --out outputs/run1", dir)
+		return badOutDir{fmt.Sprintf("output directory %s is the file system root; choose a directory of its own, e.g. --out outputs/run1", dir)}
 	}
 	return nil
 }
@@ -46,7 +56,7 @@ func Check(dir, kind string, allowed func(os.DirEntry) bool) error {
 		return nil
 	}
 	if errors.Is(err, syscall.ENOTDIR) {
-		return fmt.Errorf("output directory %s is a file, not a directory; choose a directory with --out", dir)
+		return badOutDir{fmt.Sprintf("output directory %s is a file, not a directory; choose a directory with --out", dir)}
 	}
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", dir, err)
