@@ -86,7 +86,7 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 		if err != nil {
 			return nil, err
 		}
-		line.Color, pts.Color = pairColor, pairColor
+		line.Color, pts.Color, pts.Radius = pairColor, pairColor, vg.Points(1.5)
 		star, _ := plotter.NewScatter(plotter.XYs{xy[chosen]})
 		star.Color, star.GlyphStyle.Radius, star.GlyphStyle.Shape = plots.PolicyColor("spv", pols), vg.Points(4), draw.PyramidGlyph{}
 		pl.Add(line, pts, star)
