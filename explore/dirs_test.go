@@ -80,12 +80,18 @@ func TestResumeRefusesForeignChunk(t *testing.T) {
 // --force replaces an exploration by removing only what its manifest lists: a user's
 // files in figures/ and evaluations/ stay; the results are the fresh exploration's.
 func TestForceKeepsUserFiles(t *testing.T) {
-	p := plan(t, smallSobol)
+	// 160 paths: the kept run draws its figures, which need more than about 100 paths.
+	p := plan(t, strings.Replace(smallSobol, "paths: 64", "paths: 160", 1))
 	dir := t.TempDir()
-	opt := Options{OutDir: dir, Workers: 2, Figures: true, FigureFormats: []string{"png"}}
+	opt := Options{OutDir: dir, Workers: 2, Figures: true, FigureFormats: []string{"png"}, KeepRuns: []int{2}}
 	if _, err := Run(context.Background(), p, opt); err != nil {
 		t.Fatal(err)
 	}
+	keptManifest := filepath.Join(dir, RunsDir, "2", results.ManifestFile)
+	if _, err := os.Stat(keptManifest); err != nil {
+		t.Fatalf("kept run: %v", err)
+	}
+	opt.KeepRuns = nil
 	mine := []string{filepath.Join(results.FiguresDir, "my_paper_fig.pdf"), filepath.Join(EvaluationsDir, "my.json"), "notes.txt"}
 	for _, f := range mine {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("mine\n"), 0o644); err != nil {
@@ -108,6 +114,9 @@ func TestForceKeepsUserFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("--force left the old exploration's %s (%v)", stale, err)
+	}
+	if _, err := os.Stat(keptManifest); !os.IsNotExist(err) {
+		t.Errorf("--force left the old exploration's kept run (%v)", err)
 	}
 	if len(out.Manifest.Outputs) == 0 {
 		t.Fatal("the manifest lists no figures")

@@ -374,6 +374,17 @@ func (m *Manifest) files(dir string) []string {
 			files = append(files, filepath.Join(results.FiguresDir, name+"."+f))
 		}
 	}
+	// The kept runs: each run's files as its own manifest lists them.
+	for _, rel := range m.KeptRuns {
+		if !filepath.IsLocal(rel) {
+			continue
+		}
+		if rm, err := results.ReadManifest(filepath.Join(dir, rel)); err == nil {
+			for _, f := range rm.Files() {
+				files = append(files, filepath.Join(rel, f))
+			}
+		}
+	}
 	shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
 	for _, f := range shards {
 		rel, _ := filepath.Rel(dir, f)
