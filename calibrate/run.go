@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
-	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -121,7 +121,10 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	}
 	// One writer per calibration directory: another calibration (or resume) of it is
 	// refused, naming the holder, until this process ends.
-	lock, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
+	if err := rundir.Check(dir, "calibration", nil); err != nil {
+		return nil, err
+	}
+	lock, err := rundir.Lock(dir, 0, 1, opt.Progress)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
@@ -24,6 +23,9 @@ import (
 var FigureMetric = sim.Metrics[sim.PeakBasisBP].Name
 
 var pairColor = color.NRGBA{0x55, 0x55, 0x55, 0xFF}
+
+// figureNames are the names (without extension) of the figures an exploration may draw.
+var figureNames = []string{"sensitivity_" + FigureMetric, "outcome_vs_parameters", "prim_tradeoff", "spv_advantage"}
 
 // drawFigures draws the exploration's figures into dir in each of formats (png, pdf,
 // svg; DefaultFormats when empty) and returns the files written: the indices of FigureMetric with their intervals (sobol, morris), the metric
@@ -57,11 +59,11 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 	}
 	pols := p.Policies()
 	if p.Design != DesignLHS {
-		pl, err := indexBars(p, sens)
+		fig, err := indexBars(p, sens)
 		if err != nil {
 			return nil, err
 		}
-		if err := save("sensitivity_"+FigureMetric+".png", plots.PageWidth, plots.PageHeight, pl.Draw); err != nil {
+		if err := save("sensitivity_"+FigureMetric+".png", plots.PageWidth, plots.PageHeight, fig.Draw); err != nil {
 			return nil, err
 		}
 	}
@@ -69,34 +71,13 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 	if err != nil {
 		return nil, err
 	}
-	cols := min(3, len(scatter))
-	rows := (len(scatter) + cols - 1) / cols
-	if err := save("outcome_vs_parameters.png", plots.PageWidth, plots.PageHeight*vg.Length(rows), func(c draw.Canvas) {
-		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3, PadTop: vg.Millimeter, PadBottom: vg.Millimeter}
-		grid := make([][]*plot.Plot, rows)
-		for r := range grid {
-			grid[r] = make([]*plot.Plot, cols)
-			for j := range grid[r] {
-				if i := r*cols + j; i < len(scatter) {
-					grid[r][j] = scatter[i]
-				}
-			}
-		}
-		canvases := plot.Align(grid, tiles, c)
-		for r := range grid {
-			for j, pl := range grid[r] {
-				if pl != nil {
-					pl.Draw(canvases[r][j])
-				}
-			}
-		}
-	}); err != nil {
+	rows := scatter.Rows(plots.PageWidth)
+	if err := save("outcome_vs_parameters.png", plots.PageWidth, plots.PageHeight*vg.Length(rows)*0.8+plots.PageHeight*0.2, scatter.Draw); err != nil {
 		return nil, err
 	}
 	if len(boxes) > 1 {
-		pl := plot.New()
-		pl.Title.Text = "PRIM: " + p.Discover.Condition
-		pl.X.Label.Text, pl.Y.Label.Text = "coverage", "density"
+		fig := plots.NewFigure("PRIM: " + p.Discover.Condition)
+		pl := plots.NewPanel("", "Coverage (share of the evaluations meeting the condition)", "Density (share of the box meeting it)")
 		xy := make(plotter.XYs, len(boxes))
 		for i, b := range boxes {
 			xy[i].X, xy[i].Y = b.Coverage, b.Density
@@ -105,14 +86,14 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 		if err != nil {
 			return nil, err
 		}
-		line.Color, pts.Color = pairColor, pairColor
+		line.Color, pts.Color, pts.Radius = pairColor, pairColor, vg.Points(1.5)
 		star, _ := plotter.NewScatter(plotter.XYs{xy[chosen]})
 		star.Color, star.GlyphStyle.Radius, star.GlyphStyle.Shape = plots.PolicyColor("spv", pols), vg.Points(4), draw.PyramidGlyph{}
 		pl.Add(line, pts, star)
-		pl.Legend.Add(fmt.Sprintf("chosen box (step %d)", chosen), star)
-		pl.Legend.Left = true
-		pl.Title.TextStyle.Font.Size = vg.Points(9)
-		if err := save("prim_tradeoff.png", plots.ColumnWidth, plots.ColumnHeight, pl.Draw); err != nil {
+		fig.AddKey("peeling steps", line, pts)
+		fig.AddKey(fmt.Sprintf("chosen box (step %d)", chosen), star)
+		fig.AddPanel(pl)
+		if err := save("prim_tradeoff.png", plots.ColumnWidth, plots.ColumnHeight, fig.Draw); err != nil {
 			return nil, err
 		}
 	}
@@ -129,11 +110,14 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 				return nil, err
 			}
 			h.FillColor = plots.PolicyColor("spv", pols)
-			pl := plot.New()
-			pl.Title.Text = "SPV minus qe across the uncertainty"
-			pl.X.Label.Text, pl.Y.Label.Text = "mean "+FigureMetric+": spv - qe (below 0: spv better)", "evaluations"
+			l := plots.LabelOf(FigureMetric)
+			fig := plots.NewFigure("SPV minus QE across the uncertainty")
+			pl := plots.NewPanel("", meanLabel(FigureMetric)+", SPV - QE (below 0: SPV better)", "Evaluations")
+			h.LineStyle.Width = 0
 			pl.Add(h)
-			if err := save("spv_advantage.png", plots.ColumnWidth, plots.ColumnHeight, pl.Draw); err != nil {
+			fig.AddKey(fmt.Sprintf("%d evaluations; each bar counts those whose mean %s differs by that much", len(v), strings.ToLower(l.Name)))
+			fig.AddPanel(pl)
+			if err := save("spv_advantage.png", plots.ColumnWidth, plots.ColumnHeight, fig.Draw); err != nil {
 				return nil, err
 			}
 		}
@@ -150,17 +134,36 @@ func metricIndex(name string) int {
 	return 0
 }
 
+// Thresholds of the caution a sensitivity figure carries: a total index above 1 (possible
+// only through sampling error) or an interval wider than wideInterval (on the 0-1 scale of
+// Sobol' indices) means too few samples for firm indices.
+const wideInterval = 0.5
+
+// meanLabel is the axis label of a metric's mean: "Mean peak basis (bp)".
+func meanLabel(metric string) string {
+	l := plots.LabelOf(metric)
+	if l.Name != "" {
+		l.Name = "Mean " + strings.ToLower(l.Name[:1]) + l.Name[1:]
+	}
+	return l.String()
+}
+
 // indexBars draws ST (sobol) or mu* (morris) of FigureMetric per parameter, a bar per
 // policy and per pair against the first policy's successors, with the bootstrap
-// intervals as error bars.
-func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
+// intervals as error bars; the key above the bars, and a caution when the indices are
+// imprecise for lack of samples.
+func indexBars(p *Plan, sens []results.TableColumn) (*plots.Figure, error) {
 	col := map[string]results.TableColumn{}
 	for _, c := range sens {
 		col[c.Name] = c
 	}
-	stat, lo, hi, label := "ST", "ST_lo", "ST_hi", "total Sobol' index ST"
+	l := plots.LabelOf(FigureMetric)
+	stat, lo, hi, label := "ST", "ST_lo", "ST_hi", "Total Sobol' index ST"
 	if p.Design == DesignMorris {
-		stat, lo, hi, label = "mu_star", "mu_star_lo", "mu_star_hi", "Morris mu* ("+FigureMetric+" per unit range)"
+		stat, lo, hi, label = "mu_star", "mu_star_lo", "mu_star_hi", "Morris μ*"
+		if l.Unit != "" {
+			label += " (" + l.Unit + " per unit range)"
+		}
 	}
 	type series struct {
 		name   string
@@ -177,14 +180,13 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
 			}
 		}
 		s := &series{name: name, color: pairColor}
-		if !slices.Contains(pols, name) {
-			s.color = pairColor
-		} else {
+		if slices.Contains(pols, name) {
 			s.color = plots.PolicyColor(name, pols)
 		}
 		all = append(all, s)
 		return s
 	}
+	blocks := int64(-1)
 	for i := range col["policy"].Strings {
 		if col["metric"].Strings[i] != FigureMetric {
 			continue
@@ -199,11 +201,14 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
 		s := find(name)
 		s.val = append(s.val, col[stat].Floats[i])
 		s.lo, s.hi = append(s.lo, col[lo].Floats[i]), append(s.hi, col[hi].Floats[i])
+		if b := col["blocks"]; i < len(b.Ints) && (blocks < 0 || b.Ints[i] < blocks) {
+			blocks = b.Ints[i]
+		}
 	}
-	pl := plot.New()
-	pl.Title.Text = "Sensitivity of " + FigureMetric + " (95% bootstrap intervals)"
-	pl.Y.Label.Text = label
+	fig := plots.NewFigure("Sensitivity of the " + strings.ToLower(l.String()) + ", 95% bootstrap intervals")
+	pl := plots.NewPanel("", "", label)
 	w := vg.Points(36 / float64(max(1, len(all))))
+	top, widest := 0.0, 0.0
 	for j, s := range all {
 		bars, err := plotter.NewBarChart(plotter.Values(s.val), w)
 		if err != nil {
@@ -212,12 +217,14 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
 		bars.Color, bars.LineStyle.Width = s.color, 0
 		bars.Offset = vg.Length(float64(j)-float64(len(all)-1)/2) * w
 		pl.Add(bars)
-		pl.Legend.Add(s.name, bars)
+		fig.AddKey(s.name, bars)
 		errs := make(plotter.XYs, len(s.val))
 		yerr := make(plotter.YErrors, len(s.val))
 		for i := range s.val {
 			errs[i].X, errs[i].Y = float64(i), s.val[i]
 			yerr[i].Low, yerr[i].High = s.val[i]-s.lo[i], s.hi[i]-s.val[i]
+			top = max(top, s.val[i])
+			widest = max(widest, s.hi[i]-s.lo[i])
 		}
 		eb, err := plotter.NewYErrorBars(struct {
 			plotter.XYs
@@ -227,11 +234,34 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plot.Plot, error) {
 			return nil, err
 		}
 		eb.Color = color.Black
+		eb.LineStyle.Width = vg.Points(0.5)
 		pl.Add(&offsetErrors{eb, bars.Offset})
 	}
 	pl.NominalX(p.Keys()...)
-	pl.Legend.Top = true
-	return pl, nil
+	if note := sobolCaution(p.Design, top, widest, blocks); note != "" {
+		fig.AddKey(note)
+	}
+	fig.AddPanel(pl)
+	return fig, nil
+}
+
+// sobolCaution is the note of a sensitivity figure of design whose Sobol' indices are
+// imprecise (the largest ST top above 1, or the widest interval above wideInterval),
+// saying so and on how many blocks they rest; "" when they are not (or not Sobol').
+func sobolCaution(design string, top, widest float64, blocks int64) string {
+	if design != DesignSobol || (top <= 1 && widest <= wideInterval) {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("Caution: ")
+	if blocks > 0 {
+		fmt.Fprintf(&b, "only %d blocks of samples; ", blocks)
+	}
+	if top > 1 {
+		fmt.Fprintf(&b, "ST reaches %.2f, above 1 only through sampling error; ", top)
+	}
+	fmt.Fprintf(&b, "intervals up to %.2f wide. Raise samples for firm indices (docs/explore.md).", widest)
+	return b.String()
 }
 
 // offsetErrors draws error bars shifted sideways onto their bar.
@@ -246,18 +276,17 @@ func (o *offsetErrors) Plot(c draw.Canvas, pl *plot.Plot) {
 	o.YErrorBars.Plot(c, pl)
 }
 
-// scatterPanels draws FigureMetric's mean per policy against each parameter.
-func scatterPanels(p *Plan, evals []Evaluation) ([]*plot.Plot, error) {
+// scatterPanels draws FigureMetric's mean per policy against each parameter, three
+// panels a row, with one key above them (never over the points).
+func scatterPanels(p *Plan, evals []Evaluation) (*plots.Figure, error) {
 	pols := p.Policies()
 	m := metricIndex(FigureMetric)
-	var out []*plot.Plot
+	fig := plots.NewFigure(meanLabel(FigureMetric) + " against each parameter, per policy")
+	for _, pol := range pols {
+		fig.AddKey(pol, glyphThumb{draw.GlyphStyle{Color: plots.PolicyColor(pol, pols), Radius: vg.Points(3), Shape: draw.RingGlyph{}}})
+	}
 	for j, pr := range p.Params {
-		pl := plot.New()
-		pl.X.Label.Text = pr.Key
-		pl.X.Tick.Marker = threeTicks{}
-		if j%3 == 0 {
-			pl.Y.Label.Text = "mean " + FigureMetric
-		}
+		pl := plots.NewPanel("", plots.LabelOf(pr.Key).String(), meanLabel(FigureMetric))
 		for k, pol := range pols {
 			var xy plotter.XYs
 			for _, e := range evals {
@@ -271,31 +300,10 @@ func scatterPanels(p *Plan, evals []Evaluation) ([]*plot.Plot, error) {
 			}
 			s.Color, s.GlyphStyle.Radius = plots.PolicyColor(pol, pols), vg.Points(1.2)
 			pl.Add(s)
-			if j == 0 {
-				pl.Legend.Add(pol, glyphThumb{draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}})
-			}
 		}
-		pl.Legend.Top = true
-		out = append(out, pl)
+		fig.AddPanel(pl)
 	}
-	return out, nil
-}
-
-// threeTicks labels an axis at its ends and middle, so that the labels of narrow panels
-// do not run into each other.
-type threeTicks struct{}
-
-func (threeTicks) Ticks(lo, hi float64) []plot.Tick {
-	var out []plot.Tick
-	for i := 0; i <= 4; i++ {
-		x := lo + (hi-lo)*float64(i)/4
-		t := plot.Tick{Value: x}
-		if i%2 == 0 {
-			t.Label = strconv.FormatFloat(x, 'g', 3, 64)
-		}
-		out = append(out, t)
-	}
-	return out
+	return fig, nil
 }
 
 // glyphThumb is a legend entry drawn as a glyph larger than the scatter's points.

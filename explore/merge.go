@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -47,6 +48,11 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, dir)
 	}
+	locks, err := rundir.Lock(dir, 0, 1, opt.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
 	var first *Manifest
 	seen := map[int]bool{}
 	for _, f := range files {
@@ -84,7 +90,10 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	var evals []Evaluation
 	for c := 0; c < first.Chunks; c++ {
 		lo, hi := c*ChunkSize, min((c+1)*ChunkSize, len(values))
-		chunk, ok := readChunk(chunkPath(dir, c), lo, hi, values)
+		chunk, ok, err := readChunk(chunkPath(dir, c), first.chunkIdentity(), c, lo, hi, values)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, fmt.Errorf("chunk %s is missing or does not match the design; run its shard again", chunkPath(dir, c))
 		}
@@ -103,6 +112,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	man.Outputs = relative(dir, out.Figures)
 	man.Status, man.Error = results.StatusComplete, ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := writeJSON(filepath.Join(dir, results.ManifestFile), &man); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -72,7 +73,13 @@ type Manifest struct {
 	Error         string   `json:"error,omitempty"`
 	Shard         *Shard   `json:"shard,omitempty"` // set in a shard's manifest
 	KeptRuns      []string `json:"kept_runs,omitempty"`
-	Config        string   `json:"config"` // the resolved explore file, YAML
+	// Outputs lists the figures written (paths relative to the directory), so that --force
+	// removes exactly them.
+	Outputs []string `json:"outputs,omitempty"`
+	// ConfigSHA256 is the SHA-256 of Config: with Seed and Design, the identity every
+	// chunk of evaluations carries.
+	ConfigSHA256 string `json:"config_sha256,omitempty"`
+	Config       string `json:"config"` // the resolved explore file, YAML
 }
 
 // Shard says which chunks of evaluations a shard process computes: shard Index of Count
@@ -172,6 +179,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		Evaluations: len(values), Paths: p.Paths, Seed: p.Seed, Policies: p.Policies(), Parameters: p.Keys(),
 		ChunkSize: ChunkSize, Chunks: (len(values) + ChunkSize - 1) / ChunkSize,
 		Created: prov.Created.Format(time.RFC3339), Command: opt.Command, Config: string(yml),
+		ConfigSHA256: results.ConfigSHA256(string(yml)),
 	}
 	first, end := 0, man.Chunks
 	mpath := filepath.Join(dir, results.ManifestFile)
@@ -180,9 +188,21 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		man.Shard = &Shard{Index: opt.Shard.Index, Count: opt.Shard.Count, FirstChunk: first, EndChunk: end}
 		mpath = filepath.Join(dir, results.ShardsDir, results.ShardManifestName(opt.Shard.Index, opt.Shard.Count))
 	}
+	if err := rundir.Check(dir, "exploration", func(e os.DirEntry) bool {
+		// the other shards of this exploration write these
+		return opt.Shard.Count > 1 && e.IsDir() && (e.Name() == results.ShardsDir || e.Name() == EvaluationsDir || e.Name() == RunsDir)
+	}); err != nil {
+		return nil, err
+	}
+	locks, err := rundir.Lock(dir, opt.Shard.Index, opt.Shard.Count, opt.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
 	if err := prepare(dir, mpath, man, opt); err != nil {
 		return nil, err
 	}
+	id := man.chunkIdentity()
 	fail := func(err error) (*Outcome, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
 		if errors.Is(err, context.Canceled) {
@@ -194,7 +214,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	start := time.Now()
 	for c := first; c < end; c++ {
 		first, end := c*ChunkSize, min((c+1)*ChunkSize, len(values))
-		chunk, ok := readChunk(chunkPath(dir, c), first, end, values)
+		chunk, ok, err := readChunk(chunkPath(dir, c), id, c, first, end, values)
+		if err != nil {
+			return fail(err)
+		}
 		if !ok {
 			chunk = make([]Evaluation, 0, end-first)
 			for i := first; i < end; i++ {
@@ -207,7 +230,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 				}
 				chunk = append(chunk, e)
 			}
-			if err := writeJSON(chunkPath(dir, c), chunk); err != nil {
+			if err := writeJSON(chunkPath(dir, c), chunkFile{Identity: id.of(c), Evaluations: chunk}); err != nil {
 				return fail(err)
 			}
 		}
@@ -235,6 +258,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	if err != nil {
 		return fail(err)
 	}
+	man.Outputs = relative(dir, out.Figures)
 	man.Status = results.StatusComplete
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := writeJSON(filepath.Join(dir, results.ManifestFile), man); err != nil {
@@ -288,10 +312,13 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 	case exists && !opt.Force:
 		return fmt.Errorf("output directory %s already holds results (%s); choose another --out, resume it with --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
 	case exists:
-		for _, name := range []string{EvaluationsDir, SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile, results.FiguresDir, results.ShardsDir, RunsDir, results.ManifestFile} {
-			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-				return fmt.Errorf("--force: %w", err)
-			}
+		old, err := ReadManifest(dir)
+		if err != nil {
+			return fmt.Errorf("--force: %w; it is not replaced (backstop removes only what an exploration's manifest lists): choose another --out", err)
+		}
+		fmt.Fprintf(opt.Log, "explore: --force: replacing the %s exploration %s in %s (created %s)\n", old.Status, old.Name, dir, old.Created)
+		if err := rundir.RemoveListed(dir, old.files(dir)); err != nil {
+			return err
 		}
 	}
 	if err := os.MkdirAll(filepath.Join(dir, EvaluationsDir), 0o755); err != nil {
@@ -300,28 +327,112 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 	return writeJSON(mpath, man)
 }
 
-// readChunk reads back a finished chunk; ok is false when it is missing or does not hold
-// evaluations first..end-1 at these values (then it is computed again).
-func readChunk(path string, first, end int, values [][]float64) ([]Evaluation, bool) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
+// chunkFile is a chunk of evaluations on disk (evaluations/chunk-NNNNN.json): the
+// evaluations with the identity of the exploration that computed them.
+type chunkFile struct {
+	Identity    ChunkIdentity `json:"identity"`
+	Evaluations []Evaluation  `json:"evaluations"`
+}
+
+// ChunkIdentity says which exploration a chunk of evaluations belongs to. Resume and merge
+// refuse a chunk whose identity differs, naming it: evaluations are a deterministic
+// function of the explore file (its hash), the seed and the design, so a chunk with this
+// identity holds exactly the numbers this exploration would compute. (There is no random
+// run id: the shards of one exploration, started apart, could not agree on one.)
+type ChunkIdentity struct {
+	ConfigSHA256 string `json:"config_sha256"`
+	Seed         uint64 `json:"seed"`
+	Design       string `json:"design"`
+	Evaluations  int    `json:"evaluations"` // of the whole exploration
+	Chunk        int    `json:"chunk"`
+}
+
+// chunkIdentity is the identity of m's chunks (Chunk left 0: see of).
+func (m *Manifest) chunkIdentity() ChunkIdentity {
+	h := m.ConfigSHA256
+	if h == "" {
+		h = results.ConfigSHA256(m.Config)
 	}
-	var chunk []Evaluation
-	if json.Unmarshal(data, &chunk) != nil || len(chunk) != end-first {
-		return nil, false
+	return ChunkIdentity{ConfigSHA256: h, Seed: m.Seed, Design: m.Design, Evaluations: m.Evaluations}
+}
+
+// of is the identity of chunk c.
+func (id ChunkIdentity) of(c int) ChunkIdentity { id.Chunk = c; return id }
+
+// files lists what backstop wrote into the exploration dir that m describes: what --force
+// removes (and nothing else).
+func (m *Manifest) files(dir string) []string {
+	files := []string{SamplesFile, SensitivityCSV, SensitivityFile, BoxesFile}
+	for c := 0; c < m.Chunks; c++ {
+		rel, _ := filepath.Rel(dir, chunkPath(dir, c))
+		files = append(files, rel)
 	}
-	for j, e := range chunk {
-		if e.Index != first+j || len(e.Values) != len(values[e.Index]) {
-			return nil, false
+	files = append(files, m.Outputs...)
+	// The figures' names, for a manifest written before Outputs was recorded.
+	for _, name := range figureNames {
+		for _, f := range []string{"png", "pdf", "svg"} {
+			files = append(files, filepath.Join(results.FiguresDir, name+"."+f))
 		}
-		for k, v := range e.Values {
-			if v != values[e.Index][k] {
-				return nil, false
+	}
+	// The kept runs: each run's files as its own manifest lists them.
+	for _, rel := range m.KeptRuns {
+		if !filepath.IsLocal(rel) {
+			continue
+		}
+		if rm, err := results.ReadManifest(filepath.Join(dir, rel)); err == nil {
+			for _, f := range rm.Files() {
+				files = append(files, filepath.Join(rel, f))
 			}
 		}
 	}
-	return chunk, true
+	shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	for _, f := range shards {
+		rel, _ := filepath.Rel(dir, f)
+		files = append(files, rel)
+	}
+	return append(files, results.ManifestFile)
+}
+
+// readChunk reads back finished chunk c (evaluations first..end-1) of the exploration
+// with identity id: ok is false when it is missing (then it is computed); a chunk of
+// another exploration, or one that does not hold these evaluations at these values, is
+// an error naming the file.
+func readChunk(path string, id ChunkIdentity, c, first, end int, values [][]float64) ([]Evaluation, bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read chunk %s: %w", path, err)
+	}
+	refuse := func(why string) ([]Evaluation, bool, error) {
+		return nil, false, fmt.Errorf("chunk %s %s; it is not used: move it away (or start over in another --out)", path, why)
+	}
+	var cf chunkFile
+	if err := json.Unmarshal(data, &cf); err != nil {
+		return refuse("is not a chunk of evaluations backstop wrote (" + err.Error() + ")")
+	}
+	if got, want := cf.Identity, id.of(c); got != want {
+		return refuse(fmt.Sprintf("belongs to another exploration (identity %s, this one's %s)", identityText(got), identityText(want)))
+	}
+	if len(cf.Evaluations) != end-first {
+		return refuse(fmt.Sprintf("holds %d evaluations, not the %d of chunk %d", len(cf.Evaluations), end-first, c))
+	}
+	for j, e := range cf.Evaluations {
+		if e.Index != first+j || !slices.Equal(e.Values, values[first+j]) {
+			return refuse(fmt.Sprintf("does not hold evaluation %d at the design's values", first+j))
+		}
+	}
+	return cf.Evaluations, true, nil
+}
+
+// identityText shows a chunk identity briefly.
+func identityText(id ChunkIdentity) string {
+	h := id.ConfigSHA256
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return fmt.Sprintf("config %s, seed %d, design %s, %d evaluations, chunk %d", h, id.Seed, id.Design, id.Evaluations, id.Chunk)
 }
 
 // evaluateOne runs evaluation i. A scenario the values make invalid, or non-finite
@@ -378,4 +489,15 @@ func keepRuns(ctx context.Context, p *Plan, dir string, evals []Evaluation, opt 
 		}
 	}
 	return out, nil
+}
+
+// relative returns paths relative to dir.
+func relative(dir string, paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			out = append(out, rel)
+		}
+	}
+	return out
 }

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -155,19 +155,8 @@ func shardManifests(dir string) []string {
 // run (it would mix our files with, or replace, someone else's).
 func checkOutDir(j *job) error {
 	dir := j.opt.OutDir
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("output directory %s: %w", dir, err)
-	}
-	if abs == filepath.Dir(abs) {
-		return fmt.Errorf("output directory %s is the file system root; choose a directory of its own, e.g. --out outputs/run1", dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("output directory %s: %w", dir, err)
+	if err := rundir.CheckNotRoot(dir); err != nil {
+		return err
 	}
 	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
 		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
@@ -177,31 +166,14 @@ func checkOutDir(j *job) error {
 	if _, err := os.Stat(j.manifestPath); err == nil {
 		return nil // a run (or this shard) of ours: prepare decides
 	}
-	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
-		return nil
-	}
 	if len(shardManifests(dir)) > 0 {
 		return nil // the shards of a run: prepare decides, under the lock
 	}
-	var foreign []string
-	for _, e := range entries {
-		switch name := e.Name(); {
-		case name == dirlock.FileName:
-		case j.opt.Shard.Count > 1 && e.IsDir() && (name == results.ShardsDir || name == results.PathsDir || name == TalliesDir):
-			// the other shards of this run write these
-		default:
-			foreign = append(foreign, name)
-		}
-	}
-	if len(foreign) == 0 {
-		return nil
-	}
-	shown := foreign
-	if len(shown) > 5 {
-		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(foreign)-5))
-	}
-	return fmt.Errorf("output directory %s is not empty and holds no backstop run (%s): it holds %s; choose an empty or new directory with --out (backstop never replaces files it did not write, even with --force)",
-		dir, results.ManifestFile, strings.Join(shown, ", "))
+	return rundir.Check(dir, "run", func(e os.DirEntry) bool {
+		// the other shards of this run write these
+		name := e.Name()
+		return j.opt.Shard.Count > 1 && e.IsDir() && (name == results.ShardsDir || name == results.PathsDir || name == TalliesDir)
+	})
 }
 
 // checkResumable checks that old, the manifest on disk, describes the run being resumed.

@@ -52,7 +52,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer lock.release()
+	defer lock.Release()
 	if m, err := results.ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("%s is already complete (%s); use --force to merge again", dir, results.ManifestFile)
 	}

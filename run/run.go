@@ -101,7 +101,7 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	if err != nil {
 		return nil, err
 	}
-	defer lock.release()
+	defer lock.Release()
 	man, done, err := j.prepare()
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer lock.release()
+		defer lock.Release()
 	} else if dirlock.Held(runLockPath(dir)) { // it only reads: refuse a run being written
 		return nil, explainHeld(dir, &dirlock.HeldError{Path: runLockPath(dir), Holder: dirlock.Holder(runLockPath(dir))})
 	}

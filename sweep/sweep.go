@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -68,7 +68,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	dir := opt.OutDir
 	// One writer per sweep directory: a second sweep (or resume) is refused, naming the
 	// holder, until this process ends.
-	lock, err := dirlock.Exclusive(filepath.Join(dir, dirlock.FileName))
+	if err := rundir.Check(dir, "sweep", nil); err != nil {
+		return nil, err
+	}
+	lock, err := rundir.Lock(dir, 0, 1, opt.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -184,17 +187,36 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 }
 
 // clearSweep removes the sweep in dir for --force: its manifest must be a sweep's, so a
-// run or a directory we did not write is never removed.
+// run or a directory we did not write is never removed; and it removes only what backstop
+// wrote there (each point's files as the point's manifest lists them, sweep.parquet, the
+// sweep figures, the manifest), so a file of the user's stays, with its directory.
 func clearSweep(dir string, log io.Writer) error {
 	old, err := results.ReadSweepManifest(dir)
 	if err != nil || old.Kind != results.SweepKind {
 		return fmt.Errorf("--force: %s does not hold a sweep (%s is not a sweep manifest), so it is not replaced; choose another --out", dir, results.ManifestFile)
 	}
 	fmt.Fprintf(log, "sweep: --force: replacing the %s sweep %s in %s (created %s)\n", old.Status, old.Name, dir, old.Created)
-	for _, name := range []string{results.PointsDir, results.SweepFile, results.FiguresDir, results.ManifestFile} {
-		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("--force: remove the previous sweep: %w", err)
+	var files []string
+	for _, pt := range old.Points {
+		if !filepath.IsLocal(pt.Dir) {
+			continue
 		}
+		m, err := results.ReadManifest(filepath.Join(dir, pt.Dir))
+		if err != nil {
+			continue // never started: nothing of ours there
+		}
+		for _, f := range m.Files() {
+			files = append(files, filepath.Join(pt.Dir, f))
+		}
+	}
+	files = append(files, results.SweepFile)
+	for _, name := range plots.SweepNames(len(old.Parameters)) {
+		for _, format := range []string{"png", "pdf", "svg"} {
+			files = append(files, filepath.Join(results.FiguresDir, name+"."+format))
+		}
+	}
+	if err := rundir.RemoveListed(dir, append(files, results.ManifestFile)); err != nil {
+		return err
 	}
 	return nil
 }

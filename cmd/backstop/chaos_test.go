@@ -413,7 +413,7 @@ func TestChaosExtremeValues(t *testing.T) {
 	os.MkdirAll(mine, 0o755)
 	os.WriteFile(filepath.Join(mine, "notes.md"), []byte("mine"), 0o644)
 	expect(t, bin(t, nil, "run", "--quiet", "--force", "--out", mine), 1, "holds no backstop run", "notes.md")
-	expect(t, bin(t, nil, "run", "--quiet", "--out", "/"), 1, "root")
+	expect(t, bin(t, nil, "run", "--quiet", "--out", "/"), 2, "root") // a usage error, as for every kind of directory
 	done := filepath.Join(base, "done")
 	smallRun(t, done)
 	snap := snapshot(t, done)

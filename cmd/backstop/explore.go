@@ -110,12 +110,18 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if capNote != "" {
 		fmt.Fprintln(logw, capNote)
 	}
+	if shard.Count > 1 {
+		// A shard resumes when run again as it was started.
+		setResumeHint(ctx, commandLine(append([]string{"explore"}, args...)))
+	} else {
+		setResumeHint(ctx, "backstop explore --resume "+shellQuote(dir))
+	}
 	o, err := explore.Run(ctx, plan, explore.Options{
 		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, dir)
+		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, shellQuote(dir))
 	}
 	if err != nil {
 		return err

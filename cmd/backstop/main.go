@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sim"
@@ -116,7 +117,7 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 	fmt.Fprintln(stderr, "backstop:", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue), errors.Is(err, run.ErrBadConfig):
+	case errors.As(err, &ue), errors.Is(err, run.ErrBadConfig), errors.Is(err, rundir.ErrBadOutDir):
 		return 2
 	case errors.Is(err, run.ErrInterrupted):
 		return exitInterrupted

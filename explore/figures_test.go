@@ -1,0 +1,43 @@
+package explore
+
+import (
+	"strings"
+	"testing"
+)
+
+// A sensitivity figure cautions the reader when its Sobol' indices are imprecise for lack
+// of samples: ST above 1, or an interval wider than wideInterval; never for precise
+// indices, nor for morris (whose mu* has no 0-1 scale).
+func TestSobolCaution(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		design      string
+		top, widest float64
+		blocks      int64
+		want        []string // "" none: no caution
+	}{
+		{"precise", DesignSobol, 0.8, 0.2, 256, nil},
+		{"at the bounds", DesignSobol, 1, wideInterval, 64, nil},
+		{"ST above 1", DesignSobol, 1.22, 0.3, 8, []string{"only 8 blocks", "ST reaches 1.22, above 1", "0.30 wide"}},
+		{"wide intervals", DesignSobol, 0.6, 0.9, 16, []string{"only 16 blocks", "0.90 wide", "Raise samples"}},
+		{"morris", DesignMorris, 3, 5, 8, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := sobolCaution(tc.design, tc.top, tc.widest, tc.blocks)
+			if len(tc.want) == 0 {
+				if got != "" {
+					t.Fatalf("caution %q, want none", got)
+				}
+				return
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("caution %q lacks %q", got, w)
+				}
+			}
+			if strings.Contains(got, "ST reaches") != (tc.top > 1) {
+				t.Errorf("caution %q: mentions ST above 1 = %v, want %v", got, !(tc.top > 1), tc.top > 1)
+			}
+		})
+	}
+}
