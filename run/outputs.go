@@ -129,7 +129,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer lock.release()
+	defer lock.Release()
 	if m, err = results.ReadManifest(dir); err != nil { // as it is under the lock
 		return nil, err
 	}
