@@ -1,6 +1,10 @@
 package plots
 
-import "github.com/backstop-research/backstop/sim"
+import (
+	"time"
+
+	"github.com/backstop-research/backstop/sim"
+)
 
 // Input is everything the figures draw, loaded from a run directory's Parquet files (the
 // bands and the per-path rows) and manifest. The plots package never simulates and never
@@ -14,6 +18,10 @@ type Input struct {
 	NFunds   int      // number of funds, the range of funds_defaulted
 	BDys     float64  // dysfunction threshold, bp (a line on the basis fan chart)
 	TExp     int      // SPV expiry day (a marker on time charts)
+
+	// Created is when the run was made; it dates the PDFs (see Options.Date), so redrawing
+	// a run gives the same files. Zero dates them at drawing.
+	Created time.Time
 
 	// Bands[policy][series] is the day-by-day distribution of a series across paths, one
 	// BandPoint per day in day order. Series names: basis_bp, sales_bn, cb_holdings_bn,

@@ -5,12 +5,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/plots/internal/pdfcanvas"
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -29,6 +32,10 @@ type Options struct {
 	Formats []string  // subset of Formats; DefaultFormats when empty
 	Width   vg.Length // every figure's width; its natural width when 0
 	Height  vg.Length // every figure's height; its natural height when 0
+
+	// Date stamps the PDFs' creation and modification dates, so redrawing gives the same
+	// files; the time of drawing when zero. WriteAll uses Input.Created when Date is zero.
+	Date time.Time
 }
 
 // Validate checks the options, naming the bad value and what is allowed.
@@ -59,17 +66,32 @@ func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	names := make([]string, len(figureSet))
-	figs := make([]func() *figure, len(figureSet))
-	for i, spec := range figureSet {
-		names[i] = spec.name
-		figs[i] = func() *figure { return spec.build(in) }
+	if opt.Date.IsZero() {
+		opt.Date = in.Created
 	}
+	names, figs := figureSetOf(in)
 	return writeFigures(dir, opt, names, figs)
 }
 
-// writeFigures builds each figure in turn and writes it as names[i] in every format of opt.
+// figureSetOf returns the names of the figure set and the functions that build them from in.
+func figureSetOf(in *Input) (names []string, figs []func() *figure) {
+	for _, spec := range figureSet {
+		names = append(names, spec.name)
+		figs = append(figs, func() *figure { return spec.build(in) })
+	}
+	return names, figs
+}
+
+// writeFigures builds each figure and writes it as names[i] in every format of opt, up to
+// GOMAXPROCS figures at a time. Figures share nothing they change (each draws on its own
+// canvases), so the files are the same as drawn one after another; the files are returned
+// in figure order, and of several failing figures the first in that order is reported.
 func writeFigures(dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
+	return writeFiguresBy(runtime.GOMAXPROCS(0), dir, opt, names, figs)
+}
+
+// writeFiguresBy is writeFigures drawing up to workers figures at a time.
+func writeFiguresBy(workers int, dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -80,23 +102,50 @@ func writeFigures(dir string, opt Options, names []string, figs []func() *figure
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create figure directory: %w", err)
 	}
-	var files []string
+	files := make([][]string, len(figs)) // files[i]: those of figure i written
+	errs := make([]error, len(figs))
+	var g errgroup.Group
+	g.SetLimit(max(workers, 1))
 	for i, build := range figs {
-		fig := build()
-		w, h := fig.width, fig.height
-		if opt.Width > 0 {
-			w, h = opt.Width, fig.heightAt(opt.Width)
+		g.Go(func() error {
+			files[i], errs[i] = writeFormats(dir, opt, names[i], build, formats)
+			return nil
+		})
+	}
+	g.Wait()
+	var written []string
+	for i := range figs {
+		written = append(written, files[i]...)
+		if errs[i] != nil {
+			return written, errs[i]
 		}
-		if opt.Height > 0 {
-			h = opt.Height
+	}
+	return written, nil
+}
+
+// writeFormats builds one figure and writes it as name in each format, and returns the
+// files written before any error.
+func writeFormats(dir string, opt Options, name string, build func() *figure, formats []string) (files []string, err error) {
+	defer func() {
+		// A panic in a drawing goroutine would end the program; it is this figure's error.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("figure %s: cannot build: %v", name, r)
 		}
-		for _, format := range formats {
-			path := filepath.Join(dir, names[i]+"."+format)
-			if err := writeFigure(path, fig, format, w, h); err != nil {
-				return files, fmt.Errorf("figure %s: %w", path, err)
-			}
-			files = append(files, path)
+	}()
+	fig := build()
+	w, h := fig.width, fig.height
+	if opt.Width > 0 {
+		w, h = opt.Width, fig.heightAt(opt.Width)
+	}
+	if opt.Height > 0 {
+		h = opt.Height
+	}
+	for _, format := range formats {
+		path := filepath.Join(dir, name+"."+format)
+		if err := writeFigure(path, fig, format, w, h, opt.Date); err != nil {
+			return files, fmt.Errorf("figure %s: %w", path, err)
 		}
+		files = append(files, path)
 	}
 	return files, nil
 }
@@ -143,11 +192,15 @@ func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 	return nil, fmt.Errorf("figure format %q: allowed are %s", format, strings.Join(Formats, ", "))
 }
 
-// writeFigure draws fig at w x h in format and writes it atomically to path.
-func writeFigure(path string, fig *figure, format string, w, h vg.Length) (err error) {
+// writeFigure draws fig at w x h in format and writes it atomically to path; a PDF is
+// dated date (when not zero).
+func writeFigure(path string, fig *figure, format string, w, h vg.Length, date time.Time) (err error) {
 	c, err := NewCanvas(format, w, h)
 	if err != nil {
 		return err
+	}
+	if pc, ok := c.(*pdfcanvas.Canvas); ok && !date.IsZero() {
+		pc.SetDate(date)
 	}
 	defer func() {
 		// The plotting library panics on data it cannot draw (a log axis over an empty

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/plots"
@@ -47,6 +48,13 @@ func LoadInput(dir string) (*plots.Input, error) {
 		Bands:   map[string]map[string][]plots.BandPoint{},
 		Metrics: map[string]map[string][]float64{},
 		Means:   map[string]map[string]float64{},
+	}
+	if created, ok := md[results.KeyCreated]; ok {
+		t, err := time.Parse(time.RFC3339, created)
+		if err != nil {
+			return nil, fmt.Errorf("%s: footer %s = %q is not an RFC 3339 time", filepath.Join(dir, results.BandsFile), results.KeyCreated, created)
+		}
+		in.Created = t
 	}
 	for _, r := range rows {
 		if in.Bands[r.Policy] == nil {

@@ -27,6 +27,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"time"
 
 	pdf "codeberg.org/go-pdf/fpdf"
 
@@ -66,6 +67,13 @@ func New(w, h vg.Length) *Canvas {
 	c.Scale(1, -1)
 	vg.Initialize(c)
 	return c
+}
+
+// SetDate stamps the document's creation and modification dates (the time of writing by
+// default), so the same drawing gives the same bytes.
+func (c *Canvas) SetDate(t time.Time) {
+	c.doc.SetCreationDate(t)
+	c.doc.SetModificationDate(t)
 }
 
 // DPI implements vg.Canvas.
