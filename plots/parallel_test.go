@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -98,5 +99,24 @@ func TestParallelDrawingReportsFirstError(t *testing.T) {
 		if len(files) != 1 || filepath.Base(files[0]) != names[0]+".svg" {
 			t.Errorf("%d workers: files %v, want only %s.svg", workers, files, names[0])
 		}
+	}
+}
+
+// BenchmarkWriteFigures draws the figure set (PNG and PDF) one figure at a time and up to
+// GOMAXPROCS at a time, in one run, so the two compare under the same machine load.
+func BenchmarkWriteFigures(b *testing.B) {
+	in := synthetic(20000)
+	names, figs := figureSetOf(in)
+	for _, bc := range []struct {
+		name    string
+		workers int
+	}{{"sequential", 1}, {"parallel", runtime.GOMAXPROCS(0)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := writeFiguresBy(bc.workers, b.TempDir(), Options{}, names, figs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
