@@ -30,9 +30,11 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	if err := checkShardsAgree(j); err != nil {
 		return nil, nil, err
 	}
-	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
-		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
-			return nil, nil, fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
+	if whole, err := j.wholeRunForShard(); err != nil {
+		return nil, nil, err
+	} else if whole != nil { // --force: the run in one process makes way for the shards
+		if err := j.clearWhole(whole); err != nil {
+			return nil, nil, err
 		}
 	}
 	switch {
@@ -144,6 +146,60 @@ func (j *job) clear(old *results.Manifest) error {
 	return nil
 }
 
+// wholeRunForShard checks, for a shard, the directory's manifest.json: a directory that
+// holds a run computed in one process (finished or not) or another kind of backstop output
+// is not the directory of a sharded run, and the shard's chunks would replace that run's.
+// It is refused, naming the run, unless --force, when the run's manifest is returned for
+// clearWhole. Not a shard, or no manifest.json: nil, nil.
+func (j *job) wholeRunForShard() (*results.Manifest, error) {
+	s, dir := j.opt.Shard, j.opt.OutDir
+	if s.Count <= 1 {
+		return nil, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err != nil {
+		return nil, nil
+	}
+	whole, err := results.ReadManifest(dir)
+	if err != nil {
+		return nil, rundir.Refusef("output directory %s is not the directory of a sharded run: %v; write shard %d/%d to another --out", dir, err, s.Index, s.Count)
+	}
+	if whole.Shard != nil { // a merged run records no shard; this is defensive
+		return nil, nil
+	}
+	if !j.opt.Force {
+		what := "an unfinished run computed in one process (status " + whole.Status + "; finish it with: backstop run --resume " + dir + ")"
+		if whole.Status == results.StatusComplete {
+			what = "a finished run"
+		}
+		return nil, rundir.Refusef("output directory %s already holds %s (%s), not the shards of a run; write shard %d/%d to another --out, or --force to replace that run with this shard",
+			dir, what, results.ManifestFile, s.Index, s.Count)
+	}
+	return whole, nil
+}
+
+// clearWhole removes, for --force, the run in one process whose manifest is whole: the
+// files it lists, its fixed outputs and its manifest.json, and nothing else.
+func (j *job) clearWhole(whole *results.Manifest) error {
+	var files []string
+	for _, e := range whole.Index {
+		files = append(files, e.Part, e.Checkpoint)
+	}
+	files = append(files, whole.Parts...)
+	files = append(files, whole.Outputs...)
+	for _, f := range results.RunFiles {
+		if f.Kind == results.Result && !f.Dir {
+			files = append(files, f.Name)
+		}
+	}
+	if err := rundir.RemoveListed(j.opt.OutDir, files); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(j.opt.OutDir, results.ManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("--force: remove the previous run's %s: %w", results.ManifestFile, err)
+	}
+	return nil
+}
+
 // shardManifests returns the shard manifests in dir.
 func shardManifests(dir string) []string {
 	files, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
@@ -158,10 +214,8 @@ func checkOutDir(j *job) error {
 	if err := rundir.CheckNotRoot(dir); err != nil {
 		return err
 	}
-	if s := j.opt.Shard; s.Count > 1 && !j.opt.Force {
-		if whole, err := results.ReadManifest(dir); err == nil && whole.Status == results.StatusComplete {
-			return fmt.Errorf("output directory %s already holds a finished run (%s); --force to recompute shard %d/%d into it", dir, results.ManifestFile, s.Index, s.Count)
-		}
+	if _, err := j.wholeRunForShard(); err != nil {
+		return err
 	}
 	if _, err := os.Stat(j.manifestPath); err == nil {
 		return nil // a run (or this shard) of ours: prepare decides

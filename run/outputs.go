@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -96,7 +97,7 @@ func checkShardsAgree(j *job) error {
 			diff = append(diff, fmt.Sprintf("chunk size %d, not %d", m.ChunkSize, j.opt.ChunkSize))
 		}
 		if len(diff) > 0 {
-			return fmt.Errorf("%s holds shard %d/%d of another run (%s): the shards of one run share their count, config, seed and chunk size; write this one to another --out (or remove %s to start the sharded run over)",
+			return rundir.Refusef("%s holds shard %d/%d of another run (%s): the shards of one run share their count, config, seed and chunk size; write this one to another --out (or remove %s to start the sharded run over)",
 				j.opt.OutDir, m.Shard.Index, m.Shard.Count, strings.Join(diff, ", "), filepath.Join(j.opt.OutDir, results.ShardsDir))
 		}
 	}

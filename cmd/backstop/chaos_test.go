@@ -417,7 +417,7 @@ func TestChaosExtremeValues(t *testing.T) {
 	done := filepath.Join(base, "done")
 	smallRun(t, done)
 	snap := snapshot(t, done)
-	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/2", "--out", done), 1, "already holds a finished run", "--force")
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/2", "--out", done), 2, "already holds a finished run", "--force")
 	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--out", done), 1, "already holds a finished run")
 	expect(t, bin(t, nil, "run", "--resume", done, "--quiet"), 1, "already complete")
 	unchanged(t, done, snap)
@@ -565,12 +565,12 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 	copyTree(t, d, unfinished)
 	markIncompleteFile(t, filepath.Join(unfinished, results.ManifestFile))
 	expect(t, bin(t, nil, "plot", unfinished), 1, "not complete", "backstop run --resume "+unfinished)
-	expect(t, bin(t, nil, "verify", unfinished), 0, "intact", "not finished", "backstop run --resume "+unfinished)
+	expect(t, bin(t, nil, "verify", unfinished), exitNotFinished, "intact", "not finished", "backstop run --resume "+unfinished)
 
 	sharded := filepath.Join(base, "sharded")
 	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--shard", "1/3", "--out", sharded), 0)
 	expect(t, bin(t, nil, "plot", sharded), 1, "not yet merged", "backstop merge "+sharded)
-	expect(t, bin(t, nil, "verify", sharded), 0, "intact", "shard 2/3, 3/3 not complete", "backstop merge "+sharded)
+	expect(t, bin(t, nil, "verify", sharded), exitNotFinished, "intact", "shard 2/3, 3/3 not complete", "backstop merge "+sharded)
 	// Shards of another count, seed or chunk size are refused; the first shard is untouched.
 	snap := snapshot(t, sharded)
 	for _, args := range [][]string{
@@ -579,7 +579,7 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 		{"--paths", "600", "--chunk-size", "100", "--shard", "3/3"},
 		{"--paths", "800", "--chunk-size", "200", "--shard", "3/3"},
 	} {
-		expect(t, bin(t, nil, append([]string{"run", "--quiet", "--out", sharded}, args...)...), 1, "holds shard 1/3 of another run")
+		expect(t, bin(t, nil, append([]string{"run", "--quiet", "--out", sharded}, args...)...), 2, "holds shard 1/3 of another run")
 	}
 	unchanged(t, sharded, snap)
 
@@ -638,5 +638,39 @@ func TestChaosSecondSignal(t *testing.T) {
 	if m.Status != results.StatusIncomplete {
 		t.Fatalf("manifest status %q after a second signal, want %q", m.Status, results.StatusIncomplete)
 	}
-	expect(t, bin(t, nil, "verify", d), 0, "intact", "not finished", "backstop run --resume "+d)
+	expect(t, bin(t, nil, "verify", d), exitNotFinished, "intact", "not finished", "backstop run --resume "+d)
+}
+
+// TestChaosShardIntoWholeRun: a shard is refused (exit 2, nothing changed) in a directory
+// that holds a run computed in one process, finished or interrupted: its chunks would
+// silently replace that run's parts. With --force the old run's files make way for the
+// shards, and the merged run is intact.
+func TestChaosShardIntoWholeRun(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		complete bool
+		want     string
+	}{
+		{"finished", true, "already holds a finished run"},
+		{"interrupted", false, "unfinished run computed in one process"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := filepath.Join(t.TempDir(), "whole")
+			smallRun(t, d)
+			if !tc.complete {
+				markIncompleteFile(t, filepath.Join(d, results.ManifestFile))
+			}
+			snap := snapshot(t, d)
+			shard := []string{"run", "--paths", "800", "--chunk-size", "200", "--seed", "5", "--quiet", "--no-figures", "--out", d}
+			expect(t, bin(t, nil, append(shard, "--shard", "1/2")...), 2, tc.want, "--force")
+			unchanged(t, d, snap)
+			expect(t, bin(t, nil, append(shard, "--shard", "1/2", "--force")...), 0)
+			if _, err := os.Stat(filepath.Join(d, results.ManifestFile)); err == nil {
+				t.Fatalf("--force shard left the old run's %s", results.ManifestFile)
+			}
+			expect(t, bin(t, nil, append(shard, "--shard", "2/2")...), 0)
+			expect(t, bin(t, nil, "merge", d), 0)
+			verifyIntact(t, d)
+		})
+	}
 }

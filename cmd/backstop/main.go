@@ -121,6 +121,8 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		return 2
 	case errors.Is(err, run.ErrInterrupted):
 		return exitInterrupted
+	case errors.Is(err, errNotFinished):
+		return exitNotFinished
 	}
 	return 1
 }

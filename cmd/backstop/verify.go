@@ -14,12 +14,21 @@ import (
 // exit status 1, the files named on stdout.
 var errNotIntact = errors.New("the run is not intact")
 
+// errNotFinished is verify's answer for a run whose files are intact but which is not
+// complete (interrupted, failed, still running, or shards not yet merged): exit status
+// exitNotFinished, so that `backstop verify DIR && publish` stops there and a script can
+// tell "finish it" (3) from "it is damaged" (1).
+var errNotFinished = errors.New("the run is intact but not finished")
+
+// exitNotFinished is verify's exit status for an intact run that is not complete.
+const exitNotFinished = 3
+
 // cmdVerify checks a run directory against its manifest: `backstop verify [--quarantine] DIR`.
 func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
 	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status 0 only\nwhen the run is intact.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status: 0 the run\nis complete and intact, 1 a file is damaged, foreign, missing or stray, 3 the files are\nintact but the run is not finished (resume or merge it), 2 a bad command line or a\ndirectory that holds no run.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
@@ -40,6 +49,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed (%v)\n", dir, rep.Chunks, rep.Files, rep.Manifests)
 		for _, u := range rep.Unfinished {
 			fmt.Fprintf(stdout, "%s: not finished: %s\n", dir, u)
+		}
+		if len(rep.Unfinished) > 0 {
+			return fmt.Errorf("%w: %s", errNotFinished, dir)
 		}
 		return nil
 	}

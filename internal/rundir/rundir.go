@@ -29,6 +29,13 @@ type badOutDir struct{ msg string }
 func (e badOutDir) Error() string        { return e.msg }
 func (e badOutDir) Is(target error) bool { return target == ErrBadOutDir }
 
+// Refusef is a refusal, before anything is written, of an output directory that holds
+// something this command must not write into (another run's shards, a run in one process
+// for a shard): like ErrBadOutDir, a usage error, exit status 2.
+func Refusef(format string, args ...any) error {
+	return badOutDir{fmt.Sprintf(format, args...)}
+}
+
 // CheckNotRoot refuses the file system root as an output directory.
 func CheckNotRoot(dir string) error {
 	abs, err := filepath.Abs(dir)
