@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +46,7 @@ func (o Options) Validate() error {
 			return fmt.Errorf("figure format %q: allowed are %s", f, strings.Join(Formats, ", "))
 		}
 	}
-	if o.Width < 0 || o.Height < 0 {
+	if o.Width < 0 || o.Height < 0 || math.IsNaN(float64(o.Width)) || math.IsNaN(float64(o.Height)) {
 		return fmt.Errorf("figure size %v x %v: width and height must be positive", o.Width, o.Height)
 	}
 	if (o.Width > 0 && o.Width < vg.Inch) || (o.Height > 0 && o.Height < vg.Inch) || o.Width > 40*vg.Inch || o.Height > 40*vg.Inch {

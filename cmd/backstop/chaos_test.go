@@ -486,6 +486,9 @@ func TestChaosSmallRunAndPlotFlags(t *testing.T) {
 		{[]string{"--width", "0.1"}, []string{"0.1", "1 to 40 inches"}},
 		{[]string{"--width", "1000"}, []string{"1000", "1 to 40 inches"}},
 		{[]string{"--width", "1e300"}, []string{"1e+300"}},
+		{[]string{"--width", "NaN"}, []string{"NaN", "must be positive"}},
+		{[]string{"--height", "nan"}, []string{"NaN", "must be positive"}},
+		{[]string{"--height", "-Inf"}, []string{"-Inf", "must be positive"}},
 		{[]string{"--format", "gif"}, []string{`"gif"`, "png, pdf, svg"}},
 	} {
 		r := bin(t, nil, append(append([]string{"plot"}, tc.args...), d)...)

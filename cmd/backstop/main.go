@@ -347,7 +347,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return usageError{errors.New("plot takes one run directory, e.g. backstop plot outputs/baseline")}
 	}
-	if *width < 0 || *height < 0 {
+	if !(*width >= 0 && *height >= 0) { // NaN too
 		return usageError{fmt.Errorf("--width and --height must be positive inches, got %v and %v", *width, *height)}
 	}
 	opt := run.FigureOptions{Formats: strings.Split(*formats, ","), Width: vg.Length(*width) * vg.Inch, Height: vg.Length(*height) * vg.Inch}
