@@ -3,10 +3,10 @@ package plots
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
