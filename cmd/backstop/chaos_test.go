@@ -677,3 +677,47 @@ func TestChaosShardIntoWholeRun(t *testing.T) {
 		})
 	}
 }
+
+// TestChaosSweepSecondSignal: a second SIGINT during a sweep exits at once with exit 130
+// and leaves the sweep's manifest, and its grid point's, incomplete (not "running"); the
+// readers then refuse the unfinished sweep, naming the resume, rather than calling it
+// "not a run" or a missing sweep.parquet.
+func TestChaosSweepSecondSignal(t *testing.T) {
+	tmp := t.TempDir()
+	cfg := filepath.Join(tmp, "two.yaml")
+	if err := os.WriteFile(cfg, []byte("name: two\nparameters:\n  - {key: spv.capacity, values: [100, 500]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := filepath.Join(tmp, "sw")
+	cmd := exec.Command(backstopBinary(t), "sweep", "--config", cfg, "--paths", "400000", "--workers", "1", "--quiet", "--out", d)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, filepath.Join(d, results.PointsDir, results.PointName(0, 2), run.TalliesDir, run.CheckpointName(0)))
+	// While it runs, the readers say it is being written.
+	expect(t, bin(t, nil, "sweep", "--plot", d), 1, "being written")
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(20 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("two signals: %v, want exit %d; stderr %s", err, exitInterrupted, stderr.String())
+	}
+	m, err := results.ReadSweepManifest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != results.StatusIncomplete {
+		t.Fatalf("sweep manifest status %q after a second signal, want %q", m.Status, results.StatusIncomplete)
+	}
+	if pm, err := results.ReadManifest(filepath.Join(d, results.PointsDir, results.PointName(0, 2))); err != nil || pm.Status != results.StatusIncomplete {
+		t.Fatalf("grid point 0 after a second signal: %v, %v; want status %q", pm, err, results.StatusIncomplete)
+	}
+	for _, args := range [][]string{{"sweep", "--plot", d}, {"plot", d}, {"inspect", d}} {
+		expect(t, bin(t, nil, args...), 1, "incomplete, not complete", "backstop sweep --resume "+d)
+	}
+}

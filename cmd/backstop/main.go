@@ -356,7 +356,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	}
 	draw := func(dir string, opt run.FigureOptions) ([]string, error) { return run.Plot(dir, opt, stderr) }
 	if isSweep(fs.Arg(0)) {
-		draw = sweep.DrawFigures
+		draw = sweep.Redraw
 	}
 	files, err := draw(fs.Arg(0), opt)
 	if err != nil {
@@ -449,10 +449,10 @@ func printTables(stdout io.Writer, o *run.Outcome) error {
 	return results.PrintEffects(stdout, key)
 }
 
-// isSweep reports whether dir holds a sweep (sweep.parquet) rather than a run.
+// isSweep reports whether dir holds a sweep (finished or not) rather than a run.
 func isSweep(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, results.SweepFile))
-	return err == nil
+	return err == nil || sweep.IsSweep(dir)
 }
 
 // inspect prints a run directory, or a sweep's table and the runs of its grid points.
@@ -465,6 +465,9 @@ func inspect(dir string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "sweep %s: %d points, status %s, seed %d, version %s\n", m.Name, len(m.Points), m.Status, m.Seed, m.Version)
+	if err := sweep.CheckFinished(dir); err != nil {
+		return err
+	}
 	rows, _, err := results.ReadSweep(filepath.Join(dir, results.SweepFile))
 	if err != nil {
 		return err

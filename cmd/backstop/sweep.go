@@ -48,7 +48,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *configPath != "" {
 			return usageError{errors.New("--plot redraws an existing sweep; it takes no --config")}
 		}
-		files, err := sweep.DrawFigures(*replot, figOpt)
+		files, err := sweep.Redraw(*replot, figOpt)
 		for _, f := range files {
 			fmt.Fprintln(stdout, f)
 		}
@@ -110,6 +110,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	setResumeHint(ctx, "backstop sweep --resume "+shellQuote(dir))
+	setLastWords(ctx, func() { sweep.MarkStopped(dir, resumeHint(ctx)) })
 	nw := *workers
 	if nw <= 0 {
 		nw = runtime.NumCPU()
