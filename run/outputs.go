@@ -61,7 +61,7 @@ func checkNoSymlinks(dir string) error {
 		fi, err := os.Lstat(p)
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			target, _ := os.Readlink(p)
-			return fmt.Errorf("%s is a symbolic link (to %s): backstop writes only inside the run directory; replace the link by a directory or use another --out", p, target)
+			return rundir.Refusef("%s is a symbolic link (to %s): backstop writes only inside the run directory; replace the link by a directory or use another --out", p, target)
 		}
 	}
 	return nil

@@ -590,7 +590,7 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 	os.MkdirAll(other, 0o755)
 	os.WriteFile(filepath.Join(other, results.ManifestFile), []byte(`{"schema_version": 1, "tool": "backstop", "kind": "explore", "status": "complete"}`), 0o644)
 	for _, cmd := range []string{"plot", "verify", "inspect"} {
-		expect(t, bin(t, nil, cmd, other), 1, "backstop explore, not of a run")
+		expect(t, bin(t, nil, cmd, other), 2, "backstop explore, not of a run")
 	}
 
 	// A symlinked subdirectory is refused: --force would write (and remove) through it.
@@ -602,8 +602,8 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(d, results.FiguresDir)); err != nil {
 		t.Fatal(err)
 	}
-	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--force", "--out", d), 1, "symbolic link")
-	expect(t, bin(t, nil, "plot", d), 1, "symbolic link")
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--force", "--out", d), 2, "symbolic link")
+	expect(t, bin(t, nil, "plot", d), 2, "symbolic link")
 	if b, err := os.ReadFile(mine); err != nil || string(b) != "mine" {
 		t.Fatalf("a file outside the run changed: %q, %v", b, err)
 	}
@@ -719,5 +719,41 @@ func TestChaosSweepSecondSignal(t *testing.T) {
 	}
 	for _, args := range [][]string{{"sweep", "--plot", d}, {"plot", d}, {"inspect", d}} {
 		expect(t, bin(t, nil, args...), 1, "incomplete, not complete", "backstop sweep --resume "+d)
+	}
+}
+
+// TestChaosReaderUsageErrors: a reader given a directory that does not exist, a resume
+// with flags other than the run's, and a reader or resume given a run still in shards:
+// each exits with its documented status and says what to do, before anything is written.
+func TestChaosReaderUsageErrors(t *testing.T) {
+	base := t.TempDir()
+	d := filepath.Join(base, "run")
+	smallRun(t, d)
+	markIncompleteFile(t, filepath.Join(d, results.ManifestFile))
+	sh := filepath.Join(base, "sh")
+	expect(t, bin(t, nil, "run", "--paths", "600", "--chunk-size", "200", "--quiet", "--no-figures", "--shard", "1/2", "--out", sh), 0)
+	missing := filepath.Join(base, "nodir")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"inspect", missing}, 2, []string{missing, "no such file"}},
+		{[]string{"plot", missing}, 2, []string{missing, "no such file"}},
+		{[]string{"verify", missing}, 2, []string{missing, "no such file"}},
+		{[]string{"run", "--resume", d, "--seed", "9"}, 2, []string{"--seed 9", "the run's is 1"}},
+		{[]string{"run", "--resume", d, "--chunk-size", "100"}, 2, []string{"--chunk-size 100", "the run's is 200"}},
+		{[]string{"run", "--resume", d, "--paths", "900"}, 2, []string{"--paths 900", "the run's is 600"}},
+		{[]string{"inspect", sh}, 1, []string{"not yet merged", "backstop merge " + sh}},
+		{[]string{"plot", sh}, 1, []string{"not yet merged", "backstop merge " + sh}},
+		{[]string{"run", "--resume", sh}, 2, []string{"not yet merged", "--shard I/N", "backstop merge " + sh}},
+	} {
+		snap := snapshot(t, d)
+		r := bin(t, nil, tc.args...)
+		expect(t, r, tc.code, tc.want...)
+		if strings.Contains(r.stderr, "seed 9") && strings.Contains(r.stderr, "paths") && strings.Contains(r.stderr, "->") {
+			t.Errorf("%v printed a start line before refusing: %s", tc.args, r.stderr)
+		}
+		unchanged(t, d, snap)
 	}
 }

@@ -116,8 +116,9 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	fmt.Fprintln(stderr, "backstop:", err)
 	var ue usageError
+	var notARun *results.NotARunError // a sweep's or an exploration's directory given to a run command
 	switch {
-	case errors.As(err, &ue), errors.Is(err, run.ErrBadConfig), errors.Is(err, rundir.ErrBadOutDir):
+	case errors.As(err, &ue), errors.Is(err, run.ErrBadConfig), errors.Is(err, rundir.ErrBadOutDir), errors.As(err, &notARun):
 		return 2
 	case errors.Is(err, run.ErrInterrupted):
 		return exitInterrupted
@@ -125,6 +126,47 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		return exitNotFinished
 	}
 	return 1
+}
+
+// checkRunDirArg refuses, as a usage error, a reader's directory argument that does not
+// exist or is not a directory, and names the merge for a run still in shards.
+func checkRunDirArg(cmd, dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("%s %s: %w", cmd, dir, err)}
+	}
+	if !fi.IsDir() {
+		return usageError{fmt.Errorf("%s %s: not a directory; give the run's directory", cmd, dir)}
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); errors.Is(err, os.ErrNotExist) {
+		if shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json")); len(shards) > 0 {
+			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s (backstop verify %s checks the shards meanwhile)", dir, dir, dir)
+		}
+	}
+	return nil
+}
+
+// resumeFlagsAgree refuses, on --resume, a --seed, --chunk-size or --paths other than the
+// run's: resume finishes the run as it was begun (a new run needs its own --out).
+func resumeFlagsAgree(man *results.Manifest, set map[string]bool, seed uint64, chunk, paths int) error {
+	runPaths := man.Paths
+	if man.MaxPaths > 0 {
+		runPaths = man.MaxPaths
+	}
+	var diff []string
+	if set["seed"] && seed != man.Seed {
+		diff = append(diff, fmt.Sprintf("--seed %d (the run's is %d)", seed, man.Seed))
+	}
+	if set["chunk-size"] && chunk != man.ChunkSize {
+		diff = append(diff, fmt.Sprintf("--chunk-size %d (the run's is %d)", chunk, man.ChunkSize))
+	}
+	if set["paths"] && int64(paths) != runPaths {
+		diff = append(diff, fmt.Sprintf("--paths %d (the run's is %d)", paths, runPaths))
+	}
+	if len(diff) == 0 {
+		return nil
+	}
+	return fmt.Errorf("resume finishes the run as it was begun, so it takes no %s; drop the flag, or start a new run with another --out", strings.Join(diff, ", "))
 }
 
 // exitInterrupted is the exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT).
@@ -212,6 +254,12 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		dir = *resume
 		man, err := results.ReadManifestFile(manifestPath(dir, shard))
 		if err != nil {
+			if shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json")); errors.Is(err, os.ErrNotExist) && shard.Count <= 1 && len(shards) > 0 {
+				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, backstop merge %s", dir, dir, dir)}
+			}
+			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
+		}
+		if err := resumeFlagsAgree(man, set, *seed, *chunk, *paths); err != nil {
 			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
 		}
 		if cfg, err = configs.Decode([]byte(man.Config), filepath.Join(dir, "manifest config")); err != nil {
@@ -347,6 +395,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return usageError{errors.New("plot takes one run directory, e.g. backstop plot outputs/baseline")}
 	}
+	if err := checkRunDirArg("plot", fs.Arg(0)); err != nil {
+		return err
+	}
 	if !(*width >= 0 && *height >= 0) { // NaN too
 		return usageError{fmt.Errorf("--width and --height must be positive inches, got %v and %v", *width, *height)}
 	}
@@ -406,6 +457,9 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("inspect takes one run directory, e.g. backstop inspect outputs/baseline")}
+	}
+	if err := checkRunDirArg("inspect", fs.Arg(0)); err != nil {
+		return err
 	}
 	return inspect(fs.Arg(0), stdout)
 }
