@@ -34,17 +34,24 @@ const (
 	MaxChunkSize = 10_000_000
 )
 
+// badFlag is a refused command-line flag: a usage error (errors.Is ErrBadConfig, exit
+// status 2) whose message, unlike a config's, has no "bad config:" prefix.
+type badFlag struct{ msg string }
+
+func (e badFlag) Error() string        { return e.msg }
+func (e badFlag) Is(target error) bool { return target == ErrBadConfig }
+
 // checkSize refuses sizes beyond the bounds, and a run whose estimated memory exceeds the
 // machine's, naming the estimate.
 func checkSize(cfg sim.Config, opt Options) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrBadConfig}, args...)...)
 	}
-	if opt.Workers > MaxWorkers {
-		return bad("--workers %d is not allowed; use 0 (all cores) to %d", opt.Workers, MaxWorkers)
+	if opt.Workers > MaxWorkers { // a flag, not the config: no "bad config:" prefix
+		return badFlag{fmt.Sprintf("--workers %d is not allowed; use 0 (all cores) to %d", opt.Workers, MaxWorkers)}
 	}
 	if opt.ChunkSize > MaxChunkSize {
-		return bad("--chunk-size %d is not allowed; use 1 to %d", opt.ChunkSize, MaxChunkSize)
+		return badFlag{fmt.Sprintf("--chunk-size %d is not allowed; use 1 to %d", opt.ChunkSize, MaxChunkSize)}
 	}
 	chunks := (int64(cfg.Paths) + int64(opt.ChunkSize) - 1) / int64(opt.ChunkSize)
 	if chunks > results.MaxChunks {

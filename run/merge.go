@@ -24,10 +24,25 @@ type MergeOptions struct {
 // shardOption matches a --shard flag and its value in a recorded command line.
 var shardOption = regexp.MustCompile(`(^|\s)--?shard(=|\s+)\S+`)
 
+// outOption matches an --out flag and its value in a recorded command line.
+var outOption = regexp.MustCompile(`\s--?out(=|\s+)\S+`)
+
+// quoteArg quotes s for a POSIX shell when it needs it.
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // shardCommand is the command that computes shard i of n, from the command line recorded
 // in another shard's manifest (the same config, seed, paths and chunk size).
 func shardCommand(recorded, dir string, i, n int) string {
 	flag := fmt.Sprintf("--shard %d/%d", i, n)
+	// The directory merged now, not the one recorded: the shards may have been copied.
+	if outOption.MatchString(recorded) {
+		recorded = outOption.ReplaceAllLiteralString(recorded, " --out "+quoteArg(dir))
+	}
 	switch {
 	case recorded == "":
 		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, dir)

@@ -84,10 +84,10 @@ func plan(opt Options) (*job, error) {
 	}
 	if s := opt.Shard; s.Count > 1 || s.Index > 1 {
 		if s.Index < 1 || s.Index > s.Count {
-			return nil, fmt.Errorf("%w: shard %d/%d: the index must be 1 to %d", ErrBadConfig, s.Index, s.Count, s.Count)
+			return nil, badFlag{fmt.Sprintf("shard %d/%d: the index must be 1 to %d", s.Index, s.Count, s.Count)}
 		}
 		if s.Count > j.chunks {
-			return nil, fmt.Errorf("%w: shard %d/%d: %d paths make only %d chunks of %d; use at most %d shards or a smaller --chunk-size", ErrBadConfig, s.Index, s.Count, cfg.Paths, j.chunks, opt.ChunkSize, j.chunks)
+			return nil, badFlag{fmt.Sprintf("shard %d/%d: %d paths make only %d chunks of %d; use at most %d shards or a smaller --chunk-size", s.Index, s.Count, cfg.Paths, j.chunks, opt.ChunkSize, j.chunks)}
 		}
 		j.first, j.end = ShardChunks(j.chunks, s.Index, s.Count)
 		j.manifestPath = filepath.Join(opt.OutDir, results.ShardsDir, results.ShardManifestName(s.Index, s.Count))

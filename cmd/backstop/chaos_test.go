@@ -403,6 +403,11 @@ func TestChaosExtremeValues(t *testing.T) {
 			out := filepath.Join(base, fmt.Sprint("out", i))
 			r := bin(t, nil, append([]string{"run", "--quiet", "--out", out}, tc.args...)...)
 			expect(t, r, tc.code, tc.want...)
+			if f := tc.args[0]; f == "--workers" || f == "--shard" || f == "--chunk-size" {
+				if strings.Contains(r.stderr, "bad config") { // a flag is not the config
+					t.Errorf("a refused flag is called a bad config: %s", r.stderr)
+				}
+			}
 			if _, err := os.Stat(out); !os.IsNotExist(err) {
 				t.Fatalf("%s was written: %v", out, err)
 			}
@@ -755,5 +760,13 @@ func TestChaosReaderUsageErrors(t *testing.T) {
 			t.Errorf("%v printed a start line before refusing: %s", tc.args, r.stderr)
 		}
 		unchanged(t, d, snap)
+	}
+	// merge of copied shards names the copy's directory for the missing shard.
+	shF := filepath.Join(base, "shF")
+	copyTree(t, sh, shF)
+	r := bin(t, nil, "merge", shF)
+	expect(t, r, 1, "shard 2/2", "--shard 2/2 --out "+shF)
+	if strings.Contains(r.stderr, "--out "+sh+" ") || strings.HasSuffix(strings.TrimSpace(r.stderr), "--out "+sh) {
+		t.Errorf("merge of a copy names the original directory: %s", r.stderr)
 	}
 }
