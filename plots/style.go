@@ -432,7 +432,15 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 
 // scenarioLine names the run in titles: scenario and path count.
 func scenarioLine(in *Input) string {
-	return fmt.Sprintf("%s, %s paths", in.Scenario, thousands(in.Paths))
+	return fmt.Sprintf("%s, %s", in.Scenario, pathCount(in.Paths))
+}
+
+// pathCount is "1 path" or "N paths", N with comma separators.
+func pathCount(n int64) string {
+	if n == 1 {
+		return "1 path"
+	}
+	return thousands(n) + " paths"
 }
 
 // thousands formats n with comma separators.

@@ -36,3 +36,19 @@ func TestExamplePolicyStyles(t *testing.T) {
 		t.Errorf("%s differs from the figures' policy styles (go test ./plots -run TestExamplePolicyStyles -update rewrites it):\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// TestScenarioLinePathCount: titles say "1 path", not "1 paths", and group thousands.
+func TestScenarioLinePathCount(t *testing.T) {
+	for _, tc := range []struct {
+		paths int64
+		want  string
+	}{
+		{1, "baseline, 1 path"},
+		{2, "baseline, 2 paths"},
+		{10000, "baseline, 10,000 paths"},
+	} {
+		if got := scenarioLine(&Input{Scenario: "baseline", Paths: tc.paths}); got != tc.want {
+			t.Errorf("scenarioLine(%d paths) = %q, want %q", tc.paths, got, tc.want)
+		}
+	}
+}

@@ -116,7 +116,7 @@ func (in *SweepInput) check() error {
 
 // sweepNote is the line of a sweep figure's title that says how it was computed.
 func sweepNote(in *SweepInput) string {
-	return fmt.Sprintf("%s, %s paths per grid point, the same shocks at every point", in.Name, thousands(in.Paths))
+	return fmt.Sprintf("%s, %s per grid point, the same shocks at every point", in.Name, pathCount(in.Paths))
 }
 
 // paramLabel is a parameter's axis label: in words from the label table (Labels), else

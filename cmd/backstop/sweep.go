@@ -14,6 +14,7 @@ import (
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/sweep"
+	"gonum.org/v1/plot/vg"
 )
 
 // cmdSweep runs a parameter sweep (backstop sweep --config FILE), or redraws the figures
@@ -26,12 +27,14 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	paths := fs.Int("paths", 0, "Monte Carlo paths per grid point (default: the sweep file's)")
 	seed := fs.Uint64("seed", 0, "master seed of every grid point (default: the sweep file's)")
 	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
+	width := fs.Float64("width", 0, "figure width in inches (default: the figure's natural width)")
+	height := fs.Float64("height", 0, "figure height in inches")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	replot := fs.String("plot", "", "redraw the figures of the sweep in `DIR` from its sweep.parquet, and run nothing")
 	resume := fs.String("resume", "", "finish the interrupted sweep in `DIR` (the sweep recorded in its manifest)")
 	force := fs.Bool("force", false, "replace the sweep already in the output directory, finished or not")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\nWithout --out the sweep goes to outputs/<sweep name>.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf] [--width IN] [--height IN]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\nWithout --out the sweep goes to outputs/<sweep name>.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
@@ -40,7 +43,10 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("sweep takes no arguments, got %q", fs.Args())}
 	}
-	figOpt := plots.Options{Formats: strings.Split(*formats, ",")}
+	if !(*width >= 0 && *height >= 0) { // NaN too
+		return usageError{fmt.Errorf("--width and --height must be positive inches, got %v and %v", *width, *height)}
+	}
+	figOpt := plots.Options{Formats: strings.Split(*formats, ","), Width: vg.Length(*width) * vg.Inch, Height: vg.Length(*height) * vg.Inch}
 	if err := figOpt.Validate(); err != nil {
 		return usageError{err}
 	}

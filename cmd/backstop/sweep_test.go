@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,10 +72,22 @@ func TestSweepCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout.Reset()
-	if code := mainErr([]string{"sweep", "--plot", out, "--format", "png"}, &stdout, &stderr); code != 0 {
+	if code := mainErr([]string{"sweep", "--plot", out, "--format", "png", "--width", "NaN"}, &stdout, &stderr); code != 2 {
+		t.Fatalf("--plot --width NaN: exit %d, want 2; stderr: %s", code, stderr.String())
+	}
+	if code := mainErr([]string{"sweep", "--plot", out, "--format", "png", "--width", "5", "--height", "3"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("--plot: exit %d; stderr: %s", code, stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(out, "figures", "sweep_lines.png")); err != nil {
+	f, err := os.Open(filepath.Join(out, "figures", "sweep_lines.png"))
+	if err != nil {
 		t.Fatalf("--plot did not redraw: %v", err)
+	}
+	defer f.Close()
+	img, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := float64(img.Width) / float64(img.Height); math.Abs(r-5.0/3) > 0.01 {
+		t.Errorf("--width 5 --height 3 drew a %dx%d figure, aspect %.3f, want %.3f", img.Width, img.Height, r, 5.0/3)
 	}
 }
