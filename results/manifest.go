@@ -6,6 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Run statuses recorded in the manifest.
@@ -216,6 +220,9 @@ func (m *Manifest) check() error {
 	if err := m.checkCoverage(); err != nil {
 		return err
 	}
+	if err := m.checkConfig(); err != nil {
+		return err
+	}
 	for _, p := range append(append([]string(nil), m.Parts...), m.Outputs...) {
 		if !localPath(p) {
 			return fmt.Errorf("%q is not a file inside the run directory", p)
@@ -228,8 +235,11 @@ func (m *Manifest) check() error {
 // hand-edited paths, say): the index's chunks must cover exactly Paths paths, each row of
 // them a path under one of Policies.
 func (m *Manifest) checkCoverage() error {
-	if m.Status != StatusComplete || m.Shard != nil || len(m.Index) == 0 || len(m.Index) != m.Chunks {
+	if m.Status != StatusComplete || m.Shard != nil {
 		return nil
+	}
+	if len(m.Index) != m.Chunks {
+		return fmt.Errorf("complete, but its index lists %d of its %d chunks", len(m.Index), m.Chunks)
 	}
 	var paths, rows int64
 	for _, e := range m.Index {
@@ -241,6 +251,50 @@ func (m *Manifest) checkCoverage() error {
 	}
 	if want := paths * int64(len(m.Policies)); rows != want {
 		return fmt.Errorf("its index's chunks hold %d rows, not %d paths x %d policies", rows, paths, len(m.Policies))
+	}
+	return nil
+}
+
+// checkConfig refuses a manifest whose fields disagree with the config it embeds (a
+// hand-edited days or seed, say), so that no reader shows or uses a value the run did
+// not have: scenario, days, seed, policies and paths (the most, for a run sampled to a
+// target precision) must be the config's.
+func (m *Manifest) checkConfig() error {
+	if m.Config == "" {
+		return nil
+	}
+	var c struct {
+		Scenario string   `yaml:"scenario"`
+		Days     int      `yaml:"days"`
+		Paths    int64    `yaml:"paths"`
+		Seed     uint64   `yaml:"seed"`
+		Policies []string `yaml:"policies"`
+	}
+	if err := yaml.Unmarshal([]byte(m.Config), &c); err != nil {
+		return fmt.Errorf("its config does not decode: %w", err)
+	}
+	paths, pathsKey := m.Paths, "paths"
+	if m.MaxPaths > 0 {
+		paths, pathsKey = m.MaxPaths, "max_paths"
+	}
+	var diff []string
+	if m.Scenario != c.Scenario {
+		diff = append(diff, fmt.Sprintf("scenario %q (config %q)", m.Scenario, c.Scenario))
+	}
+	if m.Days != c.Days {
+		diff = append(diff, fmt.Sprintf("days %d (config %d)", m.Days, c.Days))
+	}
+	if m.Seed != c.Seed {
+		diff = append(diff, fmt.Sprintf("seed %d (config %d)", m.Seed, c.Seed))
+	}
+	if paths != c.Paths {
+		diff = append(diff, fmt.Sprintf("%s %d (config %d)", pathsKey, paths, c.Paths))
+	}
+	if !slices.Equal(m.Policies, c.Policies) {
+		diff = append(diff, fmt.Sprintf("policies %v (config %v)", m.Policies, c.Policies))
+	}
+	if len(diff) > 0 {
+		return fmt.Errorf("its %s differ from the config it records: it was edited; restore it, or recompute the run", strings.Join(diff, ", "))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -540,6 +541,40 @@ func TestChaosReadersCheckTheIndex(t *testing.T) {
 		{edited, []string{"inspect"}, []string{"manifest.json", "paths 500"}},
 	} {
 		expect(t, bin(t, nil, append(tc.args, tc.dir)...), 1, tc.want...)
+	}
+	// Fields edited away from the config the manifest records, or an index emptied: every
+	// reader refuses the manifest rather than show or draw a run that never was.
+	for _, ed := range []struct {
+		from, to string
+		want     []string
+	}{
+		{`"days": 60`, `"days": 5`, []string{"days 5 (config 60)"}},
+		{`"seed": 1,`, `"seed": 7,`, []string{"seed 7 (config 1)"}},
+		{`"scenario": "baseline"`, `"scenario": "other"`, []string{`scenario "other"`}},
+	} {
+		d := filepath.Join(base, "edit-"+strings.Fields(ed.to)[0][1:5])
+		copyTree(t, ref, d)
+		mf := filepath.Join(d, results.ManifestFile)
+		b, err := os.ReadFile(mf)
+		if err != nil || !bytes.Contains(b, []byte(ed.from)) {
+			t.Fatalf("manifest has no %s: %v\n%s", ed.from, err, b)
+		}
+		os.WriteFile(mf, bytes.Replace(b, []byte(ed.from), []byte(ed.to), 1), 0o644)
+		for _, cmd := range [][]string{{"verify"}, {"plot", "--format", "svg"}, {"inspect"}} {
+			expect(t, bin(t, nil, append(cmd, d)...), 1, append([]string{"manifest.json"}, ed.want...)...)
+		}
+	}
+	emptied := filepath.Join(base, "emptied")
+	copyTree(t, ref, emptied)
+	m, err := results.ReadManifest(emptied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Index, m.Parts = nil, nil
+	data, _ := json.Marshal(m)
+	os.WriteFile(filepath.Join(emptied, results.ManifestFile), data, 0o644)
+	for _, cmd := range [][]string{{"verify"}, {"plot", "--format", "svg"}, {"inspect"}} {
+		expect(t, bin(t, nil, append(cmd, emptied)...), 1, "manifest.json", "index lists 0 of its 3 chunks")
 	}
 }
 
