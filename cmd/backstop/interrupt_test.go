@@ -242,8 +242,8 @@ func TestRunDirectoryRules(t *testing.T) {
 		{"force replaces", nil, []string{"--out", done, "--force"}, 0, ""},
 		{"resume a finished run", nil, []string{"--resume", done}, 1, "already complete"},
 		{"resume nothing", nil, []string{"--resume", filepath.Join(base, "none")}, 2, "--resume"},
-		{"resume with another seed", func(d string) { markIncomplete(t, d) }, []string{"--resume", "DIR", "--seed", "9"}, 1, "seed 1, not 9"},
-		{"resume with another chunk size", func(d string) { markIncomplete(t, d) }, []string{"--resume", "DIR", "--chunk-size", "100"}, 1, "--chunk-size 200, not 100"},
+		{"resume with another seed", func(d string) { markIncomplete(t, d) }, []string{"--resume", "DIR", "--seed", "9"}, 2, "--seed 9 (the run's is 1)"},
+		{"resume with another chunk size", func(d string) { markIncomplete(t, d) }, []string{"--resume", "DIR", "--chunk-size", "100"}, 2, "--chunk-size 100 (the run's is 200)"},
 		{"resume with a part missing", func(d string) {
 			markIncomplete(t, d)
 			os.Remove(filepath.Join(d, results.PathsDir, results.PartName(1)))
