@@ -139,8 +139,14 @@ func TestResume(t *testing.T) {
 	for _, e := range whole.Trace {
 		distinct[fmt.Sprint(e.X)] = true
 	}
-	if lines := strings.Count(string(logged), "\n"); lines != len(distinct) {
-		t.Errorf("the evaluations log has %d lines; the calibration has %d distinct points", lines, len(distinct))
+	if lines := strings.Count(string(logged), "\n"); lines != 1+len(distinct) {
+		t.Errorf("the evaluations log has %d lines; want its header and one per distinct point, %d", lines, 1+len(distinct))
+	}
+	if n := resumed.Simulated; n != len(distinct) {
+		t.Errorf("Fit.Simulated %d; the calibration has %d distinct points", n, len(distinct))
+	}
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true}); !errors.Is(err, calibrate.ErrFinished) {
+		t.Fatalf("resuming a finished calibration: %v; want calibrate.ErrFinished", err)
 	}
 	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir}); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("a finished directory without Force: %v; want a refusal naming --force", err)
@@ -165,4 +171,65 @@ func TestLockedDirectoryRefused(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); !os.IsNotExist(err) {
 		t.Errorf("the refused calibration wrote a manifest: %v", err)
 	}
+}
+
+// TestResumeRefusesForeignLog: an evaluations log of another calibration (another seed)
+// copied into an interrupted calibration's directory is refused by name, not replayed,
+// and left as it was.
+func TestResumeRefusesForeignLog(t *testing.T) {
+	spec, _ := recoverySpec(t, 200, 200, 10)
+	other := *spec
+	other.Seed = 2
+	src := t.TempDir()
+	if _, err := calibrate.Run(context.Background(), &other, calibrate.Options{OutDir: src}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := calibrate.Run(ctx, spec, calibrate.Options{OutDir: dir, Progress: &cancelAfter{n: 2, cancel: cancel}}); !errors.Is(err, run.ErrInterrupted) {
+		t.Fatalf("interrupted calibration returned %v", err)
+	}
+	foreign, err := os.ReadFile(filepath.Join(src, calibrate.EvaluationsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(dir, calibrate.EvaluationsFile)
+	for _, tc := range []struct{ name, log, msg string }{
+		{"another seed", string(foreign), "another calibration"},
+		{"no header", string(foreign[strings.IndexByte(string(foreign), '\n')+1:]), "no header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(logPath, []byte(tc.log), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true})
+			if err == nil || !strings.Contains(err.Error(), logPath) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("resume with a foreign log: %v; want a refusal naming %s and %q", err, logPath, tc.msg)
+			}
+			if after, _ := os.ReadFile(logPath); string(after) != tc.log {
+				t.Errorf("the refused log was changed")
+			}
+		})
+	}
+}
+
+// TestEstimateIsBestEvaluated: the estimate is the point of lowest objective among every
+// evaluation, the search's, the Jacobian's and the profiles' (a small budget leaves the
+// search short of the minimum, so the later evaluations can find better points).
+func TestEstimateIsBestEvaluated(t *testing.T) {
+	spec, _ := recoverySpec(t, 200, 200, 20)
+	fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range fit.Trace {
+		if e.Objective < fit.Objective {
+			t.Errorf("evaluation %d (%s) at %v has objective %v below the estimate's %v at %v", e.Index, e.Phase, e.X, e.Objective, fit.Objective, fit.Estimate)
+		}
+	}
+	if fit.Searched == 0 || fit.Searched >= len(fit.Trace) {
+		t.Errorf("Searched %d of %d evaluations", fit.Searched, len(fit.Trace))
+	}
+	t.Logf("estimate moved %d times", fit.Moved)
 }
