@@ -65,7 +65,7 @@ const (
 	profileMaxHalf = 0.25
 	profilePts     = 11
 	ciLevel        = 0.95
-	maxRedo        = 10// times the inference moves to a better point it found
+	maxRedo        = 10 // times the inference moves to a better point it found
 )
 
 // bestEvaluated returns the evaluation with the lowest objective so far (the first of

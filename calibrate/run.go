@@ -41,31 +41,31 @@ const Kind = "calibration"
 
 // Manifest is a calibration directory's manifest.json.
 type Manifest struct {
-	SchemaVersion  int       `json:"schema_version"`
-	Tool           string    `json:"tool"`
-	Kind           string    `json:"kind"` // "calibration"
-	Version        string    `json:"version"`
-	Status         string    `json:"status"` // as a run's
-	Name           string    `json:"name"`
-	Seed           uint64    `json:"seed"`
-	Paths          int64     `json:"paths"` // per evaluation
-	DataPaths      int64     `json:"data_paths"`
-	Policies       []string  `json:"policies"`
-	Parameters     []string  `json:"parameters"`
-	Estimates      []float64 `json:"estimates,omitempty"`
-	Objective      *float64  `json:"objective,omitempty"`
-	Evaluations    int       `json:"evaluations"` // in the trace when finished
-	Converged      *bool     `json:"converged,omitempty"`
+	SchemaVersion int       `json:"schema_version"`
+	Tool          string    `json:"tool"`
+	Kind          string    `json:"kind"` // "calibration"
+	Version       string    `json:"version"`
+	Status        string    `json:"status"` // as a run's
+	Name          string    `json:"name"`
+	Seed          uint64    `json:"seed"`
+	Paths         int64     `json:"paths"` // per evaluation
+	DataPaths     int64     `json:"data_paths"`
+	Policies      []string  `json:"policies"`
+	Parameters    []string  `json:"parameters"`
+	Estimates     []float64 `json:"estimates,omitempty"`
+	Objective     *float64  `json:"objective,omitempty"`
+	Evaluations   int       `json:"evaluations"` // in the trace when finished
+	Converged     *bool     `json:"converged,omitempty"`
 	// InvalidEvaluations counts the evaluations penalized because the scenario rejected
 	// the point or a target was defined on no path.
-	InvalidEvaluations int `json:"invalid_evaluations"`
-	MaxEvaluations int       `json:"max_evaluations"`
-	Created        string    `json:"created"`
-	Finished       string    `json:"finished,omitempty"`
-	Command        string    `json:"command,omitempty"`
-	Resume         string    `json:"resume,omitempty"`
-	Error          string    `json:"error,omitempty"`
-	Config         string    `json:"config"` // the resolved calibration file, YAML
+	InvalidEvaluations int    `json:"invalid_evaluations"`
+	MaxEvaluations     int    `json:"max_evaluations"`
+	Created            string `json:"created"`
+	Finished           string `json:"finished,omitempty"`
+	Command            string `json:"command,omitempty"`
+	Resume             string `json:"resume,omitempty"`
+	Error              string `json:"error,omitempty"`
+	Config             string `json:"config"` // the resolved calibration file, YAML
 }
 
 // ReadManifest reads dir/manifest.json of a calibration directory.
