@@ -42,6 +42,9 @@ type Fit struct {
 	// a target was defined on no path; FirstInvalid describes the first.
 	Invalid      int
 	FirstInvalid string
+	// Unidentified are the parameters that move no target between the ends of their
+	// ranges (at the others' start values).
+	Unidentified []string
 }
 
 // TargetFit is a target at the estimate.

@@ -143,6 +143,42 @@ func (o *objective) replay(path string, want logHeader) (int64, error) {
 	}
 }
 
+// addPilot caches (and logs) the pilot's points not already known, as eval would have
+// simulated them: the search starting at the scenario's values does not simulate it again.
+func (o *objective) addPilot(pts []pilotPoint) error {
+	for _, p := range pts {
+		if _, ok := o.cache[key(p.x)]; ok || p.sample == nil {
+			continue
+		}
+		if err := o.remember(o.fromSample(p.x, p.sample)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remember caches e and appends it to the evaluations log.
+func (o *objective) remember(e Evaluation) error {
+	o.cache[key(e.X)] = e
+	if o.log == nil {
+		return nil
+	}
+	l := logLine{X: e.X, Objective: e.Objective, Moments: make([]*float64, len(e.Moments)), Invalid: e.Invalid}
+	for j := range e.Moments {
+		if !math.IsNaN(e.Moments[j]) {
+			l.Moments[j] = &e.Moments[j]
+		}
+	}
+	line, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode evaluation: %w", err)
+	}
+	if _, err := o.log.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("write evaluations log: %w", err)
+	}
+	return nil
+}
+
 // eval returns the evaluation at x, simulating it unless known.
 func (o *objective) eval(x []float64) (Evaluation, error) {
 	if err := o.ctx.Err(); err != nil {
@@ -155,21 +191,8 @@ func (o *objective) eval(x []float64) (Evaluation, error) {
 			return Evaluation{}, err
 		}
 		o.sims++
-		o.cache[key(x)] = e
-		if o.log != nil {
-			l := logLine{X: e.X, Objective: e.Objective, Moments: make([]*float64, len(e.Moments)), Invalid: e.Invalid}
-			for j := range e.Moments {
-				if !math.IsNaN(e.Moments[j]) {
-					l.Moments[j] = &e.Moments[j]
-				}
-			}
-			line, err := json.Marshal(l)
-			if err != nil {
-				return Evaluation{}, fmt.Errorf("encode evaluation: %w", err)
-			}
-			if _, err := o.log.Write(append(line, '\n')); err != nil {
-				return Evaluation{}, fmt.Errorf("write evaluations log: %w", err)
-			}
+		if err := o.remember(e); err != nil {
+			return Evaluation{}, err
 		}
 	}
 	e.Index, e.Phase = len(o.trace), o.phase
@@ -222,16 +245,25 @@ func (o *objective) simulate(x []float64) (Evaluation, error) {
 	if err != nil {
 		return Evaluation{}, err
 	}
+	return o.fromSample(x, sample), nil
+}
+
+// fromSample is the evaluation at x whose paths are sample.
+func (o *objective) fromSample(x []float64, sample *moments.Sample) Evaluation {
+	e := Evaluation{X: append([]float64(nil), x...), Objective: unfit, Moments: make([]float64, len(o.stats))}
+	for j := range e.Moments {
+		e.Moments[j] = math.NaN()
+	}
 	q := 0.0
 	for j, t := range o.spec.Targets {
 		m := sample.Estimate(j, 0.95).Estimate
 		e.Moments[j] = m
 		if math.IsNaN(m) {
 			e.Invalid = fmt.Sprintf("%s is defined on no path", t.Stat.Name)
-			return e, nil
+			return e
 		}
 		q += t.Weight * (m - t.Value) * (m - t.Value)
 	}
 	e.Objective = q
-	return e, nil
+	return e
 }

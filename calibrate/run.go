@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -130,11 +131,22 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	if err := rundir.Check(dir, "calibration", nil); err != nil {
 		return nil, err
 	}
+	_, statErr := os.Stat(dir)
+	created := errors.Is(statErr, os.ErrNotExist)
 	lock, err := rundir.Lock(dir, 0, 1, opt.Progress)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
+	// refuse leaves nothing behind in a directory this call created.
+	refuse := func(err error) (*Fit, error) {
+		if created {
+			lock.Release()
+			os.Remove(rundir.LockPath(dir))
+			os.Remove(dir)
+		}
+		return nil, err
+	}
 	old, err := ReadManifest(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -152,6 +164,19 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, dir)
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
+	}
+	// The pilot: a target no parameter value moves is refused before anything is written;
+	// a parameter that moves no target is reported.
+	fmt.Fprintf(opt.Progress, "calibrate: pilot: %d evaluations at the start and at the ends of each parameter's range\n", 1+2*len(spec.Params))
+	pilotPts, unidentified, err := pilot(ctx, spec, opt.Workers)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			err = interrupted{"calibration interrupted during its pilot; nothing written"}
+		}
+		return refuse(err)
+	}
+	for _, key := range unidentified {
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: %s moves no target between the ends of its range: the targets do not identify it, and its standard errors will be NA whatever the budget\n", key)
 	}
 	if old != nil && !opt.Resume {
 		if err := os.Remove(filepath.Join(dir, EvaluationsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -218,6 +243,9 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		}
 	}
 	o.log = logFile
+	if err := o.addPilot(pilotPts); err != nil {
+		return fail(err)
+	}
 	x, converged, err := o.minimize()
 	if err != nil {
 		return fail(err)
@@ -252,7 +280,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	}
 	fit.Converged, fit.Moved = converged, moved
 	fit.Searched, fit.Simulated = searched, len(o.cache)
-	fit.Invalid, fit.FirstInvalid = o.invalid, o.firstInvalid
+	fit.Invalid, fit.FirstInvalid, fit.Unidentified = o.invalid, o.firstInvalid, unidentified
 	if o.invalid > 0 {
 		fmt.Fprintf(opt.Progress, "calibrate: WARNING: %d of %d evaluations could not be evaluated and were penalized with objective %g; the first: %s\n", o.invalid, len(o.trace), unfit, o.firstInvalid)
 	}
@@ -455,7 +483,10 @@ func PrintFit(w io.Writer, fit *Fit, dir string) error {
 		return err
 	}
 	conv := "converged"
-	if !fit.Converged {
+	switch {
+	case !fit.Converged && len(fit.Unidentified) > 0:
+		conv = "NOT converged: " + strings.Join(fit.Unidentified, ", ") + " not identified by the targets, which a larger budget does not change"
+	case !fit.Converged:
 		conv = "NOT converged: raise max_evaluations"
 	}
 	if fit.Moved > 0 {
@@ -464,6 +495,11 @@ func PrintFit(w io.Writer, fit *Fit, dir string) error {
 	if _, err := fmt.Fprintf(w, "objective %.5g after %d evaluations: %d search, %d standard errors and profiles, %d distinct points simulated (%s) -> %s\n",
 		fit.Objective, len(fit.Trace), fit.Searched, len(fit.Trace)-fit.Searched, fit.Simulated, conv, dir); err != nil {
 		return err
+	}
+	for _, key := range fit.Unidentified {
+		if _, err := fmt.Fprintf(w, "WARNING: %s moves no target between the ends of its range: not identified (std error NA)\n", key); err != nil {
+			return err
+		}
 	}
 	if fit.Invalid > 0 {
 		if _, err := fmt.Fprintf(w, "WARNING: %d evaluations could not be evaluated and were penalized; the first: %s\n", fit.Invalid, fit.FirstInvalid); err != nil {

@@ -139,11 +139,8 @@ func TestResume(t *testing.T) {
 	for _, e := range whole.Trace {
 		distinct[fmt.Sprint(e.X)] = true
 	}
-	if lines := strings.Count(string(logged), "\n"); lines != 1+len(distinct) {
-		t.Errorf("the evaluations log has %d lines; want its header and one per distinct point, %d", lines, 1+len(distinct))
-	}
-	if n := resumed.Simulated; n != len(distinct) {
-		t.Errorf("Fit.Simulated %d; the calibration has %d distinct points", n, len(distinct))
+	if lines := strings.Count(string(logged), "\n"); lines != 1+whole.Simulated || whole.Simulated != resumed.Simulated || whole.Simulated < len(distinct) {
+		t.Errorf("the evaluations log has %d lines; want its header and one per distinct point, 1+%d (resumed: %d; %d in the trace)", lines, whole.Simulated, resumed.Simulated, len(distinct))
 	}
 	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true}); !errors.Is(err, calibrate.ErrFinished) {
 		t.Fatalf("resuming a finished calibration: %v; want calibrate.ErrFinished", err)
@@ -232,4 +229,65 @@ func TestEstimateIsBestEvaluated(t *testing.T) {
 		t.Errorf("Searched %d of %d evaluations", fit.Searched, len(fit.Trace))
 	}
 	t.Logf("estimate moved %d times", fit.Moved)
+}
+
+// TestPilot: a target no parameter moves (a statistic constant under the scenario's
+// policies) is refused before anything is written; a parameter that moves no target is
+// reported as not identified.
+func TestPilot(t *testing.T) {
+	const file = `name: pilot
+overrides:
+  policies: [none]
+paths: 200
+seed: 1
+max_evaluations: 10
+parameters:
+  - key: shocks.mu_j
+    range: [0.1, 0.7]
+  - key: shocks.beta_f
+    range: [0.02, 0.5]
+targets:
+  - stat: none.move_at_jump.p50
+    value: 137
+  - stat: none.move_at_jump.mean
+    value: 137
+`
+	tests := []struct {
+		name, old, new string
+		refused        string // the refused target, "" when the calibration runs
+		unidentified   []string
+	}{
+		{"peak CB holdings without a backstop", "none.move_at_jump.mean", "none.peak_cb_holdings_bn.p50", "none.peak_cb_holdings_bn.p50 is 0 on every path", nil},
+		{"SPV closing day without an SPV", "none.move_at_jump.mean", "none.spv_closed_day.p50", "none.spv_closed_day.p50 is -1 on every path", nil},
+		{"a parameter no target depends on", "", "", "", []string{"shocks.beta_f"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, err := calibrate.Decode([]byte(strings.Replace(file, tc.old, tc.new, 1)), "pilot.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "out")
+			fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir})
+			if tc.refused != "" {
+				if !errors.Is(err, calibrate.ErrUnusableTarget) || !strings.Contains(err.Error(), tc.refused) || !strings.Contains(err.Error(), "pilot.yaml") {
+					t.Fatalf("got %v; want calibrate.ErrUnusableTarget naming pilot.yaml and %q", err, tc.refused)
+				}
+				if _, err := os.Stat(dir); !os.IsNotExist(err) {
+					t.Errorf("the refused calibration left %s behind: %v", dir, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(fit.Unidentified) != fmt.Sprint(tc.unidentified) {
+				t.Errorf("unidentified %v, want %v", fit.Unidentified, tc.unidentified)
+			}
+			var out strings.Builder
+			if err := calibrate.PrintFit(&out, fit, dir); err != nil || !strings.Contains(out.String(), "shocks.beta_f moves no target") {
+				t.Errorf("PrintFit does not report the unidentified parameter (%v):\n%s", err, out.String())
+			}
+		})
+	}
 }

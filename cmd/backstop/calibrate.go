@@ -91,6 +91,9 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Resume: *resume != "", Force: *force,
 		Command: "backstop " + strings.Join(append([]string{"calibrate"}, args...), " "),
 	})
+	if errors.Is(err, calibrate.ErrUnusableTarget) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
