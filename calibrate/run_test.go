@@ -291,3 +291,53 @@ targets:
 		})
 	}
 }
+
+// TestInvalidEvaluationsReported: points the scenario rejects (a combination of values
+// each allowed alone) are penalized, and counted and named in the fit, never silently.
+func TestInvalidEvaluationsReported(t *testing.T) {
+	const file = `name: invalid
+overrides:
+  policies: [none]
+paths: 100
+seed: 1
+max_evaluations: 10
+parameters:
+  - key: funds.u_lo
+    range: [0.1, 0.9]
+  - key: funds.u_hi
+    range: [0.2, 1]
+targets:
+  - stat: none.total_sales_bn.mean
+    value: 600
+  - stat: none.fund_loss_21d_pct.mean
+    value: 20
+`
+	spec, err := calibrate.Decode([]byte(file), "invalid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress strings.Builder
+	fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir(), Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range fit.Trace {
+		if e.Invalid != "" {
+			n++
+			if e.Objective < 1e12 {
+				t.Errorf("invalid evaluation %d has objective %v", e.Index, e.Objective)
+			}
+		}
+	}
+	if n == 0 || fit.Invalid != n || !strings.Contains(fit.FirstInvalid, "funds.u_hi") {
+		t.Fatalf("%d invalid evaluations in the trace, Fit.Invalid %d, first %q; want them counted and named", n, fit.Invalid, fit.FirstInvalid)
+	}
+	var out strings.Builder
+	if err := calibrate.PrintFit(&out, fit, "dir"); err != nil || !strings.Contains(out.String(), fmt.Sprintf("WARNING: %d evaluations could not be evaluated", n)) {
+		t.Errorf("PrintFit does not report the invalid evaluations (%v):\n%s", err, out.String())
+	}
+	if !strings.Contains(progress.String(), "cannot be evaluated") {
+		t.Errorf("progress does not report the first invalid evaluation:\n%s", progress.String())
+	}
+}

@@ -57,6 +57,7 @@ func TestCalibrateBadInputExitsTwo(t *testing.T) {
 		{"paths beyond the limit", []string{"--config", write("g.yaml", strings.Replace(tinyCalibration, "paths: 400", "paths: 1000000000000", 1))}, []string{"g.yaml:4", "paths", "1000000000"}},
 		{"data_paths beyond the limit", []string{"--config", write("h.yaml", strings.Replace(tinyCalibration, "seed: 3", "seed: 3\ndata_paths: 99999999999", 1))}, []string{"h.yaml:6", "data_paths", "from 1 to 1000000000"}},
 		{"base relative to the calibration file", []string{"--config", write("i.yaml", "base: nowhere.yaml\n"+tinyCalibration)}, []string{"relative to the calibration file"}},
+		{"target constant under the policies", []string{"--config", write("j.yaml", strings.Replace(tinyCalibration, "none.total_sales_bn.mean", "none.peak_cb_holdings_bn.p50", 1))}, []string{"j.yaml", "none.peak_cb_holdings_bn.p50 is 0 on every path"}},
 		{"bad format", []string{"--config", write("f.yaml", tinyCalibration), "--format", "gif"}, []string{"gif"}},
 	}
 	for _, tc := range tests {
