@@ -254,7 +254,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	if converged {
 		fmt.Fprintf(opt.Progress, "calibrate: converged after %d evaluations; standard errors and profiles\n", searched)
 	} else {
-		fmt.Fprintf(opt.Progress, "calibrate: WARNING: the search stopped after %d evaluations, its budget of %d (max_evaluations, plus the last round's simplex), before it converged (raise max_evaluations); standard errors and profiles at the best point\n", searched, spec.MaxEvaluations)
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: the search stopped after %d evaluations (max_evaluations %d) before it converged; standard errors and profiles at the best point\n", searched, spec.MaxEvaluations)
 	}
 	fit, err := o.infer(x)
 	if err != nil {

@@ -110,6 +110,9 @@ func TestResume(t *testing.T) {
 	if !errors.Is(err, run.ErrInterrupted) {
 		t.Fatalf("interrupted calibration returned %v; want run.ErrInterrupted", err)
 	}
+	if want := "finish it with backstop calibrate --resume " + dir; !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("interruption message %q; want it to end with %q", err, want)
+	}
 	m, err := calibrate.ReadManifest(dir)
 	if err != nil || m.Status != "incomplete" {
 		t.Fatalf("manifest after the interruption: %+v, %v", m, err)
