@@ -31,6 +31,20 @@ type Fit struct {
 	Converged bool
 	// Correction is the simulation correction 1 + DataPaths/Paths of the variance.
 	Correction float64
+	// Searched is the number of evaluations of the search (the rest of Trace are the
+	// standard errors' and profiles'), Simulated the distinct points simulated (the
+	// evaluations log's lines).
+	Searched, Simulated int
+	// Moved counts the times the estimate moved from the search's end to a better point
+	// found by the standard errors' or profiles' evaluations.
+	Moved int
+	// Invalid counts the evaluations penalized because the scenario rejected the point or
+	// a target was defined on no path; FirstInvalid describes the first.
+	Invalid      int
+	FirstInvalid string
+	// Unidentified are the parameters that move no target between the ends of their
+	// ranges (at the others' start values).
+	Unidentified []string
 }
 
 // TargetFit is a target at the estimate.
@@ -54,7 +68,20 @@ const (
 	profileMaxHalf = 0.25
 	profilePts     = 11
 	ciLevel        = 0.95
+	maxRedo        = 10 // times the inference moves to a better point it found
 )
+
+// bestEvaluated returns the evaluation with the lowest objective so far (the first of
+// equals).
+func (o *objective) bestEvaluated() Evaluation {
+	best := Evaluation{Objective: math.Inf(1)}
+	for _, e := range o.trace {
+		if e.Objective < best.Objective {
+			best = e
+		}
+	}
+	return best
+}
 
 // minimize runs the derivative-free global start and the local refinement and returns
 // the best point found, within the spec's budget of evaluations.
@@ -151,6 +178,10 @@ func (o *objective) minimize() (x []float64, converged bool, err error) {
 			converged = true
 			break
 		}
+	}
+	// The best point evaluated, which a round's simplex may have found without ending there.
+	if b := o.bestEvaluated(); b.Objective < bestQ {
+		return append([]float64(nil), b.X...), converged, nil
 	}
 	return toX(bestU), converged, nil
 }

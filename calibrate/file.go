@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/moments"
@@ -16,6 +17,7 @@ import (
 const (
 	MaxParams          = 12
 	DefaultEvaluations = 300 // optimizer budget when the file sets none
+	maxCount           = 1e9 // the largest data_paths and max_evaluations
 )
 
 // The keys of a calibration file, of a parameter and of a target.
@@ -106,6 +108,11 @@ func Decode(data []byte, source string) (*Spec, error) {
 	}
 	h, err := d.Header(root, f)
 	if err != nil {
+		var ce *configs.Error
+		if errors.As(err, &ce) && ce.Key == "base" {
+			// The shared decoder speaks of sweep files; this one is a calibration file.
+			ce.Msg = strings.Replace(ce.Msg, "relative to the sweep file", "relative to the calibration file", 1)
+		}
 		return nil, err
 	}
 	s := &Spec{source: source, Name: h.Name, Description: h.Description, Paths: h.Paths, Seed: h.Seed, scenario: h.Scenario,
@@ -116,10 +123,28 @@ func Decode(data []byte, source string) (*Spec, error) {
 		min int
 	}{{"data_paths", &s.DataPaths, 1}, {"max_evaluations", &s.MaxEvaluations, 10}} {
 		if n := f[k.key]; n != nil {
-			if *k.dst, err = d.Count(n, k.key, k.min); err != nil {
-				return nil, err
+			x, err := d.Number(n, k.key)
+			if err != nil || x != math.Trunc(x) || x < float64(k.min) || x > maxCount {
+				return nil, d.Fail(n, k.key, "%s is not allowed; expected a whole number from %d to %d", sweep.Show(n), k.min, int(maxCount))
 			}
+			*k.dst = int(x)
 		}
+	}
+	// The scenario every evaluation starts from (base, overrides, paths and seed) must be
+	// one backstop run accepts: checked here, with the file's line, before anything is
+	// written.
+	if _, err := s.scenario.Config(s.Paths, s.Seed, nil, nil); err != nil {
+		var ce *configs.Error
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		at := root
+		if n := f[ce.Key]; n != nil {
+			at = n
+		} else if n := f["overrides"]; n != nil {
+			at = n
+		}
+		return nil, d.Fail(at, ce.Key, "%s", ce.Msg)
 	}
 	pn := f["parameters"]
 	if pn == nil {
@@ -183,7 +208,7 @@ func (s *Spec) params(d *sweep.FileDecoder, n *yaml.Node) error {
 		}
 		// Every value in the range must make a valid scenario: try both bounds.
 		for _, x := range []float64{p.Lo, p.Hi} {
-			if _, err := s.scenario.Config(1, 0, []string{key}, []float64{x}); err != nil {
+			if _, err := s.scenario.Config(s.Paths, s.Seed, []string{key}, []float64{x}); err != nil {
 				var ce *configs.Error
 				if errors.As(err, &ce) {
 					return d.Fail(rn, prefix+".range", "%s = %g: %s (every value of the range must be allowed)", key, x, ce.Msg)

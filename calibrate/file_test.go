@@ -81,7 +81,11 @@ func TestDecodeBadInput(t *testing.T) {
 		{"inverted band", "[100, 200]", "[200, 100]", 19, "targets[2].band", "lower end must be below"},
 		{"weight and band", "    band: [100, 200]", "    weight: 1\n    band: [100, 200]", 20, "targets[2].band", "not both"},
 		{"unknown key", "seed: 1", "seeds: 1", 5, "seeds", "unknown key"},
-		{"bad budget", "seed: 1", "seed: 1\nmax_evaluations: 2", 6, "max_evaluations", "at least 10"},
+		{"bad budget", "seed: 1", "seed: 1\nmax_evaluations: 2", 6, "max_evaluations", "whole number from 10 to"},
+		{"paths beyond the scenario's limit", "paths: 500", "paths: 1000000000000", 4, "paths", "from 1 to 1000000000"},
+		{"data_paths beyond the limit", "seed: 1", "seed: 1\ndata_paths: 99999999999", 6, "data_paths", "whole number from 1 to 1000000000"},
+		{"missing base", "overrides:", "base: nope.yaml\noverrides:", 2, "base", "relative to the calibration file"},
+		{"override the scenario rejects", "policies: [none, qe]", "policies: [none, qe]\n  days: 0", 4, "overrides.days", "not allowed"},
 		{"fewer targets than parameters", goodFile[strings.Index(goodFile, "  - stat: none.total"):], "", 14, "targets", "1 targets cannot identify 3 parameters"},
 	}
 	for _, tc := range tests {

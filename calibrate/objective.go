@@ -3,11 +3,15 @@ package calibrate
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/backstop-research/backstop/moments"
 )
@@ -17,6 +21,7 @@ type logLine struct {
 	X         []float64  `json:"x"`
 	Objective float64    `json:"objective"`
 	Moments   []*float64 `json:"moments"`
+	Invalid   string     `json:"invalid,omitempty"` // why the point could not be evaluated
 }
 
 // Evaluation is one simulation of the scenario at parameter values X: the objective and
@@ -27,6 +32,10 @@ type Evaluation struct {
 	X         []float64
 	Objective float64
 	Moments   []float64 // one per target; NaN where a statistic is defined on no path
+	// Invalid, when set, says why the point has no objective (the scenario rejects the
+	// combination of values, or a target is defined on no path): its objective is then
+	// the penalty unfit, and the calibration reports it.
+	Invalid string
 }
 
 // progressEvery is how often a progress line comes without a new best point.
@@ -51,6 +60,10 @@ type objective struct {
 	best     Evaluation
 	progress io.Writer
 	sims     int // simulations done by this process
+	// invalid counts the evaluations that could not be evaluated (Evaluation.Invalid);
+	// firstInvalid describes the first.
+	invalid      int
+	firstInvalid string
 }
 
 func newObjective(ctx context.Context, spec *Spec, workers int, progress io.Writer) *objective {
@@ -63,24 +76,62 @@ func newObjective(ctx context.Context, spec *Spec, workers int, progress io.Writ
 
 func key(x []float64) string { return fmt.Sprint(x) }
 
-// replay loads the evaluations log of an interrupted calibration into the cache.
-func (o *objective) replay(path string) error {
+// logHeader is the first line of the evaluations log: the calibration the evaluations
+// belong to. Resuming replays a log only when its header matches the calibration.
+type logHeader struct {
+	Calibration  string   `json:"calibration"`
+	ConfigSHA256 string   `json:"config_sha256"` // of the resolved calibration file (Spec.YAML)
+	Seed         uint64   `json:"seed"`
+	Paths        int      `json:"paths"`
+	Parameters   []string `json:"parameters"`
+}
+
+// header returns the log header of the spec, whose resolved file is yml.
+func (o *objective) header(yml []byte) logHeader {
+	sum := sha256.Sum256(yml)
+	return logHeader{Calibration: o.spec.Name, ConfigSHA256: hex.EncodeToString(sum[:]), Seed: o.spec.Seed, Paths: o.spec.Paths, Parameters: o.spec.Keys()}
+}
+
+// replay loads the evaluations log of an interrupted calibration into the cache and
+// returns the length of its intact part (a line cut by an interruption is not). A log
+// whose header names another calibration (or that has none) is refused.
+func (o *objective) replay(path string, want logHeader) (int64, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		return nil
+		return 0, nil
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var l logLine
-		if json.Unmarshal(sc.Bytes(), &l) != nil || len(l.X) != len(o.spec.Params) || len(l.Moments) != len(o.stats) {
-			break // a line cut by the interruption ends the log
+	r := bufio.NewReaderSize(f, 1<<16)
+	var good int64
+	for n := 0; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if err == io.EOF {
+			return good, nil // a last line without its newline was cut: dropped
 		}
-		e := Evaluation{X: l.X, Objective: l.Objective, Moments: make([]float64, len(l.Moments))}
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", path, err)
+		}
+		if n == 0 {
+			var h logHeader
+			if json.Unmarshal(line, &h) != nil || h.ConfigSHA256 == "" {
+				return 0, fmt.Errorf("%s has no header naming its calibration (not written by this calibration); move it away, or start over with --force", path)
+			}
+			if h.ConfigSHA256 != want.ConfigSHA256 || h.Seed != want.Seed || h.Paths != want.Paths || !slices.Equal(h.Parameters, want.Parameters) {
+				return 0, fmt.Errorf("%s records the evaluations of another calibration (%s, seed %d, %d paths, parameters %s, file hash %.12s; this one is %s, seed %d, %d paths, parameters %s, file hash %.12s); move it away, or start over with --force",
+					path, h.Calibration, h.Seed, h.Paths, strings.Join(h.Parameters, ", "), h.ConfigSHA256,
+					want.Calibration, want.Seed, want.Paths, strings.Join(want.Parameters, ", "), want.ConfigSHA256)
+			}
+			good += int64(len(line))
+			continue
+		}
+		var l logLine
+		if json.Unmarshal(line, &l) != nil || len(l.X) != len(o.spec.Params) || len(l.Moments) != len(o.stats) {
+			return good, nil // a damaged line ends the log
+		}
+		e := Evaluation{X: l.X, Objective: l.Objective, Moments: make([]float64, len(l.Moments)), Invalid: l.Invalid}
 		for j, m := range l.Moments {
 			e.Moments[j] = math.NaN()
 			if m != nil {
@@ -88,6 +139,42 @@ func (o *objective) replay(path string) error {
 			}
 		}
 		o.cache[key(e.X)] = e
+		good += int64(len(line))
+	}
+}
+
+// addPilot caches (and logs) the pilot's points not already known, as eval would have
+// simulated them: the search starting at the scenario's values does not simulate it again.
+func (o *objective) addPilot(pts []pilotPoint) error {
+	for _, p := range pts {
+		if _, ok := o.cache[key(p.x)]; ok || p.sample == nil {
+			continue
+		}
+		if err := o.remember(o.fromSample(p.x, p.sample)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remember caches e and appends it to the evaluations log.
+func (o *objective) remember(e Evaluation) error {
+	o.cache[key(e.X)] = e
+	if o.log == nil {
+		return nil
+	}
+	l := logLine{X: e.X, Objective: e.Objective, Moments: make([]*float64, len(e.Moments)), Invalid: e.Invalid}
+	for j := range e.Moments {
+		if !math.IsNaN(e.Moments[j]) {
+			l.Moments[j] = &e.Moments[j]
+		}
+	}
+	line, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode evaluation: %w", err)
+	}
+	if _, err := o.log.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("write evaluations log: %w", err)
 	}
 	return nil
 }
@@ -104,25 +191,21 @@ func (o *objective) eval(x []float64) (Evaluation, error) {
 			return Evaluation{}, err
 		}
 		o.sims++
-		o.cache[key(x)] = e
-		if o.log != nil {
-			l := logLine{X: e.X, Objective: e.Objective, Moments: make([]*float64, len(e.Moments))}
-			for j := range e.Moments {
-				if !math.IsNaN(e.Moments[j]) {
-					l.Moments[j] = &e.Moments[j]
-				}
-			}
-			line, err := json.Marshal(l)
-			if err != nil {
-				return Evaluation{}, fmt.Errorf("encode evaluation: %w", err)
-			}
-			if _, err := o.log.Write(append(line, '\n')); err != nil {
-				return Evaluation{}, fmt.Errorf("write evaluations log: %w", err)
-			}
+		if err := o.remember(e); err != nil {
+			return Evaluation{}, err
 		}
 	}
 	e.Index, e.Phase = len(o.trace), o.phase
 	o.trace = append(o.trace, e)
+	if e.Invalid != "" {
+		o.invalid++
+		if o.invalid == 1 && o.progress != nil {
+			fmt.Fprintf(o.progress, "calibrate: WARNING: evaluation %d (%s) at %s cannot be evaluated, penalized with objective %g: %s\n", e.Index, e.Phase, o.describe(x), unfit, e.Invalid)
+		}
+		if o.firstInvalid == "" {
+			o.firstInvalid = fmt.Sprintf("evaluation %d at %s: %s", e.Index, o.describe(x), e.Invalid)
+		}
+	}
 	switch {
 	case e.Objective < o.best.Objective:
 		o.best = e
@@ -154,21 +237,33 @@ func (o *objective) simulate(x []float64) (Evaluation, error) {
 	}
 	cfg, err := o.spec.Config(x)
 	if err != nil {
-		return e, nil // a combination the scenario rejects: unfit, not fatal
+		// A combination the scenario rejects: penalized, not fatal, and reported.
+		e.Invalid = err.Error()
+		return e, nil
 	}
 	sample, err := moments.Evaluate(o.ctx, cfg, o.stats, o.spec.Paths, o.spec.Seed, o.workers)
 	if err != nil {
 		return Evaluation{}, err
+	}
+	return o.fromSample(x, sample), nil
+}
+
+// fromSample is the evaluation at x whose paths are sample.
+func (o *objective) fromSample(x []float64, sample *moments.Sample) Evaluation {
+	e := Evaluation{X: append([]float64(nil), x...), Objective: unfit, Moments: make([]float64, len(o.stats))}
+	for j := range e.Moments {
+		e.Moments[j] = math.NaN()
 	}
 	q := 0.0
 	for j, t := range o.spec.Targets {
 		m := sample.Estimate(j, 0.95).Estimate
 		e.Moments[j] = m
 		if math.IsNaN(m) {
-			return e, nil
+			e.Invalid = fmt.Sprintf("%s is defined on no path", t.Stat.Name)
+			return e
 		}
 		q += t.Weight * (m - t.Value) * (m - t.Value)
 	}
 	e.Objective = q
-	return e, nil
+	return e
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -33,33 +34,39 @@ const (
 	EvaluationsFile = "evaluations.jsonl" // the log an interrupted calibration resumes from
 )
 
+// ErrFinished is the error of resuming a calibration that is finished.
+var ErrFinished = errors.New("the calibration there is finished; there is nothing to resume (its results are in the directory; calibrate again into another --out, or replace it with --config FILE --force)")
+
 // Kind is Manifest.Kind.
 const Kind = "calibration"
 
 // Manifest is a calibration directory's manifest.json.
 type Manifest struct {
-	SchemaVersion  int       `json:"schema_version"`
-	Tool           string    `json:"tool"`
-	Kind           string    `json:"kind"` // "calibration"
-	Version        string    `json:"version"`
-	Status         string    `json:"status"` // as a run's
-	Name           string    `json:"name"`
-	Seed           uint64    `json:"seed"`
-	Paths          int64     `json:"paths"` // per evaluation
-	DataPaths      int64     `json:"data_paths"`
-	Policies       []string  `json:"policies"`
-	Parameters     []string  `json:"parameters"`
-	Estimates      []float64 `json:"estimates,omitempty"`
-	Objective      *float64  `json:"objective,omitempty"`
-	Evaluations    int       `json:"evaluations"` // in the trace when finished
-	Converged      *bool     `json:"converged,omitempty"`
-	MaxEvaluations int       `json:"max_evaluations"`
-	Created        string    `json:"created"`
-	Finished       string    `json:"finished,omitempty"`
-	Command        string    `json:"command,omitempty"`
-	Resume         string    `json:"resume,omitempty"`
-	Error          string    `json:"error,omitempty"`
-	Config         string    `json:"config"` // the resolved calibration file, YAML
+	SchemaVersion int       `json:"schema_version"`
+	Tool          string    `json:"tool"`
+	Kind          string    `json:"kind"` // "calibration"
+	Version       string    `json:"version"`
+	Status        string    `json:"status"` // as a run's
+	Name          string    `json:"name"`
+	Seed          uint64    `json:"seed"`
+	Paths         int64     `json:"paths"` // per evaluation
+	DataPaths     int64     `json:"data_paths"`
+	Policies      []string  `json:"policies"`
+	Parameters    []string  `json:"parameters"`
+	Estimates     []float64 `json:"estimates,omitempty"`
+	Objective     *float64  `json:"objective,omitempty"`
+	Evaluations   int       `json:"evaluations"` // in the trace when finished
+	Converged     *bool     `json:"converged,omitempty"`
+	// InvalidEvaluations counts the evaluations penalized because the scenario rejected
+	// the point or a target was defined on no path.
+	InvalidEvaluations int    `json:"invalid_evaluations"`
+	MaxEvaluations     int    `json:"max_evaluations"`
+	Created            string `json:"created"`
+	Finished           string `json:"finished,omitempty"`
+	Command            string `json:"command,omitempty"`
+	Resume             string `json:"resume,omitempty"`
+	Error              string `json:"error,omitempty"`
+	Config             string `json:"config"` // the resolved calibration file, YAML
 }
 
 // ReadManifest reads dir/manifest.json of a calibration directory.
@@ -124,11 +131,22 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	if err := rundir.Check(dir, "calibration", nil); err != nil {
 		return nil, err
 	}
+	_, statErr := os.Stat(dir)
+	created := errors.Is(statErr, os.ErrNotExist)
 	lock, err := rundir.Lock(dir, 0, 1, opt.Progress)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
+	// refuse leaves nothing behind in a directory this call created.
+	refuse := func(err error) (*Fit, error) {
+		if created {
+			lock.Release()
+			os.Remove(rundir.LockPath(dir))
+			os.Remove(dir)
+		}
+		return nil, err
+	}
 	old, err := ReadManifest(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -138,12 +156,27 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		old = nil
 	case err != nil:
 		return nil, fmt.Errorf("output directory %s: %w; choose another --out", dir, err)
+	case old.Status == results.StatusComplete && opt.Resume:
+		return nil, fmt.Errorf("--resume %s: %w", dir, ErrFinished)
 	case old.Status == results.StatusComplete && !opt.Force:
 		return nil, fmt.Errorf("output directory %s holds a finished calibration; choose another --out, or replace it with --force", dir)
 	case old.Status != results.StatusComplete && !opt.Resume && !opt.Force:
 		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, dir)
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
+	}
+	// The pilot: a target no parameter value moves is refused before anything is written;
+	// a parameter that moves no target is reported.
+	fmt.Fprintf(opt.Progress, "calibrate: pilot: %d evaluations at the start and at the ends of each parameter's range\n", 1+2*len(spec.Params))
+	pilotPts, unidentified, err := pilot(ctx, spec, opt.Workers)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			err = interrupted{"calibration interrupted during its pilot; nothing written"}
+		}
+		return refuse(err)
+	}
+	for _, key := range unidentified {
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: %s moves no target between the ends of its range: the targets do not identify it, and its standard errors will be NA whatever the budget\n", key)
 	}
 	if old != nil && !opt.Resume {
 		if err := os.Remove(filepath.Join(dir, EvaluationsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -171,7 +204,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
 		if errors.Is(err, context.Canceled) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
-			err = fmt.Errorf("calibration interrupted; finish it with %s: %w", man.Resume, run.ErrInterrupted)
+			err = interrupted{"calibration interrupted; finish it with " + man.Resume}
 		}
 		if werr := writeManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
@@ -180,42 +213,95 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	}
 	o := newObjective(ctx, spec, opt.Workers, opt.Progress)
 	logPath := filepath.Join(dir, EvaluationsFile)
-	if err := o.replay(logPath); err != nil {
+	head := o.header(yml)
+	good, err := o.replay(logPath, head)
+	if err != nil {
 		return fail(err)
 	}
 	if len(o.cache) > 0 {
 		fmt.Fprintf(opt.Progress, "calibrate: replaying %d logged evaluations\n", len(o.cache))
 	}
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fail(err)
 	}
 	defer logFile.Close()
+	// Drop a line cut by an interruption, then append; a new log starts with its header.
+	if err := logFile.Truncate(good); err != nil {
+		return fail(fmt.Errorf("evaluations log %s: %w", logPath, err))
+	}
+	if _, err := logFile.Seek(good, io.SeekStart); err != nil {
+		return fail(fmt.Errorf("evaluations log %s: %w", logPath, err))
+	}
+	if good == 0 {
+		line, err := json.Marshal(head)
+		if err != nil {
+			return fail(err)
+		}
+		if _, err := logFile.Write(append(line, '\n')); err != nil {
+			return fail(fmt.Errorf("write evaluations log %s: %w", logPath, err))
+		}
+	}
 	o.log = logFile
+	if err := o.addPilot(pilotPts); err != nil {
+		return fail(err)
+	}
 	x, converged, err := o.minimize()
 	if err != nil {
 		return fail(err)
 	}
+	searched := len(o.trace)
 	if converged {
-		fmt.Fprintf(opt.Progress, "calibrate: converged after %d evaluations; standard errors and profiles\n", len(o.trace))
+		fmt.Fprintf(opt.Progress, "calibrate: converged after %d evaluations; standard errors and profiles\n", searched)
 	} else {
-		fmt.Fprintf(opt.Progress, "calibrate: WARNING: the budget of %d evaluations ran out before the search converged (raise max_evaluations); standard errors and profiles at the best point\n", spec.MaxEvaluations)
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: the search stopped after %d evaluations (max_evaluations %d) before it converged; standard errors and profiles at the best point\n", searched, spec.MaxEvaluations)
 	}
 	fit, err := o.infer(x)
 	if err != nil {
 		return fail(err)
 	}
-	fit.Converged = converged
+	// The Jacobian's and the profiles' evaluations may find a better point than the
+	// search's end: the estimate is the best point evaluated, its inference redone there.
+	moved := 0
+	for ; moved < maxRedo; moved++ {
+		b := o.bestEvaluated()
+		if !(b.Objective < fit.Objective) {
+			break
+		}
+		fmt.Fprintf(opt.Progress, "calibrate: evaluation %d (%s) at %s has a lower objective (%.6g) than the search's end (%.6g): the estimate moves there; standard errors and profiles again\n",
+			b.Index, b.Phase, o.describe(b.X), b.Objective, fit.Objective)
+		if fit, err = o.infer(append([]float64(nil), b.X...)); err != nil {
+			return fail(err)
+		}
+	}
+	if b := o.bestEvaluated(); b.Objective < fit.Objective {
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: evaluation %d (%s) at %s still has a lower objective (%.6g) than the estimate (%.6g); raise max_evaluations\n",
+			b.Index, b.Phase, o.describe(b.X), b.Objective, fit.Objective)
+	}
+	fit.Converged, fit.Moved = converged, moved
+	fit.Searched, fit.Simulated = searched, len(o.cache)
+	fit.Invalid, fit.FirstInvalid, fit.Unidentified = o.invalid, o.firstInvalid, unidentified
+	if o.invalid > 0 {
+		fmt.Fprintf(opt.Progress, "calibrate: WARNING: %d of %d evaluations could not be evaluated and were penalized with objective %g; the first: %s\n", o.invalid, len(o.trace), unfit, o.firstInvalid)
+	}
 	if err := writeOutputs(dir, fit, prov, opt); err != nil {
 		return fail(err)
 	}
 	man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
 	man.Estimates, man.Objective, man.Evaluations, man.Resume, man.Converged = fit.Estimate, &fit.Objective, len(fit.Trace), "", &fit.Converged
+	man.InvalidEvaluations = fit.Invalid
 	if err := writeManifest(dir, man); err != nil {
 		return nil, err
 	}
 	return fit, nil
 }
+
+// interrupted is the error of an interrupted calibration: it is run.ErrInterrupted
+// (exit 130) with a message of its own.
+type interrupted struct{ msg string }
+
+func (e interrupted) Error() string        { return e.msg }
+func (e interrupted) Is(target error) bool { return target == run.ErrInterrupted }
 
 // YAML returns the spec as a self-contained calibration file: the resolved scenario as
 // overrides, every target with its weight or band. It is what the outputs record.
@@ -397,9 +483,28 @@ func PrintFit(w io.Writer, fit *Fit, dir string) error {
 		return err
 	}
 	conv := "converged"
-	if !fit.Converged {
+	switch {
+	case !fit.Converged && len(fit.Unidentified) > 0:
+		conv = "NOT converged: " + strings.Join(fit.Unidentified, ", ") + " not identified by the targets, which a larger budget does not change"
+	case !fit.Converged:
 		conv = "NOT converged: raise max_evaluations"
 	}
-	_, err := fmt.Fprintf(w, "objective %.5g after %d evaluations (%s) -> %s\n", fit.Objective, len(fit.Trace), conv, dir)
-	return err
+	if fit.Moved > 0 {
+		conv += "; estimate moved to the best point the standard errors' and profiles' evaluations found"
+	}
+	if _, err := fmt.Fprintf(w, "objective %.5g after %d evaluations: %d search, %d standard errors and profiles, %d distinct points simulated (%s) -> %s\n",
+		fit.Objective, len(fit.Trace), fit.Searched, len(fit.Trace)-fit.Searched, fit.Simulated, conv, dir); err != nil {
+		return err
+	}
+	for _, key := range fit.Unidentified {
+		if _, err := fmt.Fprintf(w, "WARNING: %s moves no target between the ends of its range: not identified (std error NA)\n", key); err != nil {
+			return err
+		}
+	}
+	if fit.Invalid > 0 {
+		if _, err := fmt.Fprintf(w, "WARNING: %d evaluations could not be evaluated and were penalized; the first: %s\n", fit.Invalid, fit.FirstInvalid); err != nil {
+			return err
+		}
+	}
+	return nil
 }

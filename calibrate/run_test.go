@@ -110,6 +110,9 @@ func TestResume(t *testing.T) {
 	if !errors.Is(err, run.ErrInterrupted) {
 		t.Fatalf("interrupted calibration returned %v; want run.ErrInterrupted", err)
 	}
+	if want := "finish it with backstop calibrate --resume " + dir; !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("interruption message %q; want it to end with %q", err, want)
+	}
 	m, err := calibrate.ReadManifest(dir)
 	if err != nil || m.Status != "incomplete" {
 		t.Fatalf("manifest after the interruption: %+v, %v", m, err)
@@ -139,8 +142,11 @@ func TestResume(t *testing.T) {
 	for _, e := range whole.Trace {
 		distinct[fmt.Sprint(e.X)] = true
 	}
-	if lines := strings.Count(string(logged), "\n"); lines != len(distinct) {
-		t.Errorf("the evaluations log has %d lines; the calibration has %d distinct points", lines, len(distinct))
+	if lines := strings.Count(string(logged), "\n"); lines != 1+whole.Simulated || whole.Simulated != resumed.Simulated || whole.Simulated < len(distinct) {
+		t.Errorf("the evaluations log has %d lines; want its header and one per distinct point, 1+%d (resumed: %d; %d in the trace)", lines, whole.Simulated, resumed.Simulated, len(distinct))
+	}
+	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true}); !errors.Is(err, calibrate.ErrFinished) {
+		t.Fatalf("resuming a finished calibration: %v; want calibrate.ErrFinished", err)
 	}
 	if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir}); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("a finished directory without Force: %v; want a refusal naming --force", err)
@@ -164,5 +170,177 @@ func TestLockedDirectoryRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); !os.IsNotExist(err) {
 		t.Errorf("the refused calibration wrote a manifest: %v", err)
+	}
+}
+
+// TestResumeRefusesForeignLog: an evaluations log of another calibration (another seed)
+// copied into an interrupted calibration's directory is refused by name, not replayed,
+// and left as it was.
+func TestResumeRefusesForeignLog(t *testing.T) {
+	spec, _ := recoverySpec(t, 200, 200, 10)
+	other := *spec
+	other.Seed = 2
+	src := t.TempDir()
+	if _, err := calibrate.Run(context.Background(), &other, calibrate.Options{OutDir: src}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := calibrate.Run(ctx, spec, calibrate.Options{OutDir: dir, Progress: &cancelAfter{n: 2, cancel: cancel}}); !errors.Is(err, run.ErrInterrupted) {
+		t.Fatalf("interrupted calibration returned %v", err)
+	}
+	foreign, err := os.ReadFile(filepath.Join(src, calibrate.EvaluationsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(dir, calibrate.EvaluationsFile)
+	for _, tc := range []struct{ name, log, msg string }{
+		{"another seed", string(foreign), "another calibration"},
+		{"no header", string(foreign[strings.IndexByte(string(foreign), '\n')+1:]), "no header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(logPath, []byte(tc.log), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Resume: true})
+			if err == nil || !strings.Contains(err.Error(), logPath) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("resume with a foreign log: %v; want a refusal naming %s and %q", err, logPath, tc.msg)
+			}
+			if after, _ := os.ReadFile(logPath); string(after) != tc.log {
+				t.Errorf("the refused log was changed")
+			}
+		})
+	}
+}
+
+// TestEstimateIsBestEvaluated: the estimate is the point of lowest objective among every
+// evaluation, the search's, the Jacobian's and the profiles' (a small budget leaves the
+// search short of the minimum, so the later evaluations can find better points).
+func TestEstimateIsBestEvaluated(t *testing.T) {
+	spec, _ := recoverySpec(t, 200, 200, 20)
+	fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range fit.Trace {
+		if e.Objective < fit.Objective {
+			t.Errorf("evaluation %d (%s) at %v has objective %v below the estimate's %v at %v", e.Index, e.Phase, e.X, e.Objective, fit.Objective, fit.Estimate)
+		}
+	}
+	if fit.Searched == 0 || fit.Searched >= len(fit.Trace) {
+		t.Errorf("Searched %d of %d evaluations", fit.Searched, len(fit.Trace))
+	}
+	t.Logf("estimate moved %d times", fit.Moved)
+}
+
+// TestPilot: a target no parameter moves (a statistic constant under the scenario's
+// policies) is refused before anything is written; a parameter that moves no target is
+// reported as not identified.
+func TestPilot(t *testing.T) {
+	const file = `name: pilot
+overrides:
+  policies: [none]
+paths: 200
+seed: 1
+max_evaluations: 10
+parameters:
+  - key: shocks.mu_j
+    range: [0.1, 0.7]
+  - key: shocks.beta_f
+    range: [0.02, 0.5]
+targets:
+  - stat: none.move_at_jump.p50
+    value: 137
+  - stat: none.move_at_jump.mean
+    value: 137
+`
+	tests := []struct {
+		name, old, new string
+		refused        string // the refused target, "" when the calibration runs
+		unidentified   []string
+	}{
+		{"peak CB holdings without a backstop", "none.move_at_jump.mean", "none.peak_cb_holdings_bn.p50", "none.peak_cb_holdings_bn.p50 is 0 on every path", nil},
+		{"SPV closing day without an SPV", "none.move_at_jump.mean", "none.spv_closed_day.p50", "none.spv_closed_day.p50 is -1 on every path", nil},
+		{"a parameter no target depends on", "", "", "", []string{"shocks.beta_f"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, err := calibrate.Decode([]byte(strings.Replace(file, tc.old, tc.new, 1)), "pilot.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "out")
+			fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir})
+			if tc.refused != "" {
+				if !errors.Is(err, calibrate.ErrUnusableTarget) || !strings.Contains(err.Error(), tc.refused) || !strings.Contains(err.Error(), "pilot.yaml") {
+					t.Fatalf("got %v; want calibrate.ErrUnusableTarget naming pilot.yaml and %q", err, tc.refused)
+				}
+				if _, err := os.Stat(dir); !os.IsNotExist(err) {
+					t.Errorf("the refused calibration left %s behind: %v", dir, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(fit.Unidentified) != fmt.Sprint(tc.unidentified) {
+				t.Errorf("unidentified %v, want %v", fit.Unidentified, tc.unidentified)
+			}
+			var out strings.Builder
+			if err := calibrate.PrintFit(&out, fit, dir); err != nil || !strings.Contains(out.String(), "shocks.beta_f moves no target") {
+				t.Errorf("PrintFit does not report the unidentified parameter (%v):\n%s", err, out.String())
+			}
+		})
+	}
+}
+
+// TestInvalidEvaluationsReported: points the scenario rejects (a combination of values
+// each allowed alone) are penalized, and counted and named in the fit, never silently.
+func TestInvalidEvaluationsReported(t *testing.T) {
+	const file = `name: invalid
+overrides:
+  policies: [none]
+paths: 100
+seed: 1
+max_evaluations: 10
+parameters:
+  - key: funds.u_lo
+    range: [0.1, 0.9]
+  - key: funds.u_hi
+    range: [0.2, 1]
+targets:
+  - stat: none.total_sales_bn.mean
+    value: 600
+  - stat: none.fund_loss_21d_pct.mean
+    value: 20
+`
+	spec, err := calibrate.Decode([]byte(file), "invalid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress strings.Builder
+	fit, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: t.TempDir(), Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range fit.Trace {
+		if e.Invalid != "" {
+			n++
+			if e.Objective < 1e12 {
+				t.Errorf("invalid evaluation %d has objective %v", e.Index, e.Objective)
+			}
+		}
+	}
+	if n == 0 || fit.Invalid != n || !strings.Contains(fit.FirstInvalid, "funds.u_hi") {
+		t.Fatalf("%d invalid evaluations in the trace, Fit.Invalid %d, first %q; want them counted and named", n, fit.Invalid, fit.FirstInvalid)
+	}
+	var out strings.Builder
+	if err := calibrate.PrintFit(&out, fit, "dir"); err != nil || !strings.Contains(out.String(), fmt.Sprintf("WARNING: %d evaluations could not be evaluated", n)) {
+		t.Errorf("PrintFit does not report the invalid evaluations (%v):\n%s", err, out.String())
+	}
+	if !strings.Contains(progress.String(), "cannot be evaluated") {
+		t.Errorf("progress does not report the first invalid evaluation:\n%s", progress.String())
 	}
 }

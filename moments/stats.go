@@ -130,9 +130,18 @@ var metricStats = func() []*PathStat {
 	return out
 }()
 
-// PathStats returns every per-path statistic: the section 7 metrics, then the scenario
-// statistics.
-func PathStats() []*PathStat { return append(slices.Clone(metricStats), ScenarioStats...) }
+// PathStats returns every per-path statistic, each name once: the section 7 metrics,
+// then the scenario statistics not already among them (other_sales_bn is both, and the
+// metric is the one a name finds).
+func PathStats() []*PathStat {
+	out := slices.Clone(metricStats)
+	for _, p := range ScenarioStats {
+		if !slices.ContainsFunc(out, func(q *PathStat) bool { return q.Name == p.Name }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // LookupPathStat returns the per-path statistic called name, or nil.
 func LookupPathStat(name string) *PathStat {

@@ -53,6 +53,9 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
 		}
+		if m.Status == results.StatusComplete {
+			return usageError{fmt.Errorf("--resume %s: %w", *resume, calibrate.ErrFinished)}
+		}
 		if spec, err = calibrate.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
 			return usageError{err}
 		}
@@ -88,6 +91,9 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Resume: *resume != "", Force: *force,
 		Command: "backstop " + strings.Join(append([]string{"calibrate"}, args...), " "),
 	})
+	if errors.Is(err, calibrate.ErrUnusableTarget) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}

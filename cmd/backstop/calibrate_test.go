@@ -54,6 +54,10 @@ func TestCalibrateBadInputExitsTwo(t *testing.T) {
 		{"inverted bounds", []string{"--config", write("c.yaml", strings.Replace(tinyCalibration, "[0.05, 0.4]", "[0.4, 0.05]", 1))}, []string{"c.yaml:9", "parameters[0].range"}},
 		{"fewer targets than parameters", []string{"--config", write("d.yaml", strings.Replace(tinyCalibration, "    range: [0.05, 0.4]\n", "    range: [0.05, 0.4]\n  - key: market.lambda0\n    range: [0.01, 0.05]\n  - key: market.k0\n    range: [200, 500]\n", 1))}, []string{"d.yaml:15", "targets", "3 parameters"}},
 		{"missing base", []string{"--config", write("e.yaml", "base: nowhere.yaml\n"+tinyCalibration)}, []string{"e.yaml:1", "base", "nowhere.yaml"}},
+		{"paths beyond the limit", []string{"--config", write("g.yaml", strings.Replace(tinyCalibration, "paths: 400", "paths: 1000000000000", 1))}, []string{"g.yaml:4", "paths", "1000000000"}},
+		{"data_paths beyond the limit", []string{"--config", write("h.yaml", strings.Replace(tinyCalibration, "seed: 3", "seed: 3\ndata_paths: 99999999999", 1))}, []string{"h.yaml:6", "data_paths", "from 1 to 1000000000"}},
+		{"base relative to the calibration file", []string{"--config", write("i.yaml", "base: nowhere.yaml\n"+tinyCalibration)}, []string{"relative to the calibration file"}},
+		{"target constant under the policies", []string{"--config", write("j.yaml", strings.Replace(tinyCalibration, "none.total_sales_bn.mean", "none.peak_cb_holdings_bn.p50", 1))}, []string{"j.yaml", "none.peak_cb_holdings_bn.p50 is 0 on every path"}},
 		{"bad format", []string{"--config", write("f.yaml", tinyCalibration), "--format", "gif"}, []string{"gif"}},
 	}
 	for _, tc := range tests {
@@ -162,6 +166,14 @@ func TestCalibrateCommand(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(filepath.Join(out, "manifest.json")); !bytes.Equal(before, after) {
 		t.Error("the refused calibration changed the finished manifest")
+	}
+	// Resuming a finished calibration is a usage error that says it is finished.
+	stderr.Reset()
+	if code := mainErr([]string{"calibrate", "--resume", out}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "finished; there is nothing to resume") {
+		t.Fatalf("--resume of a finished calibration: exit %d, stderr %q; want 2 and that it is finished", code, stderr.String())
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, "manifest.json")); !bytes.Equal(before, after) {
+		t.Error("the refused resume changed the finished manifest")
 	}
 	if code := mainErr(append(args, "--force", "--quiet"), &stdout, &stderr); code != 0 {
 		t.Fatalf("--force: exit %d; stderr: %s", code, stderr.String())
