@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -109,7 +110,7 @@ func (r report) markdown() string {
 				continue
 			}
 			fmt.Fprintf(&b, "| %s − %s | %s | %s [%s, %s] | [%s, %s] | %s | %.1f%% | %.1f%% |\n", e.A, e.B, metricWords(e.Metric),
-				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), g(e.VarianceReduction), 100*e.ShareLower, 100*e.ShareHigher)
+				g(e.Mean), g(e.Lo), g(e.Hi), g(e.UnpairedLo), g(e.UnpairedHi), ratioOrDash(e.VarianceReduction), 100*e.ShareLower, 100*e.ShareHigher)
 		}
 	}
 
@@ -130,7 +131,7 @@ func (r report) markdown() string {
 			byMeasure[t.Measure][t.Policy] = t
 		}
 		for _, m := range order {
-			fmt.Fprintf(&b, "| %s |", m)
+			fmt.Fprintf(&b, "| %s `%s` |", tailWords(m), m)
 			for _, p := range c.Policies {
 				t := byMeasure[m][p]
 				fmt.Fprintf(&b, " %s [%s, %s] |", g(t.Estimate), g(t.Lo), g(t.Hi))
@@ -155,6 +156,43 @@ func (r report) markdown() string {
 		}
 	}
 	return b.String()
+}
+
+// ratioOrDash formats a ratio, or an en dash where it is undefined: a variance reduction
+// of two zero variances (a metric a policy never moves) is no number a reader can use.
+func ratioOrDash(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return g(x)
+}
+
+// tailMeasure reads the two forms of tails.csv's measure names: "P(column > x)" and
+// "ES95(column)".
+var tailMeasure = regexp.MustCompile(`^(?:P\((\w+) > ([^)]+)\)|ES95\((\w+)\))$`)
+
+// tailWords names a tail measure in words with its unit, e.g. "Share of paths with peak
+// basis > 20 bp" for P(peak_basis_bp > 20); a name of another form is returned as it is.
+func tailWords(measure string) string {
+	m := tailMeasure.FindStringSubmatch(measure)
+	switch {
+	case m == nil:
+		return measure
+	case m[1] != "":
+		l := plots.LabelOf(m[1])
+		above := m[2]
+		if l.Unit != "" {
+			above += " " + l.Unit
+		}
+		return fmt.Sprintf("Share of paths with %s > %s", strings.ToLower(l.Name), above)
+	default:
+		l := plots.LabelOf(m[3])
+		w := fmt.Sprintf("Expected shortfall of %s, mean of the worst 5%% of paths", strings.ToLower(l.Name))
+		if l.Unit != "" {
+			w += " (" + l.Unit + ")"
+		}
+		return w
+	}
 }
 
 // metricWords names a metric column in words with its unit, from the figures' label table.

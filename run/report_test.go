@@ -1,6 +1,7 @@
 package run
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -56,5 +57,27 @@ func TestReportMarkdown(t *testing.T) {
 				t.Errorf("a cell holds more than one estimate: %q", cell)
 			}
 		}
+	}
+}
+
+// TestReportWords checks the names summary.md gives tail measures and undefined ratios.
+func TestReportWords(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"probability with a unit", tailWords("P(peak_basis_bp > 20)"), "Share of paths with peak basis > 20 bp"},
+		{"probability of a count", tailWords("P(funds_defaulted > 0)"), "Share of paths with funds defaulted > 0"},
+		{"expected shortfall", tailWords("ES95(peak_basis_bp)"), "Expected shortfall of peak basis, mean of the worst 5% of paths (bp)"},
+		{"another form as it is", tailWords("VaR(x)"), "VaR(x)"},
+		{"undefined ratio", ratioOrDash(math.NaN()), "–"},
+		{"infinite ratio", ratioOrDash(math.Inf(1)), "–"},
+		{"a ratio", ratioOrDash(2.5), "2.5"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("got %q, want %q", tc.got, tc.want)
+			}
+		})
 	}
 }
