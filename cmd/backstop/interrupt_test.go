@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/testbin"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sim"
@@ -27,32 +28,8 @@ const (
 	longChunk = 8_000
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
 // backstopBinary builds the command once per test process.
-func backstopBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "backstop-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "backstop")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = errors.New(string(out))
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("build backstop: %v", binErr)
-	}
-	return binPath
-}
+func backstopBinary(t *testing.T) string { return testbin.Backstop(t) }
 
 var (
 	refOnce sync.Once

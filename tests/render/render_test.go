@@ -8,7 +8,6 @@ package render_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -19,36 +18,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-)
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
+	"github.com/backstop-research/backstop/internal/testbin"
 )
 
 // backstopBinary builds the command once per test process.
-func backstopBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "backstop-render-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "backstop")
-		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/backstop").CombinedOutput()
-		if err != nil {
-			binErr = errors.New(string(out))
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("build backstop: %v", binErr)
-	}
-	return binPath
-}
+func backstopBinary(t *testing.T) string { return testbin.Backstop(t) }
 
 // needTools fails (in CI) or skips (elsewhere) when a rasterizer is missing.
 func needTools(t *testing.T) {
