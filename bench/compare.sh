@@ -21,8 +21,11 @@
 #                    first round; the compile time is printed apart), "numba kernel" is
 #                    the simulation alone by its own timer
 #   numpy            numpy_ref.py: simulation and summary in memory
-# backstop has no summary-only mode (what explore and calibrate would run), so there is no
-# Go figure for it here; see BenchmarkSummaryOnly in bench/ for its floor.
+#   go summary-only  bench/summaryonly: the summary-only evaluation explore and calibrate
+#                    run for each point (evaluate.Run: every metric's mean, interval,
+#                    median, 95th percentile and the paired effects, in memory), timed by
+#                    its own clock, beside numba's kernel plus its NumPy summary
+#                    ("numba evaluation", its own clock too): neither counts start-up
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,15 +94,20 @@ median() {
 jsonfield() { "$PYTHON" -c 'import json, sys; print("%.3f" % json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 GO_ARGS=(run --paths "$N" --seed 1 --quiet --force)
+SO_ARGS=(--paths "$N" --seed 1)
 NB_ARGS=(bench/numba_ref.py --paths "$N" --seed 1 --quiet)
 NP_ARGS=(bench/numpy_ref.py --paths "$N" --seed 1 --quiet)
-if [ -n "${WORKERS:-}" ]; then GO_ARGS+=(--workers "$WORKERS"); NB_ARGS+=(--threads "$WORKERS"); fi
+if [ -n "${WORKERS:-}" ]; then GO_ARGS+=(--workers "$WORKERS"); SO_ARGS+=(--workers "$WORKERS"); NB_ARGS+=(--threads "$WORKERS"); fi
 if [ -n "${CHUNK:-}" ]; then NP_ARGS+=(--chunk "$CHUNK"); fi
 
 echo "compare: $N paths x 3 policies, seed 1, $(nproc) CPUs, $ROUNDS round(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  go:    $BIN ${GO_ARGS[*]} --out DIR [--no-figures]"
+echo "  go summary-only: bench/summaryonly ${SO_ARGS[*]} (built with ${GO:-go} build, GOEXPERIMENT=${GOEXPERIMENT:-})"
 echo "  numba: $PYTHON ${NB_ARGS[*]} ($("$PYTHON" -c 'import numba, numpy; print("numba", numba.__version__, "numpy", numpy.__version__)'))"
 echo "  numpy: $PYTHON ${NP_ARGS[*]}"
+
+# The summary-only program, built as the binary is (make build passes GOEXPERIMENT).
+"${GO:-go}" build -o "$TMP/summaryonly" ./bench/summaryonly
 
 # Compile numba's kernel (or check its cache) before timing anything.
 "$PYTHON" bench/numba_ref.py --paths 1000 --seed 1 --quiet --json "$TMP/numba-warm.json"
@@ -111,14 +119,19 @@ for r in $(seq 1 "$ROUNDS"); do
 	timed numba "$PYTHON" "${NB_ARGS[@]}" --json "$TMP/numba.json"
 	jsonfield "$TMP/numba.json" kernel_seconds >>"$TMP/numba-kernel.wall"
 	jsonfield "$TMP/numba.json" kernel_cpu_seconds >>"$TMP/numba-kernel.cpu"
+	jsonfield "$TMP/numba.json" wall_seconds >>"$TMP/numba-eval.wall"
+	timed go-summary "$TMP/summaryonly" "${SO_ARGS[@]}"
+	"$PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print("%.3f" % d["seconds"]); print("%.3f" % d["cpu_seconds"], file=open(sys.argv[2], "a"))' "$TMP/go-summary.out" "$TMP/go-summary-eval.cpu" >>"$TMP/go-summary-eval.wall"
 	timed numpy "$PYTHON" "${NP_ARGS[@]}" --json "$TMP/numpy.json"
-	echo "  round $r: go --no-figures $(tail -n1 "$TMP/go-nofig.wall") s, go $(tail -n1 "$TMP/go-fig.wall") s, numba $(tail -n1 "$TMP/numba.wall") s (kernel $(tail -n1 "$TMP/numba-kernel.wall") s), numpy $(tail -n1 "$TMP/numpy.wall") s"
+	echo "  round $r: go --no-figures $(tail -n1 "$TMP/go-nofig.wall") s, go $(tail -n1 "$TMP/go-fig.wall") s, numba $(tail -n1 "$TMP/numba.wall") s (kernel $(tail -n1 "$TMP/numba-kernel.wall") s, evaluation $(tail -n1 "$TMP/numba-eval.wall") s), go summary-only $(tail -n1 "$TMP/go-summary-eval.wall") s, numpy $(tail -n1 "$TMP/numpy.wall") s"
 done
 
 GNF=$(median "$TMP/go-nofig.wall") GF=$(median "$TMP/go-fig.wall")
 NB=$(median "$TMP/numba.wall") NBK=$(median "$TMP/numba-kernel.wall") NP=$(median "$TMP/numpy.wall")
+GSO=$(median "$TMP/go-summary-eval.wall") NBE=$(median "$TMP/numba-eval.wall")
 awk -v n="$N" -v rounds="$ROUNDS" \
-	-v gnf="$GNF" -v gf="$GF" -v nb="$NB" -v nbk="$NBK" -v np="$NP" \
+	-v gnf="$GNF" -v gf="$GF" -v nb="$NB" -v nbk="$NBK" -v np="$NP" -v gso="$GSO" -v nbe="$NBE" \
+	-v cgso="$(median "$TMP/go-summary-eval.cpu")" \
 	-v cgnf="$(median "$TMP/go-nofig.cpu")" -v cgf="$(median "$TMP/go-fig.cpu")" \
 	-v cnb="$(median "$TMP/numba.cpu")" -v cnbk="$(median "$TMP/numba-kernel.cpu")" -v cnp="$(median "$TMP/numpy.cpu")" \
 	-v rgnf="$(median "$TMP/go-nofig.rss")" -v rgf="$(median "$TMP/go-fig.rss")" \
@@ -127,9 +140,12 @@ awk -v n="$N" -v rounds="$ROUNDS" \
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "go --no-figures", gnf, n / gnf, cgnf, rgnf
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "go (figures)", gf, n / gf, cgf, rgf
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba", nb, n / nb, cnb, rnb
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "go summary-only", gso, n / gso, cgso, "-"
+	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba evaluation", nbe, n / nbe, "-", "-"
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "numba kernel", nbk, n / nbk, cnbk, "-"
 	printf "%-18s %9.2f %11.0f %9s %14s\n", "numpy", np, n / np, cnp, rnp
 	printf "\nspeed of go --no-figures: %.2fx numba (process), %.2fx numba (kernel alone), %.2fx numpy\n", nb / gnf, nbk / gnf, np / gnf
+	printf "speed of go summary-only: %.2fx numba evaluation (kernel + summary), %.2fx numba kernel alone\n", nbe / gso, nbk / gso
 	printf "speed of go with figures: %.2fx numba (process), %.2fx numpy; figures add %.0f%%\n", nb / gf, np / gf, 100 * (gf / gnf - 1)
 	if (cgnf + 0 > 0 && cnb + 0 > 0)
 		printf "CPU time, less sensitive to a loaded machine: numba/go --no-figures %.2f (kernel alone %.2f), numpy/go --no-figures %.2f; figures add %.0f%%\n", cnb / cgnf, cnbk / cgnf, cnp / cgnf, 100 * (cgf / cgnf - 1)

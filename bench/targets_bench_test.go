@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/run"
-	"github.com/backstop-research/backstop/sim"
-	"github.com/backstop-research/backstop/stats"
 )
 
 // The benchmarks below measure the targets of the speed issue against the Numba peer
@@ -143,46 +142,23 @@ func BenchmarkFiguresOverhead(b *testing.B) {
 	}
 }
 
-// BenchmarkSummaryOnly measures the floor of the issue's third target, a summary-only
-// evaluation (what explore and calibrate need: every metric's mean and standard error
-// under every policy): the parallel sampler with each worker folding the metrics into its
-// own moments, no bands, no files. backstop has no summary-only entry point yet (sweep
-// points are whole runs), so this is what one would cost at least, per path.
+// BenchmarkSummaryOnly measures the issue's third target, a summary-only evaluation: what
+// explore and calibrate run for each point (evaluate.Run: every policy on the same paths,
+// each summary metric's mean with its interval, median and 95th percentile, and the paired
+// effects, in memory; no bands, files or figures). bench/compare.sh times the same call
+// (bench/summaryonly) beside the Numba peer.
 func BenchmarkSummaryOnly(b *testing.B) {
 	cfg := configs.Baseline()
-	model, err := sim.NewModel(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: cfg.Seed}
-	workers := s.WorkerCount()
+	cfg.Paths = targetPaths
 	b.ResetTimer()
 	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
-		moments := make([][][sim.NumMetrics]stats.Moments, workers)
-		for w := range moments {
-			moments[w] = make([][sim.NumMetrics]stats.Moments, len(cfg.Policies))
-		}
-		err := s.Run(context.Background(), 0, targetPaths, func(w, _ int, res []sim.Result, _ [][]float64) {
-			for k := range res {
-				mk := &moments[w][k]
-				for m, v := range res[k].Values {
-					mk[m].Add(v)
-				}
-			}
-		})
+		res, err := evaluate.Run(context.Background(), cfg, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for w := 1; w < workers; w++ {
-			for k := range moments[0] {
-				for m := range moments[0][k] {
-					moments[0][k][m].Merge(moments[w][k][m])
-				}
-			}
-		}
-		if got := moments[0][0][sim.PeakBasisBP].N(); got != targetPaths {
-			b.Fatalf("summary folded %d paths, want %d", got, targetPaths)
+		if got := len(res.Stats); got != len(cfg.Policies) {
+			b.Fatalf("summary of %d policies, want %d", got, len(cfg.Policies))
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(targetPaths*b.N), "ns/path")
