@@ -58,6 +58,9 @@ type Manifest struct {
 	TargetReached *bool  `json:"target_reached,omitempty"`
 	Error         string `json:"error,omitempty"`
 	Config        string `json:"config"` // the resolved configuration, YAML
+	// Bands says, once the run is complete, which paths the quantiles of bands.parquet
+	// count (output.band_paths) and their largest Monte Carlo error.
+	Bands *BandSample `json:"bands,omitempty"`
 
 	// The run's identity, recorded in every part and checkpoint too: RunID is made when the
 	// run (or shard) is created, ConfigSHA256 is the SHA-256 of Config.

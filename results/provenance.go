@@ -51,6 +51,9 @@ type Provenance struct {
 	// ID, when set, is the identity of the part written with this provenance: its keys
 	// join the footer.
 	ID *Identity
+	// Bands, when set, says which paths the bands count (bands.parquet): its keys join the
+	// footer.
+	Bands *BandSample
 }
 
 // NewProvenance stamps a run of config, seed and paths with this tool's version and now.
@@ -64,6 +67,10 @@ func (p Provenance) Metadata() arrow.Metadata {
 	values := []string{p.ConfigYAML, strconv.FormatUint(p.Seed, 10), strconv.FormatInt(p.Paths, 10), p.Version, p.Created.Format(time.RFC3339), strconv.Itoa(SchemaVersion)}
 	if p.ID != nil {
 		k, v := p.ID.metadata()
+		keys, values = append(keys, k...), append(values, v...)
+	}
+	if p.Bands != nil {
+		k, v := p.Bands.metadata()
 		keys, values = append(keys, k...), append(values, v...)
 	}
 	return arrow.NewMetadata(keys, values)

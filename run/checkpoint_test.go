@@ -33,7 +33,7 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 			err := sampler.Run(context.Background(), int64(c*paths), paths, func(w, b int, res []sim.Result, days [][]float64) {
 				i := int(res[0].Path-int64(c*paths)) * len(policies)
 				copy(rows[i:], res)
-				ct.visit(w, b, res, days)
+				ct.visit(w, b, res, days, true)
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -43,8 +43,15 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		}
 	}
 	dir := j.opt.OutDir
+	sample := results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))
+	if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
+		return nil, fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
+	}
+	man.Bands = &sample
 	bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)
-	if err := results.WriteBands(filepath.Join(dir, results.BandsFile), prov, j.cfg.Policies, bands); err != nil {
+	bandsProv := prov
+	bandsProv.Bands = &sample
+	if err := results.WriteBands(filepath.Join(dir, results.BandsFile), bandsProv, j.cfg.Policies, bands); err != nil {
 		return nil, err
 	}
 	summary := summarize(total, j.l, j.cfg.Policies)

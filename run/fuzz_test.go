@@ -27,7 +27,7 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
 	if err := s.Run(context.Background(), 0, paths, func(w, b int, res []sim.Result, days [][]float64) {
 		copy(rows[int(res[0].Path)*len(cfg.Policies):], res)
-		ct.visit(w, b, res, days)
+		ct.visit(w, b, res, days, true)
 	}); err != nil {
 		f.Fatal(err)
 	}

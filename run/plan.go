@@ -20,6 +20,10 @@ type job struct {
 	yml          string
 	l            layout
 	chunks       int // chunks of the whole run
+	// bandStride is the band subset's: the bands count path i iff i % bandStride == 0. It
+	// is fixed by the run's planned paths (its most paths, with a precision target), so
+	// every shard, resume and merge of the run counts the same paths.
+	bandStride int64
 	first, end   int // chunks this process computes
 	manifestPath string
 	runID        string               // this run's (or shard's) identity
@@ -75,6 +79,7 @@ func plan(opt Options) (*job, error) {
 		opt: opt, cfg: cfg, yml: string(yml), cfgHash: results.ConfigSHA256(string(yml)), runID: results.NewRunID(), ctx: context.Background(),
 		l:            newLayout(cfg.Policies, cfg.Days),
 		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
+		bandStride:   int64(cfg.Output.BandStride(cfg.Paths)),
 		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
 	}
 	j.first, j.end = 0, j.chunks

@@ -149,6 +149,16 @@ func (r report) markdown() string {
 		}
 	}
 
+	if bs := r.man.Bands; bs != nil {
+		b.WriteString("\n## Bands\n\n")
+		words := bs.Words()
+		fmt.Fprintf(&b, "The quantiles of `bands.parquet` and of the fan charts: %s; their means count every path (`output.band_paths` sets the subset, 0 for every path).", words)
+		if bs.MCError != nil {
+			fmt.Fprintf(&b, " Their largest Monte Carlo error is %.2g%% of the series' scale, at %s (half the two-standard-error bracket, relative to the largest value of that policy's band of the series), besides the sketch's own %g%% of the value.", 100**bs.MCError, bs.MCErrorAt, 100*stats.SketchAccuracy)
+		}
+		b.WriteString("\n")
+	}
+
 	if r.figures {
 		b.WriteString("\n## Figures\n\n")
 		for _, name := range plots.Names() {

@@ -24,7 +24,7 @@ func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows
 		i := int(res[0].Path-first) * j.l.policies
 		copy(chunkRows[i:i+j.l.policies], res)
 		if check.visit(j.cfg.Policies, res, days) { // else the sketches cannot hold it
-			tally.visit(w, b, res, days)
+			tally.visit(w, b, res, days, res[0].Path%j.bandStride == 0)
 		}
 		if res[0].Path%step == step-1 {
 			counter.Add(step)

@@ -119,33 +119,41 @@ const bufferedPaths = 64
 
 // workerTally is one worker's sketch bin counts per group and its buffer of values not yet
 // counted, laid out group-major: buf[g*bufferedPaths+i] is group g's value for the i-th
-// buffered path. A group with a reference group (layout.ref) counts only where its values
-// differ from the reference's: a policy's series repeat none's on the days it does nothing,
-// which is most days of most paths.
+// buffered path. The band groups buffer only the paths of the band subset (nBands of
+// them), the metric groups every path (nMetrics). A group with a reference group
+// (layout.ref) counts only where its values differ from the reference's: a policy's
+// series repeat none's on the days it does nothing, which is most days of most paths.
 type workerTally struct {
-	counts []stats.SketchCounter
-	ref    []int
-	buf    []float64
-	n      int
-	_      [64]byte // keeps n, written on every path, off the next worker's cache line
+	counts           []stats.SketchCounter
+	ref              []int
+	bandGroups       int
+	buf              []float64
+	nBands, nMetrics int
+	_                [64]byte // keeps the counts, written on every path, off the next worker's cache line
+}
+
+// flushGroups counts the n buffered values of groups [lo, hi).
+func (w *workerTally) flushGroups(lo, hi, n int) {
+	for g := lo; g < hi; g++ {
+		xs := w.buf[g*bufferedPaths : g*bufferedPaths+n]
+		if r := w.ref[g]; r < 0 {
+			w.counts[g].AddAll(xs)
+		} else {
+			w.counts[g].AddChanges(xs, w.buf[r*bufferedPaths:r*bufferedPaths+n])
+		}
+	}
 }
 
 func (w *workerTally) flush() {
-	for g, r := range w.ref {
-		xs := w.buf[g*bufferedPaths : g*bufferedPaths+w.n]
-		if r < 0 {
-			w.counts[g].AddAll(xs)
-		} else {
-			w.counts[g].AddChanges(xs, w.buf[r*bufferedPaths:r*bufferedPaths+w.n])
-		}
-	}
-	w.n = 0
+	w.flushGroups(0, w.bandGroups, w.nBands)
+	w.flushGroups(w.bandGroups, len(w.ref), w.nMetrics)
+	w.nBands, w.nMetrics = 0, 0
 }
 
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
 	c := &chunkTally{l: l, workers: make([]*workerTally, workers), blockSums: make([][]float64, blocks)}
 	for w := range c.workers {
-		c.workers[w] = &workerTally{counts: make([]stats.SketchCounter, l.groups()), ref: l.ref, buf: make([]float64, l.groups()*bufferedPaths)}
+		c.workers[w] = &workerTally{counts: make([]stats.SketchCounter, l.groups()), ref: l.ref, bandGroups: l.bandGroups(), buf: make([]float64, l.groups()*bufferedPaths)}
 	}
 	for b := range c.blockSums {
 		c.blockSums[b] = make([]float64, l.groups())
@@ -168,26 +176,46 @@ func (c *chunkTally) reuse(blocks int) *chunkTally {
 }
 
 // visit records one path's series and metrics (called on worker w for block b): sketches
-// take the values in any order (buffered), sums in path order within the block.
-func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64) {
+// take the values in any order (buffered), sums in path order within the block. The
+// series' sums take every path; their sketches only a path of the band subset (inBands).
+func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) {
 	wt := c.workers[w]
-	buf, n := wt.buf, wt.n
 	sums := c.blockSums[b]
-	for k := range res {
-		base := results.BandGroup(k, 0, 0, c.l.days)
-		for i, x := range days[k] {
-			buf[(base+i)*bufferedPaths+n] = x
-			sums[base+i] += x
+	if inBands {
+		buf, n := wt.buf, wt.nBands
+		for k := range res {
+			base := results.BandGroup(k, 0, 0, c.l.days)
+			for i, x := range days[k] {
+				buf[(base+i)*bufferedPaths+n] = x
+				sums[base+i] += x
+			}
 		}
+		wt.nBands++
+	} else {
+		for k := range res {
+			base := results.BandGroup(k, 0, 0, c.l.days)
+			s := sums[base : base+len(days[k])]
+			for i, x := range days[k] {
+				s[i] += x
+			}
+		}
+	}
+	buf, n := wt.buf, wt.nMetrics
+	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
 		for m, x := range res[k].Values {
 			buf[(mbase+m)*bufferedPaths+n] = x
 			sums[mbase+m] += x
 		}
 	}
-	wt.n++
-	if wt.n == bufferedPaths {
-		wt.flush()
+	wt.nMetrics++
+	if wt.nBands == bufferedPaths {
+		wt.flushGroups(0, wt.bandGroups, wt.nBands)
+		wt.nBands = 0
+	}
+	if wt.nMetrics == bufferedPaths {
+		wt.flushGroups(wt.bandGroups, len(wt.ref), wt.nMetrics)
+		wt.nMetrics = 0
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 
 // BenchmarkTally measures what the run does with one path's output besides simulating it:
 // buffering its series and metrics, counting them into the band sketches' bins and
-// summing them, on one goroutine, over 4,096 baseline paths replayed.
+// summing them, on one goroutine, over 4,096 baseline paths replayed: for a path of the
+// band subset (bands), and for one outside it, whose series are only summed for the mean
+// (metrics-only).
 func BenchmarkTally(b *testing.B) {
 	cfg := configs.Baseline()
 	m, err := sim.NewModel(cfg)
@@ -35,11 +37,17 @@ func BenchmarkTally(b *testing.B) {
 		b.Fatal(err)
 	}
 	l := newLayout(cfg.Policies, cfg.Days)
-	tally := newChunkTally(l, 1, sim.Blocks(paths))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p := recorded[i%paths]
-		tally.visit(0, (i%paths)/sim.BlockSize, p.res, p.days)
+	for _, bc := range []struct {
+		name    string
+		inBands bool
+	}{{"bands", true}, {"metrics-only", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			tally := newChunkTally(l, 1, sim.Blocks(paths))
+			for i := 0; i < b.N; i++ {
+				p := recorded[i%paths]
+				tally.visit(0, (i%paths)/sim.BlockSize, p.res, p.days, bc.inBands)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/path")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/path")
 }

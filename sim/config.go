@@ -32,6 +32,27 @@ type Config struct {
 	// Repo is the dealers' repo lending capacity to the funds (docs/model-extensions.md);
 	// capacity 0, the baseline, is docs/model.md: repo is priced (haircut, spread), never rationed.
 	Repo RepoParams `yaml:"repo"`
+
+	// Output are settings of the outputs that leave the simulated paths alone.
+	Output OutputParams `yaml:"output"`
+}
+
+// OutputParams are settings of a run's outputs, not of the model.
+type OutputParams struct {
+	// BandPaths thins bands.parquet: its quantiles count every k-th path from path 0,
+	// k = max(1, paths / BandPaths), so at least BandPaths paths (all of them when paths
+	// <= BandPaths), the same subset for any worker count, chunk size, shard layout or
+	// resume. 0 counts every path.
+	BandPaths int `yaml:"band_paths"`
+}
+
+// BandStride is the stride of the band subset of a run of paths paths: bands count path i
+// iff i % stride == 0 (see OutputParams.BandPaths).
+func (p OutputParams) BandStride(paths int) int {
+	if p.BandPaths <= 0 {
+		return 1
+	}
+	return max(1, paths/p.BandPaths)
 }
 
 // ShockParams are the parameters of docs/model.md section 2.
@@ -226,6 +247,8 @@ func (c *Config) Validate() error {
 	v.NonNegative("sellers.funding", c.Sellers.Funding)
 	v.NonNegative("repo.capacity", c.Repo.Capacity)
 	v.NonNegative("repo.kappa", c.Repo.Kappa)
+	v.Check("output.band_paths", c.Output.BandPaths, c.Output.BandPaths >= 0 && c.Output.BandPaths <= MaxPaths,
+		fmt.Sprintf("use 0 (bands from every path) or a number of paths from 1 to %d", MaxPaths))
 	return v.err
 }
 

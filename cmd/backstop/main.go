@@ -225,6 +225,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
 	target := fs.String("target-precision", "", "sample until the 95% CI half-width of a metric's mean is at most this under every policy, e.g. `peak_basis_bp=0.5` (--paths is then the most)")
 	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
+	bandPaths := fs.Int("band-paths", 0, "bands' quantiles from every k-th path, k = paths / `N` (at least N paths; 0: every path; default: the config's output.band_paths)")
 	setUsage(fs, `backstop run [flags]
 backstop run --resume DIR
 backstop run --shard I/N --out DIR [flags]`, `Simulates a scenario (the embedded baseline, or --config FILE over it) and writes
@@ -265,6 +266,9 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		if cfg, err = configs.Decode([]byte(man.Config), filepath.Join(dir, "manifest config")); err != nil {
 			return usageError{err}
 		}
+		if set["band-paths"] && *bandPaths != cfg.Output.BandPaths {
+			return usageError{fmt.Errorf("--resume %s: resume finishes the run as it was begun, so it takes no --band-paths %d (the run's is %d); drop the flag, or start a new run with another --out", dir, *bandPaths, cfg.Output.BandPaths)}
+		}
 		if !set["chunk-size"] {
 			chunkSize = man.ChunkSize
 		}
@@ -294,6 +298,12 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	}
 	if set["seed"] {
 		cfg.Seed = *seed
+	}
+	if set["band-paths"] {
+		if *bandPaths < 0 {
+			return usageError{fmt.Errorf("--band-paths %d is not allowed; use 0 (bands from every path) or a number of paths", *bandPaths)}
+		}
+		cfg.Output.BandPaths = *bandPaths
 	}
 	capNote := ""
 	if *resume == "" {
