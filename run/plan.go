@@ -15,15 +15,15 @@ import (
 
 // job is a run's resolved plan.
 type job struct {
-	opt          Options
-	cfg          sim.Config
-	yml          string
-	l            layout
-	chunks       int // chunks of the whole run
+	opt    Options
+	cfg    sim.Config
+	yml    string
+	l      layout
+	chunks int // chunks of the whole run
 	// bandStride is the band subset's: the bands count path i iff i % bandStride == 0. It
 	// is fixed by the run's planned paths (its most paths, with a precision target), so
 	// every shard, resume and merge of the run counts the same paths.
-	bandStride int64
+	bandStride   int64
 	first, end   int // chunks this process computes
 	manifestPath string
 	runID        string               // this run's (or shard's) identity
