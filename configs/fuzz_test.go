@@ -15,6 +15,7 @@ func FuzzDecode(f *testing.F) {
 		"market:\n  k0: lots\n", "shocks:\n  sigma_bar: -6\n", "policies: [none, spv]\n",
 		"days: 0\n", "funds: {h0: 1.5}\n", "? [a]\n: b\n", "&a [*a]\n", "seed: 18446744073709551615\n",
 		"scenario: \"a b\"\n", "paths: 1e9\n", "- 1\n- 2\n", "%YAML 1.2\n---\n",
+		"output:\n  band_paths: -1\n", "output: {band_paths: all}\n",
 	} {
 		f.Add([]byte(seed))
 	}

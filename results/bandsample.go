@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/backstop-research/backstop/sim"
@@ -12,10 +13,11 @@ import (
 // Footer keys of bands.parquet (besides the keys of every file): which paths its quantiles
 // count and their Monte Carlo error, as BandSample says.
 const (
-	KeyBandStride    = "backstop.band_stride"
-	KeyBandPaths     = "backstop.band_sample_paths"
-	KeyBandMCError   = "backstop.band_mc_error"
-	KeyBandMCErrorAt = "backstop.band_mc_error_at"
+	KeyBandStride     = "backstop.band_stride"
+	KeyBandPaths      = "backstop.band_sample_paths"
+	KeyBandMCError    = "backstop.band_mc_error"
+	KeyBandMCErrorAt  = "backstop.band_mc_error_at"
+	KeyBandMCErrorP99 = "backstop.band_mc_error_p99"
 )
 
 // TwoSigma is the level of a two-standard-error interval, erf(2/sqrt 2), about 0.9545: a
@@ -40,6 +42,10 @@ type BandSample struct {
 	MCError *float64 `json:"mc_error,omitempty"`
 	// MCErrorAt says where MCError is: "policy series day t pNN".
 	MCErrorAt string `json:"mc_error_at,omitempty"`
+	// MCErrorP99 is the 99th percentile of the same errors over every band quantile: the
+	// largest is often a quantile at the edge of a point mass or a gap (a policy that acts
+	// on some paths and not others), which moves by a jump from sample to sample.
+	MCErrorP99 *float64 `json:"mc_error_p99,omitempty"`
 }
 
 // NewBandSample describes the bands of d (laid out by BandGroup) counted every stride-th
@@ -47,6 +53,7 @@ type BandSample struct {
 func NewBandSample(d *stats.Distributions, policies []string, T int, stride, paths int64) BandSample {
 	bs := BandSample{Stride: stride, Paths: (paths + stride - 1) / stride, OfPaths: paths}
 	worst := -1.0
+	var all []float64
 	for k, p := range policies {
 		for s := 0; s < sim.NumSeries; s++ {
 			type bracket struct {
@@ -71,6 +78,7 @@ func NewBandSample(d *stats.Distributions, policies []string, T int, stride, pat
 				if scale > 0 {
 					rel = b.half / scale
 				}
+				all = append(all, rel)
 				if rel > worst {
 					worst = rel
 					bs.MCErrorAt = fmt.Sprintf("%s %s day %d %s", p, sim.SeriesTable[s].Name, b.day, BandQuantiles[b.q].Column)
@@ -79,7 +87,9 @@ func NewBandSample(d *stats.Distributions, policies []string, T int, stride, pat
 		}
 	}
 	if worst >= 0 {
-		bs.MCError = &worst
+		slices.Sort(all)
+		p99 := all[int(math.Ceil(0.99*float64(len(all))))-1]
+		bs.MCError, bs.MCErrorP99 = &worst, &p99
 	}
 	return bs
 }
@@ -98,8 +108,8 @@ func (b BandSample) metadata() (keys, values []string) {
 	keys = []string{KeyBandStride, KeyBandPaths}
 	values = []string{strconv.FormatInt(b.Stride, 10), strconv.FormatInt(b.Paths, 10)}
 	if b.MCError != nil {
-		keys = append(keys, KeyBandMCError, KeyBandMCErrorAt)
-		values = append(values, strconv.FormatFloat(*b.MCError, 'g', -1, 64), b.MCErrorAt)
+		keys = append(keys, KeyBandMCError, KeyBandMCErrorAt, KeyBandMCErrorP99)
+		values = append(values, strconv.FormatFloat(*b.MCError, 'g', -1, 64), b.MCErrorAt, strconv.FormatFloat(*b.MCErrorP99, 'g', -1, 64))
 	}
 	return keys, values
 }

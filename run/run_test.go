@@ -16,8 +16,14 @@ import (
 
 func smallRun(t *testing.T, dir string, paths, workers, chunk int, seed uint64) *run.Outcome {
 	t.Helper()
+	return thinnedRun(t, dir, paths, workers, chunk, seed, configs.Baseline().Output.BandPaths)
+}
+
+// thinnedRun is smallRun with output.band_paths bandPaths.
+func thinnedRun(t *testing.T, dir string, paths, workers, chunk int, seed uint64, bandPaths int) *run.Outcome {
+	t.Helper()
 	cfg := configs.Baseline()
-	cfg.Paths, cfg.Seed = paths, seed
+	cfg.Paths, cfg.Seed, cfg.Output.BandPaths = paths, seed, bandPaths
 	o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, Workers: workers, ChunkSize: chunk})
 	if err != nil {
 		t.Fatal(err)
@@ -60,8 +66,10 @@ func readRun(t *testing.T, dir string) (*results.PathColumns, []results.BandRow)
 }
 
 // TestReproducible checks that the rows and bands are identical, bit for bit, for any
-// worker count and chunk size, and across two runs with the same seed; and that another
-// seed gives other rows.
+// worker count and chunk size, and across two runs with the same seed, with bands from
+// every path and from every 4th; and that another seed gives other rows. (A chunk size
+// changes the order of the means' sums, so across chunk sizes only the quantiles must be
+// identical.)
 func TestReproducible(t *testing.T) {
 	const n = 3000 // 12 blocks of sim.BlockSize
 	base := t.TempDir()
@@ -69,6 +77,12 @@ func TestReproducible(t *testing.T) {
 	refRows, refBands := readRun(t, filepath.Join(base, "ref"))
 	if len(refRows.Path) != n*3 || len(refBands) != 3*sim.NumSeries*60 {
 		t.Fatalf("ref run has %d rows and %d band rows", len(refRows.Path), len(refBands))
+	}
+	thinRef := filepath.Join(base, "thinned ref")
+	thinnedRun(t, thinRef, n, 1, 1000, 7, 700)
+	_, thinBands := readRun(t, thinRef)
+	if reflect.DeepEqual(thinBands, refBands) {
+		t.Fatal("bands from every 4th path equal the bands from every path")
 	}
 	for _, tc := range []struct {
 		name           string
@@ -78,21 +92,33 @@ func TestReproducible(t *testing.T) {
 		{"4 workers", 4, 1000},
 		{"2 workers", 2, 1000},
 		{"3 workers, chunks not block-aligned", 3, 700},
+		{"2 workers, chunks of 333", 2, 333},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := filepath.Join(base, tc.name)
-			smallRun(t, dir, n, tc.workers, tc.chunk, 7)
-			rows, bands := readRun(t, dir)
-			if tc.chunk == 1000 && !reflect.DeepEqual(rows, refRows) {
-				t.Fatal("per-path rows differ from the 1-worker run")
-			}
-			if !reflect.DeepEqual(rows.Columns, refRows.Columns) || !reflect.DeepEqual(rows.Path, refRows.Path) {
-				t.Fatal("per-path values differ from the 1-worker run")
-			}
-			if tc.chunk == 1000 && !reflect.DeepEqual(bands, refBands) {
-				t.Fatal("bands differ from the 1-worker run")
-			}
-		})
+		for _, bc := range []struct {
+			name      string
+			bandPaths int
+			refBands  []results.BandRow
+		}{{"all paths", 0, refBands}, {"every 4th path", 700, thinBands}} {
+			t.Run(tc.name+", bands from "+bc.name, func(t *testing.T) {
+				dir := filepath.Join(base, tc.name+bc.name)
+				thinnedRun(t, dir, n, tc.workers, tc.chunk, 7, bc.bandPaths)
+				rows, bands := readRun(t, dir)
+				if tc.chunk == 1000 && !reflect.DeepEqual(rows, refRows) {
+					t.Fatal("per-path rows differ from the 1-worker run")
+				}
+				if !reflect.DeepEqual(rows.Columns, refRows.Columns) || !reflect.DeepEqual(rows.Path, refRows.Path) {
+					t.Fatal("per-path values differ from the 1-worker run")
+				}
+				if tc.chunk == 1000 && !reflect.DeepEqual(bands, bc.refBands) {
+					t.Fatal("bands differ from the 1-worker run")
+				}
+				for i := range bands {
+					if bands[i].Q != bc.refBands[i].Q {
+						t.Fatalf("band quantiles of %s %s day %d differ from the 1-worker run's: %v, want %v", bands[i].Policy, bands[i].Series, bands[i].Day, bands[i].Q, bc.refBands[i].Q)
+					}
+				}
+			})
+		}
 	}
 	t.Run("other seed differs", func(t *testing.T) {
 		dir := filepath.Join(base, "seed8")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,13 +15,20 @@ import (
 )
 
 // TestShardsMergeEqualsSingleRun runs a config in four shards into one directory, merges,
-// and compares with the single-process run: identical rows, bands and summary. It also
+// and compares with the single-process run: identical rows, bands and summary, with bands
+// from every path and from every 4th (each shard counts the whole run's subset). It also
 // checks that merge names a missing shard.
 func TestShardsMergeEqualsSingleRun(t *testing.T) {
+	for _, bandPaths := range []int{0, 600} {
+		t.Run("band_paths "+strconv.Itoa(bandPaths), func(t *testing.T) { testShardsMerge(t, bandPaths) })
+	}
+}
+
+func testShardsMerge(t *testing.T, bandPaths int) {
 	const paths, chunk = 2600, 300 // 9 chunks: shards of 2 and 3 chunks
 	base := t.TempDir()
 	cfg := configs.Baseline()
-	cfg.Paths = paths
+	cfg.Paths, cfg.Output.BandPaths = paths, bandPaths
 	single := filepath.Join(base, "single")
 	ref, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: single, ChunkSize: chunk})
 	if err != nil {
@@ -54,6 +62,15 @@ func TestShardsMergeEqualsSingleRun(t *testing.T) {
 	refRows, refBands := readRun(t, single)
 	if !reflect.DeepEqual(rows, refRows) || !reflect.DeepEqual(bands, refBands) {
 		t.Fatal("merged rows or bands differ from the single run's")
+	}
+	if bandPaths == 0 && merged.Manifest.Bands.Paths != paths {
+		t.Fatalf("merged bands count %d paths, want all %d", merged.Manifest.Bands.Paths, paths)
+	}
+	if bandPaths == 600 && (merged.Manifest.Bands.Stride != 4 || merged.Manifest.Bands.Paths != 650) {
+		t.Fatalf("merged bands: %+v, want every 4th path, 650 paths", merged.Manifest.Bands)
+	}
+	if !reflect.DeepEqual(merged.Manifest.Bands, ref.Manifest.Bands) {
+		t.Fatalf("merged bands %+v, single run's %+v", merged.Manifest.Bands, ref.Manifest.Bands)
 	}
 	for _, f := range []string{results.SummaryFile} {
 		a, _ := os.ReadFile(filepath.Join(sharded, f))

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +27,9 @@ import (
 const (
 	longPaths = 200_000
 	longChunk = 8_000
+	// longBandPaths thins the bands to every 4th path, so that resuming is checked to
+	// count the subset of the whole run.
+	longBandPaths = 50_000
 )
 
 // backstopBinary builds the command once per test process.
@@ -46,7 +50,7 @@ func reference(t *testing.T) string {
 			return
 		}
 		cfg := configs.Baseline()
-		cfg.Paths = longPaths
+		cfg.Paths, cfg.Output.BandPaths = longPaths, longBandPaths
 		_, refErr = run.Execute(context.Background(), run.Options{Config: cfg, OutDir: filepath.Join(refDir, "run"), ChunkSize: longChunk})
 	})
 	if refErr != nil {
@@ -59,7 +63,7 @@ func reference(t *testing.T) string {
 func startLong(t *testing.T, dir string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	var stderr bytes.Buffer
-	cmd := exec.Command(backstopBinary(t), "run", "--paths", "200000", "--chunk-size", "8000", "--workers", "2", "--out", dir)
+	cmd := exec.Command(backstopBinary(t), "run", "--paths", "200000", "--chunk-size", "8000", "--workers", "2", "--band-paths", strconv.Itoa(longBandPaths), "--out", dir)
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -235,6 +239,12 @@ func TestRunDirectoryRules(t *testing.T) {
 			os.MkdirAll(d, 0o755)
 			os.WriteFile(filepath.Join(d, "summary.md"), []byte("my notes"), 0o644)
 		}, []string{"--out", "DIR", "--force"}, 1, "holds no backstop run (manifest.json): it holds summary.md"},
+		{"resume with other band paths", func(d string) { markIncomplete(t, d) }, []string{"--resume", "DIR", "--band-paths", "100"}, 2, "--band-paths 100 (the run's is 200000)"},
+		{"resume with a config of other band paths", func(d string) {
+			markIncomplete(t, d)
+			os.WriteFile(filepath.Join(base, "bands100.yaml"), []byte("scenario: baseline\noutput:\n  band_paths: 100\n"), 0o644)
+		}, []string{"--resume", "DIR", "--config", filepath.Join(base, "bands100.yaml")}, 1, `run has "band_paths: 200000", given "band_paths: 100"`},
+		{"bad band paths", nil, []string{"--out", "DIR", "--band-paths", "-1"}, 2, "--band-paths -1 is not allowed; use 0 (bands from every path) or a number of paths"},
 		{"bad shard 5/4", nil, []string{"--out", "DIR", "--shard", "5/4"}, 2, "1 <= I <= N"},
 		{"bad shard 0/0", nil, []string{"--out", "DIR", "--shard", "0/0"}, 2, "1 <= I <= N"},
 		{"bad shard a/b", nil, []string{"--out", "DIR", "--shard", "a/b"}, 2, `"a/b"`},
