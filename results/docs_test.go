@@ -50,7 +50,8 @@ func TestOutputsDocCoversSchema(t *testing.T) {
 			t.Errorf("docs/outputs.md does not describe series %s", s.Name)
 		}
 	}
-	for _, k := range []string{results.KeyConfig, results.KeySeed, results.KeyPaths, results.KeyVersion, results.KeyCreated, results.KeySchemaVersion} {
+	for _, k := range []string{results.KeyConfig, results.KeySeed, results.KeyPaths, results.KeyVersion, results.KeyCreated, results.KeySchemaVersion,
+		results.KeyBandStride, results.KeyBandPaths, results.KeyBandMCError, results.KeyBandMCErrorAt, results.KeyBandMCErrorP99} {
 		if !strings.Contains(doc, "`"+k+"`") {
 			t.Errorf("docs/outputs.md does not list metadata key %s", k)
 		}
