@@ -78,6 +78,7 @@ DEFAULTS = {
     # spec's zero (no other sellers) is simulated here.
     "sellers": {"vol": 0.0, "funding": 0.0},
     "repo": {"capacity": 0.0, "kappa": 0.0},  # repo rationing: only unlimited (0) here
+    "output": {"band_paths": 200000},  # bands.parquet only: no bearing on per-path metrics
 }
 
 # Per-path outputs of docs/model.md section 7 (after the path and policy columns), in order.
