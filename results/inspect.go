@@ -113,7 +113,11 @@ func Inspect(dir string, w io.Writer) error {
 		fmt.Fprintf(w, "    %s\n", f)
 	}
 	if bands, err := StatFile(filepath.Join(dir, BandsFile)); err == nil {
-		fmt.Fprintf(w, "\n%s: %d rows\n  schema:\n", BandsFile, bands.Rows)
+		fmt.Fprintf(w, "\n%s: %d rows\n", BandsFile, bands.Rows)
+		if m.Bands != nil {
+			fmt.Fprintf(w, "  quantiles: %s\n", m.Bands.Words())
+		}
+		fmt.Fprintln(w, "  schema:")
 		for _, f := range bands.Fields {
 			fmt.Fprintf(w, "    %s\n", f)
 		}
