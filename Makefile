@@ -49,8 +49,8 @@ interop: build
 	  echo "interop: SKIPPED, node/npm not installed (apt-get install nodejs npm)"; exit 0; fi; \
 	set -e; \
 	[ tests/interop/node_modules/.package-lock.json -nt tests/interop/package-lock.json ] || npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
-	$(BIN) run --paths 12000 --chunk-size 3000 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
-	$(BIN) run --paths 12000 --chunk-size 12000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
+	$(BIN) run --paths 12000 --chunk-size 3000 --band-paths 3000 --out $(INTEROP_DIR)/parts --quiet > /dev/null; \
+	$(BIN) run --paths 12000 --chunk-size 12000 --band-paths 3000 --out $(INTEROP_DIR)/single --quiet > /dev/null; \
 	node tests/interop/check_duckdb.mjs $(INTEROP_DIR)/parts $(INTEROP_DIR)/single; \
 	$(BIN) run --paths 2000 --chunk-size 1000 --no-figures --out $(INTEROP_DIR)/run3 --quiet > /dev/null; \
 	$(BIN) run --config configs/escalation.yaml --paths 2000 --chunk-size 1000 --no-figures --out $(INTEROP_DIR)/run6 --quiet > /dev/null; \

@@ -88,6 +88,16 @@ for (const file of [join(dir, 'bands.parquet'), join(dir, 'convergence.parquet')
   check(`${file}: created = the manifest's`, md['backstop.created'] === manifest.created, `${md['backstop.created']} vs ${manifest.created}`);
 }
 
+// The band subset: the footer of bands.parquet says what manifest.json says.
+{
+  const kv = await q(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${join(dir, 'bands.parquet')}')`);
+  const md = Object.fromEntries(kv.map((r) => [r.key, r.value]));
+  const mb = manifest.bands || {};
+  check('bands footer: stride = the manifest\'s', md['backstop.band_stride'] === String(mb.stride), `${md['backstop.band_stride']} vs ${mb.stride}`);
+  check('bands footer: sample paths = the manifest\'s', md['backstop.band_sample_paths'] === String(mb.sample_paths), `${md['backstop.band_sample_paths']} vs ${mb.sample_paths}`);
+  check('bands footer: Monte Carlo error = the manifest\'s', Number(md['backstop.band_mc_error']) === mb.mc_error, `${md['backstop.band_mc_error']} vs ${mb.mc_error}`);
+}
+
 // Values: per-policy means of three columns equal the Go side's (summary.csv).
 for (const metric of ['peak_basis_bp', 'forced_sales_bn', 'funds_defaulted']) {
   const rows = await q(`SELECT policy, avg(${metric}) AS m, count(*)::BIGINT AS c FROM ${paths} GROUP BY policy`);
@@ -122,6 +132,10 @@ if (singleDir) {
   const digest = async (src) => (await q(`SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY path, policy)) AS h FROM ${src} t`))[0].h;
   const [hMany, hOne] = [await digest(paths), await digest(single)];
   check('ORDER BY path, policy: dataset digest = single-part digest', hMany === hOne, `${hMany} vs ${hOne}`);
+  // The band subset does not depend on the chunk size: the same quantiles, row for row.
+  const quantiles = (d) => `SELECT policy, series, day, p05, p25, p50, p75, p95 FROM read_parquet('${join(d, 'bands.parquet')}')`;
+  const [{ diff }] = await q(`SELECT count(*)::BIGINT AS diff FROM (${quantiles(dir)} EXCEPT ALL ${quantiles(singleDir)})`);
+  check('band quantiles of the many-part run = the single-part run\'s', Number(diff) === 0 && one.bands.stride === manifest.bands.stride, `${diff} rows differ; strides ${manifest.bands.stride}, ${one.bands.stride}`);
 }
 
 console.log(`duckdb interop: ${passed} passed, ${failed} failed`);
