@@ -33,6 +33,8 @@ func TestTargetPrecision(t *testing.T) {
 	target := &run.Target{Metric: "peak_basis_bp", HalfWidth: 3}
 	cfg := configs.Baseline()
 	cfg.Paths = 50_000 // the most; the target stops the run well before
+	// The band subset is fixed by the most paths (every 5th), whatever the paths drawn.
+	cfg.Output.BandPaths = 10_000
 	base := t.TempDir()
 	var outs []*run.Outcome
 	for _, w := range []int{1, 2} {
@@ -48,6 +50,9 @@ func TestTargetPrecision(t *testing.T) {
 	n := outs[0].Manifest.Paths
 	if n >= int64(cfg.Paths) || n%chunk != 0 || outs[0].Manifest.TargetPrecision != "peak_basis_bp=3" {
 		t.Fatalf("stopped after %d paths (manifest %+v)", n, outs[0].Manifest)
+	}
+	if b := outs[0].Manifest.Bands; b == nil || b.Stride != 5 || b.OfPaths != n || b.Paths != (n+4)/5 {
+		t.Fatalf("bands of a run stopped at %d paths: %+v; want every 5th path (of the most, 50,000)", n, b)
 	}
 	for p, hw := range halfWidths(outs[0].Summary, target.Metric) {
 		if hw > target.HalfWidth {
