@@ -17,10 +17,15 @@ import "math"
 // stressedInvBuffer returns 1 / (1 + u_j,t) of every fund for capital per $ r, in f's
 // scratch space.
 func (f *funds) stressedInvBuffer(m *Model, r float64) []float64 {
-	scale := min(1, math.Pow(m.r0/r, m.cfg.Funds.BufferStress))
+	scale := m.bufferScale(r)
 	inv := f.invBuffer[:len(m.buffer)]
 	for j, u := range m.buffer {
 		inv[j] = 1 / (1 + u*scale)
 	}
 	return inv
+}
+
+// bufferScale returns min(1, (r_0 / r_t)^psi), the factor on every fund's buffer u_j.
+func (m *Model) bufferScale(r float64) float64 {
+	return min(1, math.Pow(m.r0/r, m.cfg.Funds.BufferStress))
 }

@@ -42,8 +42,7 @@ func (f *funds) reset(m *Model) {
 // L_t / (1 - h_t) (used only when repo is rationed).
 func (f *funds) decide(m *Model, r, sb, theta, basis, financeable float64) (sales, reentry, forced float64) {
 	p := &m.cfg.Funds
-	riskScale := 1e4 * p.V / (p.DB * p.Alpha * sb) // VaR limit: B <= v E 1e4 / (D_b alpha sb)
-	perCapital := 1 / r                            // position per $ of equity
+	riskScale, perCapital, repoShare := m.fundLimits(r, sb, financeable)
 	mayReenter := basis <= m.cfg.Market.BDys
 	liquidationDays := float64(p.LDays)
 	// Slices of one length, so that the loop runs without bounds checks.
@@ -54,10 +53,6 @@ func (f *funds) decide(m *Model, r, sb, theta, basis, financeable float64) (sale
 	invBuffer, startB := m.invBuffer[:n], m.startB[:n]
 	if m.bufferStress {
 		invBuffer = f.stressedInvBuffer(m, r)[:n]
-	}
-	repoShare := math.Inf(1) // position per $bn of B_j0 the rationed repo finances
-	if m.repoLimited {
-		repoShare = financeable / m.startHeld
 	}
 	for j, b := range pos {
 		e := equity[j]
@@ -88,6 +83,31 @@ func (f *funds) decide(m *Model, r, sb, theta, basis, financeable float64) (sale
 	return sales, reentry, forced
 }
 
+// fundLimits returns the day's limits on every fund's position, the same for all funds
+// (decide; the lanes of lanes.go): riskScale, position per $ of equity under the VaR limit
+// (B <= v E 1e4 / (D_b alpha sb)); perCapital, position per $ of equity the capital per $
+// r allows; repoShare, position per $bn of B_j0 the rationed repo finances (+Inf when
+// repo is not rationed).
+func (m *Model) fundLimits(r, sb, financeable float64) (riskScale, perCapital, repoShare float64) {
+	p := &m.cfg.Funds
+	riskScale = 1e4 * p.V / (p.DB * p.Alpha * sb)
+	perCapital = 1 / r
+	repoShare = math.Inf(1)
+	if m.repoLimited {
+		repoShare = financeable / m.startHeld
+	}
+	return riskScale, perCapital, repoShare
+}
+
+// settleCosts returns the day's cost per $bn sold and mark per $bn held, the same for all
+// funds (settle; the lanes of lanes.go).
+func (m *Model) settleCosts(dBasis, toPolicy, discount, concession float64) (costPerSale, markPerPos float64) {
+	p := &m.cfg.Funds
+	costPerSale = p.DB * ((1-toPolicy)*concession + toPolicy*discount) / 1e4
+	markPerPos = p.DB * dBasis / 1e4
+	return costPerSale, markPerPos
+}
+
 // settle applies the day's trades and P&L to every fund (step 4), marks new defaults and
 // returns the funds' total equity, counting a defaulted fund as 0, and the voluntary sales
 // of the day by funds that defaulted on it. dBasis is
@@ -95,9 +115,7 @@ func (f *funds) decide(m *Model, r, sb, theta, basis, financeable float64) (sale
 // policy at discount (bp, the spv's d); concession c_t; carry the daily carry net of the
 // repo spread per $bn held.
 func (f *funds) settle(m *Model, dBasis, toPolicy, discount, concession, carry float64) (equity, defaultDay float64) {
-	p := &m.cfg.Funds
-	costPerSale := p.DB * ((1-toPolicy)*concession + toPolicy*discount) / 1e4
-	markPerPos := p.DB * dBasis / 1e4
+	costPerSale, markPerPos := m.settleCosts(dBasis, toPolicy, discount, concession)
 	held := 0.0
 	pos := f.pos
 	n := len(pos)

@@ -102,6 +102,12 @@ func (sn *snapshots) arm(levels []float64, T int) {
 // wake on day t, saves the state there and moves next to the lowest level still asleep.
 func (sn *snapshots) wakeAt(t int, basis float64, st *pathState, f *funds) {
 	sn.save(t, st, f)
+	sn.advance(t, basis)
+}
+
+// advance records that the policies whose level is below basis, the opening basis of day
+// t, wake on day t, and moves next to the lowest level still asleep.
+func (sn *snapshots) advance(t int, basis float64) {
 	sn.next = math.Inf(1)
 	for k, l := range sn.levels {
 		switch {
@@ -357,7 +363,13 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 // end writes the section 7 metrics of the path that ended in state st into res.Values.
 func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 	f := &s.funds
-	sheet := pol.Sheet()
+	writeMetrics(sh, pol.Sheet(), st, f.totalEquity(), f.defaulted, res)
+}
+
+// writeMetrics writes the section 7 metrics of a path that ended in state st, with the
+// central bank's sheet, the funds' total equity and the number of funds defaulted, into
+// res.Values.
+func writeMetrics(sh *Shocks, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
 	v := &res.Values
 	v[StressJump] = sh.Jump
 	v[PeakVolBP] = st.peakVol
@@ -368,8 +380,8 @@ func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 	v[ForcedSalesBN] = st.forcedTotal
 	v[TotalSalesBN] = st.salesTotal
 	v[HFEquityMinBN] = st.minEquity
-	v[HFLossBN] = st.equity0 - f.totalEquity()
-	v[FundsDefaulted] = float64(f.defaulted)
+	v[HFLossBN] = st.equity0 - equity
+	v[FundsDefaulted] = float64(defaulted)
 	v[PeakCBHoldingsBN] = st.peakHoldings
 	v[CBDV01PeakBNPerBP] = st.peakDV01
 	v[CBPnLBN] = sheet.PnL

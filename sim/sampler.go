@@ -28,7 +28,18 @@ type Sampler struct {
 	Traced []bool
 	// NoSeries skips the per-day series (Path.Days is nil) for visits that read metrics only.
 	NoSeries bool
+
+	lanes laneMode // tests only: how paths without traces are simulated (lanes.go)
 }
+
+// laneMode chooses between the scalar Simulator and the lockstep simulator of lanes.go.
+type laneMode int
+
+const (
+	lanesAuto   laneMode = iota // the vector lanes where the build and the CPU have them, else scalar
+	lanesOff                    // the scalar Simulator, path by path
+	lanesScalar                 // the lockstep simulator with the scalar fund loops (tests)
+)
 
 // Path is one simulated path as RunPaths hands it over: the path's index and shocks, and
 // per policy k its metrics Results[k], its series Days[k] (Days[k][s*T+t]; nil under
@@ -99,6 +110,16 @@ func (s *Sampler) RunPaths(ctx context.Context, first int64, n int, visit PathVi
 				}
 				lo := block * BlockSize
 				hi := min(lo+BlockSize, n)
+				if wk.group != nil {
+					for i := lo; i < hi; i += lanes {
+						nl := min(lanes, hi-i)
+						wk.lanePaths(first+int64(i), nl, s.Seed)
+						for l := 0; l < nl; l++ {
+							visit(w, block, &wk.laneOut[l])
+						}
+					}
+					continue
+				}
 				for i := lo; i < hi; i++ {
 					wk.path(first+int64(i), s.Seed)
 					visit(w, block, &wk.out)
@@ -123,6 +144,11 @@ type worker struct {
 	plainK    []int
 	plainRes  []Result
 	plainDays [][]float64
+	// The lockstep simulator (lanes.go), when it runs: lanes paths at a time, each lane with
+	// its policies and its Path.
+	group    *laneGroup
+	lanePols [][]Policy
+	laneOut  []Path
 }
 
 func (s *Sampler) newWorker() (*worker, error) {
@@ -149,6 +175,21 @@ func (s *Sampler) newWorker() (*worker, error) {
 			w.out.Days[k] = make([]float64, NumSeries*T)
 		}
 		w.out.Results[k].Policy = k
+	}
+	if vector := vectorLanes() && s.lanes == lanesAuto; (vector || s.lanes == lanesScalar) && !slices.Contains(s.Traced, true) {
+		w.group = m.newLaneGroup(vector)
+		for l := 0; l < lanes; l++ {
+			out := Path{Shocks: NewShocks(T), Results: make([]Result, np), Days: make([][]float64, np)}
+			pols := make([]Policy, np)
+			for k, name := range s.Policies {
+				pols[k], _ = NewPolicy(name, m.Config()) // the names passed above
+				if !s.NoSeries {
+					out.Days[k] = make([]float64, NumSeries*T)
+				}
+				out.Results[k].Policy = k
+			}
+			w.lanePols, w.laneOut = append(w.lanePols, pols), append(w.laneOut, out)
+		}
 	}
 	if slices.Contains(s.Traced, true) {
 		w.traced = s.Traced
@@ -189,4 +230,18 @@ func (w *worker) path(i int64, seed uint64) {
 			p.Results[k].Values = w.plainRes[j].Values
 		}
 	}
+}
+
+// lanePaths draws paths i..i+n-1 (n <= lanes) and runs every policy on them in lockstep.
+func (w *worker) lanePaths(i int64, n int, seed uint64) {
+	for l := 0; l < n; l++ {
+		p := &w.laneOut[l]
+		p.Index = i + int64(l)
+		w.stream.Reset(seed, p.Index)
+		w.model.Draw(w.stream, p.Shocks)
+		for k := range p.Results {
+			p.Results[k].Path = p.Index
+		}
+	}
+	w.group.runAll(n, w.laneOut, w.lanePols)
 }

@@ -1,0 +1,107 @@
+//go:build goexperiment.simd && amd64 && !amd64.v3
+
+// The fund loops of the lockstep simulator (lanes.go) as AVX-512 vector operations, one
+// Float64x8 per fund for all lanes. Built with GOEXPERIMENT=simd only; not with
+// GOAMD64=v3 or above, where the compiler fuses the scalar loops' multiply-adds and the
+// scalar reference rounds differently.
+
+package sim
+
+import "simd/archsimd"
+
+// vectorLanes reports whether the CPU runs the vector kernels.
+func vectorLanes() bool { return archsimd.X86.AVX512() }
+
+// decideVector is funds.decide for every lane at once, operation for operation: see
+// lanes.go for why its results are bit for bit the scalar loop's.
+func (f *laneFunds) decideVector(m *Model) {
+	zero := archsimd.BroadcastFloat64x8(0)
+	one := archsimd.BroadcastFloat64x8(1)
+	perCapital := archsimd.LoadFloat64x8(&f.perCapital)
+	riskScale := archsimd.LoadFloat64x8(&f.riskScale)
+	theta := archsimd.LoadFloat64x8(&f.theta)
+	repoShare := archsimd.LoadFloat64x8(&f.repoShare)
+	scale := archsimd.LoadFloat64x8(&f.bufferScale)
+	thetaUp := archsimd.BroadcastFloat64x8(f.thetaUp)
+	liquidationDays := archsimd.BroadcastFloat64x8(f.liquidationDays)
+	reenter := archsimd.Mask64x8FromBits(f.reenter)
+	repoLimited, bufferStress := m.repoLimited, m.bufferStress
+	sales, reentry, forced := zero, zero, zero
+	pos := f.pos
+	n := len(pos)
+	equity, atDefault, startB, invBuffer, buffer := f.equity[:n], f.atDefault[:n], f.startB[:n], f.invBuffer[:n], f.buffer[:n]
+	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	for j := range pos {
+		b := archsimd.LoadFloat64x8(&pos[j])
+		e := archsimd.LoadFloat64x8(&equity[j])
+		dead := e.LessEqual(zero)
+		// Lenders liquidate what the fund held at default over L_days days.
+		deadSales := archsimd.LoadFloat64x8(&atDefault[j]).Div(liquidationDays).Min(b)
+		capacity := e.Mul(perCapital)
+		b0 := archsimd.LoadFloat64x8(&startB[j])
+		if repoLimited {
+			capacity = capacity.Min(b0.Mul(repoShare))
+		}
+		var inv archsimd.Float64x8
+		if bufferStress {
+			inv = one.Div(one.Add(archsimd.LoadFloat64x8(&buffer[j]).Mul(scale)))
+		} else {
+			inv = archsimd.LoadFloat64x8(&invBuffer[j])
+		}
+		target := capacity.Mul(inv).Min(riskScale.Mul(e)).Min(b0)
+		forcedJ := b.Sub(capacity).Max(zero)
+		s := forcedJ.Add(theta.Mul(b.Min(capacity).Sub(target).Max(zero)))
+		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
+		s = deadSales.Merge(s, dead)
+		forcedJ = deadSales.Merge(forcedJ, dead)
+		re = zero.Merge(re, dead)
+		s.Store(&daySales[j])
+		re.Store(&dayReentry[j])
+		s.Sub(forcedJ).Store(&voluntary[j]) // 0 - 0 on a defaulted fund's lanes
+		sales = sales.Add(s)
+		reentry = reentry.Add(re)
+		forced = forced.Add(forcedJ)
+	}
+	sales.Store(&f.daySales)
+	reentry.Store(&f.dayReentry)
+	forced.Store(&f.dayForced)
+}
+
+// settleVector is funds.settle for every lane at once.
+func (f *laneFunds) settleVector(m *Model) {
+	zero := archsimd.BroadcastFloat64x8(0)
+	one := archsimd.BroadcastFloat64x8(1)
+	costPerSale := archsimd.LoadFloat64x8(&f.costPerSale)
+	markPerPos := archsimd.LoadFloat64x8(&f.markPerPos)
+	carry := archsimd.LoadFloat64x8(&f.carry)
+	defaulted := archsimd.LoadFloat64x8(&f.defaulted)
+	equity, held, defaultDay := zero, zero, zero
+	pos := f.pos
+	n := len(pos)
+	eq, atDefault := f.equity[:n], f.atDefault[:n]
+	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	for j := range pos {
+		before := archsimd.LoadFloat64x8(&pos[j])
+		s := archsimd.LoadFloat64x8(&daySales[j])
+		b := before.Sub(s).Add(archsimd.LoadFloat64x8(&dayReentry[j])).Max(zero)
+		b.Store(&pos[j])
+		e0 := archsimd.LoadFloat64x8(&eq[j])
+		live := e0.Greater(zero)
+		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
+		e.Merge(e0, live).Store(&eq[j])
+		down := e.LessEqual(zero).And(live)
+		up := e.Greater(zero).And(live)
+		b.Merge(archsimd.LoadFloat64x8(&atDefault[j]), down).Store(&atDefault[j])
+		defaulted = defaulted.Add(one.Masked(down))
+		defaultDay = defaultDay.Add(archsimd.LoadFloat64x8(&voluntary[j]).Masked(down))
+		equity = equity.Add(e.Masked(up))
+		held = held.Add(b.Masked(up))
+	}
+	held.Store(&f.held)
+	defaulted.Store(&f.defaulted)
+	equity.Store(&f.dayEquity)
+	defaultDay.Store(&f.defaultDay)
+}
+
+// vectorBuild is true in the build with the vector kernels.
+const vectorBuild = true

@@ -1,0 +1,239 @@
+package sim_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// laneKernels are the fund loops the lockstep simulator is tested with: the scalar ones
+// in every build, the vector ones where the build and the CPU have them.
+func laneKernels(t *testing.T) []bool {
+	t.Helper()
+	if sim.VectorBuild && !sim.VectorLanes() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("built with GOEXPERIMENT=simd, but this CPU has no AVX-512: the vector kernels cannot be tested")
+		}
+		t.Log("no AVX-512 on this CPU: the vector kernels are not tested")
+	}
+	if sim.VectorLanes() {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// laneConfigs are the scenarios the lockstep simulator must reproduce: the baseline, the
+// escalation, every option of docs/model-extensions.md on, the literal forced-sales
+// count, and a policy list without none (no shortcut).
+func laneConfigs(t *testing.T) map[string]sim.Config {
+	t.Helper()
+	load := func(name string) sim.Config {
+		cfg, err := configs.Load("../configs/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	all := configs.Baseline()
+	all.Policies = sim.PolicyNames()
+	march := load("march2020.yaml") // other sellers, shrinking buffers, the qe schedule
+	march.Policies = sim.PolicyNames()
+	repo := march
+	repo.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
+	literal := configs.Baseline()
+	literal.Funds.ForcedSales = sim.ForcedLiteral
+	literal.Policies = []string{"qe", "none", "spv"}
+	noNone := configs.Baseline()
+	noNone.Policies = []string{"spv", "qe"}
+	return map[string]sim.Config{
+		"baseline":   configs.Baseline(),
+		"escalation": load("escalation.yaml"),
+		"all":        all,
+		"march2020":  march,
+		"repo":       repo,
+		"literal":    literal,
+		"no-none":    noNone,
+	}
+}
+
+// TestLanesEqualScalar checks that the lockstep simulator gives, for every path, the
+// metrics and day series of Simulator.RunAll bit for bit (math.Float64bits), on 5,003
+// paths of each scenario (the last group of lanes is partly empty), with no lane falling
+// back to the scalar simulator, and that the shortcut (policies joining from a snapshot,
+// or never waking) was exercised.
+func TestLanesEqualScalar(t *testing.T) {
+	const n = 5003
+	for name, cfg := range laneConfigs(t) {
+		model, err := sim.NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, vector := range laneKernels(t) {
+			t.Run(fmt.Sprintf("%s/vector=%v", name, vector), func(t *testing.T) {
+				newPolicies := func() []sim.Policy { return newPolicies(t, &cfg, cfg.Policies...) }
+				runner := sim.NewLaneRunner(model, vector, newPolicies)
+				dormant := 0
+				checkLanes(t, model, cfg.Seed, n, runner, newPolicies(), func(k int, _ int64, res []sim.Result) {
+					if cfg.Policies[k] != "none" && res[k].Values[sim.PeakCBHoldingsBN] == 0 {
+						dormant++
+					}
+				})
+				if runner.Fallbacks != 0 {
+					t.Fatalf("%d lanes fell back to the scalar simulator", runner.Fallbacks)
+				}
+				if slices.Contains(cfg.Policies, "none") && dormant == 0 {
+					t.Fatal("no policy stayed dormant on any path: the shortcut was not exercised")
+				}
+			})
+		}
+	}
+}
+
+// checkLanes runs n paths through runner, lanes at a time, and compares each with
+// Simulator.RunAll of pols on the same shocks; seen is called for every path and policy.
+func checkLanes(t *testing.T, model *sim.Model, seed uint64, n int, runner *sim.LaneRunner, pols []sim.Policy, seen func(k int, path int64, res []sim.Result)) {
+	t.Helper()
+	T := model.Days()
+	stream, sh := sim.NewStream(), sim.NewShocks(T)
+	scalar := model.NewSimulator()
+	res := make([]sim.Result, len(pols))
+	days := make([][]float64, len(pols))
+	for k := range days {
+		days[k] = make([]float64, sim.NumSeries*T)
+	}
+	for first := 0; first < n; first += sim.Lanes {
+		nl := min(sim.Lanes, n-first)
+		paths := runner.Run(nl, func(l int, sh *sim.Shocks) {
+			stream.Reset(seed, int64(first+l))
+			model.Draw(stream, sh)
+		})
+		for l, p := range paths {
+			path := int64(first + l)
+			stream.Reset(seed, path)
+			model.Draw(stream, sh)
+			scalar.RunAll(sh, pols, res, days)
+			for k := range pols {
+				if d := firstDiff(p.Results[k].Values[:], res[k].Values[:]); d >= 0 {
+					t.Fatalf("path %d policy %d metric %s: lanes %v, scalar %v", path, k, sim.Metrics[d].Name, p.Results[k].Values[d], res[k].Values[d])
+				}
+				if d := firstDiff(p.Days[k], days[k]); d >= 0 {
+					t.Fatalf("path %d policy %d series value %d (day %d): lanes %v, scalar %v", path, k, d, d%T, p.Days[k][d], days[k][d])
+				}
+				if seen != nil {
+					seen(k, path, res)
+				}
+			}
+		}
+	}
+}
+
+// firstDiff returns the first index where a and b differ in their bits, or -1.
+func firstDiff(a, b []float64) int {
+	if len(a) != len(b) {
+		return 0
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// unstable is a policy that makes the day's conditions unusable (theta NaN, or no
+// capital per $) on some paths: lanes hit by it must be run by the scalar simulator.
+type unstable struct{ day int }
+
+func (*unstable) Start() {}
+func (u *unstable) Adjust(d sim.Day, c *sim.Conditions) {
+	switch {
+	case d.T == u.day && d.Basis > 15:
+		c.Theta = math.NaN()
+	case d.T == u.day+1 && d.Basis > 12:
+		c.Haircut, c.Margin = 0, 0
+	}
+}
+func (*unstable) Absorb(sim.Day) sim.Absorption  { return sim.Absorption{} }
+func (*unstable) Settle(sim.Day, sim.Absorption) {}
+func (*unstable) Sheet() sim.Sheet               { return sim.Sheet{ClosedDay: -1} }
+
+// TestLanesFallBack checks that a lane whose inputs the vector kernels cannot reproduce
+// is run by the scalar simulator, with its results, NaN included, bit for bit.
+func TestLanesFallBack(t *testing.T) {
+	cfg := configs.Baseline()
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vector := range laneKernels(t) {
+		newPolicies := func() []sim.Policy {
+			return append(newPolicies(t, &cfg, "none", "qe"), &unstable{day: 3})
+		}
+		runner := sim.NewLaneRunner(model, vector, newPolicies)
+		checkLanes(t, model, cfg.Seed, 203, runner, newPolicies(), nil)
+		if runner.Fallbacks == 0 || runner.Fallbacks == 203 {
+			t.Fatalf("vector=%v: %d of 203 lanes fell back: the fallback was not exercised selectively", vector, runner.Fallbacks)
+		}
+	}
+}
+
+// TestSamplerLanes checks that a whole Sampler run with the lockstep simulator hands
+// every path to visit with the same metrics and series, bit for bit, as one with the
+// scalar simulator, with 2 workers and a path count that ends mid-group of lanes.
+func TestSamplerLanes(t *testing.T) {
+	cfg, err := configs.Load("../configs/escalation.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const first, n = 1000, 3001
+	T := cfg.Days
+	collect := func(mode int) ([]sim.Result, [][]float64) {
+		s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: cfg.Seed, Workers: 2}
+		sim.SetSamplerLanes(s, mode)
+		res := make([]sim.Result, n*len(cfg.Policies))
+		days := make([][]float64, n*len(cfg.Policies))
+		err := s.Run(context.Background(), first, n, func(_, block int, r []sim.Result, d [][]float64) {
+			for k := range r {
+				i := int(r[k].Path-first)*len(cfg.Policies) + k
+				if i/len(cfg.Policies)/sim.BlockSize != block {
+					t.Errorf("path %d handed over in block %d", r[k].Path, block)
+				}
+				res[i] = r[k]
+				days[i] = append([]float64(nil), d[k]...)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, days
+	}
+	wantRes, wantDays := collect(sim.LanesOff)
+	modes := []int{sim.LanesScalar}
+	if sim.VectorLanes() {
+		modes = append(modes, sim.LanesAuto)
+	}
+	for _, mode := range modes {
+		res, days := collect(mode)
+		for i := range res {
+			if res[i].Path != wantRes[i].Path || res[i].Policy != wantRes[i].Policy {
+				t.Fatalf("mode %d: result %d is path %d policy %d, want path %d policy %d", mode, i, res[i].Path, res[i].Policy, wantRes[i].Path, wantRes[i].Policy)
+			}
+			if d := firstDiff(res[i].Values[:], wantRes[i].Values[:]); d >= 0 {
+				t.Fatalf("mode %d path %d policy %d: metric %s differs", mode, res[i].Path, res[i].Policy, sim.Metrics[d].Name)
+			}
+			if len(days[i]) != sim.NumSeries*T || firstDiff(days[i], wantDays[i]) >= 0 {
+				t.Fatalf("mode %d path %d policy %d: series differ", mode, res[i].Path, res[i].Policy)
+			}
+		}
+	}
+}
