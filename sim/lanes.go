@@ -63,9 +63,17 @@ type laneState struct {
 	sh     *Shocks
 	acc    pathState
 	cond   Conditions
-	day    Day
 	a      Absorption
 	forced float64
+	// The day's Day, kept field by field: a Day copied from memory to pass it to a policy
+	// is moved in 16-byte loads that cannot forward from the 8-byte stores that wrote it.
+	basis, position, lambda, dealers, other float64
+}
+
+// policyDay returns lane l's Day t for the policy's Absorb and Settle.
+func (ln *laneState) policyDay(t int, sales, reentry float64) Day {
+	return Day{T: t, Basis: ln.basis, Position: ln.position, Sales: sales, Reentry: reentry,
+		Impact: ln.lambda, Dealers: ln.dealers, Other: ln.other, DY: ln.sh.DY[t]}
 }
 
 // laneGroup steps up to lanes paths in lockstep. It owns scratch space and is not safe for
@@ -298,8 +306,8 @@ func (g *laneGroup) open(l, t int, pol Policy, snaps bool) {
 	if m.repoLimited {
 		cond.Repo = ln.sim.repo[t]
 	}
-	ln.day = Day{T: t, Basis: mkt.basis, Position: f.held[l], DY: sh.DY[t]}
-	pol.Adjust(ln.day, cond)
+	ln.basis, ln.position = mkt.basis, f.held[l]
+	pol.Adjust(Day{T: t, Basis: mkt.basis, Position: f.held[l], DY: sh.DY[t]}, cond)
 	r := cond.Haircut + cond.Margin
 	sb := cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
 	financeable := cond.Repo / (1 - cond.Haircut)
@@ -342,9 +350,8 @@ func (g *laneGroup) clear(l, t int, pol Policy) {
 		other = ln.sim.other[t]
 		acc.otherTotal += other
 	}
-	day := &ln.day
-	day.Sales, day.Reentry, day.Impact, day.Dealers, day.Other = sales, reentry, lambda, mkt.inventory, other
-	a := pol.Absorb(*day)
+	ln.lambda, ln.dealers, ln.other = lambda, mkt.inventory, other
+	a := pol.Absorb(ln.policyDay(t, sales, reentry))
 	ln.a = a
 	net := sales - reentry
 	xc := net + other - a.Cash - a.Bundles
@@ -380,7 +387,7 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 	if x := sales + f.dayReentry[l] + f.dayForced[l] + equity + f.held[l] + defaultDay; x-x != 0 {
 		g.bad |= 1 << l
 	}
-	pol.Settle(ln.day, ln.a)
+	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
 	sheet := pol.Sheet()
 	utilization := mkt.inventory / ln.cond.Capacity
 	acc.peakVol = max(acc.peakVol, sh.Sigma[t])

@@ -65,6 +65,9 @@ func (f *laneFunds) decideVector(m *Model) {
 	sales.Store(&f.daySales)
 	reentry.Store(&f.dayReentry)
 	forced.Store(&f.dayForced)
+	// Back to the scalar code, whose SSE instructions would otherwise depend on the
+	// vector registers' upper bits (twice the time of the random draws, measured).
+	archsimd.ClearAVXUpperBits()
 }
 
 // settleVector is funds.settle for every lane at once.
@@ -101,6 +104,7 @@ func (f *laneFunds) settleVector(m *Model) {
 	defaulted.Store(&f.defaulted)
 	equity.Store(&f.dayEquity)
 	defaultDay.Store(&f.defaultDay)
+	archsimd.ClearAVXUpperBits()
 }
 
 // vectorBuild is true in the build with the vector kernels.

@@ -89,3 +89,37 @@ func BenchmarkSampler(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSamplerLanes compares the scalar simulator (path by path) with the lockstep
+// one (8 paths per vector, lanes.go) on 10,000 paths of the baseline with 1 worker and no
+// series: paths/s, and ns per fund-day counted as if every policy ran every day (RunAll's
+// shortcut skips some). Without the vector kernels (GOEXPERIMENT=simd, AVX-512) "lanes"
+// runs the lockstep simulator with the scalar fund loops.
+func BenchmarkSamplerLanes(b *testing.B) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	modes := []struct {
+		name string
+		mode int
+	}{{"scalar", sim.LanesOff}, {"lanes", sim.LanesAuto}}
+	if !sim.VectorLanes() {
+		modes[1].mode = sim.LanesScalar
+	}
+	for _, m := range modes {
+		b.Run(m.name, func(b *testing.B) {
+			s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 1, Workers: 1, NoSeries: true}
+			sim.SetSamplerLanes(s, m.mode)
+			const n = 10_000
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := s.Run(context.Background(), 0, n, func(int, int, []sim.Result, [][]float64) {}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			paths := float64(n * b.N)
+			b.ReportMetric(paths/b.Elapsed().Seconds(), "paths/s")
+			fundDays := paths * float64(len(cfg.Policies)*cfg.Days*cfg.Funds.NFunds)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/fundDays, "ns/fund-day")
+		})
+	}
+}
