@@ -1,6 +1,9 @@
 package sim
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // Hooks for the tests of package sim_test.
 
@@ -56,4 +59,47 @@ func (r *LaneRunner) Run(n int, draw func(l int, sh *Shocks)) []Path {
 	r.g.runAll(n, r.out, r.pols)
 	r.Fallbacks += bits.OnesCount8(r.g.bad & (1<<n - 1))
 	return r.out[:n]
+}
+
+// FundLoops returns a function that runs one day's fund loops, the decisions and the
+// settlement, of 8 paths: with the vector kernels on 8 lanes, or with funds.decide and
+// funds.settle path by path. Every 20th call starts the funds afresh; the day's inputs
+// are those of a stressed day, a little different on each path.
+func FundLoops(m *Model, vector bool) func() {
+	g := m.newLaneGroup(vector)
+	paths := make([]funds, lanes)
+	for l := range paths {
+		paths[l] = newFunds(m.cfg.Funds.NFunds)
+	}
+	f := &g.f
+	calls := 0
+	return func() {
+		if calls%20 == 0 {
+			for l := range paths {
+				paths[l].reset(m)
+				for j := range f.pos {
+					f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = m.startB[j], m.startE[j], 0
+				}
+				f.held[l], f.defaulted[l] = m.startHeld, 0
+			}
+		}
+		calls++
+		for l := range paths {
+			r, sb, basis := 0.03+0.001*float64(l), 8+float64(l), 15.0
+			if vector {
+				f.riskScale[l], f.perCapital[l], f.repoShare[l] = m.fundLimits(r, sb, math.Inf(1))
+				f.theta[l] = m.cfg.Funds.Theta
+				f.costPerSale[l], f.markPerPos[l] = m.settleCosts(1.5, 0, 0, 0.4)
+				f.carry[l] = 1e-6
+			} else {
+				p := &paths[l]
+				p.decide(m, r, sb, m.cfg.Funds.Theta, basis, math.Inf(1))
+				p.settle(m, 1.5, 0, 0, 0.4, 1e-6)
+			}
+		}
+		if vector {
+			f.decideVector(m)
+			f.settleVector(m)
+		}
+	}
 }

@@ -34,9 +34,6 @@ func (f *laneFunds) decideVector(m *Model) {
 	for j := range pos {
 		b := archsimd.LoadFloat64x8(&pos[j])
 		e := archsimd.LoadFloat64x8(&equity[j])
-		dead := e.LessEqual(zero)
-		// Lenders liquidate what the fund held at default over L_days days.
-		deadSales := archsimd.LoadFloat64x8(&atDefault[j]).Div(liquidationDays).Min(b)
 		capacity := e.Mul(perCapital)
 		b0 := archsimd.LoadFloat64x8(&startB[j])
 		if repoLimited {
@@ -52,9 +49,13 @@ func (f *laneFunds) decideVector(m *Model) {
 		forcedJ := b.Sub(capacity).Max(zero)
 		s := forcedJ.Add(theta.Mul(b.Min(capacity).Sub(target).Max(zero)))
 		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
-		s = deadSales.Merge(s, dead)
-		forcedJ = deadSales.Merge(forcedJ, dead)
-		re = zero.Merge(re, dead)
+		if dead := e.LessEqual(zero); dead.ToBits() != 0 {
+			// Lenders liquidate what the fund held at default over L_days days.
+			deadSales := archsimd.LoadFloat64x8(&atDefault[j]).Div(liquidationDays).Min(b)
+			s = deadSales.Merge(s, dead)
+			forcedJ = deadSales.Merge(forcedJ, dead)
+			re = zero.Merge(re, dead)
+		}
 		s.Store(&daySales[j])
 		re.Store(&dayReentry[j])
 		s.Sub(forcedJ).Store(&voluntary[j]) // 0 - 0 on a defaulted fund's lanes
@@ -92,11 +93,12 @@ func (f *laneFunds) settleVector(m *Model) {
 		live := e0.Greater(zero)
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
 		e.Merge(e0, live).Store(&eq[j])
-		down := e.LessEqual(zero).And(live)
 		up := e.Greater(zero).And(live)
-		b.Merge(archsimd.LoadFloat64x8(&atDefault[j]), down).Store(&atDefault[j])
-		defaulted = defaulted.Add(one.Masked(down))
-		defaultDay = defaultDay.Add(archsimd.LoadFloat64x8(&voluntary[j]).Masked(down))
+		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
+			b.Merge(archsimd.LoadFloat64x8(&atDefault[j]), down).Store(&atDefault[j])
+			defaulted = defaulted.Add(one.Masked(down))
+			defaultDay = defaultDay.Add(archsimd.LoadFloat64x8(&voluntary[j]).Masked(down))
+		}
 		equity = equity.Add(e.Masked(up))
 		held = held.Add(b.Masked(up))
 	}
