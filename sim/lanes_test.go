@@ -263,3 +263,34 @@ func BenchmarkFundLoops(b *testing.B) {
 		})
 	}
 }
+
+// TestLanesDoNotAllocate checks that stepping a group of lanes through every policy
+// allocates nothing once the group exists, with every option of the model on.
+func TestLanesDoNotAllocate(t *testing.T) {
+	cfg, err := configs.Load("../configs/march2020.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Policies = sim.PolicyNames()
+	cfg.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vector := range laneKernels(t) {
+		runner := sim.NewLaneRunner(model, vector, func() []sim.Policy { return newPolicies(t, &cfg, cfg.Policies...) })
+		stream := sim.NewStream()
+		path := int64(0)
+		group := func() {
+			runner.Run(sim.Lanes, func(_ int, sh *sim.Shocks) {
+				stream.Reset(cfg.Seed, path)
+				model.Draw(stream, sh)
+				path++
+			})
+		}
+		group()
+		if allocs := testing.AllocsPerRun(20, group); allocs != 0 {
+			t.Fatalf("vector=%v: %v allocations per group of lanes", vector, allocs)
+		}
+	}
+}
