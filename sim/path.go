@@ -253,7 +253,8 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 	fp, mp := &cfg.Funds, &cfg.Market
 	f := &s.funds
 	// The state is copied in and out as one value: a new output is a field of pathState,
-	// its update below and its line in end.
+	// its update below (and in laneGroup.record, lanes.go, which mirrors this day) and its
+	// line in writeMetrics.
 	acc := *st
 	mkt := &acc.mkt
 	cutDay := min(PositionCutDay, T-1)
