@@ -102,12 +102,12 @@ if [ -n "${CHUNK:-}" ]; then NP_ARGS+=(--chunk "$CHUNK"); fi
 
 echo "compare: $N paths x 3 policies, seed 1, $(nproc) CPUs, $ROUNDS round(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  go:    $BIN ${GO_ARGS[*]} --out DIR [--no-figures]"
-echo "  go summary-only: bench/summaryonly ${SO_ARGS[*]} (built with ${GO:-go} build, GOEXPERIMENT=${GOEXPERIMENT:-})"
+echo "  go summary-only: bench/summaryonly ${SO_ARGS[*]} (built with ${GO:-go} build, GOEXPERIMENT=${GOEXPERIMENT-simd})"
 echo "  numba: $PYTHON ${NB_ARGS[*]} ($("$PYTHON" -c 'import numba, numpy; print("numba", numba.__version__, "numpy", numpy.__version__)'))"
 echo "  numpy: $PYTHON ${NP_ARGS[*]}"
 
-# The summary-only program, built as the binary is (make build passes GOEXPERIMENT).
-"${GO:-go}" build -o "$TMP/summaryonly" ./bench/summaryonly
+# The summary-only program, built as the binary is (make build sets GOEXPERIMENT=simd).
+GOEXPERIMENT="${GOEXPERIMENT-simd}" "${GO:-go}" build -o "$TMP/summaryonly" ./bench/summaryonly
 
 # Compile numba's kernel (or check its cache) before timing anything.
 "$PYTHON" bench/numba_ref.py --paths 1000 --seed 1 --quiet --json "$TMP/numba-warm.json"
