@@ -22,10 +22,12 @@ import (
 //   - VMINPD/VMAXPD differ from Go's min and max only on NaN operands and on a tie of
 //     -0 and +0. A tie between zeros can change only the sign of a zero, and in these
 //     loops a zero's sign never reaches a magnitude: nothing divides by a fund's value,
-//     and every total is a sum that starts at +0, where +0 + -0 = +0. NaN cannot occur on
-//     a lane whose inputs are finite with the signs checked in open (capacity and target
-//     are then finite or +Inf, never -Inf or NaN) and whose funds are finite, which its
-//     day's totals show; a lane where either fails is run again by the scalar Simulator.
+//     and every total is a sum that starts at +0, where +0 + -0 = +0. NaN cannot occur in
+//     the decisions of a lane whose inputs are finite with the signs checked in open
+//     (capacity and target are then finite or +Inf, never -Inf or NaN) and whose funds
+//     are finite; a NaN or infinity that arises in a day shows in that day's totals or in
+//     the sum of all funds' equity (check), before any later day uses it. A lane where
+//     either check fails is run again, whole, by the scalar Simulator.
 //
 // RunAll's shortcut is kept: the no-policy pass runs every lane from day 0 and saves each
 // lane's state on the days its dormant policies wake; a policy's pass then runs from the
@@ -52,6 +54,7 @@ type laneFunds struct {
 	costPerSale, markPerPos, carry         [lanes]float64
 	dBasis, toPolicy, discount, concession [lanes]float64
 	dayEquity, defaultDay                  [lanes]float64 // settle's totals
+	check                                  [lanes]float64 // sum of every fund's E_j after settle
 
 	startB, invBuffer, buffer [][lanes]float64 // B_j0, 1 / (1 + u_j) and u_j in every lane
 	liquidationDays, thetaUp  float64
@@ -384,7 +387,7 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 	if m.defaultDayForced {
 		forced += defaultDay
 	}
-	if x := sales + f.dayReentry[l] + f.dayForced[l] + equity + f.held[l] + defaultDay; x-x != 0 {
+	if x := sales + f.dayReentry[l] + f.dayForced[l] + equity + f.held[l] + defaultDay + f.check[l]; x-x != 0 {
 		g.bad |= 1 << l
 	}
 	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
@@ -463,8 +466,10 @@ func (g *laneGroup) settle(active uint8) {
 		}
 		s.defaulted = int(f.defaulted[l])
 		f.dayEquity[l], f.defaultDay[l] = s.settle(g.m, f.dBasis[l], f.toPolicy[l], f.discount[l], f.concession[l], f.carry[l])
+		f.check[l] = 0
 		for j := range f.pos {
 			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = s.pos[j], s.equity[j], s.atDefault[j]
+			f.check[l] += s.equity[j]
 		}
 		f.held[l], f.defaulted[l] = s.held, float64(s.defaulted)
 	}

@@ -79,7 +79,7 @@ func (f *laneFunds) settleVector(m *Model) {
 	markPerPos := archsimd.LoadFloat64x8(&f.markPerPos)
 	carry := archsimd.LoadFloat64x8(&f.carry)
 	defaulted := archsimd.LoadFloat64x8(&f.defaulted)
-	equity, held, defaultDay := zero, zero, zero
+	equity, held, defaultDay, check := zero, zero, zero, zero
 	pos := f.pos
 	n := len(pos)
 	eq, atDefault := f.equity[:n], f.atDefault[:n]
@@ -92,7 +92,11 @@ func (f *laneFunds) settleVector(m *Model) {
 		e0 := archsimd.LoadFloat64x8(&eq[j])
 		live := e0.Greater(zero)
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
-		e.Merge(e0, live).Store(&eq[j])
+		e = e.Merge(e0, live)
+		e.Store(&eq[j])
+		// A NaN equity would fail both masks below and be left out of the totals, where
+		// the scalar loop adds it: check sums every fund's equity to catch it.
+		check = check.Add(e)
 		up := e.Greater(zero).And(live)
 		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
 			b.Merge(archsimd.LoadFloat64x8(&atDefault[j]), down).Store(&atDefault[j])
@@ -106,6 +110,7 @@ func (f *laneFunds) settleVector(m *Model) {
 	defaulted.Store(&f.defaulted)
 	equity.Store(&f.dayEquity)
 	defaultDay.Store(&f.defaultDay)
+	check.Store(&f.check)
 	archsimd.ClearAVXUpperBits()
 }
 

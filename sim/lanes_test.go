@@ -146,8 +146,9 @@ func firstDiff(a, b []float64) int {
 	return -1
 }
 
-// unstable is a policy that makes the day's conditions unusable (theta NaN, or no
-// capital per $) on some paths: lanes hit by it must be run by the scalar simulator.
+// unstable is a policy that makes a day unusable for the vector kernels on some paths:
+// theta NaN, no capital per $, or a NaN discount (every fund's equity NaN, which the masks
+// would leave out of the day's total): lanes hit by it must be run by the scalar simulator.
 type unstable struct{ day int }
 
 func (*unstable) Start() {}
@@ -159,7 +160,12 @@ func (u *unstable) Adjust(d sim.Day, c *sim.Conditions) {
 		c.Haircut, c.Margin = 0, 0
 	}
 }
-func (*unstable) Absorb(sim.Day) sim.Absorption  { return sim.Absorption{} }
+func (u *unstable) Absorb(d sim.Day) sim.Absorption {
+	if d.T == u.day+2 && d.Basis > 10 {
+		return sim.Absorption{Discount: math.NaN()}
+	}
+	return sim.Absorption{}
+}
 func (*unstable) Settle(sim.Day, sim.Absorption) {}
 func (*unstable) Sheet() sim.Sheet               { return sim.Sheet{ClosedDay: -1} }
 
