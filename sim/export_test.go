@@ -86,15 +86,15 @@ func FundLoops(m *Model, vector bool) func() {
 		calls++
 		for l := range paths {
 			r, sb, basis := 0.03+0.001*float64(l), 8+float64(l), 15.0
+			spread := m.cfg.Funds.Spread0
 			if vector {
-				f.riskScale[l], f.perCapital[l], f.repoShare[l] = m.fundLimits(r, sb, math.Inf(1))
-				f.theta[l] = m.cfg.Funds.Theta
-				f.costPerSale[l], f.markPerPos[l] = m.settleCosts(1.5, 0, 0, 0.4)
-				f.carry[l] = 1e-6
+				f.r[l], f.sb[l], f.theta[l], f.basis[l], f.repo[l] = r, sb, m.cfg.Funds.Theta, basis, math.Inf(1)
+				f.dBasis[l], f.bundles[l], f.discount[l], f.concession[l], f.spread[l] = 1.5, 0, 0, 0.4, spread
+				f.inventory[l], f.capacity[l] = 100, 400
 			} else {
 				p := &paths[l]
 				p.decide(m, r, sb, m.cfg.Funds.Theta, basis, math.Inf(1))
-				p.settle(m, 1.5, 0, 0, 0.4, 1e-6)
+				p.settle(m, 1.5, 0, 0, 0.4, (m.cfg.Funds.Carry-spread)/(252*1e4))
 			}
 		}
 		if vector {

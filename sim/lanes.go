@@ -43,18 +43,24 @@ type laneFunds struct {
 	sales, reentry, voluntary [][lanes]float64 // the day's S_j, R_j and voluntary part of S_j
 	held, defaulted           [lanes]float64   // sum of B_j over live funds; funds in default
 
-	// decide's inputs (both kernels) and the arguments of funds.decide (the scalar kernel).
-	riskScale, perCapital, theta, repoShare, bufferScale [lanes]float64
-	reenter                                              uint8 // bit l: b_t <= b_dys on lane l
-	r, sb, basis, financeable                            [lanes]float64
-	// decide's totals S, R and the forced part of S.
+	// The day's inputs of the decisions, per lane: capital per $ r, basis volatility sb,
+	// the conditions' theta, haircut and repo L_t, the opening basis and the buffers' factor
+	// (buffer_stress only). The kernels derive funds.decide's limits from them (fundLimits).
+	r, sb, theta, haircut, repo, basis, bufferScale [lanes]float64
+	reenter                                         uint8 // bit l: b_t <= b_dys on lane l
+	// The decisions' totals S, R and the forced part of S, and the lanes whose inputs the
+	// vector kernels cannot take (see open).
 	daySales, dayReentry, dayForced [lanes]float64
+	unusable                        uint8
 
-	// settle's inputs (both kernels) and the arguments of funds.settle (the scalar kernel).
-	costPerSale, markPerPos, carry         [lanes]float64
-	dBasis, toPolicy, discount, concession [lanes]float64
-	dayEquity, defaultDay                  [lanes]float64 // settle's totals
-	check                                  [lanes]float64 // sum of every fund's E_j after settle
+	// The day's inputs of the settlement, per lane: b_{t+1} - b_t, the bundles the policy
+	// bought and their discount, the concession, the repo spread; the kernels derive
+	// funds.settle's arguments from them as Simulator.steps does. Also the dealers'
+	// inventory I_{t+1} and capacity K_t, whose ratio the kernels compute.
+	dBasis, bundles, discount, concession, spread [lanes]float64
+	inventory, capacity, utilization              [lanes]float64
+	dayEquity, defaultDay                         [lanes]float64 // settle's totals
+	check                                         [lanes]float64 // sum of every fund's E_j after settle
 
 	startB, invBuffer, buffer [][lanes]float64 // B_j0, 1 / (1 + u_j) and u_j in every lane
 	liquidationDays, thetaUp  float64
@@ -312,35 +318,37 @@ func (g *laneGroup) open(l, t int, pol Policy, snaps bool) {
 	ln.basis, ln.position = mkt.basis, f.held[l]
 	pol.Adjust(Day{T: t, Basis: mkt.basis, Position: f.held[l], DY: sh.DY[t]}, cond)
 	r := cond.Haircut + cond.Margin
-	sb := cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
-	financeable := cond.Repo / (1 - cond.Haircut)
-	riskScale, perCapital, repoShare := m.fundLimits(r, sb, financeable)
-	f.r[l], f.sb[l], f.basis[l], f.financeable[l] = r, sb, mkt.basis, financeable
-	f.riskScale[l], f.perCapital[l], f.theta[l], f.repoShare[l] = riskScale, perCapital, cond.Theta, repoShare
+	f.r[l] = r
+	f.sb[l] = cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
+	f.theta[l], f.haircut[l], f.repo[l], f.basis[l] = cond.Theta, cond.Haircut, cond.Repo, mkt.basis
 	f.reenter &^= 1 << l
 	if mkt.basis <= cfg.Market.BDys {
 		f.reenter |= 1 << l
 	}
+	if m.bufferStress {
+		f.bufferScale[l] = m.bufferScale(r)
+	}
+}
+
+// usable reports whether the vector kernels reproduce funds.decide on inputs whose
+// limits are these: finite, with the signs for which capacity and target are never -Inf
+// or NaN (lanes.go). Both kernels send a lane that fails it to the scalar Simulator.
+func usable(m *Model, riskScale, perCapital, theta, repoShare, scale float64) bool {
 	ok := perCapital > 0 && perCapital <= math.MaxFloat64 && riskScale >= 0 && riskScale <= math.MaxFloat64 &&
-		cond.Theta-cond.Theta == 0
+		theta-theta == 0
 	if m.repoLimited {
 		ok = ok && repoShare >= 0 // +Inf where the srf lifts the ration
 	}
 	if m.bufferStress {
-		scale := m.bufferScale(r)
-		f.bufferScale[l] = scale
 		ok = ok && scale >= 0 && scale <= 1
 	}
-	if !ok {
-		g.bad |= 1 << l
-	}
+	return ok
 }
 
 // clear is steps 2 and 3 of Simulator.steps on lane l, and the inputs of the settlement.
 func (g *laneGroup) clear(l, t int, pol Policy) {
 	m := g.m
-	cfg := &m.cfg
-	fp, mp := &cfg.Funds, &cfg.Market
+	mp := &m.cfg.Market
 	f := &g.f
 	ln := &g.lane[l]
 	acc := &ln.acc
@@ -361,14 +369,8 @@ func (g *laneGroup) clear(l, t int, pol Policy) {
 	xf := net - a.Bundles
 	basis := mkt.basis
 	_, concession := mkt.clear(mp, lambda, xc, xf, ln.sh.Noise[t])
-	toPolicy := 0.0
-	if sales > 0 {
-		toPolicy = a.Bundles / sales
-	}
-	dBasis := mkt.basis - basis
-	f.dBasis[l], f.toPolicy[l], f.discount[l], f.concession[l] = dBasis, toPolicy, a.Discount, concession
-	f.costPerSale[l], f.markPerPos[l] = m.settleCosts(dBasis, toPolicy, a.Discount, concession)
-	f.carry[l] = (fp.Carry - ln.cond.Spread) / (252 * 1e4)
+	f.dBasis[l], f.bundles[l], f.discount[l], f.concession[l] = mkt.basis-basis, a.Bundles, a.Discount, concession
+	f.spread[l], f.inventory[l], f.capacity[l] = ln.cond.Spread, mkt.inventory, ln.cond.Capacity
 }
 
 // record is steps 5 and 6 of Simulator.steps on lane l. A lane whose day's totals are not
@@ -392,7 +394,7 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 	}
 	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
 	sheet := pol.Sheet()
-	utilization := mkt.inventory / ln.cond.Capacity
+	utilization := f.utilization[l]
 	acc.peakVol = max(acc.peakVol, sh.Sigma[t])
 	acc.peakF = max(acc.peakF, sh.F[t])
 	acc.peakBasis = max(acc.peakBasis, mkt.basis)
@@ -434,29 +436,37 @@ func (g *laneGroup) save(l, t int) {
 	sn.held[t], sn.defaulted[t] = f.held[l], int(f.defaulted[l])
 }
 
-// decide runs the funds' decisions of the active lanes.
+// decide runs the funds' decisions of the active lanes, and marks those whose inputs the
+// vector kernels cannot take for the scalar Simulator.
 func (g *laneGroup) decide(active uint8) {
+	m, f, s := g.m, &g.f, &g.one
 	if g.vector {
-		g.f.decideVector(g.m)
+		f.decideVector(m)
+		g.bad |= f.unusable & active
 		return
 	}
-	f, s := &g.f, &g.one
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		g.gather(l)
-		f.daySales[l], f.dayReentry[l], f.dayForced[l] = s.decide(g.m, f.r[l], f.sb[l], f.theta[l], f.basis[l], f.financeable[l])
+		financeable := f.repo[l] / (1 - f.haircut[l])
+		riskScale, perCapital, repoShare := m.fundLimits(f.r[l], f.sb[l], financeable)
+		if !usable(m, riskScale, perCapital, f.theta[l], repoShare, f.bufferScale[l]) {
+			g.bad |= 1 << l
+		}
+		f.daySales[l], f.dayReentry[l], f.dayForced[l] = s.decide(m, f.r[l], f.sb[l], f.theta[l], f.basis[l], financeable)
 		for j := range f.pos {
 			f.sales[j][l], f.reentry[j][l], f.voluntary[j][l] = s.sales[j], s.reentry[j], s.voluntary[j]
 		}
 	}
 }
 
-// settle runs the settlement of the active lanes.
+// settle runs the settlement of the active lanes (with the dealers' utilization).
 func (g *laneGroup) settle(active uint8) {
 	if g.vector {
 		g.f.settleVector(g.m)
 		return
 	}
+	fp := &g.m.cfg.Funds
 	f, s := &g.f, &g.one
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
@@ -465,7 +475,13 @@ func (g *laneGroup) settle(active uint8) {
 			s.sales[j], s.reentry[j], s.voluntary[j] = f.sales[j][l], f.reentry[j][l], f.voluntary[j][l]
 		}
 		s.defaulted = int(f.defaulted[l])
-		f.dayEquity[l], f.defaultDay[l] = s.settle(g.m, f.dBasis[l], f.toPolicy[l], f.discount[l], f.concession[l], f.carry[l])
+		toPolicy := 0.0
+		if sales := f.daySales[l]; sales > 0 {
+			toPolicy = f.bundles[l] / sales
+		}
+		carry := (fp.Carry - f.spread[l]) / (252 * 1e4)
+		f.dayEquity[l], f.defaultDay[l] = s.settle(g.m, f.dBasis[l], toPolicy, f.discount[l], f.concession[l], carry)
+		f.utilization[l] = f.inventory[l] / f.capacity[l]
 		f.check[l] = 0
 		for j := range f.pos {
 			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = s.pos[j], s.equity[j], s.atDefault[j]

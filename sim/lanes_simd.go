@@ -7,7 +7,10 @@
 
 package sim
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // vectorLanes reports whether the CPU runs the vector kernels.
 func vectorLanes() bool { return archsimd.X86.AVX512() }
@@ -15,13 +18,28 @@ func vectorLanes() bool { return archsimd.X86.AVX512() }
 // decideVector is funds.decide for every lane at once, operation for operation: see
 // lanes.go for why its results are bit for bit the scalar loop's.
 func (f *laneFunds) decideVector(m *Model) {
+	p := &m.cfg.Funds
 	zero := archsimd.BroadcastFloat64x8(0)
 	one := archsimd.BroadcastFloat64x8(1)
-	perCapital := archsimd.LoadFloat64x8(&f.perCapital)
-	riskScale := archsimd.LoadFloat64x8(&f.riskScale)
+	largest := archsimd.BroadcastFloat64x8(math.MaxFloat64)
 	theta := archsimd.LoadFloat64x8(&f.theta)
-	repoShare := archsimd.LoadFloat64x8(&f.repoShare)
 	scale := archsimd.LoadFloat64x8(&f.bufferScale)
+	// Model.fundLimits, operation for operation, and usable.
+	riskScale := archsimd.BroadcastFloat64x8(1e4 * p.V).Div(archsimd.BroadcastFloat64x8(p.DB * p.Alpha).Mul(archsimd.LoadFloat64x8(&f.sb)))
+	perCapital := one.Div(archsimd.LoadFloat64x8(&f.r))
+	ok := perCapital.Greater(zero).And(perCapital.LessEqual(largest)).
+		And(riskScale.GreaterEqual(zero)).And(riskScale.LessEqual(largest)).
+		And(theta.Sub(theta).Equal(zero))
+	var repoShare archsimd.Float64x8
+	if m.repoLimited {
+		financeable := archsimd.LoadFloat64x8(&f.repo).Div(one.Sub(archsimd.LoadFloat64x8(&f.haircut)))
+		repoShare = financeable.Div(archsimd.BroadcastFloat64x8(m.startHeld))
+		ok = ok.And(repoShare.GreaterEqual(zero))
+	}
+	if m.bufferStress {
+		ok = ok.And(scale.GreaterEqual(zero)).And(scale.LessEqual(one))
+	}
+	f.unusable = ^ok.ToBits()
 	thetaUp := archsimd.BroadcastFloat64x8(f.thetaUp)
 	liquidationDays := archsimd.BroadcastFloat64x8(f.liquidationDays)
 	reenter := archsimd.Mask64x8FromBits(f.reenter)
@@ -73,20 +91,27 @@ func (f *laneFunds) decideVector(m *Model) {
 
 // settleVector is funds.settle for every lane at once.
 func (f *laneFunds) settleVector(m *Model) {
+	p := &m.cfg.Funds
 	zero := archsimd.BroadcastFloat64x8(0)
 	one := archsimd.BroadcastFloat64x8(1)
-	costPerSale := archsimd.LoadFloat64x8(&f.costPerSale)
-	markPerPos := archsimd.LoadFloat64x8(&f.markPerPos)
-	carry := archsimd.LoadFloat64x8(&f.carry)
+	// Simulator.steps' toPolicy and carry, and Model.settleCosts, operation for operation.
+	daySales := archsimd.LoadFloat64x8(&f.daySales)
+	toPolicy := archsimd.LoadFloat64x8(&f.bundles).Div(daySales).Masked(daySales.Greater(zero))
+	db, bp := archsimd.BroadcastFloat64x8(p.DB), archsimd.BroadcastFloat64x8(1e4)
+	costPerSale := db.Mul(one.Sub(toPolicy).Mul(archsimd.LoadFloat64x8(&f.concession)).
+		Add(toPolicy.Mul(archsimd.LoadFloat64x8(&f.discount)))).Div(bp)
+	markPerPos := db.Mul(archsimd.LoadFloat64x8(&f.dBasis)).Div(bp)
+	carry := archsimd.BroadcastFloat64x8(p.Carry).Sub(archsimd.LoadFloat64x8(&f.spread)).Div(archsimd.BroadcastFloat64x8(252 * 1e4))
+	archsimd.LoadFloat64x8(&f.inventory).Div(archsimd.LoadFloat64x8(&f.capacity)).Store(&f.utilization)
 	defaulted := archsimd.LoadFloat64x8(&f.defaulted)
 	equity, held, defaultDay, check := zero, zero, zero, zero
 	pos := f.pos
 	n := len(pos)
 	eq, atDefault := f.equity[:n], f.atDefault[:n]
-	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	sales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
 	for j := range pos {
 		before := archsimd.LoadFloat64x8(&pos[j])
-		s := archsimd.LoadFloat64x8(&daySales[j])
+		s := archsimd.LoadFloat64x8(&sales[j])
 		b := before.Sub(s).Add(archsimd.LoadFloat64x8(&dayReentry[j])).Max(zero)
 		b.Store(&pos[j])
 		e0 := archsimd.LoadFloat64x8(&eq[j])
