@@ -23,7 +23,7 @@ import (
 //     -0 and +0. A tie between zeros can change only the sign of a zero, and in these
 //     loops a zero's sign never reaches a magnitude: nothing divides by a fund's value,
 //     and every total is a sum that starts at +0, where +0 + -0 = +0. NaN cannot occur in
-//     the decisions of a lane whose inputs are finite with the signs checked in open
+//     the decisions of a lane whose inputs are finite with the signs checked by usable
 //     (capacity and target are then finite or +Inf, never -Inf or NaN) and whose funds
 //     are finite; a NaN or infinity that arises in a day shows in that day's totals or in
 //     the sum of all funds' equity (check), before any later day uses it. A lane where
@@ -49,7 +49,7 @@ type laneFunds struct {
 	r, sb, theta, haircut, repo, basis, bufferScale [lanes]float64
 	reenter                                         uint8 // bit l: b_t <= b_dys on lane l
 	// The decisions' totals S, R and the forced part of S, and the lanes whose inputs the
-	// vector kernels cannot take (see open).
+	// vector kernels cannot take (see usable).
 	daySales, dayReentry, dayForced [lanes]float64
 	unusable                        uint8
 
