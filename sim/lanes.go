@@ -97,6 +97,8 @@ type laneGroup struct {
 	one    funds // the scalar kernel's scratch
 }
 
+// newLaneGroup returns a laneGroup for m, with the vector kernels (the caller checks
+// vectorLanes) or the scalar ones.
 func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	n := m.cfg.Funds.NFunds
 	p := &m.cfg.Funds
