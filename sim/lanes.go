@@ -97,12 +97,12 @@ type laneGroup struct {
 	one    funds // the scalar kernel's scratch
 }
 
-// newLaneGroup returns a laneGroup for m, with the vector kernels (the caller checks
-// vectorLanes) or the scalar ones.
+// newLaneGroup returns a laneGroup for m, with the vector kernels where asked for and
+// available (vectorLanes), else the scalar ones.
 func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	n := m.cfg.Funds.NFunds
 	p := &m.cfg.Funds
-	g := &laneGroup{m: m, vector: vector, one: newFunds(n)}
+	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n)}
 	f := &g.f
 	col := func() [][lanes]float64 { return make([][lanes]float64, n) }
 	f.pos, f.equity, f.atDefault = col(), col(), col()
