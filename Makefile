@@ -67,12 +67,13 @@ interop: build
 	$(GO) test -count=1 ./tests/interop; \
 	rm -rf $(INTEROP_DIR)
 
-# Benchmarks: the simulator, band sketches, Parquet writer, a full run and the figures;
-# then the binary, the Numba and the NumPy speed peers side by side on 100,000 paths
-# (needs python3-numpy and python3-numba).
+# Benchmarks, built as the binary is (GOEXPERIMENT=simd; the lockstep simulator's
+# benchmarks time its scalar and vector kernels side by side): the simulator, band
+# sketches, Parquet writer, a full run, a summary-only evaluation and the figures; then
+# the binary, the summary-only evaluation, the Numba and the NumPy speed peers side by
+# side on 100,000 paths (needs python3-numpy and python3-numba).
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./...
-	GOEXPERIMENT=simd $(GO) test -run '^$$' -bench 'SamplerLanes|FundLoops' -benchmem -count 1 ./sim
+	GOEXPERIMENT=simd $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./...
 	bench/compare.sh
 
 # A real one-node Slurm (installs slurm-wlm and munge; needs root or sudo, else skipped):
