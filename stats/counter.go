@@ -174,6 +174,16 @@ func (c *SketchCounter) Add(x float64) {
 
 // AddAll counts every value of xs.
 func (c *SketchCounter) AddAll(xs []float64) {
+	if vectorCounting() {
+		c.addAllVector(xs)
+		return
+	}
+	c.addAllScalar(xs)
+}
+
+// addAllScalar is AddAll value by value: the reference for addAllVector, and AddAll where
+// the build or the CPU has no vector instructions.
+func (c *SketchCounter) addAllScalar(xs []float64) {
 	var b batch
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
@@ -187,6 +197,16 @@ func (c *SketchCounter) AddAll(xs []float64) {
 // place of refs[i]: it counts xs[i] and uncounts refs[i]. When refs are the values of
 // another counter's group, AddTo with that counter as the base gives the sketch of xs.
 func (c *SketchCounter) AddChanges(xs, refs []float64) {
+	if vectorCounting() {
+		c.addChangesVector(xs, refs)
+		return
+	}
+	c.addChangesScalar(xs, refs)
+}
+
+// addChangesScalar is AddChanges value by value: the reference for addChangesVector, and
+// AddChanges where the build or the CPU has no vector instructions.
+func (c *SketchCounter) addChangesScalar(xs, refs []float64) {
 	refs = refs[:len(xs)]
 	var added, removed [counterBatch]float64
 	var b batch

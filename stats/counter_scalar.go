@@ -1,0 +1,19 @@
+//go:build !(goexperiment.simd && amd64 && !amd64.v3)
+
+package stats
+
+// Without GOEXPERIMENT=simd on amd64 there are no vector batch methods: AddAll and
+// AddChanges count value by value.
+
+// vectorBuild is true in the build with the vector batch methods.
+const vectorBuild = false
+
+// vectorCounting reports whether AddAll and AddChanges use the vector batch methods: never
+// in this build.
+func vectorCounting() bool { return false }
+
+// addAllVector is addAllScalar in this build.
+func (c *SketchCounter) addAllVector(xs []float64) { c.addAllScalar(xs) }
+
+// addChangesVector is addChangesScalar in this build.
+func (c *SketchCounter) addChangesVector(xs, refs []float64) { c.addChangesScalar(xs, refs) }

@@ -1,0 +1,262 @@
+//go:build goexperiment.simd && amd64 && !amd64.v3
+
+package stats
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+)
+
+// requireVector stops a test where the CPU cannot run the vector batch methods: in CI that
+// is a failure, since the build with GOEXPERIMENT=simd is there to test them.
+func requireVector(t *testing.T) {
+	t.Helper()
+	if !vectorCounting() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("built with GOEXPERIMENT=simd, but this CPU has no AVX-512: the vector batch methods cannot be tested")
+		}
+		t.Skip("no AVX-512 on this CPU: the vector batch methods are not tested")
+	}
+}
+
+// edgeValues are the values where a vector bin index could part from the scalar one:
+// zeros of both signs, subnormals, the smallest normal, both sides of sketchMinIndexable
+// and sketchMaxIndexable, powers of two and their neighbours (a significand of 0 and of
+// nearly 1), 1 (index 0), and both sides of every bin boundary from 1e-4 to 1e4 and of
+// every 97th from the smallest indexable value to the largest. Each comes with both signs.
+func edgeValues() []float64 {
+	up, down := func(x float64) float64 { return math.Nextafter(x, math.Inf(1)) }, func(x float64) float64 { return math.Nextafter(x, 0) }
+	xs := []float64{0, 5e-324, 1e-310, down(0x1p-1022), 0x1p-1022, up(0x1p-1022),
+		down(sketchMinIndexable), sketchMinIndexable, up(sketchMinIndexable), up(up(sketchMinIndexable)),
+		down(down(sketchMaxIndexable)), down(sketchMaxIndexable), sketchMaxIndexable,
+		1, down(1), up(1), 0.5, 2, 3, 1e-300, 1e300}
+	for e := -1020; e <= 1020; e += 7 {
+		p := math.Ldexp(1, e)
+		xs = append(xs, down(p), p, up(p))
+	}
+	edges := func(lo, hi, step int) {
+		for idx := lo; idx <= hi; idx += step {
+			b := sketchMapping.LowerBound(idx)
+			if b > sketchMinIndexable && b < sketchMaxIndexable {
+				xs = append(xs, down(b), b, up(b))
+			}
+		}
+	}
+	edges(sketchMapping.Index(1e-4), sketchMapping.Index(1e4), 1)
+	edges(sketchMapping.Index(up(sketchMinIndexable)), sketchMapping.Index(sketchMaxIndexable), 97)
+	for _, x := range slices.Clone(xs) {
+		xs = append(xs, -x)
+	}
+	return xs
+}
+
+// randomValue draws from a mixture of everything a band or metric could hold and the
+// sketch's edges: spread normals, values across the whole range, point masses, zeros and
+// tiny values, all with both signs.
+func randomValue(r *rand.Rand, edges []float64) float64 {
+	switch r.IntN(6) {
+	case 0:
+		return r.NormFloat64() * 100
+	case 1:
+		return math.Exp(r.Float64()*1400-700) * float64(1-2*r.IntN(2))
+	case 2:
+		return []float64{0, math.Copysign(0, -1), 7.5, -3, 1e-320, -1e-301}[r.IntN(6)]
+	case 3:
+		return r.ExpFloat64()*30 - 5
+	default:
+		return edges[r.IntN(len(edges))]
+	}
+}
+
+// batchesEqual reports whether two batches hold the same bins in the same order and the
+// same count of zeros.
+func batchesEqual(a, b *batch) bool {
+	return slices.Equal(a.pos[:a.np], b.pos[:b.np]) && slices.Equal(a.neg[:a.nn], b.neg[:b.nn]) && a.zero == b.zero
+}
+
+func (b *batch) String() string {
+	return fmt.Sprintf("pos %v neg %v zero %d", b.pos[:b.np], b.neg[:b.nn], b.zero)
+}
+
+// TestClassifyVectorMatchesScalar checks that the vector classify puts every batch of
+// 0 to 64 values in the bins the scalar classify puts them in, in the same order, with the
+// same count of zeros: on every edge value, in table batches, and in random batches of a
+// mixture; and, with values to compare against, the changed values alone.
+func TestClassifyVectorMatchesScalar(t *testing.T) {
+	requireVector(t)
+	edges := edgeValues()
+	check := func(t *testing.T, xs, others []float64) {
+		t.Helper()
+		var want, got batch
+		if others == nil {
+			want.classify(xs)
+		} else {
+			var changed []float64
+			for i, x := range xs {
+				if x != others[i] {
+					changed = append(changed, x)
+				}
+			}
+			want.classify(changed)
+		}
+		if !got.classifyVector(xs, others) {
+			t.Fatalf("classifyVector(%v, %v) rejected the batch", xs, others)
+		}
+		if !batchesEqual(&got, &want) {
+			t.Fatalf("classifyVector(%v, %v):\n got %v\nwant %v", xs, others, &got, &want)
+		}
+	}
+	for i := 0; i < len(edges); i += 64 {
+		check(t, edges[i:min(i+64, len(edges))], nil)
+	}
+	tests := []struct {
+		name string
+		xs   []float64
+	}{
+		{"empty", nil},
+		{"one zero", []float64{0}},
+		{"negative zero", []float64{math.Copysign(0, -1)}},
+		{"minimum indexable and above", []float64{sketchMinIndexable, math.Nextafter(sketchMinIndexable, 1), -sketchMinIndexable, -math.Nextafter(sketchMinIndexable, 1)}},
+		{"maximum indexable", []float64{sketchMaxIndexable, -sketchMaxIndexable, 1, -1}},
+		{"signs alternate", []float64{1, -1, 2, -2, 3, -3, 4, -4, 5, -5}},
+		{"all negative, nine", []float64{-1e-3, -1e-2, -1e-1, -1, -10, -100, -1e3, -1e4, -1e5}},
+		{"subnormals and zeros", []float64{5e-324, -5e-324, 1e-310, 0, math.Copysign(0, -1), 0x1p-1022, 7}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { check(t, tc.xs, nil) })
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for round := 0; round < 2000; round++ {
+		n := round % (counterBatch + 1)
+		xs, others := make([]float64, n), make([]float64, n)
+		change := r.Float64()
+		for i := range xs {
+			xs[i] = randomValue(r, edges)
+			others[i] = xs[i]
+			if r.Float64() < change {
+				others[i] = randomValue(r, edges)
+			}
+		}
+		check(t, xs, nil)
+		check(t, xs, others)
+		check(t, others, xs)
+	}
+}
+
+// counterCounts returns the count of every bin of c from lo to hi, by sign, and its zeros.
+func counterCounts(c *SketchCounter, lo, hi int) (pos, neg []int32, zero int64) {
+	for i := lo; i <= hi; i++ {
+		pos = append(pos, c.pos.count(i))
+		neg = append(neg, c.neg.count(i))
+	}
+	return pos, neg, c.zero
+}
+
+// TestVectorCounterMatchesScalar feeds 100,000 values of a seeded mixture, in slices of
+// 0 to 200 values, to counters through AddAll and through AddChanges against a reference
+// series that shares most values, once with the scalar batch methods and once with the
+// vector ones, and checks that every bin holds the same count and that the sketches AddTo
+// makes are the same bytes.
+func TestVectorCounterMatchesScalar(t *testing.T) {
+	requireVector(t)
+	edges := edgeValues()
+	r := rand.New(rand.NewPCG(13, 14))
+	const n = 100_000
+	xs, refs := make([]float64, n), make([]float64, n)
+	for i := range xs {
+		refs[i] = randomValue(r, edges)
+		xs[i] = refs[i]
+		if r.Float64() < 0.3 {
+			xs[i] = randomValue(r, edges)
+		}
+	}
+	var scalarBase, vectorBase, scalarChanges, vectorChanges SketchCounter
+	for i := 0; i < n; {
+		m := min(r.IntN(201), n-i)
+		scalarBase.addAllScalar(refs[i : i+m])
+		vectorBase.addAllVector(refs[i : i+m])
+		scalarChanges.addChangesScalar(xs[i:i+m], refs[i:i+m])
+		vectorChanges.addChangesVector(xs[i:i+m], refs[i:i+m])
+		i += m
+	}
+	lo, hi := sketchMapping.Index(math.Nextafter(sketchMinIndexable, 1)), sketchMapping.Index(sketchMaxIndexable)
+	for _, c := range []struct {
+		name           string
+		scalar, vector *SketchCounter
+		base           [2]*SketchCounter
+	}{
+		{"AddAll", &scalarBase, &vectorBase, [2]*SketchCounter{nil, nil}},
+		{"AddChanges", &scalarChanges, &vectorChanges, [2]*SketchCounter{&scalarBase, &vectorBase}},
+	} {
+		sp, sn, sz := counterCounts(c.scalar, lo, hi)
+		vp, vn, vz := counterCounts(c.vector, lo, hi)
+		if !slices.Equal(sp, vp) || !slices.Equal(sn, vn) || sz != vz {
+			t.Errorf("%s: the vector counter's bins differ from the scalar one's (zeros %d and %d)", c.name, vz, sz)
+		}
+		want, got := NewSketch(), NewSketch()
+		c.scalar.AddTo(c.base[0], want)
+		c.vector.AddTo(c.base[1], got)
+		if want.Count() == 0 || string(got.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
+			t.Errorf("%s: the vector counter's sketch (count %v) differs from the scalar one's (count %v)", c.name, got.Count(), want.Count())
+		}
+	}
+	// The sketch of the changed series is the sketch of xs.
+	direct, counted := NewSketch(), NewSketch()
+	for _, x := range xs {
+		direct.Add(x)
+	}
+	vectorChanges.AddTo(&vectorBase, counted)
+	if string(direct.AppendBinary(nil)) != string(counted.AppendBinary(nil)) {
+		t.Error("the vector counter of changes with its base is not the sketch of the changed values")
+	}
+}
+
+// TestVectorCounterRejects checks that NaN, infinities and values beyond the sketch's range
+// panic in the vector batch methods with the scalar code's message, wherever they sit in a
+// batch, and that in AddChanges an unchanged value is not looked at, as in the scalar code.
+func TestVectorCounterRejects(t *testing.T) {
+	requireVector(t)
+	panicOf := func(f func()) (msg any) {
+		defer func() { msg = recover() }()
+		f()
+		return nil
+	}
+	beyond := math.Nextafter(sketchMaxIndexable, math.Inf(1))
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), beyond, -beyond, math.MaxFloat64} {
+		for _, n := range []int{1, 7, 8, 9, 64, 65, 130} {
+			for _, at := range []int{0, n / 2, n - 1} {
+				xs := make([]float64, n)
+				for i := range xs {
+					xs[i] = float64(i) - 3
+				}
+				xs[at] = bad
+				refs := slices.Clone(xs)
+				refs[at] = 1
+				name := fmt.Sprintf("%v at %d of %d", bad, at, n)
+				var s, v SketchCounter
+				want := panicOf(func() { s.addAllScalar(xs) })
+				if got := panicOf(func() { v.addAllVector(xs) }); want == nil || got != want {
+					t.Errorf("AddAll, %s: panic %v, want %v", name, got, want)
+				}
+				want = panicOf(func() { s.addChangesScalar(xs, refs) })
+				if got := panicOf(func() { v.addChangesVector(xs, refs) }); want == nil || got != want {
+					t.Errorf("AddChanges, %s: panic %v, want %v", name, got, want)
+				}
+				want = panicOf(func() { s.addChangesScalar(refs, xs) })
+				if got := panicOf(func() { v.addChangesVector(refs, xs) }); want == nil || got != want {
+					t.Errorf("AddChanges removing it, %s: panic %v, want %v", name, got, want)
+				}
+				if math.IsNaN(bad) {
+					continue // NaN differs from itself: it always counts as changed
+				}
+				if got := panicOf(func() { v.addChangesVector(xs, xs) }); got != nil {
+					t.Errorf("AddChanges, %s unchanged: panic %v", name, got)
+				}
+			}
+		}
+	}
+}
