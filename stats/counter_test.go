@@ -166,19 +166,66 @@ func BenchmarkSketchCounterAdd(b *testing.B) {
 	}
 }
 
+// counterWays are the batch methods a benchmark compares: the scalar ones, and the vector
+// ones where the build (GOEXPERIMENT=simd) and the CPU (AVX-512) have them.
+func counterWays() []struct {
+	name       string
+	addAll     func(c *SketchCounter, xs []float64)
+	addChanges func(c *SketchCounter, xs, refs []float64)
+} {
+	ways := []struct {
+		name       string
+		addAll     func(c *SketchCounter, xs []float64)
+		addChanges func(c *SketchCounter, xs, refs []float64)
+	}{{"scalar", (*SketchCounter).addAllScalar, (*SketchCounter).addChangesScalar}}
+	if vectorCounting() {
+		ways = append(ways, ways[0])
+		ways[1].name, ways[1].addAll, ways[1].addChanges = "vector", (*SketchCounter).addAllVector, (*SketchCounter).addChangesVector
+	}
+	return ways
+}
+
 // BenchmarkSketchCounterAddAll measures staged insertion in batches of 64 values, the way
-// a run counts its band values, per value.
+// a run counts its band values, per value, with the scalar and (where built) the vector
+// batch methods.
 func BenchmarkSketchCounterAddAll(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	xs := make([]float64, 4096)
 	for i := range xs {
 		xs[i] = r.ExpFloat64() * 30
 	}
-	var c SketchCounter
-	b.ResetTimer()
-	for i := 0; i < b.N; i += 64 {
-		j := i & 4095
-		c.AddAll(xs[j : j+64])
+	for _, w := range counterWays() {
+		b.Run(w.name, func(b *testing.B) {
+			var c SketchCounter
+			for i := 0; i < b.N; i += 64 {
+				j := i & 4095
+				w.addAll(&c, xs[j:j+64])
+			}
+		})
+	}
+}
+
+// BenchmarkSketchCounterAddChanges measures counting changes in batches of 64 values
+// against a reference of which 30% differ, per value, with the scalar and (where built)
+// the vector batch methods.
+func BenchmarkSketchCounterAddChanges(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	xs, refs := make([]float64, 4096), make([]float64, 4096)
+	for i := range xs {
+		refs[i] = r.ExpFloat64() * 30
+		xs[i] = refs[i]
+		if r.Float64() < 0.3 {
+			xs[i] = r.ExpFloat64()*30 - 5
+		}
+	}
+	for _, w := range counterWays() {
+		b.Run(w.name, func(b *testing.B) {
+			var c SketchCounter
+			for i := 0; i < b.N; i += 64 {
+				j := i & 4095
+				w.addChanges(&c, xs[j:j+64], refs[j:j+64])
+			}
+		})
 	}
 }
 

@@ -28,7 +28,7 @@ func (c *SketchCounter) addAllVector(xs []float64) {
 	var b batch
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
-		if !b.classifyVector(xs[:n], nil) {
+		if !b.classifyVector(xs[:n]) {
 			b.np, b.nn, b.zero = 0, 0, 0
 			c.addAllScalar(xs[:n])
 		}
@@ -37,36 +37,56 @@ func (c *SketchCounter) addAllVector(xs []float64) {
 	}
 }
 
-// addChangesVector is AddChanges with the changed values picked out and their bins found
-// 8 at a time: the added values' bins (those of xs[i] where xs[i] != refs[i]) go to one
-// batch, the removed values' to another, in the order of xs as in the scalar code. A
-// batch holding NaN or a changed value beyond the sketch's range goes to the scalar code,
-// which panics.
+// addChangesVector is AddChanges with the changed values picked out 8 at a time
+// (changesVector) and their bins found 8 at a time (classifyVector), in the order of xs as
+// in the scalar code. A batch holding NaN or a changed value beyond the sketch's range
+// goes to the scalar code, which panics.
 func (c *SketchCounter) addChangesVector(xs, refs []float64) {
 	refs = refs[:len(xs)]
-	var added, removed batch
+	var added, removed [counterBatch]float64
+	var b batch
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
-		if !added.classifyVector(xs[:n], refs[:n]) || !removed.classifyVector(refs[:n], xs[:n]) {
-			added.np, added.nn, added.zero = 0, 0, 0
-			removed.np, removed.nn, removed.zero = 0, 0, 0
+		changed := changesVector(xs[:n], refs[:n], &added, &removed)
+		if !b.classifyVector(added[:changed]) {
+			b.np, b.nn, b.zero = 0, 0, 0
 			c.addChangesScalar(xs[:n], refs[:n])
 		}
-		c.apply(&added, 1)
-		c.apply(&removed, -1)
+		c.apply(&b, 1)
+		if !b.classifyVector(removed[:changed]) {
+			b.np, b.nn, b.zero = 0, 0, 0
+			c.addChangesScalar(xs[:n], refs[:n])
+		}
+		c.apply(&b, -1)
 		xs, refs = xs[n:], refs[n:]
 	}
 }
 
-// classifyVector is classify for the values of xs (at most counterBatch) that differ from
-// the value of others at the same place, or for all of them if others is nil, operation
-// for operation: |x| by clearing the sign bit (as math.Abs does), the same comparisons
-// with sketchMinIndexable and sketchMaxIndexable, the same exponent and significand, the
-// cubic as separate multiplies and adds in the scalar order (no fused multiply-add), the
+// changesVector copies, in order, the values of xs (at most counterBatch) that differ
+// from refs at the same place to added and the refs they replace to removed, and returns
+// how many. Differ means != as in Go: NaN differs from everything.
+func changesVector(xs, refs []float64, added, removed *[counterBatch]float64) int {
+	n := 0
+	for i := 0; i < len(xs); i += 8 {
+		x, r := archsimd.LoadFloat64x8SlicePart(xs[i:]), archsimd.LoadFloat64x8SlicePart(refs[i:])
+		changed := x.NotEqual(r).And(archsimd.Mask64x8FromBits(0xFF >> (8 - min(len(xs)-i, 8))))
+		// n <= i, so the 8 stores fit in the counterBatch values; only the first
+		// popcount are kept.
+		x.Compress(changed).Store((*[8]float64)(added[n : n+8]))
+		r.Compress(changed).Store((*[8]float64)(removed[n : n+8]))
+		n += bits.OnesCount8(changed.ToBits())
+	}
+	return n
+}
+
+// classifyVector is classify for xs (at most counterBatch values), operation for
+// operation: |x| by clearing the sign bit (as math.Abs does), the same comparisons with
+// sketchMinIndexable and sketchMaxIndexable, the same exponent and significand, the cubic
+// as separate multiplies and adds in the scalar order (no fused multiply-add), the
 // conversion truncating toward zero and one subtracted where the index is negative. The
-// bins land in b in the order of xs. It reports false if a selected value is NaN or
-// beyond the sketch's range, leaving b partly filled.
-func (b *batch) classifyVector(xs, others []float64) bool {
+// bins land in b in the order of xs. It reports false if a value is NaN or beyond the
+// sketch's range, leaving b partly filled.
+func (b *batch) classifyVector(xs []float64) bool {
 	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
 	significand := archsimd.BroadcastUint64x8(0x000FFFFFFFFFFFFF)
 	oneBits := archsimd.BroadcastUint64x8(0x3FF0000000000000)
@@ -80,20 +100,19 @@ func (b *batch) classifyVector(xs, others []float64) bool {
 	c3 := archsimd.BroadcastFloat64x8(mapping.C)
 	multiplier := archsimd.BroadcastFloat64x8(sketchMultiplier)
 	oneInt := archsimd.BroadcastInt64x8(1)
+	np, nn, nz := b.np, b.nn, 0
 	for i := 0; i < len(xs); i += 8 {
-		// The selected lanes: those within xs, and that differ from others.
-		active := archsimd.Mask64x8FromBits(0xFF >> (8 - min(len(xs)-i, 8)))
+		in := 0xFF >> (8 - min(len(xs)-i, 8)) // the lanes within xs
+		active := archsimd.Mask64x8FromBits(uint8(in))
 		x := archsimd.LoadFloat64x8SlicePart(xs[i:])
-		if others != nil {
-			active = active.And(x.NotEqual(archsimd.LoadFloat64x8SlicePart(others[i:])))
-		}
 		abs := x.AsUint64x8().And(absMask)
 		a := abs.AsFloat64x8()
-		indexable := a.Greater(minIndexable).And(a.LessEqual(maxIndexable)).And(active)
-		zeros := a.LessEqual(minIndexable).And(active)
-		if indexable.Or(zeros).ToBits() != active.ToBits() {
+		// classify's cases: a <= sketchMaxIndexable fails for NaN and beyond the range;
+		// of the rest, a > sketchMinIndexable is indexable and a <= sketchMinIndexable zero.
+		if a.LessEqual(maxIndexable).And(active).ToBits() != uint8(in) {
 			return false
 		}
+		indexable := a.Greater(minIndexable).And(active)
 		e := abs.ShiftAllRight(52).AsInt64x8().Sub(bias).ConvertToFloat64()
 		s := abs.And(significand).Or(oneBits).AsFloat64x8().Sub(one)
 		// + 0 as in sketchIndex (where it follows the library): it changes only a zero's sign.
@@ -103,12 +122,12 @@ func (b *batch) classifyVector(xs, others []float64) bool {
 		neg := x.Less(zero).And(indexable)
 		// A batch of n <= counterBatch values has at most i < n of them before lane 0, so
 		// the 8 stores fit in the counterBatch bins; only the first popcount are kept.
-		bins.Compress(pos).Store(binsAt(b.pos[:], b.np))
-		bins.Compress(neg).Store(binsAt(b.neg[:], b.nn))
-		b.np += bits.OnesCount8(pos.ToBits())
-		b.nn += bits.OnesCount8(neg.ToBits())
-		b.zero += int64(bits.OnesCount8(zeros.ToBits()))
+		bins.Compress(pos).Store(binsAt(b.pos[:], np))
+		bins.Compress(neg).Store(binsAt(b.neg[:], nn))
+		p, q := bits.OnesCount8(pos.ToBits()), bits.OnesCount8(neg.ToBits())
+		np, nn, nz = np+p, nn+q, nz+bits.OnesCount8(uint8(in))-p-q
 	}
+	b.np, b.nn, b.zero = np, nn, b.zero+int64(nz)
 	return true
 }
 

@@ -78,6 +78,9 @@ func batchesEqual(a, b *batch) bool {
 	return slices.Equal(a.pos[:a.np], b.pos[:b.np]) && slices.Equal(a.neg[:a.nn], b.neg[:b.nn]) && a.zero == b.zero
 }
 
+// sameBits reports whether x and y are the same float64, bit for bit.
+func sameBits(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+
 func (b *batch) String() string {
 	return fmt.Sprintf("pos %v neg %v zero %d", b.pos[:b.np], b.neg[:b.nn], b.zero)
 }
@@ -85,29 +88,34 @@ func (b *batch) String() string {
 // TestClassifyVectorMatchesScalar checks that the vector classify puts every batch of
 // 0 to 64 values in the bins the scalar classify puts them in, in the same order, with the
 // same count of zeros: on every edge value, in table batches, and in random batches of a
-// mixture; and, with values to compare against, the changed values alone.
+// mixture; and that the vector changesVector picks out the changed values of random
+// batches and the values they replace, in order, as the scalar AddChanges does.
 func TestClassifyVectorMatchesScalar(t *testing.T) {
 	requireVector(t)
 	edges := edgeValues()
 	check := func(t *testing.T, xs, others []float64) {
 		t.Helper()
-		var want, got batch
-		if others == nil {
-			want.classify(xs)
-		} else {
-			var changed []float64
+		if others != nil {
+			var added, removed []float64
 			for i, x := range xs {
 				if x != others[i] {
-					changed = append(changed, x)
+					added, removed = append(added, x), append(removed, others[i])
 				}
 			}
-			want.classify(changed)
+			var gotAdded, gotRemoved [counterBatch]float64
+			n := changesVector(xs, others, &gotAdded, &gotRemoved)
+			if !slices.EqualFunc(gotAdded[:n], added, sameBits) || !slices.EqualFunc(gotRemoved[:n], removed, sameBits) {
+				t.Fatalf("changesVector(%v, %v) = %v, %v; want %v, %v", xs, others, gotAdded[:n], gotRemoved[:n], added, removed)
+			}
+			xs = added
 		}
-		if !got.classifyVector(xs, others) {
-			t.Fatalf("classifyVector(%v, %v) rejected the batch", xs, others)
+		var want, got batch
+		want.classify(xs)
+		if !got.classifyVector(xs) {
+			t.Fatalf("classifyVector(%v) rejected the batch", xs)
 		}
 		if !batchesEqual(&got, &want) {
-			t.Fatalf("classifyVector(%v, %v):\n got %v\nwant %v", xs, others, &got, &want)
+			t.Fatalf("classifyVector(%v):\n got %v\nwant %v", xs, &got, &want)
 		}
 	}
 	for i := 0; i < len(edges); i += 64 {
