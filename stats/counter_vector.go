@@ -35,6 +35,9 @@ func (c *SketchCounter) addAllVector(xs []float64) {
 		c.apply(&b, 1)
 		xs = xs[n:]
 	}
+	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
+	// registers' upper bits.
+	archsimd.ClearAVXUpperBits()
 }
 
 // addChangesVector is AddChanges with the changed values picked out 8 at a time
@@ -60,6 +63,9 @@ func (c *SketchCounter) addChangesVector(xs, refs []float64) {
 		c.apply(&b, -1)
 		xs, refs = xs[n:], refs[n:]
 	}
+	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
+	// registers' upper bits.
+	archsimd.ClearAVXUpperBits()
 }
 
 // changesVector copies, in order, the values of xs (at most counterBatch) that differ
