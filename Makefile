@@ -16,8 +16,8 @@ build:
 run: build
 	$(BIN) run --force --out outputs/baseline
 
-# gofmt, go vet, every Go test (the 20,000-path calibration check included; sim and run
-# again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
+# gofmt, go vet, every Go test (the 20,000-path calibration check included; sim, run and
+# stats again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
 # vector simulator against the scalar one), a bounded
 # fuzz of the config decoder, then the
 # DuckDB interop check of a fresh run.
@@ -29,7 +29,7 @@ gotest:
 	$(GO) vet ./...
 	GOEXPERIMENT=simd $(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
-	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run
+	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run ./stats
 	GOEXPERIMENT=simd $(GO) test -count=1 -run TestVectorSimulatorMatchesScalar ./cmd/backstop
 
 # The config, manifest and checkpoint decoders under go's fuzzer for a bounded time: no
