@@ -47,20 +47,16 @@ func (c *SketchCounter) addAllVector(xs []float64) {
 func (c *SketchCounter) addChangesVector(xs, refs []float64) {
 	refs = refs[:len(xs)]
 	var added, removed [counterBatch]float64
-	var b batch
+	var in, out batch
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
 		changed := changesVector(xs[:n], refs[:n], &added, &removed)
-		if !b.classifyVector(added[:changed]) {
-			b.np, b.nn, b.zero = 0, 0, 0
+		if !in.classifyVector(added[:changed]) || !out.classifyVector(removed[:changed]) {
+			in.np, in.nn, in.zero, out.np, out.nn, out.zero = 0, 0, 0, 0, 0, 0
 			c.addChangesScalar(xs[:n], refs[:n])
 		}
-		c.apply(&b, 1)
-		if !b.classifyVector(removed[:changed]) {
-			b.np, b.nn, b.zero = 0, 0, 0
-			c.addChangesScalar(xs[:n], refs[:n])
-		}
-		c.apply(&b, -1)
+		c.apply(&in, 1)
+		c.apply(&out, -1)
 		xs, refs = xs[n:], refs[n:]
 	}
 	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
