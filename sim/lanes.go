@@ -190,24 +190,6 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 	}
 }
 
-// wakeLevels appends every policy's wake level to levels as RunAll sets them: the opening
-// basis above which it wakes, -Inf for one that is never dormant, +Inf for the base.
-func wakeLevels(levels []float64, pols []Policy, base int) []float64 {
-	for k, p := range pols {
-		level := math.Inf(-1)
-		if d, ok := p.(Dormancy); ok {
-			if l, dormant := d.WakeBasis(); dormant {
-				level = l
-			}
-		}
-		if k == base {
-			level = math.Inf(1)
-		}
-		levels = append(levels, level)
-	}
-	return levels
-}
-
 // pass runs policy k on the lanes from day wake[l] (T: not at all): from day 0 from the
 // start of the path, from a later day from the snapshot of the no-policy pass (policy
 // base) saved then, with base's series before it. The no-policy pass saves the snapshots

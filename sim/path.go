@@ -184,21 +184,7 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 	T := len(sh.Sigma)
 	s.prepare(sh)
 	s.snaps.ensure(T, len(s.funds.pos))
-	// A policy that is never dormant wakes below any basis, so on day 0; the no-policy
-	// run itself never needs to.
-	levels := s.levels[:0]
-	for k, p := range pols {
-		level := math.Inf(-1)
-		if d, ok := p.(Dormancy); ok {
-			if l, dormant := d.WakeBasis(); dormant {
-				level = l
-			}
-		}
-		if k == base {
-			level = math.Inf(1)
-		}
-		levels = append(levels, level)
-	}
+	levels := wakeLevels(s.levels[:0], pols, base)
 	s.levels = levels
 	s.snaps.arm(levels, T)
 	st := s.begin(pols[base])
@@ -231,6 +217,25 @@ func (s *Simulator) RunAll(sh *Shocks, pols []Policy, res []Result, days [][]flo
 			s.end(sh, p, &st, &res[k])
 		}
 	}
+}
+
+// wakeLevels appends every policy's wake level to levels as RunAll sets them: the opening
+// basis above which it wakes, -Inf for one that is never dormant (it wakes below any basis,
+// so on day 0), +Inf for the base (the no-policy run itself never needs to).
+func wakeLevels(levels []float64, pols []Policy, base int) []float64 {
+	for k, p := range pols {
+		level := math.Inf(-1)
+		if d, ok := p.(Dormancy); ok {
+			if l, dormant := d.WakeBasis(); dormant {
+				level = l
+			}
+		}
+		if k == base {
+			level = math.Inf(1)
+		}
+		levels = append(levels, level)
+	}
+	return levels
 }
 
 // begin resets the funds and pol for a new path and returns the state before day 0.
