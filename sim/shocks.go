@@ -30,21 +30,27 @@ func NewShocks(days int) *Shocks {
 // each day t the yield shock z_t, the basis shock eb_t and, for t < T-1, the volatility
 // innovation e_{t+1}, the funding-shock indicator U_{t+1} and, only when it fires, its
 // size G_{t+1}.
+//
+// The draws and the recursions come first, day by day, and the exponentials after, for all
+// days at once (expAll, 8 at a time where the CPU has vectors): the results are those of
+// computing each day in turn, bit for bit.
 func (m *Model) Draw(rng *Stream, sh *Shocks) {
 	p := &m.cfg.Shocks
 	T := len(sh.Sigma)
 	logBar := m.logSigmaBar
+	gammaM := m.cfg.Funds.GammaM
 	sh.Jump = p.MuJ + p.SJ*rng.NormFloat64()
 	logSigma := logBar + sh.Jump
 	f := 0.0
+	// Until the exponentials: Sigma holds log sigma_t, Margin gamma_m (log sigma_t - log
+	// sigma_bar), DY z_t and Noise eb_t.
 	for t := 0; t < T; t++ {
 		excess := logSigma - logBar
-		sigma := math.Exp(logSigma)
-		sh.Sigma[t] = sigma
+		sh.Sigma[t] = logSigma
 		sh.F[t] = f
-		sh.Margin[t] = m.cfg.Funds.M0 * math.Exp(m.cfg.Funds.GammaM*excess)
-		sh.DY[t] = sigma * rng.NormFloat64()
-		sh.Noise[t] = p.Omega * sigma * rng.NormFloat64()
+		sh.Margin[t] = gammaM * excess
+		sh.DY[t] = rng.NormFloat64()
+		sh.Noise[t] = rng.NormFloat64()
 		if t == T-1 {
 			break
 		}
@@ -53,5 +59,14 @@ func (m *Model) Draw(rng *Stream, sh *Shocks) {
 		if rng.Float64() < p.PF {
 			f += p.MF * rng.ExpFloat64()
 		}
+	}
+	expAll(sh.Sigma)
+	expAll(sh.Margin)
+	m0, omega := m.cfg.Funds.M0, p.Omega
+	margin, dy, noise := sh.Margin[:T], sh.DY[:T], sh.Noise[:T]
+	for t, sigma := range sh.Sigma {
+		margin[t] = m0 * margin[t]
+		dy[t] = sigma * dy[t]
+		noise[t] = omega * sigma * noise[t]
 	}
 }
