@@ -1,8 +1,10 @@
 package results
 
 import (
+	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -23,8 +25,13 @@ const (
 // taken from the build info.
 var Version = ""
 
-// ToolVersion returns Version, or the module version and VCS revision from the build info.
+// ToolVersion returns Version, or the module version and VCS revision from the build info,
+// followed by the build's arithmetic when it is not the reference's (see arithmetic).
 func ToolVersion() string {
+	return toolVersion() + arithmetic()
+}
+
+func toolVersion() string {
 	if Version != "" {
 		return Version
 	}
@@ -39,6 +46,37 @@ func ToolVersion() string {
 		}
 	}
 	return v
+}
+
+// arithmetic returns "" for a build whose floating-point results are the reference's:
+// amd64 at GOAMD64 v1 or v2, where Go fuses no multiply-add. Elsewhere (GOAMD64=v3 or
+// above, arm64, and the other architectures where the compiler fuses x*y+z into one
+// rounding) the same seed gives results that differ in their last bits, so the version
+// says so, "+amd64.v3" or "+arm64": a resume or merge across builds of different
+// arithmetic is then refused like one across versions.
+func arithmetic() string {
+	level := ""
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "GO"+strings.ToUpper(runtime.GOARCH) {
+				level = s.Value
+			}
+		}
+	}
+	return arithmeticTag(runtime.GOARCH, level)
+}
+
+// arithmeticTag is arithmetic for an architecture and its level setting (GOAMD64 and the
+// like; "" when unset).
+func arithmeticTag(goarch, level string) string {
+	switch {
+	case goarch == "amd64" && (level == "" || level == "v1" || level == "v2"):
+		return ""
+	case level == "":
+		return "+" + goarch
+	default:
+		return "+" + goarch + "." + level
+	}
 }
 
 // Provenance is what every output says about where it came from.
