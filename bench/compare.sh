@@ -32,7 +32,8 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 BIN=${BIN:-bin/backstop}
 ROUNDS=${ROUNDS:-1}
-case $N in '' | *[!0-9]*) echo "compare.sh: N must be a positive integer, got '$N'" >&2; exit 2 ;; esac
+case $N in '' | *[!0-9]*) echo "compare.sh: N must be a whole number of paths, at least 2, got '$N'" >&2; exit 2 ;; esac
+if [ "$N" -lt 2 ]; then echo "compare.sh: N must be a whole number of paths, at least 2, got '$N'" >&2; exit 2; fi
 case $ROUNDS in '' | *[!0-9]* | 0) echo "compare.sh: ROUNDS must be a positive integer, got '$ROUNDS'" >&2; exit 2 ;; esac
 
 if [ ! -x "$BIN" ]; then

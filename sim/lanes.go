@@ -482,3 +482,16 @@ func (g *laneGroup) gather(l int) {
 		s.pos[j], s.equity[j], s.atDefault[j] = f.pos[j][l], f.equity[j][l], f.atDefault[j][l]
 	}
 }
+
+// Kernels says how a Sampler simulates paths without traces in this build on this CPU:
+// 8 paths per AVX-512 vector, or path by path and why. backstop version prints it.
+func Kernels() string {
+	switch {
+	case vectorLanes():
+		return "8 paths per AVX-512 vector (GOEXPERIMENT=simd)"
+	case vectorBuild:
+		return "path by path: this CPU has no AVX-512, or GODEBUG turns it off"
+	default:
+		return "path by path: built without GOEXPERIMENT=simd (make build sets it) or not for amd64 at GOAMD64 v1 or v2"
+	}
+}

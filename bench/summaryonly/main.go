@@ -61,6 +61,12 @@ func run(args []string) error {
 	if *paths < 2 {
 		return usageError{fmt.Errorf("--paths must be at least 2, got %d", *paths)}
 	}
+	if *workers < 0 {
+		return usageError{fmt.Errorf("--workers must be 0 (all cores) or more, got %d", *workers)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())}
+	}
 	cfg := configs.Baseline()
 	if *config != "" {
 		c, err := configs.Load(*config)

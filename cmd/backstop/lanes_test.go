@@ -1,3 +1,5 @@
+//go:build goexperiment.simd && amd64 && !amd64.v3
+
 package main
 
 import (
@@ -7,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/backstop-research/backstop/results"
@@ -19,9 +22,34 @@ import (
 // six policies and a path count that ends mid-group of 8, and checks that every metric of
 // every path is bit for bit the same, the tables byte for byte, and the rows of the bands
 // and convergence files.
+//
+// It is built only with the experiment (make test runs it so): without it both runs would
+// be scalar. It first checks, through backstop version, that the binary does run the
+// vectors here and not under the GODEBUG setting; in CI a CPU without AVX-512 fails it.
 func TestVectorSimulatorMatchesScalar(t *testing.T) {
 	bin := backstopBinary(t)
 	dir := t.TempDir()
+	kernels := func(env ...string) string {
+		cmd := exec.Command(bin, "version")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("backstop version: %v", err)
+		}
+		return string(out)
+	}
+	if v := kernels(); !strings.Contains(v, "AVX-512 vector") {
+		if os.Getenv("CI") == "" && !strings.Contains(v, "no AVX-512") {
+			t.Fatalf("the binary is not built with the vector simulator: %s", v)
+		}
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI: the binary does not run the vector simulator here, so it is not tested: %s", v)
+		}
+		t.Skipf("this CPU has no AVX-512: %s", v)
+	}
+	if v := kernels("GODEBUG=cpu.avx512f=off"); !strings.Contains(v, "path by path") {
+		t.Fatalf("GODEBUG=cpu.avx512f=off does not turn the vectors off: %s", v)
+	}
 	runWith := func(name string, env ...string) string {
 		out := filepath.Join(dir, name)
 		cmd := exec.Command(bin, "run", "--config", "../../configs/escalation.yaml", "--paths", "3001",

@@ -477,7 +477,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 // cmdVersion prints the tool version.
 func cmdVersion(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop version", flag.ContinueOnError)
-	setUsage(fs, "backstop version", "Prints the tool version (recorded in every manifest and Parquet footer).")
+	setUsage(fs, "backstop version", "Prints the tool version (recorded in every manifest and Parquet footer) and how the simulator runs on this machine.")
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -485,6 +485,7 @@ func cmdVersion(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("version takes no arguments, got %q", fs.Args())}
 	}
 	fmt.Fprintln(stdout, "backstop", results.ToolVersion())
+	fmt.Fprintln(stdout, "simulator:", sim.Kernels())
 	return nil
 }
 
