@@ -149,6 +149,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	man.Shard, man.Command = nil, "backstop merge "+dir
 	man.RunID, man.Version = j.runID, results.ToolVersion()
 	man.Created = created // the merge's own time is the manifest's finished
+	// Running until finish has written every output: a merge killed half-way must not
+	// leave a manifest that calls the run complete.
+	man.Status, man.Finished = results.StatusRunning, ""
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
 	return finish(j, &man, j.provenance(&man), nil, nil)
 }

@@ -103,3 +103,38 @@ func TestShardChunksCoverEveryChunkOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedMergeIsNotComplete makes a merge fail after it has written the bands (a
+// directory stands where summary.md goes) and checks that the manifest does not call the
+// run complete, so that verify reports it unfinished and a second merge finishes it.
+// (A merge killed half-way used to leave the first shard's "complete" status.)
+func TestFailedMergeIsNotComplete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sharded")
+	cfg := configs.Baseline()
+	cfg.Paths = 600
+	for i := 1; i <= 2; i++ {
+		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 300, Shard: run.ShardSpec{Index: i, Count: 2}}); err != nil {
+			t.Fatalf("shard %d/2: %v", i, err)
+		}
+	}
+	blocker := filepath.Join(dir, results.ReportFile)
+	if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Merge(dir, run.MergeOptions{}); err == nil {
+		t.Fatal("merge succeeded with a directory where summary.md goes")
+	}
+	m, err := results.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status == results.StatusComplete {
+		t.Fatalf("a failed merge left the manifest %q", m.Status)
+	}
+	if err := os.RemoveAll(blocker); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := run.Merge(dir, run.MergeOptions{}); err != nil || o.Manifest.Status != results.StatusComplete {
+		t.Fatalf("second merge: %v", err)
+	}
+}
