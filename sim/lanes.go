@@ -228,7 +228,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 	for a := active &^ g.bad; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		ln := &g.lane[l]
-		writeMetrics(ln.sh, pols[l][k].Sheet(), &ln.acc, g.totalEquity(l), int(g.f.defaulted[l]), &paths[l].Results[k])
+		writeMetrics(ln.sim, ln.sh, pols[l][k].Sheet(), &ln.acc, g.totalEquity(l), int(g.f.defaulted[l]), &paths[l].Results[k])
 	}
 }
 
@@ -379,8 +379,6 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
 	sheet := pol.Sheet()
 	utilization := f.utilization[l]
-	acc.peakVol = max(acc.peakVol, sh.Sigma[t])
-	acc.peakF = max(acc.peakF, sh.F[t])
 	acc.peakBasis = max(acc.peakBasis, mkt.basis)
 	acc.auc += max(mkt.basis, 0)
 	if mkt.basis > mp.BDys {

@@ -13,6 +13,9 @@ type Simulator struct {
 	capacity []float64  // K_t = K0 / (1 + kappa_K F_t) of the path's days, before policies
 	other    []float64  // O_t, the other sellers' sales of the path's days (sellers on only)
 	repo     []float64  // L_t, repo lending capacity of the path's days (repo rationed only)
+	// The path's largest sigma_t and F_t, the same under every policy (from 0: the maximum
+	// as a running max over the days would give it).
+	peakVol, peakF float64
 }
 
 // prepare computes what every policy's pass over sh shares.
@@ -27,6 +30,13 @@ func (s *Simulator) prepare(sh *Shocks) {
 	}
 	if s.m.repoLimited {
 		s.repo = s.m.repoCapacity(sh, s.repo)
+	}
+	s.peakVol, s.peakF = 0, 0
+	for _, sigma := range sh.Sigma {
+		s.peakVol = max(s.peakVol, sigma)
+	}
+	for _, F := range sh.F {
+		s.peakF = max(s.peakF, F)
 	}
 }
 
@@ -57,7 +67,7 @@ type Trace struct{ Days []DayFlows }
 type pathState struct {
 	mkt                                     market
 	equity0                                 float64
-	peakVol, peakF, peakBasis               float64
+	peakBasis                               float64
 	auc, forcedTotal, salesTotal, minEquity float64
 	peakHoldings, peakDV01, peakUtl         float64
 	otherTotal, positionCut                 float64
@@ -323,8 +333,6 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 
 		// 6. Record the day.
 		utilization := mkt.inventory / cond.Capacity
-		acc.peakVol = max(acc.peakVol, sh.Sigma[t])
-		acc.peakF = max(acc.peakF, F)
 		acc.peakBasis = max(acc.peakBasis, mkt.basis)
 		acc.auc += max(mkt.basis, 0)
 		if mkt.basis > mp.BDys {
@@ -369,17 +377,17 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 // end writes the section 7 metrics of the path that ended in state st into res.Values.
 func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 	f := &s.funds
-	writeMetrics(sh, pol.Sheet(), st, f.totalEquity(), f.defaulted, res)
+	writeMetrics(s, sh, pol.Sheet(), st, f.totalEquity(), f.defaulted, res)
 }
 
-// writeMetrics writes the section 7 metrics of a path that ended in state st, with the
-// central bank's sheet, the funds' total equity and the number of funds defaulted, into
-// res.Values.
-func writeMetrics(sh *Shocks, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
+// writeMetrics writes the section 7 metrics of a path that ended in state st, with what
+// s.prepare found of its shocks, the central bank's sheet, the funds' total equity and the
+// number of funds defaulted, into res.Values.
+func writeMetrics(s *Simulator, sh *Shocks, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
 	v := &res.Values
 	v[StressJump] = sh.Jump
-	v[PeakVolBP] = st.peakVol
-	v[PeakFundingStress] = st.peakF
+	v[PeakVolBP] = s.peakVol
+	v[PeakFundingStress] = s.peakF
 	v[PeakBasisBP] = st.peakBasis
 	v[BasisAUCBPDays] = st.auc
 	v[DaysDysfunction] = float64(st.dysDays)
