@@ -15,6 +15,8 @@ import (
 const (
 	KeyBandStride     = "backstop.band_stride"
 	KeyBandPaths      = "backstop.band_sample_paths"
+	KeyBandOfPaths    = "backstop.band_of_paths"
+	KeyBandNote       = "backstop.band_note"
 	KeyBandMCError    = "backstop.band_mc_error"
 	KeyBandMCErrorAt  = "backstop.band_mc_error_at"
 	KeyBandMCErrorP99 = "backstop.band_mc_error_p99"
@@ -29,11 +31,15 @@ var TwoSigma = math.Erf(2 / math.Sqrt2)
 // count every path.
 type BandSample struct {
 	// Stride: the quantiles count path i iff i % Stride == 0, from the run's planned paths
-	// and its output.band_paths (sim.OutputParams.BandStride).
+	// and its output.band_paths (sim.OutputParams.BandStride); 1 in a run with a precision
+	// target, whose paths are not known when it starts (Note says so).
 	Stride int64 `json:"stride"`
-	// Paths is the number of paths counted, of OfPaths in the run.
+	// Paths is the number of paths counted, of OfPaths in the run (the paths drawn).
 	Paths   int64 `json:"sample_paths"`
 	OfPaths int64 `json:"of_paths"`
+	// Note, when set, says why the bands count every path although output.band_paths
+	// would thin them (NotePrecisionTarget).
+	Note string `json:"note,omitempty"`
 	// MCError is the largest Monte Carlo error of a band quantile over every policy,
 	// series, day and quantile: half the width of its two-standard-error bracket (the
 	// sketch's values at probability p -/+ 2 sqrt(p (1-p) / Paths)) over its series' scale
@@ -47,6 +53,10 @@ type BandSample struct {
 	// on some paths and not others), which moves by a jump from sample to sample.
 	MCErrorP99 *float64 `json:"mc_error_p99,omitempty"`
 }
+
+// NotePrecisionTarget is BandSample.Note of a run with a precision target: it counts every
+// path in its bands, since how many paths it will draw is not known when it starts.
+const NotePrecisionTarget = "a run with a precision target counts every path"
 
 // NewBandSample describes the bands of d (laid out by BandGroup) counted every stride-th
 // path of a run of paths paths, with their Monte Carlo error.
@@ -95,18 +105,36 @@ func NewBandSample(d *stats.Distributions, policies []string, T int, stride, pat
 }
 
 // Words says in a sentence which paths the bands count, e.g. "bands from 200,000 of
-// 1,000,000 paths (every 5th)".
+// 1,000,000 paths (every 5th)", or "bands from all 50,000 paths; a run with a precision
+// target counts every path".
 func (b BandSample) Words() string {
+	words := fmt.Sprintf("bands from %s of %s paths (every %s)", thousands(b.Paths), thousands(b.OfPaths), ordinal(b.Stride))
 	if b.Stride <= 1 {
-		return fmt.Sprintf("bands from all %s paths", thousands(b.OfPaths))
+		words = fmt.Sprintf("bands from all %s paths", thousands(b.OfPaths))
 	}
-	return fmt.Sprintf("bands from %s of %s paths (every %s)", thousands(b.Paths), thousands(b.OfPaths), ordinal(b.Stride))
+	if b.Note != "" {
+		words += "; " + b.Note
+	}
+	return words
+}
+
+// ErrorWords says in a sentence how precise the band quantiles are, as an estimate: e.g.
+// "about 1.2% for 99% of the band quantiles and 3.4% at the largest, at qe basis_bp day 6
+// p95", or, with a single path, that no Monte Carlo error can be estimated.
+func (b BandSample) ErrorWords() string {
+	if b.MCError == nil || b.MCErrorP99 == nil {
+		return fmt.Sprintf("not estimated: a quantile's Monte Carlo error needs 2 or more paths, the bands count %s", thousands(b.Paths))
+	}
+	return fmt.Sprintf("about %.2g%% for 99%% of the band quantiles and %.2g%% at the largest, at %s", 100**b.MCErrorP99, 100**b.MCError, b.MCErrorAt)
 }
 
 // metadata returns b's footer keys and values.
 func (b BandSample) metadata() (keys, values []string) {
-	keys = []string{KeyBandStride, KeyBandPaths}
-	values = []string{strconv.FormatInt(b.Stride, 10), strconv.FormatInt(b.Paths, 10)}
+	keys = []string{KeyBandStride, KeyBandPaths, KeyBandOfPaths}
+	values = []string{strconv.FormatInt(b.Stride, 10), strconv.FormatInt(b.Paths, 10), strconv.FormatInt(b.OfPaths, 10)}
+	if b.Note != "" {
+		keys, values = append(keys, KeyBandNote), append(values, b.Note)
+	}
 	if b.MCError != nil {
 		keys = append(keys, KeyBandMCError, KeyBandMCErrorAt, KeyBandMCErrorP99)
 		values = append(values, strconv.FormatFloat(*b.MCError, 'g', -1, 64), b.MCErrorAt, strconv.FormatFloat(*b.MCErrorP99, 'g', -1, 64))

@@ -67,8 +67,25 @@ func TestBandSampleWords(t *testing.T) {
 		{results.BandSample{Stride: 21, Paths: 1, OfPaths: 21}, "bands from 1 of 21 paths (every 21st)"},
 		{results.BandSample{Stride: 112, Paths: 1, OfPaths: 112}, "bands from 1 of 112 paths (every 112th)"},
 		{results.BandSample{Stride: 1002, Paths: 1, OfPaths: 1002}, "bands from 1 of 1,002 paths (every 1,002nd)"},
+		{results.BandSample{Stride: 1, Paths: 50000, OfPaths: 50000, Note: results.NotePrecisionTarget}, "bands from all 50,000 paths; a run with a precision target counts every path"},
 	} {
 		if got := tc.b.Words(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestBandSampleErrorWords(t *testing.T) {
+	p99, largest := 0.0123, 0.0456
+	for _, tc := range []struct {
+		b    results.BandSample
+		want string
+	}{
+		{results.BandSample{Stride: 5, Paths: 2000, OfPaths: 10000, MCError: &largest, MCErrorP99: &p99, MCErrorAt: "qe basis_bp day 6 p95"},
+			"about 1.2% for 99% of the band quantiles and 4.6% at the largest, at qe basis_bp day 6 p95"},
+		{results.BandSample{Stride: 100, Paths: 1, OfPaths: 100}, "not estimated: a quantile's Monte Carlo error needs 2 or more paths, the bands count 1"},
+	} {
+		if got := tc.b.ErrorWords(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.b, got, tc.want)
 		}
 	}

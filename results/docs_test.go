@@ -51,7 +51,7 @@ func TestOutputsDocCoversSchema(t *testing.T) {
 		}
 	}
 	for _, k := range []string{results.KeyConfig, results.KeySeed, results.KeyPaths, results.KeyVersion, results.KeyCreated, results.KeySchemaVersion,
-		results.KeyBandStride, results.KeyBandPaths, results.KeyBandMCError, results.KeyBandMCErrorAt, results.KeyBandMCErrorP99} {
+		results.KeyBandStride, results.KeyBandPaths, results.KeyBandOfPaths, results.KeyBandNote, results.KeyBandMCError, results.KeyBandMCErrorAt, results.KeyBandMCErrorP99} {
 		if !strings.Contains(doc, "`"+k+"`") {
 			t.Errorf("docs/outputs.md does not list metadata key %s", k)
 		}

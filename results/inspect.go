@@ -116,6 +116,7 @@ func Inspect(dir string, w io.Writer) error {
 		fmt.Fprintf(w, "\n%s: %d rows\n", BandsFile, bands.Rows)
 		if m.Bands != nil {
 			fmt.Fprintf(w, "  quantiles: %s\n", m.Bands.Words())
+			fmt.Fprintf(w, "  Monte Carlo error: %s\n", m.Bands.ErrorWords())
 		}
 		fmt.Fprintln(w, "  schema:")
 		for _, f := range bands.Fields {

@@ -105,8 +105,11 @@ func TestBandsCountTheSubset(t *testing.T) {
 					t.Fatalf("manifest bands' Monte Carlo error %v at %q: want a share of the series' scale", bs.MCError, bs.MCErrorAt)
 				}
 			}
-			if md[results.KeyBandStride] != strconv.FormatInt(tc.stride, 10) || md[results.KeyBandPaths] != strconv.FormatInt(tc.counted, 10) {
-				t.Fatalf("bands footer: stride %q, paths %q; want %d and %d", md[results.KeyBandStride], md[results.KeyBandPaths], tc.stride, tc.counted)
+			if md[results.KeyBandStride] != strconv.FormatInt(tc.stride, 10) || md[results.KeyBandPaths] != strconv.FormatInt(tc.counted, 10) || md[results.KeyBandOfPaths] != strconv.Itoa(n) {
+				t.Fatalf("bands footer: stride %q, paths %q of %q; want %d and %d of %d", md[results.KeyBandStride], md[results.KeyBandPaths], md[results.KeyBandOfPaths], tc.stride, tc.counted, n)
+			}
+			if _, ok := md[results.KeyBandNote]; ok {
+				t.Fatalf("bands footer of a run without a precision target has a note %q", md[results.KeyBandNote])
 			}
 			if bs.MCError != nil && md[results.KeyBandMCError] != strconv.FormatFloat(*bs.MCError, 'g', -1, 64) {
 				t.Fatalf("bands footer error %q, manifest %v", md[results.KeyBandMCError], *bs.MCError)
@@ -117,6 +120,25 @@ func TestBandsCountTheSubset(t *testing.T) {
 			}
 			if !strings.Contains(string(report), tc.words) {
 				t.Fatalf("summary.md does not say %q", tc.words)
+			}
+			// The error is an estimate (a two-standard-error bracket), never a bound; with
+			// one path summary.md says it has none.
+			_, section, _ := strings.Cut(string(report), "## Bands")
+			if err := bs.ErrorWords(); !strings.Contains(section, "Monte Carlo error is "+err) || strings.Contains(section, "at most") {
+				t.Fatalf("summary.md's bands section %q: want its error %q as an estimate", section, err)
+			}
+			if tc.counted == 1 && !strings.Contains(section, "not estimated") {
+				t.Fatalf("summary.md's bands section of a 1-path subset %q does not say its error is not estimated", section)
+			}
+			// backstop inspect says the same.
+			var inspect strings.Builder
+			if err := results.Inspect(dir, &inspect); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"quantiles: " + tc.words + "\n", "Monte Carlo error: " + bs.ErrorWords() + "\n"} {
+				if !strings.Contains(inspect.String(), want) {
+					t.Fatalf("inspect does not say %q:\n%s", want, inspect.String())
+				}
 			}
 		})
 	}

@@ -47,6 +47,9 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
 		return nil, fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
 	}
+	if j.opt.Target != nil && j.cfg.Output.BandPaths > 0 {
+		sample.Note = results.NotePrecisionTarget
+	}
 	man.Bands = &sample
 	bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)
 	bandsProv := prov

@@ -21,8 +21,9 @@ type job struct {
 	l      layout
 	chunks int // chunks of the whole run
 	// bandStride is the band subset's: the bands count path i iff i % bandStride == 0. It
-	// is fixed by the run's planned paths (its most paths, with a precision target), so
-	// every shard, resume and merge of the run counts the same paths.
+	// is fixed by the run's planned paths, so every shard, resume and merge of the run
+	// counts the same paths; a run with a precision target counts every path (1), since
+	// how many paths it will draw is not known when it starts.
 	bandStride   int64
 	first, end   int // chunks this process computes
 	manifestPath string
@@ -81,6 +82,9 @@ func plan(opt Options) (*job, error) {
 		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
 		bandStride:   int64(cfg.Output.BandStride(cfg.Paths)),
 		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
+	}
+	if opt.Target != nil {
+		j.bandStride = 1
 	}
 	j.first, j.end = 0, j.chunks
 	j.entries = make([]results.ChunkEntry, j.chunks)

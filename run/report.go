@@ -154,7 +154,9 @@ func (r report) markdown() string {
 		words := bs.Words()
 		fmt.Fprintf(&b, "The quantiles of `bands.parquet` and of the fan charts: %s; their means count every path (`output.band_paths` sets the subset, 0 for every path).", words)
 		if bs.MCError != nil {
-			fmt.Fprintf(&b, " Their Monte Carlo error (half the two-standard-error bracket of a quantile, relative to the largest value of that policy's band of the series) is at most %.2g%% for 99%% of the band quantiles and %.2g%% at the largest, at %s; the sketch adds its own %g%% of the value.", 100**bs.MCErrorP99, 100**bs.MCError, bs.MCErrorAt, 100*stats.SketchAccuracy)
+			fmt.Fprintf(&b, " Their Monte Carlo error is %s (half a quantile's two-standard-error bracket, relative to the largest value of that policy's band of the series: an estimate, not a bound, as each bracket holds its quantile about 95%% of the time); the sketch adds its own %g%% of the value.", bs.ErrorWords(), 100*stats.SketchAccuracy)
+		} else {
+			fmt.Fprintf(&b, " Their Monte Carlo error is %s.", bs.ErrorWords())
 		}
 		b.WriteString("\n")
 	}

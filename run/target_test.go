@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,15 +26,26 @@ func halfWidths(rows []results.SummaryRow, metric string) map[string]float64 {
 	return out
 }
 
+// thousandsOf writes n with commas between groups of three digits, as summary.md does.
+func thousandsOf(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // TestTargetPrecision checks that a run with a precision target stops at the first chunk
 // boundary where every policy's half-width is at or below the target (one chunk fewer is
-// not enough), and that it is reproducible across worker counts.
+// not enough), that it is reproducible across worker counts and resume, and that its bands
+// count every path drawn, saying so.
 func TestTargetPrecision(t *testing.T) {
 	const chunk = 500
 	target := &run.Target{Metric: "peak_basis_bp", HalfWidth: 3}
 	cfg := configs.Baseline()
 	cfg.Paths = 50_000 // the most; the target stops the run well before
-	// The band subset is fixed by the most paths (every 5th), whatever the paths drawn.
+	// A band subset from the most paths would be every 5th path; with a precision target
+	// the bands count every path drawn.
 	cfg.Output.BandPaths = 10_000
 	base := t.TempDir()
 	var outs []*run.Outcome
@@ -51,8 +63,38 @@ func TestTargetPrecision(t *testing.T) {
 	if n >= int64(cfg.Paths) || n%chunk != 0 || outs[0].Manifest.TargetPrecision != "peak_basis_bp=3" {
 		t.Fatalf("stopped after %d paths (manifest %+v)", n, outs[0].Manifest)
 	}
-	if b := outs[0].Manifest.Bands; b == nil || b.Stride != 5 || b.OfPaths != n || b.Paths != (n+4)/5 {
-		t.Fatalf("bands of a run stopped at %d paths: %+v; want every 5th path (of the most, 50,000)", n, b)
+	// The bands count every path drawn, and the manifest, the bands footer and summary.md
+	// say why in words.
+	b := outs[0].Manifest.Bands
+	if b == nil || b.Stride != 1 || b.OfPaths != n || b.Paths != n || b.Note != results.NotePrecisionTarget {
+		t.Fatalf("bands of a run stopped at %d paths: %+v; want every path, with the note %q", n, b, results.NotePrecisionTarget)
+	}
+	words := fmt.Sprintf("bands from all %s paths; a run with a precision target counts every path", thousandsOf(n))
+	if b.Words() != words {
+		t.Errorf("bands words %q, want %q", b.Words(), words)
+	}
+	bands, md, err := results.ReadBands(outs[0].Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md[results.KeyBandStride] != "1" || md[results.KeyBandPaths] != fmt.Sprint(n) || md[results.KeyBandOfPaths] != fmt.Sprint(n) || md[results.KeyBandNote] != results.NotePrecisionTarget {
+		t.Errorf("bands footer: stride %q, sample paths %q, of paths %q, note %q; want 1, %d, %d, %q",
+			md[results.KeyBandStride], md[results.KeyBandPaths], md[results.KeyBandOfPaths], md[results.KeyBandNote], n, n, results.NotePrecisionTarget)
+	}
+	// The same run interrupted and resumed counts the same paths in its bands.
+	resumed := filepath.Join(base, "resumed")
+	if _, err := run.Execute(&cancelAfter{Context: context.Background(), n: 4}, run.Options{Config: cfg, OutDir: resumed, ChunkSize: chunk, Workers: 2, Target: target}); !errors.Is(err, run.ErrInterrupted) {
+		t.Fatalf("interrupted run: error %v, want an interruption", err)
+	}
+	if m, err := results.ReadManifest(resumed); err != nil || len(m.Index) == 0 || int64(len(m.Index))*chunk >= n {
+		t.Fatalf("interrupted run's manifest: %v; want some of the chunks before the target's", err)
+	}
+	r, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: resumed, ChunkSize: chunk, Workers: 1, Target: target, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb, _, err := results.ReadBands(resumed); err != nil || !reflect.DeepEqual(rb, bands) || !reflect.DeepEqual(r.Manifest.Bands, b) {
+		t.Fatalf("resumed run's bands differ (%v): manifest %+v, want %+v", err, r.Manifest.Bands, b)
 	}
 	for p, hw := range halfWidths(outs[0].Summary, target.Metric) {
 		if hw > target.HalfWidth {
@@ -63,12 +105,14 @@ func TestTargetPrecision(t *testing.T) {
 	if m := outs[0].Manifest; m.TargetReached == nil || !*m.TargetReached || m.MaxPaths != 50_000 {
 		t.Errorf("manifest target_reached %v, max_paths %d; want true, 50000", m.TargetReached, m.MaxPaths)
 	}
-	md, err := os.ReadFile(filepath.Join(outs[0].Dir, results.ReportFile))
+	report, err := os.ReadFile(filepath.Join(outs[0].Dir, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("peak_basis_bp=3 (95%% CI half-width of the mean under every policy): met after %d paths, of at most 50000", n); !strings.Contains(string(md), want) {
-		t.Errorf("summary.md does not say %q", want)
+	for _, want := range []string{fmt.Sprintf("peak_basis_bp=3 (95%% CI half-width of the mean under every policy): met after %d paths, of at most 50000", n), words} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("summary.md does not say %q", want)
+		}
 	}
 	// One chunk fewer, as a plain run, misses the target for some policy; as a run with
 	// the target and that many at most, it says so.

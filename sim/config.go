@@ -42,7 +42,8 @@ type OutputParams struct {
 	// BandPaths thins bands.parquet: its quantiles count every k-th path from path 0,
 	// k = max(1, paths / BandPaths), so at least BandPaths paths (all of them when paths
 	// <= BandPaths), the same subset for any worker count, chunk size, shard layout or
-	// resume. 0 counts every path.
+	// resume. 0 counts every path, and so does a run with a precision target (package run),
+	// whose paths are not known when it starts.
 	BandPaths int `yaml:"band_paths"`
 }
 

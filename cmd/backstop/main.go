@@ -225,7 +225,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	shardFlag := fs.String("shard", "", "compute only shard `I/N` of the run (default: from SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX with --shards)")
 	target := fs.String("target-precision", "", "sample until the 95% CI half-width of a metric's mean is at most this under every policy, e.g. `peak_basis_bp=0.5` (--paths is then the most)")
 	shards := fs.Int("shards", 0, "number of shards of a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX)")
-	bandPaths := fs.Int("band-paths", 0, "bands' quantiles from every k-th path, k = paths / `N` (at least N paths; 0: every path; default: the config's output.band_paths)")
+	bandPaths := fs.Int("band-paths", 0, "bands' quantiles from every k-th path, k = paths / `N` (at least N paths; 0, or with --target-precision: every path; default: the config's output.band_paths)")
 	setUsage(fs, `backstop run [flags]
 backstop run --resume DIR
 backstop run --shard I/N --out DIR [flags]`, `Simulates a scenario (the embedded baseline, or --config FILE over it) and writes
