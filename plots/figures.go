@@ -132,7 +132,7 @@ func bandRange(in *Input, series string, policies []string) (lo, hi float64) {
 // distribution (calm paths and stress paths) mix into unreadable colors.
 func basisFan(in *Input) *figure {
 	f := &figure{
-		title: "Cash–futures basis: median (line), 25–75% and 5–95% of paths (shading)\n" + scenarioLine(in),
+		title: "Cash–futures basis: median (line), 25–75% and 5–95% of paths (shading)\n" + bandLine(in),
 		width: PageWidth, height: PageHeight,
 	}
 	lo, hi := bandRange(in, SeriesBasis, in.Policies)
@@ -333,7 +333,7 @@ func note(p *plot.Plot, msg string) {
 }
 
 func cbBalanceSheet(in *Input) *figure {
-	f := &figure{title: "Central-bank balance sheet: median, 25–75% and 5–95% of paths\n" + scenarioLine(in), width: ColumnWidth, height: ColumnHeight}
+	f := &figure{title: "Central-bank balance sheet: median, 25–75% and 5–95% of paths\n" + bandLine(in), width: ColumnWidth, height: ColumnHeight}
 	p := newPanel("", "Day", LabelOf(SeriesCBHolding).String())
 	pols := buyers(in)
 	if len(pols) == 0 {

@@ -12,7 +12,11 @@ import (
 // from any run on disk.
 type Input struct {
 	Scenario string   // scenario name, for titles
-	Paths    int64    // number of simulated paths, for titles
+	Paths    int64    // number of paths drawn, for titles
+	// BandPaths is the number of paths the quantiles of Bands count, an evenly spread
+	// subset of Paths (bands.parquet's footer); 0 when they count every path. The fan
+	// charts' titles say it when it is a subset.
+	BandPaths int64
 	Policies []string // policy names in run order, e.g. none, qe, spv
 	Days     int      // horizon T
 	NFunds   int      // number of funds, the range of funds_defaulted

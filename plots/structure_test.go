@@ -94,7 +94,10 @@ type figureCase struct {
 // a one- and a two-parameter sweep.
 func allFigures() []figureCase {
 	var out []figureCase
-	for _, in := range []*Input{synthetic(2000), syntheticOf(2000, "none", "srf", "slr", "cap", "spv", "qe")} {
+	// The longest titles: bands from a subset of a billion paths, histograms from a sample.
+	long := syntheticOf(2000, "none", "srf", "slr", "cap", "spv", "qe")
+	long.Paths, long.BandPaths = 1_000_000_000, 1_000_000
+	for _, in := range []*Input{synthetic(2000), syntheticOf(2000, "none", "srf", "slr", "cap", "spv", "qe"), long} {
 		for _, spec := range figureSet {
 			out = append(out, figureCase{fmt.Sprintf("%s (%d policies)", spec.name, len(in.Policies)), func() *figure { return spec.build(in) }})
 		}

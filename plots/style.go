@@ -435,6 +435,15 @@ func scenarioLine(in *Input) string {
 	return fmt.Sprintf("%s, %s", in.Scenario, pathCount(in.Paths))
 }
 
+// bandLine is scenarioLine for the figures drawn from the band quantiles: it says when
+// they count a subset of the paths, e.g. "baseline, bands from 200,000 of 1,000,000 paths".
+func bandLine(in *Input) string {
+	if in.BandPaths > 0 && in.BandPaths < in.Paths {
+		return fmt.Sprintf("%s, bands from %s of %s", in.Scenario, thousands(in.BandPaths), pathCount(in.Paths))
+	}
+	return scenarioLine(in)
+}
+
 // pathCount is "1 path" or "N paths", N with comma separators.
 func pathCount(n int64) string {
 	if n == 1 {

@@ -37,6 +37,24 @@ func TestExamplePolicyStyles(t *testing.T) {
 	}
 }
 
+// TestBandLine: the fan charts' titles say when their quantiles count a subset of the
+// paths, and otherwise name the paths as every title does.
+func TestBandLine(t *testing.T) {
+	for _, tc := range []struct {
+		paths, bandPaths int64
+		want             string
+	}{
+		{50000, 0, "baseline, 50,000 paths"},
+		{50000, 50000, "baseline, 50,000 paths"},
+		{1_000_000, 200_000, "baseline, bands from 200,000 of 1,000,000 paths"},
+		{100, 1, "baseline, bands from 1 of 100 paths"},
+	} {
+		if got := bandLine(&Input{Scenario: "baseline", Paths: tc.paths, BandPaths: tc.bandPaths}); got != tc.want {
+			t.Errorf("bandLine(%d of %d paths) = %q, want %q", tc.bandPaths, tc.paths, got, tc.want)
+		}
+	}
+}
+
 // TestScenarioLinePathCount: titles say "1 path", not "1 paths", and group thousands.
 func TestScenarioLinePathCount(t *testing.T) {
 	for _, tc := range []struct {

@@ -116,7 +116,11 @@ func Inspect(dir string, w io.Writer) error {
 		fmt.Fprintf(w, "\n%s: %d rows\n", BandsFile, bands.Rows)
 		if m.Bands != nil {
 			fmt.Fprintf(w, "  quantiles: %s\n", m.Bands.Words())
-			fmt.Fprintf(w, "  Monte Carlo error: %s\n", m.Bands.ErrorWords())
+			estimate := ""
+			if m.Bands.MCError != nil {
+				estimate = " (an estimate: half a two-standard-error bracket, relative to the largest value of that policy's band of the series)"
+			}
+			fmt.Fprintf(w, "  Monte Carlo error: %s%s\n", m.Bands.ErrorWords(), estimate)
 		}
 		fmt.Fprintln(w, "  schema:")
 		for _, f := range bands.Fields {

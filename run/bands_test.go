@@ -12,6 +12,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
 )
@@ -130,12 +131,16 @@ func TestBandsCountTheSubset(t *testing.T) {
 			if tc.counted == 1 && !strings.Contains(section, "not estimated") {
 				t.Fatalf("summary.md's bands section of a 1-path subset %q does not say its error is not estimated", section)
 			}
+			// The figures know which paths the bands count.
+			if in, err := run.LoadInput(dir); err != nil || in.Paths != n || in.BandPaths != tc.counted {
+				t.Fatalf("figures' input: %v; want bands from %d of %d paths", err, tc.counted, n)
+			}
 			// backstop inspect says the same.
 			var inspect strings.Builder
 			if err := results.Inspect(dir, &inspect); err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{"quantiles: " + tc.words + "\n", "Monte Carlo error: " + bs.ErrorWords() + "\n"} {
+			for _, want := range []string{"quantiles: " + tc.words + "\n", "Monte Carlo error: " + bs.ErrorWords()} {
 				if !strings.Contains(inspect.String(), want) {
 					t.Fatalf("inspect does not say %q:\n%s", want, inspect.String())
 				}

@@ -38,12 +38,29 @@ func LoadInput(dir string) (*plots.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths, err := strconv.ParseInt(md[results.KeyPaths], 10, 64)
+	paths, err := footerPaths(dir, md, results.KeyPaths)
 	if err != nil {
-		return nil, fmt.Errorf("%s: footer %s = %q is not a path count", filepath.Join(dir, results.BandsFile), results.KeyPaths, md[results.KeyPaths])
+		return nil, err
+	}
+	// The paths drawn: under a precision target backstop.paths is the most paths, and
+	// backstop.band_of_paths (absent before it was written) the paths drawn; a run
+	// written before that key has them in its manifest.
+	if _, ok := md[results.KeyBandOfPaths]; ok {
+		if paths, err = footerPaths(dir, md, results.KeyBandOfPaths); err != nil {
+			return nil, err
+		}
+	} else if m, err := results.ReadManifest(dir); err == nil && m.Status == results.StatusComplete && m.Paths > 0 && m.Paths < paths {
+		paths = m.Paths
+	}
+	// The paths the band quantiles count (absent before the band subset: every path).
+	var bandPaths int64
+	if _, ok := md[results.KeyBandPaths]; ok {
+		if bandPaths, err = footerPaths(dir, md, results.KeyBandPaths); err != nil {
+			return nil, err
+		}
 	}
 	in := &plots.Input{
-		Scenario: cfg.Scenario, Paths: paths, Policies: cfg.Policies, Days: cfg.Days,
+		Scenario: cfg.Scenario, Paths: paths, BandPaths: bandPaths, Policies: cfg.Policies, Days: cfg.Days,
 		NFunds: cfg.Funds.NFunds, BDys: cfg.Market.BDys, TExp: cfg.SPV.TExp,
 		Bands:   map[string]map[string][]plots.BandPoint{},
 		Metrics: map[string]map[string][]float64{},
@@ -142,4 +159,13 @@ func DrawFigures(dir string, opt FigureOptions) ([]string, error) {
 		return nil, err
 	}
 	return plots.WriteAll(in, filepath.Join(dir, results.FiguresDir), opt)
+}
+
+// footerPaths reads a path count from the footer key of dir's bands.parquet.
+func footerPaths(dir string, md map[string]string, key string) (int64, error) {
+	n, err := strconv.ParseInt(md[key], 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s: footer %s = %q is not a path count", filepath.Join(dir, results.BandsFile), key, md[key])
+	}
+	return n, nil
 }

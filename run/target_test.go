@@ -81,6 +81,10 @@ func TestTargetPrecision(t *testing.T) {
 		t.Errorf("bands footer: stride %q, sample paths %q, of paths %q, note %q; want 1, %d, %d, %q",
 			md[results.KeyBandStride], md[results.KeyBandPaths], md[results.KeyBandOfPaths], md[results.KeyBandNote], n, n, results.NotePrecisionTarget)
 	}
+	// The figures, redrawn from the files, name the paths drawn, not the most.
+	if in, err := run.LoadInput(outs[0].Dir); err != nil || in.Paths != n || in.BandPaths != n {
+		t.Fatalf("figures' input: %v; want %d paths drawn, bands from all of them", err, n)
+	}
 	// The same run interrupted and resumed counts the same paths in its bands.
 	resumed := filepath.Join(base, "resumed")
 	if _, err := run.Execute(&cancelAfter{Context: context.Background(), n: 4}, run.Options{Config: cfg, OutDir: resumed, ChunkSize: chunk, Workers: 2, Target: target}); !errors.Is(err, run.ErrInterrupted) {
