@@ -11,21 +11,22 @@ import (
 // reads files itself: package run loads an Input (run.LoadInput), so figures can be redrawn
 // from any run on disk.
 type Input struct {
-	Scenario string // scenario name, for titles
-	Paths    int64  // number of paths drawn, for titles
-	// BandPaths is the number of paths the quantiles of Bands count, an evenly spread
-	// subset of Paths (bands.parquet's footer); 0 when they count every path. The fan
-	// charts' titles say it when it is a subset.
-	BandPaths int64
-	Policies  []string // policy names in run order, e.g. none, qe, spv
-	Days      int      // horizon T
-	NFunds    int      // number of funds, the range of funds_defaulted
-	BDys      float64  // dysfunction threshold, bp (a line on the basis fan chart)
-	TExp      int      // SPV expiry day (a marker on time charts)
+	Scenario string   // scenario name, for titles
+	Paths    int64    // number of paths drawn, for titles
+	Policies []string // policy names in run order, e.g. none, qe, spv
+	Days     int      // horizon T
+	NFunds   int      // number of funds, the range of funds_defaulted
+	BDys     float64  // dysfunction threshold, bp (a line on the basis fan chart)
+	TExp     int      // SPV expiry day (a marker on time charts)
 
 	// Created is when the run was made; it dates the PDFs (see Options.Date), so redrawing
 	// a run gives the same files. Zero dates them at drawing.
 	Created time.Time
+
+	// BandPaths is the number of paths the quantiles of Bands count, an evenly spread
+	// subset of Paths (bands.parquet's footer); 0 when they count every path. The fan
+	// charts' titles say it when it is a subset.
+	BandPaths int64
 
 	// Bands[policy][series] is the day-by-day distribution of a series across paths, one
 	// BandPoint per day in day order. Series names: basis_bp, sales_bn, cb_holdings_bn,
