@@ -59,25 +59,29 @@ func TestFiguresRenderAsThePNG(t *testing.T) {
 	write(t, sweep1, "name: s1\npaths: 300\nseed: 1\nparameters:\n  - key: funds.u_lo\n    values: [0, 0.5, 0.9]\n")
 	const formats = "png,pdf,svg"
 	at := func(name string) string { return filepath.Join(dir, name) }
+	// The 3-policy run's bands count a subset of its paths: the fan charts, redrawn from
+	// the files, say so.
+	subset := map[string]string{"basis_fan": "bands from 250 of 1,000 paths", "cb_balance_sheet": "bands from 250 of 1,000 paths"}
 	cases := []struct {
 		name string
 		figs string // the directory of the figures
 		cmds [][]string
+		text map[string]string // figure name: a text its PDF must hold
 	}{
 		{"three policies", "r3/figures", [][]string{
-			{"run", "--paths", "1000", "--policies", "none,qe,spv", "--no-figures", "--quiet", "--out", at("r3")},
+			{"run", "--paths", "1000", "--band-paths", "250", "--policies", "none,qe,spv", "--no-figures", "--quiet", "--out", at("r3")},
 			{"plot", "--format", formats, at("r3")},
-		}},
+		}, subset},
 		{"three policies, one column wide", "r3narrow/figures", [][]string{
 			{"cp", at("r3"), at("r3narrow")}, // the same run, redrawn
 			{"plot", "--format", formats, "--width", "3.5", at("r3narrow")},
-		}},
+		}, subset},
 		{"six policies", "r6/figures", [][]string{
 			{"run", "--config", "../../configs/escalation.yaml", "--paths", "1000", "--no-figures", "--quiet", "--out", at("r6")},
 			{"plot", "--format", formats, at("r6")},
-		}},
-		{"one-parameter sweep", "s1/figures", [][]string{{"sweep", "--config", sweep1, "--format", formats, "--quiet", "--out", at("s1")}}},
-		{"two-parameter sweep", "s2/figures", [][]string{{"sweep", "--config", sweep2, "--format", formats, "--quiet", "--out", at("s2")}}},
+		}, nil},
+		{"one-parameter sweep", "s1/figures", [][]string{{"sweep", "--config", sweep1, "--format", formats, "--quiet", "--out", at("s1")}}, nil},
+		{"two-parameter sweep", "s2/figures", [][]string{{"sweep", "--config", sweep2, "--format", formats, "--quiet", "--out", at("s2")}}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +100,16 @@ func TestFiguresRenderAsThePNG(t *testing.T) {
 			}
 			for _, p := range pngs {
 				checkTwins(t, p, renders)
+			}
+			for name, want := range tc.text {
+				pdf := filepath.Join(dir, tc.figs, name+".pdf")
+				txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+				if err != nil {
+					t.Fatalf("pdftotext %s: %v", pdf, err)
+				}
+				if got := strings.Join(strings.Fields(string(txt)), " "); !strings.Contains(got, want) {
+					t.Errorf("%s does not say %q: %q", pdf, want, got)
+				}
 			}
 		})
 	}
