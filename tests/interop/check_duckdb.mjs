@@ -95,6 +95,7 @@ for (const file of [join(dir, 'bands.parquet'), join(dir, 'convergence.parquet')
   const mb = manifest.bands || {};
   check('bands footer: stride = the manifest\'s', md['backstop.band_stride'] === String(mb.stride), `${md['backstop.band_stride']} vs ${mb.stride}`);
   check('bands footer: sample paths = the manifest\'s', md['backstop.band_sample_paths'] === String(mb.sample_paths), `${md['backstop.band_sample_paths']} vs ${mb.sample_paths}`);
+  check('bands footer: of paths = the manifest\'s paths drawn', md['backstop.band_of_paths'] === String(mb.of_paths) && mb.of_paths === manifest.paths, `${md['backstop.band_of_paths']} vs ${mb.of_paths}, ${manifest.paths}`);
   check('bands footer: Monte Carlo error = the manifest\'s', Number(md['backstop.band_mc_error']) === mb.mc_error, `${md['backstop.band_mc_error']} vs ${mb.mc_error}`);
 }
 
