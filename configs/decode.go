@@ -125,6 +125,22 @@ func Decode(data []byte, source string) (sim.Config, error) {
 	return cfg, nil
 }
 
+// DecodeRecorded decodes a config as a run recorded it (its manifest's, its files' footers')
+// over the baseline, as Decode does, except for the settings a recorded config may lack
+// because the version that wrote it had none: such a config means what that version did.
+// A config recorded without an output: block (before output.band_paths) counts the bands
+// from every path, band_paths 0, not the baseline's subset.
+func DecodeRecorded(data []byte, source string) (sim.Config, error) {
+	cfg, err := Decode(data, source)
+	if err != nil {
+		return sim.Config{}, err
+	}
+	if !setsKey(data, "output") {
+		cfg.Output = sim.OutputParams{}
+	}
+	return cfg, nil
+}
+
 // Marshal renders cfg as YAML, the form stored in every output's metadata.
 func Marshal(cfg *sim.Config) ([]byte, error) {
 	return yaml.Marshal(cfg)

@@ -52,6 +52,52 @@ func TestDecodeOverridesOnlyWhatItNames(t *testing.T) {
 	}
 }
 
+// TestDecodeRecorded checks that a recorded config means what the version that wrote it
+// did: without an output: block (before output.band_paths), bands from every path; with
+// one, its value; while a scenario file without one gets the baseline's subset.
+func TestDecodeRecorded(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Output.BandPaths = 5000
+	full, err := configs.Marshal(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(full), "\noutput:\n")
+	if i < 0 {
+		t.Fatalf("no output: block in\n%s", full)
+	}
+	legacy := full[:i+1]
+	for _, c := range []struct {
+		name     string
+		data     []byte
+		recorded bool
+		want     int
+	}{
+		{"recorded with output.band_paths", full, true, 5000},
+		{"recorded before output.band_paths", legacy, true, 0},
+		{"scenario file without output:", legacy, false, configs.Baseline().Output.BandPaths},
+	} {
+		decode := configs.Decode
+		if c.recorded {
+			decode = configs.DecodeRecorded
+		}
+		got, err := decode(c.data, c.name)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got.Output.BandPaths != c.want {
+			t.Errorf("%s: band_paths %d, want %d", c.name, got.Output.BandPaths, c.want)
+		}
+		got.Output = cfg.Output
+		if !reflect.DeepEqual(got, cfg) {
+			t.Errorf("%s: decoded another model:\n%+v", c.name, got)
+		}
+	}
+	if c := configs.Baseline(); c.Output.BandPaths == 0 {
+		t.Fatal("the baseline counts every path: the case above tests nothing")
+	}
+}
+
 func TestMarshalRoundTrips(t *testing.T) {
 	cfg := configs.Baseline()
 	cfg.Funds.B0 = 123.25

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
@@ -26,6 +28,9 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	}
 	if err := checkNoSymlinks(dir); err != nil {
 		return nil, nil, err
+	}
+	if exists && j.opt.Resume {
+		j.adoptRecorded(old.Config)
 	}
 	if err := checkShardsAgree(j); err != nil {
 		return nil, nil, err
@@ -256,9 +261,41 @@ func (j *job) checkResumable(old *results.Manifest) error {
 		}
 	}
 	if old.Config != j.yml {
-		return fmt.Errorf("cannot resume %s: its config differs from the one given (%s)", j.opt.OutDir, firstDifference(old.Config, j.yml))
+		return fmt.Errorf("cannot resume %s: its config differs from the one given (%s)", j.opt.OutDir, firstDifference(recordedMeaning(old.Config), j.yml))
 	}
 	return nil
+}
+
+// adoptRecorded makes text, the config a run (or its shards) recorded, this job's config
+// text and identity when it means the job's config (configs.DecodeRecorded). A config
+// recorded by an earlier version, which lacks the keys added since (output.band_paths),
+// thus keeps the sha256 its checkpoints and footers carry, and --allow-version-change
+// finishes the run as that version began it.
+func (j *job) adoptRecorded(text string) {
+	if text == j.yml {
+		return
+	}
+	cfg, err := configs.DecodeRecorded([]byte(text), "the recorded config")
+	if err != nil || !reflect.DeepEqual(cfg, j.cfg) {
+		return
+	}
+	j.yml, j.cfgHash = text, results.ConfigSHA256(text)
+}
+
+// recordedMeaning is text, a recorded config, written out in full as this version writes
+// configs (with the keys an earlier version did not write), so that a difference from a
+// given config names a setting, not a line the earlier version lacks; text itself if it
+// does not decode.
+func recordedMeaning(text string) string {
+	cfg, err := configs.DecodeRecorded([]byte(text), "the recorded config")
+	if err != nil {
+		return text
+	}
+	yml, err := configs.Marshal(&cfg)
+	if err != nil {
+		return text
+	}
+	return string(yml)
 }
 
 // firstDifference describes the first line where the run's config a and the given b differ.

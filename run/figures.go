@@ -34,7 +34,7 @@ func LoadInput(dir string) (*plots.Input, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: footer metadata lacks %q (not a backstop run, or one too old to redraw)", filepath.Join(dir, results.BandsFile), results.KeyConfig)
 	}
-	cfg, err := configs.Decode([]byte(yml), filepath.Join(dir, results.BandsFile)+" footer")
+	cfg, err := configs.DecodeRecorded([]byte(yml), filepath.Join(dir, results.BandsFile)+" footer")
 	if err != nil {
 		return nil, err
 	}

@@ -117,7 +117,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("cannot merge %s:\n  %s", dir, strings.Join(missing, "\n  "))
 	}
-	cfg, err := configs.Decode([]byte(first.Config), shardFiles[0])
+	cfg, err := configs.DecodeRecorded([]byte(first.Config), shardFiles[0])
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +125,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	j.adoptRecorded(first.Config)
 	for _, m := range shards {
 		if len(m.Index) != m.Shard.EndChunk-m.Shard.FirstChunk {
 			return nil, fmt.Errorf("cannot merge %s: shard %d/%d lists %d chunks, it computes %d", dir, m.Shard.Index, n, len(m.Index), m.Shard.EndChunk-m.Shard.FirstChunk)

@@ -33,6 +33,10 @@ type job struct {
 	ctx          context.Context      // cancelled by an interruption; finish checks it
 }
 
+// marshalConfig renders a run's config as its files record it; a test replaces it to write
+// a run as an earlier version did.
+var marshalConfig = configs.Marshal
+
 // identity is chunk c's identity: this run's, or for a chunk listed by a shard (in a
 // merge), that shard's run id.
 func (j *job) identity(c int) results.Identity {
@@ -69,7 +73,7 @@ func plan(opt Options) (*job, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	yml, err := configs.Marshal(&cfg)
+	yml, err := marshalConfig(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}

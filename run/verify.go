@@ -115,7 +115,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	if err != nil {
 		return err
 	}
-	cfg, err := configs.Decode([]byte(m.Config), path)
+	cfg, err := configs.DecodeRecorded([]byte(m.Config), path)
 	if err != nil {
 		return fmt.Errorf("%s: its config does not decode: %w", path, err)
 	}

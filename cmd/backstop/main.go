@@ -263,7 +263,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		if err := resumeFlagsAgree(man, set, *seed, *chunk, *paths); err != nil {
 			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
 		}
-		if cfg, err = configs.Decode([]byte(man.Config), filepath.Join(dir, "manifest config")); err != nil {
+		if cfg, err = configs.DecodeRecorded([]byte(man.Config), filepath.Join(dir, "manifest config")); err != nil {
 			return usageError{err}
 		}
 		if set["band-paths"] && *bandPaths != cfg.Output.BandPaths {
