@@ -159,6 +159,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	}
 	if m.Status == results.StatusComplete && m.Shard == nil {
 		rep.Problems = append(rep.Problems, outputProblems(dir, m)...)
+		rep.Problems = append(rep.Problems, bandsProblems(dir, m, cfg)...)
 		rep.Files += len(m.Outputs)
 	}
 	if !opt.Quarantine || len(bad) == 0 {

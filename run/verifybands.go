@@ -1,0 +1,78 @@
+package run
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+)
+
+// bandsProblems checks the bands object of m, the manifest of a complete run in dir, which
+// says which paths the band quantiles count and how precise they are (what inspect and
+// readers of the manifest show), against the footer of bands.parquet, a file checksummed
+// in the manifest, and against what the run's config cfg gives: the stride of bandStride,
+// sample_paths every stride-th of of_paths, of_paths the run's paths. A run of a version
+// before the band subset (no bands, no footer keys, a config without output.band_paths)
+// passes: its bands count every path.
+func bandsProblems(dir string, m *results.Manifest, cfg sim.Config) []string {
+	if _, err := os.Stat(filepath.Join(dir, results.BandsFile)); err != nil {
+		return nil // outputProblems names a missing bands.parquet
+	}
+	_, md, err := results.ReadBands(dir)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", results.BandsFile, err)}
+	}
+	stride := bandStride(cfg, m.TargetPrecision != "")
+	b := m.Bands
+	footerStride, inFooter := md[results.KeyBandStride]
+	if b == nil {
+		if !inFooter && stride == 1 {
+			return nil
+		}
+		return []string{fmt.Sprintf("%s: no bands (which paths the band quantiles count), though %s's footer has %s %q and the config gives stride %d: it was edited; restore it, or recompute the run", results.ManifestFile, results.BandsFile, results.KeyBandStride, footerStride, stride)}
+	}
+	var diff []string
+	field := func(name, got, key string) {
+		if want := md[key]; got != want {
+			diff = append(diff, fmt.Sprintf("bands.%s %s, but %s's footer has %s %s", name, orNothing(got), results.BandsFile, key, orNothing(want)))
+		}
+	}
+	field("stride", strconv.FormatInt(b.Stride, 10), results.KeyBandStride)
+	field("sample_paths", strconv.FormatInt(b.Paths, 10), results.KeyBandPaths)
+	field("mc_error", formatError(b.MCError), results.KeyBandMCError)
+	field("mc_error_at", b.MCErrorAt, results.KeyBandMCErrorAt)
+	field("mc_error_p99", formatError(b.MCErrorP99), results.KeyBandMCErrorP99)
+	if b.Stride != stride {
+		diff = append(diff, fmt.Sprintf("bands.stride %d, but the config gives %d (output.band_paths %d of %d planned paths)", b.Stride, stride, cfg.Output.BandPaths, cfg.Paths))
+	}
+	if b.OfPaths != m.Paths {
+		diff = append(diff, fmt.Sprintf("bands.of_paths %d, but the run has %d paths", b.OfPaths, m.Paths))
+	}
+	if b.Stride > 0 && b.Paths != (b.OfPaths+b.Stride-1)/b.Stride {
+		diff = append(diff, fmt.Sprintf("bands.sample_paths %d, but stride %d over %d paths counts %d", b.Paths, b.Stride, b.OfPaths, (b.OfPaths+b.Stride-1)/b.Stride))
+	}
+	var problems []string
+	for _, d := range diff {
+		problems = append(problems, fmt.Sprintf("%s: %s: it was edited; restore it, or recompute the run", results.ManifestFile, d))
+	}
+	return problems
+}
+
+// formatError writes a band Monte Carlo error as bands.parquet's footer does ("" for none).
+func formatError(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*x, 'g', -1, 64)
+}
+
+// orNothing quotes s, or says "nothing" when it is empty.
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return strconv.Quote(s)
+}
