@@ -238,6 +238,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"parameters: [{key: spv.capacity, range: [-5, 10]}]", "parameters[0]"},
 		{"discover: spv.peak_basis_bp > x.peak_basis_bp\nparameters: [{key: spv.discount, range: [0, 1]}]", "discover"},
 		{"paths: 1\nparameters: [{key: spv.discount, range: [0, 1]}]", "paths"},
+		{"parameters: [{key: output.band_paths, range: [0, 1000]}]", "parameters[0].key: output.band_paths is not allowed; it is an output setting, not a model parameter"},
 	} {
 		path := filepath.Join(t.TempDir(), "x.yaml")
 		os.WriteFile(path, []byte("base: "+abs+"\n"+tc.body), 0o644)

@@ -534,6 +534,9 @@ func checkKey(scenario *yaml.Node, key string) error {
 	if key == "paths" || key == "seed" {
 		return fmt.Errorf("%s is not allowed; paths and seed are the same at every grid point (set them at the top of the sweep file)", key)
 	}
+	if outputKey(key) {
+		return fmt.Errorf("%s is not allowed; it is an output setting, not a model parameter: it changes no metric, so every value gives the same results (set it under overrides, or in the base scenario)", key)
+	}
 	n := lookup(scenario, key)
 	if n != nil && isNumber(n) {
 		return nil
@@ -549,12 +552,16 @@ func checkKey(scenario *yaml.Node, key string) error {
 	}
 	var sections []string
 	for i := 0; i+1 < len(scenario.Content); i += 2 {
-		if scenario.Content[i+1].Kind == yaml.MappingNode {
+		if scenario.Content[i+1].Kind == yaml.MappingNode && !outputKey(scenario.Content[i].Value) {
 			sections = append(sections, scenario.Content[i].Value+".*")
 		}
 	}
 	return fmt.Errorf("%s is %s; allowed: %s", key, what, strings.Join(append(numericKeys(scenario, ""), sorted(sections)...), ", "))
 }
+
+// outputKey reports whether key is output or under it: settings of a run's outputs
+// (sim.OutputParams), which no metric depends on.
+func outputKey(key string) bool { return key == "output" || strings.HasPrefix(key, "output.") }
 
 func isNumber(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float")

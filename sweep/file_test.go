@@ -28,6 +28,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"unknown parameter path", "parameters:\n  - key: funds.leverage\n    values: [1]\n", 2, []string{"parameters[0].key", "funds.leverage", "not a scenario parameter", "funds.b0"}},
 		{"unknown section", "parameters:\n  - key: fund.b0\n    values: [1]\n", 2, []string{"parameters[0].key", "fund.b0", "funds.*"}},
 		{"not numeric", "parameters:\n  - key: scenario\n    values: [1]\n", 2, []string{"scenario", "not a numeric parameter"}},
+		{"output setting swept", "parameters:\n  - key: output.band_paths\n    values: [0, 100, 1000]\n", 2, []string{"parameters[0].key", "output.band_paths", "output setting, not a model parameter", "overrides"}},
+		{"output section swept", "parameters:\n  - key: output\n    values: [1]\n", 2, []string{"parameters[0].key", "output setting"}},
 		{"paths swept", "parameters:\n  - key: paths\n    values: [1000, 2000]\n", 2, []string{"parameters[0].key", "paths and seed"}},
 		{"empty grid", "parameters:\n  - key: funds.b0\n    values: []\n", 3, []string{"parameters[0].values", "[]", "at least one value"}},
 		{"no grid", "parameters:\n  - key: funds.b0\n", 2, []string{"parameters[0].values", "missing"}},
