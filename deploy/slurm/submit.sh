@@ -13,8 +13,8 @@
 #   BACKSTOP_PATHS       1000000     Monte Carlo paths; set it empty for the config's
 #   BACKSTOP_CHUNK_SIZE  50000       paths per chunk; needs chunks >= shards
 #   BACKSTOP_BIN         backstop on PATH, else this checkout's bin/backstop (made absolute)
-#   BACKSTOP_CONFIG, BACKSTOP_SEED, BACKSTOP_POLICIES, BACKSTOP_WORKERS: see
-#                        backstop-array.sbatch (defaults: the config's; cpus-per-task)
+#   BACKSTOP_CONFIG, BACKSTOP_SEED, BACKSTOP_POLICIES, BACKSTOP_BAND_PATHS, BACKSTOP_WORKERS:
+#                        see backstop-array.sbatch (defaults: the config's; cpus-per-task)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 

@@ -23,6 +23,7 @@ PATHS=40000 # 8 chunks of 5,000: two per shard
 CHUNK=5000
 SEED=11
 SHARDS=4
+BAND_PATHS=10000 # bands from every 4th path, passed by the scripts as --band-paths
 JOB_TIMEOUT=300 # seconds for the array and the merge
 
 t0=$SECONDS
@@ -189,7 +190,7 @@ done
 phase "submitting $SHARDS shards of $PATHS paths (chunks of $CHUNK, seed $SEED) and the merge"
 sharded=$work/out/sharded
 submitted=$(cd "$work/jobs" && BACKSTOP_BIN=$repo/bin/backstop BACKSTOP_OUT=$sharded BACKSTOP_SHARDS=$SHARDS \
-  BACKSTOP_PATHS=$PATHS BACKSTOP_CHUNK_SIZE=$CHUNK BACKSTOP_SEED=$SEED BACKSTOP_CONFIG='' BACKSTOP_POLICIES='' BACKSTOP_WORKERS='' \
+  BACKSTOP_PATHS=$PATHS BACKSTOP_CHUNK_SIZE=$CHUNK BACKSTOP_SEED=$SEED BACKSTOP_CONFIG='' BACKSTOP_POLICIES='' BACKSTOP_WORKERS='' BACKSTOP_BAND_PATHS=$BAND_PATHS \
   bash "$repo/deploy/slurm/submit.sh" --cpus-per-task=1 --time=5) || fail "submit.sh failed"
 echo "$submitted"
 array=$(awk '/^array job/ { print $3 }' <<<"$submitted")
@@ -220,10 +221,11 @@ for i in $(seq "$SHARDS"); do
     fail "$log does not say shard $i/$SHARDS came from the Slurm array task"
 done
 grep -q '"status": "complete"' "$sharded/manifest.json" || fail "$sharded/manifest.json is not complete"
+grep -q '"stride": 4,' "$sharded/manifest.json" || fail "$sharded/manifest.json: the bands do not count every 4th path (BACKSTOP_BAND_PATHS=$BAND_PATHS)"
 
 phase "the same run in one process"
 single=$work/out/single
-timeout 120 bin/backstop run --paths "$PATHS" --chunk-size "$CHUNK" --seed "$SEED" --out "$single" --quiet >/dev/null ||
+timeout 120 bin/backstop run --paths "$PATHS" --chunk-size "$CHUNK" --seed "$SEED" --band-paths "$BAND_PATHS" --out "$single" --quiet >/dev/null ||
   fail "the single-process run failed"
 
 phase "comparing"
