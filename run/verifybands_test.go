@@ -1,11 +1,13 @@
 package run_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -69,5 +71,25 @@ func TestVerifyChecksManifestBands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyBandsOfTargetRun checks that verify passes the bands of a run with a precision
+// target and a band subset as run wrote them: the stride it derives for the manifest is
+// the one plan fixed, whatever the rule for such a run.
+func TestVerifyBandsOfTargetRun(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths, cfg.Output.BandPaths = 6000, 500 // the most paths; the target stops well before
+	dir := filepath.Join(t.TempDir(), "target")
+	o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 500, Target: &run.Target{Metric: "peak_basis_bp", HalfWidth: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := o.Manifest; m.Paths >= int64(cfg.Paths) || m.Bands == nil {
+		t.Fatalf("the target run drew %d of %d paths, bands %+v: the test needs it stopped early", m.Paths, cfg.Paths, m.Bands)
+	}
+	rep, err := run.Verify(dir, run.VerifyOptions{})
+	if err != nil || !rep.Intact() {
+		t.Fatalf("verify of a target run as written: %+v, %v", rep, err)
 	}
 }
