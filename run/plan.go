@@ -84,7 +84,7 @@ func plan(opt Options) (*job, error) {
 		opt: opt, cfg: cfg, yml: string(yml), cfgHash: results.ConfigSHA256(string(yml)), runID: results.NewRunID(), ctx: context.Background(),
 		l:            newLayout(cfg.Policies, cfg.Days),
 		chunks:       (cfg.Paths + opt.ChunkSize - 1) / opt.ChunkSize,
-		bandStride:   bandStride(cfg, opt.Target != nil),
+		bandStride:   int64(cfg.Output.BandStride(cfg.Paths)),
 		manifestPath: filepath.Join(opt.OutDir, results.ManifestFile),
 	}
 	if opt.Target != nil {
@@ -106,13 +106,6 @@ func plan(opt Options) (*job, error) {
 		j.manifestPath = filepath.Join(opt.OutDir, results.ShardsDir, results.ShardManifestName(s.Index, s.Count))
 	}
 	return j, nil
-}
-
-// bandStride is the stride of the band subset of a run of cfg, cfg.Paths its planned paths
-// (its most, with a precision target): plan fixes a run's with it, and verify checks the
-// stride a manifest records against it.
-func bandStride(cfg sim.Config, target bool) int64 {
-	return int64(cfg.Output.BandStride(cfg.Paths))
 }
 
 // ShardChunks returns the chunks [first, end) of shard index (1-based) of count, for a run
