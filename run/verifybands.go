@@ -14,7 +14,7 @@ import (
 // says which paths the band quantiles count and how precise they are (what inspect and
 // readers of the manifest show), against the footer of bands.parquet, a file checksummed
 // in the manifest, and against what the run's config cfg gives: the stride plan fixes,
-// sample_paths every stride-th of of_paths, of_paths the run's paths. A run of a version
+// sample_paths every stride-th of of_paths, of_paths the run's paths (the paths drawn). A run of a version
 // before the band subset (no bands, no footer keys, a config without output.band_paths)
 // passes: its bands count every path.
 func bandsProblems(dir string, m *results.Manifest, cfg sim.Config) []string {
@@ -42,6 +42,10 @@ func bandsProblems(dir string, m *results.Manifest, cfg sim.Config) []string {
 	}
 	field("stride", strconv.FormatInt(b.Stride, 10), results.KeyBandStride)
 	field("sample_paths", strconv.FormatInt(b.Paths, 10), results.KeyBandPaths)
+	if _, ok := md[results.KeyBandOfPaths]; ok { // absent from the footers of runs before it
+		field("of_paths", strconv.FormatInt(b.OfPaths, 10), results.KeyBandOfPaths)
+	}
+	field("note", b.Note, results.KeyBandNote)
 	field("mc_error", formatError(b.MCError), results.KeyBandMCError)
 	field("mc_error_at", b.MCErrorAt, results.KeyBandMCErrorAt)
 	field("mc_error_p99", formatError(b.MCErrorP99), results.KeyBandMCErrorP99)
