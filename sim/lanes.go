@@ -379,17 +379,7 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
 	sheet := pol.Sheet()
 	utilization := f.utilization[l]
-	acc.peakBasis = max(acc.peakBasis, mkt.basis)
-	acc.auc += max(mkt.basis, 0)
-	if mkt.basis > mp.BDys {
-		acc.dysDays++
-	}
-	acc.forcedTotal += forced
-	acc.salesTotal += sales
-	acc.minEquity = min(acc.minEquity, equity)
-	acc.peakHoldings = max(acc.peakHoldings, sheet.Holdings)
-	acc.peakDV01 = max(acc.peakDV01, sheet.DV01)
-	acc.peakUtl = max(acc.peakUtl, utilization)
+	acc.addDay(mkt.basis, mp.BDys, forced, sales, equity, utilization, &sheet)
 	if t == min(PositionCutDay, T-1) {
 		held := 0.0
 		for j := range f.pos {

@@ -74,6 +74,24 @@ type pathState struct {
 	dysDays                                 int
 }
 
+// addDay adds a day to the running outputs: the end-of-day basis b_{t+1} and the
+// dysfunction threshold, the day's forced and total sales, the funds' equity, the dealers'
+// utilization and the central bank's sheet. Simulator.steps and the lockstep simulator
+// (lanes.go) both record a day through it.
+func (acc *pathState) addDay(basis, bDys, forced, sales, equity, utilization float64, sheet *Sheet) {
+	acc.peakBasis = max(acc.peakBasis, basis)
+	acc.auc += max(basis, 0)
+	if basis > bDys {
+		acc.dysDays++
+	}
+	acc.forcedTotal += forced
+	acc.salesTotal += sales
+	acc.minEquity = min(acc.minEquity, equity)
+	acc.peakHoldings = max(acc.peakHoldings, sheet.Holdings)
+	acc.peakDV01 = max(acc.peakDV01, sheet.DV01)
+	acc.peakUtl = max(acc.peakUtl, utilization)
+}
+
 // snapshots keep the state of a path at the start of the days other policies wake on, funds
 // included, so that those policies can start from there (see RunAll).
 type snapshots struct {
@@ -333,17 +351,7 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 
 		// 6. Record the day.
 		utilization := mkt.inventory / cond.Capacity
-		acc.peakBasis = max(acc.peakBasis, mkt.basis)
-		acc.auc += max(mkt.basis, 0)
-		if mkt.basis > mp.BDys {
-			acc.dysDays++
-		}
-		acc.forcedTotal += forced
-		acc.salesTotal += sales
-		acc.minEquity = min(acc.minEquity, equity)
-		acc.peakHoldings = max(acc.peakHoldings, sheet.Holdings)
-		acc.peakDV01 = max(acc.peakDV01, sheet.DV01)
-		acc.peakUtl = max(acc.peakUtl, utilization)
+		acc.addDay(mkt.basis, mp.BDys, forced, sales, equity, utilization, &sheet)
 		if t == cutDay {
 			held := 0.0
 			for _, b := range f.pos {
