@@ -1,7 +1,9 @@
 package plots
 
 import (
+	"bufio"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -184,13 +186,42 @@ type Canvas interface {
 func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 	switch format {
 	case "png":
-		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}, nil
+		return fastPNG{vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}, nil
 	case "pdf":
 		return pdfcanvas.New(w, h), nil // gonum's vgpdf mangles translucent colors and non-ASCII text
 	case "svg":
 		return outlinedSVG{vgsvg.New(w, h)}, nil // text as outlines: no font needed to view
 	}
 	return nil, fmt.Errorf("figure format %q: allowed are %s", format, strings.Join(Formats, ", "))
+}
+
+// fastPNG is gonum's image canvas written as a PNG at the fastest deflate level:
+// vgimg.PngCanvas's default level spent about a quarter of the figures' time compressing,
+// for files a little smaller. The pixels are the same.
+type fastPNG struct{ *vgimg.Canvas }
+
+// WriteTo writes the canvas's image as a PNG.
+func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	b := bufio.NewWriter(cw)
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(b, c.Image()); err != nil {
+		return cw.n, err
+	}
+	err := b.Flush()
+	return cw.n, err
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // writeFigure draws fig at w x h in format and writes it atomically to path; a PDF is

@@ -229,13 +229,17 @@ func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []str
 					out.Path = append(out.Path, a.Int64Values()...)
 					continue
 				}
+				dst := out.Columns[name]
 				for _, v := range a.Int64Values() {
-					out.Columns[name] = append(out.Columns[name], float64(v))
+					dst = append(dst, float64(v))
 				}
+				out.Columns[name] = dst
 			case *array.Int32:
+				dst := out.Columns[name]
 				for _, v := range a.Int32Values() {
-					out.Columns[name] = append(out.Columns[name], float64(v))
+					dst = append(dst, float64(v))
 				}
+				out.Columns[name] = dst
 			case *array.Float64:
 				out.Columns[name] = append(out.Columns[name], a.Float64Values()...)
 			case *array.Dictionary:
@@ -243,13 +247,17 @@ func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []str
 				if !ok {
 					return fmt.Errorf("%s: column %q is not a dictionary of strings", part, name)
 				}
+				dst := out.Strings[name]
 				for j := 0; j < a.Len(); j++ {
-					out.Strings[name] = append(out.Strings[name], dict.Value(a.GetValueIndex(j)))
+					dst = append(dst, dict.Value(a.GetValueIndex(j)))
 				}
+				out.Strings[name] = dst
 			case *array.String:
+				dst := out.Strings[name]
 				for j := 0; j < a.Len(); j++ {
-					out.Strings[name] = append(out.Strings[name], a.Value(j))
+					dst = append(dst, a.Value(j))
 				}
+				out.Strings[name] = dst
 			default:
 				return fmt.Errorf("%s: column %q has unexpected type %s", part, name, chunk.DataType())
 			}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"slices"
@@ -17,6 +18,17 @@ func EmpiricalQuantile(x []float64, p float64) float64 {
 		return math.NaN()
 	}
 	k := empiricalRank(len(x), p) - 1
+	return Select(x, k)
+}
+
+// Select returns the value a sort would put at index k of x (0-based), reordering x
+// instead of sorting it: afterwards x[k] is that value, every value before it is at most
+// x[k] and every value after it at least x[k]. It takes linear expected time. x must not
+// contain NaN; k outside [0, len(x)) panics.
+func Select(x []float64, k int) float64 {
+	if k < 0 || k >= len(x) {
+		panic(fmt.Sprintf("stats: select index %d of %d values", k, len(x)))
+	}
 	selectKth(x, k)
 	return x[k]
 }

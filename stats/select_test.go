@@ -110,3 +110,31 @@ func BenchmarkEmpiricalQuantile(b *testing.B) {
 		}
 	})
 }
+
+func TestSelectMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 17, 500, 3001} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(rng.IntN(50)) + rng.Float64()*float64(i%3)
+		}
+		sorted := slices.Clone(x)
+		slices.Sort(sorted)
+		for _, k := range []int{0, n / 3, n / 2, n - 1} {
+			y := slices.Clone(x)
+			if got := Select(y, k); got != sorted[k] {
+				t.Fatalf("n %d, k %d: %v, sorted %v", n, k, got, sorted[k])
+			}
+		}
+	}
+	for _, k := range []int{-1, 3} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("k = %d of 3: no panic", k)
+				}
+			}()
+			Select([]float64{1, 2, 3}, k)
+		}()
+	}
+}
