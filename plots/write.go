@@ -1,7 +1,7 @@
 package plots
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"image/png"
 	"io"
@@ -202,26 +202,12 @@ type fastPNG struct{ *vgimg.Canvas }
 
 // WriteTo writes the canvas's image as a PNG.
 func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
-	b := bufio.NewWriter(cw)
+	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(b, c.Image()); err != nil {
-		return cw.n, err
+	if err := enc.Encode(&buf, c.Image()); err != nil {
+		return 0, err
 	}
-	err := b.Flush()
-	return cw.n, err
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	return buf.WriteTo(w)
 }
 
 // writeFigure draws fig at w x h in format and writes it atomically to path; a PDF is

@@ -388,11 +388,7 @@ func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
 		acc.positionCut = 1 - held/m.startHeld
 	}
 	if days != nil {
-		days[int(SeriesBasis)*T+t] = mkt.basis
-		days[int(SeriesSales)*T+t] = sales
-		days[int(SeriesCBHoldings)*T+t] = sheet.Holdings
-		days[int(SeriesDealerUtilization)*T+t] = utilization
-		days[int(SeriesHFEquity)*T+t] = equity
+		recordSeries(days, T, t, mkt.basis, sales, sheet.Holdings, utilization, equity)
 	}
 }
 

@@ -92,6 +92,16 @@ func (acc *pathState) addDay(basis, bDys, forced, sales, equity, utilization flo
 	acc.peakUtl = max(acc.peakUtl, utilization)
 }
 
+// recordSeries writes day t's values of the series (SeriesTable's order) into days, laid
+// out days[s*T+t].
+func recordSeries(days []float64, T, t int, basis, sales, holdings, utilization, equity float64) {
+	days[int(SeriesBasis)*T+t] = basis
+	days[int(SeriesSales)*T+t] = sales
+	days[int(SeriesCBHoldings)*T+t] = holdings
+	days[int(SeriesDealerUtilization)*T+t] = utilization
+	days[int(SeriesHFEquity)*T+t] = equity
+}
+
 // snapshots keep the state of a path at the start of the days other policies wake on, funds
 // included, so that those policies can start from there (see RunAll).
 type snapshots struct {
@@ -360,11 +370,7 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 			acc.positionCut = 1 - held/m.startHeld
 		}
 		if days != nil {
-			days[int(SeriesBasis)*T+t] = mkt.basis
-			days[int(SeriesSales)*T+t] = sales
-			days[int(SeriesCBHoldings)*T+t] = sheet.Holdings
-			days[int(SeriesDealerUtilization)*T+t] = utilization
-			days[int(SeriesHFEquity)*T+t] = equity
+			recordSeries(days, T, t, mkt.basis, sales, sheet.Holdings, utilization, equity)
 		}
 		if trace != nil {
 			trace.Days = append(trace.Days, DayFlows{
