@@ -42,30 +42,28 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers %d is not allowed; use 0 (all cores) or more", *workers)}
 	}
-	var spec *calibrate.Spec
-	var err error
-	switch {
-	case *resume != "":
-		if *configPath != "" || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
-			return usageError{errors.New("--resume finishes the calibration recorded in DIR's manifest; it takes no --config or other --out")}
-		}
-		m, err := calibrate.ReadManifest(*resume)
-		if err != nil {
-			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
-		}
-		if m.Status == results.StatusComplete {
-			return usageError{fmt.Errorf("--resume %s: %w", *resume, calibrate.ErrFinished)}
-		}
-		if spec, err = calibrate.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
-			return usageError{err}
-		}
+	if *resume != "" && (*configPath != "" || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
+		return usageError{errors.New("--resume finishes the calibration recorded in DIR's manifest; it takes no --config or other --out")}
+	}
+	spec, err := planSource[*calibrate.Spec]{
+		command: "calibrate", example: "configs/calibrate_march2020.yaml",
+		recorded: func(dir string) (string, error) {
+			m, err := calibrate.ReadManifest(dir)
+			if err != nil {
+				return "", err
+			}
+			if m.Status == results.StatusComplete {
+				return "", calibrate.ErrFinished
+			}
+			return m.Config, nil
+		},
+		decode: calibrate.Decode, load: calibrate.Load,
+	}.plan(*resume, *configPath)
+	if err != nil {
+		return err
+	}
+	if *resume != "" {
 		*out = *resume
-	case *configPath == "":
-		return usageError{errors.New("calibrate needs --config FILE, e.g. backstop calibrate --config configs/calibrate_march2020.yaml")}
-	default:
-		if spec, err = calibrate.Load(*configPath); err != nil {
-			return usageError{err}
-		}
 	}
 	capNote := ""
 	if *resume == "" {

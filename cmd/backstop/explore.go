@@ -13,7 +13,6 @@ import (
 
 	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/plots"
-	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
 
@@ -56,26 +55,25 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if shard.Count > 1 && *resume != "" {
 		return usageError{errors.New("--resume finishes a whole exploration; a shard resumes when run again with the same --shard and --out")}
 	}
-	var plan *explore.Plan
-	switch {
-	case *resume != "":
-		if *configPath != "" || *force || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
-			return usageError{errors.New("--resume finishes the exploration recorded in DIR's manifest; it takes no --config, --force or other --out")}
-		}
-		m, err := explore.ReadManifest(*resume)
-		if err != nil {
-			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
-		}
-		if plan, err = explore.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
-			return usageError{err}
-		}
+	if *resume != "" && (*configPath != "" || *force || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
+		return usageError{errors.New("--resume finishes the exploration recorded in DIR's manifest; it takes no --config, --force or other --out")}
+	}
+	plan, err := planSource[*explore.Plan]{
+		command: "explore", example: "configs/explore_spv_robustness.yaml",
+		recorded: func(dir string) (string, error) {
+			m, err := explore.ReadManifest(dir)
+			if err != nil {
+				return "", err
+			}
+			return m.Config, nil
+		},
+		decode: explore.Decode, load: explore.Load,
+	}.plan(*resume, *configPath)
+	if err != nil {
+		return err
+	}
+	if *resume != "" {
 		*out = *resume
-	case *configPath == "":
-		return usageError{errors.New("explore needs --config FILE, e.g. backstop explore --config configs/explore_spv_robustness.yaml")}
-	default:
-		if plan, err = explore.Load(*configPath); err != nil {
-			return usageError{err}
-		}
 	}
 	capNote := ""
 	if *resume == "" {

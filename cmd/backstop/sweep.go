@@ -62,27 +62,25 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var plan *sweep.Plan
-	var err error
-	switch {
-	case *resume != "":
-		if *configPath != "" || set["paths"] || set["seed"] || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume)) {
-			return usageError{errors.New("--resume finishes the sweep recorded in DIR's manifest; it takes no --config, --paths, --seed or other --out")}
-		}
-		m, err := results.ReadSweepManifest(*resume)
-		if err != nil {
-			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
-		}
-		if plan, err = sweep.Decode([]byte(m.Config), filepath.Join(*resume, results.ManifestFile)); err != nil {
-			return usageError{err}
-		}
+	if *resume != "" && (*configPath != "" || set["paths"] || set["seed"] || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
+		return usageError{errors.New("--resume finishes the sweep recorded in DIR's manifest; it takes no --config, --paths, --seed or other --out")}
+	}
+	plan, err := planSource[*sweep.Plan]{
+		command: "sweep", example: "configs/sweep_spv_design.yaml",
+		recorded: func(dir string) (string, error) {
+			m, err := results.ReadSweepManifest(dir)
+			if err != nil {
+				return "", err
+			}
+			return m.Config, nil
+		},
+		decode: sweep.Decode, load: sweep.Load,
+	}.plan(*resume, *configPath)
+	if err != nil {
+		return err
+	}
+	if *resume != "" {
 		*out = *resume
-	case *configPath == "":
-		return usageError{errors.New("sweep needs --config FILE, e.g. backstop sweep --config configs/sweep_spv_design.yaml")}
-	default:
-		if plan, err = sweep.Load(*configPath); err != nil {
-			return usageError{err}
-		}
 	}
 	if set["paths"] {
 		if *paths < 1 {
