@@ -36,13 +36,7 @@ targets:
 // and writes nothing.
 func TestCalibrateBadInputExitsTwo(t *testing.T) {
 	tmp := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(tmp, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTestFile(t, tmp, name, body) }
 	tests := []struct {
 		name string
 		args []string

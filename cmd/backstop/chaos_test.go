@@ -372,13 +372,7 @@ func TestChaosDiskFull(t *testing.T) {
 // directories, are refused before anything is written, with exit 2 and the bound.
 func TestChaosExtremeValues(t *testing.T) {
 	base := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(base, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTestFile(t, base, name, body) }
 	cases := []struct {
 		name string
 		args []string

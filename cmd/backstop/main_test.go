@@ -11,13 +11,7 @@ import (
 // TestBadInputExitsTwoAndWritesNothing runs the command on each class of bad input.
 func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 	tmp := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(tmp, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTestFile(t, tmp, name, body) }
 	tests := []struct {
 		name string
 		args []string
@@ -90,4 +84,14 @@ func TestNoFiguresThenPlot(t *testing.T) {
 	if pngs, _ := filepath.Glob(filepath.Join(dir, "figures", "*.png")); len(pngs) < 8 {
 		t.Fatalf("plot drew %d figures, want the full set of at least 8", len(pngs))
 	}
+}
+
+// writeTestFile writes body to dir/name and returns its path, failing t if it cannot.
+func writeTestFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -17,13 +17,7 @@ import (
 // error naming the key, and nothing written.
 func TestSweepBadInputExitsTwo(t *testing.T) {
 	tmp := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(tmp, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTestFile(t, tmp, name, body) }
 	good := write("good.yaml", "paths: 100\nparameters: [{key: spv.discount, values: [0, 5]}]\n")
 	tests := []struct {
 		name string
