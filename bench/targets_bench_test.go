@@ -8,12 +8,12 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
+	"github.com/backstop-research/backstop/internal/cputime"
 	"github.com/backstop-research/backstop/run"
 )
 
@@ -54,17 +54,6 @@ func peakRSSMB() float64 {
 	return 0
 }
 
-// processCPU returns the CPU time (user + system) this process has used so far, every
-// thread included: unlike wall time it hardly grows when other processes load the machine,
-// so cpu-ns/path compares across runs taken under different loads.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // withBinaryGC sets the collector as the backstop command does (50% heap growth unless
 // GOGC is set), so peak memory is the binary's, and returns the restore function.
 func withBinaryGC() func() {
@@ -92,11 +81,11 @@ func BenchmarkFullRun(b *testing.B) {
 				dir := filepath.Join(b.TempDir(), "run")
 				measured := resetPeakRSS()
 				b.StartTimer()
-				cpu0 := processCPU()
+				cpu0 := cputime.Process()
 				if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
 					b.Fatal(err)
 				}
-				cpu += processCPU() - cpu0
+				cpu += cputime.Process() - cpu0
 				if measured {
 					peak = max(peak, peakRSSMB())
 				}
@@ -121,18 +110,18 @@ func BenchmarkFiguresOverhead(b *testing.B) {
 	var runTime, figTime, runCPU, figCPU time.Duration
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), "run")
-		start, cpu0 := time.Now(), processCPU()
+		start, cpu0 := time.Now(), cputime.Process()
 		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
 			b.Fatal(err)
 		}
-		mid, cpu1 := time.Now(), processCPU()
+		mid, cpu1 := time.Now(), cputime.Process()
 		if _, err := run.DrawFigures(dir, run.FigureOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		runTime += mid.Sub(start)
 		figTime += time.Since(mid)
 		runCPU += cpu1 - cpu0
-		figCPU += processCPU() - cpu1
+		figCPU += cputime.Process() - cpu1
 	}
 	b.ReportMetric(runTime.Seconds()/float64(b.N), "s/run")
 	b.ReportMetric(figTime.Seconds()/float64(b.N), "s/figures")
@@ -151,7 +140,7 @@ func BenchmarkSummaryOnly(b *testing.B) {
 	cfg := configs.Baseline()
 	cfg.Paths = targetPaths
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		res, err := evaluate.Run(context.Background(), cfg, 0)
 		if err != nil {
@@ -162,6 +151,6 @@ func BenchmarkSummaryOnly(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(targetPaths*b.N), "ns/path")
-	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(targetPaths*b.N), "cpu-ns/path")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(targetPaths*b.N), "cpu-ns/path")
 	b.ReportMetric(float64(targetPaths*b.N)/b.Elapsed().Seconds(), "paths/s")
 }

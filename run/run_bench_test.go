@@ -5,11 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/cputime"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sim"
@@ -25,27 +24,18 @@ func BenchmarkRun(b *testing.B) {
 			cfg := configs.Baseline()
 			cfg.Paths = n
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				dir := filepath.Join(b.TempDir(), "run")
 				if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(n*b.N), "cpu-ns/path")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(n*b.N), "cpu-ns/path")
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "paths/s")
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
 		})
 	}
-}
-
-// processCPU returns the CPU time (user and system) this process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkWritePart measures writing one 50,000-path chunk (150,000 rows) of the baseline

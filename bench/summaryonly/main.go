@@ -17,11 +17,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
+	"github.com/backstop-research/backstop/internal/cputime"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -76,12 +76,12 @@ func run(args []string) error {
 		cfg = c
 	}
 	cfg.Paths, cfg.Seed = *paths, *seed
-	cpu0, t0 := processCPU(), time.Now()
+	cpu0, t0 := cputime.Process(), time.Now()
 	res, err := evaluate.Run(context.Background(), cfg, *workers)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
-	elapsed, cpu := time.Since(t0), processCPU()-cpu0
+	elapsed, cpu := time.Since(t0), cputime.Process()-cpu0
 	r := report{Paths: *paths, Seed: *seed, Seconds: elapsed.Seconds(), CPUSeconds: cpu.Seconds(),
 		PathsPerSecond: float64(*paths) / elapsed.Seconds(), MeanPeakBasis: map[string]float64{}}
 	for m, metric := range res.Metrics {
@@ -95,13 +95,4 @@ func run(args []string) error {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
 	return enc.Encode(r)
-}
-
-// processCPU returns the CPU time (user + system) the process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
