@@ -31,13 +31,15 @@ func (s *Simulator) prepare(sh *Shocks) {
 	if s.m.repoLimited {
 		s.repo = s.m.repoCapacity(sh, s.repo)
 	}
-	s.peakVol, s.peakF = 0, 0
+	// Running maxima in locals: through s's fields each step waits on the last store.
+	peakVol, peakF := 0.0, 0.0
 	for _, sigma := range sh.Sigma {
-		s.peakVol = max(s.peakVol, sigma)
+		peakVol = max(peakVol, sigma)
 	}
 	for _, F := range sh.F {
-		s.peakF = max(s.peakF, F)
+		peakF = max(peakF, F)
 	}
+	s.peakVol, s.peakF = peakVol, peakF
 }
 
 // NewSimulator returns a Simulator for m.
