@@ -138,3 +138,87 @@ func TestSelectMatchesSort(t *testing.T) {
 		}()
 	}
 }
+
+// TestCloseInSplitsAroundK checks the sampled round of the selection on its own: the part
+// it returns holds index k, nothing before it is above anything in it, nothing after it
+// is below anything in it, and the values are only reordered; on spread-out values it
+// leaves a small part (the point of sampling), on tied ones it may leave everything.
+func TestCloseInSplitsAroundK(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 3 * sampledSelectMin
+	shapes := []struct {
+		name   string
+		gen    func(i int) float64
+		narrow bool // distinct values: the part left must be small
+	}{
+		{"random", func(int) float64 { return rng.NormFloat64() }, true},
+		{"sorted", func(i int) float64 { return float64(i) }, true},
+		{"reversed", func(i int) float64 { return float64(-i) }, true},
+		{"equal", func(int) float64 { return 1 }, false},
+		{"two values", func(int) float64 { return float64(rng.IntN(2)) }, false},
+		{"signed zeros and infinities", func(i int) float64 {
+			return [...]float64{math.Copysign(0, -1), 0, math.Inf(1), math.Inf(-1), 1}[i%5]
+		}, false},
+	}
+	for _, sh := range shapes {
+		for _, k := range []int{0, 1, n / 20, n / 2, n - n/20, n - 1} {
+			t.Run(fmt.Sprintf("%s/k=%d", sh.name, k), func(t *testing.T) {
+				x := make([]float64, n)
+				for i := range x {
+					x[i] = sh.gen(i)
+				}
+				y := slices.Clone(x)
+				lo, hi := closeIn(y, 0, n, k)
+				if lo > k || k >= hi {
+					t.Fatalf("part [%d, %d) does not hold k = %d", lo, hi, k)
+				}
+				if lo > 0 && slices.Max(y[:lo]) > slices.Min(y[lo:hi]) {
+					t.Fatalf("a value before the part [%d, %d) is above one in it", lo, hi)
+				}
+				if hi < n && slices.Max(y[lo:hi]) > slices.Min(y[hi:]) {
+					t.Fatalf("a value after the part [%d, %d) is below one in it", lo, hi)
+				}
+				if sh.narrow && hi-lo > n/8 {
+					t.Errorf("part [%d, %d) holds %d of %d distinct values", lo, hi, hi-lo, n)
+				}
+				slices.Sort(x)
+				slices.Sort(y)
+				if !slices.Equal(x, y) {
+					t.Fatal("the values changed, not only their order")
+				}
+			})
+		}
+	}
+}
+
+// TestPartitionCounts checks the two branch-free passes against counting.
+func TestPartitionCounts(t *testing.T) {
+	x := []float64{3, 1, 2, 2, 5, 0, 2, 4}
+	for _, pivot := range []float64{-1, 0, 2, 2.5, 9} {
+		for _, c := range []struct {
+			name      string
+			partition func([]float64, float64) int
+			in        func(v float64) bool
+		}{
+			{"below", partitionBelow, func(v float64) bool { return v < pivot }},
+			{"at most", partitionAtMost, func(v float64) bool { return v <= pivot }},
+		} {
+			y := slices.Clone(x)
+			j := c.partition(y, pivot)
+			want := 0
+			for _, v := range x {
+				if c.in(v) {
+					want++
+				}
+			}
+			if j != want {
+				t.Errorf("%s %v: %d values in front, want %d", c.name, pivot, j, want)
+			}
+			for i, v := range y {
+				if c.in(v) != (i < j) {
+					t.Errorf("%s %v: %v at %d is on the wrong side of %d", c.name, pivot, v, i, j)
+				}
+			}
+		}
+	}
+}
