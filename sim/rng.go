@@ -1,18 +1,21 @@
 package sim
 
-import "math/rand/v2"
+import (
+	"math/bits"
+	"math/rand/v2"
+)
 
 // Stream is a worker's random source, reseeded for each path so that path i's draws
 // depend on (seed, i) alone and never on which worker runs it or in what order.
 type Stream struct {
-	pcg *rand.PCG
+	pcg *pcg
 	*rand.Rand
 }
 
 // NewStream returns a Stream positioned at path 0 of seed 0; call Reset before use.
 func NewStream() *Stream {
-	pcg := rand.NewPCG(0, 0)
-	return &Stream{pcg: pcg, Rand: rand.New(pcg)}
+	g := &pcg{}
+	return &Stream{pcg: g, Rand: rand.New(g)}
 }
 
 // Reset positions the stream at the start of path's draws under seed. The two PCG seed
@@ -20,7 +23,36 @@ func NewStream() *Stream {
 func (s *Stream) Reset(seed uint64, path int64) {
 	hi := splitMix64(seed ^ splitMix64(uint64(path)))
 	lo := splitMix64(hi ^ 0x9e3779b97f4a7c15)
-	s.pcg.Seed(hi, lo)
+	s.pcg.hi, s.pcg.lo = hi, lo // rand.PCG's Seed(hi, lo)
+}
+
+// pcg is math/rand/v2's PCG generator (128-bit LCG, DXSM output), the same numbers from
+// the same seed (TestPCGMatchesRand), in a type of our own whose Uint64 the compiler
+// inlines into the draws (normal.go): rand.PCG's only partly inlines, and rand.Rand calls
+// it through an interface.
+type pcg struct{ hi, lo uint64 }
+
+// Uint64 returns the next number of the sequence (rand.PCG.Uint64).
+func (p *pcg) Uint64() uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	// state = state * mul + inc
+	hi, lo := bits.Mul64(p.lo, mulLo)
+	hi += p.hi*mulLo + p.lo*mulHi
+	lo, c := bits.Add64(lo, incLo, 0)
+	hi, _ = bits.Add64(hi, incHi, c)
+	p.lo, p.hi = lo, hi
+	// DXSM "double xorshift multiply"
+	hi ^= hi >> 32
+	hi *= cheapMul
+	hi ^= hi >> 48
+	hi *= lo | 1
+	return hi
 }
 
 // splitMix64 is the finalizer of Steele, Lea and Flood's SplitMix64, a bijective mixer.
