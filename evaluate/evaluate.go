@@ -99,51 +99,89 @@ func Run(ctx context.Context, cfg sim.Config, workers int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for path := 0; path < cfg.Paths; path++ { // the first bad value in path order
-		for j, x := range vals {
-			if v := x[path]; math.IsNaN(v) || math.IsInf(v, 0) {
-				k, m := j/nm, j%nm
-				return nil, &NonFiniteError{Policy: cfg.Policies[k], Metric: sim.Metrics[results.SummaryMetrics[m]].Name, Path: int64(path), Value: v}
-			}
-		}
+	g := new(errgroup.Group)
+	g.SetLimit((&sim.Sampler{Workers: workers}).WorkerCount())
+	if j, path := firstNonFiniteValue(g, vals); j >= 0 {
+		k, m := j/nm, j%nm
+		return nil, &NonFiniteError{Policy: cfg.Policies[k], Metric: sim.Metrics[results.SummaryMetrics[m]].Name, Path: int64(path), Value: vals[j][path]}
 	}
 	column := func(k, m int) []float64 { return vals[k*nm+m] }
 	r := &Result{Policies: cfg.Policies, Metrics: results.SummaryMetrics, Stats: make([][]Stat, np)}
-	// The paired effects first: they read the columns in path order, which the quantiles
-	// below then reorder.
+	for k := range cfg.Policies {
+		r.Stats[k] = make([]Stat, nm)
+	}
+	// What reads the columns in path order first, in parallel: the paired effects, and each
+	// column's mean (its sum follows path order). The steps after the sampler's parallel
+	// part would otherwise run on one core.
 	for a := range cfg.Policies {
 		for b := 0; b < a; b++ {
 			p := Pair{A: a, B: b, Effects: make([]Effect, nm)}
 			for m := range results.SummaryMetrics {
-				e, err := stats.Paired(column(a, m), column(b, m), Level)
-				if err != nil { // a single path: no interval
-					x := column(a, m)[0] - column(b, m)[0]
-					p.Effects[m] = Effect{Mean: x, Lo: math.Inf(-1), Hi: math.Inf(1)}
-					continue
-				}
-				p.Effects[m] = Effect{Mean: e.Diff.Estimate, Lo: e.Diff.Lo, Hi: e.Diff.Hi}
+				g.Go(func() error {
+					p.Effects[m] = pairedEffect(column(a, m), column(b, m))
+					return nil
+				})
 			}
 			r.Pairs = append(r.Pairs, p)
 		}
 	}
-	for k := range cfg.Policies {
-		r.Stats[k] = make([]Stat, nm)
-	}
-	// Each column's mean, then its quantiles by selection (reordering the column), columns
-	// in parallel: this step would otherwise run on one core after the sampler's parallel
-	// part.
-	g := new(errgroup.Group)
-	g.SetLimit((&sim.Sampler{Workers: workers}).WorkerCount())
 	for j := range vals {
 		g.Go(func() error {
-			k, m := j/nm, j%nm
-			x := vals[j]
-			mean := stats.Mean(x, Level) // before x is reordered: the sum follows path order
-			r.Stats[k][m] = Stat{Mean: mean.Estimate, Lo: mean.Lo, Hi: mean.Hi,
-				P50: stats.EmpiricalQuantile(x, 0.5), P95: stats.EmpiricalQuantile(x, 0.95)}
+			mean := stats.Mean(vals[j], Level)
+			r.Stats[j/nm][j%nm] = Stat{Mean: mean.Estimate, Lo: mean.Lo, Hi: mean.Hi}
+			return nil
+		})
+	}
+	_ = g.Wait() // the goroutines return no error
+	// Then the quantiles by selection, which reorders each column, columns in parallel.
+	for j := range vals {
+		g.Go(func() error {
+			st := &r.Stats[j/nm][j%nm]
+			st.P50, st.P95 = stats.EmpiricalQuantile(vals[j], 0.5), stats.EmpiricalQuantile(vals[j], 0.95)
 			return nil
 		})
 	}
 	_ = g.Wait() // the goroutines return no error
 	return r, nil
+}
+
+// firstNonFiniteValue returns the column and path of the first NaN or infinity of the
+// columns in path order, then column order, or -1, -1: each column's first, found on g's
+// goroutines, then the earliest.
+func firstNonFiniteValue(g *errgroup.Group, columns [][]float64) (column, path int) {
+	first := make([]int, len(columns))
+	for j := range columns {
+		g.Go(func() error {
+			first[j] = firstNonFinite(columns[j])
+			return nil
+		})
+	}
+	_ = g.Wait() // the goroutines return no error
+	column, path = -1, -1
+	for j, p := range first {
+		if p >= 0 && (path < 0 || p < path) {
+			column, path = j, p
+		}
+	}
+	return column, path
+}
+
+// firstNonFinite returns the index of the first NaN or infinity of x, or -1.
+func firstNonFinite(x []float64) int {
+	for i, v := range x {
+		if v-v != 0 { // NaN for NaN and for infinities, 0 for every finite v
+			return i
+		}
+	}
+	return -1
+}
+
+// pairedEffect is the paired effect a - b on the same paths, with no interval for a single
+// path.
+func pairedEffect(a, b []float64) Effect {
+	e, err := stats.Paired(a, b, Level)
+	if err != nil { // a single path: no interval
+		return Effect{Mean: a[0] - b[0], Lo: math.Inf(-1), Hi: math.Inf(1)}
+	}
+	return Effect{Mean: e.Diff.Estimate, Lo: e.Diff.Lo, Hi: e.Diff.Hi}
 }
