@@ -117,43 +117,104 @@ type chunkTally struct {
 // are order-free, so buffering changes no result.
 const bufferedPaths = 64
 
-// workerTally is one worker's sketch bin counts per group and its buffer of values not yet
-// counted, laid out group-major: buf[g*bufferedPaths+i] is group g's value for the i-th
-// buffered path. The band groups buffer only the paths of the band subset (nBands of
-// them), the metric groups every path (nMetrics). A group with a reference group
-// (layout.ref) counts only where its values differ from the reference's: a policy's
-// series repeat none's on the days it does nothing, which is most days of most paths.
+// tileGroups is how many consecutive groups a flush moves from the path-major buffer into
+// columns at once: 8 float64s, one cache line of a buffered path.
+const tileGroups = 8
+
+// workerTally is one worker's sketch bin counts per group and its buffers of values not
+// yet counted, laid out path-major, as the paths come: bands[i*bandGroups+g] is band group
+// g's value for the i-th buffered path, metrics[i*metricGroups+m] metric group
+// bandGroups+m's. The band buffer takes only the paths of the band subset (nBands of
+// them), the metric buffer every path (nMetrics). A flush moves a tile of groups at a time
+// into columns, one per group and policy (cols), and counts each column. A group with a
+// reference group (layout.ref) counts only where its values differ from the reference's:
+// a policy's series repeat none's on the days it does nothing, which is most days of most
+// paths.
 type workerTally struct {
 	counts           []stats.SketchCounter
 	ref              []int
+	policies         int
 	bandGroups       int
-	buf              []float64
+	bands, metrics   []float64
+	cols             []float64 // policies*tileGroups columns of bufferedPaths values
 	nBands, nMetrics int
 	_                [64]byte // keeps the counts, written on every path, off the next worker's cache line
 }
 
-// flushGroups counts the n buffered values of groups [lo, hi).
-func (w *workerTally) flushGroups(lo, hi, n int) {
-	for g := lo; g < hi; g++ {
-		xs := w.buf[g*bufferedPaths : g*bufferedPaths+n]
-		if r := w.ref[g]; r < 0 {
-			w.counts[g].AddAll(xs)
-		} else {
-			w.counts[g].AddChanges(xs, w.buf[r*bufferedPaths:r*bufferedPaths+n])
+func newWorkerTally(l layout) *workerTally {
+	return &workerTally{
+		counts:     make([]stats.SketchCounter, l.groups()),
+		ref:        l.ref,
+		policies:   l.policies,
+		bandGroups: l.bandGroups(),
+		bands:      make([]float64, l.bandGroups()*bufferedPaths),
+		metrics:    make([]float64, (l.groups()-l.bandGroups())*bufferedPaths),
+		cols:       make([]float64, l.policies*tileGroups*bufferedPaths),
+	}
+}
+
+// flushBands counts the n buffered paths' band values.
+func (w *workerTally) flushBands(n int) {
+	w.flushSection(w.bands, 0, w.bandGroups, n)
+}
+
+// flushMetrics counts the n buffered paths' metric values.
+func (w *workerTally) flushMetrics(n int) {
+	w.flushSection(w.metrics, w.bandGroups, len(w.ref)-w.bandGroups, n)
+}
+
+// flushSection counts the n buffered rows of rows, the values of groups [first,
+// first+width) path by path (width per path): each policy's width/policies groups, a tile
+// of them at a time, moved into columns first. A group's reference group is the same
+// group of another policy, so its column is in the same tile.
+func (w *workerTally) flushSection(rows []float64, first, width, n int) {
+	per := width / w.policies
+	for j0 := 0; j0 < per; j0 += tileGroups {
+		t := min(tileGroups, per-j0)
+		for k := range w.policies {
+			transposeTile(w.cols[k*tileGroups*bufferedPaths:], bufferedPaths, rows, width, k*per+j0, t, n)
+		}
+		for k := range w.policies {
+			for c := range t {
+				g := first + k*per + j0 + c
+				xs := w.column(k, c, n)
+				if r := w.ref[g]; r < 0 {
+					w.counts[g].AddAll(xs)
+				} else {
+					w.counts[g].AddChanges(xs, w.column((r-first)/per, c, n))
+				}
+			}
+		}
+	}
+}
+
+// column is the first n values of column c of policy k's tile.
+func (w *workerTally) column(k, c, n int) []float64 {
+	at := (k*tileGroups + c) * bufferedPaths
+	return w.cols[at : at+n]
+}
+
+// transposeTile copies the t values from column off of each of the n rows of rows (width
+// values a row) into t columns of cols (stride apart): cols[c*stride+i] = rows[i*width+off+c].
+func transposeTile(cols []float64, stride int, rows []float64, width, off, t, n int) {
+	for i := range n {
+		row := rows[i*width+off : i*width+off+t]
+		for c, x := range row {
+			cols[c*stride+i] = x
 		}
 	}
 }
 
 func (w *workerTally) flush() {
-	w.flushGroups(0, w.bandGroups, w.nBands)
-	w.flushGroups(w.bandGroups, len(w.ref), w.nMetrics)
+	w.flushBands(w.nBands)
+	w.flushMetrics(w.nMetrics)
 	w.nBands, w.nMetrics = 0, 0
 }
 
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
 	c := &chunkTally{l: l, workers: make([]*workerTally, workers), blockSums: make([][]float64, blocks)}
 	for w := range c.workers {
-		c.workers[w] = &workerTally{counts: make([]stats.SketchCounter, l.groups()), ref: l.ref, bandGroups: l.bandGroups(), buf: make([]float64, l.groups()*bufferedPaths)}
+		c.workers[w] = newWorkerTally(l)
 	}
 	for b := range c.blockSums {
 		c.blockSums[b] = make([]float64, l.groups())
@@ -181,40 +242,36 @@ func (c *chunkTally) reuse(blocks int) *chunkTally {
 func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) {
 	wt := c.workers[w]
 	sums := c.blockSums[b]
-	if inBands {
-		buf, n := wt.buf, wt.nBands
-		for k := range res {
-			base := results.BandGroup(k, 0, 0, c.l.days)
-			for i, x := range days[k] {
-				buf[(base+i)*bufferedPaths+n] = x
-				sums[base+i] += x
-			}
-		}
-		wt.nBands++
-	} else {
-		for k := range res {
-			base := results.BandGroup(k, 0, 0, c.l.days)
-			s := sums[base : base+len(days[k])]
-			for i, x := range days[k] {
-				s[i] += x
-			}
+	for k := range res {
+		base := results.BandGroup(k, 0, 0, c.l.days)
+		s := sums[base : base+len(days[k])]
+		for i, x := range days[k] {
+			s[i] += x
 		}
 	}
-	buf, n := wt.buf, wt.nMetrics
+	if inBands {
+		row := wt.bands[wt.nBands*wt.bandGroups:]
+		for k := range res {
+			copy(row[results.BandGroup(k, 0, 0, c.l.days):], days[k])
+		}
+		wt.nBands++
+	}
+	metricGroups := len(wt.ref) - wt.bandGroups
+	row := wt.metrics[wt.nMetrics*metricGroups:]
 	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
+		copy(row[mbase-wt.bandGroups:], res[k].Values[:])
 		for m, x := range res[k].Values {
-			buf[(mbase+m)*bufferedPaths+n] = x
 			sums[mbase+m] += x
 		}
 	}
 	wt.nMetrics++
 	if wt.nBands == bufferedPaths {
-		wt.flushGroups(0, wt.bandGroups, wt.nBands)
+		wt.flushBands(wt.nBands)
 		wt.nBands = 0
 	}
 	if wt.nMetrics == bufferedPaths {
-		wt.flushGroups(wt.bandGroups, len(wt.ref), wt.nMetrics)
+		wt.flushMetrics(wt.nMetrics)
 		wt.nMetrics = 0
 	}
 }

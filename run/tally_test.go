@@ -1,0 +1,165 @@
+package run
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
+	"github.com/backstop-research/backstop/stats"
+)
+
+// TestTransposeTile checks transposeTile against the definition, value by value, for
+// tiles narrower than a cache line, at offsets that cross one, and with fewer rows than a
+// full buffer; the columns' other values must stay as they were.
+func TestTransposeTile(t *testing.T) {
+	for _, tc := range []struct{ n, width, off, t int }{
+		{0, 8, 0, 8},
+		{1, 8, 0, 8},
+		{5, 13, 3, 8},
+		{64, 300, 296, 4},
+		{64, 300, 0, 8},
+		{7, 39, 37, 2},
+		{3, 1, 0, 1},
+	} {
+		t.Run(fmt.Sprintf("n%d_width%d_off%d_t%d", tc.n, tc.width, tc.off, tc.t), func(t *testing.T) {
+			rows := make([]float64, tc.n*tc.width)
+			for i := range rows {
+				rows[i] = float64(i) + 0.5
+			}
+			const stride = 70
+			cols := make([]float64, tileGroups*stride)
+			for i := range cols {
+				cols[i] = -1
+			}
+			transposeTile(cols, stride, rows, tc.width, tc.off, tc.t, tc.n)
+			for c := range tileGroups {
+				for i := range stride {
+					want := -1.0
+					if c < tc.t && i < tc.n {
+						want = rows[i*tc.width+tc.off+c]
+					}
+					if got := cols[c*stride+i]; got != want {
+						t.Fatalf("column %d, row %d: %v, want %v", c, i, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// syntheticPath returns path p's results and daily series for the policies of l: values
+// that mix zeros, both signs, wide magnitudes, runs of repeated values and, for every
+// policy but the first, values equal to the first policy's on about half the days, as a
+// policy that does nothing repeats none's.
+func syntheticPath(r *rand.Rand, l layout, p int) ([]sim.Result, [][]float64) {
+	value := func() float64 {
+		switch r.IntN(5) {
+		case 0:
+			return 0
+		case 1:
+			return math.Exp(r.Float64()*40-20) * float64(1-2*r.IntN(2))
+		case 2:
+			return 7.25
+		default:
+			return r.NormFloat64() * 50
+		}
+	}
+	res := make([]sim.Result, l.policies)
+	days := make([][]float64, l.policies)
+	for k := range res {
+		res[k].Path, res[k].Policy = int64(p), k
+		days[k] = make([]float64, sim.NumSeries*l.days)
+		for i := range days[k] {
+			days[k][i] = value()
+			if k > 0 && r.IntN(2) == 0 {
+				days[k][i] = days[0][i]
+			}
+		}
+		for m := range res[k].Values {
+			res[k].Values[m] = value()
+			if k > 0 && r.IntN(2) == 0 {
+				res[k].Values[m] = res[0].Values[m]
+			}
+		}
+	}
+	return res, days
+}
+
+// TestChunkTallyEqualsDirect checks the chunk tally (buffers, tiles, counters of changes,
+// workers) against sketches given every value directly and sums added path by path: for
+// layouts whose groups per policy are not a multiple of a tile, with the no-policy run
+// first, last or absent, paths not a multiple of the buffer, and a band subset of some
+// paths only.
+func TestChunkTallyEqualsDirect(t *testing.T) {
+	for _, tc := range []struct {
+		policies []string
+		days     int
+		paths    int
+		stride   int // band subset: every stride-th path
+	}{
+		{[]string{"none", "qe", "spv"}, 3, 200, 1},
+		{[]string{"qe", "spv", "none"}, 7, 150, 3},
+		{[]string{"qe", "spv"}, 2, 70, 2},
+		{[]string{"none"}, 1, 5, 1},
+		{[]string{"spv", "none"}, 60, 300, 1},
+		{[]string{"none", "qe"}, 4, 130, 1000},
+	} {
+		t.Run(fmt.Sprintf("%v_days%d_paths%d_stride%d", tc.policies, tc.days, tc.paths, tc.stride), func(t *testing.T) {
+			l := newLayout(tc.policies, tc.days)
+			r := rand.New(rand.NewPCG(1, uint64(tc.paths)))
+			const workers = 2
+			blocks := sim.Blocks(tc.paths)
+			ct := newChunkTally(l, workers, blocks)
+			want := make([]*stats.Sketch, l.groups())
+			for g := range want {
+				want[g] = stats.NewSketch()
+			}
+			wantSums := make([][]float64, blocks)
+			for b := range wantSums {
+				wantSums[b] = make([]float64, l.groups())
+			}
+			var rows []sim.Result
+			for p := range tc.paths {
+				res, days := syntheticPath(r, l, p)
+				rows = append(rows, res...)
+				b := p / sim.BlockSize
+				inBands := p%tc.stride == 0
+				ct.visit(b%workers, b, res, days, inBands)
+				for k := range res {
+					for i, x := range days[k] {
+						g := results.BandGroup(k, 0, 0, tc.days) + i
+						wantSums[b][g] += x
+						if inBands {
+							want[g].Add(x)
+						}
+					}
+					for m, x := range res[k].Values {
+						g := l.metricGroup(k, sim.Metric(m))
+						wantSums[b][g] += x
+						want[g].Add(x)
+					}
+				}
+			}
+			ct.fold(tc.paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+				wantSum := 0.0
+				for _, s := range wantSums {
+					wantSum += s[g]
+				}
+				if math.Float64bits(sum) != math.Float64bits(wantSum) {
+					t.Fatalf("group %d: sum %v, want %v", g, sum, wantSum)
+				}
+				if !bytes.Equal(sk.AppendBinary(nil), want[g].AppendBinary(nil)) {
+					t.Fatalf("group %d (reference %d): the sketch differs from the values given directly (count %v, want %v)", g, l.ref[g], sk.Count(), want[g].Count())
+				}
+			})
+			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 }) {
+				t.Error("fold left values buffered")
+			}
+		})
+	}
+}
