@@ -146,8 +146,13 @@ type finiteCheck struct {
 	first error
 }
 
-// visit checks one path's results and daily series; false when one is unusable.
+// visit checks one path's results and daily series; false when one is unusable. All of
+// them at once first (allWithin, in vectors where it can), then, only on a path that fails,
+// one by one for the first unusable value, in the order metrics, then series.
 func (f *finiteCheck) visit(policies []string, res []sim.Result, days [][]float64) bool {
+	if usable(res, days) {
+		return true
+	}
 	for _, r := range res {
 		for m, v := range r.Values {
 			if !(math.Abs(v) <= maxTallied) {
@@ -162,6 +167,22 @@ func (f *finiteCheck) visit(policies []string, res []sim.Result, days [][]float6
 				f.record(fmt.Errorf("path %d, policy %s: daily series value %d is %v", res[0].Path, policies[k], i, v))
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// usable reports whether the tallies can hold every one of a path's metrics and daily
+// series values.
+func usable(res []sim.Result, days [][]float64) bool {
+	for k := range res {
+		if !allWithin(res[k].Values[:], maxTallied) {
+			return false
+		}
+	}
+	for _, d := range days {
+		if !allWithin(d, maxTallied) {
+			return false
 		}
 	}
 	return true

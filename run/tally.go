@@ -1,6 +1,7 @@
 package run
 
 import (
+	"math"
 	"slices"
 
 	"github.com/backstop-research/backstop/results"
@@ -194,15 +195,25 @@ func (w *workerTally) column(k, c, n int) []float64 {
 	return w.cols[at : at+n]
 }
 
-// transposeTile copies the t values from column off of each of the n rows of rows (width
-// values a row) into t columns of cols (stride apart): cols[c*stride+i] = rows[i*width+off+c].
-func transposeTile(cols []float64, stride int, rows []float64, width, off, t, n int) {
-	for i := range n {
+// transposeRows is transposeTile for rows [from, n): value by value, the reference for the
+// vector form.
+func transposeRows(cols []float64, stride int, rows []float64, width, off, t, from, n int) {
+	for i := from; i < n; i++ {
 		row := rows[i*width+off : i*width+off+t]
 		for c, x := range row {
 			cols[c*stride+i] = x
 		}
 	}
+}
+
+// allWithinScalar is allWithin value by value.
+func allWithinScalar(xs []float64, bound float64) bool {
+	for _, x := range xs {
+		if !(math.Abs(x) <= bound) {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *workerTally) flush() {
@@ -243,11 +254,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 	wt := c.workers[w]
 	sums := c.blockSums[b]
 	for k := range res {
-		base := results.BandGroup(k, 0, 0, c.l.days)
-		s := sums[base : base+len(days[k])]
-		for i, x := range days[k] {
-			s[i] += x
-		}
+		addValues(sums[results.BandGroup(k, 0, 0, c.l.days):], days[k])
 	}
 	if inBands {
 		row := wt.bands[wt.nBands*wt.bandGroups:]
@@ -261,9 +268,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
 		copy(row[mbase-wt.bandGroups:], res[k].Values[:])
-		for m, x := range res[k].Values {
-			sums[mbase+m] += x
-		}
+		addValues(sums[mbase:], res[k].Values[:])
 	}
 	wt.nMetrics++
 	if wt.nBands == bufferedPaths {

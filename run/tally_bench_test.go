@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/cputime"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -43,11 +44,14 @@ func BenchmarkTally(b *testing.B) {
 	}{{"bands", true}, {"metrics-only", false}} {
 		b.Run(bc.name, func(b *testing.B) {
 			tally := newChunkTally(l, 1, sim.Blocks(paths))
+			cpu0 := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				p := recorded[i%paths]
 				tally.visit(0, (i%paths)/sim.BlockSize, p.res, p.days, bc.inBands)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/path")
+			// CPU time, which other work on the machine disturbs less than elapsed time.
+			b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/path")
 		})
 	}
 }

@@ -25,6 +25,9 @@ func TestTransposeTile(t *testing.T) {
 		{64, 300, 0, 8},
 		{7, 39, 37, 2},
 		{3, 1, 0, 1},
+		{19, 40, 5, 8},
+		{8, 8, 0, 8},
+		{64, 960, 900, 8},
 	} {
 		t.Run(fmt.Sprintf("n%d_width%d_off%d_t%d", tc.n, tc.width, tc.off, tc.t), func(t *testing.T) {
 			rows := make([]float64, tc.n*tc.width)
@@ -159,6 +162,100 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 			})
 			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 }) {
 				t.Error("fold left values buffered")
+			}
+		})
+	}
+}
+
+// TestAddValues checks addValues against adding value by value, bit for bit, for lengths
+// around the vector width.
+func TestAddValues(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 3))
+	for n := range 27 {
+		sums, xs := make([]float64, n+3), make([]float64, n)
+		for i := range sums {
+			sums[i] = r.NormFloat64() * 1e3
+		}
+		for i := range xs {
+			xs[i] = r.NormFloat64() * math.Exp(r.Float64()*20)
+		}
+		want := slices.Clone(sums)
+		for i, x := range xs {
+			want[i] += x
+		}
+		addValues(sums, xs)
+		for i := range want {
+			if math.Float64bits(sums[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("n %d: sums[%d] = %v, want %v", n, i, sums[i], want[i])
+			}
+		}
+	}
+}
+
+// TestAllWithin checks allWithin against its scalar form and the definition, with one
+// unusable value (NaN, infinities, just beyond the bound) at every place of slices around
+// the vector width, and with values exactly at the bound.
+func TestAllWithin(t *testing.T) {
+	const bound = 1e300
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Nextafter(bound, math.Inf(1)), -1e301, math.MaxFloat64} {
+		for n := range 20 {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = float64(i) - 5
+			}
+			if n > 0 {
+				xs[n/2] = -bound
+				xs[n-1] = math.Copysign(0, -1)
+			}
+			if !allWithin(xs, bound) || !allWithinScalar(xs, bound) {
+				t.Fatalf("%v: not within", xs)
+			}
+			for at := range n {
+				ys := slices.Clone(xs)
+				ys[at] = bad
+				if allWithin(ys, bound) || allWithinScalar(ys, bound) {
+					t.Fatalf("%v (n %d, at %d): within", bad, n, at)
+				}
+			}
+		}
+	}
+}
+
+// TestFiniteCheckNamesFirst checks that the finite check refuses a path with one unusable
+// value anywhere and names the first of them, metrics before series, policy by policy;
+// and lets a path of values at the bound through.
+func TestFiniteCheckNamesFirst(t *testing.T) {
+	policies := []string{"none", "qe", "spv"}
+	l := newLayout(policies, 3)
+	for _, tc := range []struct {
+		name  string
+		spoil func(res []sim.Result, days [][]float64)
+		want  string
+	}{
+		{"none", func([]sim.Result, [][]float64) {}, ""},
+		{"at the bound", func(res []sim.Result, days [][]float64) { res[1].Values[3], days[2][7] = -maxTallied, maxTallied }, ""},
+		{"a metric", func(res []sim.Result, _ [][]float64) { res[1].Values[sim.PeakBasisBP] = math.NaN() },
+			"path 9, policy qe: " + sim.Metrics[sim.PeakBasisBP].Name + " is NaN"},
+		{"a series value", func(_ []sim.Result, days [][]float64) { days[2][11] = math.Inf(-1) },
+			"path 9, policy spv: daily series value 11 is -Inf"},
+		{"a metric before a series value", func(res []sim.Result, days [][]float64) {
+			days[0][0] = math.NaN()
+			res[2].Values[sim.NumMetrics-1] = 2e300
+		}, "path 9, policy spv: " + sim.Metrics[sim.NumMetrics-1].Name + " is 2e+300"},
+		{"the first series value", func(_ []sim.Result, days [][]float64) { days[1][14], days[1][2] = math.NaN(), math.Inf(1) },
+			"path 9, policy qe: daily series value 2 is +Inf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, days := syntheticPath(rand.New(rand.NewPCG(4, 5)), l, 9)
+			tc.spoil(res, days)
+			var f finiteCheck
+			ok := f.visit(policies, res, days)
+			got := ""
+			if err := f.err(); err != nil {
+				got = err.Error()
+			}
+			if ok != (tc.want == "") || got != tc.want {
+				t.Errorf("visit = %v, error %q; want %q", ok, got, tc.want)
 			}
 		})
 	}

@@ -1,0 +1,111 @@
+//go:build goexperiment.simd && amd64
+
+// The tally's bulk moves of values 8 at a time in AVX-512 vectors, where the CPU has them:
+// built with GOEXPERIMENT=simd only. Each does exactly what its scalar form in
+// tally_scalar.go does (moves, element-wise additions, comparisons), so results are the
+// same bit for bit.
+
+package run
+
+import "simd/archsimd"
+
+// vectorTally reports whether the CPU has AVX-512 (GODEBUG=cpu.avx512f=off hides it).
+func vectorTally() bool { return archsimd.X86.AVX512() }
+
+// The lanes that transposeBlock's three rounds of two-vector permutes pick: pairs of
+// rows' even or odd lanes, then pairs of pairs, then halves.
+var (
+	evenLanes  = [8]uint64{0, 8, 2, 10, 4, 12, 6, 14}
+	oddLanes   = [8]uint64{1, 9, 3, 11, 5, 13, 7, 15}
+	lowPairs   = [8]uint64{0, 1, 8, 9, 4, 5, 12, 13}
+	highPairs  = [8]uint64{2, 3, 10, 11, 6, 7, 14, 15}
+	lowHalves  = [8]uint64{0, 1, 2, 3, 8, 9, 10, 11}
+	highHalves = [8]uint64{4, 5, 6, 7, 12, 13, 14, 15}
+)
+
+// transposeTile copies the t values from column off of each of the n rows of rows (width
+// values a row) into t columns of cols (stride apart): cols[c*stride+i] = rows[i*width+off+c].
+// A full tile goes 8 rows at a time through vectors; the rows left over, and narrower
+// tiles, value by value.
+func transposeTile(cols []float64, stride int, rows []float64, width, off, t, n int) {
+	done := 0
+	if t == tileGroups && n >= 8 && vectorTally() {
+		done = n &^ 7
+		transposeBlocks(cols, stride, rows, width, off, done)
+	}
+	transposeRows(cols, stride, rows, width, off, t, done, n)
+}
+
+// transposeBlocks is transposeTile for a full tile and n a multiple of 8, an 8 by 8 block
+// at a time.
+func transposeBlocks(cols []float64, stride int, rows []float64, width, off, n int) {
+	even, odd := archsimd.LoadUint64x8(&evenLanes), archsimd.LoadUint64x8(&oddLanes)
+	lowP, highP := archsimd.LoadUint64x8(&lowPairs), archsimd.LoadUint64x8(&highPairs)
+	lowH, highH := archsimd.LoadUint64x8(&lowHalves), archsimd.LoadUint64x8(&highHalves)
+	_ = cols[7*stride+n-1]
+	for i := 0; i < n; i += 8 {
+		// Explicit variables, not arrays: arrays of vectors would live on the stack.
+		at := i*width + off
+		r0 := archsimd.LoadFloat64x8Slice(rows[at:])
+		r1 := archsimd.LoadFloat64x8Slice(rows[at+width:])
+		r2 := archsimd.LoadFloat64x8Slice(rows[at+2*width:])
+		r3 := archsimd.LoadFloat64x8Slice(rows[at+3*width:])
+		r4 := archsimd.LoadFloat64x8Slice(rows[at+4*width:])
+		r5 := archsimd.LoadFloat64x8Slice(rows[at+5*width:])
+		r6 := archsimd.LoadFloat64x8Slice(rows[at+6*width:])
+		r7 := archsimd.LoadFloat64x8Slice(rows[at+7*width:])
+		// Rows 2j and 2j+1, lane by lane: a(2j) their even lanes, a(2j+1) their odd ones.
+		a0, a1 := r0.ConcatPermute(r1, even), r0.ConcatPermute(r1, odd)
+		a2, a3 := r2.ConcatPermute(r3, even), r2.ConcatPermute(r3, odd)
+		a4, a5 := r4.ConcatPermute(r5, even), r4.ConcatPermute(r5, odd)
+		a6, a7 := r6.ConcatPermute(r7, even), r6.ConcatPermute(r7, odd)
+		// Rows 4h to 4h+3: b(4h+c) holds lanes c and c+4 of the four.
+		b0, b2 := a0.ConcatPermute(a2, lowP), a0.ConcatPermute(a2, highP)
+		b1, b3 := a1.ConcatPermute(a3, lowP), a1.ConcatPermute(a3, highP)
+		b4, b6 := a4.ConcatPermute(a6, lowP), a4.ConcatPermute(a6, highP)
+		b5, b7 := a5.ConcatPermute(a7, lowP), a5.ConcatPermute(a7, highP)
+		// Rows 0 to 7: lane c of each, then lane c+4.
+		b0.ConcatPermute(b4, lowH).StoreSlice(cols[i:])
+		b1.ConcatPermute(b5, lowH).StoreSlice(cols[stride+i:])
+		b2.ConcatPermute(b6, lowH).StoreSlice(cols[2*stride+i:])
+		b3.ConcatPermute(b7, lowH).StoreSlice(cols[3*stride+i:])
+		b0.ConcatPermute(b4, highH).StoreSlice(cols[4*stride+i:])
+		b1.ConcatPermute(b5, highH).StoreSlice(cols[5*stride+i:])
+		b2.ConcatPermute(b6, highH).StoreSlice(cols[6*stride+i:])
+		b3.ConcatPermute(b7, highH).StoreSlice(cols[7*stride+i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// addValues adds xs to sums element by element: sums[i] += xs[i].
+func addValues(sums, xs []float64) {
+	sums = sums[:len(xs)]
+	i := 0
+	if vectorTally() {
+		for ; i+8 <= len(xs); i += 8 {
+			archsimd.LoadFloat64x8Slice(sums[i:]).Add(archsimd.LoadFloat64x8Slice(xs[i:])).StoreSlice(sums[i:])
+		}
+		archsimd.ClearAVXUpperBits()
+	}
+	for ; i < len(xs); i++ {
+		sums[i] += xs[i]
+	}
+}
+
+// allWithin reports whether |x| <= bound for every x of xs (false for NaN); bound is not
+// negative.
+func allWithin(xs []float64, bound float64) bool {
+	if !vectorTally() {
+		return allWithinScalar(xs, bound)
+	}
+	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
+	limit := archsimd.BroadcastFloat64x8(bound)
+	within := uint8(0xFF)
+	for i := 0; i < len(xs); i += 8 {
+		// The lanes past the end of xs load as zero, which is within any bound >= 0.
+		x := archsimd.LoadFloat64x8SlicePart(xs[i:])
+		within &= x.AsUint64x8().And(absMask).AsFloat64x8().LessEqual(limit).ToBits()
+	}
+	archsimd.ClearAVXUpperBits()
+	return within == 0xFF
+}
