@@ -8,7 +8,8 @@ import (
 )
 
 // SketchCounter stages values for a Sketch: it counts them in the Sketch's own bins, as
-// plain 32-bit integers in one contiguous array per sign, and adds nothing else: a batch
+// plain integers in one contiguous array per sign (16-bit, spilled into 32-bit ones before
+// they could overflow), and adds nothing else: a batch
 // of values costs about 4.5 ns each, against about 7 for Sketch.Add (64-bit counts and a
 // range check per value). AddTo then hands the counts to a Sketch, which ends up exactly as
 // if it had been given every value itself: the bins are the same and whole-number counts
@@ -27,10 +28,17 @@ type SketchCounter struct {
 }
 
 // denseCounts are the counts of bins offset, offset+1, ..., offset+len(bins)-1; a count
-// is negative where a counter of changes removed more values than it added.
+// is negative where a counter of changes removed more values than it added. A count is
+// held in two parts: a 16-bit one (bins), which updates change, and a 32-bit one
+// (spilled), which takes the 16-bit counts over before they could overflow. The counts
+// updates touch thus take half the memory, and half the cache lines, of 32-bit counts.
 type denseCounts struct {
-	offset int
-	bins   []int32
+	offset  int
+	bins    []int16
+	spilled []int32 // nil until the first spill, then as long as bins
+	// changes is how many counts of one have been added or removed since the last spill:
+	// no bin's 16-bit count is beyond it, so it stays at most math.MaxInt16.
+	changes int
 }
 
 // counterSlack is how many bins a denseCounts adds on each side of a new index when it
@@ -68,27 +76,62 @@ var sketchMultiplier = func(accuracy float64) float64 {
 func (d *denseCounts) grow(index int) {
 	if len(d.bins) == 0 {
 		d.offset = index - counterSlack
-		d.bins = make([]int32, 2*counterSlack+1)
+		d.bins = make([]int16, 2*counterSlack+1)
+		if d.spilled != nil {
+			d.spilled = make([]int32, len(d.bins))
+		}
 		return
 	}
 	lo, hi := min(d.offset, index-counterSlack), max(d.offset+len(d.bins)-1, index+counterSlack)
-	bins := make([]int32, hi-lo+1)
+	bins := make([]int16, hi-lo+1)
 	copy(bins[d.offset-lo:], d.bins)
+	if d.spilled != nil {
+		spilled := make([]int32, hi-lo+1)
+		copy(spilled[d.offset-lo:], d.spilled)
+		d.spilled = spilled
+	}
 	d.offset, d.bins = lo, bins
+}
+
+// makeRoom spills the 16-bit counts into the 32-bit ones if n more changes could overflow
+// them, and counts the n changes.
+func (d *denseCounts) makeRoom(n int) {
+	if d.changes+n > math.MaxInt16 {
+		d.spill()
+	}
+	d.changes += n
+}
+
+// spill adds the 16-bit counts to the 32-bit ones and clears them.
+//
+//go:noinline
+func (d *denseCounts) spill() {
+	if d.spilled == nil {
+		d.spilled = make([]int32, len(d.bins))
+	}
+	for i, n := range d.bins {
+		d.spilled[i] += int32(n)
+	}
+	clear(d.bins)
+	d.changes = 0
 }
 
 // count returns the count of bin index.
 func (d *denseCounts) count(index int) int32 {
-	if i := index - d.offset; uint(i) < uint(len(d.bins)) {
-		return d.bins[i]
+	i := index - d.offset
+	if uint(i) >= uint(len(d.bins)) {
+		return 0
 	}
-	return 0
+	if d.spilled != nil {
+		return int32(d.bins[i]) + d.spilled[i]
+	}
+	return int32(d.bins[i])
 }
 
-// update adds delta to the bins of indices, growing once if needed. Working on a batch of
-// indices computed beforehand keeps the updates independent of one another, so their cache
-// misses overlap instead of queueing behind each index computation.
-func (d *denseCounts) update(indices []int, delta int32) {
+// update adds delta (1 or -1) to the bins of indices, growing once if needed. Working on
+// a batch of indices computed beforehand keeps the updates independent of one another, so
+// their cache misses overlap instead of queueing behind each index computation.
+func (d *denseCounts) update(indices []int, delta int16) {
 	if len(indices) == 0 {
 		return
 	}
@@ -101,9 +144,11 @@ func (d *denseCounts) update(indices []int, delta int32) {
 			d.grow(i)
 		}
 	}
-	bins := d.bins[:hi-d.offset+1]
+	d.makeRoom(len(indices))
+	offset := d.offset
+	bins := d.bins[:hi-offset+1]
 	for _, i := range indices {
-		bins[i-d.offset] += delta
+		bins[i-offset] += delta
 	}
 }
 
@@ -143,8 +188,8 @@ func cannotHold(x float64) {
 	panic(fmt.Sprintf("stats: sketch cannot hold %v", x))
 }
 
-// apply adds delta times b's values to c and empties b.
-func (c *SketchCounter) apply(b *batch, delta int32) {
+// apply adds delta (1 or -1) times b's values to c and empties b.
+func (c *SketchCounter) apply(b *batch, delta int16) {
 	c.pos.update(b.pos[:b.np], delta)
 	c.neg.update(b.neg[:b.nn], delta)
 	c.zero += int64(delta) * b.zero
@@ -164,6 +209,7 @@ func (c *SketchCounter) Add(x float64) {
 		if uint(i-d.offset) >= uint(len(d.bins)) {
 			d.grow(i)
 		}
+		d.makeRoom(1)
 		d.bins[i-d.offset]++
 	case a <= sketchMinIndexable:
 		c.zero++
@@ -232,8 +278,11 @@ func (c *SketchCounter) addChangesScalar(xs, refs []float64) {
 
 // Reset empties c, keeping its bins for reuse.
 func (c *SketchCounter) Reset() {
-	clear(c.pos.bins)
-	clear(c.neg.bins)
+	for _, d := range []*denseCounts{&c.pos, &c.neg} {
+		clear(d.bins)
+		clear(d.spilled)
+		d.changes = 0
+	}
 	c.zero = 0
 }
 

@@ -276,3 +276,66 @@ func sketchOf(xs ...float64) *Sketch {
 	}
 	return s
 }
+
+// TestSketchCounterSpills checks the 16-bit counts' spill into 32-bit ones: bins holding
+// far more than 2^15 values, and counters of changes removing as many, give exactly the
+// sketch of their values, whether the values come one at a time (Add), in batches
+// (AddAll, AddChanges), across growth after a spill, and after a reset.
+func TestSketchCounterSpills(t *testing.T) {
+	tests := []struct {
+		name  string
+		n     int                        // values per round
+		draw  func(r *rand.Rand) float64 // the base values
+		batch int                        // values per AddAll call; 0: Add one by one
+	}{
+		{"one bin, one by one", 100_000, func(*rand.Rand) float64 { return 7.5 }, 0},
+		{"one bin, batches", 100_000, func(*rand.Rand) float64 { return -7.5 }, 64},
+		{"two bins and zeros, odd batches", 120_000, func(r *rand.Rand) float64 { return []float64{1, -1, 0}[r.IntN(3)] }, 37},
+		{"growing after spills", 80_000, func(r *rand.Rand) float64 { return math.Exp(float64(r.IntN(200)) / 10) }, 64},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(11, 12))
+			var base, changes SketchCounter
+			for round := range 2 {
+				xs, ys := make([]float64, tc.n), make([]float64, tc.n)
+				wantX, wantY := NewSketch(), NewSketch()
+				for i := range xs {
+					xs[i] = tc.draw(r)
+					// Most values change, to a value in one bin: that bin's changes count
+					// up past 2^15 while the base's bins count down as far.
+					ys[i] = xs[i]
+					if i%8 != 0 {
+						ys[i] = 3 * float64(round+1)
+					}
+					wantX.Add(xs[i])
+					wantY.Add(ys[i])
+				}
+				if tc.batch == 0 {
+					for _, x := range xs {
+						base.Add(x)
+					}
+				} else {
+					for i := 0; i < len(xs); i += tc.batch {
+						base.AddAll(xs[i:min(i+tc.batch, len(xs))])
+					}
+				}
+				changes.AddChanges(ys, xs)
+				gotX, gotY := NewSketch(), NewSketch()
+				base.AddTo(nil, gotX)
+				changes.AddTo(&base, gotY)
+				if string(gotX.AppendBinary(nil)) != string(wantX.AppendBinary(nil)) {
+					t.Fatalf("round %d: the base sketch differs from the sketch of its values (counts %v and %v)", round, gotX.Count(), wantX.Count())
+				}
+				if string(gotY.AppendBinary(nil)) != string(wantY.AppendBinary(nil)) {
+					t.Fatalf("round %d: the changed sketch differs from the sketch of its values (counts %v and %v)", round, gotY.Count(), wantY.Count())
+				}
+				if base.pos.spilled == nil && base.neg.spilled == nil {
+					t.Fatalf("round %d: %d values in few bins did not spill", round, tc.n)
+				}
+				base.Reset()
+				changes.Reset()
+			}
+		})
+	}
+}
