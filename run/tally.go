@@ -2,7 +2,6 @@ package run
 
 import (
 	"math"
-	"slices"
 
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -14,10 +13,6 @@ import (
 type layout struct {
 	policies, days int
 	pairs          []pair // paired comparisons reported in effects.csv
-	// ref is, per group, the same group of the no-policy run "none", whose values the
-	// group's repeat on the days (or paths) its policy does nothing; -1 for none's own
-	// groups, and for all when none is not run.
-	ref []int
 }
 
 // pair is the paired comparison "policy a minus policy b" on the same paths (indices into
@@ -42,23 +37,7 @@ func policyPairs(policies []string) []pair {
 }
 
 func newLayout(policies []string, days int) layout {
-	l := layout{policies: len(policies), days: days, pairs: policyPairs(policies)}
-	base := slices.Index(policies, "none")
-	perBands := sim.NumSeries * days
-	l.ref = make([]int, l.groups())
-	for g := range l.ref {
-		var k, shift int
-		if g < l.bandGroups() {
-			k, shift = g/perBands, perBands
-		} else {
-			k, shift = (g-l.bandGroups())/sim.NumMetrics, sim.NumMetrics
-		}
-		l.ref[g] = -1
-		if base >= 0 && k != base {
-			l.ref[g] = g - (k-base)*shift
-		}
-	}
-	return l
+	return layout{policies: len(policies), days: days, pairs: policyPairs(policies)}
 }
 
 // pairedIndex is the index in Tally.Paired of pair q and the i-th of results.SummaryMetrics.
@@ -70,6 +49,22 @@ func (l layout) groups() int { return l.bandGroups() + l.policies*sim.NumMetrics
 
 func (l layout) metricGroup(k int, m sim.Metric) int {
 	return l.bandGroups() + k*sim.NumMetrics + int(m)
+}
+
+// bandPositions is how many band groups each policy has: one per (series, day).
+func (l layout) bandPositions() int { return sim.NumSeries * l.days }
+
+// positions is how many groups each policy has: a band group per (series, day), then a
+// metric group per metric.
+func (l layout) positions() int { return l.bandPositions() + sim.NumMetrics }
+
+// position is group g's place among its policy's groups (see positions): every policy's
+// group at the same place holds the same quantity.
+func (l layout) position(g int) int {
+	if g < l.bandGroups() {
+		return g % l.bandPositions()
+	}
+	return l.bandPositions() + (g-l.bandGroups())%sim.NumMetrics
 }
 
 // Tally is what a chunk contributes to the run's statistics. Tallies are merged in chunk
@@ -122,68 +117,72 @@ const bufferedPaths = 64
 // columns at once: 8 float64s, one cache line of a buffered path.
 const tileGroups = 8
 
-// workerTally is one worker's sketch bin counts per group and its buffers of values not
-// yet counted, laid out path-major, as the paths come: bands[i*bandGroups+g] is band group
-// g's value for the i-th buffered path, metrics[i*metricGroups+m] metric group
-// bandGroups+m's. The band buffer takes only the paths of the band subset (nBands of
-// them), the metric buffer every path (nMetrics). A flush moves a tile of groups at a time
-// into columns, one per group and policy (cols), and counts each column. A group with a
-// reference group (layout.ref) counts only where its values differ from the reference's:
-// a policy's series repeat none's on the days it does nothing, which is most days of most
-// paths.
+// workerTally is one worker's sketch bin counts and its buffers of values not yet
+// counted, laid out path-major, as the paths come: bands[i*bandGroups+g] is band group g's
+// value for the i-th buffered path, metrics[i*metricGroups+m] metric group bandGroups+m's.
+// The band buffer takes only the paths of the band subset (nBands of them), the metric
+// buffer every path (nMetrics). A flush moves a tile of groups at a time into columns,
+// one per group (cols), and counts them.
+//
+// Where every policy has the same value at a position on a path (a policy does nothing
+// on most days of most paths, so its series repeat the others'), the value is counted once,
+// in the position's shared counter; elsewhere each policy's value is counted in its
+// group's counter. A group's sketch is the sum of the two (SketchCounter.AddTo).
 type workerTally struct {
-	counts           []stats.SketchCounter
-	ref              []int
+	counts           []stats.SketchCounter // per group: its values on the paths where the policies differ
+	shared           []stats.SketchCounter // per position (layout.position): the value all policies share
 	policies         int
 	bandGroups       int
+	metricGroups     int
+	bandPositions    int
 	bands, metrics   []float64
 	cols             []float64 // policies*tileGroups columns of bufferedPaths values
+	agreed           []float64 // a column's values on the paths where all policies agree
 	nBands, nMetrics int
 	_                [64]byte // keeps the counts, written on every path, off the next worker's cache line
 }
 
 func newWorkerTally(l layout) *workerTally {
 	return &workerTally{
-		counts:     make([]stats.SketchCounter, l.groups()),
-		ref:        l.ref,
-		policies:   l.policies,
-		bandGroups: l.bandGroups(),
-		bands:      make([]float64, l.bandGroups()*bufferedPaths),
-		metrics:    make([]float64, (l.groups()-l.bandGroups())*bufferedPaths),
-		cols:       make([]float64, l.policies*tileGroups*bufferedPaths),
+		counts:        make([]stats.SketchCounter, l.groups()),
+		shared:        make([]stats.SketchCounter, l.positions()),
+		policies:      l.policies,
+		bandGroups:    l.bandGroups(),
+		metricGroups:  l.groups() - l.bandGroups(),
+		bandPositions: l.bandPositions(),
+		bands:         make([]float64, l.bandGroups()*bufferedPaths),
+		metrics:       make([]float64, (l.groups()-l.bandGroups())*bufferedPaths),
+		cols:          make([]float64, l.policies*tileGroups*bufferedPaths),
+		agreed:        make([]float64, bufferedPaths),
 	}
 }
 
 // flushBands counts the n buffered paths' band values.
 func (w *workerTally) flushBands(n int) {
-	w.flushSection(w.bands, 0, w.bandGroups, n)
+	w.flushSection(w.bands, 0, w.bandGroups, 0, n)
 }
 
 // flushMetrics counts the n buffered paths' metric values.
 func (w *workerTally) flushMetrics(n int) {
-	w.flushSection(w.metrics, w.bandGroups, len(w.ref)-w.bandGroups, n)
+	w.flushSection(w.metrics, w.bandGroups, w.metricGroups, w.bandPositions, n)
 }
 
 // flushSection counts the n buffered rows of rows, the values of groups [first,
-// first+width) path by path (width per path): each policy's width/policies groups, a tile
-// of them at a time, moved into columns first. A group's reference group is the same
-// group of another policy, so its column is in the same tile.
-func (w *workerTally) flushSection(rows []float64, first, width, n int) {
+// first+width) path by path (width per path), whose positions start at position: each
+// policy's width/policies groups, a tile of them at a time, moved into columns first, so
+// that the policies' values at a position are in the same tile.
+func (w *workerTally) flushSection(rows []float64, first, width, position, n int) {
 	per := width / w.policies
 	for j0 := 0; j0 < per; j0 += tileGroups {
 		t := min(tileGroups, per-j0)
 		for k := range w.policies {
 			transposeTile(w.cols[k*tileGroups*bufferedPaths:], bufferedPaths, rows, width, k*per+j0, t, n)
 		}
-		for k := range w.policies {
-			for c := range t {
-				g := first + k*per + j0 + c
-				xs := w.column(k, c, n)
-				if r := w.ref[g]; r < 0 {
-					w.counts[g].AddAll(xs)
-				} else {
-					w.counts[g].AddChanges(xs, w.column((r-first)/per, c, n))
-				}
+		for c := range t {
+			agreed, differ := splitAgreeing(w.cols[c*bufferedPaths:], tileGroups*bufferedPaths, w.policies, n, w.agreed)
+			w.shared[position+j0+c].AddAll(w.agreed[:agreed])
+			for k := range w.policies {
+				w.counts[first+k*per+j0+c].AddAll(w.column(k, c, differ))
 			}
 		}
 	}
@@ -204,6 +203,28 @@ func transposeRows(cols []float64, stride int, rows []float64, width, off, t, fr
 			cols[c*stride+i] = x
 		}
 	}
+}
+
+// splitAgreeingScalar is splitAgreeing value by value: the reference for the vector form.
+func splitAgreeingScalar(cols []float64, stride, policies, n int, agreed []float64) (int, int) {
+	na, nd := 0, 0
+	for i := range n {
+		x := cols[i]
+		same := true
+		for k := 1; k < policies; k++ {
+			same = same && cols[k*stride+i] == x
+		}
+		if same {
+			agreed[na] = x
+			na++
+			continue
+		}
+		for k := range policies {
+			cols[k*stride+nd] = cols[k*stride+i]
+		}
+		nd++
+	}
+	return na, nd
 }
 
 // allWithinScalar is allWithin value by value.
@@ -263,8 +284,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 		}
 		wt.nBands++
 	}
-	metricGroups := len(wt.ref) - wt.bandGroups
-	row := wt.metrics[wt.nMetrics*metricGroups:]
+	row := wt.metrics[wt.nMetrics*wt.metricGroups:]
 	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
 		copy(row[mbase-wt.bandGroups:], res[k].Values[:])
@@ -290,14 +310,11 @@ func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum fl
 		w.flush()
 	}
 	scratch := stats.NewSketch()
-	for g, r := range c.l.ref {
+	for g := range c.l.groups() {
 		scratch.Reset()
+		p := c.l.position(g)
 		for _, w := range c.workers {
-			var base *stats.SketchCounter
-			if r >= 0 {
-				base = &w.counts[r]
-			}
-			w.counts[g].AddTo(base, scratch)
+			w.counts[g].AddTo(&w.shared[p], scratch)
 		}
 		sum := 0.0
 		for _, sums := range c.blockSums {
@@ -308,6 +325,9 @@ func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum fl
 	for _, w := range c.workers {
 		for g := range w.counts {
 			w.counts[g].Reset()
+		}
+		for p := range w.shared {
+			w.shared[p].Reset()
 		}
 	}
 	moments := make([]stats.Moments, c.l.policies*sim.NumMetrics)

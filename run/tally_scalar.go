@@ -24,3 +24,13 @@ func addValues(sums, xs []float64) {
 // allWithin reports whether |x| <= bound for every x of xs (false for NaN); bound is not
 // negative.
 func allWithin(xs []float64, bound float64) bool { return allWithinScalar(xs, bound) }
+
+// splitAgreeing sorts the first n paths of the policies' columns at one position
+// (column k at cols[k*stride:]) by whether every policy has the same value there: it
+// copies the first column's values on the paths where they do to agreed, and moves each
+// column's values on the other paths to its start, both in path order. It returns how
+// many paths agree and how many do not. Equal means == (so 0 and -0 agree, and NaN
+// agrees with nothing).
+func splitAgreeing(cols []float64, stride, policies, n int, agreed []float64) (int, int) {
+	return splitAgreeingScalar(cols, stride, policies, n, agreed)
+}

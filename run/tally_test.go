@@ -157,7 +157,7 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 					t.Fatalf("group %d: sum %v, want %v", g, sum, wantSum)
 				}
 				if !bytes.Equal(sk.AppendBinary(nil), want[g].AppendBinary(nil)) {
-					t.Fatalf("group %d (reference %d): the sketch differs from the values given directly (count %v, want %v)", g, l.ref[g], sk.Count(), want[g].Count())
+					t.Fatalf("group %d (position %d): the sketch differs from the values given directly (count %v, want %v)", g, l.position(g), sk.Count(), want[g].Count())
 				}
 			})
 			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 }) {
@@ -256,6 +256,70 @@ func TestFiniteCheckNamesFirst(t *testing.T) {
 			}
 			if ok != (tc.want == "") || got != tc.want {
 				t.Errorf("visit = %v, error %q; want %q", ok, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSplitAgreeing checks splitAgreeing against its definition for one to six policies,
+// path counts around the vector width and up to a full buffer, and columns where all, none
+// or some paths agree (0 and -0 agreeing); the vector form against the scalar one too.
+func TestSplitAgreeing(t *testing.T) {
+	for _, tc := range []struct {
+		policies, n int
+		agree       float64 // probability that a path's values all agree
+	}{
+		{1, 5, 0}, {2, 0, 0.5}, {2, 1, 0}, {2, 8, 1}, {3, 13, 0.5}, {3, 64, 0.5},
+		{3, 64, 0}, {3, 64, 1}, {4, 63, 0.3}, {6, 17, 0.8}, {2, 9, 0.5},
+	} {
+		t.Run(fmt.Sprintf("policies%d_n%d_agree%v", tc.policies, tc.n, tc.agree), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(tc.policies), uint64(tc.n)))
+			const stride = tileGroups * bufferedPaths
+			cols := make([]float64, tc.policies*stride)
+			for i := range tc.n {
+				x := r.NormFloat64()
+				for k := range tc.policies {
+					cols[k*stride+i] = x
+					if r.Float64() >= tc.agree {
+						cols[k*stride+i] = []float64{r.NormFloat64(), math.Copysign(0, -1)}[r.IntN(2)]
+					}
+				}
+				if r.IntN(4) == 0 { // 0 and -0 agree
+					for k := range tc.policies {
+						cols[k*stride+i] = math.Copysign(0, float64(1-2*r.IntN(2)))
+					}
+				}
+			}
+			var wantAgreed []float64
+			wantDiffer := make([][]float64, tc.policies)
+			for i := range tc.n {
+				same := true
+				for k := range tc.policies {
+					same = same && cols[k*stride+i] == cols[i]
+				}
+				if same {
+					wantAgreed = append(wantAgreed, cols[i])
+					continue
+				}
+				for k := range tc.policies {
+					wantDiffer[k] = append(wantDiffer[k], cols[k*stride+i])
+				}
+			}
+			for _, f := range []struct {
+				name  string
+				split func(cols []float64, stride, policies, n int, agreed []float64) (int, int)
+			}{{"splitAgreeing", splitAgreeing}, {"splitAgreeingScalar", splitAgreeingScalar}} {
+				got := slices.Clone(cols)
+				agreed := make([]float64, bufferedPaths)
+				na, nd := f.split(got, stride, tc.policies, tc.n, agreed)
+				if !slices.Equal(agreed[:na], wantAgreed) {
+					t.Fatalf("%s: agreed %v, want %v", f.name, agreed[:na], wantAgreed)
+				}
+				for k := range tc.policies {
+					if differ := got[k*stride : k*stride+nd]; !slices.Equal(differ, wantDiffer[k]) {
+						t.Fatalf("%s: policy %d differs on %v, want %v", f.name, k, differ, wantDiffer[k])
+					}
+				}
 			}
 		})
 	}

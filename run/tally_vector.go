@@ -7,7 +7,10 @@
 
 package run
 
-import "simd/archsimd"
+import (
+	"math/bits"
+	"simd/archsimd"
+)
 
 // vectorTally reports whether the CPU has AVX-512 (GODEBUG=cpu.avx512f=off hides it).
 func vectorTally() bool { return archsimd.X86.AVX512() }
@@ -75,6 +78,42 @@ func transposeBlocks(cols []float64, stride int, rows []float64, width, off, n i
 		b3.ConcatPermute(b7, highH).StoreSlice(cols[7*stride+i:])
 	}
 	archsimd.ClearAVXUpperBits()
+}
+
+// splitAgreeing sorts the first n paths of the policies' columns at one position
+// (column k at cols[k*stride:]) by whether every policy has the same value there: it
+// copies the first column's values on the paths where they do to agreed, and moves each
+// column's values on the other paths to its start, both in path order. It returns how
+// many paths agree and how many do not. Equal means == (so 0 and -0 agree, and NaN
+// agrees with nothing).
+func splitAgreeing(cols []float64, stride, policies, n int, agreed []float64) (int, int) {
+	if !vectorTally() {
+		return splitAgreeingScalar(cols, stride, policies, n, agreed)
+	}
+	_ = agreed[:(n+7)&^7]
+	na, nd := 0, 0
+	for i := 0; i < n; i += 8 {
+		valid := uint8(0xFF >> (8 - min(n-i, 8)))
+		x := archsimd.LoadFloat64x8SlicePart(cols[i:n])
+		same := archsimd.Mask64x8FromBits(valid)
+		for k := 1; k < policies; k++ {
+			same = same.And(archsimd.LoadFloat64x8SlicePart(cols[k*stride+i : k*stride+n]).Equal(x))
+		}
+		differ := archsimd.Mask64x8FromBits(valid &^ same.ToBits())
+		// na, nd <= i: the 8 stores end within the current 8 paths, already loaded (and
+		// within the columns, whose length is a multiple of 8); only the first popcount
+		// are kept.
+		x.Compress(same).StoreSlice(agreed[na:])
+		x.Compress(differ).StoreSlice(cols[nd:])
+		for k := 1; k < policies; k++ {
+			at := k * stride
+			archsimd.LoadFloat64x8SlicePart(cols[at+i : at+n]).Compress(differ).StoreSlice(cols[at+nd:])
+		}
+		na += bits.OnesCount8(same.ToBits())
+		nd += bits.OnesCount8(differ.ToBits())
+	}
+	archsimd.ClearAVXUpperBits()
+	return na, nd
 }
 
 // addValues adds xs to sums element by element: sums[i] += xs[i].
