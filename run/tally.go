@@ -138,6 +138,7 @@ type workerTally struct {
 	bands, metrics   []float64
 	cols             []float64 // policies*tileGroups columns of bufferedPaths values
 	agreed           []float64 // a column's values on the paths where all policies agree
+	scratch          stats.CounterScratch
 	nBands, nMetrics int
 	_                [64]byte // keeps the counts, written on every path, off the next worker's cache line
 }
@@ -180,9 +181,9 @@ func (w *workerTally) flushSection(rows []float64, first, width, position, n int
 		}
 		for c := range t {
 			agreed, differ := splitAgreeing(w.cols[c*bufferedPaths:], tileGroups*bufferedPaths, w.policies, n, w.agreed)
-			w.shared[position+j0+c].AddAll(w.agreed[:agreed])
+			w.shared[position+j0+c].AddAllUsing(w.agreed[:agreed], &w.scratch)
 			for k := range w.policies {
-				w.counts[first+k*per+j0+c].AddAll(w.column(k, c, differ))
+				w.counts[first+k*per+j0+c].AddAllUsing(w.column(k, c, differ), &w.scratch)
 			}
 		}
 	}

@@ -220,8 +220,21 @@ func (c *SketchCounter) Add(x float64) {
 
 // AddAll counts every value of xs.
 func (c *SketchCounter) AddAll(xs []float64) {
+	var s CounterScratch
+	c.AddAllUsing(xs, &s)
+}
+
+// CounterScratch is the scratch space in which SketchCounter.AddAll sorts a batch of
+// values by sign into bins: a kilobyte, which AddAll clears on every call. A caller that
+// makes many short calls keeps one per goroutine and passes it to AddAllUsing instead.
+// The zero value is ready to use.
+type CounterScratch struct{ b batch }
+
+// AddAllUsing is AddAll with s as its scratch space (which it leaves ready for the next
+// call).
+func (c *SketchCounter) AddAllUsing(xs []float64, s *CounterScratch) {
 	if vectorCounting() {
-		c.addAllVector(xs)
+		c.addAllVectorUsing(xs, &s.b)
 		return
 	}
 	c.addAllScalar(xs)

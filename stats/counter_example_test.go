@@ -25,3 +25,20 @@ func ExampleSketchCounter() {
 	// Output:
 	// median: none 21.0, spv 11.9 (10 values each)
 }
+
+// ExampleSketchCounter_AddAllUsing counts a group in many short calls, one per day's
+// batch of paths, with one scratch space kept across the calls, and hands the counts to a
+// Sketch (whose median, 4, comes back within stats.SketchAccuracy).
+func ExampleSketchCounter_AddAllUsing() {
+	days := [][]float64{{1, 2, 3}, {2, 4}, {8, 16, 32, 64}}
+	var c stats.SketchCounter
+	var scratch stats.CounterScratch
+	for _, xs := range days {
+		c.AddAllUsing(xs, &scratch)
+	}
+	s := stats.NewSketch()
+	c.AddTo(nil, s)
+	fmt.Printf("%v values, median %.2f\n", s.Count(), s.Quantile(0.5))
+	// Output:
+	// 9 values, median 3.98
+}

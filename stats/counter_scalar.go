@@ -15,5 +15,8 @@ func vectorCounting() bool { return false }
 // addAllVector is addAllScalar in this build.
 func (c *SketchCounter) addAllVector(xs []float64) { c.addAllScalar(xs) }
 
+// addAllVectorUsing is addAllScalar in this build.
+func (c *SketchCounter) addAllVectorUsing(xs []float64, _ *batch) { c.addAllScalar(xs) }
+
 // addChangesVector is addChangesScalar in this build.
 func (c *SketchCounter) addChangesVector(xs, refs []float64) { c.addChangesScalar(xs, refs) }

@@ -339,3 +339,29 @@ func TestSketchCounterSpills(t *testing.T) {
 		})
 	}
 }
+
+// TestSketchCounterAddAllUsing checks that counting with one scratch space kept across
+// calls of every length from 0 to past two batches, with zeros, both signs and growth,
+// gives the same sketch as AddAll with a fresh one each time.
+func TestSketchCounterAddAllUsing(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	var fresh, kept SketchCounter
+	var scratch CounterScratch
+	for n := range 2*counterBatch + 3 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = []float64{0, r.NormFloat64(), -math.Exp(r.Float64() * 30), math.Exp(r.Float64()*60 - 30)}[r.IntN(4)]
+		}
+		fresh.AddAll(xs)
+		kept.AddAllUsing(xs, &scratch)
+		if scratch.b.np != 0 || scratch.b.nn != 0 || scratch.b.zero != 0 {
+			t.Fatalf("n %d: the scratch space was left holding %d, %d, %d values", n, scratch.b.np, scratch.b.nn, scratch.b.zero)
+		}
+	}
+	want, got := NewSketch(), NewSketch()
+	fresh.AddTo(nil, want)
+	kept.AddTo(nil, got)
+	if string(got.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
+		t.Errorf("counted with a kept scratch space: %v values, with fresh ones %v", got.Count(), want.Count())
+	}
+}

@@ -26,13 +26,18 @@ func vectorCounting() bool { return archsimd.X86.AVX512() }
 // holding NaN or a value beyond the sketch's range goes to the scalar code, which panics.
 func (c *SketchCounter) addAllVector(xs []float64) {
 	var b batch
+	c.addAllVectorUsing(xs, &b)
+}
+
+// addAllVectorUsing is addAllVector with b, empty, as its scratch space; it leaves b empty.
+func (c *SketchCounter) addAllVectorUsing(xs []float64, b *batch) {
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
 		if !b.classifyVector(xs[:n]) {
 			b.np, b.nn, b.zero = 0, 0, 0
 			c.addAllScalar(xs[:n])
 		}
-		c.apply(&b, 1)
+		c.apply(b, 1)
 		xs = xs[n:]
 	}
 	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
