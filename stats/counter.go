@@ -15,10 +15,10 @@ import (
 // if it had been given every value itself: the bins are the same and whole-number counts
 // add exactly.
 //
-// A counter can also hold changes to another counter's values (AddChanges), for a group
-// of values that mostly repeat another group's, such as a policy's series on the days it
-// does nothing, which then cost nothing to count. AddTo with that counter as the base
-// hands the sum to a Sketch.
+// Groups of values that share many of their values, such as policies' series on the
+// days none of them acts, can count a shared value once, in a counter of their own, and
+// each group's other values in the group's counter: AddTo with the shared counter as the
+// base hands a Sketch the group's whole set of values.
 //
 // A SketchCounter holds at most 2^31-1 values per bin between resets. The zero value is
 // ready to use.
@@ -27,18 +27,18 @@ type SketchCounter struct {
 	zero     int64
 }
 
-// denseCounts are the counts of bins offset, offset+1, ..., offset+len(bins)-1; a count
-// is negative where a counter of changes removed more values than it added. A count is
-// held in two parts: a 16-bit one (bins), which updates change, and a 32-bit one
+// denseCounts are the counts of bins offset, offset+1, ..., offset+len(bins)-1. A count
+// is held in two parts: a 16-bit one (bins), which updates add to, and a 32-bit one
 // (spilled), which takes the 16-bit counts over before they could overflow. The counts
 // updates touch thus take half the memory, and half the cache lines, of 32-bit counts.
+// Values are only ever added, so no count is negative.
 type denseCounts struct {
 	offset  int
 	bins    []int16
 	spilled []int32 // nil until the first spill, then as long as bins
-	// changes is how many counts of one have been added or removed since the last spill:
-	// no bin's 16-bit count is beyond it, so it stays at most math.MaxInt16.
-	changes int
+	// unspilled is how many values have been counted since the last spill: no bin's
+	// 16-bit count exceeds it, so it stays at most math.MaxInt16.
+	unspilled int
 }
 
 // counterSlack is how many bins a denseCounts adds on each side of a new index when it
@@ -93,13 +93,13 @@ func (d *denseCounts) grow(index int) {
 	d.offset, d.bins = lo, bins
 }
 
-// makeRoom spills the 16-bit counts into the 32-bit ones if n more changes could overflow
-// them, and counts the n changes.
+// makeRoom spills the 16-bit counts into the 32-bit ones if n more values could overflow
+// them, and counts the n values.
 func (d *denseCounts) makeRoom(n int) {
-	if d.changes+n > math.MaxInt16 {
+	if d.unspilled+n > math.MaxInt16 {
 		d.spill()
 	}
-	d.changes += n
+	d.unspilled += n
 }
 
 // spill adds the 16-bit counts to the 32-bit ones and clears them.
@@ -113,7 +113,7 @@ func (d *denseCounts) spill() {
 		d.spilled[i] += int32(n)
 	}
 	clear(d.bins)
-	d.changes = 0
+	d.unspilled = 0
 }
 
 // count returns the count of bin index.
@@ -128,10 +128,10 @@ func (d *denseCounts) count(index int) int32 {
 	return int32(d.bins[i])
 }
 
-// update adds delta (1 or -1) to the bins of indices, growing once if needed. Working on
-// a batch of indices computed beforehand keeps the updates independent of one another, so
+// update adds one to the bin of each of indices, growing once if needed. Working on a
+// batch of indices computed beforehand keeps the updates independent of one another, so
 // their cache misses overlap instead of queueing behind each index computation.
-func (d *denseCounts) update(indices []int, delta int16) {
+func (d *denseCounts) update(indices []int) {
 	if len(indices) == 0 {
 		return
 	}
@@ -148,7 +148,7 @@ func (d *denseCounts) update(indices []int, delta int16) {
 	offset := d.offset
 	bins := d.bins[:hi-offset+1]
 	for _, i := range indices {
-		bins[i-offset] += delta
+		bins[i-offset]++
 	}
 }
 
@@ -188,11 +188,11 @@ func cannotHold(x float64) {
 	panic(fmt.Sprintf("stats: sketch cannot hold %v", x))
 }
 
-// apply adds delta (1 or -1) times b's values to c and empties b.
-func (c *SketchCounter) apply(b *batch, delta int16) {
-	c.pos.update(b.pos[:b.np], delta)
-	c.neg.update(b.neg[:b.nn], delta)
-	c.zero += int64(delta) * b.zero
+// apply adds b's values to c and empties b.
+func (c *SketchCounter) apply(b *batch) {
+	c.pos.update(b.pos[:b.np])
+	c.neg.update(b.neg[:b.nn])
+	c.zero += b.zero
 	b.np, b.nn, b.zero = 0, 0, 0
 }
 
@@ -247,45 +247,8 @@ func (c *SketchCounter) addAllScalar(xs []float64) {
 	for len(xs) > 0 {
 		n := min(len(xs), counterBatch)
 		b.classify(xs[:n])
-		c.apply(&b, 1)
+		c.apply(&b)
 		xs = xs[n:]
-	}
-}
-
-// AddChanges records, for every i where xs[i] and refs[i] differ, that xs[i] takes the
-// place of refs[i]: it counts xs[i] and uncounts refs[i]. When refs are the values of
-// another counter's group, AddTo with that counter as the base gives the sketch of xs.
-func (c *SketchCounter) AddChanges(xs, refs []float64) {
-	if vectorCounting() {
-		c.addChangesVector(xs, refs)
-		return
-	}
-	c.addChangesScalar(xs, refs)
-}
-
-// addChangesScalar is AddChanges value by value: the reference for addChangesVector, and
-// AddChanges where the build or the CPU has no vector instructions.
-func (c *SketchCounter) addChangesScalar(xs, refs []float64) {
-	refs = refs[:len(xs)]
-	var added, removed [counterBatch]float64
-	var b batch
-	n := 0
-	for i, x := range xs {
-		// Branch-free: whether a value changed follows no pattern a predictor could learn.
-		r := refs[i]
-		added[n&(counterBatch-1)], removed[n&(counterBatch-1)] = x, r
-		changed := 0
-		if x != r {
-			changed = 1
-		}
-		n += changed
-		if n == counterBatch || (i == len(xs)-1 && n > 0) {
-			b.classify(added[:n])
-			c.apply(&b, 1)
-			b.classify(removed[:n])
-			c.apply(&b, -1)
-			n = 0
-		}
 	}
 }
 
@@ -294,13 +257,14 @@ func (c *SketchCounter) Reset() {
 	for _, d := range []*denseCounts{&c.pos, &c.neg} {
 		clear(d.bins)
 		clear(d.spilled)
-		d.changes = 0
+		d.unspilled = 0
 	}
 	c.zero = 0
 }
 
-// AddTo adds to s the values of base (nil for none) with c's changes applied, leaving c
-// and base as they are. It panics if the changes remove values base does not hold.
+// AddTo adds to s the values of c and those of base (nil for none), leaving c and base as
+// they are, so that several counters can share one base: each gives s its group's values,
+// the shared ones with its own. A bin's count in s is c's plus base's.
 func (c *SketchCounter) AddTo(base *SketchCounter, s *Sketch) {
 	var none SketchCounter
 	if base == nil {
@@ -326,21 +290,12 @@ func (c *SketchCounter) AddTo(base *SketchCounter, s *Sketch) {
 		dst.cover(lo, hi)
 		out := dst.counts[lo-dst.offset : hi-dst.offset+1]
 		for i := range out {
-			switch n := int64(d.count(lo+i)) + int64(b.count(lo+i)); {
-			case n > 0:
-				out[i] += n
-				dst.total += n
-			case n < 0:
-				panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more values than its base holds in bin %d", -n, lo+i))
-			}
+			n := int64(d.count(lo+i)) + int64(b.count(lo+i))
+			out[i] += n
+			dst.total += n
 		}
 	}
 	add(&c.pos, &base.pos, &s.pos)
 	add(&c.neg, &base.neg, &s.neg)
-	switch zero := c.zero + base.zero; {
-	case zero > 0:
-		s.zero += zero
-	case zero < 0:
-		panic(fmt.Sprintf("stats: a sketch counter's changes remove %d more zeros than its base holds", -zero))
-	}
+	s.zero += c.zero + base.zero
 }

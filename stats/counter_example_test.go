@@ -6,24 +6,34 @@ import (
 	"github.com/backstop-research/backstop/stats"
 )
 
-// ExampleSketchCounter counts a reference group (a series under no policy) and a policy's
-// group as its changes from the reference: on the days the policy does nothing the values
-// are equal and cost nothing. AddTo hands each group's counts to a Sketch, which answers
-// quantiles within stats.SketchAccuracy.
+// ExampleSketchCounter counts two policies' series over ten days, a value both have on a
+// day once: in a counter they share, and each policy's other values in its own counter
+// (until day 3 spv has not acted and its series is none's). AddTo with the shared counter
+// as the base hands each policy's whole series to a Sketch, which answers quantiles within
+// stats.SketchAccuracy.
 func ExampleSketchCounter() {
 	none := []float64{5, 12, 30, 48, 61, 44, 30, 21, 14, 9}
-	spv := []float64{5, 12, 30, 22, 18, 15, 12, 10, 9, 7} // equal to none until day 3
+	spv := []float64{5, 12, 30, 22, 18, 15, 12, 10, 9, 7}
 
-	var ref, changes stats.SketchCounter
-	ref.AddAll(none)
-	changes.AddChanges(spv, none)
+	var agreed, noneOwn, spvOwn []float64
+	for day := range none {
+		if none[day] == spv[day] {
+			agreed = append(agreed, none[day])
+		} else {
+			noneOwn, spvOwn = append(noneOwn, none[day]), append(spvOwn, spv[day])
+		}
+	}
+	var shared, noneCounter, spvCounter stats.SketchCounter
+	shared.AddAll(agreed)
+	noneCounter.AddAll(noneOwn)
+	spvCounter.AddAll(spvOwn)
 
 	noneSketch, spvSketch := stats.NewSketch(), stats.NewSketch()
-	ref.AddTo(nil, noneSketch)
-	changes.AddTo(&ref, spvSketch)
-	fmt.Printf("median: none %.1f, spv %.1f (%v values each)\n", noneSketch.Quantile(0.5), spvSketch.Quantile(0.5), spvSketch.Count())
+	noneCounter.AddTo(&shared, noneSketch)
+	spvCounter.AddTo(&shared, spvSketch)
+	fmt.Printf("median: none %.1f, spv %.1f (%v values each, %d counted once)\n", noneSketch.Quantile(0.5), spvSketch.Quantile(0.5), spvSketch.Count(), len(agreed))
 	// Output:
-	// median: none 21.0, spv 11.9 (10 values each)
+	// median: none 21.0, spv 11.9 (10 values each, 3 counted once)
 }
 
 // ExampleSketchCounter_AddAllUsing counts a group in many short calls, one per day's

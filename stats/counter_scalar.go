@@ -3,12 +3,12 @@
 package stats
 
 // Without GOEXPERIMENT=simd on amd64 there are no vector batch methods: AddAll and
-// AddChanges count value by value.
+// AddAllUsing count value by value.
 
 // vectorBuild is true in the build with the vector batch methods.
 const vectorBuild = false
 
-// vectorCounting reports whether AddAll and AddChanges use the vector batch methods: never
+// vectorCounting reports whether AddAll and AddAllUsing use the vector batch methods: never
 // in this build.
 func vectorCounting() bool { return false }
 
@@ -17,6 +17,3 @@ func (c *SketchCounter) addAllVector(xs []float64) { c.addAllScalar(xs) }
 
 // addAllVectorUsing is addAllScalar in this build.
 func (c *SketchCounter) addAllVectorUsing(xs []float64, _ *batch) { c.addAllScalar(xs) }
-
-// addChangesVector is addChangesScalar in this build.
-func (c *SketchCounter) addChangesVector(xs, refs []float64) { c.addChangesScalar(xs, refs) }

@@ -76,66 +76,72 @@ func TestSketchCounterEqualsSketch(t *testing.T) {
 	}
 }
 
-// TestSketchCounterChanges checks that a counter of changes flushed with its base gives
-// the sketch of the changed values, and leaves the base's own sketch as it was, for
-// changes that are rare, common, or move values across signs and zero.
-func TestSketchCounterChanges(t *testing.T) {
+// TestSketchCounterSharedBase checks that counters sharing one base, the way a run's
+// tally counts a value all policies have on a path once, give through AddTo each group's
+// sketch, of its own values and the shared ones, and leave the base's own sketch as it
+// was: across flushes, for groups that share few, most, all or none of their values, with
+// signs and zeros.
+func TestSketchCounterSharedBase(t *testing.T) {
 	tests := []struct {
-		name   string
-		change float64 // probability that a value changes
-		draw   func(r *rand.Rand) float64
+		name  string
+		share float64 // probability that a value is the same in every group
+		draw  func(r *rand.Rand) float64
 	}{
-		{"rare", 0.05, func(r *rand.Rand) float64 { return r.ExpFloat64() * 50 }},
-		{"common", 0.7, func(r *rand.Rand) float64 { return r.NormFloat64() * 10 }},
+		{"few shared", 0.05, func(r *rand.Rand) float64 { return r.ExpFloat64() * 50 }},
+		{"most shared", 0.7, func(r *rand.Rand) float64 { return r.NormFloat64() * 10 }},
 		{"signs and zeros", 0.5, func(r *rand.Rand) float64 { return []float64{0, -3, 3, r.NormFloat64()}[r.IntN(4)] }},
-		{"all", 1, func(r *rand.Rand) float64 { return math.Exp(r.Float64()*20 - 10) }},
+		{"all shared", 1, func(r *rand.Rand) float64 { return math.Exp(r.Float64()*20 - 10) }},
+		{"none shared", 0, func(r *rand.Rand) float64 { return math.Exp(r.Float64()*20 - 10) }},
 	}
+	const groups = 3
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(7, 8))
-			wantX, wantY, gotX, gotY := NewSketch(), NewSketch(), NewSketch(), NewSketch()
-			var base, changes SketchCounter
-			for flush := 0; flush < 3; flush++ {
-				xs, ys := make([]float64, 3000), make([]float64, 3000)
-				for i := range xs {
-					xs[i] = tc.draw(r)
-					ys[i] = xs[i]
-					if r.Float64() < tc.change {
-						ys[i] = tc.draw(r)
-					}
-					wantX.Add(xs[i])
-					wantY.Add(ys[i])
-				}
-				base.AddAll(xs)
-				changes.AddChanges(ys, xs)
-				changes.AddTo(&base, gotY)
-				changes.Reset()
-				base.AddTo(nil, gotX)
-				base.Reset()
+			var shared SketchCounter
+			var own [groups]SketchCounter
+			var want, got [groups]*Sketch
+			for g := range groups {
+				want[g], got[g] = NewSketch(), NewSketch()
 			}
-			for _, c := range []struct {
-				name      string
-				got, want *Sketch
-			}{{"changed", gotY, wantY}, {"base", gotX, wantX}} {
-				if string(c.got.AppendBinary(nil)) != string(c.want.AppendBinary(nil)) {
-					t.Errorf("%s sketch differs from the sketch of its values (counts %v and %v)", c.name, c.got.Count(), c.want.Count())
+			wantShared, gotShared := NewSketch(), NewSketch()
+			for flush := 0; flush < 3; flush++ {
+				var agreed []float64
+				var mine [groups][]float64
+				for range 3000 {
+					if r.Float64() < tc.share {
+						x := tc.draw(r)
+						agreed = append(agreed, x)
+						wantShared.Add(x)
+						for g := range groups {
+							want[g].Add(x)
+						}
+						continue
+					}
+					for g := range groups {
+						x := tc.draw(r)
+						mine[g] = append(mine[g], x)
+						want[g].Add(x)
+					}
 				}
+				shared.AddAll(agreed)
+				for g := range groups {
+					own[g].AddAll(mine[g])
+					own[g].AddTo(&shared, got[g])
+					own[g].Reset()
+				}
+				shared.AddTo(nil, gotShared)
+				shared.Reset()
+			}
+			for g := range groups {
+				if string(got[g].AppendBinary(nil)) != string(want[g].AppendBinary(nil)) {
+					t.Errorf("group %d: the sketch differs from the sketch of its values (counts %v and %v)", g, got[g].Count(), want[g].Count())
+				}
+			}
+			if string(gotShared.AppendBinary(nil)) != string(wantShared.AppendBinary(nil)) {
+				t.Errorf("the shared counter's own sketch differs from the sketch of its values (counts %v and %v)", gotShared.Count(), wantShared.Count())
 			}
 		})
 	}
-}
-
-// TestSketchCounterUnbalanced checks that changes removing values their base never held
-// are caught rather than flushed as a wrong sketch.
-func TestSketchCounterUnbalanced(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("flushing changes that remove a value the base lacks did not panic")
-		}
-	}()
-	var c SketchCounter
-	c.AddChanges([]float64{1}, []float64{2})
-	c.AddTo(nil, NewSketch())
 }
 
 func TestSketchCounterRejects(t *testing.T) {
@@ -169,18 +175,16 @@ func BenchmarkSketchCounterAdd(b *testing.B) {
 // counterWays are the batch methods a benchmark compares: the scalar ones, and the vector
 // ones where the build (GOEXPERIMENT=simd) and the CPU (AVX-512) have them.
 func counterWays() []struct {
-	name       string
-	addAll     func(c *SketchCounter, xs []float64)
-	addChanges func(c *SketchCounter, xs, refs []float64)
+	name   string
+	addAll func(c *SketchCounter, xs []float64)
 } {
 	ways := []struct {
-		name       string
-		addAll     func(c *SketchCounter, xs []float64)
-		addChanges func(c *SketchCounter, xs, refs []float64)
-	}{{"scalar", (*SketchCounter).addAllScalar, (*SketchCounter).addChangesScalar}}
+		name   string
+		addAll func(c *SketchCounter, xs []float64)
+	}{{"scalar", (*SketchCounter).addAllScalar}}
 	if vectorCounting() {
 		ways = append(ways, ways[0])
-		ways[1].name, ways[1].addAll, ways[1].addChanges = "vector", (*SketchCounter).addAllVector, (*SketchCounter).addChangesVector
+		ways[1].name, ways[1].addAll = "vector", (*SketchCounter).addAllVector
 	}
 	return ways
 }
@@ -205,49 +209,30 @@ func BenchmarkSketchCounterAddAll(b *testing.B) {
 	}
 }
 
-// BenchmarkSketchCounterAddChanges measures counting changes in batches of 64 values
-// against a reference of which 30% differ, per value, with the scalar and (where built)
-// the vector batch methods.
-func BenchmarkSketchCounterAddChanges(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	xs, refs := make([]float64, 4096), make([]float64, 4096)
-	for i := range xs {
-		refs[i] = r.ExpFloat64() * 30
-		xs[i] = refs[i]
-		if r.Float64() < 0.3 {
-			xs[i] = r.ExpFloat64()*30 - 5
-		}
-	}
-	for _, w := range counterWays() {
-		b.Run(w.name, func(b *testing.B) {
-			var c SketchCounter
-			for i := 0; i < b.N; i += 64 {
-				j := i & 4095
-				w.addChanges(&c, xs[j:j+64], refs[j:j+64])
-			}
-		})
-	}
-}
-
 // TestSketchCounterAddToAndReset checks that AddTo leaves both counters as they were (so
 // it can be called for several groups that share a base), and that a sketch reset and
 // reused for a second group holds only that group's values.
 func TestSketchCounterAddToAndReset(t *testing.T) {
-	var base, changes SketchCounter
-	base.AddAll([]float64{1, 2, 3, 0})
-	changes.AddChanges([]float64{1, 5, 3, 0}, []float64{1, 2, 3, 0})
+	var base, five, two SketchCounter
+	base.AddAll([]float64{1, 3, 0})
+	five.AddAll([]float64{5})
+	two.AddAll([]float64{2})
 	scratch := NewSketch()
 	for round := 0; round < 2; round++ {
-		changes.AddTo(&base, scratch)
-		want := sketchOf(1, 5, 3, 0)
-		if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
-			t.Fatalf("round %d: changed group's sketch differs from the sketch of its values", round)
+		for _, g := range []struct {
+			own  *SketchCounter
+			want *Sketch
+		}{{&five, sketchOf(1, 5, 3, 0)}, {&two, sketchOf(1, 2, 3, 0)}} {
+			g.own.AddTo(&base, scratch)
+			if string(scratch.AppendBinary(nil)) != string(g.want.AppendBinary(nil)) {
+				t.Fatalf("round %d: a group's sketch differs from the sketch of its values and the base's", round)
+			}
+			scratch.Reset()
 		}
-		scratch.Reset()
 	}
 	base.AddTo(nil, scratch)
-	want := sketchOf(1, 2, 3, 0)
-	if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) || scratch.Count() != 4 {
+	want := sketchOf(1, 3, 0)
+	if string(scratch.AppendBinary(nil)) != string(want.AppendBinary(nil)) || scratch.Count() != 3 {
 		t.Fatalf("base group's sketch after reuse: count %v", scratch.Count())
 	}
 	// A far-away value in the reused sketch's old range does not widen a merge target.
@@ -278,9 +263,9 @@ func sketchOf(xs ...float64) *Sketch {
 }
 
 // TestSketchCounterSpills checks the 16-bit counts' spill into 32-bit ones: bins holding
-// far more than 2^15 values, and counters of changes removing as many, give exactly the
-// sketch of their values, whether the values come one at a time (Add), in batches
-// (AddAll, AddChanges), across growth after a spill, and after a reset.
+// far more than 2^15 values, in a base and in a counter that shares it, give exactly the
+// sketch of their values, whether the values come one at a time (Add) or in batches
+// (AddAll), across growth after a spill, and after a reset.
 func TestSketchCounterSpills(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -296,45 +281,51 @@ func TestSketchCounterSpills(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(11, 12))
-			var base, changes SketchCounter
+			var base, own SketchCounter
 			for round := range 2 {
 				xs, ys := make([]float64, tc.n), make([]float64, tc.n)
-				wantX, wantY := NewSketch(), NewSketch()
+				wantX, wantXY := NewSketch(), NewSketch()
 				for i := range xs {
 					xs[i] = tc.draw(r)
-					// Most values change, to a value in one bin: that bin's changes count
-					// up past 2^15 while the base's bins count down as far.
-					ys[i] = xs[i]
+					// Most of the own values fall in one bin, which counts past 2^15 too.
+					ys[i] = tc.draw(r)
 					if i%8 != 0 {
 						ys[i] = 3 * float64(round+1)
 					}
 					wantX.Add(xs[i])
-					wantY.Add(ys[i])
+					wantXY.Add(xs[i])
+					wantXY.Add(ys[i])
 				}
 				if tc.batch == 0 {
-					for _, x := range xs {
-						base.Add(x)
+					for i := range xs {
+						base.Add(xs[i])
+						own.Add(ys[i])
 					}
 				} else {
 					for i := 0; i < len(xs); i += tc.batch {
 						base.AddAll(xs[i:min(i+tc.batch, len(xs))])
+						own.AddAll(ys[i:min(i+tc.batch, len(ys))])
 					}
 				}
-				changes.AddChanges(ys, xs)
-				gotX, gotY := NewSketch(), NewSketch()
+				gotX, gotXY := NewSketch(), NewSketch()
 				base.AddTo(nil, gotX)
-				changes.AddTo(&base, gotY)
+				own.AddTo(&base, gotXY)
 				if string(gotX.AppendBinary(nil)) != string(wantX.AppendBinary(nil)) {
 					t.Fatalf("round %d: the base sketch differs from the sketch of its values (counts %v and %v)", round, gotX.Count(), wantX.Count())
 				}
-				if string(gotY.AppendBinary(nil)) != string(wantY.AppendBinary(nil)) {
-					t.Fatalf("round %d: the changed sketch differs from the sketch of its values (counts %v and %v)", round, gotY.Count(), wantY.Count())
+				if string(gotXY.AppendBinary(nil)) != string(wantXY.AppendBinary(nil)) {
+					t.Fatalf("round %d: the sketch of a counter with its base differs from the sketch of their values (counts %v and %v)", round, gotXY.Count(), wantXY.Count())
 				}
-				if base.pos.spilled == nil && base.neg.spilled == nil {
-					t.Fatalf("round %d: %d values in few bins did not spill", round, tc.n)
+				for _, c := range []struct {
+					name string
+					c    *SketchCounter
+				}{{"base", &base}, {"own", &own}} {
+					if c.c.pos.spilled == nil && c.c.neg.spilled == nil {
+						t.Fatalf("round %d: %d values of the %s counter in few bins did not spill", round, tc.n, c.name)
+					}
 				}
 				base.Reset()
-				changes.Reset()
+				own.Reset()
 			}
 		})
 	}

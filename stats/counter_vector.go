@@ -1,9 +1,9 @@
 //go:build goexperiment.simd && amd64 && !amd64.v3
 
-// SketchCounter's batch methods with their bin indices computed 8 values at a time in
-// AVX-512 vectors. Built with GOEXPERIMENT=simd only; not with GOAMD64=v3 or above, where
-// the compiler fuses the scalar sketchIndex's multiply-adds and the scalar reference
-// rounds differently.
+// SketchCounter's batch methods (AddAll, AddAllUsing) with their bin indices computed 8
+// values at a time in AVX-512 vectors. Built with GOEXPERIMENT=simd only; not with
+// GOAMD64=v3 or above, where the compiler fuses the scalar sketchIndex's multiply-adds and
+// the scalar reference rounds differently.
 
 package stats
 
@@ -18,7 +18,7 @@ import (
 // vectorBuild is true in the build with the vector batch methods.
 const vectorBuild = true
 
-// vectorCounting reports whether AddAll and AddChanges use the vector batch methods: where
+// vectorCounting reports whether AddAll and AddAllUsing use the vector batch methods: where
 // the CPU has AVX-512 (GODEBUG=cpu.avx512f=off hides it).
 func vectorCounting() bool { return archsimd.X86.AVX512() }
 
@@ -37,53 +37,12 @@ func (c *SketchCounter) addAllVectorUsing(xs []float64, b *batch) {
 			b.np, b.nn, b.zero = 0, 0, 0
 			c.addAllScalar(xs[:n])
 		}
-		c.apply(b, 1)
+		c.apply(b)
 		xs = xs[n:]
 	}
 	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
 	// registers' upper bits.
 	archsimd.ClearAVXUpperBits()
-}
-
-// addChangesVector is AddChanges with the changed values picked out 8 at a time
-// (changesVector) and their bins found 8 at a time (classifyVector), in the order of xs as
-// in the scalar code. A batch holding NaN or a changed value beyond the sketch's range
-// goes to the scalar code, which panics.
-func (c *SketchCounter) addChangesVector(xs, refs []float64) {
-	refs = refs[:len(xs)]
-	var added, removed [counterBatch]float64
-	var in, out batch
-	for len(xs) > 0 {
-		n := min(len(xs), counterBatch)
-		changed := changesVector(xs[:n], refs[:n], &added, &removed)
-		if !in.classifyVector(added[:changed]) || !out.classifyVector(removed[:changed]) {
-			in.np, in.nn, in.zero, out.np, out.nn, out.zero = 0, 0, 0, 0, 0, 0
-			c.addChangesScalar(xs[:n], refs[:n])
-		}
-		c.apply(&in, 1)
-		c.apply(&out, -1)
-		xs, refs = xs[n:], refs[n:]
-	}
-	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
-	// registers' upper bits.
-	archsimd.ClearAVXUpperBits()
-}
-
-// changesVector copies, in order, the values of xs (at most counterBatch) that differ
-// from refs at the same place to added and the refs they replace to removed, and returns
-// how many. Differ means != as in Go: NaN differs from everything.
-func changesVector(xs, refs []float64, added, removed *[counterBatch]float64) int {
-	n := 0
-	for i := 0; i < len(xs); i += 8 {
-		x, r := archsimd.LoadFloat64x8SlicePart(xs[i:]), archsimd.LoadFloat64x8SlicePart(refs[i:])
-		changed := x.NotEqual(r).And(archsimd.Mask64x8FromBits(0xFF >> (8 - min(len(xs)-i, 8))))
-		// n <= i, so the 8 stores fit in the counterBatch values; only the first
-		// popcount are kept.
-		x.Compress(changed).Store((*[8]float64)(added[n : n+8]))
-		r.Compress(changed).Store((*[8]float64)(removed[n : n+8]))
-		n += bits.OnesCount8(changed.ToBits())
-	}
-	return n
 }
 
 // classifyVector is classify for xs (at most counterBatch values), operation for

@@ -78,9 +78,6 @@ func batchesEqual(a, b *batch) bool {
 	return slices.Equal(a.pos[:a.np], b.pos[:b.np]) && slices.Equal(a.neg[:a.nn], b.neg[:b.nn]) && a.zero == b.zero
 }
 
-// sameBits reports whether x and y are the same float64, bit for bit.
-func sameBits(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
-
 func (b *batch) String() string {
 	return fmt.Sprintf("pos %v neg %v zero %d", b.pos[:b.np], b.neg[:b.nn], b.zero)
 }
@@ -88,27 +85,12 @@ func (b *batch) String() string {
 // TestClassifyVectorMatchesScalar checks that the vector classify puts every batch of
 // 0 to 64 values in the bins the scalar classify puts them in, in the same order, with the
 // same count of zeros: on every edge value, in table batches, and in random batches of a
-// mixture; and that the vector changesVector picks out the changed values of random
-// batches and the values they replace, in order, as the scalar AddChanges does.
+// mixture.
 func TestClassifyVectorMatchesScalar(t *testing.T) {
 	requireVector(t)
 	edges := edgeValues()
-	check := func(t *testing.T, xs, others []float64) {
+	check := func(t *testing.T, xs []float64) {
 		t.Helper()
-		if others != nil {
-			var added, removed []float64
-			for i, x := range xs {
-				if x != others[i] {
-					added, removed = append(added, x), append(removed, others[i])
-				}
-			}
-			var gotAdded, gotRemoved [counterBatch]float64
-			n := changesVector(xs, others, &gotAdded, &gotRemoved)
-			if !slices.EqualFunc(gotAdded[:n], added, sameBits) || !slices.EqualFunc(gotRemoved[:n], removed, sameBits) {
-				t.Fatalf("changesVector(%v, %v) = %v, %v; want %v, %v", xs, others, gotAdded[:n], gotRemoved[:n], added, removed)
-			}
-			xs = added
-		}
 		var want, got batch
 		want.classify(xs)
 		if !got.classifyVector(xs) {
@@ -119,7 +101,7 @@ func TestClassifyVectorMatchesScalar(t *testing.T) {
 		}
 	}
 	for i := 0; i < len(edges); i += 64 {
-		check(t, edges[i:min(i+64, len(edges))], nil)
+		check(t, edges[i:min(i+64, len(edges))])
 	}
 	tests := []struct {
 		name string
@@ -135,23 +117,15 @@ func TestClassifyVectorMatchesScalar(t *testing.T) {
 		{"subnormals and zeros", []float64{5e-324, -5e-324, 1e-310, 0, math.Copysign(0, -1), 0x1p-1022, 7}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { check(t, tc.xs, nil) })
+		t.Run(tc.name, func(t *testing.T) { check(t, tc.xs) })
 	}
 	r := rand.New(rand.NewPCG(11, 12))
-	for round := 0; round < 2000; round++ {
-		n := round % (counterBatch + 1)
-		xs, others := make([]float64, n), make([]float64, n)
-		change := r.Float64()
+	for round := 0; round < 6000; round++ {
+		xs := make([]float64, round%(counterBatch+1))
 		for i := range xs {
 			xs[i] = randomValue(r, edges)
-			others[i] = xs[i]
-			if r.Float64() < change {
-				others[i] = randomValue(r, edges)
-			}
 		}
-		check(t, xs, nil)
-		check(t, xs, others)
-		check(t, others, xs)
+		check(t, xs)
 	}
 }
 
@@ -165,31 +139,32 @@ func counterCounts(c *SketchCounter, lo, hi int) (pos, neg []int32, zero int64) 
 }
 
 // TestVectorCounterMatchesScalar feeds 100,000 values of a seeded mixture, in slices of
-// 0 to 200 values, to counters through AddAll and through AddChanges against a reference
-// series that shares most values, once with the scalar batch methods and once with the
-// vector ones, and checks that every bin holds the same count and that the sketches AddTo
-// makes are the same bytes.
+// 0 to 200 values, through AddAll to a base counter and to a counter of 30,000 other
+// values that shares it, once with the scalar batch methods and once with the vector ones,
+// and checks that every bin holds the same count, that the sketches AddTo makes (alone and
+// with the base) are the same bytes, and that the vector counter with its base gives the
+// sketch of both counters' values.
 func TestVectorCounterMatchesScalar(t *testing.T) {
 	requireVector(t)
 	edges := edgeValues()
 	r := rand.New(rand.NewPCG(13, 14))
-	const n = 100_000
-	xs, refs := make([]float64, n), make([]float64, n)
-	for i := range xs {
-		refs[i] = randomValue(r, edges)
-		xs[i] = refs[i]
-		if r.Float64() < 0.3 {
-			xs[i] = randomValue(r, edges)
+	xs, ys := make([]float64, 100_000), make([]float64, 30_000)
+	for _, vs := range [][]float64{xs, ys} {
+		for i := range vs {
+			vs[i] = randomValue(r, edges)
 		}
 	}
-	var scalarBase, vectorBase, scalarChanges, vectorChanges SketchCounter
-	for i := 0; i < n; {
-		m := min(r.IntN(201), n-i)
-		scalarBase.addAllScalar(refs[i : i+m])
-		vectorBase.addAllVector(refs[i : i+m])
-		scalarChanges.addChangesScalar(xs[i:i+m], refs[i:i+m])
-		vectorChanges.addChangesVector(xs[i:i+m], refs[i:i+m])
-		i += m
+	var scalarBase, vectorBase, scalarOwn, vectorOwn SketchCounter
+	for _, c := range []struct {
+		vs             []float64
+		scalar, vector *SketchCounter
+	}{{xs, &scalarBase, &vectorBase}, {ys, &scalarOwn, &vectorOwn}} {
+		for i := 0; i < len(c.vs); {
+			m := min(r.IntN(201), len(c.vs)-i)
+			c.scalar.addAllScalar(c.vs[i : i+m])
+			c.vector.addAllVector(c.vs[i : i+m])
+			i += m
+		}
 	}
 	lo, hi := sketchMapping.Index(math.Nextafter(sketchMinIndexable, 1)), sketchMapping.Index(sketchMaxIndexable)
 	for _, c := range []struct {
@@ -198,7 +173,7 @@ func TestVectorCounterMatchesScalar(t *testing.T) {
 		base           [2]*SketchCounter
 	}{
 		{"AddAll", &scalarBase, &vectorBase, [2]*SketchCounter{nil, nil}},
-		{"AddChanges", &scalarChanges, &vectorChanges, [2]*SketchCounter{&scalarBase, &vectorBase}},
+		{"AddAll with a base", &scalarOwn, &vectorOwn, [2]*SketchCounter{&scalarBase, &vectorBase}},
 	} {
 		sp, sn, sz := counterCounts(c.scalar, lo, hi)
 		vp, vn, vz := counterCounts(c.vector, lo, hi)
@@ -212,20 +187,19 @@ func TestVectorCounterMatchesScalar(t *testing.T) {
 			t.Errorf("%s: the vector counter's sketch (count %v) differs from the scalar one's (count %v)", c.name, got.Count(), want.Count())
 		}
 	}
-	// The sketch of the changed series is the sketch of xs.
 	direct, counted := NewSketch(), NewSketch()
-	for _, x := range xs {
+	for _, x := range slices.Concat(xs, ys) {
 		direct.Add(x)
 	}
-	vectorChanges.AddTo(&vectorBase, counted)
+	vectorOwn.AddTo(&vectorBase, counted)
 	if string(direct.AppendBinary(nil)) != string(counted.AppendBinary(nil)) {
-		t.Error("the vector counter of changes with its base is not the sketch of the changed values")
+		t.Error("the vector counter with its base is not the sketch of both counters' values")
 	}
 }
 
 // TestVectorCounterRejects checks that NaN, infinities and values beyond the sketch's range
 // panic in the vector batch methods with the scalar code's message, wherever they sit in a
-// batch, and that in AddChanges an unchanged value is not looked at, as in the scalar code.
+// batch.
 func TestVectorCounterRejects(t *testing.T) {
 	requireVector(t)
 	panicOf := func(f func()) (msg any) {
@@ -242,27 +216,11 @@ func TestVectorCounterRejects(t *testing.T) {
 					xs[i] = float64(i) - 3
 				}
 				xs[at] = bad
-				refs := slices.Clone(xs)
-				refs[at] = 1
 				name := fmt.Sprintf("%v at %d of %d", bad, at, n)
 				var s, v SketchCounter
 				want := panicOf(func() { s.addAllScalar(xs) })
 				if got := panicOf(func() { v.addAllVector(xs) }); want == nil || got != want {
 					t.Errorf("AddAll, %s: panic %v, want %v", name, got, want)
-				}
-				want = panicOf(func() { s.addChangesScalar(xs, refs) })
-				if got := panicOf(func() { v.addChangesVector(xs, refs) }); want == nil || got != want {
-					t.Errorf("AddChanges, %s: panic %v, want %v", name, got, want)
-				}
-				want = panicOf(func() { s.addChangesScalar(refs, xs) })
-				if got := panicOf(func() { v.addChangesVector(refs, xs) }); want == nil || got != want {
-					t.Errorf("AddChanges removing it, %s: panic %v, want %v", name, got, want)
-				}
-				if math.IsNaN(bad) {
-					continue // NaN differs from itself: it always counts as changed
-				}
-				if got := panicOf(func() { v.addChangesVector(xs, xs) }); got != nil {
-					t.Errorf("AddChanges, %s unchanged: panic %v", name, got)
 				}
 			}
 		}
