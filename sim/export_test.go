@@ -84,13 +84,14 @@ func FundLoops(m *Model, vector bool) func() {
 			}
 		}
 		calls++
+		d := &g.days[0]
 		for l := range paths {
 			r, sb, basis := 0.03+0.001*float64(l), 8+float64(l), 15.0
 			spread := m.cfg.Funds.Spread0
 			if vector {
-				f.r[l], f.sb[l], f.theta[l], f.basis[l], f.repo[l] = r, sb, m.cfg.Funds.Theta, basis, math.Inf(1)
-				f.dBasis[l], f.bundles[l], f.discount[l], f.concession[l], f.spread[l] = 1.5, 0, 0, 0.4, spread
-				f.inventory[l], f.capacity[l] = 100, 400
+				d.cond.haircut[l], d.cond.margin[l], d.cond.spread[l], d.cond.capacity[l] = 0.01, r-0.01, spread, 400
+				d.omegaSigma[l], d.noise[l] = sb, 1.5
+				g.p.basis[l], g.p.prevBasis[l], g.p.inventory[l] = basis, basis, 100
 			} else {
 				p := &paths[l]
 				p.decide(m, r, sb, m.cfg.Funds.Theta, basis, math.Inf(1))
@@ -98,8 +99,8 @@ func FundLoops(m *Model, vector bool) func() {
 			}
 		}
 		if vector {
-			f.decideVector(m)
-			f.settleVector(m)
+			g.decideVector(d, &d.cond)
+			g.settleVector(d, &d.cond, false, true)
 		}
 	}
 }

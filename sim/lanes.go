@@ -6,28 +6,38 @@ import (
 )
 
 // The lockstep simulator: up to lanes paths step through each day together, their funds
-// in structure-of-arrays form ([fund][lane]), so that the two loops over the funds, the
-// funds' decisions (funds.decide) and their settlement (funds.settle), run as one 512-bit
-// vector operation per fund for all lanes (lanes_simd.go, built with GOEXPERIMENT=simd on
-// CPUs with AVX-512). Everything else of a day (conditions, the policy, the market) is
-// done lane by lane, in scalar code that mirrors Simulator.steps line for line. The
-// results are bit for bit those of Simulator.RunAll on each path (TestLanesEqualScalar):
+// in structure-of-arrays form ([fund][lane]) and the rest of their state lane by lane
+// ([lane]), so that a day without a policy to call is three 512-bit vector kernels
+// (lanes_simd.go, built with GOEXPERIMENT=simd on CPUs with AVX-512): the conditions, the
+// funds' decisions (funds.decide, one vector operation per fund for all lanes) and the
+// day's impact; the market's clearing (market.clear), the funds' settlement (funds.settle)
+// and the running outputs (pathState.addDay); the policies, called lane by lane through
+// the Policy interface between them on the lanes where one acts (not None). The same steps
+// also have a scalar form, lane by lane through funds.decide, market.impact, market.clear,
+// funds.settle and pathState.addDay, which the tests and CPUs without the vectors run.
+// The results are bit for bit those of Simulator.RunAll on each path
+// (TestLanesEqualScalar):
 //
-//   - the vector kernels do the scalar loops' operations in the same order and
+//   - the vector kernels do the scalar code's operations in the same order and
 //     association, without fused multiply-adds, and sum the day's totals fund by fund in
 //     fund order, each lane starting from +0 as the scalar loop does;
 //   - branches become masks: a defaulted fund, a new default and the calm-market
 //     re-entry select their lanes' values instead of skipping them, and a value left out
 //     of a total is added as +0, which leaves any sum that started at +0 unchanged;
-//   - VMINPD/VMAXPD differ from Go's min and max only on NaN operands and on a tie of
-//     -0 and +0. A tie between zeros can change only the sign of a zero, and in these
-//     loops a zero's sign never reaches a magnitude: nothing divides by a fund's value,
-//     and every total is a sum that starts at +0, where +0 + -0 = +0. NaN cannot occur in
-//     the decisions of a lane whose inputs are finite with the signs checked by usable
-//     (capacity and target are then finite or +Inf, never -Inf or NaN) and whose funds
-//     are finite; a NaN or infinity that arises in a day shows in that day's totals or in
-//     the sum of all funds' equity (check), before any later day uses it. A lane where
-//     either check fails is run again, whole, by the scalar Simulator.
+//   - in the fund loops, VMINPD/VMAXPD differ from Go's min and max only on NaN operands
+//     and on a tie of -0 and +0. A tie between zeros can change only the sign of a zero,
+//     and in these loops a zero's sign never reaches a magnitude: nothing divides by a
+//     fund's value, and every total is a sum that starts at +0, where +0 + -0 = +0. NaN
+//     cannot occur in the decisions of a lane whose inputs are finite with the signs
+//     checked by usable (capacity and target are then finite or +Inf, never -Inf or NaN)
+//     and whose funds are finite; a NaN or infinity that arises in a day shows in that
+//     day's totals or in the sum of all funds' equity (check), before any later day uses
+//     it. Outside the fund loops (the market, the running outputs) min and max are
+//     maxExact and minExact, Go's min and max on every operand but NaN, where they give
+//     a NaN too (maybe another one); the day's check sums the market's state and every
+//     value the running outputs take in, so a lane where a NaN or infinity arises is
+//     caught on that day. A lane where a check fails is run again, whole, by the scalar
+//     Simulator.
 //
 // RunAll's shortcut is kept: the no-policy pass runs every lane from day 0 and saves each
 // lane's state on the days its dormant policies wake; a policy's pass then runs from the
@@ -36,61 +46,79 @@ import (
 // wakes takes the no-policy results.
 const lanes = 8
 
-// laneFunds are the funds of every lane, and the per-lane inputs and outputs of the fund
-// loops.
+// laneFunds are the funds of every lane, and the fund loops' per-lane results.
 type laneFunds struct {
 	pos, equity, atDefault    [][lanes]float64 // B_j, E_j and B_j at default, [j][lane]
 	sales, reentry, voluntary [][lanes]float64 // the day's S_j, R_j and voluntary part of S_j
 	held, defaulted           [lanes]float64   // sum of B_j over live funds; funds in default
 
-	// The day's inputs of the decisions, per lane: capital per $ r, basis volatility sb,
-	// the conditions' theta, haircut and repo L_t, the opening basis and the buffers' factor
-	// (buffer_stress only). The kernels derive funds.decide's limits from them (fundLimits).
-	r, sb, theta, haircut, repo, basis, bufferScale [lanes]float64
-	reenter                                         uint8 // bit l: b_t <= b_dys on lane l
+	bufferScale [lanes]float64 // the buffers' factor of the day (buffer_stress only)
 	// The decisions' totals S, R and the forced part of S, and the lanes whose inputs the
 	// vector kernels cannot take (see usable).
 	daySales, dayReentry, dayForced [lanes]float64
 	unusable                        uint8
-
-	// The day's inputs of the settlement, per lane: b_{t+1} - b_t, the bundles the policy
-	// bought and their discount, the concession, the repo spread; the kernels derive
-	// funds.settle's arguments from them as Simulator.steps does. Also the dealers'
-	// inventory I_{t+1} and capacity K_t, whose ratio the kernels compute.
-	dBasis, bundles, discount, concession, spread [lanes]float64
-	inventory, capacity, utilization              [lanes]float64
-	dayEquity, defaultDay                         [lanes]float64 // settle's totals
-	check                                         [lanes]float64 // sum of every fund's E_j after settle
+	// The settlement's: the dealers' utilization I_{t+1} / K_t, the funds' total equity,
+	// the voluntary sales of the funds defaulting, and the sum of every fund's E_j.
+	utilization, dayEquity, defaultDay, check [lanes]float64
 
 	startB, invBuffer, buffer [][lanes]float64 // B_j0, 1 / (1 + u_j) and u_j in every lane
-	liquidationDays, thetaUp  float64
 }
 
-// laneState is one lane's path: what Simulator.steps keeps in locals.
+// laneConds are the lanes' Conditions of a day.
+type laneConds struct {
+	haircut, margin, spread, capacity, theta, repo [lanes]float64
+}
+
+// laneDay is what the lanes' shocks make of day t, the same under every policy: the
+// conditions before any policy's Adjust, omega sigma_t, dy_t, the basis noise and O_t (0
+// without other sellers).
+type laneDay struct {
+	cond                         laneConds
+	omegaSigma, dy, noise, other [lanes]float64
+}
+
+// lanePaths is every lane's pathState, field by field, and the values one step of a day
+// passes to the next.
+type lanePaths struct {
+	basis, prevBasis, inventory                            [lanes]float64 // the market
+	equity0, peakBasis, auc, forcedTotal, salesTotal       [lanes]float64
+	minEquity, peakHoldings, peakDV01, peakUtl, otherTotal [lanes]float64
+	positionCut, dysDays                                   [lanes]float64
+	next                                                   [lanes]float64 // snapshots.next (no-policy pass)
+	cond                                                   laneConds      // after the policies' Adjust, on days one acts
+	lambda                                                 [lanes]float64 // the day's impact
+	position, dealers                                      [lanes]float64 // B and I_t at the start of the day
+	cash, bundles, discount                                [lanes]float64 // the policies' Absorption (0 under none)
+	holdings, dv01                                         [lanes]float64 // the policies' Sheet after Settle (0 under none)
+	forced                                                 [lanes]float64 // the day's forced sales as recorded
+	finite                                                 [lanes]float64 // the sum of the day's values the check looks at
+}
+
+// laneConsts are the model's constants in every lane, for the vector kernels to load
+// (a broadcast takes two instructions, a load one).
+type laneConsts struct {
+	zero, one, largest, riskNum, riskDen, startHeld, thetaUp, liquidationDays [lanes]float64
+	bDys, lambda0, uMin, wc, wf, bFloor, keep, inventoryKeep, two             [lanes]float64
+	db, bp, carry, days, unit                                                 [lanes]float64
+}
+
+// laneState is one lane's path: its shocks, its Simulator (prepare's day arrays, the
+// snapshots and the scalar fallback) and the Conditions passed to its policy's Adjust.
 type laneState struct {
-	sim    *Simulator // prepare's day arrays, the snapshots and the scalar fallback
-	sh     *Shocks
-	acc    pathState
-	cond   Conditions
-	a      Absorption
-	forced float64
-	// The day's Day, kept field by field: a Day copied from memory to pass it to a policy
-	// is moved in 16-byte loads that cannot forward from the 8-byte stores that wrote it.
-	basis, position, lambda, dealers, other float64
-}
-
-// policyDay returns lane l's Day t for the policy's Absorb and Settle.
-func (ln *laneState) policyDay(t int, sales, reentry float64) Day {
-	return Day{T: t, Basis: ln.basis, Position: ln.position, Sales: sales, Reentry: reentry,
-		Impact: ln.lambda, Dealers: ln.dealers, Other: ln.other, DY: ln.sh.DY[t]}
+	sim  *Simulator
+	sh   *Shocks
+	cond Conditions
 }
 
 // laneGroup steps up to lanes paths in lockstep. It owns scratch space and is not safe for
 // concurrent use.
 type laneGroup struct {
 	m      *Model
-	vector bool // the AVX-512 kernels, else funds.decide and funds.settle lane by lane
+	vector bool // the AVX-512 kernels, else the scalar steps lane by lane
 	f      laneFunds
+	p      lanePaths
+	c      laneConsts
+	days   []laneDay // day t of every lane, from its shocks
 	lane   [lanes]laneState
 	levels []float64
 	bad    uint8 // lanes to run again with the scalar Simulator
@@ -101,8 +129,8 @@ type laneGroup struct {
 // available (vectorLanes), else the scalar ones.
 func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	n := m.cfg.Funds.NFunds
-	p := &m.cfg.Funds
-	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n)}
+	fp, mp := &m.cfg.Funds, &m.cfg.Market
+	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n), days: make([]laneDay, m.Days())}
 	f := &g.f
 	col := func() [][lanes]float64 { return make([][lanes]float64, n) }
 	f.pos, f.equity, f.atDefault = col(), col(), col()
@@ -113,11 +141,63 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 			f.startB[j][l], f.invBuffer[j][l], f.buffer[j][l] = m.startB[j], m.invBuffer[j], m.buffer[j]
 		}
 	}
-	f.liquidationDays, f.thetaUp = float64(p.LDays), p.ThetaUp
+	c := &g.c
+	for l := 0; l < lanes; l++ {
+		c.zero[l], c.one[l], c.largest[l] = 0, 1, math.MaxFloat64
+		c.riskNum[l], c.riskDen[l] = 1e4*fp.V, fp.DB*fp.Alpha
+		c.startHeld[l], c.thetaUp[l], c.liquidationDays[l] = m.startHeld, fp.ThetaUp, float64(fp.LDays)
+		c.bDys[l], c.lambda0[l], c.uMin[l], c.wc[l], c.wf[l], c.bFloor[l] = mp.BDys, mp.Lambda0, mp.UMin, mp.WC, mp.WF, mp.BFloor
+		c.keep[l], c.inventoryKeep[l], c.two[l] = 1-mp.K, 1-mp.Delta, 2
+		c.db[l], c.bp[l], c.carry[l], c.days[l], c.unit[l] = fp.DB, 1e4, fp.Carry, 252*1e4, 1
+	}
+	// Conditions that do not depend on the shocks, in every lane for good.
+	for t := range g.days {
+		d := &g.days[t]
+		for l := 0; l < lanes; l++ {
+			d.cond.theta[l], d.cond.repo[l] = fp.Theta, math.Inf(1)
+		}
+	}
 	for l := range g.lane {
 		g.lane[l].sim = m.NewSimulator()
 	}
 	return g
+}
+
+// prepare sets lane l < n to paths[l] and puts its days into g.days.
+func (g *laneGroup) prepare(n int, paths []Path) {
+	m := g.m
+	fp := &m.cfg.Funds
+	omega := m.cfg.Shocks.Omega
+	days := g.days
+	T := len(days)
+	for l := 0; l < n; l++ {
+		ln := &g.lane[l]
+		sh := paths[l].Shocks
+		s := ln.sim
+		ln.sh = sh
+		s.prepare(sh)
+		F, margin, sigma, dy, noise, capacity := sh.F[:T], sh.Margin[:T], sh.Sigma[:T], sh.DY[:T], sh.Noise[:T], s.capacity[:T]
+		for t := range days {
+			d := &days[t]
+			// Simulator.steps' conditions before the policy, operation for operation.
+			d.cond.haircut[l] = fp.H0 + fp.KappaH*F[t]
+			d.cond.margin[l] = margin[t]
+			d.cond.spread[l] = fp.Spread0 + fp.KappaS*F[t]
+			d.cond.capacity[l] = capacity[t]
+			d.omegaSigma[l] = omega * sigma[t]
+			d.dy[l], d.noise[l] = dy[t], noise[t]
+		}
+		if m.repoLimited {
+			for t, L := range s.repo[:T] {
+				days[t].cond.repo[l] = L
+			}
+		}
+		if m.sellers {
+			for t, o := range s.other[:T] {
+				days[t].other[l] = o
+			}
+		}
+	}
 }
 
 // runAll runs every lane's policies on its shocks: lane l < n is paths[l], with
@@ -129,10 +209,7 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 	np := len(pols[0])
 	g.bad = 0
 	used := uint8(1)<<n - 1
-	for l := 0; l < n; l++ {
-		g.lane[l].sh = paths[l].Shocks
-		g.lane[l].sim.prepare(paths[l].Shocks)
-	}
+	g.prepare(n, paths)
 	base := -1
 	for k, p := range pols[0] {
 		if _, ok := p.(*None); ok {
@@ -160,6 +237,7 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 				sn := &g.lane[l].sim.snaps
 				sn.ensure(T, len(g.f.pos))
 				sn.arm(g.levels, T)
+				g.p.next[l] = sn.next
 			}
 		}
 		g.pass(base, -1, true, &wake, paths, pols)
@@ -195,11 +273,30 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 // base) saved then, with base's series before it. The no-policy pass saves the snapshots
 // (snaps).
 func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path, pols [][]Policy) {
-	T := g.m.Days()
+	m := g.m
+	T := m.Days()
 	from := T
 	for _, w := range wake {
 		from = min(from, w)
 	}
+	if from == T {
+		return
+	}
+	// The lanes whose policy acts; on the others it is None, which is not called and
+	// absorbs and holds nothing.
+	f, ps := &g.f, &g.p
+	var acting uint8
+	for l, w := range wake {
+		if w == T {
+			continue
+		}
+		if _, none := pols[l][k].(*None); !none {
+			acting |= 1 << l
+			continue
+		}
+		ps.cash[l], ps.bundles[l], ps.discount[l], ps.holdings[l], ps.dv01[l] = 0, 0, 0, 0, 0
+	}
+	cutDay := min(PositionCutDay, T-1)
 	var active uint8
 	for t := from; t < T; t++ {
 		for l, w := range wake {
@@ -209,26 +306,59 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 			}
 		}
 		active &^= g.bad
-		for a := active; a != 0; a &= a - 1 {
-			l := bits.TrailingZeros8(a)
-			g.open(l, t, pols[l][k], snaps)
+		if snaps {
+			g.wake(t, active)
 		}
-		active &^= g.bad
-		g.decide(active)
-		for a := active; a != 0; a &= a - 1 {
-			l := bits.TrailingZeros8(a)
-			g.clear(l, t, pols[l][k])
+		d := &g.days[t]
+		c := &d.cond
+		calls := active & acting
+		if calls != 0 {
+			ps.cond = d.cond
+			c = &ps.cond
+			g.adjust(calls, t, k, d, pols)
 		}
-		g.settle(active)
+		if m.bufferStress {
+			for a := active; a != 0; a &= a - 1 {
+				l := bits.TrailingZeros8(a)
+				f.bufferScale[l] = m.bufferScale(c.haircut[l] + c.margin[l])
+			}
+		}
+		var bad uint8
+		if g.vector {
+			g.decideVector(d, c)
+			bad = f.unusable
+		} else {
+			bad = g.decideScalar(active, d, c)
+		}
+		if calls != 0 {
+			g.absorb(calls, t, k, d, pols)
+		}
+		if g.vector {
+			bad |= g.settleVector(d, c, t == cutDay, calls == 0)
+		} else {
+			bad |= g.settleScalar(active, d, c, t == cutDay, calls == 0)
+		}
+		if calls != 0 {
+			g.book(calls, t, k, d, pols)
+			if g.vector {
+				bad |= g.recordVector()
+			} else {
+				bad |= g.recordScalar(active)
+			}
+		}
+		g.bad |= bad & active
 		for a := active; a != 0; a &= a - 1 {
 			l := bits.TrailingZeros8(a)
-			g.record(l, t, pols[l][k], paths[l].Days[k])
+			if days := paths[l].Days[k]; days != nil {
+				recordSeries(days, T, t, ps.basis[l], f.daySales[l], ps.holdings[l], f.utilization[l], f.dayEquity[l])
+			}
 		}
 	}
 	for a := active &^ g.bad; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		ln := &g.lane[l]
-		writeMetrics(ln.sim, ln.sh, pols[l][k].Sheet(), &ln.acc, g.totalEquity(l), int(g.f.defaulted[l]), &paths[l].Results[k])
+		st := g.state(l)
+		writeMetrics(ln.sim, ln.sh, pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &paths[l].Results[k])
 	}
 }
 
@@ -244,10 +374,10 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = m.startB[j], m.startE[j], 0
 		}
 		f.held[l], f.defaulted[l] = m.startHeld, 0
-		ln.acc = pathState{
+		g.setState(l, &pathState{
 			mkt:     market{basis: m.cfg.Market.BInit, prevBasis: m.cfg.Market.BInit},
 			equity0: g.totalEquity(l), peakBasis: math.Inf(-1), minEquity: math.Inf(1),
-		}
+		})
 		return
 	}
 	sn := &ln.sim.snaps
@@ -256,13 +386,37 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 		f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j]
 	}
 	f.held[l], f.defaulted[l] = sn.held[t], float64(sn.defaulted[t])
-	ln.acc = sn.states[t]
+	g.setState(l, &sn.states[t])
 	if days := p.Days[k]; days != nil {
 		T := m.Days()
 		for i := 0; i < NumSeries; i++ {
 			copy(days[i*T:i*T+t], p.Days[base][i*T:i*T+t])
 		}
 	}
+}
+
+// state returns lane l's pathState.
+func (g *laneGroup) state(l int) pathState {
+	ps := &g.p
+	return pathState{
+		mkt:     market{basis: ps.basis[l], prevBasis: ps.prevBasis[l], inventory: ps.inventory[l]},
+		equity0: ps.equity0[l], peakBasis: ps.peakBasis[l],
+		auc: ps.auc[l], forcedTotal: ps.forcedTotal[l], salesTotal: ps.salesTotal[l], minEquity: ps.minEquity[l],
+		peakHoldings: ps.peakHoldings[l], peakDV01: ps.peakDV01[l], peakUtl: ps.peakUtl[l],
+		otherTotal: ps.otherTotal[l], positionCut: ps.positionCut[l],
+		dysDays: int(ps.dysDays[l]),
+	}
+}
+
+// setState sets lane l's pathState to st.
+func (g *laneGroup) setState(l int, st *pathState) {
+	ps := &g.p
+	ps.basis[l], ps.prevBasis[l], ps.inventory[l] = st.mkt.basis, st.mkt.prevBasis, st.mkt.inventory
+	ps.equity0[l], ps.peakBasis[l] = st.equity0, st.peakBasis
+	ps.auc[l], ps.forcedTotal[l], ps.salesTotal[l], ps.minEquity[l] = st.auc, st.forcedTotal, st.salesTotal, st.minEquity
+	ps.peakHoldings[l], ps.peakDV01[l], ps.peakUtl[l] = st.peakHoldings, st.peakDV01, st.peakUtl
+	ps.otherTotal[l], ps.positionCut[l] = st.otherTotal, st.positionCut
+	ps.dysDays[l] = float64(st.dysDays)
 }
 
 // totalEquity is funds.totalEquity of lane l.
@@ -274,43 +428,59 @@ func (g *laneGroup) totalEquity(l int) float64 {
 	return total
 }
 
-// open is step 1 of Simulator.steps on lane l up to the funds' decisions, whose inputs
-// it sets; on the no-policy pass it first saves the lane's state when a policy wakes.
-func (g *laneGroup) open(l, t int, pol Policy, snaps bool) {
-	m := g.m
-	cfg := &m.cfg
-	fp := &cfg.Funds
-	f := &g.f
-	ln := &g.lane[l]
-	sh := ln.sh
-	mkt := &ln.acc.mkt
-	if sn := &ln.sim.snaps; snaps && mkt.basis > sn.next {
-		g.save(l, t)
-		sn.advance(t, mkt.basis)
+// wake saves, on the no-policy pass, the state of each active lane at the start of day t
+// where a dormant policy wakes (Simulator.steps' snaps.wakeAt).
+func (g *laneGroup) wake(t int, active uint8) {
+	ps := &g.p
+	for a := active; a != 0; a &= a - 1 {
+		l := bits.TrailingZeros8(a)
+		if basis := ps.basis[l]; basis > ps.next[l] {
+			g.save(l, t)
+			sn := &g.lane[l].sim.snaps
+			sn.advance(t, basis)
+			ps.next[l] = sn.next
+		}
 	}
-	F := sh.F[t]
-	cond := &ln.cond
-	cond.Haircut = fp.H0 + fp.KappaH*F
-	cond.Margin = sh.Margin[t]
-	cond.Spread = fp.Spread0 + fp.KappaS*F
-	cond.Capacity = ln.sim.capacity[t]
-	cond.Theta = fp.Theta
-	cond.Repo = math.Inf(1)
-	if m.repoLimited {
-		cond.Repo = ln.sim.repo[t]
+}
+
+// adjust calls the policies' Adjust (step 1) on lanes calls, on the conditions in g.p.cond.
+func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+	f, ps := &g.f, &g.p
+	c := &ps.cond
+	for a := calls; a != 0; a &= a - 1 {
+		l := bits.TrailingZeros8(a)
+		cond := &g.lane[l].cond
+		cond.Haircut, cond.Margin, cond.Spread = c.haircut[l], c.margin[l], c.spread[l]
+		cond.Capacity, cond.Theta, cond.Repo = c.capacity[l], c.theta[l], c.repo[l]
+		pols[l][k].Adjust(Day{T: t, Basis: ps.basis[l], Position: f.held[l], DY: d.dy[l]}, cond)
+		c.haircut[l], c.margin[l], c.spread[l] = cond.Haircut, cond.Margin, cond.Spread
+		c.capacity[l], c.theta[l], c.repo[l] = cond.Capacity, cond.Theta, cond.Repo
 	}
-	ln.basis, ln.position = mkt.basis, f.held[l]
-	pol.Adjust(Day{T: t, Basis: mkt.basis, Position: f.held[l], DY: sh.DY[t]}, cond)
-	r := cond.Haircut + cond.Margin
-	f.r[l] = r
-	f.sb[l] = cfg.Shocks.Omega*sh.Sigma[t] + math.Abs(mkt.basis-mkt.prevBasis)
-	f.theta[l], f.haircut[l], f.repo[l], f.basis[l] = cond.Theta, cond.Haircut, cond.Repo, mkt.basis
-	f.reenter &^= 1 << l
-	if mkt.basis <= cfg.Market.BDys {
-		f.reenter |= 1 << l
+}
+
+// absorb calls the policies' Absorb (step 2) on lanes calls.
+func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+	f, ps := &g.f, &g.p
+	for a := calls; a != 0; a &= a - 1 {
+		l := bits.TrailingZeros8(a)
+		ab := pols[l][k].Absorb(Day{T: t, Basis: ps.basis[l], Position: f.held[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
+			Impact: ps.lambda[l], Dealers: ps.inventory[l], Other: d.other[l], DY: d.dy[l]})
+		ps.cash[l], ps.bundles[l], ps.discount[l] = ab.Cash, ab.Bundles, ab.Discount
 	}
-	if m.bufferStress {
-		f.bufferScale[l] = m.bufferScale(r)
+}
+
+// book calls the policies' Settle (step 5), with the day Absorb saw, and Sheet on lanes
+// calls.
+func (g *laneGroup) book(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+	f, ps := &g.f, &g.p
+	for a := calls; a != 0; a &= a - 1 {
+		l := bits.TrailingZeros8(a)
+		pol := pols[l][k]
+		pol.Settle(Day{T: t, Basis: ps.prevBasis[l], Position: ps.position[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
+			Impact: ps.lambda[l], Dealers: ps.dealers[l], Other: d.other[l], DY: d.dy[l]},
+			Absorption{Cash: ps.cash[l], Bundles: ps.bundles[l], Discount: ps.discount[l]})
+		sheet := pol.Sheet()
+		ps.holdings[l], ps.dv01[l] = sheet.Holdings, sheet.DV01
 	}
 }
 
@@ -329,134 +499,121 @@ func usable(m *Model, riskScale, perCapital, theta, repoShare, scale float64) bo
 	return ok
 }
 
-// clear is steps 2 and 3 of Simulator.steps on lane l, and the inputs of the settlement.
-func (g *laneGroup) clear(l, t int, pol Policy) {
-	m := g.m
-	mp := &m.cfg.Market
-	f := &g.f
-	ln := &g.lane[l]
-	acc := &ln.acc
-	mkt := &acc.mkt
-	sales, reentry := f.daySales[l], f.dayReentry[l]
-	ln.forced = f.dayForced[l]
-	lambda := mkt.impact(mp, ln.cond.Capacity)
-	other := 0.0
-	if m.sellers {
-		other = ln.sim.other[t]
-		acc.otherTotal += other
-	}
-	ln.lambda, ln.dealers, ln.other = lambda, mkt.inventory, other
-	a := pol.Absorb(ln.policyDay(t, sales, reentry))
-	ln.a = a
-	net := sales - reentry
-	xc := net + other - a.Cash - a.Bundles
-	xf := net - a.Bundles
-	basis := mkt.basis
-	_, concession := mkt.clear(mp, lambda, xc, xf, ln.sh.Noise[t])
-	f.dBasis[l], f.bundles[l], f.discount[l], f.concession[l] = mkt.basis-basis, a.Bundles, a.Discount, concession
-	f.spread[l], f.inventory[l], f.capacity[l] = ln.cond.Spread, mkt.inventory, ln.cond.Capacity
-}
-
-// record is steps 5 and 6 of Simulator.steps on lane l. A lane whose day's totals are not
-// finite is marked for the scalar Simulator.
-func (g *laneGroup) record(l, t int, pol Policy, days []float64) {
-	m := g.m
-	mp := &m.cfg.Market
-	f := &g.f
-	ln := &g.lane[l]
-	sh := ln.sh
-	acc := &ln.acc
-	mkt := &acc.mkt
-	T := len(sh.Sigma)
-	sales, equity, defaultDay := f.daySales[l], f.dayEquity[l], f.defaultDay[l]
-	forced := ln.forced
-	if m.defaultDayForced {
-		forced += defaultDay
-	}
-	if x := sales + f.dayReentry[l] + f.dayForced[l] + equity + f.held[l] + defaultDay + f.check[l]; x-x != 0 {
-		g.bad |= 1 << l
-	}
-	pol.Settle(ln.policyDay(t, sales, f.dayReentry[l]), ln.a)
-	sheet := pol.Sheet()
-	utilization := f.utilization[l]
-	acc.addDay(mkt.basis, mp.BDys, forced, sales, equity, utilization, &sheet)
-	if t == min(PositionCutDay, T-1) {
-		held := 0.0
-		for j := range f.pos {
-			held += f.pos[j][l]
-		}
-		acc.positionCut = 1 - held/m.startHeld
-	}
-	if days != nil {
-		recordSeries(days, T, t, mkt.basis, sales, sheet.Holdings, utilization, equity)
-	}
-}
-
 // save keeps lane l's state at the start of day t in its snapshots (snapshots.save).
 func (g *laneGroup) save(l, t int) {
 	f := &g.f
 	sn := &g.lane[l].sim.snaps
 	n := len(f.pos)
-	sn.states[t] = g.lane[l].acc
+	sn.states[t] = g.state(l)
 	for j := 0; j < n; j++ {
 		sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j] = f.pos[j][l], f.equity[j][l], f.atDefault[j][l]
 	}
 	sn.held[t], sn.defaulted[t] = f.held[l], int(f.defaulted[l])
 }
 
-// decide runs the funds' decisions of the active lanes, and marks those whose inputs the
-// vector kernels cannot take for the scalar Simulator.
-func (g *laneGroup) decide(active uint8) {
-	m, f, s := g.m, &g.f, &g.one
-	if g.vector {
-		f.decideVector(m)
-		g.bad |= f.unusable & active
-		return
-	}
+// decideScalar is decideVector lane by lane on the active lanes, through Simulator.steps'
+// own code (funds.decide, market.impact); it returns the lanes the vector kernels could not
+// have taken (usable), for the tests to see the same fallbacks.
+func (g *laneGroup) decideScalar(active uint8, d *laneDay, c *laneConds) (unusable uint8) {
+	m, f, ps, s := g.m, &g.f, &g.p, &g.one
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		g.gather(l)
-		financeable := f.repo[l] / (1 - f.haircut[l])
-		riskScale, perCapital, repoShare := m.fundLimits(f.r[l], f.sb[l], financeable)
-		if !usable(m, riskScale, perCapital, f.theta[l], repoShare, f.bufferScale[l]) {
-			g.bad |= 1 << l
+		r := c.haircut[l] + c.margin[l]
+		basis := ps.basis[l]
+		sb := d.omegaSigma[l] + math.Abs(basis-ps.prevBasis[l])
+		financeable := c.repo[l] / (1 - c.haircut[l])
+		riskScale, perCapital, repoShare := m.fundLimits(r, sb, financeable)
+		if !usable(m, riskScale, perCapital, c.theta[l], repoShare, f.bufferScale[l]) {
+			unusable |= 1 << l
 		}
-		f.daySales[l], f.dayReentry[l], f.dayForced[l] = s.decide(m, f.r[l], f.sb[l], f.theta[l], f.basis[l], financeable)
+		f.daySales[l], f.dayReentry[l], f.dayForced[l] = s.decide(m, r, sb, c.theta[l], basis, financeable)
 		for j := range f.pos {
 			f.sales[j][l], f.reentry[j][l], f.voluntary[j][l] = s.sales[j], s.reentry[j], s.voluntary[j]
 		}
+		mkt := market{inventory: ps.inventory[l]}
+		ps.lambda[l] = mkt.impact(&m.cfg.Market, c.capacity[l])
+		if m.sellers {
+			ps.otherTotal[l] += d.other[l]
+		}
 	}
+	return unusable
 }
 
-// settle runs the settlement of the active lanes (with the dealers' utilization).
-func (g *laneGroup) settle(active uint8) {
-	if g.vector {
-		g.f.settleVector(g.m)
-		return
-	}
-	fp := &g.m.cfg.Funds
-	f, s := &g.f, &g.one
+// settleScalar is settleVector lane by lane on the active lanes, through Simulator.steps'
+// own code (market.clear, funds.settle and, when record, pathState.addDay); it returns
+// the lanes with a value that is not finite.
+func (g *laneGroup) settleScalar(active uint8, d *laneDay, c *laneConds, cut, record bool) (bad uint8) {
+	m, f, ps, s := g.m, &g.f, &g.p, &g.one
+	fp := &m.cfg.Funds
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
+		mkt := market{basis: ps.basis[l], prevBasis: ps.prevBasis[l], inventory: ps.inventory[l]}
+		ps.position[l], ps.dealers[l] = f.held[l], mkt.inventory
+		sales, reentry, other := f.daySales[l], f.dayReentry[l], d.other[l]
+		net := sales - reentry
+		xc := net + other - ps.cash[l] - ps.bundles[l]
+		xf := net - ps.bundles[l]
+		basis := mkt.basis
+		_, concession := mkt.clear(&m.cfg.Market, ps.lambda[l], xc, xf, d.noise[l])
+		ps.basis[l], ps.prevBasis[l], ps.inventory[l] = mkt.basis, mkt.prevBasis, mkt.inventory
+		toPolicy := 0.0
+		if sales > 0 {
+			toPolicy = ps.bundles[l] / sales
+		}
+		carry := (fp.Carry - c.spread[l]) / (252 * 1e4)
 		g.gather(l)
 		for j := range f.pos {
 			s.sales[j], s.reentry[j], s.voluntary[j] = f.sales[j][l], f.reentry[j][l], f.voluntary[j][l]
 		}
 		s.defaulted = int(f.defaulted[l])
-		toPolicy := 0.0
-		if sales := f.daySales[l]; sales > 0 {
-			toPolicy = f.bundles[l] / sales
-		}
-		carry := (fp.Carry - f.spread[l]) / (252 * 1e4)
-		f.dayEquity[l], f.defaultDay[l] = s.settle(g.m, f.dBasis[l], toPolicy, f.discount[l], f.concession[l], carry)
-		f.utilization[l] = f.inventory[l] / f.capacity[l]
-		f.check[l] = 0
+		equity, defaultDay := s.settle(m, mkt.basis-basis, toPolicy, ps.discount[l], concession, carry)
+		utilization := mkt.inventory / c.capacity[l]
+		check, held := 0.0, 0.0
 		for j := range f.pos {
 			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = s.pos[j], s.equity[j], s.atDefault[j]
-			f.check[l] += s.equity[j]
+			check += s.equity[j]
+			held += s.pos[j]
 		}
 		f.held[l], f.defaulted[l] = s.held, float64(s.defaulted)
+		f.dayEquity[l], f.defaultDay[l], f.utilization[l], f.check[l] = equity, defaultDay, utilization, check
+		if cut {
+			ps.positionCut[l] = 1 - held/m.startHeld
+		}
+		forced := f.dayForced[l]
+		if m.defaultDayForced {
+			forced += defaultDay
+		}
+		ps.forced[l] = forced
+		ps.finite[l] = sales + reentry + f.dayForced[l] + equity + s.held + defaultDay + check +
+			mkt.basis + mkt.inventory + utilization + other
+		if record {
+			bad |= g.recordLane(l)
+		}
 	}
+	return bad
+}
+
+// recordScalar is recordVector lane by lane on the active lanes.
+func (g *laneGroup) recordScalar(active uint8) (bad uint8) {
+	for a := active; a != 0; a &= a - 1 {
+		bad |= g.recordLane(bits.TrailingZeros8(a))
+	}
+	return bad
+}
+
+// recordLane adds lane l's day to its running outputs (pathState.addDay) and returns
+// 1 << l if a value of the day is not finite.
+func (g *laneGroup) recordLane(l int) (bad uint8) {
+	f, ps := &g.f, &g.p
+	st := g.state(l)
+	sheet := Sheet{Holdings: ps.holdings[l], DV01: ps.dv01[l]}
+	st.addDay(ps.basis[l], g.m.cfg.Market.BDys, ps.forced[l], f.daySales[l], f.dayEquity[l], f.utilization[l], &sheet)
+	g.setState(l, &st)
+	if x := ps.finite[l] + sheet.Holdings + sheet.DV01; x-x != 0 {
+		return 1 << l
+	}
+	return 0
 }
 
 // gather copies lane l's funds into the scalar kernel's scratch.

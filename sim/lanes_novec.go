@@ -3,14 +3,16 @@
 package sim
 
 // Without GOEXPERIMENT=simd on amd64 there are no vector kernels: the lockstep simulator
-// (lanes.go) is off in the Sampler, and tests run it with the scalar kernels only.
+// (lanes.go) is off in the Sampler, and tests run it with the scalar steps only.
 
 // vectorLanes reports whether the CPU runs the vector kernels: never in this build.
 func vectorLanes() bool { return false }
 
-func (f *laneFunds) decideVector(*Model) {}
+func (g *laneGroup) decideVector(*laneDay, *laneConds) {}
 
-func (f *laneFunds) settleVector(*Model) {}
+func (g *laneGroup) settleVector(*laneDay, *laneConds, bool, bool) uint8 { return 0 }
+
+func (g *laneGroup) recordVector() uint8 { return 0 }
 
 // vectorBuild is true in the build with the vector kernels.
 const vectorBuild = false

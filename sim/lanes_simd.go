@@ -1,48 +1,71 @@
 //go:build goexperiment.simd && amd64 && !amd64.v3
 
-// The fund loops of the lockstep simulator (lanes.go) as AVX-512 vector operations, one
-// Float64x8 per fund for all lanes. Built with GOEXPERIMENT=simd only; not with
-// GOAMD64=v3 or above, where the compiler fuses the scalar loops' multiply-adds and the
-// scalar reference rounds differently.
+// The steps of the lockstep simulator's day (lanes.go) as AVX-512 vector operations, one
+// Float64x8 for all lanes (per fund in the fund loops). Built with GOEXPERIMENT=simd
+// only; not with GOAMD64=v3 or above, where the compiler fuses the scalar code's
+// multiply-adds and the scalar reference rounds differently.
 
 package sim
 
-import (
-	"math"
-	"simd/archsimd"
-)
+import "simd/archsimd"
 
 // vectorLanes reports whether the CPU runs the vector kernels.
 func vectorLanes() bool { return archsimd.X86.AVX512() }
 
-// decideVector is funds.decide for every lane at once, operation for operation: see
-// lanes.go for why its results are bit for bit the scalar loop's.
-func (f *laneFunds) decideVector(m *Model) {
-	p := &m.cfg.Funds
-	zero := archsimd.BroadcastFloat64x8(0)
-	one := archsimd.BroadcastFloat64x8(1)
-	largest := archsimd.BroadcastFloat64x8(math.MaxFloat64)
-	theta := archsimd.LoadFloat64x8(&f.theta)
-	scale := archsimd.LoadFloat64x8(&f.bufferScale)
+// load is archsimd.LoadFloat64x8, short.
+func load(x *[lanes]float64) archsimd.Float64x8 { return archsimd.LoadFloat64x8(x) }
+
+// maxExact is Go's max(x, y) lane by lane, where neither is NaN: VMAXPD but on a tie,
+// where max(-0, +0) is +0 (the bits of x AND y); where one is NaN, a NaN.
+func maxExact(x, y archsimd.Float64x8) archsimd.Float64x8 {
+	z := x.AsUint64x8().And(y.AsUint64x8()).AsFloat64x8().Merge(x.Max(y), x.Equal(y))
+	return x.Add(y).Merge(z, x.IsNaN().Or(y.IsNaN()))
+}
+
+// minExact is Go's min(x, y) lane by lane, where neither is NaN: VMINPD but on a tie,
+// where min(-0, +0) is -0 (the bits of x OR y); where one is NaN, a NaN.
+func minExact(x, y archsimd.Float64x8) archsimd.Float64x8 {
+	z := x.AsUint64x8().Or(y.AsUint64x8()).AsFloat64x8().Merge(x.Min(y), x.Equal(y))
+	return x.Add(y).Merge(z, x.IsNaN().Or(y.IsNaN()))
+}
+
+// absVector is math.Abs lane by lane: the sign bit cleared.
+func absVector(x archsimd.Float64x8) archsimd.Float64x8 {
+	return x.AsUint64x8().And(archsimd.BroadcastUint64x8(1<<63 - 1)).AsFloat64x8()
+}
+
+// decideVector is the day's step 1 after the policies' Adjust and the impact of step 2
+// for every lane at once, operation for operation as Simulator.steps: the funds' inputs r
+// and sb, funds.decide (see lanes.go for why its results are bit for bit the scalar
+// loop's), market.impact, and the other sellers' running total; the conditions are c.
+func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
+	m, f, ps, k := g.m, &g.f, &g.p, &g.c
+	zero, one, largest := load(&k.zero), load(&k.one), load(&k.largest)
+	basis := load(&ps.basis)
+	haircut := load(&c.haircut)
+	theta := load(&c.theta)
+	r := haircut.Add(load(&c.margin))
+	sb := load(&d.omegaSigma).Add(absVector(basis.Sub(load(&ps.prevBasis))))
+	reenter := basis.LessEqual(load(&k.bDys))
+	scale := load(&f.bufferScale)
 	// Model.fundLimits, operation for operation, and usable.
-	riskScale := archsimd.BroadcastFloat64x8(1e4 * p.V).Div(archsimd.BroadcastFloat64x8(p.DB * p.Alpha).Mul(archsimd.LoadFloat64x8(&f.sb)))
-	perCapital := one.Div(archsimd.LoadFloat64x8(&f.r))
+	riskScale := load(&k.riskNum).Div(load(&k.riskDen).Mul(sb))
+	perCapital := one.Div(r)
 	ok := perCapital.Greater(zero).And(perCapital.LessEqual(largest)).
 		And(riskScale.GreaterEqual(zero)).And(riskScale.LessEqual(largest)).
 		And(theta.Sub(theta).Equal(zero))
 	var repoShare archsimd.Float64x8
 	if m.repoLimited {
-		financeable := archsimd.LoadFloat64x8(&f.repo).Div(one.Sub(archsimd.LoadFloat64x8(&f.haircut)))
-		repoShare = financeable.Div(archsimd.BroadcastFloat64x8(m.startHeld))
+		financeable := load(&c.repo).Div(one.Sub(haircut))
+		repoShare = financeable.Div(load(&k.startHeld))
 		ok = ok.And(repoShare.GreaterEqual(zero))
 	}
 	if m.bufferStress {
 		ok = ok.And(scale.GreaterEqual(zero)).And(scale.LessEqual(one))
 	}
 	f.unusable = ^ok.ToBits()
-	thetaUp := archsimd.BroadcastFloat64x8(f.thetaUp)
-	liquidationDays := archsimd.BroadcastFloat64x8(f.liquidationDays)
-	reenter := archsimd.Mask64x8FromBits(f.reenter)
+	thetaUp := load(&k.thetaUp)
+	liquidationDays := load(&k.liquidationDays)
 	repoLimited, bufferStress := m.repoLimited, m.bufferStress
 	sales, reentry, forced := zero, zero, zero
 	pos := f.pos
@@ -50,18 +73,18 @@ func (f *laneFunds) decideVector(m *Model) {
 	equity, atDefault, startB, invBuffer, buffer := f.equity[:n], f.atDefault[:n], f.startB[:n], f.invBuffer[:n], f.buffer[:n]
 	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
 	for j := range pos {
-		b := archsimd.LoadFloat64x8(&pos[j])
-		e := archsimd.LoadFloat64x8(&equity[j])
+		b := load(&pos[j])
+		e := load(&equity[j])
 		capacity := e.Mul(perCapital)
-		b0 := archsimd.LoadFloat64x8(&startB[j])
+		b0 := load(&startB[j])
 		if repoLimited {
 			capacity = capacity.Min(b0.Mul(repoShare))
 		}
 		var inv archsimd.Float64x8
 		if bufferStress {
-			inv = one.Div(one.Add(archsimd.LoadFloat64x8(&buffer[j]).Mul(scale)))
+			inv = one.Div(one.Add(load(&buffer[j]).Mul(scale)))
 		} else {
-			inv = archsimd.LoadFloat64x8(&invBuffer[j])
+			inv = load(&invBuffer[j])
 		}
 		target := capacity.Mul(inv).Min(riskScale.Mul(e)).Min(b0)
 		forcedJ := b.Sub(capacity).Max(zero)
@@ -69,7 +92,7 @@ func (f *laneFunds) decideVector(m *Model) {
 		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
 		if dead := e.LessEqual(zero); dead.ToBits() != 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
-			deadSales := archsimd.LoadFloat64x8(&atDefault[j]).Div(liquidationDays).Min(b)
+			deadSales := load(&atDefault[j]).Div(liquidationDays).Min(b)
 			s = deadSales.Merge(s, dead)
 			forcedJ = deadSales.Merge(forcedJ, dead)
 			re = zero.Merge(re, dead)
@@ -84,37 +107,63 @@ func (f *laneFunds) decideVector(m *Model) {
 	sales.Store(&f.daySales)
 	reentry.Store(&f.dayReentry)
 	forced.Store(&f.dayForced)
+	// market.impact: lambda_t from I_t and K_t.
+	spare := one.Sub(load(&ps.inventory).Div(load(&c.capacity)))
+	load(&k.lambda0).Div(maxExact(load(&k.uMin), spare)).Store(&ps.lambda)
+	if m.sellers {
+		load(&ps.otherTotal).Add(load(&d.other)).Store(&ps.otherTotal)
+	}
 	// Back to the scalar code, whose SSE instructions would otherwise depend on the
 	// vector registers' upper bits (twice the time of the random draws, measured).
 	archsimd.ClearAVXUpperBits()
 }
 
-// settleVector is funds.settle for every lane at once.
-func (f *laneFunds) settleVector(m *Model) {
-	p := &m.cfg.Funds
-	zero := archsimd.BroadcastFloat64x8(0)
-	one := archsimd.BroadcastFloat64x8(1)
+// settleVector is steps 3 and 4 of the day for every lane at once, after the policies'
+// Absorb, operation for operation as Simulator.steps: market.clear, funds.settle, the
+// position cut on the day it is taken (cut) and, when record (no policy acts), step 6's
+// pathState.addDay. It returns the lanes with a value that is not finite, when record.
+func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uint8 {
+	m, f, ps, k := g.m, &g.f, &g.p, &g.c
+	zero, one := load(&k.zero), load(&k.one)
+	// market.clear.
+	daySales, dayReentry := load(&f.daySales), load(&f.dayReentry)
+	net := daySales.Sub(dayReentry)
+	other := load(&d.other)
+	bundles := load(&ps.bundles)
+	xc := net.Add(other).Sub(load(&ps.cash)).Sub(bundles)
+	xf := net.Sub(bundles)
+	push := load(&ps.lambda).Mul(load(&k.wc).Mul(xc).Add(load(&k.wf).Mul(xf)))
+	basis := load(&ps.basis)
+	next := maxExact(load(&k.bFloor), load(&k.keep).Mul(basis).Add(push).Add(load(&d.noise)))
+	inventory := load(&ps.inventory)
+	inventory.Store(&ps.dealers)
+	load(&f.held).Store(&ps.position)
+	basis.Store(&ps.prevBasis)
+	next.Store(&ps.basis)
+	inventory = maxExact(zero, load(&k.inventoryKeep).Mul(inventory).Add(xc))
+	inventory.Store(&ps.inventory)
+	concession := maxExact(push, zero).Div(load(&k.two))
 	// Simulator.steps' toPolicy and carry, and Model.settleCosts, operation for operation.
-	daySales := archsimd.LoadFloat64x8(&f.daySales)
-	toPolicy := archsimd.LoadFloat64x8(&f.bundles).Div(daySales).Masked(daySales.Greater(zero))
-	db, bp := archsimd.BroadcastFloat64x8(p.DB), archsimd.BroadcastFloat64x8(1e4)
-	costPerSale := db.Mul(one.Sub(toPolicy).Mul(archsimd.LoadFloat64x8(&f.concession)).
-		Add(toPolicy.Mul(archsimd.LoadFloat64x8(&f.discount)))).Div(bp)
-	markPerPos := db.Mul(archsimd.LoadFloat64x8(&f.dBasis)).Div(bp)
-	carry := archsimd.BroadcastFloat64x8(p.Carry).Sub(archsimd.LoadFloat64x8(&f.spread)).Div(archsimd.BroadcastFloat64x8(252 * 1e4))
-	archsimd.LoadFloat64x8(&f.inventory).Div(archsimd.LoadFloat64x8(&f.capacity)).Store(&f.utilization)
-	defaulted := archsimd.LoadFloat64x8(&f.defaulted)
-	equity, held, defaultDay, check := zero, zero, zero, zero
+	toPolicy := bundles.Div(daySales).Masked(daySales.Greater(zero))
+	db, bp := load(&k.db), load(&k.bp)
+	costPerSale := db.Mul(one.Sub(toPolicy).Mul(concession).Add(toPolicy.Mul(load(&ps.discount)))).Div(bp)
+	markPerPos := db.Mul(next.Sub(basis)).Div(bp)
+	carry := load(&k.carry).Sub(load(&c.spread)).Div(load(&k.days))
+	utilization := inventory.Div(load(&c.capacity))
+	utilization.Store(&f.utilization)
+	defaulted := load(&f.defaulted)
+	equity, held, defaultDay, check, after := zero, zero, zero, zero, zero
 	pos := f.pos
 	n := len(pos)
 	eq, atDefault := f.equity[:n], f.atDefault[:n]
-	sales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
+	sales, reentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
 	for j := range pos {
-		before := archsimd.LoadFloat64x8(&pos[j])
-		s := archsimd.LoadFloat64x8(&sales[j])
-		b := before.Sub(s).Add(archsimd.LoadFloat64x8(&dayReentry[j])).Max(zero)
+		before := load(&pos[j])
+		s := load(&sales[j])
+		b := before.Sub(s).Add(load(&reentry[j])).Max(zero)
 		b.Store(&pos[j])
-		e0 := archsimd.LoadFloat64x8(&eq[j])
+		after = after.Add(b)
+		e0 := load(&eq[j])
 		live := e0.Greater(zero)
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
 		e = e.Merge(e0, live)
@@ -124,9 +173,9 @@ func (f *laneFunds) settleVector(m *Model) {
 		check = check.Add(e)
 		up := e.Greater(zero).And(live)
 		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
-			b.Merge(archsimd.LoadFloat64x8(&atDefault[j]), down).Store(&atDefault[j])
+			b.Merge(load(&atDefault[j]), down).Store(&atDefault[j])
 			defaulted = defaulted.Add(one.Masked(down))
-			defaultDay = defaultDay.Add(archsimd.LoadFloat64x8(&voluntary[j]).Masked(down))
+			defaultDay = defaultDay.Add(load(&voluntary[j]).Masked(down))
 		}
 		equity = equity.Add(e.Masked(up))
 		held = held.Add(b.Masked(up))
@@ -135,8 +184,52 @@ func (f *laneFunds) settleVector(m *Model) {
 	defaulted.Store(&f.defaulted)
 	equity.Store(&f.dayEquity)
 	defaultDay.Store(&f.defaultDay)
-	check.Store(&f.check)
+	if cut {
+		one.Sub(after.Div(load(&k.startHeld))).Store(&ps.positionCut)
+	}
+	dayForced := load(&f.dayForced)
+	forced := dayForced
+	if m.defaultDayForced {
+		forced = forced.Add(defaultDay)
+	}
+	finite := daySales.Add(dayReentry).Add(dayForced).Add(equity).Add(held).Add(defaultDay).Add(check).
+		Add(next).Add(inventory).Add(utilization).Add(other)
+	var bad uint8
+	if record {
+		bad = addDayVector(ps, k, finite, next, forced, daySales, equity, utilization, zero, zero)
+	} else {
+		forced.Store(&ps.forced)
+		finite.Store(&ps.finite)
+	}
 	archsimd.ClearAVXUpperBits()
+	return bad
+}
+
+// recordVector is step 6 of the day for every lane at once, after the policies' Settle:
+// pathState.addDay. It returns the lanes with a value that is not finite.
+func (g *laneGroup) recordVector() uint8 {
+	f, ps := &g.f, &g.p
+	bad := addDayVector(ps, &g.c, load(&ps.finite), load(&ps.basis), load(&ps.forced), load(&f.daySales), load(&f.dayEquity),
+		load(&f.utilization), load(&ps.holdings), load(&ps.dv01))
+	archsimd.ClearAVXUpperBits()
+	return bad
+}
+
+// addDayVector is pathState.addDay for every lane at once, and the day's check: it
+// returns the lanes where finite, plus the sheet's values, is not finite.
+func addDayVector(ps *lanePaths, k *laneConsts, finite, basis, forced, sales, equity, utilization, holdings, dv01 archsimd.Float64x8) uint8 {
+	zero := load(&k.zero)
+	maxExact(load(&ps.peakBasis), basis).Store(&ps.peakBasis)
+	load(&ps.auc).Add(maxExact(basis, zero)).Store(&ps.auc)
+	load(&ps.dysDays).Add(load(&k.unit).Masked(basis.Greater(load(&k.bDys)))).Store(&ps.dysDays)
+	load(&ps.forcedTotal).Add(forced).Store(&ps.forcedTotal)
+	load(&ps.salesTotal).Add(sales).Store(&ps.salesTotal)
+	minExact(load(&ps.minEquity), equity).Store(&ps.minEquity)
+	maxExact(load(&ps.peakHoldings), holdings).Store(&ps.peakHoldings)
+	maxExact(load(&ps.peakDV01), dv01).Store(&ps.peakDV01)
+	maxExact(load(&ps.peakUtl), utilization).Store(&ps.peakUtl)
+	x := finite.Add(holdings).Add(dv01)
+	return ^x.Sub(x).Equal(zero).ToBits()
 }
 
 // vectorBuild is true in the build with the vector kernels.

@@ -51,6 +51,14 @@ func laneConfigs(t *testing.T) map[string]sim.Config {
 	literal.Policies = []string{"qe", "none", "spv"}
 	noNone := configs.Baseline()
 	noNone.Policies = []string{"spv", "qe"}
+	market := march // qe buys from the dealers' inventory too
+	market.QE.Source = sim.QEMarket
+	defaults := configs.Baseline() // thin buffers: funds default on most stressed paths
+	defaults.Funds.ULo, defaults.Funds.UHi = 0, 0.1
+	defaults.Policies = sim.PolicyNames()
+	floor := configs.Baseline() // the basis at its floor and the impact at u_min often
+	floor.Market.BFloor, floor.Market.K, floor.Market.UMin = 0, 0.5, 0.9
+	floor.Policies = sim.PolicyNames()
 	return map[string]sim.Config{
 		"baseline":   configs.Baseline(),
 		"escalation": load("escalation.yaml"),
@@ -59,7 +67,27 @@ func laneConfigs(t *testing.T) map[string]sim.Config {
 		"repo":       repo,
 		"literal":    literal,
 		"no-none":    noNone,
+		"qe-market":  market,
+		"defaults":   defaults,
+		"floor":      floor,
 	}
+}
+
+// laneCoverage says, for some scenarios of laneConfigs, what at least one path must show
+// for the scenario to test what it is there for.
+var laneCoverage = map[string]struct {
+	what string
+	seen func(policy string, v *[sim.NumMetrics]float64) bool
+}{
+	"defaults": {"a fund default without a policy", func(p string, v *[sim.NumMetrics]float64) bool {
+		return p == "none" && v[sim.FundsDefaulted] > 0
+	}},
+	"qe-market": {"qe purchases", func(p string, v *[sim.NumMetrics]float64) bool {
+		return p == "qe" && v[sim.PeakCBHoldingsBN] > 0
+	}},
+	"march2020": {"other sellers' sales", func(p string, v *[sim.NumMetrics]float64) bool {
+		return v[sim.OtherSalesBN] > 0
+	}},
 }
 
 // TestLanesEqualScalar checks that the lockstep simulator gives, for every path, the
@@ -78,12 +106,19 @@ func TestLanesEqualScalar(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/vector=%v", name, vector), func(t *testing.T) {
 				newPolicies := func() []sim.Policy { return newPolicies(t, &cfg, cfg.Policies...) }
 				runner := sim.NewLaneRunner(model, vector, newPolicies)
-				dormant := 0
+				dormant, covered := 0, false
+				cover, mustCover := laneCoverage[name]
 				checkLanes(t, model, cfg.Seed, n, runner, newPolicies(), func(k int, _ int64, res []sim.Result) {
 					if cfg.Policies[k] != "none" && res[k].Values[sim.PeakCBHoldingsBN] == 0 {
 						dormant++
 					}
+					if mustCover && cover.seen(cfg.Policies[k], &res[k].Values) {
+						covered = true
+					}
 				})
+				if mustCover && !covered {
+					t.Fatalf("no path shows %s: the scenario does not test what it is for", cover.what)
+				}
 				if runner.Fallbacks != 0 {
 					t.Fatalf("%d lanes fell back to the scalar simulator", runner.Fallbacks)
 				}
@@ -147,17 +182,23 @@ func firstDiff(a, b []float64) int {
 }
 
 // unstable is a policy that makes a day unusable for the vector kernels on some paths:
-// theta NaN, no capital per $, or a NaN discount (every fund's equity NaN, which the masks
-// would leave out of the day's total): lanes hit by it must be run by the scalar simulator.
-type unstable struct{ day int }
+// theta NaN, no capital per $, a NaN discount (every fund's equity NaN, which the masks
+// would leave out of the day's total), a NaN dealer capacity (the market NaN) or NaN
+// holdings (the running outputs NaN): lanes hit by it must be run by the scalar simulator.
+type unstable struct {
+	day int
+	nan bool // the Sheet's holdings are NaN after this day's Settle
+}
 
-func (*unstable) Start() {}
+func (u *unstable) Start() { u.nan = false }
 func (u *unstable) Adjust(d sim.Day, c *sim.Conditions) {
 	switch {
 	case d.T == u.day && d.Basis > 15:
 		c.Theta = math.NaN()
 	case d.T == u.day+1 && d.Basis > 12:
 		c.Haircut, c.Margin = 0, 0
+	case d.T == u.day+3 && d.Basis > 9:
+		c.Capacity = math.NaN() // the impact, the basis and the dealers' inventory NaN
 	}
 }
 func (u *unstable) Absorb(d sim.Day) sim.Absorption {
@@ -166,8 +207,13 @@ func (u *unstable) Absorb(d sim.Day) sim.Absorption {
 	}
 	return sim.Absorption{}
 }
-func (*unstable) Settle(sim.Day, sim.Absorption) {}
-func (*unstable) Sheet() sim.Sheet               { return sim.Sheet{ClosedDay: -1} }
+func (u *unstable) Settle(d sim.Day, _ sim.Absorption) { u.nan = d.T == u.day+4 && d.Basis > 8 }
+func (u *unstable) Sheet() sim.Sheet {
+	if u.nan {
+		return sim.Sheet{Holdings: math.NaN(), ClosedDay: -1} // only in the running outputs
+	}
+	return sim.Sheet{ClosedDay: -1}
+}
 
 // TestLanesFallBack checks that a lane whose inputs the vector kernels cannot reproduce
 // is run by the scalar simulator, with its results, NaN included, bit for bit.
