@@ -132,7 +132,13 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	fp, mp := &m.cfg.Funds, &m.cfg.Market
 	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n), days: make([]laneDay, m.Days())}
 	f := &g.f
-	col := func() [][lanes]float64 { return make([][lanes]float64, n) }
+	// One allocation for the columns, each n vectors after the last.
+	buf := make([][lanes]float64, 9*n)
+	col := func() [][lanes]float64 {
+		c := buf[:n:n]
+		buf = buf[n:]
+		return c
+	}
 	f.pos, f.equity, f.atDefault = col(), col(), col()
 	f.sales, f.reentry, f.voluntary = col(), col(), col()
 	f.startB, f.invBuffer, f.buffer = col(), col(), col()
@@ -163,10 +169,12 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	return g
 }
 
-// prepare sets lane l < n to paths[l] and puts its days into g.days.
+// prepare sets lane l < n to paths[l] and puts its days into g.days, with what
+// Simulator.prepare computes for the lane's Simulator (not its dealer capacities, which
+// go to g.days alone: the scalar fallback prepares again).
 func (g *laneGroup) prepare(n int, paths []Path) {
 	m := g.m
-	fp := &m.cfg.Funds
+	fp, mp := &m.cfg.Funds, &m.cfg.Market
 	omega := m.cfg.Shocks.Omega
 	days := g.days
 	T := len(days)
@@ -175,24 +183,30 @@ func (g *laneGroup) prepare(n int, paths []Path) {
 		sh := paths[l].Shocks
 		s := ln.sim
 		ln.sh = sh
-		s.prepare(sh)
-		F, margin, sigma, dy, noise, capacity := sh.F[:T], sh.Margin[:T], sh.Sigma[:T], sh.DY[:T], sh.Noise[:T], s.capacity[:T]
+		F, margin, sigma, dy, noise := sh.F[:T], sh.Margin[:T], sh.Sigma[:T], sh.DY[:T], sh.Noise[:T]
+		peakVol, peakF := 0.0, 0.0
 		for t := range days {
 			d := &days[t]
-			// Simulator.steps' conditions before the policy, operation for operation.
-			d.cond.haircut[l] = fp.H0 + fp.KappaH*F[t]
+			// Simulator.steps' conditions before the policy and Simulator.prepare's
+			// capacity and maxima, operation for operation.
+			Ft, sigmaT := F[t], sigma[t]
+			d.cond.haircut[l] = fp.H0 + fp.KappaH*Ft
 			d.cond.margin[l] = margin[t]
-			d.cond.spread[l] = fp.Spread0 + fp.KappaS*F[t]
-			d.cond.capacity[l] = capacity[t]
-			d.omegaSigma[l] = omega * sigma[t]
+			d.cond.spread[l] = fp.Spread0 + fp.KappaS*Ft
+			d.cond.capacity[l] = mp.K0 / (1 + mp.KappaK*Ft)
+			d.omegaSigma[l] = omega * sigmaT
 			d.dy[l], d.noise[l] = dy[t], noise[t]
+			peakVol, peakF = max(peakVol, sigmaT), max(peakF, Ft)
 		}
+		s.peakVol, s.peakF = peakVol, peakF
 		if m.repoLimited {
+			s.repo = m.repoCapacity(sh, s.repo)
 			for t, L := range s.repo[:T] {
 				days[t].cond.repo[l] = L
 			}
 		}
 		if m.sellers {
+			s.other = m.otherSales(sh, s.other)
 			for t, o := range s.other[:T] {
 				days[t].other[l] = o
 			}
@@ -285,10 +299,13 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 	// The lanes whose policy acts; on the others it is None, which is not called and
 	// absorbs and holds nothing.
 	f, ps := &g.f, &g.p
-	var acting uint8
+	var acting, series uint8 // and the lanes with series to record
 	for l, w := range wake {
 		if w == T {
 			continue
+		}
+		if paths[l].Days[k] != nil {
+			series |= 1 << l
 		}
 		if _, none := pols[l][k].(*None); !none {
 			acting |= 1 << l
@@ -297,12 +314,19 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 		ps.cash[l], ps.bundles[l], ps.discount[l], ps.holdings[l], ps.dv01[l] = 0, 0, 0, 0, 0
 	}
 	cutDay := min(PositionCutDay, T-1)
+	nextJoin := from // the next day a lane joins
 	var active uint8
 	for t := from; t < T; t++ {
-		for l, w := range wake {
-			if w == t && g.bad>>l&1 == 0 {
-				active |= 1 << l
-				g.join(l, t, pols[l][k], &paths[l], k, base)
+		if t == nextJoin {
+			nextJoin = T
+			for l, w := range wake {
+				if w == t && g.bad>>l&1 == 0 {
+					active |= 1 << l
+					g.join(l, t, pols[l][k], &paths[l], k, base)
+				}
+				if w > t {
+					nextJoin = min(nextJoin, w)
+				}
 			}
 		}
 		active &^= g.bad
@@ -347,11 +371,9 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 			}
 		}
 		g.bad |= bad & active
-		for a := active; a != 0; a &= a - 1 {
+		for a := active & series; a != 0; a &= a - 1 {
 			l := bits.TrailingZeros8(a)
-			if days := paths[l].Days[k]; days != nil {
-				recordSeries(days, T, t, ps.basis[l], f.daySales[l], ps.holdings[l], f.utilization[l], f.dayEquity[l])
-			}
+			recordSeries(paths[l].Days[k], T, t, ps.basis[l], f.daySales[l], ps.holdings[l], f.utilization[l], f.dayEquity[l])
 		}
 	}
 	for a := active &^ g.bad; a != 0; a &= a - 1 {
