@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/bits"
 )
 
 // Hooks for the tests of package sim_test.
@@ -23,7 +22,7 @@ func VectorLanes() bool { return vectorLanes() }
 // VectorBuild reports whether this build has the vector kernels (GOEXPERIMENT=simd on amd64).
 const VectorBuild = vectorBuild
 
-// LaneRunner runs the lockstep simulator on groups of up to 8 paths.
+// LaneRunner runs the lockstep simulator on batches of up to BatchPaths paths.
 type LaneRunner struct {
 	g    *laneGroup
 	pols [][]Policy
@@ -37,7 +36,7 @@ type LaneRunner struct {
 func NewLaneRunner(m *Model, vector bool, newPolicies func() []Policy) *LaneRunner {
 	r := &LaneRunner{g: m.newLaneGroup(vector)}
 	T := m.Days()
-	for l := 0; l < lanes; l++ {
+	for l := 0; l < batchPaths; l++ {
 		pols := newPolicies()
 		out := Path{Shocks: NewShocks(T), Results: make([]Result, len(pols)), Days: make([][]float64, len(pols))}
 		for k := range pols {
@@ -51,13 +50,21 @@ func NewLaneRunner(m *Model, vector bool, newPolicies func() []Policy) *LaneRunn
 // Lanes is the number of paths a LaneRunner steps together.
 const Lanes = lanes
 
-// Run simulates the paths whose shocks draw(l, sh) fills for lanes l < n and returns them.
+// BatchPaths is the number of paths a LaneRunner takes at a time.
+const BatchPaths = batchPaths
+
+// Run simulates the paths whose shocks draw(l, sh) fills for l < n (n <= BatchPaths) and
+// returns them.
 func (r *LaneRunner) Run(n int, draw func(l int, sh *Shocks)) []Path {
 	for l := 0; l < n; l++ {
 		draw(l, r.out[l].Shocks)
 	}
 	r.g.runAll(n, r.out, r.pols)
-	r.Fallbacks += bits.OnesCount8(r.g.bad & (1<<n - 1))
+	for _, failed := range r.g.failed[:n] {
+		if failed {
+			r.Fallbacks++
+		}
+	}
 	return r.out[:n]
 }
 

@@ -39,11 +39,12 @@ import (
 //     caught on that day. A lane where a check fails is run again, whole, by the scalar
 //     Simulator.
 //
-// RunAll's shortcut is kept: the no-policy pass runs every lane from day 0 and saves each
-// lane's state on the days its dormant policies wake; a policy's pass then runs from the
-// earliest wake day of its lanes, each lane joining on its own wake day from its own
-// snapshot (a lane not yet joined computes values nobody reads); a lane whose policy never
-// wakes takes the no-policy results.
+// RunAll's shortcut is kept, over a batch of paths (batchPaths): the no-policy pass runs
+// the batch lanes at a time from day 0 and saves each path's state on the days its
+// dormant policies wake; a policy's pass then takes the paths it wakes on by wake day,
+// lanes at a time, from the earliest wake day of the lanes, each lane joining on its own
+// wake day from its own snapshot (a lane not yet joined computes values nobody reads); a
+// path whose policy never wakes takes the no-policy results.
 const lanes = 8
 
 // laneFunds are the funds of every lane, and the fund loops' per-lane results.
@@ -102,16 +103,22 @@ type laneConsts struct {
 	db, bp, carry, days, unit                                                 [lanes]float64
 }
 
-// laneState is one lane's path: its shocks, its Simulator (prepare's day arrays, the
-// snapshots and the scalar fallback) and the Conditions passed to its policy's Adjust.
+// laneState is one path of a batch: its shocks, its Simulator (the snapshots and the
+// scalar fallback) and the Conditions passed to its policy's Adjust.
 type laneState struct {
 	sim  *Simulator
 	sh   *Shocks
 	cond Conditions
 }
 
-// laneGroup steps up to lanes paths in lockstep. It owns scratch space and is not safe for
-// concurrent use.
+// batchPaths is the number of paths a laneGroup takes at a time: the no-policy pass runs
+// them lanes at a time in their order, and each other policy's pass lanes at a time in the
+// order of the days they wake on, so that the lanes of a group wake close together and few
+// compute values nobody reads.
+const batchPaths = 8 * lanes
+
+// laneGroup steps batches of up to batchPaths paths, lanes at a time in lockstep. It owns
+// scratch space and is not safe for concurrent use.
 type laneGroup struct {
 	m      *Model
 	vector bool // the AVX-512 kernels, else the scalar steps lane by lane
@@ -119,7 +126,13 @@ type laneGroup struct {
 	p      lanePaths
 	c      laneConsts
 	days   []laneDay // day t of every lane, from its shocks
-	lane   [lanes]laneState
+	// Each lane's path: its state, where its results go and its policies.
+	lane   [lanes]*laneState
+	out    [lanes]*Path
+	pols   [lanes][]Policy
+	batch  [batchPaths]laneState
+	failed [batchPaths]bool // paths to run again with the scalar Simulator
+	order  []int            // a pass's paths, by wake day
 	levels []float64
 	bad    uint8 // lanes to run again with the scalar Simulator
 	one    funds // the scalar kernel's scratch
@@ -163,67 +176,87 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 			d.cond.theta[l], d.cond.repo[l] = fp.Theta, math.Inf(1)
 		}
 	}
-	for l := range g.lane {
-		g.lane[l].sim = m.NewSimulator()
+	for i := range g.batch {
+		g.batch[i].sim = m.NewSimulator()
 	}
 	return g
 }
 
-// prepare sets lane l < n to paths[l] and puts its days into g.days, with what
-// Simulator.prepare computes for the lane's Simulator (not its dealer capacities, which
-// go to g.days alone: the scalar fallback prepares again).
-func (g *laneGroup) prepare(n int, paths []Path) {
+// setLane puts path i of the batch (paths[i], with policies pols[i]) in lane l.
+func (g *laneGroup) setLane(l, i int, paths []Path, pols [][]Policy) {
+	g.lane[l], g.out[l], g.pols[l] = &g.batch[i], &paths[i], pols[i]
+}
+
+// preparePath computes what every pass over path i of the batch shares, as
+// Simulator.prepare does (but the dealer capacities, which load computes).
+func (g *laneGroup) preparePath(i int, sh *Shocks) {
+	m := g.m
+	ln := &g.batch[i]
+	s := ln.sim
+	ln.sh = sh
+	// Running maxima in locals: through s's fields each step waits on the last store.
+	peakVol, peakF := 0.0, 0.0
+	for _, sigma := range sh.Sigma {
+		peakVol = max(peakVol, sigma)
+	}
+	for _, F := range sh.F {
+		peakF = max(peakF, F)
+	}
+	s.peakVol, s.peakF = peakVol, peakF
+	if m.sellers {
+		s.other = m.otherSales(sh, s.other)
+	}
+	if m.repoLimited {
+		s.repo = m.repoCapacity(sh, s.repo)
+	}
+}
+
+// load puts days from..T-1 of lane l's path into g.days.
+func (g *laneGroup) load(l, from int) {
 	m := g.m
 	fp, mp := &m.cfg.Funds, &m.cfg.Market
 	omega := m.cfg.Shocks.Omega
 	days := g.days
 	T := len(days)
-	for l := 0; l < n; l++ {
-		ln := &g.lane[l]
-		sh := paths[l].Shocks
-		s := ln.sim
-		ln.sh = sh
-		F, margin, sigma, dy, noise := sh.F[:T], sh.Margin[:T], sh.Sigma[:T], sh.DY[:T], sh.Noise[:T]
-		peakVol, peakF := 0.0, 0.0
-		for t := range days {
-			d := &days[t]
-			// Simulator.steps' conditions before the policy and Simulator.prepare's
-			// capacity and maxima, operation for operation.
-			Ft, sigmaT := F[t], sigma[t]
-			d.cond.haircut[l] = fp.H0 + fp.KappaH*Ft
-			d.cond.margin[l] = margin[t]
-			d.cond.spread[l] = fp.Spread0 + fp.KappaS*Ft
-			d.cond.capacity[l] = mp.K0 / (1 + mp.KappaK*Ft)
-			d.omegaSigma[l] = omega * sigmaT
-			d.dy[l], d.noise[l] = dy[t], noise[t]
-			peakVol, peakF = max(peakVol, sigmaT), max(peakF, Ft)
+	ln := g.lane[l]
+	sh, s := ln.sh, ln.sim
+	F, margin, sigma, dy, noise := sh.F[:T], sh.Margin[:T], sh.Sigma[:T], sh.DY[:T], sh.Noise[:T]
+	for t := from; t < T; t++ {
+		d := &days[t]
+		// Simulator.steps' conditions before the policy and Simulator.prepare's dealer
+		// capacity, operation for operation.
+		Ft := F[t]
+		d.cond.haircut[l] = fp.H0 + fp.KappaH*Ft
+		d.cond.margin[l] = margin[t]
+		d.cond.spread[l] = fp.Spread0 + fp.KappaS*Ft
+		d.cond.capacity[l] = mp.K0 / (1 + mp.KappaK*Ft)
+		d.omegaSigma[l] = omega * sigma[t]
+		d.dy[l], d.noise[l] = dy[t], noise[t]
+	}
+	if m.repoLimited {
+		for t := from; t < T; t++ {
+			days[t].cond.repo[l] = s.repo[t]
 		}
-		s.peakVol, s.peakF = peakVol, peakF
-		if m.repoLimited {
-			s.repo = m.repoCapacity(sh, s.repo)
-			for t, L := range s.repo[:T] {
-				days[t].cond.repo[l] = L
-			}
-		}
-		if m.sellers {
-			s.other = m.otherSales(sh, s.other)
-			for t, o := range s.other[:T] {
-				days[t].other[l] = o
-			}
+	}
+	if m.sellers {
+		for t := from; t < T; t++ {
+			days[t].other[l] = s.other[t]
 		}
 	}
 }
 
-// runAll runs every lane's policies on its shocks: lane l < n is paths[l], with
-// Shocks set, and its policies pols[l]; the results go to paths[l].Results[k].Values and
-// paths[l].Days[k], as Simulator.RunAll does for one path.
+// runAll runs every policy of pols[i] on paths[i].Shocks for the batch's paths i < n (n <=
+// batchPaths); the results go to paths[i].Results[k].Values and paths[i].Days[k], as
+// Simulator.RunAll does for one path.
 func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 	m := g.m
 	T := m.Days()
 	np := len(pols[0])
-	g.bad = 0
-	used := uint8(1)<<n - 1
-	g.prepare(n, paths)
+	failed := g.failed[:n]
+	clear(failed)
+	for i := 0; i < n; i++ {
+		g.preparePath(i, paths[i].Shocks)
+	}
 	base := -1
 	for k, p := range pols[0] {
 		if _, ok := p.(*None); ok {
@@ -231,54 +264,91 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 			break
 		}
 	}
-	var wake [lanes]int
-	if base < 0 {
-		for k := 0; k < np; k++ {
-			for l := range wake {
-				wake[l] = T
-				if used>>l&1 != 0 {
-					wake[l] = 0
-				}
-			}
-			g.pass(k, -1, false, &wake, paths, pols)
-		}
-	} else {
+	if base >= 0 {
 		g.levels = wakeLevels(g.levels[:0], pols[0], base)
+	}
+	var wake [lanes]int
+	// The paths lanes at a time in their order: every policy from day 0 without none,
+	// else none's pass, which saves the snapshots.
+	for first := 0; first < n; first += lanes {
+		nl := min(lanes, n-first)
 		for l := range wake {
 			wake[l] = T
-			if used>>l&1 != 0 {
+			if l < nl {
 				wake[l] = 0
+				g.setLane(l, first+l, paths, pols)
+				g.load(l, 0)
+			}
+		}
+		g.bad = 0
+		if base < 0 {
+			for k := 0; k < np; k++ {
+				g.pass(k, -1, false, &wake)
+			}
+		} else {
+			for l := 0; l < nl; l++ {
 				sn := &g.lane[l].sim.snaps
 				sn.ensure(T, len(g.f.pos))
 				sn.arm(g.levels, T)
 				g.p.next[l] = sn.next
 			}
+			g.pass(base, -1, true, &wake)
 		}
-		g.pass(base, -1, true, &wake, paths, pols)
-		for k := 0; k < np; k++ {
-			if k == base {
-				continue
-			}
-			for l := range wake {
-				wake[l] = T
-				if used>>l&1 == 0 || g.bad>>l&1 != 0 {
-					continue
-				}
-				if wake[l] = g.lane[l].sim.snaps.wake[k]; wake[l] == T {
-					p := &paths[l]
-					p.Results[k].Values = p.Results[base].Values
-					if p.Days[k] != nil {
-						copy(p.Days[k], p.Days[base])
-					}
-				}
-			}
-			g.pass(k, base, false, &wake, paths, pols)
+		for l := 0; l < nl; l++ {
+			failed[first+l] = g.bad>>l&1 != 0
 		}
 	}
-	for bad := g.bad & used; bad != 0; bad &= bad - 1 {
-		l := bits.TrailingZeros8(bad)
-		p := &paths[l]
-		g.lane[l].sim.RunAll(p.Shocks, pols[l], p.Results, p.Days)
+	for k := 0; base >= 0 && k < np; k++ {
+		if k == base {
+			continue
+		}
+		// The paths policy k wakes on, by wake day; the others take none's results.
+		order := g.order[:0]
+		for i := 0; i < n; i++ {
+			if failed[i] {
+				continue
+			}
+			w := g.batch[i].sim.snaps.wake[k]
+			if w < T {
+				order = append(order, i)
+				// Insertion by wake day, stable: batchPaths at most.
+				for j := len(order) - 1; j > 0 && g.batch[order[j-1]].sim.snaps.wake[k] > w; j-- {
+					order[j-1], order[j] = order[j], order[j-1]
+				}
+				continue
+			}
+			p := &paths[i]
+			p.Results[k].Values = p.Results[base].Values
+			if p.Days[k] != nil {
+				copy(p.Days[k], p.Days[base])
+			}
+		}
+		g.order = order
+		for first := 0; first < len(order); first += lanes {
+			nl := min(lanes, len(order)-first)
+			for l := range wake {
+				wake[l] = T
+				if l < nl {
+					i := order[first+l]
+					g.setLane(l, i, paths, pols)
+					wake[l] = g.batch[i].sim.snaps.wake[k]
+					g.load(l, wake[l])
+				}
+			}
+			g.bad = 0
+			g.pass(k, base, false, &wake)
+			for l := 0; l < nl; l++ {
+				if g.bad>>l&1 != 0 {
+					failed[order[first+l]] = true
+				}
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		if failed[i] {
+			p := &paths[i]
+			g.batch[i].sim.RunAll(p.Shocks, pols[i], p.Results, p.Days)
+		}
 	}
 }
 
@@ -286,7 +356,7 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 // start of the path, from a later day from the snapshot of the no-policy pass (policy
 // base) saved then, with base's series before it. The no-policy pass saves the snapshots
 // (snaps).
-func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path, pols [][]Policy) {
+func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 	m := g.m
 	T := m.Days()
 	from := T
@@ -304,10 +374,10 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 		if w == T {
 			continue
 		}
-		if paths[l].Days[k] != nil {
+		if g.out[l].Days[k] != nil {
 			series |= 1 << l
 		}
-		if _, none := pols[l][k].(*None); !none {
+		if _, none := g.pols[l][k].(*None); !none {
 			acting |= 1 << l
 			continue
 		}
@@ -322,7 +392,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 			for l, w := range wake {
 				if w == t && g.bad>>l&1 == 0 {
 					active |= 1 << l
-					g.join(l, t, pols[l][k], &paths[l], k, base)
+					g.join(l, t, g.pols[l][k], g.out[l], k, base)
 				}
 				if w > t {
 					nextJoin = min(nextJoin, w)
@@ -339,7 +409,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 		if calls != 0 {
 			ps.cond = d.cond
 			c = &ps.cond
-			g.adjust(calls, t, k, d, pols)
+			g.adjust(calls, t, k, d)
 		}
 		if m.bufferStress {
 			for a := active; a != 0; a &= a - 1 {
@@ -355,7 +425,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 			bad = g.decideScalar(active, d, c)
 		}
 		if calls != 0 {
-			g.absorb(calls, t, k, d, pols)
+			g.absorb(calls, t, k, d)
 		}
 		if g.vector {
 			bad |= g.settleVector(d, c, t == cutDay, calls == 0)
@@ -363,7 +433,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 			bad |= g.settleScalar(active, d, c, t == cutDay, calls == 0)
 		}
 		if calls != 0 {
-			g.book(calls, t, k, d, pols)
+			g.book(calls, t, k, d)
 			if g.vector {
 				bad |= g.recordVector()
 			} else {
@@ -373,14 +443,14 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 		g.bad |= bad & active
 		for a := active & series; a != 0; a &= a - 1 {
 			l := bits.TrailingZeros8(a)
-			recordSeries(paths[l].Days[k], T, t, ps.basis[l], f.daySales[l], ps.holdings[l], f.utilization[l], f.dayEquity[l])
+			recordSeries(g.out[l].Days[k], T, t, ps.basis[l], f.daySales[l], ps.holdings[l], f.utilization[l], f.dayEquity[l])
 		}
 	}
 	for a := active &^ g.bad; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
-		ln := &g.lane[l]
+		ln := g.lane[l]
 		st := g.state(l)
-		writeMetrics(ln.sim, ln.sh, pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &paths[l].Results[k])
+		writeMetrics(ln.sim, ln.sh, g.pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &g.out[l].Results[k])
 	}
 }
 
@@ -389,7 +459,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int, paths []Path
 func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	m := g.m
 	f := &g.f
-	ln := &g.lane[l]
+	ln := g.lane[l]
 	pol.Start()
 	if t == 0 {
 		for j := range f.pos {
@@ -466,7 +536,7 @@ func (g *laneGroup) wake(t int, active uint8) {
 }
 
 // adjust calls the policies' Adjust (step 1) on lanes calls, on the conditions in g.p.cond.
-func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay) {
 	f, ps := &g.f, &g.p
 	c := &ps.cond
 	for a := calls; a != 0; a &= a - 1 {
@@ -474,18 +544,18 @@ func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
 		cond := &g.lane[l].cond
 		cond.Haircut, cond.Margin, cond.Spread = c.haircut[l], c.margin[l], c.spread[l]
 		cond.Capacity, cond.Theta, cond.Repo = c.capacity[l], c.theta[l], c.repo[l]
-		pols[l][k].Adjust(Day{T: t, Basis: ps.basis[l], Position: f.held[l], DY: d.dy[l]}, cond)
+		g.pols[l][k].Adjust(Day{T: t, Basis: ps.basis[l], Position: f.held[l], DY: d.dy[l]}, cond)
 		c.haircut[l], c.margin[l], c.spread[l] = cond.Haircut, cond.Margin, cond.Spread
 		c.capacity[l], c.theta[l], c.repo[l] = cond.Capacity, cond.Theta, cond.Repo
 	}
 }
 
 // absorb calls the policies' Absorb (step 2) on lanes calls.
-func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay) {
 	f, ps := &g.f, &g.p
 	for a := calls; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
-		ab := pols[l][k].Absorb(Day{T: t, Basis: ps.basis[l], Position: f.held[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
+		ab := g.pols[l][k].Absorb(Day{T: t, Basis: ps.basis[l], Position: f.held[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
 			Impact: ps.lambda[l], Dealers: ps.inventory[l], Other: d.other[l], DY: d.dy[l]})
 		ps.cash[l], ps.bundles[l], ps.discount[l] = ab.Cash, ab.Bundles, ab.Discount
 	}
@@ -493,11 +563,11 @@ func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
 
 // book calls the policies' Settle (step 5), with the day Absorb saw, and Sheet on lanes
 // calls.
-func (g *laneGroup) book(calls uint8, t, k int, d *laneDay, pols [][]Policy) {
+func (g *laneGroup) book(calls uint8, t, k int, d *laneDay) {
 	f, ps := &g.f, &g.p
 	for a := calls; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
-		pol := pols[l][k]
+		pol := g.pols[l][k]
 		pol.Settle(Day{T: t, Basis: ps.prevBasis[l], Position: ps.position[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
 			Impact: ps.lambda[l], Dealers: ps.dealers[l], Other: d.other[l], DY: d.dy[l]},
 			Absorption{Cash: ps.cash[l], Bundles: ps.bundles[l], Discount: ps.discount[l]})

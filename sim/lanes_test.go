@@ -142,8 +142,8 @@ func checkLanes(t *testing.T, model *sim.Model, seed uint64, n int, runner *sim.
 	for k := range days {
 		days[k] = make([]float64, sim.NumSeries*T)
 	}
-	for first := 0; first < n; first += sim.Lanes {
-		nl := min(sim.Lanes, n-first)
+	for first := 0; first < n; first += sim.BatchPaths {
+		nl := min(sim.BatchPaths, n-first)
 		paths := runner.Run(nl, func(l int, sh *sim.Shocks) {
 			stream.Reset(seed, int64(first+l))
 			model.Draw(stream, sh)
@@ -334,7 +334,7 @@ func TestLanesDoNotAllocate(t *testing.T) {
 		stream := sim.NewStream()
 		path := int64(0)
 		group := func() {
-			runner.Run(sim.Lanes, func(_ int, sh *sim.Shocks) {
+			runner.Run(sim.BatchPaths, func(_ int, sh *sim.Shocks) {
 				stream.Reset(cfg.Seed, path)
 				model.Draw(stream, sh)
 				path++

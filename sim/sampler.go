@@ -111,8 +111,8 @@ func (s *Sampler) RunPaths(ctx context.Context, first int64, n int, visit PathVi
 				lo := block * BlockSize
 				hi := min(lo+BlockSize, n)
 				if wk.group != nil {
-					for i := lo; i < hi; i += lanes {
-						nl := min(lanes, hi-i)
+					for i := lo; i < hi; i += batchPaths {
+						nl := min(batchPaths, hi-i)
 						wk.lanePaths(first+int64(i), nl, s.Seed)
 						for l := 0; l < nl; l++ {
 							visit(w, block, &wk.laneOut[l])
@@ -144,7 +144,7 @@ type worker struct {
 	plainK    []int
 	plainRes  []Result
 	plainDays [][]float64
-	// The lockstep simulator (lanes.go), when it runs: lanes paths at a time, each lane with
+	// The lockstep simulator (lanes.go), when it runs: batchPaths paths at a time, each with
 	// its policies and its Path.
 	group    *laneGroup
 	lanePols [][]Policy
@@ -178,7 +178,7 @@ func (s *Sampler) newWorker() (*worker, error) {
 	}
 	if vector := vectorLanes() && s.lanes == lanesAuto; (vector || s.lanes == lanesScalar) && !slices.Contains(s.Traced, true) {
 		w.group = m.newLaneGroup(vector)
-		for l := 0; l < lanes; l++ {
+		for l := 0; l < batchPaths; l++ {
 			out := Path{Shocks: NewShocks(T), Results: make([]Result, np), Days: make([][]float64, np)}
 			pols := make([]Policy, np)
 			for k, name := range s.Policies {
@@ -232,7 +232,8 @@ func (w *worker) path(i int64, seed uint64) {
 	}
 }
 
-// lanePaths draws paths i..i+n-1 (n <= lanes) and runs every policy on them in lockstep.
+// lanePaths draws paths i..i+n-1 (n <= batchPaths) and runs every policy on them in
+// lockstep.
 func (w *worker) lanePaths(i int64, n int, seed uint64) {
 	for l := 0; l < n; l++ {
 		p := &w.laneOut[l]
