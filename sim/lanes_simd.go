@@ -149,10 +149,12 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	costPerSale := db.Mul(one.Sub(toPolicy).Mul(concession).Add(toPolicy.Mul(load(&ps.discount)))).Div(bp)
 	markPerPos := db.Mul(next.Sub(basis)).Div(bp)
 	carry := load(&k.carry).Sub(load(&c.spread)).Div(load(&k.days))
-	utilization := inventory.Div(load(&c.capacity))
-	utilization.Store(&f.utilization)
-	defaulted := load(&f.defaulted)
-	equity, held, defaultDay, check, after := zero, zero, zero, zero, zero
+	inventory.Div(load(&c.capacity)).Store(&f.utilization)
+	// The fund loop keeps its three totals in registers and the rarely changed ones in
+	// memory: with more live vectors than registers, the compiler would keep some of the
+	// totals in memory and each fund would wait on the last one's store.
+	zero.Store(&f.defaultDay)
+	equity, held, check := zero, zero, zero
 	pos := f.pos
 	n := len(pos)
 	eq, atDefault := f.equity[:n], f.atDefault[:n]
@@ -162,7 +164,6 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 		s := load(&sales[j])
 		b := before.Sub(s).Add(load(&reentry[j])).Max(zero)
 		b.Store(&pos[j])
-		after = after.Add(b)
 		e0 := load(&eq[j])
 		live := e0.Greater(zero)
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
@@ -174,26 +175,31 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 		up := e.Greater(zero).And(live)
 		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
 			b.Merge(load(&atDefault[j]), down).Store(&atDefault[j])
-			defaulted = defaulted.Add(one.Masked(down))
-			defaultDay = defaultDay.Add(load(&voluntary[j]).Masked(down))
+			load(&f.defaulted).Add(load(&k.one).Masked(down)).Store(&f.defaulted)
+			load(&f.defaultDay).Add(load(&voluntary[j]).Masked(down)).Store(&f.defaultDay)
 		}
 		equity = equity.Add(e.Masked(up))
 		held = held.Add(b.Masked(up))
 	}
 	held.Store(&f.held)
-	defaulted.Store(&f.defaulted)
 	equity.Store(&f.dayEquity)
-	defaultDay.Store(&f.defaultDay)
 	if cut {
-		one.Sub(after.Div(load(&k.startHeld))).Store(&ps.positionCut)
+		// Simulator.steps' position cut: the positions summed in fund order from +0.
+		after := zero
+		for j := range pos {
+			after = after.Add(load(&pos[j]))
+		}
+		load(&k.one).Sub(after.Div(load(&k.startHeld))).Store(&ps.positionCut)
 	}
+	defaultDay := load(&f.defaultDay)
 	dayForced := load(&f.dayForced)
 	forced := dayForced
 	if m.defaultDayForced {
 		forced = forced.Add(defaultDay)
 	}
-	finite := daySales.Add(dayReentry).Add(dayForced).Add(equity).Add(held).Add(defaultDay).Add(check).
-		Add(next).Add(inventory).Add(utilization).Add(other)
+	daySales, utilization, next := load(&f.daySales), load(&f.utilization), load(&ps.basis)
+	finite := daySales.Add(load(&f.dayReentry)).Add(dayForced).Add(equity).Add(held).Add(defaultDay).Add(check).
+		Add(next).Add(load(&ps.inventory)).Add(utilization).Add(load(&d.other))
 	var bad uint8
 	if record {
 		bad = addDayVector(ps, k, finite, next, forced, daySales, equity, utilization, zero, zero)
