@@ -84,8 +84,8 @@ func FundLoops(m *Model, vector bool) func() {
 		if calls%20 == 0 {
 			for l := range paths {
 				paths[l].reset(m)
-				for j := range f.pos {
-					f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = m.startB[j], m.startE[j], 0
+				for j := range f.fund {
+					f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = m.startB[j], m.startE[j], 0
 				}
 				f.held[l], f.defaulted[l] = m.startHeld, 0
 			}

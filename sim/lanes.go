@@ -47,11 +47,18 @@ import (
 // path whose policy never wakes takes the no-policy results.
 const lanes = 8
 
+// laneFund is one fund in every lane, its state and constants side by side, so that a
+// fund loop addresses them all from one pointer.
+type laneFund struct {
+	pos, equity, atDefault    [lanes]float64 // B_j, E_j and B_j at default
+	sales, reentry, voluntary [lanes]float64 // the day's S_j, R_j and voluntary part of S_j
+	startB, invBuffer, buffer [lanes]float64 // B_j0, 1 / (1 + u_j) and u_j
+}
+
 // laneFunds are the funds of every lane, and the fund loops' per-lane results.
 type laneFunds struct {
-	pos, equity, atDefault    [][lanes]float64 // B_j, E_j and B_j at default, [j][lane]
-	sales, reentry, voluntary [][lanes]float64 // the day's S_j, R_j and voluntary part of S_j
-	held, defaulted           [lanes]float64   // sum of B_j over live funds; funds in default
+	fund            []laneFund
+	held, defaulted [lanes]float64 // sum of B_j over live funds; funds in default
 
 	bufferScale [lanes]float64 // the buffers' factor of the day (buffer_stress only)
 	// The decisions' totals S, R and the forced part of S, and the lanes whose inputs the
@@ -61,8 +68,6 @@ type laneFunds struct {
 	// The settlement's: the dealers' utilization I_{t+1} / K_t, the funds' total equity,
 	// the voluntary sales of the funds defaulting, and the sum of every fund's E_j.
 	utilization, dayEquity, defaultDay, check [lanes]float64
-
-	startB, invBuffer, buffer [][lanes]float64 // B_j0, 1 / (1 + u_j) and u_j in every lane
 }
 
 // laneConds are the lanes' Conditions of a day.
@@ -145,19 +150,11 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	fp, mp := &m.cfg.Funds, &m.cfg.Market
 	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n), days: make([]laneDay, m.Days())}
 	f := &g.f
-	// One allocation for the columns, each n vectors after the last.
-	buf := make([][lanes]float64, 9*n)
-	col := func() [][lanes]float64 {
-		c := buf[:n:n]
-		buf = buf[n:]
-		return c
-	}
-	f.pos, f.equity, f.atDefault = col(), col(), col()
-	f.sales, f.reentry, f.voluntary = col(), col(), col()
-	f.startB, f.invBuffer, f.buffer = col(), col(), col()
-	for j := 0; j < n; j++ {
+	f.fund = make([]laneFund, n)
+	for j := range f.fund {
+		fj := &f.fund[j]
 		for l := 0; l < lanes; l++ {
-			f.startB[j][l], f.invBuffer[j][l], f.buffer[j][l] = m.startB[j], m.invBuffer[j], m.buffer[j]
+			fj.startB[l], fj.invBuffer[l], fj.buffer[l] = m.startB[j], m.invBuffer[j], m.buffer[j]
 		}
 	}
 	c := &g.c
@@ -288,7 +285,7 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 		} else {
 			for l := 0; l < nl; l++ {
 				sn := &g.lane[l].sim.snaps
-				sn.ensure(T, len(g.f.pos))
+				sn.ensure(T, len(g.f.fund))
 				sn.arm(g.levels, T)
 				g.p.next[l] = sn.next
 			}
@@ -462,8 +459,8 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	ln := g.lane[l]
 	pol.Start()
 	if t == 0 {
-		for j := range f.pos {
-			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = m.startB[j], m.startE[j], 0
+		for j := range f.fund {
+			f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = m.startB[j], m.startE[j], 0
 		}
 		f.held[l], f.defaulted[l] = m.startHeld, 0
 		g.setState(l, &pathState{
@@ -473,9 +470,9 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 		return
 	}
 	sn := &ln.sim.snaps
-	n := len(f.pos)
+	n := len(f.fund)
 	for j := 0; j < n; j++ {
-		f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j]
+		f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j]
 	}
 	f.held[l], f.defaulted[l] = sn.held[t], float64(sn.defaulted[t])
 	g.setState(l, &sn.states[t])
@@ -514,8 +511,8 @@ func (g *laneGroup) setState(l int, st *pathState) {
 // totalEquity is funds.totalEquity of lane l.
 func (g *laneGroup) totalEquity(l int) float64 {
 	total := 0.0
-	for j := range g.f.equity {
-		total += max(0, g.f.equity[j][l])
+	for j := range g.f.fund {
+		total += max(0, g.f.fund[j].equity[l])
 	}
 	return total
 }
@@ -595,10 +592,10 @@ func usable(m *Model, riskScale, perCapital, theta, repoShare, scale float64) bo
 func (g *laneGroup) save(l, t int) {
 	f := &g.f
 	sn := &g.lane[l].sim.snaps
-	n := len(f.pos)
+	n := len(f.fund)
 	sn.states[t] = g.state(l)
 	for j := 0; j < n; j++ {
-		sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j] = f.pos[j][l], f.equity[j][l], f.atDefault[j][l]
+		sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j] = f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l]
 	}
 	sn.held[t], sn.defaulted[t] = f.held[l], int(f.defaulted[l])
 }
@@ -620,8 +617,8 @@ func (g *laneGroup) decideScalar(active uint8, d *laneDay, c *laneConds) (unusab
 			unusable |= 1 << l
 		}
 		f.daySales[l], f.dayReentry[l], f.dayForced[l] = s.decide(m, r, sb, c.theta[l], basis, financeable)
-		for j := range f.pos {
-			f.sales[j][l], f.reentry[j][l], f.voluntary[j][l] = s.sales[j], s.reentry[j], s.voluntary[j]
+		for j := range f.fund {
+			f.fund[j].sales[l], f.fund[j].reentry[l], f.fund[j].voluntary[l] = s.sales[j], s.reentry[j], s.voluntary[j]
 		}
 		mkt := market{inventory: ps.inventory[l]}
 		ps.lambda[l] = mkt.impact(&m.cfg.Market, c.capacity[l])
@@ -655,15 +652,15 @@ func (g *laneGroup) settleScalar(active uint8, d *laneDay, c *laneConds, cut, re
 		}
 		carry := (fp.Carry - c.spread[l]) / (252 * 1e4)
 		g.gather(l)
-		for j := range f.pos {
-			s.sales[j], s.reentry[j], s.voluntary[j] = f.sales[j][l], f.reentry[j][l], f.voluntary[j][l]
+		for j := range f.fund {
+			s.sales[j], s.reentry[j], s.voluntary[j] = f.fund[j].sales[l], f.fund[j].reentry[l], f.fund[j].voluntary[l]
 		}
 		s.defaulted = int(f.defaulted[l])
 		equity, defaultDay := s.settle(m, mkt.basis-basis, toPolicy, ps.discount[l], concession, carry)
 		utilization := mkt.inventory / c.capacity[l]
 		check, held := 0.0, 0.0
-		for j := range f.pos {
-			f.pos[j][l], f.equity[j][l], f.atDefault[j][l] = s.pos[j], s.equity[j], s.atDefault[j]
+		for j := range f.fund {
+			f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = s.pos[j], s.equity[j], s.atDefault[j]
 			check += s.equity[j]
 			held += s.pos[j]
 		}
@@ -711,8 +708,8 @@ func (g *laneGroup) recordLane(l int) (bad uint8) {
 // gather copies lane l's funds into the scalar kernel's scratch.
 func (g *laneGroup) gather(l int) {
 	f, s := &g.f, &g.one
-	for j := range f.pos {
-		s.pos[j], s.equity[j], s.atDefault[j] = f.pos[j][l], f.equity[j][l], f.atDefault[j][l]
+	for j := range f.fund {
+		s.pos[j], s.equity[j], s.atDefault[j] = f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l]
 	}
 }
 

@@ -68,23 +68,21 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
 	liquidationDays := load(&k.liquidationDays)
 	repoLimited, bufferStress := m.repoLimited, m.bufferStress
 	sales, reentry, forced := zero, zero, zero
-	pos := f.pos
-	n := len(pos)
-	equity, atDefault, startB, invBuffer, buffer := f.equity[:n], f.atDefault[:n], f.startB[:n], f.invBuffer[:n], f.buffer[:n]
-	daySales, dayReentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
-	for j := range pos {
-		b := load(&pos[j])
-		e := load(&equity[j])
+	funds := f.fund
+	for j := range funds {
+		fj := &funds[j]
+		b := load(&fj.pos)
+		e := load(&fj.equity)
 		capacity := e.Mul(perCapital)
-		b0 := load(&startB[j])
+		b0 := load(&fj.startB)
 		if repoLimited {
 			capacity = capacity.Min(b0.Mul(repoShare))
 		}
 		var inv archsimd.Float64x8
 		if bufferStress {
-			inv = one.Div(one.Add(load(&buffer[j]).Mul(scale)))
+			inv = one.Div(one.Add(load(&fj.buffer).Mul(scale)))
 		} else {
-			inv = load(&invBuffer[j])
+			inv = load(&fj.invBuffer)
 		}
 		target := capacity.Mul(inv).Min(riskScale.Mul(e)).Min(b0)
 		forcedJ := b.Sub(capacity).Max(zero)
@@ -92,14 +90,14 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
 		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
 		if dead := e.LessEqual(zero); dead.ToBits() != 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
-			deadSales := load(&atDefault[j]).Div(liquidationDays).Min(b)
+			deadSales := load(&fj.atDefault).Div(liquidationDays).Min(b)
 			s = deadSales.Merge(s, dead)
 			forcedJ = deadSales.Merge(forcedJ, dead)
 			re = zero.Merge(re, dead)
 		}
-		s.Store(&daySales[j])
-		re.Store(&dayReentry[j])
-		s.Sub(forcedJ).Store(&voluntary[j]) // 0 - 0 on a defaulted fund's lanes
+		s.Store(&fj.sales)
+		re.Store(&fj.reentry)
+		s.Sub(forcedJ).Store(&fj.voluntary) // 0 - 0 on a defaulted fund's lanes
 		sales = sales.Add(s)
 		reentry = reentry.Add(re)
 		forced = forced.Add(forcedJ)
@@ -155,28 +153,26 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	// totals in memory and each fund would wait on the last one's store.
 	zero.Store(&f.defaultDay)
 	equity, held, check := zero, zero, zero
-	pos := f.pos
-	n := len(pos)
-	eq, atDefault := f.equity[:n], f.atDefault[:n]
-	sales, reentry, voluntary := f.sales[:n], f.reentry[:n], f.voluntary[:n]
-	for j := range pos {
-		before := load(&pos[j])
-		s := load(&sales[j])
-		b := before.Sub(s).Add(load(&reentry[j])).Max(zero)
-		b.Store(&pos[j])
-		e0 := load(&eq[j])
+	funds := f.fund
+	for j := range funds {
+		fj := &funds[j]
+		before := load(&fj.pos)
+		s := load(&fj.sales)
+		b := before.Sub(s).Add(load(&fj.reentry)).Max(zero)
+		b.Store(&fj.pos)
+		e0 := load(&fj.equity)
 		live := e0.Greater(zero)
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
 		e = e.Merge(e0, live)
-		e.Store(&eq[j])
+		e.Store(&fj.equity)
 		// A NaN equity would fail both masks below and be left out of the totals, where
 		// the scalar loop adds it: check sums every fund's equity to catch it.
 		check = check.Add(e)
 		up := e.Greater(zero).And(live)
 		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
-			b.Merge(load(&atDefault[j]), down).Store(&atDefault[j])
+			b.Merge(load(&fj.atDefault), down).Store(&fj.atDefault)
 			load(&f.defaulted).Add(load(&k.one).Masked(down)).Store(&f.defaulted)
-			load(&f.defaultDay).Add(load(&voluntary[j]).Masked(down)).Store(&f.defaultDay)
+			load(&f.defaultDay).Add(load(&fj.voluntary).Masked(down)).Store(&f.defaultDay)
 		}
 		equity = equity.Add(e.Masked(up))
 		held = held.Add(b.Masked(up))
@@ -186,8 +182,8 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	if cut {
 		// Simulator.steps' position cut: the positions summed in fund order from +0.
 		after := zero
-		for j := range pos {
-			after = after.Add(load(&pos[j]))
+		for j := range funds {
+			after = after.Add(load(&funds[j].pos))
 		}
 		load(&k.one).Sub(after.Div(load(&k.startHeld))).Store(&ps.positionCut)
 	}
