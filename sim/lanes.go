@@ -138,6 +138,7 @@ type laneGroup struct {
 	batch  [batchPaths]laneState
 	failed [batchPaths]bool // paths to run again with the scalar Simulator
 	order  []int            // a pass's paths, by wake day
+	books  laneBooks        // the pass's qe or spv, when the vector kernels run it
 	levels []float64
 	bad    uint8 // lanes to run again with the scalar Simulator
 	one    funds // the scalar kernel's scratch
@@ -366,11 +367,12 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 	// The lanes whose policy acts; on the others it is None, which is not called and
 	// absorbs and holds nothing.
 	f, ps := &g.f, &g.p
-	var acting, series uint8 // and the lanes with series to record
+	var acting, series, lns uint8 // and the lanes with series to record, and all lanes
 	for l, w := range wake {
 		if w == T {
 			continue
 		}
+		lns |= 1 << l
 		if g.out[l].Days[k] != nil {
 			series |= 1 << l
 		}
@@ -380,6 +382,11 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 		}
 		ps.cash[l], ps.bundles[l], ps.discount[l], ps.holdings[l], ps.dv01[l] = 0, 0, 0, 0, 0
 	}
+	books := booksCalls
+	if acting == lns {
+		books = g.booksKind(k, lns)
+	}
+	g.books.kind = books
 	cutDay := min(PositionCutDay, T-1)
 	nextJoin := from // the next day a lane joins
 	var active uint8
@@ -406,7 +413,11 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 		if calls != 0 {
 			ps.cond = d.cond
 			c = &ps.cond
-			g.adjust(calls, t, k, d)
+			if books == booksCalls {
+				g.adjust(calls, t, k, d)
+			} else {
+				g.adjustBooks(t, c)
+			}
 		}
 		if m.bufferStress {
 			for a := active; a != 0; a &= a - 1 {
@@ -422,7 +433,11 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 			bad = g.decideScalar(active, d, c)
 		}
 		if calls != 0 {
-			g.absorb(calls, t, k, d)
+			if books == booksCalls {
+				g.absorb(calls, t, k, d)
+			} else {
+				g.absorbBooks(t, d)
+			}
 		}
 		if g.vector {
 			bad |= g.settleVector(d, c, t == cutDay, calls == 0)
@@ -430,7 +445,11 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 			bad |= g.settleScalar(active, d, c, t == cutDay, calls == 0)
 		}
 		if calls != 0 {
-			g.book(calls, t, k, d)
+			if books == booksCalls {
+				g.book(calls, t, k, d)
+			} else {
+				g.settleBooks(t, d)
+			}
 			if g.vector {
 				bad |= g.recordVector()
 			} else {
@@ -446,6 +465,9 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 	for a := active &^ g.bad; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		ln := g.lane[l]
+		if books != booksCalls {
+			g.books.store(l, g.pols[l][k])
+		}
 		st := g.state(l)
 		writeMetrics(ln.sim, ln.sh, g.pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &g.out[l].Results[k])
 	}
@@ -458,6 +480,9 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	f := &g.f
 	ln := g.lane[l]
 	pol.Start()
+	if g.books.kind != booksCalls {
+		g.books.load(l, pol)
+	}
 	if t == 0 {
 		for j := range f.fund {
 			f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = m.startB[j], m.startE[j], 0

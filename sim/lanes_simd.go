@@ -236,3 +236,93 @@ func addDayVector(ps *lanePaths, k *laneConsts, finite, basis, forced, sales, eq
 
 // vectorBuild is true in the build with the vector kernels.
 const vectorBuild = true
+
+// adjustBooks is the Adjust of the pass's qe or spv (g.books) in every lane, operation
+// for operation: the announcement (announceDay) and its effect on theta in c.
+func (g *laneGroup) adjustBooks(t int, c *laneConds) {
+	b, ps, k := &g.books, &g.p, &g.c
+	zero, one := load(&k.zero), load(&k.one)
+	day := archsimd.BroadcastFloat64x8(float64(t))
+	announced := load(&b.announced)
+	open := load(&k.largest) // spv: before t_exp; qe: always
+	if b.kind == booksSPV {
+		open = load(&b.tExp)
+	}
+	before := day.Less(open)
+	announce := before.And(announced.Less(zero)).And(load(&ps.basis).Greater(load(&b.trigger)))
+	announced = day.Merge(announced, announce)
+	announced.Store(&b.announced)
+	at := load(&b.announceTheta)
+	theta := load(&c.theta)
+	theta.Mul(at).Merge(theta, before.And(announced.GreaterEqual(zero)).And(at.NotEqual(one))).Store(&c.theta)
+	archsimd.ClearAVXUpperBits()
+}
+
+// absorbBooks is the Absorb of the pass's qe or spv in every lane, operation for
+// operation, into g.p's cash, bundles and discount.
+func (g *laneGroup) absorbBooks(t int, d *laneDay) {
+	b, f, ps, k := &g.books, &g.f, &g.p, &g.c
+	zero := load(&k.zero)
+	day := archsimd.BroadcastFloat64x8(float64(t))
+	held := load(&b.held)
+	sales := load(&f.daySales)
+	// Not b_t <= trigger: a NaN basis buys, as in the scalar code.
+	above := ^load(&ps.basis).LessEqual(load(&b.trigger)).ToBits()
+	if b.kind == booksSPV {
+		buys := archsimd.Mask64x8FromBits(above & day.Less(load(&b.tExp)).ToBits())
+		maxExact(zero, minExact(sales, load(&b.capacity).Sub(held))).Masked(buys).Store(&ps.bundles)
+		load(&b.discount).Masked(buys).Store(&ps.discount)
+		zero.Store(&ps.cash)
+		archsimd.ClearAVXUpperBits()
+		return
+	}
+	announced := load(&b.announced)
+	buying := above & announced.GreaterEqual(zero).And(day.GreaterEqual(announced.Add(load(&b.lag)))).ToBits()
+	buys := archsimd.Mask64x8FromBits(buying)
+	other := load(&d.other)
+	available := sales.Add(other)
+	if b.market != 0 {
+		fromMarket := maxExact(sales.Sub(load(&f.dayReentry)).Add(other), zero).Add(load(&ps.inventory))
+		available = fromMarket.Merge(available, archsimd.Mask64x8FromBits(b.market))
+	}
+	daily := load(&b.daily)
+	if buying&b.scheduled != 0 {
+		archsimd.ClearAVXUpperBits()
+		b.qeCaps(t, buying)
+		daily = load(&b.today).Merge(daily, archsimd.Mask64x8FromBits(b.scheduled))
+	}
+	buy := minExact(available, minExact(daily, load(&b.qMax).Sub(held)))
+	maxExact(zero, buy).Masked(buys).Store(&ps.cash)
+	zero.Store(&ps.bundles)
+	zero.Store(&ps.discount)
+	archsimd.ClearAVXUpperBits()
+}
+
+// settleBooks is the Settle and the Sheet of the pass's qe or spv in every lane, operation
+// for operation, with the day Absorb saw: the sheet's holdings and DV01 go to g.p.
+func (g *laneGroup) settleBooks(t int, d *laneDay) {
+	b, ps, k := &g.books, &g.p, &g.c
+	zero := load(&k.zero)
+	if b.kind == booksSPV {
+		held := load(&b.held).Add(load(&ps.bundles))
+		held.Store(&b.held)
+		load(&b.cost).Add(load(&ps.bundles).Mul(load(&ps.prevBasis).Add(load(&b.discount)))).Store(&b.cost)
+		day := archsimd.BroadcastFloat64x8(float64(t))
+		closing := day.Equal(load(&b.tExp)).And(held.Greater(zero)).ToBits()
+		archsimd.ClearAVXUpperBits()
+		if closing != 0 {
+			b.spvClose(t, closing)
+		}
+		copy(ps.holdings[:], b.held[:])
+		ps.dv01 = [lanes]float64{}
+		return
+	}
+	dq := load(&b.dq)
+	held := load(&b.held).Add(load(&ps.cash))
+	held.Store(&b.held)
+	risk := dq.Mul(held)
+	load(&b.pnl).Sub(risk.Mul(load(&d.dy)).Div(load(&k.bp))).Store(&b.pnl)
+	held.Store(&ps.holdings)
+	risk.Mul(archsimd.BroadcastFloat64x8(1e-4)).Store(&ps.dv01)
+	archsimd.ClearAVXUpperBits()
+}

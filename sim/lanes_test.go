@@ -59,6 +59,10 @@ func laneConfigs(t *testing.T) map[string]sim.Config {
 	floor := configs.Baseline() // the basis at its floor and the impact at u_min often
 	floor.Market.BFloor, floor.Market.K, floor.Market.UMin = 0, 0.5, 0.9
 	floor.Policies = sim.PolicyNames()
+	announce := configs.Baseline() // announcement effects, a purchase lag, an early expiry
+	announce.QE.AnnounceTheta, announce.QE.Lag = 0.7, 2
+	announce.SPV.AnnounceTheta, announce.SPV.TExp = 0.5, 20
+	announce.Policies = sim.PolicyNames()
 	return map[string]sim.Config{
 		"baseline":   configs.Baseline(),
 		"escalation": load("escalation.yaml"),
@@ -70,6 +74,7 @@ func laneConfigs(t *testing.T) map[string]sim.Config {
 		"qe-market":  market,
 		"defaults":   defaults,
 		"floor":      floor,
+		"announce":   announce,
 	}
 }
 
@@ -84,6 +89,9 @@ var laneCoverage = map[string]struct {
 	}},
 	"qe-market": {"qe purchases", func(p string, v *[sim.NumMetrics]float64) bool {
 		return p == "qe" && v[sim.PeakCBHoldingsBN] > 0
+	}},
+	"announce": {"the spv closing with holdings on its expiry day", func(p string, v *[sim.NumMetrics]float64) bool {
+		return p == "spv" && v[sim.SPVClosedDay] == 20
 	}},
 	"march2020": {"other sellers' sales", func(p string, v *[sim.NumMetrics]float64) bool {
 		return v[sim.OtherSalesBN] > 0
