@@ -68,6 +68,10 @@ func validateQE(c *Config, v *Validator) {
 //
 // It is announced on the first day b_t > trigger and buys from Lag days later on (Lag 0
 // is docs/model.md); from the announcement on, theta is multiplied by AnnounceTheta.
+//
+// The lockstep simulator runs a vector form of Adjust, Absorb and Settle on 8 paths at
+// once (laneGroup.adjustBooks, absorbBooks and settleBooks in lanes_simd.go): a change
+// here needs the same change there (TestLanesEqualScalar compares the two bit for bit).
 type QE struct {
 	P         QEParams
 	q         float64 // holdings Q, $bn

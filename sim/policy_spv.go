@@ -48,6 +48,10 @@ func validateSPV(c *Config, v *Validator) {
 //
 // It is announced on the first day b_t > trigger before t_exp; from then until t_exp,
 // theta is multiplied by AnnounceTheta.
+//
+// The lockstep simulator runs a vector form of Adjust, Absorb and Settle on 8 paths at
+// once (laneGroup.adjustBooks, absorbBooks and settleBooks in lanes_simd.go): a change
+// here needs the same change there (TestLanesEqualScalar compares the two bit for bit).
 type SPV struct {
 	P         SPVParams
 	DB        float64 // D_b, bundle price sensitivity to the basis, years
