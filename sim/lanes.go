@@ -6,15 +6,16 @@ import (
 )
 
 // The lockstep simulator: up to lanes paths step through each day together, their funds
-// in structure-of-arrays form ([fund][lane]) and the rest of their state lane by lane
-// ([lane]), so that a day without a policy to call is three 512-bit vector kernels
-// (lanes_simd.go, built with GOEXPERIMENT=simd on CPUs with AVX-512): the conditions, the
-// funds' decisions (funds.decide, one vector operation per fund for all lanes) and the
-// day's impact; the market's clearing (market.clear), the funds' settlement (funds.settle)
-// and the running outputs (pathState.addDay); the policies, called lane by lane through
-// the Policy interface between them on the lanes where one acts (not None). The same steps
-// also have a scalar form, lane by lane through funds.decide, market.impact, market.clear,
-// funds.settle and pathState.addDay, which the tests and CPUs without the vectors run.
+// in structure-of-arrays form (laneFund: fund j of every lane) and the rest of their state
+// lane by lane ([lane]), so that a day is two 512-bit vector kernels (lanes_simd.go, built
+// with GOEXPERIMENT=simd on CPUs with AVX-512): the funds' inputs, their decisions
+// (funds.decide, one vector operation per fund for all lanes) and the day's impact
+// (market.impact); then the market's clearing (market.clear), the funds' settlement
+// (funds.settle) and the running outputs (pathState.addDay). Between them run the
+// policies, on the lanes where one acts (not None): qe's and spv's as vector code too
+// when every lane runs one of them (lanes_books.go), any other lane by lane through the
+// Policy interface. The same steps also have a scalar form, lane by lane through those
+// functions, which the tests and CPUs without the vectors run.
 // The results are bit for bit those of Simulator.RunAll on each path
 // (TestLanesEqualScalar):
 //
