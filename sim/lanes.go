@@ -193,21 +193,27 @@ func (g *laneGroup) preparePath(i int, sh *Shocks) {
 	ln := &g.batch[i]
 	s := ln.sim
 	ln.sh = sh
-	// Running maxima in locals: through s's fields each step waits on the last store.
-	peakVol, peakF := 0.0, 0.0
-	for _, sigma := range sh.Sigma {
-		peakVol = max(peakVol, sigma)
+	if g.vector {
+		s.peakVol, s.peakF = peaksVector(sh.Sigma), peaksVector(sh.F)
+	} else {
+		s.peakVol, s.peakF = peak(sh.Sigma), peak(sh.F)
 	}
-	for _, F := range sh.F {
-		peakF = max(peakF, F)
-	}
-	s.peakVol, s.peakF = peakVol, peakF
 	if m.sellers {
 		s.other = m.otherSales(sh, s.other)
 	}
 	if m.repoLimited {
 		s.repo = m.repoCapacity(sh, s.repo)
 	}
+}
+
+// peak returns the largest of xs and 0, as Simulator.prepare computes it.
+func peak(xs []float64) float64 {
+	// A running maximum in a local: through a field each step waits on the last store.
+	p := 0.0
+	for _, x := range xs {
+		p = max(p, x)
+	}
+	return p
 }
 
 // load puts days from..T-1 of lane l's path into g.days.

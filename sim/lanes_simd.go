@@ -326,3 +326,17 @@ func (g *laneGroup) settleBooks(t int, d *laneDay) {
 	risk.Mul(archsimd.BroadcastFloat64x8(1e-4)).Store(&ps.dv01)
 	archsimd.ClearAVXUpperBits()
 }
+
+// peaksVector is peak 8 values at a time: the same value, as max is exact (maxExact) and
+// its order does not matter, but where xs has a NaN, which the day's checks catch.
+func peaksVector(xs []float64) float64 {
+	p := archsimd.BroadcastFloat64x8(0)
+	i := 0
+	for ; i+8 <= len(xs); i += 8 {
+		p = maxExact(p, archsimd.LoadFloat64x8Slice(xs[i:i+8]))
+	}
+	var ps [lanes]float64
+	p.Store(&ps)
+	archsimd.ClearAVXUpperBits()
+	return max(peak(ps[:]), peak(xs[i:]))
+}

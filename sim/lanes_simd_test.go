@@ -45,3 +45,29 @@ func TestExactMinMax(t *testing.T) {
 		}
 	}
 }
+
+// TestPeaksVector checks peaksVector against peak, bit for bit, on slices of every length
+// up to 20 (whole vectors and a tail) of negative values, zeros of both signs and positive
+// values in various orders.
+func TestPeaksVector(t *testing.T) {
+	if !archsimd.X86.AVX512() {
+		t.Skip("no AVX-512 on this CPU (TestLanesEqualScalar fails in CI then)")
+	}
+	pool := []float64{-3, math.Copysign(0, -1), 0, 5e-324, 0.25, 7, 7, 1e300, -1e300, 2.5}
+	for n := 0; n <= 20; n++ {
+		for shift := range pool {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = pool[(shift+3*i)%len(pool)]
+			}
+			if got, want := peaksVector(xs), peak(xs); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("peaksVector(%v) = %v, want %v", xs, got, want)
+			}
+		}
+	}
+	// Zeros only: +0 from 0 however they are signed.
+	neg := []float64{math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1)}
+	if got := peaksVector(neg); math.Float64bits(got) != 0 {
+		t.Fatalf("peaksVector of negative zeros = %v (bits %x), want +0", got, math.Float64bits(got))
+	}
+}
