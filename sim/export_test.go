@@ -69,9 +69,10 @@ func (r *LaneRunner) Run(n int, draw func(l int, sh *Shocks)) []Path {
 }
 
 // FundLoops returns a function that runs one day's fund loops, the decisions and the
-// settlement, of 8 paths: with the vector kernels on 8 lanes, or with funds.decide and
-// funds.settle path by path. Every 20th call starts the funds afresh; the day's inputs
-// are those of a stressed day, a little different on each path.
+// settlement, of 8 paths: with the vector kernels on 8 lanes (which also do the day's
+// impact, market clearing and running outputs), or with funds.decide and funds.settle
+// path by path. Every 20th call starts the funds afresh; the day's inputs are those of a
+// stressed day, a little different on each path.
 func FundLoops(m *Model, vector bool) func() {
 	g := m.newLaneGroup(vector)
 	paths := make([]funds, lanes)

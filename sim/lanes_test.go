@@ -300,7 +300,8 @@ func TestSamplerLanes(t *testing.T) {
 
 // BenchmarkFundLoops compares the fund loops alone, decisions and settlement, for 8 paths
 // on a stressed day: path by path (funds.decide and funds.settle) and, where the build and
-// the CPU have them, the vector kernels on 8 lanes; ns/fund-day is per fund and path.
+// the CPU have them, the vector kernels on 8 lanes (with the day's market and records,
+// which they now include); ns/fund-day is per fund and path.
 func BenchmarkFundLoops(b *testing.B) {
 	cfg := configs.Baseline()
 	model, _ := sim.NewModel(cfg)
