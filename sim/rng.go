@@ -21,9 +21,13 @@ func NewStream() *Stream {
 // Reset positions the stream at the start of path's draws under seed. The two PCG seed
 // words are decorrelated with SplitMix64 so that neighbouring paths get unrelated streams.
 func (s *Stream) Reset(seed uint64, path int64) {
-	hi := splitMix64(seed ^ splitMix64(uint64(path)))
-	lo := splitMix64(hi ^ 0x9e3779b97f4a7c15)
-	s.pcg.hi, s.pcg.lo = hi, lo // rand.PCG's Seed(hi, lo)
+	s.pcg.hi, s.pcg.lo = pathSeed(seed, path) // rand.PCG's Seed(hi, lo)
+}
+
+// pathSeed is the PCG state at the start of path's draws under seed.
+func pathSeed(seed uint64, path int64) (hi, lo uint64) {
+	hi = splitMix64(seed ^ splitMix64(uint64(path)))
+	return hi, splitMix64(hi ^ 0x9e3779b97f4a7c15)
 }
 
 // pcg is math/rand/v2's PCG generator (128-bit LCG, DXSM output), the same numbers from
