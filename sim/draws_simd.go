@@ -48,7 +48,7 @@ func pcgVector(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, 
 	incLo := archsimd.BroadcastUint64x8(pcgIncLo)
 	lo = mulLow.Add(incLo)
 	carry := lo.Less(incLo)
-	hi = hi.Add(archsimd.BroadcastUint64x8(pcgIncHi + 1).Merge(archsimd.BroadcastUint64x8(pcgIncHi), carry))
+	hi = hi.Add(archsimd.BroadcastUint64x8(pcgIncHi+1).Merge(archsimd.BroadcastUint64x8(pcgIncHi), carry))
 	// DXSM "double xorshift multiply"
 	x := hi.Xor(hi.ShiftAllRight(32))
 	x = x.Mul(archsimd.BroadcastUint64x8(pcgCheapMul))
