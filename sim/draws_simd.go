@@ -188,15 +188,16 @@ func (d *laneDraws) normal(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsim
 	hi.Store(&d.hi)
 	lo.Store(&d.lo)
 	u.Store(&d.u)
-	x.Store(&d.x)
 	s := d.stream
 	for ; edge != 0; edge &= edge - 1 {
 		l := bits.TrailingZeros8(edge)
 		s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
-		d.x[l] = s.normalAfter(d.u[l])
-		d.hi[l], d.lo[l] = s.pcg.hi, s.pcg.lo
+		lane := archsimd.Mask64x8FromBits(1 << l)
+		x = archsimd.BroadcastFloat64x8(s.normalAfter(d.u[l])).Merge(x, lane)
+		hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
+		lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
 	}
-	return archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo), archsimd.LoadFloat64x8(&d.x)
+	return hi, lo, x
 }
 
 // drawVector is draw on up to lanes paths, all lanes in vectors: Model.Draw operation for
@@ -248,10 +249,11 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 		for ; fires != 0; fires &= fires - 1 {
 			l := bits.TrailingZeros8(fires)
 			s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
-			d.x[l] += p.MF * s.ExpFloat64()
-			d.hi[l], d.lo[l] = s.pcg.hi, s.pcg.lo
+			lane := archsimd.Mask64x8FromBits(1 << l)
+			f = bc(d.x[l] + p.MF*s.ExpFloat64()).Merge(f, lane)
+			hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
+			lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
 		}
-		hi, lo, f = archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo), archsimd.LoadFloat64x8(&d.x)
 	}
 	n := T * lanes
 	expAll(d.sigma[:n])
