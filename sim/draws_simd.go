@@ -250,7 +250,7 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 			l := bits.TrailingZeros8(fires)
 			s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
 			lane := archsimd.Mask64x8FromBits(1 << l)
-			f = bc(d.x[l] + p.MF*s.ExpFloat64()).Merge(f, lane)
+			f = bc(d.x[l]+p.MF*s.ExpFloat64()).Merge(f, lane)
 			hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
 			lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
 		}
