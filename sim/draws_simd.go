@@ -23,15 +23,6 @@ var normalKTable, normalWTable = func() (k, w [8][16]uint32) {
 	return k, w
 }()
 
-// The constants of pcg.Uint64.
-const (
-	pcgMulHi    = 2549297995355413924
-	pcgMulLo    = 4865540595714422341
-	pcgIncHi    = 6364136223846793005
-	pcgIncLo    = 1442695040888963407
-	pcgCheapMul = 0xda942042e4dd58b5
-)
-
 // drawConsts are the vector constants of the draws, kept in memory, where loading one
 // takes an instruction and broadcasting a value three.
 var drawConsts = func() (c struct {
