@@ -112,3 +112,12 @@ func FundLoops(m *Model, vector bool) func() {
 		}
 	}
 }
+
+// BatchDraw returns a function that fills out[l] with path first+l's shocks under seed
+// as the lockstep sampler draws them, lanes at a time.
+func BatchDraw(m *Model) func(seed uint64, first int64, out []*Shocks) {
+	return m.newLaneDraws().draw
+}
+
+// VectorDraws reports whether the batch draw runs in vectors.
+func VectorDraws() bool { return useDrawVector }

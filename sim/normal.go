@@ -28,6 +28,18 @@ func (s *Stream) NormFloat64() float64 {
 	}
 }
 
+// normalAfter is NormFloat64 after its first draw u fell outside its strip's rectangle:
+// the rest of NormFloat64's loop, for the batch draw (draws.go), which makes the common
+// case's first draw itself.
+func (s *Stream) normalAfter(u uint64) float64 {
+	j := int32(u)
+	i := u >> 32 & 0x7F
+	if x, ok := s.normalEdge(j, i, float64(j)*float64(normalW[i])); ok {
+		return x
+	}
+	return s.NormFloat64()
+}
+
 // normalEdge is NormFloat64's rare case: the draw x = j w_i fell outside strip i's
 // rectangle. It returns a draw from the base strip's tail (i = 0) or x if it lies under the
 // density's curve, else false (draw again).

@@ -21,9 +21,13 @@ func NewStream() *Stream {
 // Reset positions the stream at the start of path's draws under seed. The two PCG seed
 // words are decorrelated with SplitMix64 so that neighbouring paths get unrelated streams.
 func (s *Stream) Reset(seed uint64, path int64) {
-	hi := splitMix64(seed ^ splitMix64(uint64(path)))
-	lo := splitMix64(hi ^ 0x9e3779b97f4a7c15)
-	s.pcg.hi, s.pcg.lo = hi, lo // rand.PCG's Seed(hi, lo)
+	s.pcg.hi, s.pcg.lo = pathSeed(seed, path) // rand.PCG's Seed(hi, lo)
+}
+
+// pathSeed is the PCG state at the start of path's draws under seed.
+func pathSeed(seed uint64, path int64) (hi, lo uint64) {
+	hi = splitMix64(seed ^ splitMix64(uint64(path)))
+	return hi, splitMix64(hi ^ 0x9e3779b97f4a7c15)
 }
 
 // pcg is math/rand/v2's PCG generator (128-bit LCG, DXSM output), the same numbers from
@@ -32,24 +36,26 @@ func (s *Stream) Reset(seed uint64, path int64) {
 // it through an interface.
 type pcg struct{ hi, lo uint64 }
 
+// The constants of rand.PCG: the LCG's multiplier and increment, and DXSM's multiplier.
+const (
+	pcgMulHi    = 2549297995355413924
+	pcgMulLo    = 4865540595714422341
+	pcgIncHi    = 6364136223846793005
+	pcgIncLo    = 1442695040888963407
+	pcgCheapMul = 0xda942042e4dd58b5
+)
+
 // Uint64 returns the next number of the sequence (rand.PCG.Uint64).
 func (p *pcg) Uint64() uint64 {
-	const (
-		mulHi    = 2549297995355413924
-		mulLo    = 4865540595714422341
-		incHi    = 6364136223846793005
-		incLo    = 1442695040888963407
-		cheapMul = 0xda942042e4dd58b5
-	)
 	// state = state * mul + inc
-	hi, lo := bits.Mul64(p.lo, mulLo)
-	hi += p.hi*mulLo + p.lo*mulHi
-	lo, c := bits.Add64(lo, incLo, 0)
-	hi, _ = bits.Add64(hi, incHi, c)
+	hi, lo := bits.Mul64(p.lo, pcgMulLo)
+	hi += p.hi*pcgMulLo + p.lo*pcgMulHi
+	lo, c := bits.Add64(lo, pcgIncLo, 0)
+	hi, _ = bits.Add64(hi, pcgIncHi, c)
 	p.lo, p.hi = lo, hi
 	// DXSM "double xorshift multiply"
 	hi ^= hi >> 32
-	hi *= cheapMul
+	hi *= pcgCheapMul
 	hi ^= hi >> 48
 	hi *= lo | 1
 	return hi

@@ -149,6 +149,9 @@ type worker struct {
 	group    *laneGroup
 	lanePols [][]Policy
 	laneOut  []Path
+	// The batch's draws (draws.go), into laneShocks[l] = laneOut[l].Shocks.
+	draws      *laneDraws
+	laneShocks []*Shocks
 }
 
 func (s *Sampler) newWorker() (*worker, error) {
@@ -189,7 +192,9 @@ func (s *Sampler) newWorker() (*worker, error) {
 				out.Results[k].Policy = k
 			}
 			w.lanePols, w.laneOut = append(w.lanePols, pols), append(w.laneOut, out)
+			w.laneShocks = append(w.laneShocks, out.Shocks)
 		}
+		w.draws = m.newLaneDraws()
 	}
 	if slices.Contains(s.Traced, true) {
 		w.traced = s.Traced
@@ -235,11 +240,10 @@ func (w *worker) path(i int64, seed uint64) {
 // lanePaths draws paths i..i+n-1 (n <= batchPaths) and runs every policy on them in
 // lockstep.
 func (w *worker) lanePaths(i int64, n int, seed uint64) {
+	w.draws.draw(seed, i, w.laneShocks[:n])
 	for l := 0; l < n; l++ {
 		p := &w.laneOut[l]
 		p.Index = i + int64(l)
-		w.stream.Reset(seed, p.Index)
-		w.model.Draw(w.stream, p.Shocks)
 		for k := range p.Results {
 			p.Results[k].Path = p.Index
 		}

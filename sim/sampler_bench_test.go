@@ -69,6 +69,23 @@ func BenchmarkDraw(b *testing.B) {
 	}
 }
 
+// BenchmarkDrawBatch measures the random draws of the lockstep sampler's batches of
+// paths (lanes at a time in vectors where the CPU has AVX-512), per path as BenchmarkDraw.
+func BenchmarkDrawBatch(b *testing.B) {
+	cfg := configs.Baseline()
+	model, _ := sim.NewModel(cfg)
+	draw := sim.BatchDraw(model)
+	out := make([]*sim.Shocks, sim.BatchPaths)
+	for l := range out {
+		out[l] = sim.NewShocks(cfg.Days)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		draw(cfg.Seed, int64(i)*sim.BatchPaths, out)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*sim.BatchPaths), "ns/path")
+}
+
 // BenchmarkSampler measures the parallel sampler over 10,000 paths with 1 worker and with
 // every core, without any output: paths/s is the simulator's throughput, and the ratio of
 // the two is the parallel efficiency.

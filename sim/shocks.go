@@ -33,7 +33,9 @@ func NewShocks(days int) *Shocks {
 //
 // The draws and the recursions come first, day by day, and the exponentials after, for all
 // days at once (expAll, 8 at a time where the CPU has vectors): the results are those of
-// computing each day in turn, bit for bit.
+// computing each day in turn, bit for bit. The lockstep sampler draws its batches of
+// paths 8 at a time (laneDraws, draws.go), which must give Draw's shocks: a change here is
+// a change there (TestDrawBatchMatchesDraw).
 func (m *Model) Draw(rng *Stream, sh *Shocks) {
 	p := &m.cfg.Shocks
 	T := len(sh.Sigma)

@@ -1,0 +1,270 @@
+//go:build goexperiment.simd && amd64 && !amd64.v3
+
+package sim
+
+import (
+	"math"
+	"math/bits"
+	"simd/archsimd"
+)
+
+// useDrawVector is whether laneDraws draws lanes at a time in vectors: on a CPU with
+// AVX-512.
+var useDrawVector = archsimd.X86.AVX512()
+
+// normalKTable and normalWTable are normalK and normalW's bits, 32 entries to a pair of
+// vectors, for the ziggurat's table lookups by permutation (AVX-512 has no 512-bit
+// gather in archsimd).
+var normalKTable, normalWTable = func() (k, w [8][16]uint32) {
+	for i := range normalK {
+		k[i/16][i%16] = normalK[i]
+		w[i/16][i%16] = math.Float32bits(normalW[i])
+	}
+	return k, w
+}()
+
+// drawConsts are the vector constants of the draws, kept in memory, where loading one
+// takes an instruction and broadcasting a value three.
+var drawConsts = func() (c struct {
+	low32, mulLo0, mulLo1, mulLo, mulHi, incLo, incHi, incHi1, cheapMul, one [lanes]uint64
+	index, bit5, bit6                                                        [2 * lanes]uint32
+	// transpose[k] are the indices of storeDays's round k.
+	transpose [3][2][lanes]uint64
+}) {
+	splat := func(x uint64) (v [lanes]uint64) {
+		for l := range v {
+			v[l] = x
+		}
+		return v
+	}
+	c.low32, c.mulLo0, c.mulLo1 = splat(1<<32-1), splat(pcgMulLo&(1<<32-1)), splat(pcgMulLo>>32)
+	c.mulLo, c.mulHi, c.incLo = splat(pcgMulLo), splat(pcgMulHi), splat(pcgIncLo)
+	c.incHi, c.incHi1, c.cheapMul, c.one = splat(pcgIncHi), splat(pcgIncHi+1), splat(pcgCheapMul), splat(1)
+	for i := range c.index {
+		c.index[i], c.bit5[i], c.bit6[i] = 0x7F, 32, 64
+	}
+	for k := range c.transpose {
+		bit := uint64(1) << k
+		for p := range uint64(lanes) {
+			if p&bit == 0 {
+				c.transpose[k][0][p], c.transpose[k][1][p] = p, p|bit
+			} else {
+				c.transpose[k][0][p], c.transpose[k][1][p] = lanes+p&^bit, lanes+p
+			}
+		}
+	}
+	return c
+}()
+
+// pcgVector is pcg.Uint64 on every lane: it returns the lanes' next states and numbers.
+// The high half of lo times mulLo is built from products of 32-bit halves, which
+// VPMULLQ's low 64 bits hold exactly.
+func pcgVector(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Uint64x8) {
+	c := &drawConsts
+	low32 := archsimd.LoadUint64x8(&c.low32)
+	a0, a1 := lo.And(low32), lo.ShiftAllRight(32)
+	b0, b1 := archsimd.LoadUint64x8(&c.mulLo0), archsimd.LoadUint64x8(&c.mulLo1)
+	p00, p01, p10, p11 := a0.Mul(b0), a0.Mul(b1), a1.Mul(b0), a1.Mul(b1)
+	mid := p00.ShiftAllRight(32).Add(p01.And(low32)).Add(p10.And(low32))
+	mulHigh := p11.Add(p01.ShiftAllRight(32)).Add(p10.ShiftAllRight(32)).Add(mid.ShiftAllRight(32))
+	mulLow := mid.ShiftAllLeft(32).Or(p00.And(low32))
+	// state = state * mul + inc
+	hi = mulHigh.Add(hi.Mul(archsimd.LoadUint64x8(&c.mulLo))).Add(lo.Mul(archsimd.LoadUint64x8(&c.mulHi)))
+	incLo := archsimd.LoadUint64x8(&c.incLo)
+	lo = mulLow.Add(incLo)
+	carry := lo.Less(incLo)
+	hi = hi.Add(archsimd.LoadUint64x8(&c.incHi1).Merge(archsimd.LoadUint64x8(&c.incHi), carry))
+	// DXSM "double xorshift multiply"
+	x := hi.Xor(hi.ShiftAllRight(32))
+	x = x.Mul(archsimd.LoadUint64x8(&c.cheapMul))
+	x = x.Xor(x.ShiftAllRight(48))
+	x = x.Mul(lo.Or(archsimd.LoadUint64x8(&c.one)))
+	return hi, lo, x
+}
+
+// lookup128 is table[i] for each lane's index i < 128, held in the even 32-bit elements
+// of idx (the odd ones 0), with table laid out as normalKTable; bit5 and bit6 are the
+// elements whose index has bit 5 and bit 6 set. The result's odd elements are table[0].
+func lookup128(table *[8][16]uint32, idx archsimd.Uint32x16, bit5, bit6 archsimd.Mask32x16) archsimd.Uint32x16 {
+	r0 := archsimd.LoadUint32x16(&table[0]).ConcatPermute(archsimd.LoadUint32x16(&table[1]), idx)
+	r1 := archsimd.LoadUint32x16(&table[2]).ConcatPermute(archsimd.LoadUint32x16(&table[3]), idx)
+	r2 := archsimd.LoadUint32x16(&table[4]).ConcatPermute(archsimd.LoadUint32x16(&table[5]), idx)
+	r3 := archsimd.LoadUint32x16(&table[6]).ConcatPermute(archsimd.LoadUint32x16(&table[7]), idx)
+	r01, r23 := r1.Merge(r0, bit5), r3.Merge(r2, bit5)
+	return r23.Merge(r01, bit6)
+}
+
+// zigguratVector is NormFloat64's first draw on every lane from its number u: x = j w_i,
+// and the lanes where x fell outside strip i's rectangle (absInt32(j) >= k_i), whose
+// draws normalAfter finishes.
+func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
+	c := &drawConsts
+	var zero archsimd.Uint32x16
+	idx := u.ShiftAllRight(32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
+	bit5 := idx.And(archsimd.LoadUint32x16(&c.bit5)).NotEqual(zero)
+	bit6 := idx.And(archsimd.LoadUint32x16(&c.bit6)).NotEqual(zero)
+	w := lookup128(&normalWTable, idx, bit5, bit6).AsUint64x8().TruncateToUint32()
+	x := u.TruncateToUint32().AsInt32x8().ConvertToFloat64().Mul(w.AsFloat32x8().ConvertToFloat64())
+	// |j| as absInt32 (VPABSD leaves -2^31 as 2^31 too) against k_i, unsigned, in the low
+	// halves of 64-bit elements.
+	low32 := archsimd.LoadUint64x8(&c.low32)
+	k := lookup128(&normalKTable, idx, bit5, bit6).AsUint64x8().And(low32)
+	inside := u.AsInt32x16().Abs().AsUint64x8().And(low32).Less(k).ToBits()
+	return x, ^inside
+}
+
+// storeDays stores lane-major values (day t of lane l at t*lanes + l) of days [0, T) into
+// dst[l][0:T] for each l < n, 8 days at a time: the 8x8 block's transpose in three rounds
+// k, each of which swaps bit k of a vector's index with bit k of its lanes' (a pair of
+// permutations per pair of vectors).
+func storeDays(src []float64, dst *[lanes][]float64, n, T int) {
+	c := &drawConsts
+	t := 0
+	for ; t+lanes <= T; t += lanes {
+		b := src[t*lanes : (t+lanes)*lanes]
+		v0 := archsimd.LoadFloat64x8((*[lanes]float64)(b[0:]))
+		v1 := archsimd.LoadFloat64x8((*[lanes]float64)(b[8:]))
+		v2 := archsimd.LoadFloat64x8((*[lanes]float64)(b[16:]))
+		v3 := archsimd.LoadFloat64x8((*[lanes]float64)(b[24:]))
+		v4 := archsimd.LoadFloat64x8((*[lanes]float64)(b[32:]))
+		v5 := archsimd.LoadFloat64x8((*[lanes]float64)(b[40:]))
+		v6 := archsimd.LoadFloat64x8((*[lanes]float64)(b[48:]))
+		v7 := archsimd.LoadFloat64x8((*[lanes]float64)(b[56:]))
+		lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
+		v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
+		v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
+		v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
+		v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
+		lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
+		v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
+		v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
+		v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
+		v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
+		lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
+		v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
+		v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
+		v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
+		v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
+		if n == lanes {
+			v0.Store((*[lanes]float64)(dst[0][t:]))
+			v1.Store((*[lanes]float64)(dst[1][t:]))
+			v2.Store((*[lanes]float64)(dst[2][t:]))
+			v3.Store((*[lanes]float64)(dst[3][t:]))
+			v4.Store((*[lanes]float64)(dst[4][t:]))
+			v5.Store((*[lanes]float64)(dst[5][t:]))
+			v6.Store((*[lanes]float64)(dst[6][t:]))
+			v7.Store((*[lanes]float64)(dst[7][t:]))
+			continue
+		}
+		for l, v := range [lanes]archsimd.Float64x8{v0, v1, v2, v3, v4, v5, v6, v7} {
+			if l < n {
+				v.Store((*[lanes]float64)(dst[l][t:]))
+			}
+		}
+	}
+	for ; t < T; t++ {
+		for l := range n {
+			dst[l][t] = src[t*lanes+l]
+		}
+	}
+}
+
+// normal draws a standard normal on every lane, as NormFloat64 on each lane's stream.
+func (d *laneDraws) normal(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
+	hi, lo, u := pcgVector(hi, lo)
+	x, edge := zigguratVector(u)
+	if edge == 0 {
+		return hi, lo, x
+	}
+	hi.Store(&d.hi)
+	lo.Store(&d.lo)
+	u.Store(&d.u)
+	s := d.stream
+	for ; edge != 0; edge &= edge - 1 {
+		l := bits.TrailingZeros8(edge)
+		s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
+		lane := archsimd.Mask64x8FromBits(1 << l)
+		x = archsimd.BroadcastFloat64x8(s.normalAfter(d.u[l])).Merge(x, lane)
+		hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
+		lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
+	}
+	return hi, lo, x
+}
+
+// drawVector is draw on up to lanes paths, all lanes in vectors: Model.Draw operation for
+// operation on each lane.
+func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
+	m := d.m
+	p := &m.cfg.Shocks
+	T := m.cfg.Days
+	for l := range lanes {
+		d.hi[l], d.lo[l] = pathSeed(seed, first+int64(l))
+	}
+	bc := archsimd.BroadcastFloat64x8
+	logBar, gammaM, zero := bc(m.logSigmaBar), bc(m.cfg.Funds.GammaM), bc(0)
+	phi, eta, rhoF, betaF, pf := bc(p.Phi), bc(p.Eta), bc(p.RhoF), bc(p.BetaF), bc(p.PF)
+	unit := bc(1.0 / (1 << 53))
+	hi, lo := archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo)
+	hi, lo, z := d.normal(hi, lo)
+	jump := bc(p.MuJ).Add(bc(p.SJ).Mul(z))
+	jump.Store(&d.jump)
+	logSigma := logBar.Add(jump)
+	f := zero
+	for t := 0; t < T; t++ {
+		at := t * lanes
+		excess := logSigma.Sub(logBar)
+		logSigma.Store((*[lanes]float64)(d.sigma[at:]))
+		f.Store((*[lanes]float64)(d.f[at:]))
+		gammaM.Mul(excess).Store((*[lanes]float64)(d.margin[at:]))
+		hi, lo, z = d.normal(hi, lo)
+		z.Store((*[lanes]float64)(d.dy[at:]))
+		hi, lo, z = d.normal(hi, lo)
+		z.Store((*[lanes]float64)(d.noise[at:]))
+		if t == T-1 {
+			break
+		}
+		hi, lo, z = d.normal(hi, lo)
+		logSigma = logBar.Add(phi.Mul(excess)).Add(eta.Mul(z))
+		f = rhoF.Mul(f).Add(betaF.Mul(maxExact(zero, excess)))
+		var u archsimd.Uint64x8
+		hi, lo, u = pcgVector(hi, lo)
+		// Float64: the low 53 bits over 2^53 (times 2^-53, as exact).
+		fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits()
+		if fires == 0 {
+			continue
+		}
+		hi.Store(&d.hi)
+		lo.Store(&d.lo)
+		f.Store(&d.x)
+		s := d.stream
+		for ; fires != 0; fires &= fires - 1 {
+			l := bits.TrailingZeros8(fires)
+			s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
+			lane := archsimd.Mask64x8FromBits(1 << l)
+			f = bc(d.x[l]+p.MF*s.ExpFloat64()).Merge(f, lane)
+			hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
+			lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
+		}
+	}
+	n := T * lanes
+	expAll(d.sigma[:n])
+	expAll(d.margin[:n])
+	m0, omega := bc(m.cfg.Funds.M0), bc(p.Omega)
+	for at := 0; at < n; at += lanes {
+		sigma := archsimd.LoadFloat64x8((*[lanes]float64)(d.sigma[at:]))
+		margin := (*[lanes]float64)(d.margin[at:])
+		dy, noise := (*[lanes]float64)(d.dy[at:]), (*[lanes]float64)(d.noise[at:])
+		m0.Mul(archsimd.LoadFloat64x8(margin)).Store(margin)
+		sigma.Mul(archsimd.LoadFloat64x8(dy)).Store(dy)
+		omega.Mul(sigma).Mul(archsimd.LoadFloat64x8(noise)).Store(noise)
+	}
+	var dst [5][lanes][]float64
+	for l, sh := range out {
+		sh.Jump = d.jump[l]
+		dst[0][l], dst[1][l], dst[2][l], dst[3][l], dst[4][l] = sh.Sigma, sh.F, sh.DY, sh.Noise, sh.Margin
+	}
+	for k, src := range [5][]float64{d.sigma, d.f, d.dy, d.noise, d.margin} {
+		storeDays(src, &dst[k], len(out), T)
+	}
+	archsimd.ClearAVXUpperBits()
+}
