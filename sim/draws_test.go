@@ -21,14 +21,15 @@ func TestDrawBatchMatchesDraw(t *testing.T) {
 	}
 	shocky := configs.Baseline()
 	shocky.Shocks.PF, shocky.Shocks.SJ, shocky.Shocks.Eta = 0.6, 4, 1.5
-	cases := []struct {
+	type batchCase struct {
 		name      string
 		cfg       sim.Config
 		paths     int
 		seed      uint64
 		first     int64
 		batchSize int
-	}{
+	}
+	cases := []batchCase{
 		{"baseline", configs.Baseline(), 4000, 0, 0, sim.BatchPaths},
 		{"baseline seed 7", configs.Baseline(), 1000, 7, 123457, 13},
 		{"march2020", march, 2000, 0, 0, sim.BatchPaths},
@@ -37,14 +38,7 @@ func TestDrawBatchMatchesDraw(t *testing.T) {
 	for _, days := range []int{1, 2, 9, 90} {
 		c := configs.Baseline()
 		c.Days = days
-		cases = append(cases, struct {
-			name      string
-			cfg       sim.Config
-			paths     int
-			seed      uint64
-			first     int64
-			batchSize int
-		}{fmt.Sprintf("%d days", days), c, 500, 11, 0, 7})
+		cases = append(cases, batchCase{fmt.Sprintf("%d days", days), c, 500, 11, 0, 7})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

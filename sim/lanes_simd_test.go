@@ -13,9 +13,7 @@ import (
 // math.Abs on every pair of special and ordinary values, in every lane: the same bits
 // (the sign of a zero included) where no operand is NaN, a NaN where one is.
 func TestExactMinMax(t *testing.T) {
-	if !archsimd.X86.AVX512() {
-		t.Skip("no AVX-512 on this CPU (TestLanesEqualScalar fails in CI then)")
-	}
+	RequireAVX512(t, "the exact vector min and max")
 	values := []float64{math.Inf(-1), -math.MaxFloat64, -1.5, -5e-324, math.Copysign(0, -1), 0, 5e-324, 1, 1.5, math.MaxFloat64, math.Inf(1), math.NaN()}
 	ops := []struct {
 		name   string
@@ -50,9 +48,7 @@ func TestExactMinMax(t *testing.T) {
 // up to 20 (whole vectors and a tail) of negative values, zeros of both signs and positive
 // values in various orders.
 func TestPeaksVector(t *testing.T) {
-	if !archsimd.X86.AVX512() {
-		t.Skip("no AVX-512 on this CPU (TestLanesEqualScalar fails in CI then)")
-	}
+	RequireAVX512(t, "the vector peaks")
 	pool := []float64{-3, math.Copysign(0, -1), 0, 5e-324, 0.25, 7, 7, 1e300, -1e300, 2.5}
 	for n := 0; n <= 20; n++ {
 		for shift := range pool {
