@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"golang.org/x/sync/errgroup"
 )
 
 // readTable reads a whole Parquet file, keeping only columns (all when nil), and returns
@@ -183,7 +186,17 @@ func ReadPathColumns(dir string, metrics []string) (*PathColumns, error) {
 // ReadPathColumnsUpTo is ReadPathColumns that stops after the part holding the first
 // maxRows rows (every row when maxRows <= 0): the first paths of a run are an unbiased
 // sample of it, since every path's shocks are independent.
+//
+// The parts are decoded up to GOMAXPROCS at a time and appended in path order, so the
+// columns (and of several bad parts, the error reported) are those of reading them one
+// after another. Which parts hold the first maxRows rows comes from the manifest's index;
+// without it, parts are read a batch of GOMAXPROCS at a time until enough rows are in.
 func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumns, error) {
+	return readPathColumnsBy(runtime.GOMAXPROCS(0), dir, metrics, maxRows)
+}
+
+// readPathColumnsBy is ReadPathColumnsUpTo decoding up to workers parts at a time.
+func readPathColumnsBy(workers int, dir string, metrics []string, maxRows int) (*PathColumns, error) {
 	parts, err := PartFiles(dir)
 	if err != nil {
 		return nil, err
@@ -191,31 +204,106 @@ func ReadPathColumnsUpTo(dir string, metrics []string, maxRows int) (*PathColumn
 	out := newPathColumns()
 	cols := append([]string{ColPath, ColPolicy}, metrics...)
 	ids := partIdentities(dir)
-	for _, part := range parts {
+	workers = max(workers, 1)
+	batch := workers
+	if n, ok := partsHolding(parts, ids, maxRows); ok {
+		batch = max(n, 1)
+	}
+	for start := 0; start < len(parts); {
 		if maxRows > 0 && len(out.Path) >= maxRows {
 			break
 		}
-		tbl, md, err := readTable(part, cols)
-		if err != nil {
-			return nil, err
-		}
-		if e, ok := ids[part]; ok {
-			if why := foreignPart(md, e); why != "" {
+		end := min(len(parts), start+batch)
+		tbls, mds, errs := readTables(workers, parts[start:end], cols)
+		err := appendTables(out, dir, parts[start:end], tbls, mds, errs, ids, metrics, maxRows)
+		for _, tbl := range tbls {
+			if tbl != nil {
 				tbl.Release()
-				return nil, fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, dir)
 			}
 		}
-		if out.Metadata == nil {
-			out.Metadata = md
-		}
-		err = appendColumns(out, tbl, part, metrics)
-		tbl.Release()
 		if err != nil {
 			return nil, err
 		}
+		start = end
 	}
 	out.Policy = out.Strings[ColPolicy]
 	return out, nil
+}
+
+// partsHolding returns how many of parts, in order, hold the first maxRows rows by the
+// manifest index ids (all of them when maxRows <= 0), and false when the index does not
+// say how many rows every part holds.
+func partsHolding(parts []string, ids map[string]ChunkEntry, maxRows int) (int, bool) {
+	if maxRows <= 0 {
+		return len(parts), true
+	}
+	var rows int64
+	for i, part := range parts {
+		e, ok := ids[part]
+		if !ok || e.Rows <= 0 {
+			return 0, false
+		}
+		if rows += e.Rows; rows >= int64(maxRows) {
+			return i + 1, true
+		}
+	}
+	return len(parts), true
+}
+
+// readTables reads columns from each of parts, up to workers at a time.
+func readTables(workers int, parts []string, columns []string) ([]arrow.Table, []map[string]string, []error) {
+	tbls := make([]arrow.Table, len(parts))
+	mds := make([]map[string]string, len(parts))
+	errs := make([]error, len(parts))
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i, part := range parts {
+		g.Go(func() error {
+			tbls[i], mds[i], errs[i] = readTable(part, columns)
+			return nil
+		})
+	}
+	g.Wait()
+	return tbls, mds, errs
+}
+
+// appendTables appends the parts' tables to out in order, as reading them one after
+// another would: it stops once out holds maxRows rows (when maxRows > 0), and returns the
+// first error met on the way (a part unread, or not the one the manifest lists).
+func appendTables(out *PathColumns, dir string, parts []string, tbls []arrow.Table, mds []map[string]string, errs []error, ids map[string]ChunkEntry, metrics []string, maxRows int) error {
+	// Each column grows once, to the rows of the parts it will take.
+	var rows int
+	for i := range parts {
+		if errs[i] != nil || (maxRows > 0 && len(out.Path)+rows >= maxRows) {
+			break
+		}
+		rows += int(tbls[i].NumRows())
+	}
+	out.Path = slices.Grow(out.Path, rows)
+	for _, c := range metrics {
+		out.Columns[c] = slices.Grow(out.Columns[c], rows)
+	}
+	out.Strings[ColPolicy] = slices.Grow(out.Strings[ColPolicy], rows)
+	for i, part := range parts {
+		if maxRows > 0 && len(out.Path) >= maxRows {
+			return nil
+		}
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if e, ok := ids[part]; ok {
+			if why := foreignPart(mds[i], e); why != "" {
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, dir)
+			}
+		}
+		if out.Metadata == nil {
+			out.Metadata = mds[i]
+		}
+		if err := appendColumns(out, tbls[i], part, metrics); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []string) error {

@@ -1,0 +1,4 @@
+package results
+
+// ReadPathColumnsBy exposes readPathColumnsBy to the package's external tests.
+var ReadPathColumnsBy = readPathColumnsBy
