@@ -33,6 +33,11 @@ var figureSet = []figureSpec{
 	{"convergence", "running mean and 95% CI of key metrics against the number of paths: were the paths enough?", convergence},
 }
 
+// slowFigures are the figures of the set that take longest to draw, started before the
+// others so that these fill the other cores around them (the files stay in set order).
+// pathwise draws thousands of translucent dots in each format: about a third of the set.
+var slowFigures = []string{"pathwise"}
+
 // Names returns the figure names (file stems) of the set, in order.
 func Names() []string {
 	out := make([]string, len(figureSet))

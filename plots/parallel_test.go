@@ -12,17 +12,18 @@ import (
 )
 
 // TestParallelDrawingMatchesSequential draws the figure set one figure at a time and
-// several at a time: the files must be byte for byte the same (PDFs too, since both are
-// dated by the run), and listed in the same order. Run with -race, it also checks that
+// several at a time, started in set order, slow figures first (as WriteAll does) and in
+// reverse: the files must be byte for byte the same (PDFs too, since all are dated by the
+// run), and listed in the same order, the set's. Run with -race, it also checks that
 // figures drawn at once share nothing they change.
 func TestParallelDrawingMatchesSequential(t *testing.T) {
 	in := synthetic(2000)
 	in.Created = time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
 	opt := Options{Formats: Formats, Date: in.Created}
 	names, figs := figureSetOf(in)
-	draw := func(workers int) (string, []string) {
+	draw := func(workers int, order []int) (string, []string) {
 		dir := t.TempDir()
-		files, err := writeFiguresBy(workers, dir, opt, names, figs)
+		files, err := writeFiguresInOrder(workers, dir, opt, names, figs, order)
 		if err != nil {
 			t.Fatalf("%d workers: %v", workers, err)
 		}
@@ -32,22 +33,45 @@ func TestParallelDrawingMatchesSequential(t *testing.T) {
 		}
 		return dir, rel
 	}
-	seqDir, seq := draw(1)
-	parDir, par := draw(len(figs))
-	if want := len(names) * len(Formats); len(seq) != want || !slices.Equal(seq, par) {
-		t.Fatalf("files drawn one at a time %v, at once %v; want %d in the same order", seq, par, want)
+	inSet := make([]int, len(figs))
+	for i := range inSet {
+		inSet[i] = i
 	}
-	for _, f := range seq {
-		a, err := os.ReadFile(filepath.Join(seqDir, f))
-		if err != nil {
-			t.Fatal(err)
+	slowFirst := drawOrder(figureSet, slowFigures)
+	if slices.Equal(slowFirst, inSet) {
+		t.Fatalf("draw order %v starts no slow figure %v first", slowFirst, slowFigures)
+	}
+	reversed := slices.Clone(inSet)
+	slices.Reverse(reversed)
+	seqDir, seq := draw(1, inSet)
+	if want := len(names) * len(Formats); len(seq) != want {
+		t.Fatalf("files drawn one at a time %v; want %d", seq, want)
+	}
+	for _, tc := range []struct {
+		name    string
+		workers int
+		order   []int
+	}{
+		{"at once", len(figs), inSet},
+		{"two at a time, slow first", 2, slowFirst},
+		{"at once, reversed", len(figs), reversed},
+	} {
+		parDir, par := draw(tc.workers, tc.order)
+		if !slices.Equal(seq, par) {
+			t.Fatalf("files drawn one at a time %v, %s %v; want the same order", seq, tc.name, par)
 		}
-		b, err := os.ReadFile(filepath.Join(parDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between sequential and parallel drawing", f)
+		for _, f := range seq {
+			a, err := os.ReadFile(filepath.Join(seqDir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(parDir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s differs between drawing one at a time and %s", f, tc.name)
+			}
 		}
 	}
 	pdf, err := os.ReadFile(filepath.Join(seqDir, names[0]+".pdf"))

@@ -72,7 +72,21 @@ func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
 		opt.Date = in.Created
 	}
 	names, figs := figureSetOf(in)
-	return writeFigures(dir, opt, names, figs)
+	return writeFiguresInOrder(runtime.GOMAXPROCS(0), dir, opt, names, figs, drawOrder(figureSet, slowFigures))
+}
+
+// drawOrder returns the order in which to start drawing the figures of set: those named
+// in slow first, then the others in set order.
+func drawOrder(set []figureSpec, slow []string) []int {
+	var first, rest []int
+	for i, spec := range set {
+		if slices.Contains(slow, spec.name) {
+			first = append(first, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	return append(first, rest...)
 }
 
 // figureSetOf returns the names of the figure set and the functions that build them from in.
@@ -94,6 +108,17 @@ func writeFigures(dir string, opt Options, names []string, figs []func() *figure
 
 // writeFiguresBy is writeFigures drawing up to workers figures at a time.
 func writeFiguresBy(workers int, dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
+	order := make([]int, len(figs))
+	for i := range order {
+		order[i] = i
+	}
+	return writeFiguresInOrder(workers, dir, opt, names, figs, order)
+}
+
+// writeFiguresInOrder is writeFiguresBy starting the figures in order (a permutation of
+// their indices), so that the longest can start first; the files are returned in figure
+// order all the same.
+func writeFiguresInOrder(workers int, dir string, opt Options, names []string, figs []func() *figure, order []int) ([]string, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -108,9 +133,9 @@ func writeFiguresBy(workers int, dir string, opt Options, names []string, figs [
 	errs := make([]error, len(figs))
 	var g errgroup.Group
 	g.SetLimit(max(workers, 1))
-	for i, build := range figs {
+	for _, i := range order {
 		g.Go(func() error {
-			files[i], errs[i] = writeFormats(dir, opt, names[i], build, formats)
+			files[i], errs[i] = writeFormats(dir, opt, names[i], figs[i], formats)
 			return nil
 		})
 	}
