@@ -3,7 +3,9 @@ package run
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
+	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
@@ -46,13 +48,45 @@ func (acc *tailAccumulators) tails(policies []string, bDys float64, n int64) []r
 	return rows
 }
 
+// keptParts asks convergence to keep the columns of the run's first parts, which hold the
+// paths the figures draw, so that the figures need not read them again.
+type keptParts struct {
+	parts   int      // the first parts to keep
+	metrics []string // the columns wanted besides the path and policy
+	got     []*results.PathColumns
+}
+
+// keepForFigures returns the keptParts for the figures of a run of chunks chunks of
+// chunkPaths(c) paths each: its first parts up to the one holding the first maxPaths
+// paths, those results.ReadPathColumnsUpTo reads.
+func keepForFigures(chunks int, chunkPaths func(c int) int, maxPaths int) *keptParts {
+	k := &keptParts{metrics: plots.MetricColumns}
+	for paths := 0; k.parts < chunks && paths < maxPaths; k.parts++ {
+		paths += chunkPaths(k.parts)
+	}
+	return k
+}
+
+// columns returns names followed by those of k.metrics not among them.
+func (k *keptParts) columns(names []string) []string {
+	cols := slices.Clone(names)
+	for _, m := range k.metrics {
+		if !slices.Contains(cols, m) {
+			cols = append(cols, m)
+		}
+	}
+	return cols
+}
+
 // convergence reads the key metrics of parts, the run's parts in path order, and
 // returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
 // the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy). It
 // holds three parts at a time (the next two are read while one is tallied), so memory
 // does not grow with the run. ready(i) is called before part i is read and returns when
-// the part is on disk (or why it is not).
-func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64) ([]results.ConvergenceRow, []results.TailRow, error) {
+// the part is on disk (or why it is not). When keep is not nil, the first keep.parts parts
+// are read with keep.metrics too and kept (keep.got) for the figures: a bounded number of
+// paths (MaxFigurePaths).
+func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
 	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 	var names []string
 	for _, m := range results.ConvergenceMetrics {
@@ -89,7 +123,11 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 			reads[i] <- read{nil, err}
 			return
 		}
-		pc, err := results.ReadPartColumns(parts[i], names)
+		cols := names
+		if keep != nil && i < keep.parts {
+			cols = keep.columns(names)
+		}
+		pc, err := results.ReadPartColumns(parts[i], cols)
 		reads[i] <- read{pc, err}
 	}
 	const ahead = 2 // parts read at once, besides the one being tallied
@@ -106,6 +144,9 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 			return nil, nil, rd.err // a read under way ends in its buffered channel
 		}
 		pc := rd.pc
+		if keep != nil && pi < keep.parts {
+			keep.got = append(keep.got, pc)
+		}
 		for i, name := range names {
 			cols[i] = pc.Columns[name]
 		}

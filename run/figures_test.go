@@ -1,6 +1,7 @@
 package run_test
 
 import (
+	"bytes"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -37,6 +38,16 @@ func TestFiguresRedrawFromParquet(t *testing.T) {
 		t.Fatalf("run drew %d files, want %d (png and pdf of each figure)", len(o.Figures), want)
 	}
 	before := figureNames(t, dir)
+	// The run draws from the metrics its convergence pass read, a redraw from the parts:
+	// the files must be the same bytes (PDFs dated by the run).
+	drawn := map[string][]byte{}
+	for _, f := range o.Figures {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drawn[filepath.Base(f)] = b
+	}
 	if err := os.RemoveAll(filepath.Join(dir, results.FiguresDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +59,9 @@ func TestFiguresRedrawFromParquet(t *testing.T) {
 		t.Fatalf("redrawn set %v, want %v", after, before)
 	}
 	for _, f := range files {
+		if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, drawn[filepath.Base(f)]) {
+			t.Errorf("%s: redrawn from the parts differs from the run's (%v)", f, err)
+		}
 		if filepath.Ext(f) != ".png" {
 			continue
 		}

@@ -79,7 +79,12 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		}
 		return nil
 	}
-	conv, tails, err := convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95)
+	// The figures' per-path metrics are read with the convergence table's, not again.
+	var keep *keptParts
+	if j.opt.Figures {
+		keep = keepForFigures(j.chunks, j.chunkPaths, MaxFigurePaths)
+	}
+	conv, tails, err := convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +117,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		return nil, err
 	}
 	if j.opt.Figures {
-		figs, err := DrawFigures(dir, FigureOptions{})
+		figs, err := drawFigures(dir, FigureOptions{}, keep.got)
 		if err != nil {
 			return nil, err
 		}
