@@ -165,7 +165,9 @@ func (f *figure) addKey(name string, thumbs ...plot.Thumbnailer) {
 // draw renders the figure on c: title, key rows, then the panels side by side.
 func (f *figure) draw(c draw.Canvas) {
 	c.SetColor(color.White)
-	c.Fill(c.Rectangle.Path())
+	if !blankWhite(c.Canvas) { // white on a blank white PNG changes no pixel
+		c.Fill(c.Rectangle.Path())
+	}
 	pad := vg.Points(3)
 	top := c.Max.Y - pad
 	if f.title != "" {
