@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -113,5 +115,42 @@ func TestFiguresNameWhatIsMissing(t *testing.T) {
 				t.Fatalf("error %v, want it to name %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestTargetRunFiguresEqualRedrawn checks that a run stopped by a precision target draws
+// the figures a redraw from its parts draws: the run keeps the metrics of the parts it
+// drew, not of the most paths it might have drawn.
+func TestTargetRunFiguresEqualRedrawn(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 20_000 // the most; the target stops the run well before
+	dir := filepath.Join(t.TempDir(), "run")
+	o, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 500, Figures: true,
+		Target: &run.Target{Metric: "peak_basis_bp", HalfWidth: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Manifest.Paths >= int64(cfg.Paths) || o.Manifest.Paths <= 500 {
+		t.Fatalf("the target stopped the run at %d of %d paths; want several chunks, not all", o.Manifest.Paths, cfg.Paths)
+	}
+	drawn := map[string][]byte{}
+	for _, f := range o.Figures {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drawn[f] = b
+	}
+	files, err := run.DrawFigures(dir, run.FigureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(o.Figures) {
+		t.Fatalf("redrew %d files, the run drew %d", len(files), len(o.Figures))
+	}
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, drawn[f]) {
+			t.Errorf("%s: redrawn from the parts differs from the run's (%v)", f, err)
+		}
 	}
 }
