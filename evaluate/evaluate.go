@@ -176,12 +176,18 @@ func firstNonFinite(x []float64) int {
 	return -1
 }
 
-// pairedEffect is the paired effect a - b on the same paths, with no interval for a single
-// path.
+// pairedEffect is the paired effect a - b on the same paths: the mean of the per-path
+// differences with its t interval, stats.Paired's Diff accumulated the same way (a - b
+// path by path through stats.Moments), without the unpaired comparison and the shares
+// Paired also computes, which the summary does not report; no interval for a single path.
 func pairedEffect(a, b []float64) Effect {
-	e, err := stats.Paired(a, b, Level)
-	if err != nil { // a single path: no interval
+	var d stats.Moments
+	for i := range a {
+		d.Add(a[i] - b[i])
+	}
+	if d.N() < 2 {
 		return Effect{Mean: a[0] - b[0], Lo: math.Inf(-1), Hi: math.Inf(1)}
 	}
-	return Effect{Mean: e.Diff.Estimate, Lo: e.Diff.Lo, Hi: e.Diff.Hi}
+	ci := d.CI(Level)
+	return Effect{Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi}
 }

@@ -49,14 +49,29 @@ func Paths(ctx context.Context, cfg sim.Config, cols []Column, n int, seed uint6
 		return values, nil
 	}
 	s := &sim.Sampler{Model: model, Policies: policies, Workers: workers, Seed: seed, Traced: traced, NoSeries: true}
+	// The metric columns apart from the traced ones, with what each reads, so that the
+	// visit of a path is a plain loop of loads and stores.
+	type metricColumn struct {
+		dst    []float64
+		policy int
+		metric sim.Metric
+	}
+	var metricCols []metricColumn
+	var tracedCols []int
+	for j, c := range cols {
+		if c.Of != nil {
+			tracedCols = append(tracedCols, j)
+		} else {
+			metricCols = append(metricCols, metricColumn{dst: values[j], policy: at[j], metric: c.Metric})
+		}
+	}
 	err = s.RunPaths(ctx, 0, n, func(_, _ int, p *sim.Path) {
-		for j, c := range cols {
-			k := at[j]
-			if c.Of != nil {
-				values[j][p.Index] = c.Of(model.Config(), p.Shocks, &p.Traces[k])
-			} else {
-				values[j][p.Index] = p.Results[k].Values[c.Metric]
-			}
+		i := p.Index
+		for _, c := range metricCols {
+			c.dst[i] = p.Results[c.policy].Values[c.metric]
+		}
+		for _, j := range tracedCols {
+			values[j][i] = cols[j].Of(model.Config(), p.Shocks, &p.Traces[at[j]])
 		}
 	})
 	if err != nil {

@@ -2,9 +2,12 @@ package evaluate
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/backstop-research/backstop/stats"
 )
 
 // TestFirstNonFiniteValue checks that the evaluation names the first bad value in path
@@ -32,5 +35,35 @@ func TestFirstNonFiniteValue(t *testing.T) {
 				t.Errorf("got column %d path %d, want column %d path %d", column, path, c.column, c.pathWant)
 			}
 		})
+	}
+}
+
+// TestPairedEffectIsPairedDiff checks the summary's paired effect against stats.Paired's
+// Diff, bit for bit, on columns of several lengths, a single path (no interval) included.
+func TestPairedEffectIsPairedDiff(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{1, 2, 3, 17, 1000, 100_003} {
+		a, b := make([]float64, n), make([]float64, n)
+		for i := range a {
+			a[i], b[i] = rng.NormFloat64()*100, rng.ExpFloat64()*30
+		}
+		got := pairedEffect(a, b)
+		if n == 1 {
+			if got.Mean != a[0]-b[0] || !math.IsInf(got.Lo, -1) || !math.IsInf(got.Hi, 1) {
+				t.Errorf("n = 1: got %+v, want the difference with an unbounded interval", got)
+			}
+			continue
+		}
+		e, err := stats.Paired(a, b, Level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Effect{Mean: e.Diff.Estimate, Lo: e.Diff.Lo, Hi: e.Diff.Hi}
+		for _, c := range [][2]float64{{got.Mean, want.Mean}, {got.Lo, want.Lo}, {got.Hi, want.Hi}} {
+			if math.Float64bits(c[0]) != math.Float64bits(c[1]) {
+				t.Errorf("n = %d: got %+v, stats.Paired's Diff %+v", n, got, want)
+				break
+			}
+		}
 	}
 }
