@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -396,8 +397,35 @@ func zQuantile(level float64) float64 { return distuv.UnitNormal.Quantile(0.5 + 
 // tQuantile returns the Student t quantile on df degrees of freedom for a two-sided
 // interval at level.
 func tQuantile(level, df float64) float64 {
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.5 + level/2)
+	key := [2]float64{level, df}
+	tCache.Lock()
+	q, ok := tCache.m[key]
+	tCache.Unlock()
+	if ok {
+		return q
+	}
+	q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.5 + level/2)
+	tCache.Lock()
+	if len(tCache.m) >= tCacheSize {
+		clear(tCache.m)
+	}
+	tCache.m[key] = q
+	tCache.Unlock()
+	return q
 }
+
+// tCache keeps the t quantiles computed lately, by (level, degrees of freedom): each
+// takes about 10 µs (an inverse incomplete beta function), and an evaluation of explore
+// or calibrate asks for the same one for each of its dozens of intervals, as a run's
+// convergence checks do. The same arguments give the same bits, so the cache changes no
+// result.
+var tCache = struct {
+	sync.Mutex
+	m map[[2]float64]float64
+}{m: map[[2]float64]float64{}}
+
+// tCacheSize bounds tCache: full, it starts again empty.
+const tCacheSize = 256
 
 func checkLevel(level float64) {
 	if !(level > 0 && level < 1) {

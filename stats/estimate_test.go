@@ -2,10 +2,12 @@ package stats
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -471,5 +473,43 @@ func TestProportionWilsonBounds(t *testing.T) {
 		case iv.Estimate != ph || !(iv.Lo <= ph && ph <= iv.Hi) || iv.Level != c.level:
 			t.Errorf("Proportion(%d, %d, %g) = %+v: estimate %g outside or level lost", c.k, c.n, c.level, iv, ph)
 		}
+	}
+}
+
+// TestTQuantileCache checks that the cached t quantiles are distuv's, bit for bit, on
+// first and repeated calls from several goroutines, and that the cache stays bounded.
+func TestTQuantileCache(t *testing.T) {
+	direct := func(level, df float64) float64 {
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.5 + level/2)
+	}
+	cases := [][2]float64{{0.95, 1}, {0.95, 999}, {0.99, 999}, {0.9, 3.5}, {0.95, 199_999}}
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rep := 0; rep < 3; rep++ {
+				for _, c := range cases {
+					if got, want := tQuantile(c[0], c[1]), direct(c[0], c[1]); math.Float64bits(got) != math.Float64bits(want) {
+						errs <- fmt.Sprintf("tQuantile(%v, %v) = %v, distuv %v", c[0], c[1], got, want)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	for df := 1; df <= 3*tCacheSize; df++ {
+		tQuantile(0.95, float64(df))
+	}
+	tCache.Lock()
+	n := len(tCache.m)
+	tCache.Unlock()
+	if n > tCacheSize {
+		t.Errorf("cache holds %d quantiles, more than %d", n, tCacheSize)
 	}
 }
