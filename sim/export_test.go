@@ -121,3 +121,35 @@ func BatchDraw(m *Model) func(seed uint64, first int64, out []*Shocks) {
 
 // VectorDraws reports whether the batch draw runs in vectors.
 func VectorDraws() bool { return useDrawVector }
+
+// LoadedDays puts the paths whose shocks are sh (one per lane, len(sh) <= Lanes) into a
+// lockstep group's lanes, lane l from day wake[l] on, with the vector kernels' loader
+// (all lanes at once) or the scalar one (lane by lane), and returns what lane l holds on
+// each day t >= wake[l]: days[l][t-wake[l]] has the day's conditions (haircut, margin,
+// spread, capacity, theta, repo), omega sigma_t, dy_t, the basis noise and O_t.
+func LoadedDays(m *Model, sh []*Shocks, wake []int, vector bool) [][][10]float64 {
+	g := m.newLaneGroup(vector)
+	paths := make([]Path, len(sh))
+	pols := make([][]Policy, len(sh))
+	var w [lanes]int
+	for l := range w {
+		w[l] = m.Days()
+	}
+	for l := range sh {
+		paths[l].Shocks = sh[l]
+		g.preparePath(l, sh[l])
+		g.setLane(l, l, paths, pols)
+		w[l] = wake[l]
+	}
+	g.loadLanes(len(sh), &w)
+	out := make([][][10]float64, len(sh))
+	for l := range sh {
+		for t := wake[l]; t < m.Days(); t++ {
+			d := &g.days[t]
+			c := &d.cond
+			out[l] = append(out[l], [10]float64{c.haircut[l], c.margin[l], c.spread[l], c.capacity[l], c.theta[l], c.repo[l],
+				d.omegaSigma[l], d.dy[l], d.noise[l], d.other[l]})
+		}
+	}
+	return out
+}

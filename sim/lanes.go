@@ -187,7 +187,7 @@ func (g *laneGroup) setLane(l, i int, paths []Path, pols [][]Policy) {
 }
 
 // preparePath computes what every pass over path i of the batch shares, as
-// Simulator.prepare does (but the dealer capacities, which load computes).
+// Simulator.prepare does (but the dealer capacities, which load and loadVector compute).
 func (g *laneGroup) preparePath(i int, sh *Shocks) {
 	m := g.m
 	ln := &g.batch[i]
@@ -250,6 +250,22 @@ func (g *laneGroup) load(l, from int) {
 	}
 }
 
+// loadLanes puts lanes 0..nl-1's days from their wake days on into g.days: with the
+// vector kernels all lanes at once from the earliest (loadVector), else lane by lane.
+func (g *laneGroup) loadLanes(nl int, wake *[lanes]int) {
+	if g.vector {
+		from := len(g.days)
+		for _, w := range wake[:nl] {
+			from = min(from, w)
+		}
+		g.loadVector(nl, from)
+		return
+	}
+	for l := 0; l < nl; l++ {
+		g.load(l, wake[l])
+	}
+}
+
 // runAll runs every policy of pols[i] on paths[i].Shocks for the batch's paths i < n (n <=
 // batchPaths); the results go to paths[i].Results[k].Values and paths[i].Days[k], as
 // Simulator.RunAll does for one path.
@@ -282,9 +298,9 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 			if l < nl {
 				wake[l] = 0
 				g.setLane(l, first+l, paths, pols)
-				g.load(l, 0)
 			}
 		}
+		g.loadLanes(nl, &wake)
 		g.bad = 0
 		if base < 0 {
 			for k := 0; k < np; k++ {
@@ -337,9 +353,9 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 					i := order[first+l]
 					g.setLane(l, i, paths, pols)
 					wake[l] = g.batch[i].sim.snaps.wake[k]
-					g.load(l, wake[l])
 				}
 			}
+			g.loadLanes(nl, &wake)
 			g.bad = 0
 			g.pass(k, base, false, &wake)
 			for l := 0; l < nl; l++ {

@@ -340,3 +340,135 @@ func peaksVector(xs []float64) float64 {
 	archsimd.ClearAVXUpperBits()
 	return max(peak(ps[:]), peak(xs[i:]))
 }
+
+// loadVector is load on lanes 0..n-1 at once from day from (a lane l < n whose pass starts
+// later gets the days before its own too, which nobody reads): each lane's shocks moved
+// into g.days 8 lanes by 8 days at a time (transposeDays), the tail day by day, then the
+// conditions that depend on F_t and sigma_t computed for all lanes of a day in one vector
+// operation each, operation for operation as load. The lanes from n on get lane 0's
+// values, which nobody reads either.
+func (g *laneGroup) loadVector(n, from int) {
+	m := g.m
+	days := g.days
+	T := len(days)
+	repoLimited, sellers := m.repoLimited, m.sellers
+	var F, sigma, margin, dy, noise, repo, other [lanes][]float64
+	for l := range lanes {
+		ln := g.lane[0]
+		if l < n {
+			ln = g.lane[l]
+		}
+		sh, s := ln.sh, ln.sim
+		F[l], sigma[l], margin[l], dy[l], noise[l] = sh.F[:T], sh.Sigma[:T], sh.Margin[:T], sh.DY[:T], sh.Noise[:T]
+		if repoLimited {
+			repo[l] = s.repo[:T]
+		}
+		if sellers {
+			other[l] = s.other[:T]
+		}
+	}
+	// F_t goes to the haircut and sigma_t to omega sigma_t, which the loop below computes
+	// from them.
+	start := from &^ (lanes - 1)
+	t := start
+	var dst [lanes]*[lanes]float64
+	for ; t+lanes <= T; t += lanes {
+		b := days[t : t+lanes]
+		for k := range dst {
+			dst[k] = &b[k].cond.haircut
+		}
+		transposeDays(&F, t, &dst)
+		for k := range dst {
+			dst[k] = &b[k].omegaSigma
+		}
+		transposeDays(&sigma, t, &dst)
+		for k := range dst {
+			dst[k] = &b[k].cond.margin
+		}
+		transposeDays(&margin, t, &dst)
+		for k := range dst {
+			dst[k] = &b[k].dy
+		}
+		transposeDays(&dy, t, &dst)
+		for k := range dst {
+			dst[k] = &b[k].noise
+		}
+		transposeDays(&noise, t, &dst)
+		if repoLimited {
+			for k := range dst {
+				dst[k] = &b[k].cond.repo
+			}
+			transposeDays(&repo, t, &dst)
+		}
+		if sellers {
+			for k := range dst {
+				dst[k] = &b[k].other
+			}
+			transposeDays(&other, t, &dst)
+		}
+	}
+	for ; t < T; t++ {
+		d := &days[t]
+		for l := range lanes {
+			d.cond.haircut[l], d.omegaSigma[l], d.cond.margin[l] = F[l][t], sigma[l][t], margin[l][t]
+			d.dy[l], d.noise[l] = dy[l][t], noise[l][t]
+			if repoLimited {
+				d.cond.repo[l] = repo[l][t]
+			}
+			if sellers {
+				d.other[l] = other[l][t]
+			}
+		}
+	}
+	fp, mp := &m.cfg.Funds, &m.cfg.Market
+	bc := archsimd.BroadcastFloat64x8
+	h0, kappaH, spread0, kappaS := bc(fp.H0), bc(fp.KappaH), bc(fp.Spread0), bc(fp.KappaS)
+	k0, kappaK, one, omega := bc(mp.K0), bc(mp.KappaK), bc(1), bc(m.cfg.Shocks.Omega)
+	for t := start; t < T; t++ {
+		d := &days[t]
+		f := load(&d.cond.haircut)
+		h0.Add(kappaH.Mul(f)).Store(&d.cond.haircut)
+		spread0.Add(kappaS.Mul(f)).Store(&d.cond.spread)
+		k0.Div(one.Add(kappaK.Mul(f))).Store(&d.cond.capacity)
+		omega.Mul(load(&d.omegaSigma)).Store(&d.omegaSigma)
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// transposeDays stores days t..t+7 of rows (row l is lane l's series) lanes at a time:
+// day t+k of every lane into dst[k]. It is storeDays's 8x8 transpose (draws_simd.go),
+// the other way round: a transpose is its own inverse.
+func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
+	c := &drawConsts
+	v0 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[0][t:]))
+	v1 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[1][t:]))
+	v2 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[2][t:]))
+	v3 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[3][t:]))
+	v4 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[4][t:]))
+	v5 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[5][t:]))
+	v6 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[6][t:]))
+	v7 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[7][t:]))
+	lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
+	v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
+	v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
+	v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
+	v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
+	lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
+	v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
+	v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
+	v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
+	v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
+	lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
+	v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
+	v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
+	v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
+	v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
+	v0.Store(dst[0])
+	v1.Store(dst[1])
+	v2.Store(dst[2])
+	v3.Store(dst[3])
+	v4.Store(dst[4])
+	v5.Store(dst[5])
+	v6.Store(dst[6])
+	v7.Store(dst[7])
+}

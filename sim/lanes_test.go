@@ -355,3 +355,75 @@ func TestLanesDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadLanes checks the vector kernels' loader of the lanes' days (8 lanes by 8 days
+// at a time) against the scalar one (lane by lane), bit for bit, on every field of every
+// lane's days from its wake day: horizons that are and are not a multiple of 8, every lane
+// or some, all from day 0 or from later days each, with the repo ration and the other
+// sellers off and on.
+func TestLoadLanes(t *testing.T) {
+	if !sim.VectorBuild {
+		// Only the scalar loader is built, which TestLanesEqualScalar checks.
+		t.Skip("built without GOEXPERIMENT=simd: no vector loader to test")
+	}
+	if !sim.VectorLanes() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("built with GOEXPERIMENT=simd, but this CPU has no AVX-512: the vector loader cannot be tested")
+		}
+		t.Skip("no AVX-512 on this CPU: the vector loader is not tested")
+	}
+	march, err := configs.Load("../configs/march2020.yaml") // other sellers
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := march
+	repo.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
+	cases := []struct {
+		name string
+		cfg  sim.Config
+		days int
+		wake []int
+	}{
+		{"baseline all lanes", configs.Baseline(), 60, []int{0, 0, 0, 0, 0, 0, 0, 0}},
+		{"baseline 3 lanes", configs.Baseline(), 60, []int{0, 0, 0}},
+		{"baseline later days", configs.Baseline(), 60, []int{9, 9, 17, 17, 30, 31, 56, 59}},
+		{"16 days", configs.Baseline(), 16, []int{8, 8, 9, 15, 15}},
+		{"13 days", configs.Baseline(), 13, []int{2, 5, 7, 8, 12, 12, 12, 12}},
+		{"5 days", configs.Baseline(), 5, []int{0, 1, 4}},
+		{"one day", configs.Baseline(), 1, []int{0, 0}},
+		{"sellers", march, 37, []int{0, 3, 3, 8, 21, 33, 36}},
+		{"repo and sellers", repo, 60, []int{0, 0, 1, 1, 40, 41, 59, 59}},
+		{"repo and sellers 1 lane", repo, 19, []int{11}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := c.cfg
+			cfg.Days = c.days
+			m, err := sim.NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shocks := make([]*sim.Shocks, len(c.wake))
+			rng := sim.NewStream()
+			for l := range shocks {
+				shocks[l] = sim.NewShocks(c.days)
+				rng.Reset(7, int64(l))
+				m.Draw(rng, shocks[l])
+			}
+			got := sim.LoadedDays(m, shocks, c.wake, true)
+			want := sim.LoadedDays(m, shocks, c.wake, false)
+			for l := range want {
+				if len(got[l]) != c.days-c.wake[l] || len(want[l]) != len(got[l]) {
+					t.Fatalf("lane %d: %d and %d days, want %d", l, len(got[l]), len(want[l]), c.days-c.wake[l])
+				}
+				for i := range want[l] {
+					for f, x := range want[l][i] {
+						if y := got[l][i][f]; math.Float64bits(x) != math.Float64bits(y) {
+							t.Fatalf("lane %d day %d field %d: %v, want %v", l, c.wake[l]+i, f, y, x)
+						}
+					}
+				}
+			}
+		})
+	}
+}
