@@ -569,7 +569,11 @@ func (g *laneGroup) totalEquity(l int) float64 {
 // where a dormant policy wakes (Simulator.steps' snaps.wakeAt).
 func (g *laneGroup) wake(t int, active uint8) {
 	ps := &g.p
-	for a := active; a != 0; a &= a - 1 {
+	due := active
+	if g.vector {
+		due &= g.risenVector()
+	}
+	for a := due; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		if basis := ps.basis[l]; basis > ps.next[l] {
 			g.save(l, t)

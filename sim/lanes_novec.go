@@ -26,3 +26,5 @@ func (g *laneGroup) settleBooks(int, *laneDay) {}
 func peaksVector([]float64) float64 { return 0 }
 
 func (g *laneGroup) loadVector(int, int) {}
+
+func (g *laneGroup) risenVector() uint8 { return 0 }

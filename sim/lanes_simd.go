@@ -472,3 +472,13 @@ func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
 	v6.Store(dst[6])
 	v7.Store(dst[7])
 }
+
+// risenVector returns the lanes whose basis is above the next level at which a dormant
+// policy wakes (wake's test, basis > next, false on a NaN either way), so that wake looks
+// at those lanes only.
+func (g *laneGroup) risenVector() uint8 {
+	ps := &g.p
+	risen := load(&ps.basis).Greater(load(&ps.next)).ToBits()
+	archsimd.ClearAVXUpperBits()
+	return risen
+}
