@@ -434,7 +434,11 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 		c := &d.cond
 		calls := active & acting
 		if calls != 0 {
-			ps.cond = d.cond
+			if g.vector {
+				ps.cond.copyVector(&d.cond)
+			} else {
+				ps.cond = d.cond
+			}
 			c = &ps.cond
 			if books == booksCalls {
 				g.adjust(calls, t, k, d)

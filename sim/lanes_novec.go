@@ -28,3 +28,5 @@ func peaksVector([]float64) float64 { return 0 }
 func (g *laneGroup) loadVector(int, int) {}
 
 func (g *laneGroup) risenVector() uint8 { return 0 }
+
+func (c *laneConds) copyVector(*laneConds) {}

@@ -482,3 +482,17 @@ func (g *laneGroup) risenVector() uint8 {
 	archsimd.ClearAVXUpperBits()
 	return risen
 }
+
+// copyVector sets c to from a vector at a time, as the kernels then load it: the copy's
+// stores are as wide as their loads, which then take the values straight from the
+// stores (a struct copy stores 16 bytes at a time, which a 64-byte load must wait to
+// reach the cache).
+func (c *laneConds) copyVector(from *laneConds) {
+	load(&from.haircut).Store(&c.haircut)
+	load(&from.margin).Store(&c.margin)
+	load(&from.spread).Store(&c.spread)
+	load(&from.capacity).Store(&c.capacity)
+	load(&from.theta).Store(&c.theta)
+	load(&from.repo).Store(&c.repo)
+	archsimd.ClearAVXUpperBits()
+}
