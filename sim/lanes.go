@@ -115,6 +115,23 @@ type laneState struct {
 	sim  *Simulator
 	sh   *Shocks
 	cond Conditions
+	// The buffers' factor of each day (buffer_stress only), kept with the capital per $ r it
+	// was computed for (bufferKnown: whether it was): every pass asks for the same days,
+	// mostly with the same r, and math.Pow is the dearest step of such a day.
+	bufferR, bufferScale []float64
+	bufferKnown          []bool
+}
+
+// bufferScaleAt is m.bufferScale(r) on day t of the lane's path, computed once for each r
+// a day is asked for with (compared bit for bit, so the same arguments give the same
+// bits as computing it again).
+func (ln *laneState) bufferScaleAt(m *Model, t int, r float64) float64 {
+	if ln.bufferKnown[t] && math.Float64bits(ln.bufferR[t]) == math.Float64bits(r) {
+		return ln.bufferScale[t]
+	}
+	scale := m.bufferScale(r)
+	ln.bufferR[t], ln.bufferScale[t], ln.bufferKnown[t] = r, scale, true
+	return scale
 }
 
 // batchPaths is the number of paths a laneGroup takes at a time: the no-policy pass runs
@@ -203,6 +220,13 @@ func (g *laneGroup) preparePath(i int, sh *Shocks) {
 	}
 	if m.repoLimited {
 		s.repo = m.repoCapacity(sh, s.repo)
+	}
+	if m.bufferStress {
+		T := len(sh.Sigma)
+		if len(ln.bufferKnown) < T {
+			ln.bufferR, ln.bufferScale, ln.bufferKnown = make([]float64, T), make([]float64, T), make([]bool, T)
+		}
+		clear(ln.bufferKnown)
 	}
 }
 
@@ -449,7 +473,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 		if m.bufferStress {
 			for a := active; a != 0; a &= a - 1 {
 				l := bits.TrailingZeros8(a)
-				f.bufferScale[l] = m.bufferScale(c.haircut[l] + c.margin[l])
+				f.bufferScale[l] = g.lane[l].bufferScaleAt(m, t, c.haircut[l]+c.margin[l])
 			}
 		}
 		var bad uint8
