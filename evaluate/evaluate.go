@@ -113,17 +113,24 @@ func Run(ctx context.Context, cfg sim.Config, workers int) (*Result, error) {
 	// What reads the columns in path order first, in parallel: the paired effects, and each
 	// column's mean (its sum follows path order). The steps after the sampler's parallel
 	// part would otherwise run on one core.
+	// The paired effects come from the moments of each pair's per-path differences, four
+	// columns per task (stats.DiffMoments overlaps their dependency chains).
+	var as, bs [][]float64 // per pair and metric, in the order of r.Pairs
 	for a := range cfg.Policies {
 		for b := 0; b < a; b++ {
-			p := Pair{A: a, B: b, Effects: make([]Effect, nm)}
+			r.Pairs = append(r.Pairs, Pair{A: a, B: b, Effects: make([]Effect, nm)})
 			for m := range results.SummaryMetrics {
-				g.Go(func() error {
-					p.Effects[m] = pairedEffect(column(a, m), column(b, m))
-					return nil
-				})
+				as, bs = append(as, column(a, m)), append(bs, column(b, m))
 			}
-			r.Pairs = append(r.Pairs, p)
 		}
+	}
+	diffs := make([]stats.Moments, len(as))
+	for i := 0; i < len(as); i += 4 {
+		j := min(i+4, len(as))
+		g.Go(func() error {
+			copy(diffs[i:j], stats.DiffMoments(as[i:j], bs[i:j]))
+			return nil
+		})
 	}
 	for j := range vals {
 		g.Go(func() error {
@@ -133,6 +140,12 @@ func Run(ctx context.Context, cfg sim.Config, workers int) (*Result, error) {
 		})
 	}
 	_ = g.Wait() // the goroutines return no error
+	for q, p := range r.Pairs {
+		for m := range p.Effects {
+			i := q*nm + m
+			p.Effects[m] = pairedEffect(diffs[i], as[i][0]-bs[i][0])
+		}
+	}
 	// Then the quantiles by selection, which reorders each column, columns in parallel.
 	for j := range vals {
 		g.Go(func() error {
@@ -176,17 +189,14 @@ func firstNonFinite(x []float64) int {
 	return -1
 }
 
-// pairedEffect is the paired effect a - b on the same paths: the mean of the per-path
-// differences with its t interval, stats.Paired's Diff accumulated the same way (a - b
-// path by path through stats.Moments), without the unpaired comparison and the shares
-// Paired also computes, which the summary does not report; no interval for a single path.
-func pairedEffect(a, b []float64) Effect {
-	var d stats.Moments
-	for i := range a {
-		d.Add(a[i] - b[i])
-	}
+// pairedEffect is the paired effect a - b on the same paths from the moments of the
+// per-path differences d and the first path's difference: the mean difference with its t
+// interval, stats.Paired's Diff (the differences accumulated in path order the same way),
+// without the unpaired comparison and the shares Paired also computes, which the summary
+// does not report; no interval for a single path.
+func pairedEffect(d stats.Moments, first float64) Effect {
 	if d.N() < 2 {
-		return Effect{Mean: a[0] - b[0], Lo: math.Inf(-1), Hi: math.Inf(1)}
+		return Effect{Mean: first, Lo: math.Inf(-1), Hi: math.Inf(1)}
 	}
 	ci := d.CI(Level)
 	return Effect{Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi}

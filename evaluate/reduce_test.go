@@ -47,7 +47,7 @@ func TestPairedEffectIsPairedDiff(t *testing.T) {
 		for i := range a {
 			a[i], b[i] = rng.NormFloat64()*100, rng.ExpFloat64()*30
 		}
-		got := pairedEffect(a, b)
+		got := pairedEffect(stats.DiffMoments([][]float64{a}, [][]float64{b})[0], a[0]-b[0])
 		if n == 1 {
 			if got.Mean != a[0]-b[0] || !math.IsInf(got.Lo, -1) || !math.IsInf(got.Hi, 1) {
 				t.Errorf("n = 1: got %+v, want the difference with an unbounded interval", got)
