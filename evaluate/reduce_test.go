@@ -1,12 +1,16 @@
 package evaluate
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
 )
 
@@ -63,6 +67,46 @@ func TestPairedEffectIsPairedDiff(t *testing.T) {
 			if math.Float64bits(c[0]) != math.Float64bits(c[1]) {
 				t.Errorf("n = %d: got %+v, stats.Paired's Diff %+v", n, got, want)
 				break
+			}
+		}
+	}
+}
+
+// TestPathsStoresEveryValue checks Paths' metric columns against the sampler's own results,
+// path by path, for path counts around its rows of 64 paths and several worker counts, with
+// a traced column among them: every value lands in its column at its path's index.
+func TestPathsStoresEveryValue(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Policies = []string{"none", "qe", "spv"}
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := func(_ *sim.Config, _ *sim.Shocks, tr *sim.Trace) float64 { return float64(len(tr.Days)) }
+	cols := []Column{{Policy: "spv", Metric: sim.PeakBasisBP}, {Policy: "none", Of: trace}, {Policy: "qe", Metric: sim.HFLossBN}, {Policy: "none", Metric: sim.PeakBasisBP}}
+	for _, n := range []int{1, 63, 64, 65, 700} {
+		want := make(map[int64][]sim.Result, n)
+		s := &sim.Sampler{Model: model, Policies: cfg.Policies, Workers: 1, Seed: 3, NoSeries: true}
+		if err := s.Run(context.Background(), 0, n, func(_, _ int, res []sim.Result, _ [][]float64) {
+			want[res[0].Path] = append([]sim.Result(nil), res...)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, workers := range []int{1, 2, 3} {
+			vals, err := Paths(context.Background(), cfg, cols, n, 3, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, c := range cols {
+				for i, v := range vals[j] {
+					w := float64(cfg.Days)
+					if c.Of == nil {
+						w = want[int64(i)][slices.Index(cfg.Policies, c.Policy)].Values[c.Metric]
+					}
+					if math.Float64bits(v) != math.Float64bits(w) {
+						t.Fatalf("%d paths, %d workers: column %d path %d is %v, want %v", n, workers, j, i, v, w)
+					}
+				}
 			}
 		}
 	}
