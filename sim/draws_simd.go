@@ -118,7 +118,6 @@ func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
 // k, each of which swaps bit k of a vector's index with bit k of its lanes' (a pair of
 // permutations per pair of vectors).
 func storeDays(src []float64, dst *[lanes][]float64, n, T int) {
-	c := &drawConsts
 	t := 0
 	for ; t+lanes <= T; t += lanes {
 		b := src[t*lanes : (t+lanes)*lanes]
@@ -130,21 +129,7 @@ func storeDays(src []float64, dst *[lanes][]float64, n, T int) {
 		v5 := archsimd.LoadFloat64x8((*[lanes]float64)(b[40:]))
 		v6 := archsimd.LoadFloat64x8((*[lanes]float64)(b[48:]))
 		v7 := archsimd.LoadFloat64x8((*[lanes]float64)(b[56:]))
-		lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
-		v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
-		v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
-		v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
-		v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
-		lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
-		v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
-		v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
-		v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
-		v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
-		lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
-		v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
-		v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
-		v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
-		v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
+		v0, v1, v2, v3, v4, v5, v6, v7 = transpose8(v0, v1, v2, v3, v4, v5, v6, v7)
 		if n == lanes {
 			v0.Store((*[lanes]float64)(dst[0][t:]))
 			v1.Store((*[lanes]float64)(dst[1][t:]))

@@ -439,7 +439,6 @@ func (g *laneGroup) loadVector(n, from int) {
 // day t+k of every lane into dst[k]. It is storeDays's 8x8 transpose (draws_simd.go),
 // the other way round: a transpose is its own inverse.
 func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
-	c := &drawConsts
 	v0 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[0][t:]))
 	v1 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[1][t:]))
 	v2 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[2][t:]))
@@ -448,21 +447,7 @@ func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
 	v5 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[5][t:]))
 	v6 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[6][t:]))
 	v7 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[7][t:]))
-	lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
-	v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
-	v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
-	v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
-	v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
-	lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
-	v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
-	v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
-	v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
-	v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
-	lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
-	v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
-	v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
-	v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
-	v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
+	v0, v1, v2, v3, v4, v5, v6, v7 = transpose8(v0, v1, v2, v3, v4, v5, v6, v7)
 	v0.Store(dst[0])
 	v1.Store(dst[1])
 	v2.Store(dst[2])
@@ -495,4 +480,27 @@ func (c *laneConds) copyVector(from *laneConds) {
 	load(&from.theta).Store(&c.theta)
 	load(&from.repo).Store(&c.repo)
 	archsimd.ClearAVXUpperBits()
+}
+
+// transpose8 returns the columns of the 8x8 matrix whose rows are v0..v7: three rounds of
+// pairwise permutations (drawConsts.transpose), exact (values are only moved). storeDays
+// and transposeDays use it, one each way.
+func transpose8(v0, v1, v2, v3, v4, v5, v6, v7 archsimd.Float64x8) (archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8) {
+	c := &drawConsts
+	lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
+	v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
+	v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
+	v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
+	v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
+	lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
+	v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
+	v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
+	v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
+	v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
+	lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
+	v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
+	v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
+	v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
+	v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
+	return v0, v1, v2, v3, v4, v5, v6, v7
 }
