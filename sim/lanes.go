@@ -230,7 +230,8 @@ func (g *laneGroup) preparePath(i int, sh *Shocks) {
 	}
 }
 
-// peak returns the largest of xs and 0, as Simulator.prepare computes it.
+// peak returns the largest of xs and 0: a path's peak volatility or funding stress
+// (Simulator.prepare, and the lockstep simulator's scalar form of peaksVector).
 func peak(xs []float64) float64 {
 	// A running maximum in a local: through a field each step waits on the last store.
 	p := 0.0

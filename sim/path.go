@@ -31,15 +31,7 @@ func (s *Simulator) prepare(sh *Shocks) {
 	if s.m.repoLimited {
 		s.repo = s.m.repoCapacity(sh, s.repo)
 	}
-	// Running maxima in locals: through s's fields each step waits on the last store.
-	peakVol, peakF := 0.0, 0.0
-	for _, sigma := range sh.Sigma {
-		peakVol = max(peakVol, sigma)
-	}
-	for _, F := range sh.F {
-		peakF = max(peakF, F)
-	}
-	s.peakVol, s.peakF = peakVol, peakF
+	s.peakVol, s.peakF = peak(sh.Sigma), peak(sh.F)
 }
 
 // NewSimulator returns a Simulator for m.
