@@ -161,15 +161,23 @@ func (d *laneDraws) normal(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsim
 	if edge == 0 {
 		return hi, lo, x
 	}
+	u.Store(&d.u)
+	return d.onLanes(edge, hi, lo, x, func(s *Stream, l int) float64 { return s.normalAfter(d.u[l]) })
+}
+
+// onLanes finishes a draw in scalar code on each lane of mask, on that lane's own stream:
+// it sets the scalar stream to the lane's PCG state from hi and lo, merges the value draw
+// returns into x and the stream's new state into hi and lo. The lanes' rare cases (a
+// ziggurat edge, a funding shock) all go through it.
+func (d *laneDraws) onLanes(mask uint8, hi, lo archsimd.Uint64x8, x archsimd.Float64x8, draw func(s *Stream, l int) float64) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
 	hi.Store(&d.hi)
 	lo.Store(&d.lo)
-	u.Store(&d.u)
 	s := d.stream
-	for ; edge != 0; edge &= edge - 1 {
-		l := bits.TrailingZeros8(edge)
+	for ; mask != 0; mask &= mask - 1 {
+		l := bits.TrailingZeros8(mask)
 		s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
 		lane := archsimd.Mask64x8FromBits(1 << l)
-		x = archsimd.BroadcastFloat64x8(s.normalAfter(d.u[l])).Merge(x, lane)
+		x = archsimd.BroadcastFloat64x8(draw(s, l)).Merge(x, lane)
 		hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
 		lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
 	}
@@ -218,18 +226,8 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 		if fires == 0 {
 			continue
 		}
-		hi.Store(&d.hi)
-		lo.Store(&d.lo)
 		f.Store(&d.x)
-		s := d.stream
-		for ; fires != 0; fires &= fires - 1 {
-			l := bits.TrailingZeros8(fires)
-			s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
-			lane := archsimd.Mask64x8FromBits(1 << l)
-			f = bc(d.x[l]+p.MF*s.ExpFloat64()).Merge(f, lane)
-			hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
-			lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
-		}
+		hi, lo, f = d.onLanes(fires, hi, lo, f, func(s *Stream, l int) float64 { return d.x[l] + p.MF*s.ExpFloat64() })
 	}
 	n := T * lanes
 	expAll(d.sigma[:n])
