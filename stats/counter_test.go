@@ -262,11 +262,11 @@ func sketchOf(xs ...float64) *Sketch {
 	return s
 }
 
-// TestSketchCounterSpills checks the 16-bit counts' spill into 32-bit ones: bins holding
-// far more than 2^15 values, in a base and in a counter that shares it, give exactly the
+// TestSketchCounterCarries checks the 8-bit counts' carry into 32-bit ones: bins holding
+// far more than 2^8 (and 2^15) values, in a base and in a counter that shares it, give exactly the
 // sketch of their values, whether the values come one at a time (Add) or in batches
-// (AddAll), across growth after a spill, and after a reset.
-func TestSketchCounterSpills(t *testing.T) {
+// (AddAll), across growth after a carry, and after a reset.
+func TestSketchCounterCarries(t *testing.T) {
 	tests := []struct {
 		name  string
 		n     int                        // values per round
@@ -276,7 +276,7 @@ func TestSketchCounterSpills(t *testing.T) {
 		{"one bin, one by one", 100_000, func(*rand.Rand) float64 { return 7.5 }, 0},
 		{"one bin, batches", 100_000, func(*rand.Rand) float64 { return -7.5 }, 64},
 		{"two bins and zeros, odd batches", 120_000, func(r *rand.Rand) float64 { return []float64{1, -1, 0}[r.IntN(3)] }, 37},
-		{"growing after spills", 80_000, func(r *rand.Rand) float64 { return math.Exp(float64(r.IntN(200)) / 10) }, 64},
+		{"growing after carries", 80_000, func(r *rand.Rand) float64 { return math.Exp(float64(r.IntN(200)) / 10) }, 64},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,8 +320,8 @@ func TestSketchCounterSpills(t *testing.T) {
 					name string
 					c    *SketchCounter
 				}{{"base", &base}, {"own", &own}} {
-					if c.c.pos.spilled == nil && c.c.neg.spilled == nil {
-						t.Fatalf("round %d: %d values of the %s counter in few bins did not spill", round, tc.n, c.name)
+					if c.c.pos.carried == nil && c.c.neg.carried == nil {
+						t.Fatalf("round %d: %d values of the %s counter in few bins did not carry", round, tc.n, c.name)
 					}
 				}
 				base.Reset()
