@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -25,13 +26,13 @@ type writeOnly struct{ io.Writer }
 // restore dictionary columns as categories/factors) and rec's schema metadata as the
 // footer's key-value metadata.
 func writeParquet(w io.Writer, rec arrow.Record) error {
-	return writeParquetGroups(w, rec.Schema(), 1, func(int) arrow.Record { rec.Retain(); return rec })
+	return writeParquetGroups(w, rec.Schema(), 1, func(int) (arrow.Record, error) { rec.Retain(); return rec, nil })
 }
 
 // writeParquetGroups writes groups row groups to w as writeParquet does, row group i being
 // the record group(i), built only when it is written (and released after), so that memory
-// holds one row group's columns at a time.
-func writeParquetGroups(w io.Writer, schema *arrow.Schema, groups int, group func(i int) arrow.Record) error {
+// holds one row group's columns at a time. An error from group ends the write.
+func writeParquetGroups(w io.Writer, schema *arrow.Schema, groups int, group func(i int) (arrow.Record, error)) error {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(false),
@@ -48,8 +49,12 @@ func writeParquetGroups(w io.Writer, schema *arrow.Schema, groups int, group fun
 		return err
 	}
 	for i := 0; i < groups; i++ {
-		rec := group(i)
-		err := fw.Write(rec)
+		rec, err := group(i)
+		if err != nil {
+			fw.Close()
+			return err
+		}
+		err = fw.Write(rec)
 		rec.Release()
 		if err != nil {
 			fw.Close()
@@ -131,13 +136,38 @@ func WritePart(path string, prov Provenance, policies []string, rows []sim.Resul
 // WritePartSum is WritePart that also returns the hex SHA-256 of the bytes written, for
 // the manifest's index.
 func WritePartSum(path string, prov Provenance, policies []string, rows []sim.Result) (string, error) {
+	return WritePartStreamed(path, prov, policies, rows, PartStream{})
+}
+
+// PartStream lets WritePartStreamed write a part whose rows are still being produced, and
+// hold it back until the part may exist.
+type PartStream struct {
+	// Ready, unless nil, waits until rows[:n] are final, or returns an error if they will
+	// not be, which abandons the part.
+	Ready func(n int) error
+	// Commit, unless nil, is called once the part is complete and synced, before it takes
+	// its name: an error abandons it (no file appears, the error is returned as it is).
+	Commit func() error
+}
+
+// WritePartStreamed is WritePartSum for rows that are still being produced: it writes
+// each row group once s.Ready says its rows are final, so that the part is mostly written
+// by the time its last row is, and puts the part in place only when s.Commit allows. The
+// bytes are those WritePartSum writes.
+func WritePartStreamed(path string, prov Provenance, policies []string, rows []sim.Result, s PartStream) (string, error) {
 	groups := max(1, (len(rows)+PartRowGroupRows-1)/PartRowGroupRows)
 	h := sha256.New()
-	err := writeAtomic(path, func(f *os.File) error {
-		return writeParquetGroups(io.MultiWriter(f, h), PathsSchema(prov.Metadata()), groups, func(i int) arrow.Record {
-			return PathsRecord(prov, policies, rows[i*PartRowGroupRows:min((i+1)*PartRowGroupRows, len(rows))])
+	err := atomicfile.WriteGated(path, func(f *os.File) error {
+		return writeParquetGroups(io.MultiWriter(f, h), PathsSchema(prov.Metadata()), groups, func(i int) (arrow.Record, error) {
+			end := min((i+1)*PartRowGroupRows, len(rows))
+			if s.Ready != nil {
+				if err := s.Ready(end); err != nil {
+					return nil, err
+				}
+			}
+			return PathsRecord(prov, policies, rows[i*PartRowGroupRows:end]), nil
 		})
-	})
+	}, s.Commit)
 	if err != nil {
 		return "", err
 	}

@@ -13,7 +13,14 @@ import (
 )
 
 // This file holds the run's own concurrency: the write of chunk c overlaps the sampling
-// of chunk c+1. The protocol:
+// of chunk c+1, and its part is mostly written while chunk c itself is sampled. The
+// protocol:
+//
+//   - Chunk c's part is written as its rows come (startPart: a row group once its rows
+//     are final, rowsReady), into a temporary file that takes the part's name only after
+//     the chunk's checkpoint is on disk (partWrite.commit), as when the part was written
+//     after it: a part on disk always has its checkpoint. A chunk whose sampling, or the
+//     write before it, fails has its part abandoned (no file).
 //
 //   - At most one write is in flight (chunkWriter.inFlight), on a goroutine of its own
 //     (startWrite). The writes, and the manifest updates after them, happen one chunk at
@@ -42,27 +49,61 @@ type chunkWrite struct {
 	partSum, checkpointSum string
 }
 
-// startWrite folds chunk c's tallies and writes its checkpoint and then its part, each
-// atomically, on a new goroutine. The folded tally, equal to the checkpoint's, is merged
-// into running (unless nil) in between. A chunk is done when both files exist (a resumed
-// run recomputes a chunk whose part is missing). The caller must not start the next
-// write, or touch running, before tallied has reported.
-func (j *job) startWrite(prov results.Provenance, c int, rows []sim.Result, tally *chunkTally, running *Tally) *chunkWrite {
+// partWrite is a chunk's part being written while the chunk is sampled (startPart).
+type partWrite struct {
+	commit chan error // nil once the chunk's checkpoint is on disk; else the part is abandoned
+	done   chan error // the outcome of the part's write
+	sum    string     // the part's SHA-256, set before done reports nil
+}
+
+// startPart begins writing chunk c's part from rows, on a goroutine of its own, a row
+// group at a time as ready says its rows are final; the part takes its name once commit
+// receives nil.
+func (j *job) startPart(prov results.Provenance, c int, rows []sim.Result, ready *rowsReady) *partWrite {
+	p := &partWrite{commit: make(chan error, 1), done: make(chan error, 1)}
+	id := j.identity(c)
+	prov.ID = &id
+	path := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
+	go func() {
+		sum, err := results.WritePartStreamed(path, prov, j.cfg.Policies, rows, results.PartStream{
+			Ready:  ready.wait,
+			Commit: func() error { return <-p.commit },
+		})
+		p.sum = sum
+		p.done <- err
+	}()
+	return p
+}
+
+// abandon ends p's write without a part on disk (for the reason err) and waits for it.
+func (p *partWrite) abandon(err error) {
+	p.commit <- err
+	<-p.done
+}
+
+// startWrite folds chunk c's tallies and writes its checkpoint, atomically, on a new
+// goroutine, then lets the chunk's part, being written since the chunk's sampling began,
+// take its name. The folded tally, equal to the checkpoint's, is merged into running
+// (unless nil) in between. A chunk is done when both files exist (a resumed run
+// recomputes a chunk whose part is missing). The caller must not start the next write, or
+// touch running, before tallied has reported.
+func (j *job) startWrite(c int, rows []sim.Result, tally *chunkTally, running *Tally, part *partWrite) *chunkWrite {
 	w := &chunkWrite{chunk: c, tallied: make(chan error, 1), err: make(chan error, 1)}
 	go func() {
 		n := len(rows) / j.l.policies
 		id := j.identity(c)
 		sum, err := writeCheckpoint(j.opt.OutDir, foldChunk(tally, rows, id, n, running), c)
 		if err != nil {
+			part.abandon(err)
 			w.tallied <- err
 			w.err <- err
 			return
 		}
 		w.checkpointSum = sum
+		part.commit <- nil
 		w.tallied <- nil
-		part := filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c))
-		prov.ID = &id
-		w.partSum, err = results.WritePartSum(part, prov, j.cfg.Policies, rows)
+		err = <-part.done
+		w.partSum = part.sum
 		w.err <- err
 	}()
 	return w
@@ -77,10 +118,10 @@ type chunkWriter struct {
 	inFlight *chunkWrite
 }
 
-// start begins writing chunk c on a goroutine of its own; any previous write must have
-// been settled.
-func (w *chunkWriter) start(prov results.Provenance, c int, rows []sim.Result, tally *chunkTally, running *Tally) {
-	w.inFlight = w.j.startWrite(prov, c, rows, tally, running)
+// start begins writing chunk c's checkpoint on a goroutine of its own, and lets its part
+// be committed after; any previous write must have been settled.
+func (w *chunkWriter) start(c int, rows []sim.Result, tally *chunkTally, running *Tally, part *partWrite) {
+	w.inFlight = w.j.startWrite(c, rows, tally, running, part)
 }
 
 // settle waits for the write in flight, if any, to end; when it succeeded, marks its
@@ -173,14 +214,19 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 		if *tally == nil {
 			*tally = newChunkTally(j.l, sampler.WorkerCount(), sim.Blocks(j.chunkPaths(c)))
 		}
-		rows, err := j.sampleChunk(context.WithoutCancel(ctx), sampler, c, *buf, (*tally).reuse(sim.Blocks(j.chunkPaths(c))), &counter)
+		n := j.chunkPaths(c)
+		ready := newRowsReady(n, j.l.policies)
+		part := j.startPart(prov, c, (*buf)[:n*j.l.policies], ready)
+		rows, err := j.sampleChunk(context.WithoutCancel(ctx), sampler, c, *buf, (*tally).reuse(sim.Blocks(n)), &counter, ready)
 		if err != nil {
+			part.abandon(err)
 			return nil, errors.Join(err, w.settle())
 		}
 		if err := w.settle(); err != nil {
+			part.abandon(err)
 			return nil, err
 		}
-		w.start(prov, c, rows, *tally, running)
+		w.start(c, rows, *tally, running, part)
 		if j.opt.Target != nil {
 			// A precision target decides on the next chunk from the totals with this one.
 			if err := w.settle(); err != nil {

@@ -12,6 +12,15 @@ import (
 // Write writes path through write, atomically; the file ends with mode 0644. The error
 // names path and the step that failed.
 func Write(path string, write func(f *os.File) error) error {
+	return WriteGated(path, write, nil)
+}
+
+// WriteGated is Write with a gate between the content and its name: once the content is
+// written and synced, gate (unless nil) decides whether the file is renamed into place
+// (nil) or abandoned (an error, returned as it is, the temporary file removed). A file can
+// so be written before the condition for it to exist holds, such as another file being on
+// disk first, and appear only once it does.
+func WriteGated(path string, write func(f *os.File) error, gate func() error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -28,6 +37,11 @@ func Write(path string, write func(f *os.File) error) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if gate != nil {
+		if err := gate(); err != nil {
+			return err
+		}
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("chmod %s: %w", path, err)

@@ -31,3 +31,61 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("write into a missing directory: %v", err)
 	}
 }
+
+// TestWriteGated checks that the gate runs once the content is complete, and that a gate's
+// error leaves the file as it was (absent, or its old content) with no temporary file,
+// while a nil one puts the new content in place.
+func TestWriteGated(t *testing.T) {
+	closed := errors.New("the run was interrupted")
+	tests := []struct {
+		name string
+		old  string // content before, "" for none
+		gate error
+		want string // content after, "" for none
+	}{
+		{"open gate, new file", "", nil, "new"},
+		{"open gate, old file", "old", nil, "new"},
+		{"closed gate, new file", "", closed, ""},
+		{"closed gate, old file", "old", closed, "old"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "part.parquet")
+			if tc.old != "" {
+				if err := os.WriteFile(path, []byte(tc.old), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var sawAtGate string
+			err := WriteGated(path, func(f *os.File) error {
+				_, err := f.WriteString("new")
+				return err
+			}, func() error {
+				left, _ := filepath.Glob(filepath.Join(dir, ".part.parquet.tmp-*"))
+				if len(left) == 1 {
+					b, _ := os.ReadFile(left[0])
+					sawAtGate = string(b)
+				}
+				return tc.gate
+			})
+			if !errors.Is(err, tc.gate) || (tc.gate == nil) != (err == nil) {
+				t.Fatalf("error %v, want %v", err, tc.gate)
+			}
+			if sawAtGate != "new" {
+				t.Errorf("the gate saw the temporary file holding %q, want the whole content", sawAtGate)
+			}
+			got, err := os.ReadFile(path)
+			if tc.want == "" {
+				if !os.IsNotExist(err) {
+					t.Errorf("file exists (%q, %v) after a closed gate", got, err)
+				}
+			} else if string(got) != tc.want {
+				t.Errorf("file holds %q, want %q", got, tc.want)
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+				t.Errorf("temporary files left: %v", left)
+			}
+		})
+	}
+}
