@@ -338,13 +338,21 @@ func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum fl
 			moments[base+m].Add(x)
 		}
 	}
+	// A pair's moments of a and of b are those of its policies' metrics, the same values
+	// added in the same order: they are copied (see PairedAccumulator.AddDifference).
 	paired := make([]stats.PairedAccumulator, len(c.l.pairs)*len(results.SummaryMetrics))
 	for p := 0; p+c.l.policies <= len(rows); p += c.l.policies {
 		path := rows[p : p+c.l.policies]
 		for q, pr := range c.l.pairs {
 			for i, m := range results.SummaryMetrics {
-				paired[pairedIndex(q, i)].Add(path[pr.a].Values[m], path[pr.b].Values[m])
+				paired[pairedIndex(q, i)].AddDifference(path[pr.a].Values[m], path[pr.b].Values[m])
 			}
+		}
+	}
+	for q, pr := range c.l.pairs {
+		for i, m := range results.SummaryMetrics {
+			acc := &paired[pairedIndex(q, i)]
+			acc.A, acc.B = moments[pr.a*sim.NumMetrics+int(m)], moments[pr.b*sim.NumMetrics+int(m)]
 		}
 	}
 	return moments, paired

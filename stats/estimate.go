@@ -334,6 +334,13 @@ type PairedAccumulator struct {
 func (p *PairedAccumulator) Add(a, b float64) {
 	p.A.Add(a)
 	p.B.Add(b)
+	p.AddDifference(a, b)
+}
+
+// AddDifference is Add without the moments of a and b themselves (A and B): for a caller
+// that accumulates those already, from the same values in the same order, and sets A and
+// B from them once all are added, which gives the fields Add would, bit for bit.
+func (p *PairedAccumulator) AddDifference(a, b float64) {
 	p.D.Add(a - b)
 	switch {
 	case a < b:

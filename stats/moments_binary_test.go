@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -56,5 +57,31 @@ func TestPairedAccumulatorMergeAndBinary(t *testing.T) {
 	}
 	if _, err := (PairedAccumulator{}).Effect(0.95); err == nil {
 		t.Fatal("an empty accumulator gave an effect")
+	}
+}
+
+// TestPairedAccumulatorAddDifference checks that AddDifference, with A and B set afterwards
+// from moments of the same values added in the same order, gives what Add gives, bit for
+// bit, on values with ties, both signs and wide magnitudes.
+func TestPairedAccumulatorAddDifference(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{0, 1, 2, 7, 1000} {
+		var want, got PairedAccumulator
+		var a, b Moments
+		for range n {
+			x := math.Round(r.NormFloat64()*4) * math.Pow(10, float64(r.IntN(6)))
+			y := x
+			if r.IntN(3) > 0 {
+				y = r.NormFloat64() * 50
+			}
+			want.Add(x, y)
+			got.AddDifference(x, y)
+			a.Add(x)
+			b.Add(y)
+		}
+		got.A, got.B = a, b
+		if string(got.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
+			t.Errorf("%d paths: AddDifference with copied moments %+v, Add %+v", n, got, want)
+		}
 	}
 }
