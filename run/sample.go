@@ -27,8 +27,8 @@ func (j *job) sampleChunk(ctx context.Context, sampler *sim.Sampler, c int, rows
 		i := p * j.l.policies
 		copy(chunkRows[i:i+j.l.policies], res)
 		ready.stored(b, p)
-		if check.visit(j.cfg.Policies, res, days) { // else the sketches cannot hold it
-			tally.visit(w, b, res, days, res[0].Path%j.bandStride == 0)
+		if !tally.visit(w, b, res, days, res[0].Path%j.bandStride == 0) {
+			check.visit(j.cfg.Policies, res, days) // names the value the tallies cannot hold
 		}
 		if res[0].Path%step == step-1 {
 			counter.Add(step)

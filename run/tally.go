@@ -238,6 +238,20 @@ func allWithinScalar(xs []float64, bound float64) bool {
 	return true
 }
 
+// addWithinScalar is addWithin value by value: the reference for the vector form.
+func addWithinScalar(sums, xs, to []float64, bound float64) bool {
+	sums = sums[:len(xs)]
+	within := true
+	for i, x := range xs {
+		sums[i] += x
+		within = within && math.Abs(x) <= bound
+	}
+	if to != nil {
+		copy(to[:len(xs)], xs)
+	}
+	return within
+}
+
 func (w *workerTally) flush() {
 	w.flushBands(w.nBands)
 	w.flushMetrics(w.nMetrics)
@@ -272,24 +286,35 @@ func (c *chunkTally) reuse(blocks int) *chunkTally {
 // visit records one path's series and metrics (called on worker w for block b): sketches
 // take the values in any order (buffered), sums in path order within the block. The
 // series' sums take every path; their sketches only a path of the band subset (inBands).
-func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) {
+// It reports false, and leaves the path's values out of the sketches, when one of them
+// is beyond what the tallies hold (maxTallied) or NaN: the chunk then fails (finiteCheck
+// names the value), and its sums are not used.
+func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) bool {
 	wt := c.workers[w]
 	sums := c.blockSums[b]
-	for k := range res {
-		addValues(sums[results.BandGroup(k, 0, 0, c.l.days):], days[k])
-	}
+	var bands []float64 // the path's row of the band buffer, if it is in the band subset
 	if inBands {
-		row := wt.bands[wt.nBands*wt.bandGroups:]
-		for k := range res {
-			copy(row[results.BandGroup(k, 0, 0, c.l.days):], days[k])
+		bands = wt.bands[wt.nBands*wt.bandGroups:]
+	}
+	usable := true
+	for k := range res {
+		at := results.BandGroup(k, 0, 0, c.l.days)
+		var to []float64
+		if inBands {
+			to = bands[at:]
 		}
-		wt.nBands++
+		usable = addWithin(sums[at:], days[k], to, maxTallied) && usable
 	}
 	row := wt.metrics[wt.nMetrics*wt.metricGroups:]
 	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
-		copy(row[mbase-wt.bandGroups:], res[k].Values[:])
-		addValues(sums[mbase:], res[k].Values[:])
+		usable = addWithin(sums[mbase:], res[k].Values[:], row[mbase-wt.bandGroups:], maxTallied) && usable
+	}
+	if !usable {
+		return false
+	}
+	if inBands {
+		wt.nBands++
 	}
 	wt.nMetrics++
 	if wt.nBands == bufferedPaths {
@@ -300,6 +325,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 		wt.flushMetrics(wt.nMetrics)
 		wt.nMetrics = 0
 	}
+	return true
 }
 
 // fold hands group(g, sum, sk) the chunk's total of every group g in order: the sum of its

@@ -13,12 +13,11 @@ func transposeTile(cols []float64, stride int, rows []float64, width, off, t, n 
 	transposeRows(cols, stride, rows, width, off, t, 0, n)
 }
 
-// addValues adds xs to sums element by element: sums[i] += xs[i].
-func addValues(sums, xs []float64) {
-	sums = sums[:len(xs)]
-	for i, x := range xs {
-		sums[i] += x
-	}
+// addWithin adds xs to sums element by element (sums[i] += xs[i]), copies them to to
+// (unless nil), and reports whether |x| <= bound for every x of xs (false for NaN); bound
+// is not negative. The values are read once for all three.
+func addWithin(sums, xs, to []float64, bound float64) bool {
+	return addWithinScalar(sums, xs, to, bound)
 }
 
 // allWithin reports whether |x| <= bound for every x of xs (false for NaN); bound is not

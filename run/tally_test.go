@@ -167,26 +167,97 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 	}
 }
 
-// TestAddValues checks addValues against adding value by value, bit for bit, for lengths
-// around the vector width.
-func TestAddValues(t *testing.T) {
+// TestChunkTallyLeavesUnusablePathOut checks that a path with a value the tallies cannot
+// hold, in a metric or a series, is refused (visit reports false) and none of its values
+// reaches a sketch: the sketches are those of the usable paths alone, and counting them
+// does not panic.
+func TestChunkTallyLeavesUnusablePathOut(t *testing.T) {
+	policies := []string{"none", "qe", "spv"}
+	l := newLayout(policies, 5)
+	for _, bad := range []float64{math.NaN(), math.Inf(1), -2 * maxTallied} {
+		for _, inSeries := range []bool{false, true} {
+			r := rand.New(rand.NewPCG(5, 6))
+			ct, clean := newChunkTally(l, 1, 1), newChunkTally(l, 1, 1)
+			const paths = 150
+			for p := range paths {
+				res, days := syntheticPath(r, l, p)
+				if !ct.visit(0, 0, res, days, true) {
+					t.Fatalf("path %d of usable values refused", p)
+				}
+				clean.visit(0, 0, res, days, true)
+				if p%50 == 7 {
+					res, days = syntheticPath(r, l, p)
+					if inSeries {
+						days[2][3] = bad
+					} else {
+						res[1].Values[sim.HFLossBN] = bad
+					}
+					if ct.visit(0, 0, res, days, true) {
+						t.Fatalf("%v in a series %v: path accepted", bad, inSeries)
+					}
+				}
+			}
+			want := map[int][]byte{}
+			clean.fold(paths, nil, func(g int, _ float64, sk *stats.Sketch) { want[g] = sk.AppendBinary(nil) })
+			ct.fold(paths, nil, func(g int, _ float64, sk *stats.Sketch) {
+				if !bytes.Equal(sk.AppendBinary(nil), want[g]) {
+					t.Fatalf("%v in a series %v: group %d's sketch holds values of a refused path (count %v)", bad, inSeries, g, sk.Count())
+				}
+			})
+		}
+	}
+}
+
+// TestAddWithin checks addWithin against its definition, bit for bit, for lengths around
+// the vector width: the sums, the copy (or none), and whether every value is within the
+// bound, with one unusable value (NaN, an infinity, just beyond the bound) at every place.
+func TestAddWithin(t *testing.T) {
+	const bound = 1e300
 	r := rand.New(rand.NewPCG(2, 3))
 	for n := range 27 {
-		sums, xs := make([]float64, n+3), make([]float64, n)
-		for i := range sums {
-			sums[i] = r.NormFloat64() * 1e3
-		}
-		for i := range xs {
-			xs[i] = r.NormFloat64() * math.Exp(r.Float64()*20)
-		}
-		want := slices.Clone(sums)
-		for i, x := range xs {
-			want[i] += x
-		}
-		addValues(sums, xs)
-		for i := range want {
-			if math.Float64bits(sums[i]) != math.Float64bits(want[i]) {
-				t.Fatalf("n %d: sums[%d] = %v, want %v", n, i, sums[i], want[i])
+		for _, bad := range []float64{0, math.NaN(), math.Inf(-1), math.Nextafter(bound, math.Inf(1))} {
+			for at := range max(n, 1) {
+				sums, xs := make([]float64, n+3), make([]float64, n)
+				for i := range sums {
+					sums[i] = r.NormFloat64() * 1e3
+				}
+				for i := range xs {
+					xs[i] = r.NormFloat64() * math.Exp(r.Float64()*20)
+				}
+				if n > 0 && bad != 0 {
+					xs[at] = bad
+				}
+				want := slices.Clone(sums)
+				for i, x := range xs {
+					want[i] += x
+				}
+				wantWithin := allWithinScalar(xs, bound)
+				for _, copied := range []bool{false, true} {
+					got := slices.Clone(sums)
+					var to []float64
+					if copied {
+						to = make([]float64, n+2)
+					}
+					if within := addWithin(got, xs, to, bound); within != wantWithin {
+						t.Fatalf("n %d, %v at %d: within %v, want %v", n, bad, at, within, wantWithin)
+					}
+					for i := range want {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("n %d: sums[%d] = %v, want %v", n, i, got[i], want[i])
+						}
+					}
+					if copied {
+						for i := range to {
+							want := uint64(0) // past the values: untouched
+							if i < n {
+								want = math.Float64bits(xs[i])
+							}
+							if math.Float64bits(to[i]) != want {
+								t.Fatalf("n %d: copied %v, want %v and two zeros", n, to, xs)
+							}
+						}
+					}
+				}
 			}
 		}
 	}

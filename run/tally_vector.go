@@ -116,19 +116,39 @@ func splitAgreeing(cols []float64, stride, policies, n int, agreed []float64) (i
 	return na, nd
 }
 
-// addValues adds xs to sums element by element: sums[i] += xs[i].
-func addValues(sums, xs []float64) {
+// addWithin adds xs to sums element by element (sums[i] += xs[i]), copies them to to
+// (unless nil), and reports whether |x| <= bound for every x of xs (false for NaN); bound
+// is not negative. The values are read once for all three, 8 at a time.
+func addWithin(sums, xs, to []float64, bound float64) bool {
+	if !vectorTally() {
+		return addWithinScalar(sums, xs, to, bound)
+	}
 	sums = sums[:len(xs)]
+	if to != nil {
+		to = to[:len(xs)]
+	}
+	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
+	limit := archsimd.BroadcastFloat64x8(bound)
+	within := uint8(0xFF)
 	i := 0
-	if vectorTally() {
-		for ; i+8 <= len(xs); i += 8 {
-			archsimd.LoadFloat64x8Slice(sums[i:]).Add(archsimd.LoadFloat64x8Slice(xs[i:])).StoreSlice(sums[i:])
+	for ; i+8 <= len(xs); i += 8 {
+		x := archsimd.LoadFloat64x8Slice(xs[i:])
+		archsimd.LoadFloat64x8Slice(sums[i:]).Add(x).StoreSlice(sums[i:])
+		if to != nil {
+			x.StoreSlice(to[i:])
 		}
-		archsimd.ClearAVXUpperBits()
+		within &= x.AsUint64x8().And(absMask).AsFloat64x8().LessEqual(limit).ToBits()
 	}
-	for ; i < len(xs); i++ {
-		sums[i] += xs[i]
+	archsimd.ClearAVXUpperBits()
+	return addWithinScalar(sums[i:], xs[i:], sliceFrom(to, i), bound) && within == 0xFF
+}
+
+// sliceFrom is s[i:], or nil for a nil s.
+func sliceFrom(s []float64, i int) []float64 {
+	if s == nil {
+		return nil
 	}
+	return s[i:]
 }
 
 // allWithin reports whether |x| <= bound for every x of xs (false for NaN); bound is not
