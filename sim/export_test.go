@@ -86,7 +86,7 @@ func FundLoops(m *Model, vector bool) func() {
 			for l := range paths {
 				paths[l].reset(m)
 				for j := range f.fund {
-					f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = m.startB[j], m.startE[j], 0
+					g.setFund(l, j, m.startB[j], m.startE[j], 0)
 				}
 				f.held[l], f.defaulted[l] = m.startHeld, 0
 			}

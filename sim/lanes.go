@@ -51,8 +51,11 @@ const lanes = 8
 // laneFund is one fund in every lane, its state and constants side by side, so that a
 // fund loop addresses them all from one pointer.
 type laneFund struct {
-	pos, equity, atDefault    [lanes]float64 // B_j, E_j and B_j at default
-	sales, reentry, voluntary [lanes]float64 // the day's S_j, R_j and voluntary part of S_j
+	pos, equity, atDefault [lanes]float64 // B_j, E_j and B_j at default
+	// What the lenders of a defaulted fund sell a day at most, B_j at default / L_days,
+	// divided once when the fund defaults (setFund, settleVector) rather than every day.
+	liquidation               [lanes]float64
+	sales, reentry, voluntary [lanes]float64 // the day's S_j, R_j and voluntary part of S_j (the scalar kernels')
 	startB, invBuffer, buffer [lanes]float64 // B_j0, 1 / (1 + u_j) and u_j
 }
 
@@ -105,7 +108,7 @@ type lanePaths struct {
 // (a broadcast takes two instructions, a load one).
 type laneConsts struct {
 	zero, one, largest, riskNum, riskDen, startHeld, thetaUp, liquidationDays [lanes]float64
-	bDys, lambda0, uMin, wc, wf, bFloor, keep, inventoryKeep, two             [lanes]float64
+	bDys, lambda0, uMin, wc, wf, bFloor, keep, inventoryKeep, half            [lanes]float64
 	db, bp, carry, days, unit                                                 [lanes]float64
 }
 
@@ -182,7 +185,7 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 		c.riskNum[l], c.riskDen[l] = 1e4*fp.V, fp.DB*fp.Alpha
 		c.startHeld[l], c.thetaUp[l], c.liquidationDays[l] = m.startHeld, fp.ThetaUp, float64(fp.LDays)
 		c.bDys[l], c.lambda0[l], c.uMin[l], c.wc[l], c.wf[l], c.bFloor[l] = mp.BDys, mp.Lambda0, mp.UMin, mp.WC, mp.WF, mp.BFloor
-		c.keep[l], c.inventoryKeep[l], c.two[l] = 1-mp.K, 1-mp.Delta, 2
+		c.keep[l], c.inventoryKeep[l], c.half[l] = 1-mp.K, 1-mp.Delta, 0.5
 		c.db[l], c.bp[l], c.carry[l], c.days[l], c.unit[l] = fp.DB, 1e4, fp.Carry, 252*1e4, 1
 	}
 	// Conditions that do not depend on the shocks, in every lane for good.
@@ -537,7 +540,7 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	}
 	if t == 0 {
 		for j := range f.fund {
-			f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = m.startB[j], m.startE[j], 0
+			g.setFund(l, j, m.startB[j], m.startE[j], 0)
 		}
 		f.held[l], f.defaulted[l] = m.startHeld, 0
 		g.setState(l, &pathState{
@@ -549,7 +552,7 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	sn := &ln.sim.snaps
 	n := len(f.fund)
 	for j := 0; j < n; j++ {
-		f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j]
+		g.setFund(l, j, sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j])
 	}
 	f.held[l], f.defaulted[l] = sn.held[t], float64(sn.defaulted[t])
 	g.setState(l, &sn.states[t])
@@ -559,6 +562,13 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 			copy(days[i*T:i*T+t], p.Days[base][i*T:i*T+t])
 		}
 	}
+}
+
+// setFund sets fund j of lane l to position pos, equity and position at default atDefault.
+func (g *laneGroup) setFund(l, j int, pos, equity, atDefault float64) {
+	fj := &g.f.fund[j]
+	fj.pos[l], fj.equity[l], fj.atDefault[l] = pos, equity, atDefault
+	fj.liquidation[l] = atDefault / g.c.liquidationDays[l]
 }
 
 // state returns lane l's pathState.

@@ -51,21 +51,21 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
 	// Model.fundLimits, operation for operation, and usable.
 	riskScale := load(&k.riskNum).Div(load(&k.riskDen).Mul(sb))
 	perCapital := one.Div(r)
-	ok := perCapital.Greater(zero).And(perCapital.LessEqual(largest)).
-		And(riskScale.GreaterEqual(zero)).And(riskScale.LessEqual(largest)).
-		And(theta.Sub(theta).Equal(zero))
+	// The masks are combined as bits: an And of masks takes four vector instructions.
+	ok := perCapital.Greater(zero).ToBits() & perCapital.LessEqual(largest).ToBits() &
+		riskScale.GreaterEqual(zero).ToBits() & riskScale.LessEqual(largest).ToBits() &
+		theta.Sub(theta).Equal(zero).ToBits()
 	var repoShare archsimd.Float64x8
 	if m.repoLimited {
 		financeable := load(&c.repo).Div(one.Sub(haircut))
 		repoShare = financeable.Div(load(&k.startHeld))
-		ok = ok.And(repoShare.GreaterEqual(zero))
+		ok &= repoShare.GreaterEqual(zero).ToBits()
 	}
 	if m.bufferStress {
-		ok = ok.And(scale.GreaterEqual(zero)).And(scale.LessEqual(one))
+		ok &= scale.GreaterEqual(zero).ToBits() & scale.LessEqual(one).ToBits()
 	}
-	f.unusable = ^ok.ToBits()
+	f.unusable = ^ok
 	thetaUp := load(&k.thetaUp)
-	liquidationDays := load(&k.liquidationDays)
 	repoLimited, bufferStress := m.repoLimited, m.bufferStress
 	sales, reentry, forced := zero, zero, zero
 	funds := f.fund
@@ -90,14 +90,15 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
 		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
 		if dead := e.LessEqual(zero); dead.ToBits() != 0 {
 			// Lenders liquidate what the fund held at default over L_days days.
-			deadSales := load(&fj.atDefault).Div(liquidationDays).Min(b)
+			deadSales := load(&fj.liquidation).Min(b)
 			s = deadSales.Merge(s, dead)
 			forcedJ = deadSales.Merge(forcedJ, dead)
 			re = zero.Merge(re, dead)
 		}
+		// The voluntary part of s, s - forcedJ, is needed only on the day the fund
+		// defaults: settleVector computes it then.
 		s.Store(&fj.sales)
 		re.Store(&fj.reentry)
-		s.Sub(forcedJ).Store(&fj.voluntary) // 0 - 0 on a defaulted fund's lanes
 		sales = sales.Add(s)
 		reentry = reentry.Add(re)
 		forced = forced.Add(forcedJ)
@@ -140,9 +141,15 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	next.Store(&ps.basis)
 	inventory = maxExact(zero, load(&k.inventoryKeep).Mul(inventory).Add(xc))
 	inventory.Store(&ps.inventory)
-	concession := maxExact(push, zero).Div(load(&k.two))
+	// x / 2 is x * 0.5: both round the same number, x / 2 exactly.
+	concession := maxExact(push, zero).Mul(load(&k.half))
 	// Simulator.steps' toPolicy and carry, and Model.settleCosts, operation for operation.
-	toPolicy := bundles.Div(daySales).Masked(daySales.Greater(zero))
+	// Without bundles (every bit +0), toPolicy is +0 in every lane: the division is
+	// skipped on most days.
+	toPolicy := zero
+	if bundles.AsUint64x8().Equal(zero.AsUint64x8()).ToBits() != 0xff {
+		toPolicy = bundles.Div(daySales).Masked(daySales.Greater(zero))
+	}
 	db, bp := load(&k.db), load(&k.bp)
 	costPerSale := db.Mul(one.Sub(toPolicy).Mul(concession).Add(toPolicy.Mul(load(&ps.discount)))).Div(bp)
 	markPerPos := db.Mul(next.Sub(basis)).Div(bp)
@@ -168,14 +175,17 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 		// A NaN equity would fail both masks below and be left out of the totals, where
 		// the scalar loop adds it: check sums every fund's equity to catch it.
 		check = check.Add(e)
-		up := e.Greater(zero).And(live)
-		if down := e.LessEqual(zero).And(live); down.ToBits() != 0 {
-			b.Merge(load(&fj.atDefault), down).Store(&fj.atDefault)
-			load(&f.defaulted).Add(load(&k.one).Masked(down)).Store(&f.defaulted)
-			load(&f.defaultDay).Add(load(&fj.voluntary).Masked(down)).Store(&f.defaultDay)
+		// Where the fund is not live e is e0, not above 0: e > 0 only where it is and
+		// stays live. The masks go through bits: an And of masks takes four vector
+		// instructions.
+		if down := e.LessEqual(zero).ToBits() & live.ToBits(); down != 0 {
+			g.defaults(fj, c, before, e0, s, b, archsimd.Mask64x8FromBits(down))
 		}
-		equity = equity.Add(e.Masked(up))
-		held = held.Add(b.Masked(up))
+		// The totals where up, as equity + 0 elsewhere would (a total that starts at +0
+		// is never -0, and x + 0 is x for any other x).
+		up := e.Greater(zero)
+		equity = equity.Add(e).Merge(equity, up)
+		held = held.Add(b).Merge(held, up)
 	}
 	held.Store(&f.held)
 	equity.Store(&f.dayEquity)
@@ -207,6 +217,27 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	return bad
 }
 
+// defaults marks fund fj's new defaults of the day, on lanes down: its position b at
+// default and what its lenders sell a day, the count of funds in default, and its
+// voluntary sales of the day, s less its forced sales, which decideVector does not keep:
+// computed again here, operation for operation, from its position before and equity e0
+// at the start of the day and the day's conditions c (those decideVector had).
+func (g *laneGroup) defaults(fj *laneFund, c *laneConds, before, e0, s, b archsimd.Float64x8, down archsimd.Mask64x8) {
+	m, f, k := g.m, &g.f, &g.c
+	zero, one := load(&k.zero), load(&k.one)
+	b.StoreMasked(&fj.atDefault, down)
+	b.Div(load(&k.liquidationDays)).StoreMasked(&fj.liquidation, down)
+	load(&f.defaulted).Add(one.Masked(down)).Store(&f.defaulted)
+	haircut := load(&c.haircut)
+	capacity := e0.Mul(one.Div(haircut.Add(load(&c.margin))))
+	if m.repoLimited {
+		repoShare := load(&c.repo).Div(one.Sub(haircut)).Div(load(&k.startHeld))
+		capacity = capacity.Min(load(&fj.startB).Mul(repoShare))
+	}
+	forced := before.Sub(capacity).Max(zero)
+	load(&f.defaultDay).Add(s.Sub(forced).Masked(down)).Store(&f.defaultDay)
+}
+
 // recordVector is step 6 of the day for every lane at once, after the policies' Settle:
 // pathState.addDay. It returns the lanes with a value that is not finite.
 func (g *laneGroup) recordVector() uint8 {
@@ -217,19 +248,36 @@ func (g *laneGroup) recordVector() uint8 {
 	return bad
 }
 
+// maxFinite is maxExact without its NaN case, for addDayVector: Go's max(x, y) lane by
+// lane where neither is NaN; where one is, some value, not always a NaN, so its operands
+// must be values the day's check sees. (VMAXPD both ways round, ANDed, would not do: the
+// compiler takes Max as commutative and computes it once.)
+func maxFinite(x, y archsimd.Float64x8) archsimd.Float64x8 {
+	return x.AsUint64x8().And(y.AsUint64x8()).AsFloat64x8().Merge(x.Max(y), x.Equal(y))
+}
+
+// minFinite is minExact without its NaN case, as maxFinite.
+func minFinite(x, y archsimd.Float64x8) archsimd.Float64x8 {
+	return x.AsUint64x8().Or(y.AsUint64x8()).AsFloat64x8().Merge(x.Min(y), x.Equal(y))
+}
+
 // addDayVector is pathState.addDay for every lane at once, and the day's check: it
-// returns the lanes where finite, plus the sheet's values, is not finite.
+// returns the lanes where finite, plus the sheet's values, is not finite. The day's
+// values it takes in are all in that check (settleVector's finite), so that its maxima and
+// minima need be exact only where no operand is NaN (maxFinite): a lane where one is
+// NaN fails the check and is run again by the scalar Simulator, and the running values
+// it took in before were finite or the infinities they start at.
 func addDayVector(ps *lanePaths, k *laneConsts, finite, basis, forced, sales, equity, utilization, holdings, dv01 archsimd.Float64x8) uint8 {
 	zero := load(&k.zero)
-	maxExact(load(&ps.peakBasis), basis).Store(&ps.peakBasis)
-	load(&ps.auc).Add(maxExact(basis, zero)).Store(&ps.auc)
+	maxFinite(load(&ps.peakBasis), basis).Store(&ps.peakBasis)
+	load(&ps.auc).Add(maxFinite(basis, zero)).Store(&ps.auc)
 	load(&ps.dysDays).Add(load(&k.unit).Masked(basis.Greater(load(&k.bDys)))).Store(&ps.dysDays)
 	load(&ps.forcedTotal).Add(forced).Store(&ps.forcedTotal)
 	load(&ps.salesTotal).Add(sales).Store(&ps.salesTotal)
-	minExact(load(&ps.minEquity), equity).Store(&ps.minEquity)
-	maxExact(load(&ps.peakHoldings), holdings).Store(&ps.peakHoldings)
-	maxExact(load(&ps.peakDV01), dv01).Store(&ps.peakDV01)
-	maxExact(load(&ps.peakUtl), utilization).Store(&ps.peakUtl)
+	minFinite(load(&ps.minEquity), equity).Store(&ps.minEquity)
+	maxFinite(load(&ps.peakHoldings), holdings).Store(&ps.peakHoldings)
+	maxFinite(load(&ps.peakDV01), dv01).Store(&ps.peakDV01)
+	maxFinite(load(&ps.peakUtl), utilization).Store(&ps.peakUtl)
 	x := finite.Add(holdings).Add(dv01)
 	return ^x.Sub(x).Equal(zero).ToBits()
 }
@@ -244,17 +292,19 @@ func (g *laneGroup) adjustBooks(t int, c *laneConds) {
 	zero, one := load(&k.zero), load(&k.one)
 	day := archsimd.BroadcastFloat64x8(float64(t))
 	announced := load(&b.announced)
-	open := load(&k.largest) // spv: before t_exp; qe: always
+	end := load(&k.largest) // spv: before t_exp; qe: always
 	if b.kind == booksSPV {
-		open = load(&b.tExp)
+		end = load(&b.tExp)
 	}
-	before := day.Less(open)
-	announce := before.And(announced.Less(zero)).And(load(&ps.basis).Greater(load(&b.trigger)))
-	announced = day.Merge(announced, announce)
+	// The masks are combined as bits: an And of masks takes four vector instructions.
+	open := day.Less(end).ToBits()
+	announce := open & announced.Less(zero).ToBits() & load(&ps.basis).Greater(load(&b.trigger)).ToBits()
+	announced = day.Merge(announced, archsimd.Mask64x8FromBits(announce))
 	announced.Store(&b.announced)
 	at := load(&b.announceTheta)
 	theta := load(&c.theta)
-	theta.Mul(at).Merge(theta, before.And(announced.GreaterEqual(zero)).And(at.NotEqual(one))).Store(&c.theta)
+	slowed := open & announced.GreaterEqual(zero).ToBits() & at.NotEqual(one).ToBits()
+	theta.Mul(at).Merge(theta, archsimd.Mask64x8FromBits(slowed)).Store(&c.theta)
 	archsimd.ClearAVXUpperBits()
 }
 
@@ -277,7 +327,7 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 		return
 	}
 	announced := load(&b.announced)
-	buying := above & announced.GreaterEqual(zero).And(day.GreaterEqual(announced.Add(load(&b.lag)))).ToBits()
+	buying := above & announced.GreaterEqual(zero).ToBits() & day.GreaterEqual(announced.Add(load(&b.lag))).ToBits()
 	buys := archsimd.Mask64x8FromBits(buying)
 	other := load(&d.other)
 	available := sales.Add(other)
@@ -308,13 +358,16 @@ func (g *laneGroup) settleBooks(t int, d *laneDay) {
 		held.Store(&b.held)
 		load(&b.cost).Add(load(&ps.bundles).Mul(load(&ps.prevBasis).Add(load(&b.discount)))).Store(&b.cost)
 		day := archsimd.BroadcastFloat64x8(float64(t))
-		closing := day.Equal(load(&b.tExp)).And(held.Greater(zero)).ToBits()
-		archsimd.ClearAVXUpperBits()
+		closing := day.Equal(load(&b.tExp)).ToBits() & held.Greater(zero).ToBits()
 		if closing != 0 {
+			archsimd.ClearAVXUpperBits()
 			b.spvClose(t, closing)
+			held = load(&b.held)
 		}
-		copy(ps.holdings[:], b.held[:])
-		ps.dv01 = [lanes]float64{}
+		// Stored a vector at a time, as recordVector loads them (see copyVector).
+		held.Store(&ps.holdings)
+		load(&k.zero).Store(&ps.dv01)
+		archsimd.ClearAVXUpperBits()
 		return
 	}
 	dq := load(&b.dq)
@@ -343,7 +396,8 @@ func peaksVector(xs []float64) float64 {
 
 // loadVector is load on lanes 0..n-1 at once from day from (a lane l < n whose pass starts
 // later gets the days before its own too, which nobody reads): each lane's shocks moved
-// into g.days 8 lanes by 8 days at a time (transposeDays), the tail day by day, then the
+// into g.days 8 lanes by 8 days at a time (transposeDays; days past the last multiple of 8
+// as part of the last 8 days, on a horizon under 8 days day by day), then the
 // conditions that depend on F_t and sigma_t computed for all lanes of a day in one vector
 // operation each, operation for operation as load. The lanes from n on get lane 0's
 // values, which nobody reads either.
@@ -372,7 +426,16 @@ func (g *laneGroup) loadVector(n, from int) {
 	start := from &^ (lanes - 1)
 	t := start
 	var dst [lanes]*[lanes]float64
-	for ; t+lanes <= T; t += lanes {
+	for t < T {
+		if t+lanes > T {
+			if T < lanes {
+				break
+			}
+			// The last days, not a multiple of 8: the last 8 days again, the days
+			// before these getting the same values once more.
+			t = T - lanes
+			start = min(start, t)
+		}
 		b := days[t : t+lanes]
 		for k := range dst {
 			dst[k] = &b[k].cond.haircut
@@ -406,6 +469,7 @@ func (g *laneGroup) loadVector(n, from int) {
 			}
 			transposeDays(&other, t, &dst)
 		}
+		t += lanes
 	}
 	for ; t < T; t++ {
 		d := &days[t]
