@@ -163,6 +163,8 @@ type laneGroup struct {
 	levels []float64
 	bad    uint8 // lanes to run again with the scalar Simulator
 	one    funds // the scalar kernel's scratch
+	// The funds' total equity at the start of a path, the same on every path.
+	startEquity float64
 }
 
 // newLaneGroup returns a laneGroup for m, with the vector kernels where asked for and
@@ -198,6 +200,10 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	for i := range g.batch {
 		g.batch[i].sim = m.NewSimulator()
 	}
+	// As Simulator.begin computes it.
+	start := newFunds(n)
+	start.reset(m)
+	g.startEquity = start.totalEquity()
 	return g
 }
 
@@ -545,7 +551,7 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 		f.held[l], f.defaulted[l] = m.startHeld, 0
 		g.setState(l, &pathState{
 			mkt:     market{basis: m.cfg.Market.BInit, prevBasis: m.cfg.Market.BInit},
-			equity0: g.totalEquity(l), peakBasis: math.Inf(-1), minEquity: math.Inf(1),
+			equity0: g.startEquity, peakBasis: math.Inf(-1), minEquity: math.Inf(1),
 		})
 		return
 	}
@@ -568,7 +574,12 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 func (g *laneGroup) setFund(l, j int, pos, equity, atDefault float64) {
 	fj := &g.f.fund[j]
 	fj.pos[l], fj.equity[l], fj.atDefault[l] = pos, equity, atDefault
-	fj.liquidation[l] = atDefault / g.c.liquidationDays[l]
+	// A fund not in default has +0 there, and +0 / L_days is +0 (L_days >= 1): the
+	// division is left to the funds that defaulted.
+	fj.liquidation[l] = 0
+	if math.Float64bits(atDefault) != 0 {
+		fj.liquidation[l] = atDefault / g.c.liquidationDays[l]
+	}
 }
 
 // state returns lane l's pathState.

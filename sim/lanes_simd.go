@@ -127,10 +127,24 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	// market.clear.
 	daySales, dayReentry := load(&f.daySales), load(&f.dayReentry)
 	net := daySales.Sub(dayReentry)
-	other := load(&d.other)
-	bundles := load(&ps.bundles)
-	xc := net.Add(other).Sub(load(&ps.cash)).Sub(bundles)
-	xf := net.Sub(bundles)
+	// xc = net + other - cash - bundles and xf = net - bundles, leaving out the terms
+	// that are +0 in every lane (as all three are on a day of the no-policy pass without
+	// other sellers): x - (+0) is x for every x, and so is x + (+0) but for x = -0, which
+	// net is not (the difference of two totals that start at +0, never -0 themselves).
+	zeroBits := zero.AsUint64x8()
+	bundles, cash := load(&ps.bundles), load(&ps.cash)
+	noBundles := bundles.AsUint64x8().Equal(zeroBits).ToBits() == 0xff
+	xc, xf := net, net
+	if m.sellers {
+		xc = xc.Add(load(&d.other)) // +0 without them (laneDay's zero value)
+	}
+	if cash.AsUint64x8().Equal(zeroBits).ToBits() != 0xff {
+		xc = xc.Sub(cash)
+	}
+	if !noBundles {
+		xc = xc.Sub(bundles)
+		xf = xf.Sub(bundles)
+	}
 	push := load(&ps.lambda).Mul(load(&k.wc).Mul(xc).Add(load(&k.wf).Mul(xf)))
 	basis := load(&ps.basis)
 	next := maxExact(load(&k.bFloor), load(&k.keep).Mul(basis).Add(push).Add(load(&d.noise)))
@@ -147,7 +161,7 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 	// Without bundles (every bit +0), toPolicy is +0 in every lane: the division is
 	// skipped on most days.
 	toPolicy := zero
-	if bundles.AsUint64x8().Equal(zero.AsUint64x8()).ToBits() != 0xff {
+	if !noBundles {
 		toPolicy = bundles.Div(daySales).Masked(daySales.Greater(zero))
 	}
 	db, bp := load(&k.db), load(&k.bp)
