@@ -465,20 +465,21 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 			g.wake(t, active)
 		}
 		d := &g.days[t]
-		c := &d.cond
+		c, theta := &d.cond, &d.cond.theta
 		calls := active & acting
-		if calls != 0 {
+		switch {
+		case calls != 0 && books != booksCalls:
+			// qe's and spv's Adjust change theta only: the other conditions stay the day's.
+			theta = &ps.cond.theta
+			g.adjustBooks(t, &d.cond.theta, theta)
+		case calls != 0:
 			if g.vector {
 				ps.cond.copyVector(&d.cond)
 			} else {
 				ps.cond = d.cond
 			}
-			c = &ps.cond
-			if books == booksCalls {
-				g.adjust(calls, t, k, d)
-			} else {
-				g.adjustBooks(t, c)
-			}
+			c, theta = &ps.cond, &ps.cond.theta
+			g.adjust(calls, t, k, d)
 		}
 		if m.bufferStress {
 			for a := active; a != 0; a &= a - 1 {
@@ -488,7 +489,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 		}
 		var bad uint8
 		if g.vector {
-			g.decideVector(d, c)
+			g.decideVector(d, c, theta)
 			bad = f.unusable
 		} else {
 			bad = g.decideScalar(active, d, c)

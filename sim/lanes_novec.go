@@ -8,7 +8,7 @@ package sim
 // vectorLanes reports whether the CPU runs the vector kernels: never in this build.
 func vectorLanes() bool { return false }
 
-func (g *laneGroup) decideVector(*laneDay, *laneConds) {}
+func (g *laneGroup) decideVector(*laneDay, *laneConds, *[lanes]float64) {}
 
 func (g *laneGroup) settleVector(*laneDay, *laneConds, bool, bool) uint8 { return 0 }
 
@@ -17,7 +17,7 @@ func (g *laneGroup) recordVector() uint8 { return 0 }
 // vectorBuild is true in the build with the vector kernels.
 const vectorBuild = false
 
-func (g *laneGroup) adjustBooks(int, *laneConds) {}
+func (g *laneGroup) adjustBooks(int, *[lanes]float64, *[lanes]float64) {}
 
 func (g *laneGroup) absorbBooks(int, *laneDay) {}
 

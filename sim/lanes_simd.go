@@ -37,13 +37,14 @@ func absVector(x archsimd.Float64x8) archsimd.Float64x8 {
 // decideVector is the day's step 1 after the policies' Adjust and the impact of step 2
 // for every lane at once, operation for operation as Simulator.steps: the funds' inputs r
 // and sb, funds.decide (see lanes.go for why its results are bit for bit the scalar
-// loop's), market.impact, and the other sellers' running total; the conditions are c.
-func (g *laneGroup) decideVector(d *laneDay, c *laneConds) {
+// loop's), market.impact, and the other sellers' running total; the conditions are c but
+// theta, which is thetas (c's own, or where qe or spv changed it alone).
+func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float64) {
 	m, f, ps, k := g.m, &g.f, &g.p, &g.c
 	zero, one, largest := load(&k.zero), load(&k.one), load(&k.largest)
 	basis := load(&ps.basis)
 	haircut := load(&c.haircut)
-	theta := load(&c.theta)
+	theta := load(thetas)
 	r := haircut.Add(load(&c.margin))
 	sb := load(&d.omegaSigma).Add(absVector(basis.Sub(load(&ps.prevBasis))))
 	reenter := basis.LessEqual(load(&k.bDys))
@@ -300,8 +301,9 @@ func addDayVector(ps *lanePaths, k *laneConsts, finite, basis, forced, sales, eq
 const vectorBuild = true
 
 // adjustBooks is the Adjust of the pass's qe or spv (g.books) in every lane, operation
-// for operation: the announcement (announceDay) and its effect on theta in c.
-func (g *laneGroup) adjustBooks(t int, c *laneConds) {
+// for operation: the announcement (announceDay) and its effect on the day's theta, from,
+// into theta.
+func (g *laneGroup) adjustBooks(t int, from, theta *[lanes]float64) {
 	b, ps, k := &g.books, &g.p, &g.c
 	zero, one := load(&k.zero), load(&k.one)
 	day := archsimd.BroadcastFloat64x8(float64(t))
@@ -316,9 +318,9 @@ func (g *laneGroup) adjustBooks(t int, c *laneConds) {
 	announced = day.Merge(announced, archsimd.Mask64x8FromBits(announce))
 	announced.Store(&b.announced)
 	at := load(&b.announceTheta)
-	theta := load(&c.theta)
+	th := load(from)
 	slowed := open & announced.GreaterEqual(zero).ToBits() & at.NotEqual(one).ToBits()
-	theta.Mul(at).Merge(theta, archsimd.Mask64x8FromBits(slowed)).Store(&c.theta)
+	th.Mul(at).Merge(th, archsimd.Mask64x8FromBits(slowed)).Store(theta)
 	archsimd.ClearAVXUpperBits()
 }
 
