@@ -159,6 +159,7 @@ type laneGroup struct {
 	batch  [batchPaths]laneState
 	failed [batchPaths]bool // paths to run again with the scalar Simulator
 	order  []int            // a pass's paths, by wake day
+	class  []int            // the policies whose passes share those groups of lanes
 	books  laneBooks        // the pass's qe or spv, when the vector kernels run it
 	levels []float64
 	bad    uint8 // lanes to run again with the scalar Simulator
@@ -353,8 +354,9 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 			failed[first+l] = g.bad>>l&1 != 0
 		}
 	}
+	var ran uint64 // the dormant policies < 64 already run with an earlier one (class)
 	for k := 0; base >= 0 && k < np; k++ {
-		if k == base {
+		if k == base || k < 64 && ran>>k&1 != 0 {
 			continue
 		}
 		// The paths policy k wakes on, by wake day; the others take none's results.
@@ -372,13 +374,26 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 				}
 				continue
 			}
-			p := &paths[i]
-			p.Results[k].Values = p.Results[base].Values
-			if p.Days[k] != nil {
-				copy(p.Days[k], p.Days[base])
-			}
+			noneResults(&paths[i], k, base)
 		}
 		g.order = order
+		// The later policies that wake on every path on the same day as k (the same wake
+		// level, as qe's and spv's triggers in the baseline) run on the same groups of
+		// lanes, right after k, from the days loadLanes put in g.days once (a pass leaves
+		// them as they are).
+		class := append(g.class[:0], k)
+		for k2 := k + 1; k2 < min(np, 64); k2++ {
+			if k2 != base && g.wakesAs(k, k2, failed) {
+				class = append(class, k2)
+				ran |= 1 << k2
+				for i := 0; i < n; i++ {
+					if !failed[i] && g.batch[i].sim.snaps.wake[k2] >= T {
+						noneResults(&paths[i], k2, base)
+					}
+				}
+			}
+		}
+		g.class = class
 		for first := 0; first < len(order); first += lanes {
 			nl := min(lanes, len(order)-first)
 			for l := range wake {
@@ -390,11 +405,21 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 				}
 			}
 			g.loadLanes(nl, &wake)
-			g.bad = 0
-			g.pass(k, base, false, &wake)
-			for l := 0; l < nl; l++ {
-				if g.bad>>l&1 != 0 {
-					failed[order[first+l]] = true
+			for _, kc := range class {
+				// A path that failed in an earlier pass of the class is run again whole
+				// by the scalar Simulator: no need to run it here.
+				joins := wake
+				for l := 0; l < nl; l++ {
+					if failed[order[first+l]] {
+						joins[l] = T
+					}
+				}
+				g.bad = 0
+				g.pass(kc, base, false, &joins)
+				for l := 0; l < nl; l++ {
+					if g.bad>>l&1 != 0 {
+						failed[order[first+l]] = true
+					}
 				}
 			}
 		}
@@ -405,6 +430,26 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 			g.batch[i].sim.RunAll(p.Shocks, pols[i], p.Results, p.Days)
 		}
 	}
+}
+
+// noneResults gives path p's policy k, which never wakes on it, the results of the
+// no-policy pass (policy base).
+func noneResults(p *Path, k, base int) {
+	p.Results[k].Values = p.Results[base].Values
+	if p.Days[k] != nil {
+		copy(p.Days[k], p.Days[base])
+	}
+}
+
+// wakesAs reports whether policies k and k2 wake on the same day on every path of the
+// batch that has not failed.
+func (g *laneGroup) wakesAs(k, k2 int, failed []bool) bool {
+	for i, f := range failed {
+		if !f && g.batch[i].sim.snaps.wake[k] != g.batch[i].sim.snaps.wake[k2] {
+			return false
+		}
+	}
+	return true
 }
 
 // pass runs policy k on the lanes from day wake[l] (T: not at all): from day 0 from the
