@@ -108,7 +108,7 @@ func FundLoops(m *Model, vector bool) func() {
 		}
 		if vector {
 			g.decideVector(d, &d.cond, &d.cond.theta)
-			g.settleVector(d, &d.cond, false, true)
+			g.settleVector(d, &d.cond, false, true, false)
 		}
 	}
 }

@@ -546,17 +546,20 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 				g.absorbBooks(t, d)
 			}
 		}
-		if g.vector {
-			bad |= g.settleVector(d, c, t == cutDay, calls == 0)
-		} else {
+		switch {
+		case calls != 0 && books != booksCalls:
+			// qe's and spv's Settle and Sheet take nothing from the market's clearing and
+			// the funds' settlement: done before them, so that settleVector records the
+			// day, sheet included, with the values it holds.
+			g.settleBooks(t, d)
+			bad |= g.settleVector(d, c, t == cutDay, true, true)
+		case g.vector:
+			bad |= g.settleVector(d, c, t == cutDay, calls == 0, false)
+		default:
 			bad |= g.settleScalar(active, d, c, t == cutDay, calls == 0)
 		}
-		if calls != 0 {
-			if books == booksCalls {
-				g.book(calls, t, k, d)
-			} else {
-				g.settleBooks(t, d)
-			}
+		if calls != 0 && books == booksCalls {
+			g.book(calls, t, k, d)
 			if g.vector {
 				bad |= g.recordVector()
 			} else {

@@ -10,7 +10,7 @@ func vectorLanes() bool { return false }
 
 func (g *laneGroup) decideVector(*laneDay, *laneConds, *[lanes]float64) {}
 
-func (g *laneGroup) settleVector(*laneDay, *laneConds, bool, bool) uint8 { return 0 }
+func (g *laneGroup) settleVector(*laneDay, *laneConds, bool, bool, bool) uint8 { return 0 }
 
 func (g *laneGroup) recordVector() uint8 { return 0 }
 

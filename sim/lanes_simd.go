@@ -120,9 +120,10 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 
 // settleVector is steps 3 and 4 of the day for every lane at once, after the policies'
 // Absorb, operation for operation as Simulator.steps: market.clear, funds.settle, the
-// position cut on the day it is taken (cut) and, when record (no policy acts), step 6's
-// pathState.addDay. It returns the lanes with a value that is not finite, when record.
-func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uint8 {
+// position cut on the day it is taken (cut) and, when record (no policy acts, or a qe or
+// spv whose sheet is in g.p: sheet), step 6's pathState.addDay. It returns the lanes with
+// a value that is not finite, when record.
+func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bool) uint8 {
 	m, f, ps, k := g.m, &g.f, &g.p, &g.c
 	zero, one := load(&k.zero), load(&k.one)
 	// market.clear.
@@ -223,7 +224,11 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record bool) uin
 		Add(next).Add(load(&ps.inventory)).Add(utilization).Add(load(&d.other))
 	var bad uint8
 	if record {
-		bad = addDayVector(ps, k, finite, next, forced, daySales, equity, utilization, zero, zero)
+		holdings, dv01 := zero, zero
+		if sheet {
+			holdings, dv01 = load(&ps.holdings), load(&ps.dv01)
+		}
+		bad = addDayVector(ps, k, finite, next, forced, daySales, equity, utilization, holdings, dv01)
 	} else {
 		forced.Store(&ps.forced)
 		finite.Store(&ps.finite)
@@ -365,14 +370,16 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 }
 
 // settleBooks is the Settle and the Sheet of the pass's qe or spv in every lane, operation
-// for operation, with the day Absorb saw: the sheet's holdings and DV01 go to g.p.
+// for operation, with the day Absorb saw: the sheet's holdings and DV01 go to g.p. It
+// runs before settleVector, which they do not depend on: the day's basis b_t is still in
+// g.p.basis.
 func (g *laneGroup) settleBooks(t int, d *laneDay) {
 	b, ps, k := &g.books, &g.p, &g.c
 	zero := load(&k.zero)
 	if b.kind == booksSPV {
 		held := load(&b.held).Add(load(&ps.bundles))
 		held.Store(&b.held)
-		load(&b.cost).Add(load(&ps.bundles).Mul(load(&ps.prevBasis).Add(load(&b.discount)))).Store(&b.cost)
+		load(&b.cost).Add(load(&ps.bundles).Mul(load(&ps.basis).Add(load(&b.discount)))).Store(&b.cost)
 		day := archsimd.BroadcastFloat64x8(float64(t))
 		closing := day.Equal(load(&b.tExp)).ToBits() & held.Greater(zero).ToBits()
 		if closing != 0 {
