@@ -13,7 +13,8 @@ import (
 // (market.impact); then the market's clearing (market.clear), the funds' settlement
 // (funds.settle) and the running outputs (pathState.addDay). Between them run the
 // policies, on the lanes where one acts (not None): qe's and spv's as vector code too
-// when every lane runs one of them (lanes_books.go), any other lane by lane through the
+// when every lane runs one of them (lanes_books.go; their Settle, which takes nothing
+// from the clearing or the settlement, before these), any other lane by lane through the
 // Policy interface. The same steps also have a scalar form, lane by lane through those
 // functions, which the tests and CPUs without the vectors run.
 // The results are bit for bit those of Simulator.RunAll on each path
