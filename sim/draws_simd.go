@@ -96,7 +96,7 @@ func lookup128(table *[8][16]uint32, idx archsimd.Uint32x16, bit5, bit6 archsimd
 
 // zigguratVector is NormFloat64's first draw on every lane from its number u: x = j w_i,
 // and the lanes where x fell outside strip i's rectangle (absInt32(j) >= k_i), whose
-// draws normalAfter finishes.
+// draws normalAfterLane finishes.
 func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
 	c := &drawConsts
 	var zero archsimd.Uint32x16
@@ -162,7 +162,7 @@ func (d *laneDraws) normal(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsim
 		return hi, lo, x
 	}
 	u.Store(&d.u)
-	return d.onLanes(edge, hi, lo, x, func(s *Stream, l int) float64 { return s.normalAfter(d.u[l]) })
+	return d.onLanes(edge, hi, lo, x, func(s *Stream, l int) float64 { return s.normalAfterLane(d.u[l]) })
 }
 
 // onLanes finishes a draw in scalar code on each lane of mask, on that lane's own stream:

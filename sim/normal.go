@@ -29,8 +29,7 @@ func (s *Stream) NormFloat64() float64 {
 }
 
 // normalAfter is NormFloat64 after its first draw u fell outside its strip's rectangle:
-// the rest of NormFloat64's loop, for the batch draw (draws.go), which makes the common
-// case's first draw itself.
+// the rest of NormFloat64's loop, the reference of the batch draw's normalAfterLane.
 func (s *Stream) normalAfter(u uint64) float64 {
 	j := int32(u)
 	i := u >> 32 & 0x7F
@@ -172,3 +171,92 @@ var normalF = [128]float32{
 	0.025693292, 0.022103304, 0.018592102, 0.015167298,
 	0.011839478, 0.008624485, 0.005548995, 0.0026696292,
 }
+
+// normalAfterLane is normalAfter for the batch draw (draws_simd.go), whose vectors wait
+// for the lane's new state: the wedge test is decided by wedgeBounds where it can (a few
+// multiplications, where the exp is a long chain of them), and its result selects the
+// state and the draw without a branch, the next number, which a rejected draw starts
+// again from, drawn ahead (the test fails almost as often as it holds, and a wrong guess
+// costs the wait for the test too). Its draws and states are normalAfter's
+// (TestNormalAfterLane).
+func (s *Stream) normalAfterLane(u uint64) float64 {
+	for {
+		j := int32(u)
+		i := u >> 32 & 0x7F
+		if i == 0 {
+			return s.normalAfter(u) // the base strip's tail, one draw in 1,700
+		}
+		x := float64(j) * float64(normalW[i])
+		g := *s.pcg
+		v := float64(g.Uint64()<<11>>11) / (1 << 53) // Float64
+		hi, lo := g.hi, g.lo                         // the state if the test holds
+		next := g.Uint64()
+		y := normalF[i] + float32(v)*(normalF[i-1]-normalF[i])
+		below, decided := wedgeBounds(i, x, y)
+		if !decided {
+			below = y < float32(math.Exp(-.5*x*x))
+		}
+		keep := -boolBit(below)
+		s.pcg.hi, s.pcg.lo = hi&keep|g.hi&^keep, lo&keep|g.lo&^keep
+		j, i = int32(next), next>>32&0x7F
+		if keep|boolBit(absInt32(j) < normalK[i]) != 0 {
+			return math.Float64frombits(math.Float64bits(x)&keep | math.Float64bits(float64(j)*float64(normalW[i]))&^keep)
+		}
+		u = next // rejected, and the next draw is outside its rectangle too
+	}
+}
+
+// boolBit is 1 for true and 0 for false, without a branch.
+func boolBit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// wedgeBounds decides y < float32(math.Exp(-.5*x*x)) for strip i >= 1 by bounds on the
+// density e^(-t/2), t = x*x, that take a few multiplications: over strip i's t the density
+// is convex, so above its tangents and below its chord. y below the highest of three
+// tangents or above the chord, by a margin far wider than the float32 rounding of the exp
+// and the float64 roundings of the bounds, is decided; the rest (about one test in 200,
+// TestWedgeBounds) is not.
+func wedgeBounds(i uint64, x float64, y float32) (below, decided bool) {
+	b := &normalWedges[i]
+	t, y64 := x*x, float64(y)
+	lower := max(b.tangent[0][0]-b.tangent[0][1]*t, b.tangent[1][0]-b.tangent[1][1]*t, b.tangent[2][0]-b.tangent[2][1]*t)
+	upper := b.chord[0] + b.chord[1]*t
+	below, above := y64 < lower*(1-wedgeMargin), y64 > upper*(1+wedgeMargin)
+	return below, boolBit(below)|boolBit(above) != 0
+}
+
+// wedgeMargin is wedgeBounds's relative margin: 2^-20, against 2^-24 for the rounding of
+// the exp to float32 and less than 2^-45 for the float64 roundings of the exp and the
+// bounds (their terms are at most 8 times their value).
+const wedgeMargin = 1.0 / (1 << 20)
+
+// wedge holds wedgeBounds's bounds for a strip, each a line c - d t or c + d t: the
+// density's tangents at t = x*x for the least and the greatest |x| = |j| w_i of a draw
+// outside the strip's rectangle (|j| from k_i to 2^31, the products rounded as the draw
+// rounds them, so that every t the test sees lies between) and at their middle, and its
+// chord between the first two.
+type wedge struct {
+	tangent [3][2]float64
+	chord   [2]float64
+}
+
+// normalWedges are the strips' wedges (entry 0, the base strip, has none).
+var normalWedges = func() (ws [128]wedge) {
+	for i := 1; i < len(ws); i++ {
+		w := float64(normalW[i])
+		xLo, xHi := float64(normalK[i])*w, float64(1<<31)*w
+		tLo, tHi := xLo*xLo, xHi*xHi
+		gLo, gHi := math.Exp(-tLo/2), math.Exp(-tHi/2)
+		for k, t := range [3]float64{tLo, tHi, (tLo + tHi) / 2} {
+			g := math.Exp(-t / 2) // e^(-t/2) + (t' - t) (-e^(-t/2)/2) at t'
+			ws[i].tangent[k] = [2]float64{g * (1 + t/2), g / 2}
+		}
+		slope := (gHi - gLo) / (tHi - tLo)
+		ws[i].chord = [2]float64{gLo - slope*tLo, slope}
+	}
+	return ws
+}()
