@@ -16,6 +16,8 @@ type laneDraws struct {
 	// The lanes' PCG states and last draws, where the rare cases read and write them.
 	hi, lo, u [lanes]uint64
 	x         [lanes]float64
+	// pair draws the second group of lanes beside these (draws_simd.go), made on first use.
+	pair *laneDraws
 }
 
 // newLaneDraws returns a laneDraws for m's horizon.
@@ -39,6 +41,7 @@ func (d *laneDraws) draw(seed uint64, first int64, out []*Shocks) {
 	for len(out) > 0 {
 		n := min(lanes, len(out))
 		if useDrawVector {
+			n = min(2*lanes, len(out))
 			d.drawVector(seed, first, out[:n])
 		} else {
 			d.drawScalar(seed, first, out[:n])

@@ -184,55 +184,97 @@ func (d *laneDraws) onLanes(mask uint8, hi, lo archsimd.Uint64x8, x archsimd.Flo
 	return hi, lo, x
 }
 
-// drawVector is draw on up to lanes paths, all lanes in vectors: Model.Draw operation for
-// operation on each lane.
+// drawVector is draw on up to 2*lanes paths, all lanes in vectors, in two groups of lanes
+// (the first lanes paths and the rest, d's and d.pair's), each Model.Draw operation for
+// operation on each lane. The groups' draws alternate, so that while one group waits on a
+// rare case's scalar code the other's draws go on; a group without paths draws and
+// discards paths first+lanes on.
 func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
+	if d.pair == nil {
+		d.pair = d.m.newLaneDraws()
+	}
+	e := d.pair
 	m := d.m
 	p := &m.cfg.Shocks
 	T := m.cfg.Days
 	for l := range lanes {
 		d.hi[l], d.lo[l] = pathSeed(seed, first+int64(l))
+		e.hi[l], e.lo[l] = pathSeed(seed, first+int64(lanes+l))
 	}
 	bc := archsimd.BroadcastFloat64x8
 	logBar, gammaM, zero := bc(m.logSigmaBar), bc(m.cfg.Funds.GammaM), bc(0)
 	phi, eta, rhoF, betaF, pf := bc(p.Phi), bc(p.Eta), bc(p.RhoF), bc(p.BetaF), bc(p.PF)
 	unit := bc(1.0 / (1 << 53))
-	hi, lo := archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo)
-	hi, lo, z := d.normal(hi, lo)
-	jump := bc(p.MuJ).Add(bc(p.SJ).Mul(z))
-	jump.Store(&d.jump)
-	logSigma := logBar.Add(jump)
-	f := zero
+	hiA, loA := archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo)
+	hiB, loB := archsimd.LoadUint64x8(&e.hi), archsimd.LoadUint64x8(&e.lo)
+	hiA, loA, zA := d.normal(hiA, loA)
+	hiB, loB, zB := e.normal(hiB, loB)
+	jumpA, jumpB := bc(p.MuJ).Add(bc(p.SJ).Mul(zA)), bc(p.MuJ).Add(bc(p.SJ).Mul(zB))
+	jumpA.Store(&d.jump)
+	jumpB.Store(&e.jump)
+	logSigmaA, logSigmaB := logBar.Add(jumpA), logBar.Add(jumpB)
+	fA, fB := zero, zero
 	for t := 0; t < T; t++ {
 		at := t * lanes
-		excess := logSigma.Sub(logBar)
-		logSigma.Store((*[lanes]float64)(d.sigma[at:]))
-		f.Store((*[lanes]float64)(d.f[at:]))
-		gammaM.Mul(excess).Store((*[lanes]float64)(d.margin[at:]))
-		hi, lo, z = d.normal(hi, lo)
-		z.Store((*[lanes]float64)(d.dy[at:]))
-		hi, lo, z = d.normal(hi, lo)
-		z.Store((*[lanes]float64)(d.noise[at:]))
+		excessA, excessB := logSigmaA.Sub(logBar), logSigmaB.Sub(logBar)
+		logSigmaA.Store((*[lanes]float64)(d.sigma[at:]))
+		logSigmaB.Store((*[lanes]float64)(e.sigma[at:]))
+		fA.Store((*[lanes]float64)(d.f[at:]))
+		fB.Store((*[lanes]float64)(e.f[at:]))
+		gammaM.Mul(excessA).Store((*[lanes]float64)(d.margin[at:]))
+		gammaM.Mul(excessB).Store((*[lanes]float64)(e.margin[at:]))
+		hiA, loA, zA = d.normal(hiA, loA)
+		zA.Store((*[lanes]float64)(d.dy[at:]))
+		hiB, loB, zB = e.normal(hiB, loB)
+		zB.Store((*[lanes]float64)(e.dy[at:]))
+		hiA, loA, zA = d.normal(hiA, loA)
+		zA.Store((*[lanes]float64)(d.noise[at:]))
+		hiB, loB, zB = e.normal(hiB, loB)
+		zB.Store((*[lanes]float64)(e.noise[at:]))
 		if t == T-1 {
 			break
 		}
-		hi, lo, z = d.normal(hi, lo)
-		logSigma = logBar.Add(phi.Mul(excess)).Add(eta.Mul(z))
-		f = rhoF.Mul(f).Add(betaF.Mul(maxExact(zero, excess)))
+		hiA, loA, zA = d.normal(hiA, loA)
+		logSigmaA = logBar.Add(phi.Mul(excessA)).Add(eta.Mul(zA))
+		fA = rhoF.Mul(fA).Add(betaF.Mul(maxExact(zero, excessA)))
+		hiB, loB, zB = e.normal(hiB, loB)
+		logSigmaB = logBar.Add(phi.Mul(excessB)).Add(eta.Mul(zB))
+		fB = rhoF.Mul(fB).Add(betaF.Mul(maxExact(zero, excessB)))
 		var u archsimd.Uint64x8
-		hi, lo, u = pcgVector(hi, lo)
 		// Float64: the low 53 bits over 2^53 (times 2^-53, as exact).
-		fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits()
-		if fires == 0 {
-			continue
+		hiA, loA, u = pcgVector(hiA, loA)
+		if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits(); fires != 0 {
+			hiA, loA, fA = d.fundingShocks(fires, hiA, loA, fA)
 		}
-		f.Store(&d.x)
-		hi, lo, f = d.onLanes(fires, hi, lo, f, func(s *Stream, l int) float64 { return d.x[l] + p.MF*s.ExpFloat64() })
+		hiB, loB, u = pcgVector(hiB, loB)
+		if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits(); fires != 0 {
+			hiB, loB, fB = e.fundingShocks(fires, hiB, loB, fB)
+		}
 	}
+	d.finish(out[:min(lanes, len(out))])
+	if len(out) > lanes {
+		e.finish(out[lanes:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// fundingShocks adds a funding shock, m_F times ExpFloat64, to f on each lane of fires,
+// in scalar code on the lane's own stream.
+func (d *laneDraws) fundingShocks(fires uint8, hi, lo archsimd.Uint64x8, f archsimd.Float64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
+	f.Store(&d.x)
+	mf := d.m.cfg.Shocks.MF
+	return d.onLanes(fires, hi, lo, f, func(s *Stream, l int) float64 { return d.x[l] + mf*s.ExpFloat64() })
+}
+
+// finish turns the lanes' values of days [0, T) into Model.Draw's (the exponentials and
+// the products after them) and stores lane l's into out[l].
+func (d *laneDraws) finish(out []*Shocks) {
+	m := d.m
+	T := m.cfg.Days
 	n := T * lanes
 	expAll(d.sigma[:n])
 	expAll(d.margin[:n])
-	m0, omega := bc(m.cfg.Funds.M0), bc(p.Omega)
+	m0, omega := archsimd.BroadcastFloat64x8(m.cfg.Funds.M0), archsimd.BroadcastFloat64x8(m.cfg.Shocks.Omega)
 	for at := 0; at < n; at += lanes {
 		sigma := archsimd.LoadFloat64x8((*[lanes]float64)(d.sigma[at:]))
 		margin := (*[lanes]float64)(d.margin[at:])
@@ -249,5 +291,4 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 	for k, src := range [5][]float64{d.sigma, d.f, d.dy, d.noise, d.margin} {
 		storeDays(src, &dst[k], len(out), T)
 	}
-	archsimd.ClearAVXUpperBits()
 }
