@@ -1,10 +1,10 @@
 package sim
 
 // laneDraws draws the shocks of a batch of paths, lanes at a time: where the CPU has
-// AVX-512 (draws_simd.go), the lanes' PCG streams step together in vectors, with the
-// ziggurat's common case in vectors too, and each lane's rare cases (a normal draw
-// outside its strip's rectangle, the funding shock's size) in scalar code on that lane's
-// own stream. Every lane consumes its stream in Model.Draw's order, so each path's Shocks
+// AVX-512 (draws_simd.go), the lanes' PCG streams step together in vectors (two groups of
+// lanes side by side), with the ziggurat's common case in vectors too, and each lane's
+// rare cases (a normal draw outside its strip's rectangle, the funding shock's size) in
+// scalar code on that lane's own stream. Every lane consumes its stream in Model.Draw's order, so each path's Shocks
 // are Draw's bit for bit (TestDrawBatchMatchesDraw); elsewhere it is Draw path by path.
 type laneDraws struct {
 	m      *Model
