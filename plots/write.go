@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"math"
 	"os"
@@ -17,7 +18,6 @@ import (
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/plots/internal/pdfcanvas"
 	"golang.org/x/sync/errgroup"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -212,7 +212,7 @@ type Canvas interface {
 func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 	switch format {
 	case "png":
-		return &fastPNG{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))}, nil
+		return &fastPNG{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI)), state: pngState{color: color.Black}}, nil
 	case "pdf":
 		return pdfcanvas.New(w, h), nil // gonum's vgpdf mangles translucent colors and non-ASCII text
 	case "svg":
@@ -232,6 +232,9 @@ func NewCanvas(format string, w, h vg.Length) (Canvas, error) {
 type fastPNG struct {
 	*vgimg.Canvas
 	drawn bool // something was drawn since the white background
+	// The graphics state its text needs (pngtext.go), and the states Push saved.
+	state pngState
+	saved []pngState
 }
 
 // blankWhite reports whether c is a fastPNG still all white.
@@ -245,12 +248,6 @@ func (c *fastPNG) Stroke(path vg.Path) { c.drawn = true; c.Canvas.Stroke(path) }
 
 // Fill fills path on the canvas.
 func (c *fastPNG) Fill(path vg.Path) { c.drawn = true; c.Canvas.Fill(path) }
-
-// FillString draws text on the canvas.
-func (c *fastPNG) FillString(f font.Face, pt vg.Point, text string) {
-	c.drawn = true
-	c.Canvas.FillString(f, pt, text)
-}
 
 // DrawImage draws img on the canvas in rect.
 func (c *fastPNG) DrawImage(rect vg.Rectangle, img image.Image) {
