@@ -48,7 +48,9 @@ func Paths(ctx context.Context, cfg sim.Config, cols []Column, n int, seed uint6
 	if len(cols) == 0 || n == 0 {
 		return values, nil
 	}
-	s := &sim.Sampler{Model: model, Policies: policies, Workers: workers, Seed: seed, Traced: traced, NoSeries: true}
+	// Only a traced column reads the shocks (Of).
+	noShocks := !slices.Contains(traced, true)
+	s := &sim.Sampler{Model: model, Policies: policies, Workers: workers, Seed: seed, Traced: traced, NoSeries: true, NoShocks: noShocks}
 	// The metric columns apart from the traced ones, with what each reads, so that the
 	// visit of a path is a plain loop of loads and stores.
 	type metricColumn struct {

@@ -6,13 +6,21 @@ package sim
 // rare cases (a normal draw outside its strip's rectangle, the funding shock's size) in
 // scalar code on that lane's own stream. Every lane consumes its stream in Model.Draw's order, so each path's Shocks
 // are Draw's bit for bit (TestDrawBatchMatchesDraw); elsewhere it is Draw path by path.
+//
+// The vector form leaves a batch's shocks day-major in its buffers (drawBatch), where
+// the lockstep simulator reads them as they are (laneGroup.src): day t of every path of
+// the batch side by side, so that the lanes of paths 8q..8q+7 are one vector load. Per-path
+// Shocks are made from them only when asked for (store, storePath): the transposes to
+// per-path series and back into lanes would cost about a tenth of a summary-only run.
 type laneDraws struct {
 	m      *Model
 	stream *Stream // a lane's stream in the rare cases, and the scalar form's
-	// The lanes' values day by day, lane-major (day t of lane l at t*lanes + l): log
-	// sigma_t then sigma_t, F_t, dy_t, the noise and m_t, as Draw computes them.
+	// The batch's values day by day, day-major (day t of the batch's path i at
+	// t*batchPaths + i): log sigma_t then sigma_t, F_t, dy_t, the noise and m_t, as Draw
+	// computes them, and each path's J. Shared with pair, each drawing its own paths.
 	sigma, f, dy, noise, margin []float64
-	jump                        [lanes]float64
+	jump                        []float64
+	at                          int // the batch's path in lane 0 of the vector draw
 	// The lanes' PCG states and last draws, where the rare cases read and write them.
 	hi, lo, u [lanes]uint64
 	x         [lanes]float64
@@ -22,7 +30,7 @@ type laneDraws struct {
 
 // newLaneDraws returns a laneDraws for m's horizon.
 func (m *Model) newLaneDraws() *laneDraws {
-	n := lanes * m.Days()
+	n := batchPaths * m.Days()
 	buf := make([]float64, 5*n)
 	return &laneDraws{
 		m:      m,
@@ -32,6 +40,7 @@ func (m *Model) newLaneDraws() *laneDraws {
 		dy:     buf[2*n : 3*n],
 		noise:  buf[3*n : 4*n],
 		margin: buf[4*n : 5*n],
+		jump:   make([]float64, batchPaths),
 	}
 }
 
@@ -39,14 +48,50 @@ func (m *Model) newLaneDraws() *laneDraws {
 // first+l) and Model.Draw do.
 func (d *laneDraws) draw(seed uint64, first int64, out []*Shocks) {
 	for len(out) > 0 {
-		n := min(lanes, len(out))
+		n := min(batchPaths, len(out))
 		if useDrawVector {
-			n = min(2*lanes, len(out))
-			d.drawVector(seed, first, out[:n])
+			d.drawBatch(seed, first, n)
+			d.store(out[:n])
 		} else {
 			d.drawScalar(seed, first, out[:n])
 		}
 		first, out = first+int64(n), out[n:]
+	}
+}
+
+// drawBatch draws paths first..first+n-1 (n <= batchPaths) under seed into d's
+// day-major buffers, as batch paths 0..n-1, with the vector draws (useDrawVector only).
+func (d *laneDraws) drawBatch(seed uint64, first int64, n int) {
+	for at := 0; at < n; at += 2 * lanes {
+		d.drawVector(seed, first, at)
+	}
+	d.finish(min(batchPaths, (n+2*lanes-1)&^(2*lanes-1)))
+}
+
+// store fills out[i] with batch path i's shocks from d's buffers (drawBatch).
+func (d *laneDraws) store(out []*Shocks) {
+	for q := 0; q < len(out); q += lanes {
+		d.storeLanes(q, out[q:min(q+lanes, len(out))])
+	}
+}
+
+// storePath fills sh with batch path i's shocks from d's buffers (drawBatch), value by
+// value: for the lockstep simulator's rare paths that need a Shocks of their own.
+func (d *laneDraws) storePath(i int, sh *Shocks) {
+	sh.Jump = d.jump[i]
+	for t := range sh.Sigma {
+		at := t*batchPaths + i
+		sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t] = d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at]
+	}
+}
+
+// loadPath puts sh into d's buffers as batch path i: storePath the other way round, for
+// the tests to run the lockstep simulator on shocks of their own.
+func (d *laneDraws) loadPath(i int, sh *Shocks) {
+	d.jump[i] = sh.Jump
+	for t := range sh.Sigma {
+		at := t*batchPaths + i
+		d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at] = sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t]
 	}
 }
 

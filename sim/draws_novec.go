@@ -6,4 +6,8 @@ package sim
 // build (draws_simd.go has the vector form).
 const useDrawVector = false
 
-func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {}
+func (d *laneDraws) drawVector(uint64, int64, int) {}
+
+func (d *laneDraws) finish(int) {}
+
+func (d *laneDraws) storeLanes(int, []*Shocks) {}

@@ -113,22 +113,24 @@ func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
 	return x, ^inside
 }
 
-// storeDays stores lane-major values (day t of lane l at t*lanes + l) of days [0, T) into
-// dst[l][0:T] for each l < n, 8 days at a time: the 8x8 block's transpose in three rounds
-// k, each of which swaps bit k of a vector's index with bit k of its lanes' (a pair of
-// permutations per pair of vectors).
-func storeDays(src []float64, dst *[lanes][]float64, n, T int) {
+// storeDays stores day-major values (day t of the batch's path i at t*batchPaths + i)
+// of batch paths at..at+n-1 (n <= lanes), days [0, T), into dst[l][0:T] for each l < n,
+// 8 days at a time: the 8x8 block's transpose in three rounds k, each of which swaps bit
+// k of a vector's index with bit k of its lanes' (a pair of permutations per pair of
+// vectors).
+func storeDays(src []float64, at int, dst *[lanes][]float64, n, T int) {
 	t := 0
+	const s = batchPaths
 	for ; t+lanes <= T; t += lanes {
-		b := src[t*lanes : (t+lanes)*lanes]
-		v0 := archsimd.LoadFloat64x8((*[lanes]float64)(b[0:]))
-		v1 := archsimd.LoadFloat64x8((*[lanes]float64)(b[8:]))
-		v2 := archsimd.LoadFloat64x8((*[lanes]float64)(b[16:]))
-		v3 := archsimd.LoadFloat64x8((*[lanes]float64)(b[24:]))
-		v4 := archsimd.LoadFloat64x8((*[lanes]float64)(b[32:]))
-		v5 := archsimd.LoadFloat64x8((*[lanes]float64)(b[40:]))
-		v6 := archsimd.LoadFloat64x8((*[lanes]float64)(b[48:]))
-		v7 := archsimd.LoadFloat64x8((*[lanes]float64)(b[56:]))
+		b := src[t*s+at:]
+		v0 := archsimd.LoadFloat64x8((*[lanes]float64)(b[0*s:]))
+		v1 := archsimd.LoadFloat64x8((*[lanes]float64)(b[1*s:]))
+		v2 := archsimd.LoadFloat64x8((*[lanes]float64)(b[2*s:]))
+		v3 := archsimd.LoadFloat64x8((*[lanes]float64)(b[3*s:]))
+		v4 := archsimd.LoadFloat64x8((*[lanes]float64)(b[4*s:]))
+		v5 := archsimd.LoadFloat64x8((*[lanes]float64)(b[5*s:]))
+		v6 := archsimd.LoadFloat64x8((*[lanes]float64)(b[6*s:]))
+		v7 := archsimd.LoadFloat64x8((*[lanes]float64)(b[7*s:]))
 		v0, v1, v2, v3, v4, v5, v6, v7 = transpose8(v0, v1, v2, v3, v4, v5, v6, v7)
 		if n == lanes {
 			v0.Store((*[lanes]float64)(dst[0][t:]))
@@ -149,7 +151,7 @@ func storeDays(src []float64, dst *[lanes][]float64, n, T int) {
 	}
 	for ; t < T; t++ {
 		for l := range n {
-			dst[l][t] = src[t*lanes+l]
+			dst[l][t] = src[t*s+at+l]
 		}
 	}
 }
@@ -184,22 +186,23 @@ func (d *laneDraws) onLanes(mask uint8, hi, lo archsimd.Uint64x8, x archsimd.Flo
 	return hi, lo, x
 }
 
-// drawVector is draw on up to 2*lanes paths, all lanes in vectors, in two groups of lanes
-// (the first lanes paths and the rest, d's and d.pair's), each Model.Draw operation for
-// operation on each lane. The groups' draws alternate, so that while one group waits on a
-// rare case's scalar code the other's draws go on; a group without paths draws and
-// discards paths first+lanes on.
-func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
+// drawVector draws batch paths at..at+2*lanes-1 (paths first+at on) into d's buffers,
+// before the exponentials (finish), all lanes in vectors, in two groups of lanes (d's and
+// d.pair's), each Model.Draw operation for operation on each lane. The groups' draws
+// alternate, so that while one group waits on a rare case's scalar code the other's draws
+// go on; paths past the batch's are drawn too, and nobody reads them.
+func (d *laneDraws) drawVector(seed uint64, first int64, at int) {
 	if d.pair == nil {
-		d.pair = d.m.newLaneDraws()
+		d.pair = &laneDraws{m: d.m, stream: NewStream(), sigma: d.sigma, f: d.f, dy: d.dy, noise: d.noise, margin: d.margin, jump: d.jump}
 	}
 	e := d.pair
+	d.at, e.at = at, at+lanes
 	m := d.m
 	p := &m.cfg.Shocks
 	T := m.cfg.Days
 	for l := range lanes {
-		d.hi[l], d.lo[l] = pathSeed(seed, first+int64(l))
-		e.hi[l], e.lo[l] = pathSeed(seed, first+int64(lanes+l))
+		d.hi[l], d.lo[l] = pathSeed(seed, first+int64(d.at+l))
+		e.hi[l], e.lo[l] = pathSeed(seed, first+int64(e.at+l))
 	}
 	bc := archsimd.BroadcastFloat64x8
 	logBar, gammaM, zero := bc(m.logSigmaBar), bc(m.cfg.Funds.GammaM), bc(0)
@@ -210,27 +213,27 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 	hiA, loA, zA := d.normal(hiA, loA)
 	hiB, loB, zB := e.normal(hiB, loB)
 	jumpA, jumpB := bc(p.MuJ).Add(bc(p.SJ).Mul(zA)), bc(p.MuJ).Add(bc(p.SJ).Mul(zB))
-	jumpA.Store(&d.jump)
-	jumpB.Store(&e.jump)
+	jumpA.Store((*[lanes]float64)(d.jump[d.at:]))
+	jumpB.Store((*[lanes]float64)(e.jump[e.at:]))
 	logSigmaA, logSigmaB := logBar.Add(jumpA), logBar.Add(jumpB)
 	fA, fB := zero, zero
 	for t := 0; t < T; t++ {
-		at := t * lanes
+		a, b := t*batchPaths+d.at, t*batchPaths+e.at
 		excessA, excessB := logSigmaA.Sub(logBar), logSigmaB.Sub(logBar)
-		logSigmaA.Store((*[lanes]float64)(d.sigma[at:]))
-		logSigmaB.Store((*[lanes]float64)(e.sigma[at:]))
-		fA.Store((*[lanes]float64)(d.f[at:]))
-		fB.Store((*[lanes]float64)(e.f[at:]))
-		gammaM.Mul(excessA).Store((*[lanes]float64)(d.margin[at:]))
-		gammaM.Mul(excessB).Store((*[lanes]float64)(e.margin[at:]))
+		logSigmaA.Store((*[lanes]float64)(d.sigma[a:]))
+		logSigmaB.Store((*[lanes]float64)(e.sigma[b:]))
+		fA.Store((*[lanes]float64)(d.f[a:]))
+		fB.Store((*[lanes]float64)(e.f[b:]))
+		gammaM.Mul(excessA).Store((*[lanes]float64)(d.margin[a:]))
+		gammaM.Mul(excessB).Store((*[lanes]float64)(e.margin[b:]))
 		hiA, loA, zA = d.normal(hiA, loA)
-		zA.Store((*[lanes]float64)(d.dy[at:]))
+		zA.Store((*[lanes]float64)(d.dy[a:]))
 		hiB, loB, zB = e.normal(hiB, loB)
-		zB.Store((*[lanes]float64)(e.dy[at:]))
+		zB.Store((*[lanes]float64)(e.dy[b:]))
 		hiA, loA, zA = d.normal(hiA, loA)
-		zA.Store((*[lanes]float64)(d.noise[at:]))
+		zA.Store((*[lanes]float64)(d.noise[a:]))
 		hiB, loB, zB = e.normal(hiB, loB)
-		zB.Store((*[lanes]float64)(e.noise[at:]))
+		zB.Store((*[lanes]float64)(e.noise[b:]))
 		if t == T-1 {
 			break
 		}
@@ -251,10 +254,6 @@ func (d *laneDraws) drawVector(seed uint64, first int64, out []*Shocks) {
 			hiB, loB, fB = e.fundingShocks(fires, hiB, loB, fB)
 		}
 	}
-	d.finish(out[:min(lanes, len(out))])
-	if len(out) > lanes {
-		e.finish(out[lanes:])
-	}
 	archsimd.ClearAVXUpperBits()
 }
 
@@ -266,29 +265,44 @@ func (d *laneDraws) fundingShocks(fires uint8, hi, lo archsimd.Uint64x8, f archs
 	return d.onLanes(fires, hi, lo, f, func(s *Stream, l int) float64 { return d.x[l] + mf*s.ExpFloat64() })
 }
 
-// finish turns the lanes' values of days [0, T) into Model.Draw's (the exponentials and
-// the products after them) and stores lane l's into out[l].
-func (d *laneDraws) finish(out []*Shocks) {
+// finish turns the values of batch paths 0..n-1 (a multiple of 2*lanes), days [0, T),
+// into Model.Draw's: the exponentials and the products after them.
+func (d *laneDraws) finish(n int) {
 	m := d.m
 	T := m.cfg.Days
-	n := T * lanes
-	expAll(d.sigma[:n])
-	expAll(d.margin[:n])
-	m0, omega := archsimd.BroadcastFloat64x8(m.cfg.Funds.M0), archsimd.BroadcastFloat64x8(m.cfg.Shocks.Omega)
-	for at := 0; at < n; at += lanes {
-		sigma := archsimd.LoadFloat64x8((*[lanes]float64)(d.sigma[at:]))
-		margin := (*[lanes]float64)(d.margin[at:])
-		dy, noise := (*[lanes]float64)(d.dy[at:]), (*[lanes]float64)(d.noise[at:])
-		m0.Mul(archsimd.LoadFloat64x8(margin)).Store(margin)
-		sigma.Mul(archsimd.LoadFloat64x8(dy)).Store(dy)
-		omega.Mul(sigma).Mul(archsimd.LoadFloat64x8(noise)).Store(noise)
+	if n == batchPaths {
+		expAll(d.sigma[:T*batchPaths])
+		expAll(d.margin[:T*batchPaths])
+	} else {
+		for t := range T {
+			expAll(d.sigma[t*batchPaths : t*batchPaths+n])
+			expAll(d.margin[t*batchPaths : t*batchPaths+n])
+		}
 	}
+	m0, omega := archsimd.BroadcastFloat64x8(m.cfg.Funds.M0), archsimd.BroadcastFloat64x8(m.cfg.Shocks.Omega)
+	for t := range T {
+		for at := t * batchPaths; at < t*batchPaths+n; at += lanes {
+			sigma := archsimd.LoadFloat64x8((*[lanes]float64)(d.sigma[at:]))
+			margin := (*[lanes]float64)(d.margin[at:])
+			dy, noise := (*[lanes]float64)(d.dy[at:]), (*[lanes]float64)(d.noise[at:])
+			m0.Mul(archsimd.LoadFloat64x8(margin)).Store(margin)
+			sigma.Mul(archsimd.LoadFloat64x8(dy)).Store(dy)
+			omega.Mul(sigma).Mul(archsimd.LoadFloat64x8(noise)).Store(noise)
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// storeLanes stores batch paths q..q+len(out)-1 (len(out) <= lanes) into out.
+func (d *laneDraws) storeLanes(q int, out []*Shocks) {
+	T := d.m.cfg.Days
 	var dst [5][lanes][]float64
 	for l, sh := range out {
-		sh.Jump = d.jump[l]
+		sh.Jump = d.jump[q+l]
 		dst[0][l], dst[1][l], dst[2][l], dst[3][l], dst[4][l] = sh.Sigma, sh.F, sh.DY, sh.Noise, sh.Margin
 	}
 	for k, src := range [5][]float64{d.sigma, d.f, d.dy, d.noise, d.margin} {
-		storeDays(src, &dst[k], len(out), T)
+		storeDays(src, q, &dst[k], len(out), T)
 	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -27,6 +27,11 @@ type LaneRunner struct {
 	g    *laneGroup
 	pols [][]Policy
 	out  []Path
+	// Where the Sampler's lockstep simulator reads a batch's draws as they are
+	// (Model.useSource), src holds the paths' shocks the same way, and the paths'
+	// Shocks (shocks) are not handed to the group.
+	src    *laneDraws
+	shocks []*Shocks
 	// Fallbacks counts the lanes run again by the scalar Simulator.
 	Fallbacks int
 }
@@ -43,9 +48,17 @@ func NewLaneRunner(m *Model, vector bool, newPolicies func() []Policy) *LaneRunn
 			out.Days[k] = make([]float64, NumSeries*T)
 		}
 		r.pols, r.out = append(r.pols, pols), append(r.out, out)
+		r.shocks = append(r.shocks, out.Shocks)
+	}
+	if m.useSource(vector) {
+		r.src = m.newLaneDraws()
 	}
 	return r
 }
+
+// FromDraws reports whether the runner's group reads the paths' shocks as the vector
+// draws leave them (laneGroup.src).
+func (r *LaneRunner) FromDraws() bool { return r.src != nil }
 
 // Lanes is the number of paths a LaneRunner steps together.
 const Lanes = lanes
@@ -57,8 +70,13 @@ const BatchPaths = batchPaths
 // returns them.
 func (r *LaneRunner) Run(n int, draw func(l int, sh *Shocks)) []Path {
 	for l := 0; l < n; l++ {
-		draw(l, r.out[l].Shocks)
+		draw(l, r.shocks[l])
+		if r.src != nil {
+			r.src.loadPath(l, r.shocks[l])
+			r.out[l].Shocks = nil
+		}
 	}
+	r.g.src = r.src
 	r.g.runAll(n, r.out, r.pols)
 	for _, failed := range r.g.failed[:n] {
 		if failed {
@@ -119,6 +137,10 @@ func BatchDraw(m *Model) func(seed uint64, first int64, out []*Shocks) {
 	return m.newLaneDraws().draw
 }
 
+// UseSource reports whether the Sampler's lockstep simulator reads the batch's draws of
+// m as they are (laneGroup.src).
+func UseSource(m *Model) bool { return m.useSource(true) }
+
 // VectorDraws reports whether the batch draw runs in vectors.
 func VectorDraws() bool { return useDrawVector }
 
@@ -142,8 +164,35 @@ func LoadedDays(m *Model, sh []*Shocks, wake []int, vector bool) [][][10]float64
 		w[l] = wake[l]
 	}
 	g.loadLanes(len(sh), &w)
-	out := make([][][10]float64, len(sh))
+	return loaded(g, len(sh), wake)
+}
+
+// LoadedDaysFromDraws is LoadedDays with the vector loader reading the batch's draws as
+// they are (laneGroup.src), with sh[l] as the batch's path at[l], in lane l.
+func LoadedDaysFromDraws(m *Model, sh []*Shocks, wake, at []int) [][][10]float64 {
+	g := m.newLaneGroup(true)
+	g.src = m.newLaneDraws()
+	paths := make([]Path, batchPaths)
+	pols := make([][]Policy, batchPaths)
+	var w [lanes]int
+	for l := range w {
+		w[l] = m.Days()
+	}
 	for l := range sh {
+		g.src.loadPath(at[l], sh[l])
+		g.preparePath(at[l], nil)
+		g.setLane(l, at[l], paths, pols)
+		w[l] = wake[l]
+	}
+	g.loadLanes(len(sh), &w)
+	return loaded(g, len(sh), wake)
+}
+
+// loaded returns what lanes 0..n-1 of g hold on each day from wake[l] (LoadedDays).
+func loaded(g *laneGroup, n int, wake []int) [][][10]float64 {
+	m := g.m
+	out := make([][][10]float64, n)
+	for l := range n {
 		for t := wake[l]; t < m.Days(); t++ {
 			d := &g.days[t]
 			c := &d.cond

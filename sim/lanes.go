@@ -117,7 +117,8 @@ type laneConsts struct {
 // scalar fallback) and the Conditions passed to its policy's Adjust.
 type laneState struct {
 	sim  *Simulator
-	sh   *Shocks
+	sh   *Shocks // nil when the group reads the batch's draws as they are (laneGroup.src)
+	jump float64 // the path's J
 	cond Conditions
 	// The buffers' factor of each day (buffer_stress only), kept with the capital per $ r it
 	// was computed for (bufferKnown: whether it was): every pass asks for the same days,
@@ -153,8 +154,18 @@ type laneGroup struct {
 	p      lanePaths
 	c      laneConsts
 	days   []laneDay // day t of every lane, from its shocks
-	// Each lane's path: its state, where its results go and its policies.
+	// src, when set, holds the batch's shocks day-major as the vector draws leave them
+	// (laneDraws.drawBatch), and the group reads them from there: the paths' Shocks are
+	// then not read (they may be nil), but where a path falls back to the scalar
+	// Simulator, which gets its Shocks filled from src (into scratch when it is nil).
+	// Only with the vector kernels, and without other sellers and repo rationing, whose
+	// per-day series are computed from a path's Shocks (useSource).
+	src     *laneDraws
+	scratch *Shocks
+	// Each lane's path: its state, its index in the batch, where its results go and its
+	// policies.
 	lane   [lanes]*laneState
+	idx    [lanes]int
 	out    [lanes]*Path
 	pols   [lanes][]Policy
 	batch  [batchPaths]laneState
@@ -211,16 +222,31 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 
 // setLane puts path i of the batch (paths[i], with policies pols[i]) in lane l.
 func (g *laneGroup) setLane(l, i int, paths []Path, pols [][]Policy) {
-	g.lane[l], g.out[l], g.pols[l] = &g.batch[i], &paths[i], pols[i]
+	g.lane[l], g.idx[l], g.out[l], g.pols[l] = &g.batch[i], i, &paths[i], pols[i]
+}
+
+// useSource reports whether a group of m with the vector kernels or without (vector) can
+// read a batch's shocks day-major from the draws (laneGroup.src).
+func (m *Model) useSource(vector bool) bool {
+	return vector && vectorLanes() && useDrawVector && !m.sellers && !m.repoLimited
 }
 
 // preparePath computes what every pass over path i of the batch shares, as
-// Simulator.prepare does (but the dealer capacities, which load and loadVector compute).
+// Simulator.prepare does (but the dealer capacities, which load and loadVector compute),
+// from its Shocks sh, or from g.src where that is set (peaksSource has then found the
+// peaks).
 func (g *laneGroup) preparePath(i int, sh *Shocks) {
 	m := g.m
 	ln := &g.batch[i]
 	s := ln.sim
-	ln.sh = sh
+	if g.src != nil {
+		ln.sh, ln.jump = nil, g.src.jump[i]
+		if m.bufferStress {
+			ln.resetBuffers(m.Days())
+		}
+		return
+	}
+	ln.sh, ln.jump = sh, sh.Jump
 	if g.vector {
 		s.peakVol, s.peakF = peaksVector(sh.Sigma), peaksVector(sh.F)
 	} else {
@@ -233,12 +259,16 @@ func (g *laneGroup) preparePath(i int, sh *Shocks) {
 		s.repo = m.repoCapacity(sh, s.repo)
 	}
 	if m.bufferStress {
-		T := len(sh.Sigma)
-		if len(ln.bufferKnown) < T {
-			ln.bufferR, ln.bufferScale, ln.bufferKnown = make([]float64, T), make([]float64, T), make([]bool, T)
-		}
-		clear(ln.bufferKnown)
+		ln.resetBuffers(len(sh.Sigma))
 	}
+}
+
+// resetBuffers forgets the buffers' factors of a path of T days (bufferScaleAt).
+func (ln *laneState) resetBuffers(T int) {
+	if len(ln.bufferKnown) < T {
+		ln.bufferR, ln.bufferScale, ln.bufferKnown = make([]float64, T), make([]float64, T), make([]bool, T)
+	}
+	clear(ln.bufferKnown)
 }
 
 // peak returns the largest of xs and 0: a path's peak volatility or funding stress
@@ -313,6 +343,9 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 	clear(failed)
 	for i := 0; i < n; i++ {
 		g.preparePath(i, paths[i].Shocks)
+	}
+	if g.src != nil {
+		g.peaksSource(n)
 	}
 	base := -1
 	for k, p := range pols[0] {
@@ -428,7 +461,17 @@ func (g *laneGroup) runAll(n int, paths []Path, pols [][]Policy) {
 	for i := 0; i < n; i++ {
 		if failed[i] {
 			p := &paths[i]
-			g.batch[i].sim.RunAll(p.Shocks, pols[i], p.Results, p.Days)
+			sh := p.Shocks
+			if g.src != nil {
+				if sh == nil {
+					if g.scratch == nil {
+						g.scratch = NewShocks(T)
+					}
+					sh = g.scratch
+				}
+				g.src.storePath(i, sh)
+			}
+			g.batch[i].sim.RunAll(sh, pols[i], p.Results, p.Days)
 		}
 	}
 }
@@ -580,7 +623,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 			g.books.store(l, g.pols[l][k])
 		}
 		st := g.state(l)
-		writeMetrics(ln.sim, ln.sh, g.pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &g.out[l].Results[k])
+		writeMetrics(ln.sim, ln.jump, g.pols[l][k].Sheet(), &st, g.totalEquity(l), int(f.defaulted[l]), &g.out[l].Results[k])
 	}
 }
 

@@ -27,6 +27,8 @@ func peaksVector([]float64) float64 { return 0 }
 
 func (g *laneGroup) loadVector(int, int) {}
 
+func (g *laneGroup) peaksSource(int) {}
+
 func (g *laneGroup) risenVector() uint8 { return 0 }
 
 func (c *laneConds) copyVector(*laneConds) {}

@@ -425,6 +425,10 @@ func peaksVector(xs []float64) float64 {
 // operation each, operation for operation as load. The lanes from n on get lane 0's
 // values, which nobody reads either.
 func (g *laneGroup) loadVector(n, from int) {
+	if g.src != nil {
+		g.loadSource(n, from)
+		return
+	}
 	m := g.m
 	days := g.days
 	T := len(days)
@@ -518,6 +522,103 @@ func (g *laneGroup) loadVector(n, from int) {
 		spread0.Add(kappaS.Mul(f)).Store(&d.cond.spread)
 		k0.Div(one.Add(kappaK.Mul(f))).Store(&d.cond.capacity)
 		omega.Mul(load(&d.omegaSigma)).Store(&d.omegaSigma)
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// loadSource is loadVector from the batch's draws as they are (g.src, day-major), with
+// no transposes: where the lanes hold batch paths 8q..8q+7 in order (the no-policy pass's
+// groups) a day of a series is one vector load; elsewhere (a policy's pass, its paths in
+// the order of their wake days) a gather from the day's row of every path of the batch,
+// two permutations from each pair of vectors the lanes take values from (gatherLanes).
+// The conditions are computed as loadVector computes them, operation for operation; the
+// lanes from n on get lane 0's values.
+func (g *laneGroup) loadSource(n, from int) {
+	m, src := g.m, g.src
+	days := g.days
+	T := len(days)
+	fp, mp := &m.cfg.Funds, &m.cfg.Market
+	bc := archsimd.BroadcastFloat64x8
+	h0, kappaH, spread0, kappaS := bc(fp.H0), bc(fp.KappaH), bc(fp.Spread0), bc(fp.KappaS)
+	k0, kappaK, one, omega := bc(mp.K0), bc(mp.KappaK), bc(1), bc(m.cfg.Shocks.Omega)
+	conditions := func(d *laneDay, f, sigma archsimd.Float64x8) {
+		h0.Add(kappaH.Mul(f)).Store(&d.cond.haircut)
+		spread0.Add(kappaS.Mul(f)).Store(&d.cond.spread)
+		k0.Div(one.Add(kappaK.Mul(f))).Store(&d.cond.capacity)
+		omega.Mul(sigma).Store(&d.omegaSigma)
+	}
+	base := g.idx[0]
+	inOrder := base%lanes == 0
+	var ix [lanes]uint64
+	var pairs [batchPaths / (2 * lanes)]uint8 // the lanes that take their values from pair p
+	for l := range lanes {
+		i := base
+		if l < n {
+			i = g.idx[l]
+			inOrder = inOrder && i == base+l
+		}
+		ix[l] = uint64(i % (2 * lanes))
+		pairs[i/(2*lanes)] |= 1 << l
+	}
+	if inOrder {
+		for t := from; t < T; t++ {
+			at := t*batchPaths + base
+			d := &days[t]
+			conditions(d, load((*[lanes]float64)(src.f[at:])), load((*[lanes]float64)(src.sigma[at:])))
+			load((*[lanes]float64)(src.margin[at:])).Store(&d.cond.margin)
+			load((*[lanes]float64)(src.dy[at:])).Store(&d.dy)
+			load((*[lanes]float64)(src.noise[at:])).Store(&d.noise)
+		}
+		archsimd.ClearAVXUpperBits()
+		return
+	}
+	idx := archsimd.LoadUint64x8(&ix)
+	for t := from; t < T; t++ {
+		at := t * batchPaths
+		d := &days[t]
+		conditions(d, gatherLanes(src.f[at:at+batchPaths], idx, &pairs), gatherLanes(src.sigma[at:at+batchPaths], idx, &pairs))
+		gatherLanes(src.margin[at:at+batchPaths], idx, &pairs).Store(&d.cond.margin)
+		gatherLanes(src.dy[at:at+batchPaths], idx, &pairs).Store(&d.dy)
+		gatherLanes(src.noise[at:at+batchPaths], idx, &pairs).Store(&d.noise)
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// gatherLanes returns row[i_l] in lane l, where lane l's index i_l into row (a day of
+// every path of a batch) is 2*lanes*p + idx[l] for the pair p of vectors of row whose
+// pairs[p] has bit l set.
+func gatherLanes(row []float64, idx archsimd.Uint64x8, pairs *[batchPaths / (2 * lanes)]uint8) archsimd.Float64x8 {
+	var x archsimd.Float64x8
+	for p, mask := range pairs {
+		if mask != 0 {
+			v := row[2*lanes*p : 2*lanes*(p+1)]
+			y := load((*[lanes]float64)(v[:lanes])).ConcatPermute(load((*[lanes]float64)(v[lanes:])), idx)
+			x = y.Merge(x, archsimd.Mask64x8FromBits(mask))
+		}
+	}
+	return x
+}
+
+// peaksSource finds the peak volatility and funding stress of batch paths 0..n-1 (as
+// peaksVector does) from the batch's draws as they are (g.src): 8 paths at a time, day by
+// day.
+func (g *laneGroup) peaksSource(n int) {
+	src := g.src
+	T := len(g.days)
+	var vol, stress [lanes]float64
+	for q := 0; q < n; q += lanes {
+		pv, pf := archsimd.BroadcastFloat64x8(0), archsimd.BroadcastFloat64x8(0)
+		for t := range T {
+			at := t*batchPaths + q
+			pv = maxExact(pv, load((*[lanes]float64)(src.sigma[at:])))
+			pf = maxExact(pf, load((*[lanes]float64)(src.f[at:])))
+		}
+		pv.Store(&vol)
+		pf.Store(&stress)
+		for l := range min(lanes, n-q) {
+			s := g.batch[q+l].sim
+			s.peakVol, s.peakF = vol[l], stress[l]
+		}
 	}
 	archsimd.ClearAVXUpperBits()
 }

@@ -410,20 +410,42 @@ func TestLoadLanes(t *testing.T) {
 				rng.Reset(7, int64(l))
 				m.Draw(rng, shocks[l])
 			}
-			got := sim.LoadedDays(m, shocks, c.wake, true)
 			want := sim.LoadedDays(m, shocks, c.wake, false)
 			for l := range want {
-				if len(got[l]) != c.days-c.wake[l] || len(want[l]) != len(got[l]) {
-					t.Fatalf("lane %d: %d and %d days, want %d", l, len(got[l]), len(want[l]), c.days-c.wake[l])
-				}
-				for i := range want[l] {
-					for f, x := range want[l][i] {
-						if y := got[l][i][f]; math.Float64bits(x) != math.Float64bits(y) {
-							t.Fatalf("lane %d day %d field %d: %v, want %v", l, c.wake[l]+i, f, y, x)
-						}
-					}
+				if len(want[l]) != c.days-c.wake[l] {
+					t.Fatalf("lane %d: %d days, want %d", l, len(want[l]), c.days-c.wake[l])
 				}
 			}
+			checkLoaded(t, "per-path shocks", sim.LoadedDays(m, shocks, c.wake, true), want, c.wake)
+			if !sim.UseSource(m) {
+				return
+			}
+			// The batch's draws as they are: the lanes in batch order from path 8 (one
+			// load a day), and scattered over the batch (a gather).
+			inOrder, scattered := make([]int, len(c.wake)), make([]int, len(c.wake))
+			for l := range inOrder {
+				inOrder[l], scattered[l] = sim.Lanes+l, (sim.BatchPaths-1-9*l+sim.BatchPaths)%sim.BatchPaths
+			}
+			checkLoaded(t, "draws in order", sim.LoadedDaysFromDraws(m, shocks, c.wake, inOrder), want, c.wake)
+			checkLoaded(t, "draws scattered", sim.LoadedDaysFromDraws(m, shocks, c.wake, scattered), want, c.wake)
 		})
+	}
+}
+
+// checkLoaded compares what a vector loader (got) and the scalar one (want) put in each
+// lane's days from its wake day on (LoadedDays), bit for bit.
+func checkLoaded(t *testing.T, how string, got, want [][][10]float64, wake []int) {
+	t.Helper()
+	for l := range want {
+		if len(got[l]) != len(want[l]) {
+			t.Fatalf("%s: lane %d: %d days, want %d", how, l, len(got[l]), len(want[l]))
+		}
+		for i := range want[l] {
+			for f, x := range want[l][i] {
+				if y := got[l][i][f]; math.Float64bits(x) != math.Float64bits(y) {
+					t.Fatalf("%s: lane %d day %d field %d: %v, want %v", how, l, wake[l]+i, f, y, x)
+				}
+			}
+		}
 	}
 }

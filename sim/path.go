@@ -385,15 +385,15 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 // end writes the section 7 metrics of the path that ended in state st into res.Values.
 func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 	f := &s.funds
-	writeMetrics(s, sh, pol.Sheet(), st, f.totalEquity(), f.defaulted, res)
+	writeMetrics(s, sh.Jump, pol.Sheet(), st, f.totalEquity(), f.defaulted, res)
 }
 
-// writeMetrics writes the section 7 metrics of a path that ended in state st, with what
-// s.prepare found of its shocks, the central bank's sheet, the funds' total equity and the
+// writeMetrics writes the section 7 metrics of a path that ended in state st, with its
+// stress jump J and what s.prepare found of its shocks, the central bank's sheet, the funds' total equity and the
 // number of funds defaulted, into res.Values.
-func writeMetrics(s *Simulator, sh *Shocks, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
+func writeMetrics(s *Simulator, jump float64, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
 	v := &res.Values
-	v[StressJump] = sh.Jump
+	v[StressJump] = jump
 	v[PeakVolBP] = s.peakVol
 	v[PeakFundingStress] = s.peakF
 	v[PeakBasisBP] = st.peakBasis

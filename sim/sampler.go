@@ -28,6 +28,13 @@ type Sampler struct {
 	Traced []bool
 	// NoSeries skips the per-day series (Path.Days is nil) for visits that read metrics only.
 	NoSeries bool
+	// NoShocks tells RunPaths that its visits do not read Path.Shocks, which may then be
+	// nil: the lockstep simulator reads a batch's draws as the vector draws leave them,
+	// lanes side by side, and turns them into per-path Shocks only for a visit that reads
+	// them (a transpose per path and series, about 2% of a summary-only run). Run's visits
+	// never see the shocks: Run sets it. With Traced policies, or where the lockstep
+	// simulator does not run, Path.Shocks is set whatever NoShocks says.
+	NoShocks bool
 
 	lanes laneMode // tests only: how paths without traces are simulated (lanes.go)
 }
@@ -41,7 +48,8 @@ const (
 	lanesScalar                 // the lockstep simulator with the scalar fund loops (tests)
 )
 
-// Path is one simulated path as RunPaths hands it over: the path's index and shocks, and
+// Path is one simulated path as RunPaths hands it over: the path's index and shocks (nil
+// under Sampler.NoShocks where the lockstep simulator runs), and
 // per policy k its metrics Results[k], its series Days[k] (Days[k][s*T+t]; nil under
 // NoSeries) and, when the policy is traced, its day-by-day flows Traces[k].
 type Path struct {
@@ -76,7 +84,9 @@ func Blocks(n int) int { return (n + BlockSize - 1) / BlockSize }
 // Run simulates paths [first, first+n) and hands each to visit. It stops early, returning
 // ctx's error, when ctx is cancelled.
 func (s *Sampler) Run(ctx context.Context, first int64, n int, visit Visit) error {
-	return s.RunPaths(ctx, first, n, func(worker, block int, p *Path) { visit(worker, block, p.Results, p.Days) })
+	shockless := *s
+	shockless.NoShocks = true
+	return shockless.RunPaths(ctx, first, n, func(worker, block int, p *Path) { visit(worker, block, p.Results, p.Days) })
 }
 
 // RunPaths is Run for visits that need more of a path than its metrics and series: its
@@ -149,9 +159,12 @@ type worker struct {
 	group    *laneGroup
 	lanePols [][]Policy
 	laneOut  []Path
-	// The batch's draws (draws.go), into laneShocks[l] = laneOut[l].Shocks.
-	draws      *laneDraws
-	laneShocks []*Shocks
+	// The batch's draws (draws.go), into laneShocks[l] = laneOut[l].Shocks unless the
+	// group reads them as they are (fromDraws), and then only when visits read them
+	// (storeShocks).
+	draws                  *laneDraws
+	laneShocks             []*Shocks
+	fromDraws, storeShocks bool
 }
 
 func (s *Sampler) newWorker() (*worker, error) {
@@ -181,8 +194,13 @@ func (s *Sampler) newWorker() (*worker, error) {
 	}
 	if vector := vectorLanes() && s.lanes == lanesAuto; (vector || s.lanes == lanesScalar) && !slices.Contains(s.Traced, true) {
 		w.group = m.newLaneGroup(vector)
+		w.fromDraws = m.useSource(vector)
+		w.storeShocks = !w.fromDraws || !s.NoShocks
 		for l := 0; l < batchPaths; l++ {
-			out := Path{Shocks: NewShocks(T), Results: make([]Result, np), Days: make([][]float64, np)}
+			out := Path{Results: make([]Result, np), Days: make([][]float64, np)}
+			if w.storeShocks {
+				out.Shocks = NewShocks(T)
+			}
 			pols := make([]Policy, np)
 			for k, name := range s.Policies {
 				pols[k], _ = NewPolicy(name, m.Config()) // the names passed above
@@ -240,7 +258,17 @@ func (w *worker) path(i int64, seed uint64) {
 // lanePaths draws paths i..i+n-1 (n <= batchPaths) and runs every policy on them in
 // lockstep.
 func (w *worker) lanePaths(i int64, n int, seed uint64) {
-	w.draws.draw(seed, i, w.laneShocks[:n])
+	switch {
+	case !w.fromDraws:
+		w.draws.draw(seed, i, w.laneShocks[:n])
+	case w.storeShocks:
+		w.draws.drawBatch(seed, i, n)
+		w.draws.store(w.laneShocks[:n])
+		w.group.src = w.draws
+	default:
+		w.draws.drawBatch(seed, i, n)
+		w.group.src = w.draws
+	}
 	for l := 0; l < n; l++ {
 		p := &w.laneOut[l]
 		p.Index = i + int64(l)
