@@ -576,10 +576,10 @@ func (g *laneGroup) loadSource(n, from int) {
 	for t := from; t < T; t++ {
 		at := t * batchPaths
 		d := &days[t]
-		conditions(d, gatherLanes(src.f[at:at+batchPaths], idx, &pairs), gatherLanes(src.sigma[at:at+batchPaths], idx, &pairs))
-		gatherLanes(src.margin[at:at+batchPaths], idx, &pairs).Store(&d.cond.margin)
-		gatherLanes(src.dy[at:at+batchPaths], idx, &pairs).Store(&d.dy)
-		gatherLanes(src.noise[at:at+batchPaths], idx, &pairs).Store(&d.noise)
+		conditions(d, gatherLanes((*[batchPaths]float64)(src.f[at:]), idx, &pairs), gatherLanes((*[batchPaths]float64)(src.sigma[at:]), idx, &pairs))
+		gatherLanes((*[batchPaths]float64)(src.margin[at:]), idx, &pairs).Store(&d.cond.margin)
+		gatherLanes((*[batchPaths]float64)(src.dy[at:]), idx, &pairs).Store(&d.dy)
+		gatherLanes((*[batchPaths]float64)(src.noise[at:]), idx, &pairs).Store(&d.noise)
 	}
 	archsimd.ClearAVXUpperBits()
 }
@@ -587,14 +587,22 @@ func (g *laneGroup) loadSource(n, from int) {
 // gatherLanes returns row[i_l] in lane l, where lane l's index i_l into row (a day of
 // every path of a batch) is 2*lanes*p + idx[l] for the pair p of vectors of row whose
 // pairs[p] has bit l set.
-func gatherLanes(row []float64, idx archsimd.Uint64x8, pairs *[batchPaths / (2 * lanes)]uint8) archsimd.Float64x8 {
+func gatherLanes(row *[batchPaths]float64, idx archsimd.Uint64x8, pairs *[batchPaths / (2 * lanes)]uint8) archsimd.Float64x8 {
 	var x archsimd.Float64x8
-	for p, mask := range pairs {
-		if mask != 0 {
-			v := row[2*lanes*p : 2*lanes*(p+1)]
-			y := load((*[lanes]float64)(v[:lanes])).ConcatPermute(load((*[lanes]float64)(v[lanes:])), idx)
-			x = y.Merge(x, archsimd.Mask64x8FromBits(mask))
-		}
+	pair := func(p int) archsimd.Float64x8 {
+		return load((*[lanes]float64)(row[2*lanes*p:])).ConcatPermute(load((*[lanes]float64)(row[2*lanes*p+lanes:])), idx)
+	}
+	if m := pairs[0]; m != 0 {
+		x = pair(0)
+	}
+	if m := pairs[1]; m != 0 {
+		x = pair(1).Merge(x, archsimd.Mask64x8FromBits(m))
+	}
+	if m := pairs[2]; m != 0 {
+		x = pair(2).Merge(x, archsimd.Mask64x8FromBits(m))
+	}
+	if m := pairs[3]; m != 0 {
+		x = pair(3).Merge(x, archsimd.Mask64x8FromBits(m))
 	}
 	return x
 }

@@ -213,6 +213,9 @@ func (s *Sampler) newWorker() (*worker, error) {
 			w.laneShocks = append(w.laneShocks, out.Shocks)
 		}
 		w.draws = m.newLaneDraws()
+		if w.fromDraws {
+			w.group.src = w.draws
+		}
 	}
 	if slices.Contains(s.Traced, true) {
 		w.traced = s.Traced
@@ -264,10 +267,8 @@ func (w *worker) lanePaths(i int64, n int, seed uint64) {
 	case w.storeShocks:
 		w.draws.drawBatch(seed, i, n)
 		w.draws.store(w.laneShocks[:n])
-		w.group.src = w.draws
 	default:
 		w.draws.drawBatch(seed, i, n)
-		w.group.src = w.draws
 	}
 	for l := 0; l < n; l++ {
 		p := &w.laneOut[l]
