@@ -48,8 +48,8 @@ const (
 	lanesScalar                 // the lockstep simulator with the scalar fund loops (tests)
 )
 
-// Path is one simulated path as RunPaths hands it over: the path's index and shocks (nil
-// under Sampler.NoShocks where the lockstep simulator runs), and
+// Path is one simulated path as RunPaths hands it over: the path's index and shocks (maybe
+// nil under Sampler.NoShocks), and
 // per policy k its metrics Results[k], its series Days[k] (Days[k][s*T+t]; nil under
 // NoSeries) and, when the policy is traced, its day-by-day flows Traces[k].
 type Path struct {

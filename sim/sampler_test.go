@@ -116,3 +116,58 @@ func ExampleSampler_RunPaths() {
 	}
 	// Output: true true
 }
+
+// TestRunPathsShocks checks Path.Shocks's contract under every way of simulating paths
+// (the scalar Simulator, the lockstep one with scalar steps, with the vector kernels):
+// without NoShocks every path's Shocks are Model.Draw's (TestDrawBatchMatchesDraw
+// compares the bits), and with NoShocks the metrics are the same as without, on 2 workers and a path count that ends mid-batch.
+func TestRunPathsShocks(t *testing.T) {
+	cfg := configs.Baseline()
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const first, n = 40, 300
+	modes := []int{sim.LanesOff, sim.LanesScalar}
+	if sim.VectorLanes() {
+		modes = append(modes, sim.LanesAuto)
+	}
+	for _, mode := range modes {
+		t.Run(fmt.Sprintf("mode %d", mode), func(t *testing.T) {
+			results := func(noShocks bool) [][]sim.Result {
+				s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 5, Workers: 2, NoSeries: true, NoShocks: noShocks}
+				sim.SetSamplerLanes(s, mode)
+				out := make([][]sim.Result, n)
+				var mu sync.Mutex
+				rng, want := sim.NewStream(), sim.NewShocks(cfg.Days)
+				err := s.RunPaths(context.Background(), first, n, func(_, _ int, p *sim.Path) {
+					out[p.Index-first] = append([]sim.Result(nil), p.Results...)
+					if noShocks {
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if p.Shocks == nil {
+						t.Errorf("path %d: no shocks without NoShocks", p.Index)
+						return
+					}
+					rng.Reset(5, p.Index)
+					model.Draw(rng, want)
+					if !reflect.DeepEqual(p.Shocks, want) {
+						t.Errorf("path %d: the shocks handed over are not Model.Draw's", p.Index)
+					}
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			with, without := results(false), results(true)
+			for i := range with {
+				if !reflect.DeepEqual(with[i], without[i]) {
+					t.Fatalf("path %d: the metrics under NoShocks differ", first+i)
+				}
+			}
+		})
+	}
+}
