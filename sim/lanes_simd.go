@@ -423,7 +423,8 @@ func peaksVector(xs []float64) float64 {
 // as part of the last 8 days, on a horizon under 8 days day by day), then the
 // conditions that depend on F_t and sigma_t computed for all lanes of a day in one vector
 // operation each, operation for operation as load. The lanes from n on get lane 0's
-// values, which nobody reads either.
+// values, which nobody reads either. Where g reads the batch's draws as they are (g.src),
+// loadSource does it without the transposes.
 func (g *laneGroup) loadVector(n, from int) {
 	if g.src != nil {
 		g.loadSource(n, from)
