@@ -54,7 +54,35 @@ type DayFlows struct {
 }
 
 // Trace collects DayFlows when passed to Run.
-type Trace struct{ Days []DayFlows }
+type Trace struct {
+	Days []DayFlows
+	// spare is the storage of the days' Positions and Equity that Reset released, taken
+	// again by the next path's days, so that a reused trace does not allocate per day.
+	spare [][]float64
+}
+
+// Reset empties the trace for another path and keeps its storage: the days Run records
+// next reuse the Positions and Equity slices of the days recorded before, so a caller
+// that keeps those must copy them before. A trace that is never Reset allocates them.
+func (tr *Trace) Reset() {
+	for _, d := range tr.Days {
+		tr.spare = append(tr.spare, d.Positions, d.Equity)
+	}
+	tr.Days = tr.Days[:0]
+}
+
+// copyOf returns a copy of x (nil for an empty x), in storage Reset released when some
+// is left.
+func (tr *Trace) copyOf(x []float64) []float64 {
+	if k := len(tr.spare); k > 0 && len(x) > 0 {
+		s := tr.spare[k-1]
+		tr.spare = tr.spare[:k-1]
+		if cap(s) >= len(x) {
+			return append(s[:0], x...)
+		}
+	}
+	return append([]float64(nil), x...)
+}
 
 // pathState is what carries from one day of a path to the next besides the funds: the
 // market and the running outputs.
@@ -372,8 +400,8 @@ func (s *Simulator) steps(sh *Shocks, pol Policy, st *pathState, from int, days 
 				CashToMarket: xc, FuturesToMarket: xf,
 				InventoryBefore: inventory, InventoryNext: mkt.inventory,
 				Basis: basis, BasisNext: mkt.basis, Push: push, Concession: concession,
-				Positions:  append([]float64(nil), f.pos...),
-				Equity:     append([]float64(nil), f.equity...),
+				Positions:  trace.copyOf(f.pos),
+				Equity:     trace.copyOf(f.equity),
 				Sheet:      sheet,
 				Conditions: *cond,
 			})

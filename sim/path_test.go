@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -147,5 +148,43 @@ func TestHandCheckedTwoDays(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTraceReset: a trace Reset between paths records each path as a new trace does, and
+// reuses its storage: after the first path, recording a path allocates nothing.
+func TestTraceReset(t *testing.T) {
+	cfg, err := configs.Load("../configs/march2020.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := sim.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := sim.NewPolicy("qe", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, reused := model.NewSimulator(), model.NewSimulator()
+	stream, sh := sim.NewStream(), sim.NewShocks(cfg.Days)
+	var tr sim.Trace
+	var res sim.Result
+	for i := int64(0); i < 20; i++ {
+		stream.Reset(cfg.Seed, i)
+		model.Draw(stream, sh)
+		var want sim.Trace
+		one.Run(sh, pol, &res, nil, &want)
+		tr.Reset()
+		reused.Run(sh, pol, &res, nil, &tr)
+		if !reflect.DeepEqual(tr.Days, want.Days) {
+			t.Fatalf("path %d: the reset trace differs from a new one", i)
+		}
+	}
+	if allocs := testing.AllocsPerRun(10, func() {
+		tr.Reset()
+		reused.Run(sh, pol, &res, nil, &tr)
+	}); allocs != 0 {
+		t.Errorf("a reset trace allocates %v times per path, want 0", allocs)
 	}
 }

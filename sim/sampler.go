@@ -246,7 +246,7 @@ func (w *worker) path(i int64, seed uint64) {
 	}
 	for k, pol := range w.policies {
 		if w.traced[k] {
-			p.Traces[k].Days = p.Traces[k].Days[:0]
+			p.Traces[k].Reset()
 			w.sim.Run(p.Shocks, pol, &p.Results[k], p.Days[k], &p.Traces[k])
 		}
 	}
