@@ -652,11 +652,17 @@ func mappingIndex(n *yaml.Node, key string) int {
 // setScalar makes n the number x, tagged as an integer when it is one so that integer
 // keys accept it (and reject 10.5 with the scenario decoder's message).
 func setScalar(n *yaml.Node, x float64) {
-	n.Kind, n.Style, n.Value, n.Tag = yaml.ScalarNode, 0, formatValue(x), "!!float"
-	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-		n.Tag = "!!int"
-	}
+	n.Kind, n.Style, n.Value, n.Tag = yaml.ScalarNode, 0, formatValue(x), scalarTag(x)
 	n.Content = nil
+}
+
+// scalarTag is the tag setScalar gives x: !!int for a whole number short enough to write
+// as one, else !!float.
+func scalarTag(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return "!!int"
+	}
+	return "!!float"
 }
 
 // formatValue writes x exactly (the shortest decimal that reads back as x), without an

@@ -2,8 +2,10 @@ package sweep
 
 import (
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/sim"
@@ -16,6 +18,11 @@ import (
 type Scenario struct {
 	source string
 	tree   *yaml.Node
+
+	decoded     sync.Once
+	parsed      *yaml.Node // the tree as Config's round trip parses it (nil: no shortcut)
+	parsedCfg   sim.Config // parsed, decoded and validated
+	parsedValid bool
 }
 
 // DecodeScenario resolves base (a scenario file name relative to source's directory, or
@@ -65,11 +72,111 @@ func (s *Scenario) Tree() *yaml.Node { return clone(s.tree) }
 // Config returns the scenario with paths, seed and keys[i] = values[i], decoded and
 // validated by package configs (its *configs.Error names the key a value breaks).
 func (s *Scenario) Config(paths int, seed uint64, keys []string, values []float64) (sim.Config, error) {
+	if cfg, ok := s.quickConfig(paths, seed, keys, values); ok {
+		return cfg, nil
+	}
 	data, err := yaml.Marshal(s.with(paths, seed, keys, values))
 	if err != nil {
 		return sim.Config{}, err
 	}
 	return configs.Decode(data, s.source)
+}
+
+// quickConfig is Config without encoding and parsing the scenario for every point, which
+// designs of thousands of points would otherwise do for each: the scenario is decoded once,
+// and a point decodes only the keys it sets (configs.DecodeKey), from the nodes the round
+// trip would parse. ok is false where that is not sure to give Config's bits: a value
+// YAML would not write as a plain number of its tag, a key not found as a plain scalar,
+// and any error, which Config then reports from the round trip itself.
+func (s *Scenario) quickConfig(paths int, seed uint64, keys []string, values []float64) (sim.Config, bool) {
+	s.decoded.Do(s.decode)
+	if !s.parsedValid {
+		return sim.Config{}, false
+	}
+	cfg := cloneConfig(s.parsedCfg)
+	set := func(key, value, tag string) bool {
+		n := lookup(s.parsed, key)
+		if n == nil || n.Kind != yaml.ScalarNode || n.Style != 0 || !plainNumber(value, tag) {
+			return false
+		}
+		c := *n
+		c.Value, c.Tag = value, tag
+		return configs.DecodeKey(&cfg, key, &c, s.source) == nil
+	}
+	if n := lookup(s.parsed, "seed"); n == nil || !set("paths", formatValue(float64(paths)), scalarTag(float64(paths))) || !set("seed", strconv.FormatUint(seed, 10), n.Tag) {
+		return sim.Config{}, false
+	}
+	for i, k := range keys {
+		if !set(k, formatValue(values[i]), scalarTag(values[i])) {
+			return sim.Config{}, false
+		}
+	}
+	if cfg.Validate() != nil {
+		return sim.Config{}, false
+	}
+	return cfg, true
+}
+
+// decode parses and decodes the scenario once, as Config's round trip does, for
+// quickConfig.
+func (s *Scenario) decode() {
+	data, err := yaml.Marshal(s.tree)
+	if err != nil {
+		return
+	}
+	doc, err := configs.ParseDocument(data, s.source)
+	if err != nil || len(doc.Content) == 0 {
+		return
+	}
+	cfg, err := configs.Decode(data, s.source)
+	if err != nil {
+		return
+	}
+	s.parsed, s.parsedCfg, s.parsedValid = doc.Content[0], cfg, true
+}
+
+// Plain numbers as formatValue writes them: a whole number, and one with a fraction.
+var (
+	plainInt   = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+	plainFloat = regexp.MustCompile(`^-?(0|[1-9][0-9]*)\.[0-9]+$`)
+)
+
+// plainNumber reports whether value, written plain, reads back as a number of tag: then
+// a YAML writer writes it as it is and a reader gives it that tag.
+func plainNumber(value, tag string) bool {
+	switch tag {
+	case "!!int":
+		return plainInt.MatchString(value)
+	case "!!float":
+		return plainFloat.MatchString(value)
+	}
+	return false
+}
+
+// cloneConfig returns a copy of c that shares no slice with it.
+func cloneConfig(c sim.Config) sim.Config {
+	cloneSlices(reflect.ValueOf(&c).Elem())
+	return c
+}
+
+// cloneSlices replaces every slice within v (a settable value) by a copy.
+func cloneSlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			cloneSlices(v.Field(i))
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			cloneSlices(c.Index(i))
+		}
+		v.Set(c)
+	}
 }
 
 // with returns a copy of the scenario's tree with paths, seed and keys[i] = values[i]:
