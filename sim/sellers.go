@@ -16,10 +16,27 @@ import "math"
 // otherSales returns O_t for every day of sh in out's storage.
 func (m *Model) otherSales(sh *Shocks, out []float64) []float64 {
 	p := &m.cfg.Sellers
+	calm := calmSigma(m.cfg.Shocks.SigmaBar)
 	out = out[:0]
 	for t, sigma := range sh.Sigma {
-		excess := max(0, math.Log(sigma)-m.logSigmaBar)
+		excess := 0.0 // max(0, log(sigma / sigma_bar)) on a calm day, without the log
+		if !(sigma >= 0 && sigma < calm) {
+			excess = max(0, math.Log(sigma)-m.logSigmaBar)
+		}
 		out = append(out, p.Vol*excess+p.Funding*sh.F[t])
 	}
 	return out
+}
+
+// calmSigma returns a volatility below which the other sellers' excess stress,
+// max(0, math.Log(sigma) - math.Log(sigmaBar)), is surely 0: sigma_bar (1 - 2^-20), whose
+// log is about 1e-6 below log sigma_bar, far more than the two logs' errors (under one
+// ulp each, at most 2^-43 for any float64); 0 (no such day) for a sigma_bar too small for
+// that bound. On the days below it, about half of a path's, the log is skipped and the
+// result is the same bits.
+func calmSigma(sigmaBar float64) float64 {
+	if sigmaBar < 0x1p-1000 {
+		return 0
+	}
+	return sigmaBar * (1 - 0x1p-20)
 }
