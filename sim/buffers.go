@@ -15,9 +15,13 @@ import "math"
 // target moves.
 
 // stressedInvBuffer returns 1 / (1 + u_j,t) of every fund for capital per $ r, in f's
-// scratch space.
+// scratch space, or the model's 1 / (1 + u_j) (not to be written) when the factor is 1:
+// u_j 1 is u_j, so those are the same bits.
 func (f *funds) stressedInvBuffer(m *Model, r float64) []float64 {
 	scale := m.bufferScale(r)
+	if scale == 1 {
+		return m.invBuffer
+	}
 	inv := f.invBuffer[:len(m.buffer)]
 	for j, u := range m.buffer {
 		inv[j] = 1 / (1 + u*scale)
