@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Simulator runs one policy over one path's shocks. It owns scratch space, so it does not
 // allocate per path, and is not safe for concurrent use: give each worker its own.
@@ -127,23 +130,52 @@ func recordSeries(days []float64, T, t int, basis, sales, holdings, utilization,
 // snapshots keep the state of a path at the start of the days other policies wake on, funds
 // included, so that those policies can start from there (see RunAll).
 type snapshots struct {
-	states                 []pathState
-	pos, equity, atDefault []float64 // day t's funds at [t*n : (t+1)*n]
-	held                   []float64
-	defaulted              []int
+	snapshotStorage
 
 	levels []float64 // per policy, the opening basis above which it wakes (+Inf: never, -Inf: on day 0)
 	wake   []int     // per policy, the first day whose opening basis is above its level, or T
 	next   float64   // the lowest level of a policy not yet awake
 }
 
+// snapshotStorage is where snapshots keep the days' states. A day is saved before it is
+// restored, so storage that held other paths' days (or another model's) serves as well
+// as new storage.
+type snapshotStorage struct {
+	states                 []pathState
+	pos, equity, atDefault []float64 // day t's funds at [t*n : (t+1)*n]
+	held                   []float64
+	defaulted              []int
+}
+
+// snapshotPool keeps the snapshot storage of samplers' workers once they are done
+// (snapshots.release), for the workers of the next: designs and calibrations run
+// thousands of evaluations of a few thousand paths, each with new workers, and the
+// snapshots were most of what such an evaluation allocated.
+var snapshotPool sync.Pool // of *snapshotStorage
+
+// ensure makes room for T days of n funds: the storage kept, else some from the pool, else
+// new.
 func (sn *snapshots) ensure(T, n int) {
 	if len(sn.states) >= T && len(sn.pos) >= T*n {
+		return
+	}
+	if st, ok := snapshotPool.Get().(*snapshotStorage); ok && len(st.states) >= T && len(st.pos) >= T*n {
+		sn.snapshotStorage = *st
 		return
 	}
 	sn.states = make([]pathState, T)
 	sn.pos, sn.equity, sn.atDefault = make([]float64, T*n), make([]float64, T*n), make([]float64, T*n)
 	sn.held, sn.defaulted = make([]float64, T), make([]int, T)
+}
+
+// release gives the storage to snapshotPool; sn is empty after.
+func (sn *snapshots) release() {
+	if sn.states == nil {
+		return
+	}
+	st := sn.snapshotStorage
+	sn.snapshotStorage = snapshotStorage{}
+	snapshotPool.Put(&st)
 }
 
 // arm sets up the wake levels (+Inf for a policy that is never woken this way) of a path

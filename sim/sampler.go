@@ -110,6 +110,7 @@ func (s *Sampler) RunPaths(ctx context.Context, first int64, n int, visit PathVi
 			if err != nil {
 				return err
 			}
+			defer wk.release()
 			for {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -229,6 +230,16 @@ func (s *Sampler) newWorker() (*worker, error) {
 		}
 	}
 	return w, nil
+}
+
+// release gives the worker's snapshot storage to the workers of later runs (snapshotPool).
+func (w *worker) release() {
+	w.sim.snaps.release()
+	if w.group != nil {
+		for i := range w.group.batch {
+			w.group.batch[i].sim.snaps.release()
+		}
+	}
 }
 
 // path draws path i's shocks once and runs every policy on them.

@@ -171,3 +171,47 @@ func TestRunPathsShocks(t *testing.T) {
 		})
 	}
 }
+
+// TestSamplersReuseSnapshots: a sampler whose workers take the snapshot storage earlier
+// samplers released (of other models: more funds, fewer or more days) gives every path's
+// metrics bit for bit as Simulator.Run does, policy by policy on the path's shocks.
+func TestSamplersReuseSnapshots(t *testing.T) {
+	march, err := configs.Load("../configs/march2020.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := configs.Baseline()
+	short.Days, short.Funds.NFunds = 20, 3
+	long := configs.Baseline()
+	long.Days, long.Funds.NFunds = 90, 12
+	for _, cfg := range []sim.Config{long, march, short, march} {
+		cfg.Policies = sim.PolicyNames()
+		model, err := sim.NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pols := make([]sim.Policy, len(cfg.Policies))
+		for k, name := range cfg.Policies {
+			if pols[k], err = sim.NewPolicy(name, &cfg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		one := model.NewSimulator()
+		var mu sync.Mutex
+		s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 9, Workers: 2, NoSeries: true}
+		err = s.RunPaths(context.Background(), 0, 600, func(_, _ int, p *sim.Path) {
+			mu.Lock()
+			defer mu.Unlock()
+			for k, pol := range pols {
+				var res sim.Result
+				one.Run(p.Shocks, pol, &res, nil, nil)
+				if res.Values != p.Results[k].Values {
+					t.Fatalf("%d days, %d funds: path %d %s: %v, Run gives %v", cfg.Days, cfg.Funds.NFunds, p.Index, cfg.Policies[k], p.Results[k].Values, res.Values)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
