@@ -30,3 +30,28 @@ parameters:
 		}
 	}
 }
+
+// BenchmarkSobol32 is BenchmarkSobol256 with 32 base samples (256 evaluations): the same
+// per-evaluation work in seconds rather than minutes, for profiles and before/after pairs.
+func BenchmarkSobol32(b *testing.B) {
+	p := plan(b, `
+overrides:
+  policies: [none, qe, spv]
+design: sobol
+samples: 32
+paths: 2000
+seed: 1
+parameters:
+  - {key: shocks.mu_j, range: [0.3, 0.8]}
+  - {key: funds.gamma_m, range: [0.3, 1.0]}
+  - {key: funds.b0, range: [400, 650]}
+  - {key: market.k0, range: [200, 400]}
+  - {key: spv.discount, range: [0, 20]}
+  - {key: spv.capacity, range: [100, 500]}
+`)
+	for b.Loop() {
+		if _, err := Run(context.Background(), p, Options{OutDir: b.TempDir()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
