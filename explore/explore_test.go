@@ -105,19 +105,22 @@ func TestInertParameterHasZeroIndex(t *testing.T) {
 	}
 }
 
-// Same file and seed give the same bytes; an interrupted exploration resumed gives the
-// bytes of an uninterrupted one.
+// Same file and seed give the same bytes, whatever the workers (evaluations one at a
+// time; two, five or a chunk's 16 at once, with one or two sampler workers each); an
+// interrupted exploration resumed gives the bytes of an uninterrupted one.
 func TestReproducibleAndResumable(t *testing.T) {
 	p := plan(t, smallSobol)
 	ref := t.TempDir()
 	if _, err := Run(context.Background(), p, Options{OutDir: ref, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	again := t.TempDir()
-	if _, err := Run(context.Background(), p, Options{OutDir: again, Workers: 2}); err != nil {
-		t.Fatal(err)
+	for _, workers := range []int{2, 5, 33} {
+		again := t.TempDir()
+		if _, err := Run(context.Background(), p, Options{OutDir: again, Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+		compare(t, ref, again)
 	}
-	compare(t, ref, again)
 
 	cut := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())

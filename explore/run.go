@@ -8,9 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
@@ -94,7 +98,7 @@ type Shard struct {
 // Options configure Run.
 type Options struct {
 	OutDir  string
-	Workers int       // sampler goroutines of each evaluation, 0 for all cores
+	Workers int       // cores for the evaluations, 0 for all: several run at once, each on its share
 	Command string    // recorded in the manifest
 	Log     io.Writer // progress lines; nil for none
 	Resume  bool      // finish the interrupted exploration in OutDir
@@ -219,16 +223,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			return fail(err)
 		}
 		if !ok {
-			chunk = make([]Evaluation, 0, end-first)
-			for i := first; i < end; i++ {
-				if err := ctx.Err(); err != nil {
-					return fail(err)
-				}
-				e, err := evaluateOne(ctx, p, i, values[i], opt.Workers)
-				if err != nil {
-					return fail(err)
-				}
-				chunk = append(chunk, e)
+			if chunk, err = evaluateChunk(ctx, p, first, end, values, opt.Workers); err != nil {
+				return fail(err)
 			}
 			if err := writeJSON(chunkPath(dir, c), chunkFile{Identity: id.of(c), Evaluations: chunk}); err != nil {
 				return fail(err)
@@ -433,6 +429,44 @@ func identityText(id ChunkIdentity) string {
 		h = h[:12]
 	}
 	return fmt.Sprintf("config %s, seed %d, design %s, %d evaluations, chunk %d", h, id.Seed, id.Design, id.Evaluations, id.Chunk)
+}
+
+// evaluateChunk runs evaluations first..end-1 on workers cores (0 for all), several at a
+// time: an evaluation of a few thousand paths is a few blocks of the sampler, which leave
+// cores idle at its end and around its serial steps (the scenario, the statistics), and on
+// many cores more cores than it has blocks. Each of conc evaluations at once gets
+// workers/conc sampler workers; their results do not depend on those counts.
+func evaluateChunk(ctx context.Context, p *Plan, first, end int, values [][]float64, workers int) ([]Evaluation, error) {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	conc := min(workers, end-first)
+	per := workers / conc
+	chunk := make([]Evaluation, end-first)
+	var next atomic.Int64
+	g, ctx := errgroup.WithContext(ctx)
+	for range conc {
+		g.Go(func() error {
+			for {
+				i := first + int(next.Add(1)-1)
+				if i >= end {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				e, err := evaluateOne(ctx, p, i, values[i], per)
+				if err != nil {
+					return err
+				}
+				chunk[i-first] = e
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return chunk, nil
 }
 
 // evaluateOne runs evaluation i. A scenario the values make invalid, or non-finite

@@ -22,7 +22,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("backstop explore", flag.ContinueOnError)
 	configPath := fs.String("config", "", "explore `FILE` (YAML): base scenario, overrides, design, samples, paths, seed, parameters with ranges, discover")
 	out := fs.String("out", "", "output directory (default: outputs/<name>)")
-	workers := fs.Int("workers", 0, "parallel workers within each evaluation (default: all cores)")
+	workers := fs.Int("workers", 0, "parallel workers, shared by the evaluations that run at once (default: all cores)")
 	resume := fs.String("resume", "", "finish the interrupted exploration in `DIR` (the file recorded in its manifest)")
 	force := fs.Bool("force", false, "replace the results already in the output directory")
 	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
