@@ -22,6 +22,7 @@ import (
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
 )
 
 // Files and directories of an explore directory.
@@ -431,17 +432,31 @@ func identityText(id ChunkIdentity) string {
 	return fmt.Sprintf("config %s, seed %d, design %s, %d evaluations, chunk %d", h, id.Seed, id.Design, id.Evaluations, id.Chunk)
 }
 
+// blocksPerWorker is the fewest blocks of paths (sim.BlockSize) an evaluation gives each
+// of its sampler workers when evaluations run at once (evaluateChunk).
+const blocksPerWorker = 16
+
+// shareCores returns how many of n evaluations of paths paths each to run at once on
+// workers cores, and each one's sampler workers. An evaluation of a few thousand paths is
+// a few blocks of the sampler, which leave cores idle at its end and around its serial
+// steps (the scenario, the statistics), and on many cores more cores than it has blocks;
+// so an evaluation gets a sampler worker for every blocksPerWorker blocks (at least one,
+// at most workers), and as many run at once as that leaves cores for: large evaluations
+// still run one at a time on all cores, and the paths in memory stay bounded.
+func shareCores(workers, paths, n int) (conc, per int) {
+	per = min(workers, max(1, (sim.Blocks(paths)+blocksPerWorker-1)/blocksPerWorker))
+	conc = max(1, min(workers/per, n))
+	return conc, workers / conc
+}
+
 // evaluateChunk runs evaluations first..end-1 on workers cores (0 for all), several at a
-// time: an evaluation of a few thousand paths is a few blocks of the sampler, which leave
-// cores idle at its end and around its serial steps (the scenario, the statistics), and on
-// many cores more cores than it has blocks. Each of conc evaluations at once gets
-// workers/conc sampler workers; their results do not depend on those counts.
+// time when they are small (shareCores). Results do not depend on how the cores are
+// shared.
 func evaluateChunk(ctx context.Context, p *Plan, first, end int, values [][]float64, workers int) ([]Evaluation, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	conc := min(workers, end-first)
-	per := workers / conc
+	conc, per := shareCores(workers, p.Paths, end-first)
 	chunk := make([]Evaluation, end-first)
 	var next atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
