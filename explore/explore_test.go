@@ -286,31 +286,3 @@ func TestDesignsWriteTheirColumns(t *testing.T) {
 		})
 	}
 }
-
-// TestShareCores: small evaluations run several at a time, one sampler worker for every
-// 16 blocks of paths; large ones one at a time on every core.
-func TestShareCores(t *testing.T) {
-	tests := []struct {
-		workers, paths, n int
-		conc, per         int
-	}{
-		{1, 2000, 16, 1, 1},
-		{2, 1000, 16, 2, 1},
-		{2, 2000, 16, 2, 1},
-		{2, 2000, 1, 1, 2},      // the last chunk's one evaluation: every core
-		{3, 2000, 16, 3, 1},     //
-		{32, 1000, 16, 16, 2},   // a chunk's 16 at once, the cores left shared out
-		{32, 20000, 16, 6, 5},   // 79 blocks: 5 workers each
-		{8, 100000, 16, 1, 8},   // 391 blocks: all cores on one
-		{64, 1000000, 5, 1, 64}, // as before
-	}
-	for _, tc := range tests {
-		conc, per := shareCores(tc.workers, tc.paths, tc.n)
-		if conc != tc.conc || per != tc.per {
-			t.Errorf("%d workers, %d paths, %d evaluations: %d at once with %d workers each, want %d with %d", tc.workers, tc.paths, tc.n, conc, per, tc.conc, tc.per)
-		}
-		if conc*per > tc.workers {
-			t.Errorf("%d workers: %d x %d in use", tc.workers, conc, per)
-		}
-	}
-}

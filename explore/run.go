@@ -8,13 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
@@ -22,7 +18,6 @@ import (
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
-	"github.com/backstop-research/backstop/sim"
 )
 
 // Files and directories of an explore directory.
@@ -432,53 +427,17 @@ func identityText(id ChunkIdentity) string {
 	return fmt.Sprintf("config %s, seed %d, design %s, %d evaluations, chunk %d", h, id.Seed, id.Design, id.Evaluations, id.Chunk)
 }
 
-// blocksPerWorker is the fewest blocks of paths (sim.BlockSize) an evaluation gives each
-// of its sampler workers when evaluations run at once (evaluateChunk).
-const blocksPerWorker = 16
-
-// shareCores returns how many of n evaluations of paths paths each to run at once on
-// workers cores, and each one's sampler workers. An evaluation of a few thousand paths is
-// a few blocks of the sampler, which leave cores idle at its end and around its serial
-// steps (the scenario, the statistics), and on many cores more cores than it has blocks;
-// so an evaluation gets a sampler worker for every blocksPerWorker blocks (at least one,
-// at most workers), and as many run at once as that leaves cores for: large evaluations
-// still run one at a time on all cores, and the paths in memory stay bounded.
-func shareCores(workers, paths, n int) (conc, per int) {
-	per = min(workers, max(1, (sim.Blocks(paths)+blocksPerWorker-1)/blocksPerWorker))
-	conc = max(1, min(workers/per, n))
-	return conc, workers / conc
-}
-
 // evaluateChunk runs evaluations first..end-1 on workers cores (0 for all), several at a
-// time when they are small (shareCores). Results do not depend on how the cores are
-// shared.
+// time when they are small (evaluate.Each); the results do not depend on how the cores
+// are shared.
 func evaluateChunk(ctx context.Context, p *Plan, first, end int, values [][]float64, workers int) ([]Evaluation, error) {
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	conc, per := shareCores(workers, p.Paths, end-first)
 	chunk := make([]Evaluation, end-first)
-	var next atomic.Int64
-	g, ctx := errgroup.WithContext(ctx)
-	for range conc {
-		g.Go(func() error {
-			for {
-				i := first + int(next.Add(1)-1)
-				if i >= end {
-					return nil
-				}
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				e, err := evaluateOne(ctx, p, i, values[i], per)
-				if err != nil {
-					return err
-				}
-				chunk[i-first] = e
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := evaluate.Each(ctx, end-first, p.Paths, workers, func(ctx context.Context, k, workers int) error {
+		e, err := evaluateOne(ctx, p, first+k, values[first+k], workers)
+		chunk[k] = e
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return chunk, nil
