@@ -121,6 +121,13 @@ func (o *objective) minimize() (x []float64, converged bool, err error) {
 		}
 		starts = append(starts, u)
 	}
+	xs := make([][]float64, len(starts))
+	for i, u := range starts {
+		xs[i] = toX(u)
+	}
+	if err := o.prefetch(xs); err != nil {
+		return nil, false, err
+	}
 	bestU, bestQ := starts[0], math.Inf(1)
 	for _, u := range starts {
 		e, err := o.eval(toX(u))
@@ -234,11 +241,25 @@ func (o *objective) infer(x []float64) (*Fit, error) {
 	// G: central differences on common random numbers, one-sided at a bound.
 	o.phase = "jacobian"
 	fit.Jacobian = mat.NewDense(J, k, nil)
+	step := func(i int) (lo, hi float64, xl, xh []float64) {
+		p := s.Params[i]
+		h := jacobianStep * (p.Hi - p.Lo)
+		lo, hi = max(p.Lo, x[i]-h), min(p.Hi, x[i]+h)
+		xl, xh = append([]float64(nil), x...), append([]float64(nil), x...)
+		xl[i], xh[i] = lo, hi
+		return lo, hi, xl, xh
+	}
+	var steps [][]float64
+	for i := range s.Params {
+		_, _, xl, xh := step(i)
+		steps = append(steps, xl, xh)
+	}
+	if err := o.prefetch(steps); err != nil {
+		return nil, err
+	}
 	for i, p := range s.Params {
 		h := jacobianStep * (p.Hi - p.Lo)
-		lo, hi := max(p.Lo, x[i]-h), min(p.Hi, x[i]+h)
-		xl, xh := append([]float64(nil), x...), append([]float64(nil), x...)
-		xl[i], xh[i] = lo, hi
+		lo, hi, xl, xh := step(i)
 		el, err := o.eval(xl)
 		if err != nil {
 			return nil, err
@@ -283,12 +304,13 @@ func (o *objective) infer(x []float64) (*Fit, error) {
 	// tolerance standard errors each side (within limits of the range), where a
 	// well-identified parameter's objective rises by about 4 (the Gauss-Newton curvature).
 	o.phase = "profile"
+	profiles := make([][][]float64, len(s.Params)) // each parameter's points
+	var all [][]float64
 	for i, p := range s.Params {
 		half := profileHalf * (p.Hi - p.Lo)
 		if se := fit.SETolerance[i]; se > 0 && !math.IsInf(se, 0) {
 			half = min(profileMaxHalf*(p.Hi-p.Lo), max(profileMinHalf*(p.Hi-p.Lo), 2*se))
 		}
-		var prof []Evaluation
 		for j := 0; j < profilePts; j++ {
 			v := x[i] + half*(2*float64(j)/float64(profilePts-1)-1)
 			if v < p.Lo || v > p.Hi {
@@ -299,6 +321,16 @@ func (o *objective) infer(x []float64) (*Fit, error) {
 			if j == profilePts/2 {
 				xp[i] = x[i]
 			}
+			profiles[i] = append(profiles[i], xp)
+		}
+		all = append(all, profiles[i]...)
+	}
+	if err := o.prefetch(all); err != nil {
+		return nil, err
+	}
+	for _, pts := range profiles {
+		var prof []Evaluation
+		for _, xp := range pts {
 			e, err := o.eval(xp)
 			if err != nil {
 				return nil, err

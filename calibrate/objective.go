@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/moments"
 )
 
@@ -49,11 +50,14 @@ const unfit = 1e12
 // point (common random numbers), and remembers each evaluation: a point asked again, or
 // recorded by an interrupted calibration (replayed from its log), is not simulated again.
 type objective struct {
-	spec     *Spec
-	workers  int
-	ctx      context.Context
-	stats    []moments.Stat
-	cache    map[string]Evaluation
+	spec    *Spec
+	workers int
+	ctx     context.Context
+	stats   []moments.Stat
+	cache   map[string]Evaluation
+	// ahead holds the points prefetch simulated before eval asks for them; eval takes them
+	// from here, so that the log and the trace keep its order.
+	ahead    map[string]Evaluation
 	log      io.Writer // the evaluations log: one JSON line per simulated point
 	trace    []Evaluation
 	phase    string
@@ -67,7 +71,7 @@ type objective struct {
 }
 
 func newObjective(ctx context.Context, spec *Spec, workers int, progress io.Writer) *objective {
-	o := &objective{spec: spec, workers: workers, ctx: ctx, cache: map[string]Evaluation{}, progress: progress, best: Evaluation{Objective: math.Inf(1)}}
+	o := &objective{spec: spec, workers: workers, ctx: ctx, cache: map[string]Evaluation{}, ahead: map[string]Evaluation{}, progress: progress, best: Evaluation{Objective: math.Inf(1)}}
 	for _, t := range spec.Targets {
 		o.stats = append(o.stats, t.Stat)
 	}
@@ -184,10 +188,13 @@ func (o *objective) eval(x []float64) (Evaluation, error) {
 	if err := o.ctx.Err(); err != nil {
 		return Evaluation{}, err
 	}
-	e, ok := o.cache[key(x)]
+	k := key(x)
+	e, ok := o.cache[k]
 	if !ok {
 		var err error
-		if e, err = o.simulate(x); err != nil {
+		if e, ok = o.ahead[k]; ok {
+			delete(o.ahead, k)
+		} else if e, err = o.simulate(o.ctx, x, o.workers); err != nil {
 			return Evaluation{}, err
 		}
 		o.sims++
@@ -229,8 +236,44 @@ func (o *objective) describe(x []float64) string {
 	return s
 }
 
-// simulate runs the scenario at x.
-func (o *objective) simulate(x []float64) (Evaluation, error) {
+// prefetch simulates the points of xs that are not known yet, several at a time on the
+// cores (evaluate.Each), for eval to take when it asks for them: the phases whose points
+// are known before they are evaluated (the search's starts, the Jacobian's, the
+// profiles') run on all cores while an evaluation is a few blocks of paths, and the log,
+// the trace and the progress keep eval's order. Evaluations do not depend on the worker
+// count, so they are those eval would simulate.
+func (o *objective) prefetch(xs [][]float64) error {
+	var todo [][]float64
+	seen := map[string]bool{}
+	for _, x := range xs {
+		k := key(x)
+		_, known := o.cache[k]
+		_, ahead := o.ahead[k]
+		if !known && !ahead && !seen[k] {
+			seen[k] = true
+			todo = append(todo, x)
+		}
+	}
+	if len(todo) < 2 {
+		return nil // eval simulates it, on every core
+	}
+	out := make([]Evaluation, len(todo))
+	err := evaluate.Each(o.ctx, len(todo), o.spec.Paths, o.workers, func(ctx context.Context, i, workers int) error {
+		var err error
+		out[i], err = o.simulate(ctx, todo[i], workers)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, x := range todo {
+		o.ahead[key(x)] = out[i]
+	}
+	return nil
+}
+
+// simulate runs the scenario at x on workers sampler workers.
+func (o *objective) simulate(ctx context.Context, x []float64, workers int) (Evaluation, error) {
 	e := Evaluation{X: append([]float64(nil), x...), Objective: unfit, Moments: make([]float64, len(o.stats))}
 	for j := range e.Moments {
 		e.Moments[j] = math.NaN()
@@ -241,7 +284,7 @@ func (o *objective) simulate(x []float64) (Evaluation, error) {
 		e.Invalid = err.Error()
 		return e, nil
 	}
-	sample, err := moments.Evaluate(o.ctx, cfg, o.stats, o.spec.Paths, o.spec.Seed, o.workers)
+	sample, err := moments.Evaluate(ctx, cfg, o.stats, o.spec.Paths, o.spec.Seed, workers)
 	if err != nil {
 		return Evaluation{}, err
 	}

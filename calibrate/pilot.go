@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/moments"
 )
 
@@ -51,17 +52,21 @@ func pilot(ctx context.Context, s *Spec, workers int) (pts []pilotPoint, unident
 	for _, t := range s.Targets {
 		list = append(list, t.Stat)
 	}
-	for _, x := range pilotPoints(s) {
-		cfg, err := s.Config(x)
+	xs := pilotPoints(s)
+	pts = make([]pilotPoint, len(xs))
+	// Several points at a time on the cores (evaluate.Each): the samples do not depend on
+	// the worker count.
+	err = evaluate.Each(ctx, len(xs), s.Paths, workers, func(ctx context.Context, i, workers int) error {
+		pts[i].x = xs[i]
+		cfg, err := s.Config(xs[i])
 		if err != nil {
-			pts = append(pts, pilotPoint{x: x}) // a combination the scenario rejects: no sample
-			continue
+			return nil // a combination the scenario rejects: no sample
 		}
-		sample, err := moments.Evaluate(ctx, cfg, list, s.Paths, s.Seed, workers)
-		if err != nil {
-			return nil, nil, err
-		}
-		pts = append(pts, pilotPoint{x: x, sample: sample})
+		pts[i].sample, err = moments.Evaluate(ctx, cfg, list, s.Paths, s.Seed, workers)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	var bad []string
 	for j, t := range s.Targets {

@@ -344,3 +344,30 @@ targets:
 		t.Errorf("progress does not report the first invalid evaluation:\n%s", progress.String())
 	}
 }
+
+// TestSameForAnyWorkers: a calibration gives the same bytes (the evaluations log, the
+// fit, the targets, the profiles, the calibrated scenario) on one worker, where its
+// evaluations run one after another, and on several, where the pilot's, the search's
+// starts, the Jacobian's and the profiles' run several at a time.
+func TestSameForAnyWorkers(t *testing.T) {
+	spec, _ := recoverySpec(t, 500, 300, 40)
+	var dirs []string
+	for _, workers := range []int{1, 3, 8} {
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := calibrate.Run(context.Background(), spec, calibrate.Options{OutDir: dir, Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	for _, f := range []string{calibrate.EvaluationsFile, "fit.csv", "targets.csv", "profile.csv", "calibrated.yaml"} {
+		want, err := os.ReadFile(filepath.Join(dirs[0], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range dirs[1:] {
+			if got, err := os.ReadFile(filepath.Join(dir, f)); err != nil || string(got) != string(want) {
+				t.Errorf("%s differs with more workers (%v)", f, err)
+			}
+		}
+	}
+}
