@@ -24,12 +24,7 @@ func TestRunAllEqualsRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pols := make([]sim.Policy, len(cfg.Policies))
-		for k, name := range cfg.Policies {
-			if pols[k], err = sim.NewPolicy(name, &cfg); err != nil {
-				t.Fatal(err)
-			}
-		}
+		pols := newPolicies(t, &cfg, cfg.Policies...)
 		T := cfg.Days
 		all, one := model.NewSimulator(), model.NewSimulator()
 		stream, sh := sim.NewStream(), sim.NewShocks(T)

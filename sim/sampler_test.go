@@ -190,12 +190,7 @@ func TestSamplersReuseSnapshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pols := make([]sim.Policy, len(cfg.Policies))
-		for k, name := range cfg.Policies {
-			if pols[k], err = sim.NewPolicy(name, &cfg); err != nil {
-				t.Fatal(err)
-			}
-		}
+		pols := newPolicies(t, &cfg, cfg.Policies...)
 		one := model.NewSimulator()
 		var mu sync.Mutex
 		s := &sim.Sampler{Model: model, Policies: cfg.Policies, Seed: 9, Workers: 2, NoSeries: true}
