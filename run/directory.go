@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
@@ -53,14 +54,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.verifyChunks(old, done); err != nil {
 			return nil, nil, err
 		}
-		// Temporary files of writes cut short by a kill: never renamed, so never part of
-		// the run; hidden, so readers skip them meanwhile.
-		for _, sub := range []string{results.PathsDir, TalliesDir} {
-			stale, _ := filepath.Glob(filepath.Join(dir, sub, ".*.tmp-*"))
-			for _, f := range stale {
-				os.Remove(f)
-			}
-		}
+		removeStaleTemps(dir)
 		fmt.Fprintf(j.opt.Log, "backstop: resuming %s: %d of %d chunks on disk\n", dir, j.doneCount(done), j.end-j.first)
 	case exists && !j.opt.Force:
 		if old.Status == results.StatusComplete {
@@ -113,6 +107,17 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	return man, done, nil
 }
 
+// removeStaleTemps removes the temporary files of writes cut short by a kill from the run
+// directory dir and its subdirectories (atomicfile.RemoveStale): never renamed, so never
+// part of the run; hidden, so readers skip them meanwhile. A resumed run, or one --force
+// starts over, would otherwise keep them for good.
+func removeStaleTemps(dir string) {
+	for _, sub := range runSubdirs {
+		atomicfile.RemoveStale(filepath.Join(dir, sub))
+	}
+	atomicfile.RemoveStale(dir)
+}
+
 // clear makes way for a fresh run with --force: it removes what old, the previous run's
 // (or this shard's previous attempt's) manifest, lists as written by backstop, and nothing
 // else. Files it does not list stay; any left in paths/ are moved to quarantine/ when the
@@ -147,6 +152,7 @@ func (j *job) clear(old *results.Manifest) error {
 			return fmt.Errorf("--force: remove the previous run's %s: %w", f, err)
 		}
 	}
+	removeStaleTemps(dir)
 	os.Remove(j.manifestPath)
 	return nil
 }

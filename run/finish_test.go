@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -79,5 +80,58 @@ func TestTargetNotReached(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "NOT reached") {
 		t.Fatalf("log %q does not say the target was not reached", log.String())
+	}
+}
+
+// TestStaleTempFilesRemoved checks that the temporary files a killed run leaves (a part
+// being written, a checkpoint, the manifest, an output; each hidden, never renamed) are
+// gone once the run is resumed, or started over with --force, and that a file of the
+// user's in the directory stays.
+func TestStaleTempFilesRemoved(t *testing.T) {
+	stale := []string{
+		filepath.Join(results.PathsDir, ".part-00002.parquet.tmp-1234567"),
+		filepath.Join(run.TalliesDir, ".chunk-00002.bin.tmp-42"),
+		".manifest.json.tmp-99",
+		".effects.csv.tmp-7",
+		filepath.Join(results.FiguresDir, ".basis_fan.png.tmp-5"),
+	}
+	for _, tc := range []struct {
+		name string
+		opt  run.Options
+	}{
+		{"resume", run.Options{Resume: true}},
+		{"force", run.Options{Force: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			cfg := configs.Baseline()
+			cfg.Paths = 600
+			ctx := &cancelAfter{Context: context.Background(), n: 2}
+			if _, err := run.Execute(ctx, run.Options{Config: cfg, OutDir: dir, Workers: 2, ChunkSize: 200}); !errors.Is(err, run.ErrInterrupted) {
+				t.Fatalf("error %v, want an interruption", err)
+			}
+			for _, f := range append(slices.Clone(stale), "notes.tmp-mine.txt") {
+				p := filepath.Join(dir, f)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opt := tc.opt
+			opt.Config, opt.OutDir, opt.Workers, opt.ChunkSize = cfg, dir, 2, 200
+			if _, err := run.Execute(context.Background(), opt); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range stale {
+				if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s is still there (%v)", f, err)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "notes.tmp-mine.txt")); err != nil {
+				t.Errorf("the user's file is gone: %v", err)
+			}
+		})
 	}
 }

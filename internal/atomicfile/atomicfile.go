@@ -22,7 +22,7 @@ func Write(path string, write func(f *os.File) error) error {
 // disk first, and appear only once it does.
 func WriteGated(path string, write func(f *os.File) error, gate func() error) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+tempSuffix+"*")
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
@@ -54,4 +54,22 @@ func WriteGated(path string, write func(f *os.File) error, gate func() error) er
 		d.Close()
 	}
 	return nil
+}
+
+// tempSuffix follows a file's name in the name of its temporary file (hidden, with a
+// leading dot), before a random number.
+const tempSuffix = ".tmp-"
+
+// RemoveStale removes from dir the temporary files of writes a killed process left
+// behind: never renamed, so never any file's content. It returns the names it removed;
+// a file it cannot remove is left as it is.
+func RemoveStale(dir string) []string {
+	stale, _ := filepath.Glob(filepath.Join(dir, ".*"+tempSuffix+"*"))
+	var removed []string
+	for _, f := range stale {
+		if os.Remove(f) == nil {
+			removed = append(removed, f)
+		}
+	}
+	return removed
 }

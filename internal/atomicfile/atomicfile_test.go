@@ -89,3 +89,39 @@ func TestWriteGated(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoveStale checks that RemoveStale removes the temporary files Write makes, and
+// only those: not visible files, nor hidden ones of another name.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]bool{ // name: removed
+		".part-00001.parquet.tmp-123": true,
+		".manifest.json.tmp-9":        true,
+		"part-00001.parquet":          false,
+		"notes.tmp-1":                 false,
+		".hidden":                     false,
+		".config.yaml.bak":            false,
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What a write cut short leaves: its own temporary file.
+	tmp, err := os.CreateTemp(dir, ".summary.csv"+tempSuffix+"*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp.Close()
+	files[filepath.Base(tmp.Name())] = true
+	removed := RemoveStale(dir)
+	for name, want := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := errors.Is(err, os.ErrNotExist); gone != want {
+			t.Errorf("%s: removed %v, want %v", name, gone, want)
+		}
+	}
+	if len(removed) != 3 {
+		t.Errorf("removed %v, want the 3 temporary files", removed)
+	}
+}
