@@ -54,7 +54,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.verifyChunks(old, done); err != nil {
 			return nil, nil, err
 		}
-		removeStaleTemps(dir)
+		RemoveStaleTemps(dir)
 		fmt.Fprintf(j.opt.Log, "backstop: resuming %s: %d of %d chunks on disk\n", dir, j.doneCount(done), j.end-j.first)
 	case exists && !j.opt.Force:
 		if old.Status == results.StatusComplete {
@@ -107,11 +107,11 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	return man, done, nil
 }
 
-// removeStaleTemps removes the temporary files of writes cut short by a kill from the run
+// RemoveStaleTemps removes the temporary files of writes cut short by a kill from the run
 // directory dir and its subdirectories (atomicfile.RemoveStale): never renamed, so never
 // part of the run; hidden, so readers skip them meanwhile. A resumed run, or one --force
-// starts over, would otherwise keep them for good.
-func removeStaleTemps(dir string) {
+// starts over, does so; so does a resumed sweep for its points and its own directory.
+func RemoveStaleTemps(dir string) {
 	for _, sub := range runSubdirs {
 		atomicfile.RemoveStale(filepath.Join(dir, sub))
 	}
@@ -152,7 +152,7 @@ func (j *job) clear(old *results.Manifest) error {
 			return fmt.Errorf("--force: remove the previous run's %s: %w", f, err)
 		}
 	}
-	removeStaleTemps(dir)
+	RemoveStaleTemps(dir)
 	os.Remove(j.manifestPath)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -59,9 +60,26 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What kills leave: temporary files of writes never renamed, in the sweep's directory
+	// and in the point already complete; the resume removes them.
+	stale := []string{
+		filepath.Join(out, ".sweep.parquet.tmp-12"),
+		filepath.Join(out, results.PointsDir, filepath.Base(m.Points[0].Dir), ".bands.parquet.tmp-34"),
+		filepath.Join(out, results.PointsDir, filepath.Base(m.Points[0].Dir), results.PathsDir, ".part-00000.parquet.tmp-56"),
+	}
+	for _, f := range stale {
+		if err := os.WriteFile(f, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	got, err := sweep.Run(context.Background(), plan, sweep.Options{OutDir: out, Resume: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range stale {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there after the resume (%v)", f, err)
+		}
 	}
 	if !reflect.DeepEqual(got.Rows, ref.Rows) {
 		t.Fatal("resumed sweep rows differ from the uninterrupted sweep's")

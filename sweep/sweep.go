@@ -81,6 +81,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if old, err = resumable(dir, string(yml)); err != nil {
 			return nil, err
 		}
+		run.RemoveStaleTemps(dir) // the sweep's own files and figures; each point's below
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		if !opt.Force {
 			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with backstop sweep --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
@@ -249,6 +250,7 @@ func runPoint(ctx context.Context, pt Point, pointDir string, created time.Time,
 		m, err := results.ReadManifest(pointDir)
 		switch {
 		case err == nil && m.Status == results.StatusComplete:
+			run.RemoveStaleTemps(pointDir)
 			return results.ReadSummaryCSV(filepath.Join(pointDir, results.SummaryFile))
 		case err == nil:
 			ro.Resume = true
