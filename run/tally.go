@@ -331,8 +331,17 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 // fold hands group(g, sum, sk) the chunk's total of every group g in order: the sum of its
 // values (blocks added in block order) and its sketch, sk, a scratch sketch valid only
 // during the call. It then empties the workers' counters, and returns the chunk's moments
-// and paired comparisons; rows are the chunk's results in path order.
+// and paired comparisons; rows are the chunk's results in path order. The moments, which
+// need only the rows, are computed on a goroutine of their own meanwhile: the last chunk's
+// fold is on the way to the run's end.
 func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
+	var moments []stats.Moments
+	var paired []stats.PairedAccumulator
+	done := make(chan struct{})
+	go func() {
+		moments, paired = c.rowMoments(rows)
+		close(done)
+	}()
 	for _, w := range c.workers {
 		w.flush()
 	}
@@ -357,6 +366,14 @@ func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum fl
 			w.shared[p].Reset()
 		}
 	}
+	<-done
+	return moments, paired
+}
+
+// rowMoments returns the moments of every policy's metrics over rows (the chunk's results
+// in path order) and the paired comparisons of every pair of policies, each value added in
+// path order.
+func (c *chunkTally) rowMoments(rows []sim.Result) ([]stats.Moments, []stats.PairedAccumulator) {
 	moments := make([]stats.Moments, c.l.policies*sim.NumMetrics)
 	for _, r := range rows {
 		base := r.Policy * sim.NumMetrics
