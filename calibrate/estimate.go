@@ -129,8 +129,8 @@ func (o *objective) minimize() (x []float64, converged bool, err error) {
 		return nil, false, err
 	}
 	bestU, bestQ := starts[0], math.Inf(1)
-	for _, u := range starts {
-		e, err := o.eval(toX(u))
+	for i, u := range starts {
+		e, err := o.eval(xs[i])
 		if err != nil {
 			return nil, false, err
 		}
@@ -241,25 +241,27 @@ func (o *objective) infer(x []float64) (*Fit, error) {
 	// G: central differences on common random numbers, one-sided at a bound.
 	o.phase = "jacobian"
 	fit.Jacobian = mat.NewDense(J, k, nil)
-	step := func(i int) (lo, hi float64, xl, xh []float64) {
-		p := s.Params[i]
-		h := jacobianStep * (p.Hi - p.Lo)
-		lo, hi = max(p.Lo, x[i]-h), min(p.Hi, x[i]+h)
-		xl, xh = append([]float64(nil), x...), append([]float64(nil), x...)
-		xl[i], xh[i] = lo, hi
-		return lo, hi, xl, xh
+	// Each parameter's step h and the points x with it at lo and at hi, known before any is
+	// evaluated (prefetch).
+	type jacobianPoints struct {
+		h, lo, hi float64
+		xl, xh    []float64
 	}
-	var steps [][]float64
-	for i := range s.Params {
-		_, _, xl, xh := step(i)
-		steps = append(steps, xl, xh)
+	steps := make([]jacobianPoints, len(s.Params))
+	var points [][]float64
+	for i, p := range s.Params {
+		st := &steps[i]
+		st.h = jacobianStep * (p.Hi - p.Lo)
+		st.lo, st.hi = max(p.Lo, x[i]-st.h), min(p.Hi, x[i]+st.h)
+		st.xl, st.xh = append([]float64(nil), x...), append([]float64(nil), x...)
+		st.xl[i], st.xh[i] = st.lo, st.hi
+		points = append(points, st.xl, st.xh)
 	}
-	if err := o.prefetch(steps); err != nil {
+	if err := o.prefetch(points); err != nil {
 		return nil, err
 	}
 	for i, p := range s.Params {
-		h := jacobianStep * (p.Hi - p.Lo)
-		lo, hi, xl, xh := step(i)
+		h, lo, hi, xl, xh := steps[i].h, steps[i].lo, steps[i].hi, steps[i].xl, steps[i].xh
 		el, err := o.eval(xl)
 		if err != nil {
 			return nil, err

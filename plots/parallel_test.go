@@ -23,7 +23,7 @@ func TestParallelDrawingMatchesSequential(t *testing.T) {
 	names, figs := figureSetOf(in)
 	draw := func(workers int, order []int) (string, []string) {
 		dir := t.TempDir()
-		files, err := writeFiguresInOrder(workers, dir, opt, names, figs, order)
+		files, err := writeFiguresBy(workers, dir, opt, names, figs, order)
 		if err != nil {
 			t.Fatalf("%d workers: %v", workers, err)
 		}
@@ -116,7 +116,7 @@ func TestParallelDrawingReportsFirstError(t *testing.T) {
 	figs[1] = func() *figure { panic("no data") }
 	figs[3] = func() *figure { panic("later failure") }
 	for _, workers := range []int{1, len(figs)} {
-		files, err := writeFiguresBy(workers, t.TempDir(), Options{Formats: []string{"svg"}}, names, figs)
+		files, err := writeFiguresBy(workers, t.TempDir(), Options{Formats: []string{"svg"}}, names, figs, nil)
 		if err == nil || !strings.Contains(err.Error(), names[1]) || !strings.Contains(err.Error(), "no data") {
 			t.Errorf("%d workers: error %v, want the failure of %s", workers, err, names[1])
 		}
@@ -137,7 +137,7 @@ func BenchmarkWriteFigures(b *testing.B) {
 	}{{"sequential", 1}, {"parallel", runtime.GOMAXPROCS(0)}} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := writeFiguresBy(bc.workers, b.TempDir(), Options{}, names, figs); err != nil {
+				if _, err := writeFiguresBy(bc.workers, b.TempDir(), Options{}, names, figs, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -74,7 +74,7 @@ func WriteAll(in *Input, dir string, opt Options) ([]string, error) {
 		opt.Date = in.Created
 	}
 	names, figs := figureSetOf(in)
-	return writeFiguresInOrder(runtime.GOMAXPROCS(0), dir, opt, names, figs, drawOrder(figureSet, slowFigures))
+	return writeFiguresBy(runtime.GOMAXPROCS(0), dir, opt, names, figs, drawOrder(figureSet, slowFigures))
 }
 
 // drawOrder returns the order in which to start drawing the figures of set: those named
@@ -105,22 +105,19 @@ func figureSetOf(in *Input) (names []string, figs []func() *figure) {
 // canvases), so the files are the same as drawn one after another; the files are returned
 // in figure order, and of several failing figures the first in that order is reported.
 func writeFigures(dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
-	return writeFiguresBy(runtime.GOMAXPROCS(0), dir, opt, names, figs)
+	return writeFiguresBy(runtime.GOMAXPROCS(0), dir, opt, names, figs, nil)
 }
 
-// writeFiguresBy is writeFigures drawing up to workers figures at a time.
-func writeFiguresBy(workers int, dir string, opt Options, names []string, figs []func() *figure) ([]string, error) {
-	order := make([]int, len(figs))
-	for i := range order {
-		order[i] = i
+// writeFiguresBy is writeFigures drawing up to workers figures at a time, starting them in
+// order (a permutation of their indices; nil for figure order), so that the longest can
+// start first; the files are returned in figure order all the same.
+func writeFiguresBy(workers int, dir string, opt Options, names []string, figs []func() *figure, order []int) ([]string, error) {
+	if order == nil {
+		order = make([]int, len(figs))
+		for i := range order {
+			order[i] = i
+		}
 	}
-	return writeFiguresInOrder(workers, dir, opt, names, figs, order)
-}
-
-// writeFiguresInOrder is writeFiguresBy starting the figures in order (a permutation of
-// their indices), so that the longest can start first; the files are returned in figure
-// order all the same.
-func writeFiguresInOrder(workers int, dir string, opt Options, names []string, figs []func() *figure, order []int) ([]string, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 func foldChunk(c *chunkTally, rows []sim.Result, id results.Identity, paths int, running *Tally) []byte {
 	b := appendCheckpointHeader(nil, id, paths)
 	b = binary.AppendUvarint(b, uint64(c.l.groups())) // as Distributions.AppendBinary
-	moments, paired := c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+	moments, paired := c.fold(rows, func(g int, sum float64, sk *stats.Sketch) {
 		b = binary.AppendVarint(b, int64(paths))
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(sum))
 		b = sk.AppendBinary(b)

@@ -70,7 +70,7 @@ func TestFoldChunkEqualsTally(t *testing.T) {
 // straightforward fold that foldChunk streams.
 func wholeTally(c *chunkTally, paths int, rows []sim.Result) *Tally {
 	t := newTally(c.l)
-	t.Moments, t.Paired = c.fold(paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+	t.Moments, t.Paired = c.fold(rows, func(g int, sum float64, sk *stats.Sketch) {
 		t.Dist.MergeGroup(g, sk, sum, int64(paths))
 	})
 	return t

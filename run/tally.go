@@ -334,7 +334,7 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 // and paired comparisons; rows are the chunk's results in path order. The moments, which
 // need only the rows, are computed on a goroutine of their own meanwhile: the last chunk's
 // fold is on the way to the run's end.
-func (c *chunkTally) fold(paths int, rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
+func (c *chunkTally) fold(rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
 	var moments []stats.Moments
 	var paired []stats.PairedAccumulator
 	done := make(chan struct{})

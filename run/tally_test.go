@@ -148,7 +148,7 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 					}
 				}
 			}
-			ct.fold(tc.paths, rows, func(g int, sum float64, sk *stats.Sketch) {
+			ct.fold(rows, func(g int, sum float64, sk *stats.Sketch) {
 				wantSum := 0.0
 				for _, s := range wantSums {
 					wantSum += s[g]
@@ -198,8 +198,8 @@ func TestChunkTallyLeavesUnusablePathOut(t *testing.T) {
 				}
 			}
 			want := map[int][]byte{}
-			clean.fold(paths, nil, func(g int, _ float64, sk *stats.Sketch) { want[g] = sk.AppendBinary(nil) })
-			ct.fold(paths, nil, func(g int, _ float64, sk *stats.Sketch) {
+			clean.fold(nil, func(g int, _ float64, sk *stats.Sketch) { want[g] = sk.AppendBinary(nil) })
+			ct.fold(nil, func(g int, _ float64, sk *stats.Sketch) {
 				if !bytes.Equal(sk.AppendBinary(nil), want[g]) {
 					t.Fatalf("%v in a series %v: group %d's sketch holds values of a refused path (count %v)", bad, inSeries, g, sk.Count())
 				}

@@ -10,21 +10,12 @@ package run
 import (
 	"math/bits"
 	"simd/archsimd"
+
+	"github.com/backstop-research/backstop/internal/vec8"
 )
 
 // vectorTally reports whether the CPU has AVX-512 (GODEBUG=cpu.avx512f=off hides it).
 func vectorTally() bool { return archsimd.X86.AVX512() }
-
-// The lanes that transposeBlock's three rounds of two-vector permutes pick: pairs of
-// rows' even or odd lanes, then pairs of pairs, then halves.
-var (
-	evenLanes  = [8]uint64{0, 8, 2, 10, 4, 12, 6, 14}
-	oddLanes   = [8]uint64{1, 9, 3, 11, 5, 13, 7, 15}
-	lowPairs   = [8]uint64{0, 1, 8, 9, 4, 5, 12, 13}
-	highPairs  = [8]uint64{2, 3, 10, 11, 6, 7, 14, 15}
-	lowHalves  = [8]uint64{0, 1, 2, 3, 8, 9, 10, 11}
-	highHalves = [8]uint64{4, 5, 6, 7, 12, 13, 14, 15}
-)
 
 // transposeTile copies the t values from column off of each of the n rows of rows (width
 // values a row) into t columns of cols (stride apart): cols[c*stride+i] = rows[i*width+off+c].
@@ -40,11 +31,8 @@ func transposeTile(cols []float64, stride int, rows []float64, width, off, t, n 
 }
 
 // transposeBlocks is transposeTile for a full tile and n a multiple of 8, an 8 by 8 block
-// at a time.
+// at a time (vec8.Transpose).
 func transposeBlocks(cols []float64, stride int, rows []float64, width, off, n int) {
-	even, odd := archsimd.LoadUint64x8(&evenLanes), archsimd.LoadUint64x8(&oddLanes)
-	lowP, highP := archsimd.LoadUint64x8(&lowPairs), archsimd.LoadUint64x8(&highPairs)
-	lowH, highH := archsimd.LoadUint64x8(&lowHalves), archsimd.LoadUint64x8(&highHalves)
 	_ = cols[7*stride+n-1]
 	for i := 0; i < n; i += 8 {
 		// Explicit variables, not arrays: arrays of vectors would live on the stack.
@@ -57,25 +45,15 @@ func transposeBlocks(cols []float64, stride int, rows []float64, width, off, n i
 		r5 := archsimd.LoadFloat64x8Slice(rows[at+5*width:])
 		r6 := archsimd.LoadFloat64x8Slice(rows[at+6*width:])
 		r7 := archsimd.LoadFloat64x8Slice(rows[at+7*width:])
-		// Rows 2j and 2j+1, lane by lane: a(2j) their even lanes, a(2j+1) their odd ones.
-		a0, a1 := r0.ConcatPermute(r1, even), r0.ConcatPermute(r1, odd)
-		a2, a3 := r2.ConcatPermute(r3, even), r2.ConcatPermute(r3, odd)
-		a4, a5 := r4.ConcatPermute(r5, even), r4.ConcatPermute(r5, odd)
-		a6, a7 := r6.ConcatPermute(r7, even), r6.ConcatPermute(r7, odd)
-		// Rows 4h to 4h+3: b(4h+c) holds lanes c and c+4 of the four.
-		b0, b2 := a0.ConcatPermute(a2, lowP), a0.ConcatPermute(a2, highP)
-		b1, b3 := a1.ConcatPermute(a3, lowP), a1.ConcatPermute(a3, highP)
-		b4, b6 := a4.ConcatPermute(a6, lowP), a4.ConcatPermute(a6, highP)
-		b5, b7 := a5.ConcatPermute(a7, lowP), a5.ConcatPermute(a7, highP)
-		// Rows 0 to 7: lane c of each, then lane c+4.
-		b0.ConcatPermute(b4, lowH).StoreSlice(cols[i:])
-		b1.ConcatPermute(b5, lowH).StoreSlice(cols[stride+i:])
-		b2.ConcatPermute(b6, lowH).StoreSlice(cols[2*stride+i:])
-		b3.ConcatPermute(b7, lowH).StoreSlice(cols[3*stride+i:])
-		b0.ConcatPermute(b4, highH).StoreSlice(cols[4*stride+i:])
-		b1.ConcatPermute(b5, highH).StoreSlice(cols[5*stride+i:])
-		b2.ConcatPermute(b6, highH).StoreSlice(cols[6*stride+i:])
-		b3.ConcatPermute(b7, highH).StoreSlice(cols[7*stride+i:])
+		c0, c1, c2, c3, c4, c5, c6, c7 := vec8.Transpose(r0, r1, r2, r3, r4, r5, r6, r7)
+		c0.StoreSlice(cols[i:])
+		c1.StoreSlice(cols[stride+i:])
+		c2.StoreSlice(cols[2*stride+i:])
+		c3.StoreSlice(cols[3*stride+i:])
+		c4.StoreSlice(cols[4*stride+i:])
+		c5.StoreSlice(cols[5*stride+i:])
+		c6.StoreSlice(cols[6*stride+i:])
+		c7.StoreSlice(cols[7*stride+i:])
 	}
 	archsimd.ClearAVXUpperBits()
 }

@@ -4,8 +4,9 @@ package sim
 // AVX-512 (draws_simd.go), the lanes' PCG streams step together in vectors (two groups of
 // lanes side by side), with the ziggurat's common case in vectors too, and each lane's
 // rare cases (a normal draw outside its strip's rectangle, the funding shock's size) in
-// scalar code on that lane's own stream. Every lane consumes its stream in Model.Draw's order, so each path's Shocks
-// are Draw's bit for bit (TestDrawBatchMatchesDraw); elsewhere it is Draw path by path.
+// scalar code on that lane's own stream. Every lane consumes its stream in Model.Draw's
+// order, so each path's Shocks are Draw's bit for bit (TestDrawBatchMatchesDraw);
+// elsewhere it is Draw path by path.
 //
 // The vector form leaves a batch's shocks day-major in its buffers (drawBatch), where
 // the lockstep simulator reads them as they are (laneGroup.src): day t of every path of
@@ -83,16 +84,6 @@ func (d *laneDraws) storePath(i int, sh *Shocks) {
 	for t := range sh.Sigma {
 		at := t*batchPaths + i
 		sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t] = d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at]
-	}
-}
-
-// loadPath puts sh into d's buffers as batch path i: storePath the other way round, for
-// the tests to run the lockstep simulator on shocks of their own.
-func (d *laneDraws) loadPath(i int, sh *Shocks) {
-	d.jump[i] = sh.Jump
-	for t := range sh.Sigma {
-		at := t*batchPaths + i
-		d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at] = sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t]
 	}
 }
 

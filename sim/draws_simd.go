@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/bits"
 	"simd/archsimd"
+
+	"github.com/backstop-research/backstop/internal/vec8"
 )
 
 // useDrawVector is whether laneDraws draws lanes at a time in vectors: on a CPU with
@@ -28,8 +30,6 @@ var normalKTable, normalWTable = func() (k, w [8][16]uint32) {
 var drawConsts = func() (c struct {
 	low32, mulLo0, mulLo1, mulLo, mulHi, incLo, incHi, incHi1, cheapMul, one [lanes]uint64
 	index, bit5, bit6                                                        [2 * lanes]uint32
-	// transpose[k] are the indices of storeDays's round k.
-	transpose [3][2][lanes]uint64
 }) {
 	splat := func(x uint64) (v [lanes]uint64) {
 		for l := range v {
@@ -42,16 +42,6 @@ var drawConsts = func() (c struct {
 	c.incHi, c.incHi1, c.cheapMul, c.one = splat(pcgIncHi), splat(pcgIncHi+1), splat(pcgCheapMul), splat(1)
 	for i := range c.index {
 		c.index[i], c.bit5[i], c.bit6[i] = 0x7F, 32, 64
-	}
-	for k := range c.transpose {
-		bit := uint64(1) << k
-		for p := range uint64(lanes) {
-			if p&bit == 0 {
-				c.transpose[k][0][p], c.transpose[k][1][p] = p, p|bit
-			} else {
-				c.transpose[k][0][p], c.transpose[k][1][p] = lanes+p&^bit, lanes+p
-			}
-		}
 	}
 	return c
 }()
@@ -115,9 +105,7 @@ func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
 
 // storeDays stores day-major values (day t of the batch's path i at t*batchPaths + i)
 // of batch paths at..at+n-1 (n <= lanes), days [0, T), into dst[l][0:T] for each l < n,
-// 8 days at a time: the 8x8 block's transpose in three rounds k, each of which swaps bit
-// k of a vector's index with bit k of its lanes' (a pair of permutations per pair of
-// vectors).
+// 8 days at a time, each 8x8 block transposed (vec8.Transpose).
 func storeDays(src []float64, at int, dst *[lanes][]float64, n, T int) {
 	t := 0
 	const s = batchPaths
@@ -131,7 +119,7 @@ func storeDays(src []float64, at int, dst *[lanes][]float64, n, T int) {
 		v5 := archsimd.LoadFloat64x8((*[lanes]float64)(b[5*s:]))
 		v6 := archsimd.LoadFloat64x8((*[lanes]float64)(b[6*s:]))
 		v7 := archsimd.LoadFloat64x8((*[lanes]float64)(b[7*s:]))
-		v0, v1, v2, v3, v4, v5, v6, v7 = transpose8(v0, v1, v2, v3, v4, v5, v6, v7)
+		v0, v1, v2, v3, v4, v5, v6, v7 = vec8.Transpose(v0, v1, v2, v3, v4, v5, v6, v7)
 		if n == lanes {
 			v0.Store((*[lanes]float64)(dst[0][t:]))
 			v1.Store((*[lanes]float64)(dst[1][t:]))

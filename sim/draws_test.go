@@ -15,10 +15,7 @@ import (
 // days and the jumps are large, horizons of 1 to 90 days, and batches that are not a
 // multiple of the lanes.
 func TestDrawBatchMatchesDraw(t *testing.T) {
-	march, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := shippedConfig(t, "march2020.yaml")
 	shocky := configs.Baseline()
 	shocky.Shocks.PF, shocky.Shocks.SJ, shocky.Shocks.Eta = 0.6, 4, 1.5
 	type batchCase struct {

@@ -202,3 +202,13 @@ func loaded(g *laneGroup, n int, wake []int) [][][10]float64 {
 	}
 	return out
 }
+
+// loadPath puts sh into d's buffers as batch path i: storePath the other way round, for
+// the tests to run the lockstep simulator on shocks of their own.
+func (d *laneDraws) loadPath(i int, sh *Shocks) {
+	d.jump[i] = sh.Jump
+	for t := range sh.Sigma {
+		at := t*batchPaths + i
+		d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at] = sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t]
+	}
+}

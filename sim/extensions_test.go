@@ -15,10 +15,7 @@ import (
 
 func march2020(t *testing.T) sim.Config {
 	t.Helper()
-	cfg, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := shippedConfig(t, "march2020.yaml")
 	return cfg
 }
 

@@ -37,10 +37,7 @@ func tracePaths(t *testing.T, cfg sim.Config, policy string, n int, check func(p
 func TestInvariantsOnEveryPath(t *testing.T) {
 	// The baseline is docs/model.md; march2020.yaml turns on every extension of
 	// docs/model-extensions.md (other sellers, shrinking buffers, the qe schedule).
-	march, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := shippedConfig(t, "march2020.yaml")
 	if !march.Sellers.On() || march.Funds.BufferStress == 0 || len(march.QE.Schedule) == 0 {
 		t.Fatal("march2020.yaml no longer exercises the extensions")
 	}

@@ -7,7 +7,11 @@
 
 package sim
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+
+	"github.com/backstop-research/backstop/internal/vec8"
+)
 
 // vectorLanes reports whether the CPU runs the vector kernels.
 func vectorLanes() bool { return archsimd.X86.AVX512() }
@@ -43,23 +47,18 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 	m, f, ps, k := g.m, &g.f, &g.p, &g.c
 	zero, one, largest := load(&k.zero), load(&k.one), load(&k.largest)
 	basis := load(&ps.basis)
-	haircut := load(&c.haircut)
 	theta := load(thetas)
-	r := haircut.Add(load(&c.margin))
 	sb := load(&d.omegaSigma).Add(absVector(basis.Sub(load(&ps.prevBasis))))
 	reenter := basis.LessEqual(load(&k.bDys))
 	scale := load(&f.bufferScale)
 	// Model.fundLimits, operation for operation, and usable.
 	riskScale := load(&k.riskNum).Div(load(&k.riskDen).Mul(sb))
-	perCapital := one.Div(r)
+	perCapital, repoShare := g.capacityTerms(c)
 	// The masks are combined as bits: an And of masks takes four vector instructions.
 	ok := perCapital.Greater(zero).ToBits() & perCapital.LessEqual(largest).ToBits() &
 		riskScale.GreaterEqual(zero).ToBits() & riskScale.LessEqual(largest).ToBits() &
 		theta.Sub(theta).Equal(zero).ToBits()
-	var repoShare archsimd.Float64x8
 	if m.repoLimited {
-		financeable := load(&c.repo).Div(one.Sub(haircut))
-		repoShare = financeable.Div(load(&k.startHeld))
 		ok &= repoShare.GreaterEqual(zero).ToBits()
 	}
 	if m.bufferStress {
@@ -74,11 +73,8 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 		fj := &funds[j]
 		b := load(&fj.pos)
 		e := load(&fj.equity)
-		capacity := e.Mul(perCapital)
 		b0 := load(&fj.startB)
-		if repoLimited {
-			capacity = capacity.Min(b0.Mul(repoShare))
-		}
+		capacity := fundCapacity(e, b0, perCapital, repoShare, repoLimited)
 		var inv archsimd.Float64x8
 		if bufferStress {
 			inv = one.Div(one.Add(load(&fj.buffer).Mul(scale)))
@@ -248,14 +244,34 @@ func (g *laneGroup) defaults(fj *laneFund, c *laneConds, before, e0, s, b archsi
 	b.StoreMasked(&fj.atDefault, down)
 	b.Div(load(&k.liquidationDays)).StoreMasked(&fj.liquidation, down)
 	load(&f.defaulted).Add(one.Masked(down)).Store(&f.defaulted)
-	haircut := load(&c.haircut)
-	capacity := e0.Mul(one.Div(haircut.Add(load(&c.margin))))
-	if m.repoLimited {
-		repoShare := load(&c.repo).Div(one.Sub(haircut)).Div(load(&k.startHeld))
-		capacity = capacity.Min(load(&fj.startB).Mul(repoShare))
-	}
+	perCapital, repoShare := g.capacityTerms(c)
+	capacity := fundCapacity(e0, load(&fj.startB), perCapital, repoShare, m.repoLimited)
 	forced := before.Sub(capacity).Max(zero)
 	load(&f.defaultDay).Add(s.Sub(forced).Masked(down)).Store(&f.defaultDay)
+}
+
+// capacityTerms returns the day's terms of the funds' capacities, for every lane, as
+// Model.fundLimits computes them, operation for operation: the capital per $ of position,
+// 1 / r with r the haircut plus the margin, and (under repo rationing; else zero) the share
+// of its start position repo finances a fund. decideVector and defaults take them both.
+func (g *laneGroup) capacityTerms(c *laneConds) (perCapital, repoShare archsimd.Float64x8) {
+	k := &g.c
+	one, haircut := load(&k.one), load(&c.haircut)
+	perCapital = one.Div(haircut.Add(load(&c.margin)))
+	if g.m.repoLimited {
+		repoShare = load(&c.repo).Div(one.Sub(haircut)).Div(load(&k.startHeld))
+	}
+	return perCapital, repoShare
+}
+
+// fundCapacity is a fund's capacity from capacityTerms: its equity e times perCapital,
+// under repo rationing (repoLimited) at most its start position b0 times repoShare.
+func fundCapacity(e, b0, perCapital, repoShare archsimd.Float64x8, repoLimited bool) archsimd.Float64x8 {
+	capacity := e.Mul(perCapital)
+	if repoLimited {
+		capacity = capacity.Min(b0.Mul(repoShare))
+	}
+	return capacity
 }
 
 // recordVector is step 6 of the day for every lane at once, after the policies' Settle:
@@ -465,37 +481,23 @@ func (g *laneGroup) loadVector(n, from int) {
 			start = min(start, t)
 		}
 		b := days[t : t+lanes]
-		for k := range dst {
-			dst[k] = &b[k].cond.haircut
-		}
-		transposeDays(&F, t, &dst)
-		for k := range dst {
-			dst[k] = &b[k].omegaSigma
-		}
-		transposeDays(&sigma, t, &dst)
-		for k := range dst {
-			dst[k] = &b[k].cond.margin
-		}
-		transposeDays(&margin, t, &dst)
-		for k := range dst {
-			dst[k] = &b[k].dy
-		}
-		transposeDays(&dy, t, &dst)
-		for k := range dst {
-			dst[k] = &b[k].noise
-		}
-		transposeDays(&noise, t, &dst)
-		if repoLimited {
+		// Series rows into field of days t..t+7.
+		move := func(rows *[lanes][]float64, field func(d *laneDay) *[lanes]float64) {
 			for k := range dst {
-				dst[k] = &b[k].cond.repo
+				dst[k] = field(&b[k])
 			}
-			transposeDays(&repo, t, &dst)
+			transposeDays(rows, t, &dst)
+		}
+		move(&F, func(d *laneDay) *[lanes]float64 { return &d.cond.haircut })
+		move(&sigma, func(d *laneDay) *[lanes]float64 { return &d.omegaSigma })
+		move(&margin, func(d *laneDay) *[lanes]float64 { return &d.cond.margin })
+		move(&dy, func(d *laneDay) *[lanes]float64 { return &d.dy })
+		move(&noise, func(d *laneDay) *[lanes]float64 { return &d.noise })
+		if repoLimited {
+			move(&repo, func(d *laneDay) *[lanes]float64 { return &d.cond.repo })
 		}
 		if sellers {
-			for k := range dst {
-				dst[k] = &b[k].other
-			}
-			transposeDays(&other, t, &dst)
+			move(&other, func(d *laneDay) *[lanes]float64 { return &d.other })
 		}
 		t += lanes
 	}
@@ -512,19 +514,37 @@ func (g *laneGroup) loadVector(n, from int) {
 			}
 		}
 	}
-	fp, mp := &m.cfg.Funds, &m.cfg.Market
-	bc := archsimd.BroadcastFloat64x8
-	h0, kappaH, spread0, kappaS := bc(fp.H0), bc(fp.KappaH), bc(fp.Spread0), bc(fp.KappaS)
-	k0, kappaK, one, omega := bc(mp.K0), bc(mp.KappaK), bc(1), bc(m.cfg.Shocks.Omega)
+	cond := m.dayConditions()
 	for t := start; t < T; t++ {
 		d := &days[t]
-		f := load(&d.cond.haircut)
-		h0.Add(kappaH.Mul(f)).Store(&d.cond.haircut)
-		spread0.Add(kappaS.Mul(f)).Store(&d.cond.spread)
-		k0.Div(one.Add(kappaK.Mul(f))).Store(&d.cond.capacity)
-		omega.Mul(load(&d.omegaSigma)).Store(&d.omegaSigma)
+		cond.set(d, load(&d.cond.haircut), load(&d.omegaSigma))
 	}
 	archsimd.ClearAVXUpperBits()
+}
+
+// dayConditions computes a day's conditions that depend on F_t and sigma_t for every lane,
+// operation for operation as load: the haircut, the spread, the dealers' capacity and
+// omega sigma_t. loadVector and loadSource take F_t and sigma_t each their own way.
+type dayConditions struct {
+	h0, kappaH, spread0, kappaS, k0, kappaK, one, omega archsimd.Float64x8
+}
+
+// dayConditions returns m's dayConditions.
+func (m *Model) dayConditions() dayConditions {
+	fp, mp := &m.cfg.Funds, &m.cfg.Market
+	bc := archsimd.BroadcastFloat64x8
+	return dayConditions{
+		h0: bc(fp.H0), kappaH: bc(fp.KappaH), spread0: bc(fp.Spread0), kappaS: bc(fp.KappaS),
+		k0: bc(mp.K0), kappaK: bc(mp.KappaK), one: bc(1), omega: bc(m.cfg.Shocks.Omega),
+	}
+}
+
+// set sets day d's conditions from F_t (f) and sigma_t (sigma).
+func (c *dayConditions) set(d *laneDay, f, sigma archsimd.Float64x8) {
+	c.h0.Add(c.kappaH.Mul(f)).Store(&d.cond.haircut)
+	c.spread0.Add(c.kappaS.Mul(f)).Store(&d.cond.spread)
+	c.k0.Div(c.one.Add(c.kappaK.Mul(f))).Store(&d.cond.capacity)
+	c.omega.Mul(sigma).Store(&d.omegaSigma)
 }
 
 // loadSource is loadVector from the batch's draws as they are (g.src, day-major), with
@@ -538,16 +558,7 @@ func (g *laneGroup) loadSource(n, from int) {
 	m, src := g.m, g.src
 	days := g.days
 	T := len(days)
-	fp, mp := &m.cfg.Funds, &m.cfg.Market
-	bc := archsimd.BroadcastFloat64x8
-	h0, kappaH, spread0, kappaS := bc(fp.H0), bc(fp.KappaH), bc(fp.Spread0), bc(fp.KappaS)
-	k0, kappaK, one, omega := bc(mp.K0), bc(mp.KappaK), bc(1), bc(m.cfg.Shocks.Omega)
-	conditions := func(d *laneDay, f, sigma archsimd.Float64x8) {
-		h0.Add(kappaH.Mul(f)).Store(&d.cond.haircut)
-		spread0.Add(kappaS.Mul(f)).Store(&d.cond.spread)
-		k0.Div(one.Add(kappaK.Mul(f))).Store(&d.cond.capacity)
-		omega.Mul(sigma).Store(&d.omegaSigma)
-	}
+	cond := m.dayConditions()
 	base := g.idx[0]
 	inOrder := base%lanes == 0
 	var ix [lanes]uint64
@@ -565,7 +576,7 @@ func (g *laneGroup) loadSource(n, from int) {
 		for t := from; t < T; t++ {
 			at := t*batchPaths + base
 			d := &days[t]
-			conditions(d, load((*[lanes]float64)(src.f[at:])), load((*[lanes]float64)(src.sigma[at:])))
+			cond.set(d, load((*[lanes]float64)(src.f[at:])), load((*[lanes]float64)(src.sigma[at:])))
 			load((*[lanes]float64)(src.margin[at:])).Store(&d.cond.margin)
 			load((*[lanes]float64)(src.dy[at:])).Store(&d.dy)
 			load((*[lanes]float64)(src.noise[at:])).Store(&d.noise)
@@ -577,7 +588,7 @@ func (g *laneGroup) loadSource(n, from int) {
 	for t := from; t < T; t++ {
 		at := t * batchPaths
 		d := &days[t]
-		conditions(d, gatherLanes((*[batchPaths]float64)(src.f[at:]), idx, &pairs), gatherLanes((*[batchPaths]float64)(src.sigma[at:]), idx, &pairs))
+		cond.set(d, gatherLanes((*[batchPaths]float64)(src.f[at:]), idx, &pairs), gatherLanes((*[batchPaths]float64)(src.sigma[at:]), idx, &pairs))
 		gatherLanes((*[batchPaths]float64)(src.margin[at:]), idx, &pairs).Store(&d.cond.margin)
 		gatherLanes((*[batchPaths]float64)(src.dy[at:]), idx, &pairs).Store(&d.dy)
 		gatherLanes((*[batchPaths]float64)(src.noise[at:]), idx, &pairs).Store(&d.noise)
@@ -633,8 +644,8 @@ func (g *laneGroup) peaksSource(n int) {
 }
 
 // transposeDays stores days t..t+7 of rows (row l is lane l's series) lanes at a time:
-// day t+k of every lane into dst[k]. It is storeDays's 8x8 transpose (draws_simd.go),
-// the other way round: a transpose is its own inverse.
+// day t+k of every lane into dst[k], an 8x8 transpose (vec8.Transpose), as storeDays
+// (draws_simd.go) the other way round.
 func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
 	v0 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[0][t:]))
 	v1 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[1][t:]))
@@ -644,7 +655,7 @@ func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
 	v5 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[5][t:]))
 	v6 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[6][t:]))
 	v7 := archsimd.LoadFloat64x8((*[lanes]float64)(rows[7][t:]))
-	v0, v1, v2, v3, v4, v5, v6, v7 = transpose8(v0, v1, v2, v3, v4, v5, v6, v7)
+	v0, v1, v2, v3, v4, v5, v6, v7 = vec8.Transpose(v0, v1, v2, v3, v4, v5, v6, v7)
 	v0.Store(dst[0])
 	v1.Store(dst[1])
 	v2.Store(dst[2])
@@ -677,27 +688,4 @@ func (c *laneConds) copyVector(from *laneConds) {
 	load(&from.theta).Store(&c.theta)
 	load(&from.repo).Store(&c.repo)
 	archsimd.ClearAVXUpperBits()
-}
-
-// transpose8 returns the columns of the 8x8 matrix whose rows are v0..v7: three rounds of
-// pairwise permutations (drawConsts.transpose), exact (values are only moved). storeDays
-// and transposeDays use it, one each way.
-func transpose8(v0, v1, v2, v3, v4, v5, v6, v7 archsimd.Float64x8) (archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8, archsimd.Float64x8) {
-	c := &drawConsts
-	lo, hi := archsimd.LoadUint64x8(&c.transpose[0][0]), archsimd.LoadUint64x8(&c.transpose[0][1])
-	v0, v1 = v0.ConcatPermute(v1, lo), v0.ConcatPermute(v1, hi)
-	v2, v3 = v2.ConcatPermute(v3, lo), v2.ConcatPermute(v3, hi)
-	v4, v5 = v4.ConcatPermute(v5, lo), v4.ConcatPermute(v5, hi)
-	v6, v7 = v6.ConcatPermute(v7, lo), v6.ConcatPermute(v7, hi)
-	lo, hi = archsimd.LoadUint64x8(&c.transpose[1][0]), archsimd.LoadUint64x8(&c.transpose[1][1])
-	v0, v2 = v0.ConcatPermute(v2, lo), v0.ConcatPermute(v2, hi)
-	v1, v3 = v1.ConcatPermute(v3, lo), v1.ConcatPermute(v3, hi)
-	v4, v6 = v4.ConcatPermute(v6, lo), v4.ConcatPermute(v6, hi)
-	v5, v7 = v5.ConcatPermute(v7, lo), v5.ConcatPermute(v7, hi)
-	lo, hi = archsimd.LoadUint64x8(&c.transpose[2][0]), archsimd.LoadUint64x8(&c.transpose[2][1])
-	v0, v4 = v0.ConcatPermute(v4, lo), v0.ConcatPermute(v4, hi)
-	v1, v5 = v1.ConcatPermute(v5, lo), v1.ConcatPermute(v5, hi)
-	v2, v6 = v2.ConcatPermute(v6, lo), v2.ConcatPermute(v6, hi)
-	v3, v7 = v3.ConcatPermute(v7, lo), v3.ConcatPermute(v7, hi)
-	return v0, v1, v2, v3, v4, v5, v6, v7
 }

@@ -33,16 +33,9 @@ func laneKernels(t *testing.T) []bool {
 // count, and a policy list without none (no shortcut).
 func laneConfigs(t *testing.T) map[string]sim.Config {
 	t.Helper()
-	load := func(name string) sim.Config {
-		cfg, err := configs.Load("../configs/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
 	all := configs.Baseline()
 	all.Policies = sim.PolicyNames()
-	march := load("march2020.yaml") // other sellers, shrinking buffers, the qe schedule
+	march := shippedConfig(t, "march2020.yaml") // other sellers, shrinking buffers, the qe schedule
 	march.Policies = sim.PolicyNames()
 	repo := march
 	repo.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
@@ -65,7 +58,7 @@ func laneConfigs(t *testing.T) map[string]sim.Config {
 	announce.Policies = sim.PolicyNames()
 	return map[string]sim.Config{
 		"baseline":   configs.Baseline(),
-		"escalation": load("escalation.yaml"),
+		"escalation": shippedConfig(t, "escalation.yaml"),
 		"all":        all,
 		"march2020":  march,
 		"repo":       repo,
@@ -247,10 +240,7 @@ func TestLanesFallBack(t *testing.T) {
 // every path to visit with the same metrics and series, bit for bit, as one with the
 // scalar simulator, with 2 workers and a path count that ends mid-group of lanes.
 func TestSamplerLanes(t *testing.T) {
-	cfg, err := configs.Load("../configs/escalation.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := shippedConfig(t, "escalation.yaml")
 	model, err := sim.NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -328,10 +318,7 @@ func BenchmarkFundLoops(b *testing.B) {
 // TestLanesDoNotAllocate checks that stepping a group of lanes through every policy
 // allocates nothing once the group exists, with every option of the model on.
 func TestLanesDoNotAllocate(t *testing.T) {
-	cfg, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := shippedConfig(t, "march2020.yaml")
 	cfg.Policies = sim.PolicyNames()
 	cfg.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
 	model, err := sim.NewModel(cfg)
@@ -372,10 +359,7 @@ func TestLoadLanes(t *testing.T) {
 		}
 		t.Skip("no AVX-512 on this CPU: the vector loader is not tested")
 	}
-	march, err := configs.Load("../configs/march2020.yaml") // other sellers
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := shippedConfig(t, "march2020.yaml") // other sellers
 	repo := march
 	repo.Repo = sim.RepoParams{Capacity: 605, Kappa: 0.3}
 	cases := []struct {

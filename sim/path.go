@@ -449,8 +449,8 @@ func (s *Simulator) end(sh *Shocks, pol Policy, st *pathState, res *Result) {
 }
 
 // writeMetrics writes the section 7 metrics of a path that ended in state st, with its
-// stress jump J and what s.prepare found of its shocks, the central bank's sheet, the funds' total equity and the
-// number of funds defaulted, into res.Values.
+// stress jump J and what s.prepare found of its shocks, the central bank's sheet, the
+// funds' total equity and the number of funds defaulted, into res.Values.
 func writeMetrics(s *Simulator, jump float64, sheet Sheet, st *pathState, equity float64, defaulted int, res *Result) {
 	v := &res.Values
 	v[StressJump] = jump

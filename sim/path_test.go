@@ -154,10 +154,7 @@ func TestHandCheckedTwoDays(t *testing.T) {
 // TestTraceReset: a trace Reset between paths records each path as a new trace does, and
 // reuses its storage: after the first path, recording a path allocates nothing.
 func TestTraceReset(t *testing.T) {
-	cfg, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := shippedConfig(t, "march2020.yaml")
 	model, err := sim.NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -14,10 +14,7 @@ func TestRunAllEqualsRun(t *testing.T) {
 	for _, file := range []string{"", "march2020.yaml", "march2020_spec.yaml", "april2025.yaml", "escalation.yaml"} {
 		cfg := configs.Baseline()
 		if file != "" {
-			var err error
-			if cfg, err = configs.Load("../configs/" + file); err != nil {
-				t.Fatal(err)
-			}
+			cfg = shippedConfig(t, file)
 		}
 		cfg.Policies = sim.PolicyNames()
 		model, err := sim.NewModel(cfg)
@@ -57,4 +54,14 @@ func TestRunAllEqualsRun(t *testing.T) {
 			t.Fatalf("%s: no path where a policy stayed dormant: the shortcut was never exercised", file)
 		}
 	}
+}
+
+// shippedConfig returns the scenario of the shipped file configs/name.
+func shippedConfig(t testing.TB, name string) sim.Config {
+	t.Helper()
+	cfg, err := configs.Load("../configs/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -19,10 +19,7 @@ func BenchmarkPath(b *testing.B) {
 // blocks (other sellers, shrinking buffers, the qe schedule) are all on: they must not
 // allocate either.
 func BenchmarkPathMarch2020(b *testing.B) {
-	cfg, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg := shippedConfig(b, "march2020.yaml")
 	benchmarkPath(b, cfg, cfg.Policies)
 }
 

@@ -176,10 +176,7 @@ func TestRunPathsShocks(t *testing.T) {
 // samplers released (of other models: more funds, fewer or more days) gives every path's
 // metrics bit for bit as Simulator.Run does, policy by policy on the path's shocks.
 func TestSamplersReuseSnapshots(t *testing.T) {
-	march, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := shippedConfig(t, "march2020.yaml")
 	short := configs.Baseline()
 	short.Days, short.Funds.NFunds = 20, 3
 	long := configs.Baseline()

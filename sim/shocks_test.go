@@ -43,10 +43,7 @@ func drawDayByDay(m *sim.Model, rng *sim.Stream, sh *sim.Shocks) {
 // vector exp's limits and beyond (huge jumps and volatility of volatility), at horizons
 // that leave a tail after the last group of 8 days.
 func TestDrawMatchesDayByDay(t *testing.T) {
-	march, err := configs.Load("../configs/march2020.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := shippedConfig(t, "march2020.yaml")
 	wild := configs.Baseline()
 	wild.Shocks.SJ, wild.Shocks.Eta, wild.Funds.GammaM = 10, 5, 10
 	short := configs.Baseline()
