@@ -12,11 +12,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/table"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -469,7 +469,7 @@ func writeTrace(path string, fit *Fit, prov results.Provenance) error {
 
 // PrintFit writes the estimates and the targets' fit as aligned tables.
 func PrintFit(w io.Writer, fit *Fit, dir string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.New(w, 0)
 	fmt.Fprintln(tw, "parameter\testimate\tstd error\tby tolerance\tstart\tbound")
 	for i, p := range fit.Spec.Params {
 		fmt.Fprintf(tw, "%s\t%.5g\t%.3g\t%.3g\t%.5g\t%s\n", p.Key, fit.Estimate[i], fit.SE[i], fit.SETolerance[i], p.Start, fit.Binds[i])

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/backstop-research/backstop/internal/table"
 )
 
 // EffectsFile holds the paired policy effects of a run.
@@ -44,7 +46,7 @@ func WriteEffectsCSV(path string, rows []EffectRow) error {
 // PrintEffects writes rows as an aligned table for a terminal: the paired difference with
 // its CI, the half-width an unpaired comparison would have, and the variance reduction.
 func PrintEffects(out io.Writer, rows []EffectRow) error {
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	w := table.New(out, tabwriter.AlignRight)
 	fmt.Fprintln(w, "effect\tmetric\tmean_diff\tci95\tunpaired_ci95\tvar_reduction\tlower_on\t")
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 	for _, r := range rows {

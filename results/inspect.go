@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/table"
 )
 
 // FileInfo is what a Parquet footer says about a file, read without its data.
@@ -69,7 +69,7 @@ func Inspect(dir string, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "run %s\n", dir)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.New(w, 0)
 	for _, kv := range [][2]string{
 		{"status", m.Status}, {"scenario", m.Scenario}, {"seed", strconv.FormatUint(m.Seed, 10)},
 		{"paths", strconv.FormatInt(m.Paths, 10)}, {"policies", fmt.Sprint(m.Policies)},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/backstop-research/backstop/internal/table"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -107,7 +108,7 @@ func writeCSV(path string, header []string, records [][]string) error {
 // PrintSummary writes rows as an aligned table for a terminal, rounded to 4 significant
 // digits.
 func PrintSummary(out io.Writer, rows []SummaryRow) error {
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	w := table.New(out, tabwriter.AlignRight)
 	printed := func(fields []string) string {
 		var out []string
 		for i, c := range summaryColumns {

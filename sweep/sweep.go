@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/table"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -358,7 +359,7 @@ func DrawFigures(dir string, opt plots.Options) ([]string, error) {
 // PrintTable writes one metric of a sweep as an aligned table for a terminal: a line per
 // grid point with the parameter values and, per policy, the mean and its 95% CI.
 func PrintTable(w io.Writer, rows []results.SweepRow, metric string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := table.New(w, tabwriter.AlignRight)
 	var policies []string
 	cells := map[int]map[string]results.SweepRow{}
 	var order []int
