@@ -1,9 +1,12 @@
 package results
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -54,5 +57,40 @@ func TestWritePartRowGroups(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestWritePartBytes checks that a part written by WritePart, its row groups gathered
+// into reused columns and written in one batch per column, has the bytes of the same row
+// groups built afresh (PathsRecord) and written with the writer's default batches.
+func TestWritePartBytes(t *testing.T) {
+	policies := []string{"none", "qe", "spv"}
+	rows := make([]sim.Result, 2*PartRowGroupRows+7)
+	for i := range rows {
+		rows[i].Path, rows[i].Policy = int64(i/len(policies)), i%len(policies)
+		for m := range rows[i].Values {
+			rows[i].Values[m] = float64((i*7919+m*104729)%100003) / 7
+		}
+	}
+	prov := NewProvenance("scenario: test\n", 1, int64(len(rows)/len(policies)))
+	dir := t.TempDir()
+	for range 2 { // the second write reuses the first's columns
+		if err := WritePart(filepath.Join(dir, "part.parquet"), prov, policies, rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "part.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	groups := (len(rows) + PartRowGroupRows - 1) / PartRowGroupRows
+	if err := writeParquetGroups(&want, PathsSchema(prov.Metadata()), groups, func(i int) (arrow.Record, error) {
+		return PathsRecord(prov, policies, rows[i*PartRowGroupRows:min((i+1)*PartRowGroupRows, len(rows))]), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("WritePart wrote %d bytes that differ from the %d of fresh row groups", len(got), want.Len())
 	}
 }
