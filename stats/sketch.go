@@ -58,8 +58,21 @@ func (d *denseTotals) cover(lo, hi int) {
 		return
 	}
 	nlo, nhi := min(lo, d.offset), max(hi, end)
-	counts := make([]int64, nhi-nlo+1)
-	copy(counts[d.offset-nlo:], d.counts)
+	n, shift := nhi-nlo+1, d.offset-nlo
+	if cap(d.counts) >= n {
+		// Widen in place: a scratch sketch reset for each group of a fold, and the
+		// running totals a fold merges into, settle at their widest and stop allocating.
+		counts := d.counts[:n]
+		copy(counts[shift:], d.counts) // overlapping: copy moves as memmove does
+		clear(counts[:shift])
+		clear(counts[shift+len(d.counts):])
+		d.offset, d.counts = nlo, counts
+		return
+	}
+	// Room to widen by a quarter more, so that widening a bin or two at a time does not
+	// allocate each time.
+	counts := make([]int64, n, n+n/4)
+	copy(counts[shift:], d.counts)
 	d.offset, d.counts = nlo, counts
 }
 

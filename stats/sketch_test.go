@@ -209,3 +209,73 @@ func sketchOfOne() *Sketch {
 	s.Add(1)
 	return s
 }
+
+// TestSketchReuseWidensInPlace reuses one sketch, Reset between uses, for sets of values
+// that widen its bins below and above in turn (as a fold's scratch sketch and the running
+// totals do): each use must encode and answer exactly as a new sketch of the same values,
+// and once the sketch has room, widening must not allocate.
+func TestSketchReuseWidensInPlace(t *testing.T) {
+	sets := [][]float64{
+		{5, 6, 7},
+		{1, 2, 3, 50},        // below and above the first set's bins
+		{0.5, 400, -3, -300}, // wider again, both signs
+		{9, 10},
+		{0.01, 1e4, -1e-3, -1e5},
+	}
+	reused := NewSketch()
+	for i, set := range sets {
+		reused.Reset()
+		fresh := NewSketch()
+		for _, x := range set {
+			reused.Add(x)
+			fresh.Add(x)
+		}
+		if got, want := reused.AppendBinary(nil), fresh.AppendBinary(nil); !reflect.DeepEqual(got, want) {
+			t.Errorf("set %d: reused sketch encodes as %x, a new one %x", i, got, want)
+		}
+		for p := 0.0; p <= 1; p += 0.05 {
+			if a, b := reused.Quantile(p), fresh.Quantile(p); a != b {
+				t.Errorf("set %d, p=%v: reused sketch %v, new one %v", i, p, a, b)
+			}
+		}
+	}
+	// The widest set last: the bins it needs are all there now.
+	widest := sets[len(sets)-1]
+	if n := testing.AllocsPerRun(10, func() {
+		reused.Reset()
+		for _, x := range sets[0] {
+			reused.Add(x)
+		}
+		for _, x := range widest { // widens below and above in place
+			reused.Add(x)
+		}
+	}); n != 0 {
+		t.Errorf("widening a reused sketch within its capacity allocated %v times", n)
+	}
+}
+
+// TestSketchMergeWidensInPlace merges sketches that widen the target's bins below and
+// above, and checks the target against a sketch of all the values added one by one.
+func TestSketchMergeWidensInPlace(t *testing.T) {
+	x := draws(5_000, 3)
+	target, whole := NewSketch(), NewSketch()
+	// Sorted by magnitude from the middle out, so each merge widens the target both ways.
+	sort.Float64s(x)
+	for lo, hi := len(x)/2, len(x)/2; lo > 0 || hi < len(x); {
+		part := NewSketch()
+		for k := 0; k < 50 && lo > 0; k++ {
+			lo--
+			part.Add(x[lo])
+			whole.Add(x[lo])
+		}
+		for k := 0; k < 50 && hi < len(x); k++ {
+			part.Add(x[hi])
+			whole.Add(x[hi])
+			hi++
+		}
+		target.Merge(part)
+	}
+	if got, want := target.AppendBinary(nil), whole.AppendBinary(nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("merged sketch encodes differently from one of all the values")
+	}
+}
