@@ -306,28 +306,32 @@ func appendTables(out *PathColumns, dir string, parts []string, tbls []arrow.Tab
 	return nil
 }
 
+// appendColumns appends tbl's columns to out's, by name: int64 path as it is, other
+// numbers as float64, dictionary and plain strings as strings. Each column grows once, to
+// the rows it takes (after appendTables sized it for every part, not at all).
 func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []string) error {
 	for i := 0; i < int(tbl.NumCols()); i++ {
 		col := tbl.Column(i)
 		name := col.Name()
-		for _, chunk := range col.Data().Chunks() {
+		chunks := col.Data().Chunks()
+		switch {
+		case name == ColPath && col.DataType().ID() == arrow.INT64:
+			out.Path = slices.Grow(out.Path, col.Len())
+		case col.DataType().ID() == arrow.DICTIONARY || col.DataType().ID() == arrow.STRING:
+			out.Strings[name] = slices.Grow(out.Strings[name], col.Len())
+		default:
+			out.Columns[name] = slices.Grow(out.Columns[name], col.Len())
+		}
+		for _, chunk := range chunks {
 			switch a := chunk.(type) {
 			case *array.Int64:
 				if name == ColPath {
 					out.Path = append(out.Path, a.Int64Values()...)
 					continue
 				}
-				dst := out.Columns[name]
-				for _, v := range a.Int64Values() {
-					dst = append(dst, float64(v))
-				}
-				out.Columns[name] = dst
+				out.Columns[name] = appendFloat64s(out.Columns[name], a.Int64Values())
 			case *array.Int32:
-				dst := out.Columns[name]
-				for _, v := range a.Int32Values() {
-					dst = append(dst, float64(v))
-				}
-				out.Columns[name] = dst
+				out.Columns[name] = appendFloat64s(out.Columns[name], a.Int32Values())
 			case *array.Float64:
 				out.Columns[name] = append(out.Columns[name], a.Float64Values()...)
 			case *array.Dictionary:
@@ -335,9 +339,19 @@ func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []str
 				if !ok {
 					return fmt.Errorf("%s: column %q is not a dictionary of strings", part, name)
 				}
+				values := make([]string, dict.Len())
+				for j := range values {
+					values[j] = dict.Value(j)
+				}
 				dst := out.Strings[name]
-				for j := 0; j < a.Len(); j++ {
-					dst = append(dst, dict.Value(a.GetValueIndex(j)))
+				if idx, ok := a.Indices().(*array.Int32); ok && a.NullN() == 0 {
+					for _, k := range idx.Int32Values() {
+						dst = append(dst, values[k])
+					}
+				} else {
+					for j := 0; j < a.Len(); j++ {
+						dst = append(dst, values[a.GetValueIndex(j)])
+					}
 				}
 				out.Strings[name] = dst
 			case *array.String:
@@ -352,6 +366,14 @@ func appendColumns(out *PathColumns, tbl arrow.Table, part string, metrics []str
 		}
 	}
 	return nil
+}
+
+// appendFloat64s appends xs, integers, to dst as float64s.
+func appendFloat64s[T int32 | int64](dst []float64, xs []T) []float64 {
+	for _, v := range xs {
+		dst = append(dst, float64(v))
+	}
+	return dst
 }
 
 // ReadBands reads dir/bands.parquet.

@@ -93,10 +93,6 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 		names = append(names, sim.Metrics[m].Name)
 	}
 	steps := convergenceSteps(paths)
-	policyIdx := map[string]int{}
-	for k, p := range policies {
-		policyIdx[p] = k
-	}
 	acc := make([]stats.Moments, len(policies)*len(names))
 	var rows []results.ConvergenceRow
 	seen, next := int64(0), 0
@@ -152,8 +148,8 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 		}
 		peak, dflt := pc.Columns[sim.Metrics[sim.PeakBasisBP].Name], pc.Columns[sim.Metrics[sim.FundsDefaulted].Name]
 		for r := 0; r < len(pc.Path); r++ {
-			k, ok := policyIdx[pc.Policy[r]]
-			if !ok {
+			k := slices.Index(policies, pc.Policy[r]) // a few policies: faster than hashing
+			if k < 0 {
 				return nil, nil, fmt.Errorf("%s: policy %q is not among the run's %v", part, pc.Policy[r], policies)
 			}
 			tails.excess[k].Add(max(peak[r]-q95[k], 0))
