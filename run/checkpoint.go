@@ -37,22 +37,29 @@ const maxIDString = 256
 // CheckpointName is the file name of chunk c's checkpoint under TalliesDir.
 func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 
-// foldChunk folds chunk's tallies (see chunkTally.fold) into its checkpoint, and merges
-// them into running unless it is nil, group by group: the chunk's sketches never exist all
-// at once. The checkpoint is the exact encoding of the chunk's Tally: magic, chunk index,
+// foldChunk folds chunk's tallies (see chunkTally.foldRuns) into its checkpoint, and merges
+// them into running unless it is nil, group by group, on as many goroutines as sampled the
+// chunk: the chunk's sketches never exist all at once. The checkpoint is the exact encoding of the chunk's Tally: magic, chunk index,
 // identity (run id, config hash, seed, chunk size, version), path count, the Distributions (as stats.Distributions.AppendBinary), the moments, the
 // paired comparisons, and a CRC-32 of all that.
 func foldChunk(c *chunkTally, rows []sim.Result, id results.Identity, paths int, running *Tally) []byte {
 	b := appendCheckpointHeader(nil, id, paths)
 	b = binary.AppendUvarint(b, uint64(c.l.groups())) // as Distributions.AppendBinary
-	moments, paired := c.fold(rows, func(g int, sum float64, sk *stats.Sketch) {
-		b = binary.AppendVarint(b, int64(paths))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(sum))
-		b = sk.AppendBinary(b)
-		if running != nil {
+	// The runs of groups are folded on as many goroutines as the chunk was sampled on,
+	// each run's groups encoded apart, then joined in run order: the groups in order.
+	var runs [foldRunCount][]byte
+	moments, paired := c.foldRuns(rows, len(c.workers), func(r, g int, sum float64, sk *stats.Sketch) {
+		e := runs[r]
+		e = binary.AppendVarint(e, int64(paths))
+		e = binary.LittleEndian.AppendUint64(e, math.Float64bits(sum))
+		runs[r] = sk.AppendBinary(e)
+		if running != nil { // group g's own sketch, sum and count
 			running.Dist.MergeGroup(g, sk, sum, int64(paths))
 		}
 	})
+	for _, e := range runs {
+		b = append(b, e...)
+	}
 	if running != nil {
 		running.mergeMoments(moments, paired)
 	}

@@ -2,6 +2,8 @@ package run
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -335,6 +337,28 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 // need only the rows, are computed on a goroutine of their own meanwhile: the last chunk's
 // fold is on the way to the run's end.
 func (c *chunkTally) fold(rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
+	return c.foldRuns(rows, 1, func(_, g int, sum float64, sk *stats.Sketch) { group(g, sum, sk) })
+}
+
+// foldRunCount is how many runs of consecutive groups foldRuns cuts the groups into: a
+// few per core, so that goroutines taking the next run as they finish share the work
+// evenly, though groups differ in size (a band group's sketch spans more bins than a
+// count's).
+const foldRunCount = 16
+
+// foldRun returns the groups [lo, hi) of run r of foldRunCount among groups groups.
+func foldRun(r, groups int) (lo, hi int) {
+	return r * groups / foldRunCount, (r + 1) * groups / foldRunCount
+}
+
+// foldRuns is fold on up to goroutines goroutines at once: the groups are cut into
+// foldRunCount runs of consecutive groups (foldRun), and group(r, g, sum, sk) is called
+// for the groups of run r in order, on one goroutine, with a scratch sketch of its own.
+// Runs may be folded at the same time (never with goroutines 1, which folds them in
+// order), so group must touch only what belongs to its run and its group; a caller that
+// keeps what each run gives apart and joins it in run order gets what fold gives. The
+// results are the same whatever goroutines is.
+func (c *chunkTally) foldRuns(rows []sim.Result, goroutines int, group func(r, g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
 	var moments []stats.Moments
 	var paired []stats.PairedAccumulator
 	done := make(chan struct{})
@@ -345,23 +369,36 @@ func (c *chunkTally) fold(rows []sim.Result, group func(g int, sum float64, sk *
 	for _, w := range c.workers {
 		w.flush()
 	}
-	scratch := stats.NewSketch()
-	for g := range c.l.groups() {
-		scratch.Reset()
-		p := c.l.position(g)
-		for _, w := range c.workers {
-			w.counts[g].AddTo(&w.shared[p], scratch)
+	groups := c.l.groups()
+	var next atomic.Int32 // the next run to fold
+	foldSome := func() {
+		scratch := stats.NewSketch()
+		for r := int(next.Add(1)) - 1; r < foldRunCount; r = int(next.Add(1)) - 1 {
+			lo, hi := foldRun(r, groups)
+			for g := lo; g < hi; g++ {
+				scratch.Reset()
+				p := c.l.position(g)
+				for _, w := range c.workers {
+					w.counts[g].AddTo(&w.shared[p], scratch) // shared[p] is only read
+				}
+				sum := 0.0
+				for _, sums := range c.blockSums {
+					sum += sums[g]
+				}
+				group(r, g, sum, scratch)
+				for _, w := range c.workers {
+					w.counts[g].Reset()
+				}
+			}
 		}
-		sum := 0.0
-		for _, sums := range c.blockSums {
-			sum += sums[g]
-		}
-		group(g, sum, scratch)
 	}
-	for _, w := range c.workers {
-		for g := range w.counts {
-			w.counts[g].Reset()
-		}
+	var wg sync.WaitGroup
+	for range min(goroutines, foldRunCount) - 1 {
+		wg.Go(foldSome)
+	}
+	foldSome()
+	wg.Wait()
+	for _, w := range c.workers { // every group that shares a position is folded
 		for p := range w.shared {
 			w.shared[p].Reset()
 		}
