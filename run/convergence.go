@@ -78,20 +78,86 @@ func (k *keptParts) columns(names []string) []string {
 	return cols
 }
 
-// convergence reads the key metrics of parts, the run's parts in path order, and
-// returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
-// the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy). It
-// holds three parts at a time (the next two are read while one is tallied), so memory
-// does not grow with the run. ready(i) is called before part i is read and returns when
-// the part is on disk (or why it is not). When keep is not nil, the first keep.parts parts
-// are read with keep.metrics too and kept (keep.got) for the figures: a bounded number of
-// paths (MaxFigurePaths).
-func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
-	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
+// convergenceNames returns the names of results.ConvergenceMetrics.
+func convergenceNames() []string {
 	var names []string
 	for _, m := range results.ConvergenceMetrics {
 		names = append(names, sim.Metrics[m].Name)
 	}
+	return names
+}
+
+// partRead is a part read back, or why it could not be.
+type partRead struct {
+	pc  *results.PathColumns
+	err error
+}
+
+// partReads reads a run's parts back for a convergence pass, in path order, a few ahead
+// of the pass on goroutines of their own, so that the pass holds three parts at a time
+// (the next two are read while one is tallied) and memory does not grow with the run.
+type partReads struct {
+	parts []string
+	reads []chan partRead // per part, buffered: a read under way ends there even if unread
+	read  func(i int)
+}
+
+// readAhead is how many parts partReads reads at once, besides the one being tallied.
+const readAhead = 2
+
+// readParts starts reading parts (the run's parts in path order) with the key metrics'
+// columns, and, when keep is not nil, keep.metrics too for the first keep.parts parts.
+// ready(i) is called before part i is read and returns when the part is on disk (or why
+// it is not). A caller can start the reads before it knows what the pass needs (q95), so
+// that they overlap its other work.
+func readParts(parts []string, ready func(i int) error, keep *keptParts) *partReads {
+	names := convergenceNames()
+	r := &partReads{parts: parts, reads: make([]chan partRead, len(parts))}
+	for i := range r.reads {
+		r.reads[i] = make(chan partRead, 1)
+	}
+	r.read = func(i int) {
+		if err := ready(i); err != nil {
+			r.reads[i] <- partRead{nil, err}
+			return
+		}
+		cols := names
+		if keep != nil && i < keep.parts {
+			cols = keep.columns(names)
+		}
+		pc, err := results.ReadPartColumns(parts[i], cols)
+		r.reads[i] <- partRead{pc, err}
+	}
+	for i := 0; i < min(readAhead, len(parts)); i++ {
+		go r.read(i)
+	}
+	return r
+}
+
+// next waits for part i, read in order, and starts reading the one readAhead after it.
+func (r *partReads) next(i int) partRead {
+	rd := <-r.reads[i]
+	if i+readAhead < len(r.parts) {
+		go r.read(i + readAhead)
+	}
+	return rd
+}
+
+// convergence reads the key metrics of parts, the run's parts in path order, and
+// returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
+// the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy),
+// reading the parts as readParts does.
+func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
+	return tallyConvergence(readParts(parts, ready, keep), policies, paths, bDys, q95, keep)
+}
+
+// tallyConvergence is convergence on parts being read by reads. When keep is not nil, the
+// first keep.parts parts, read with keep.metrics too, are kept (keep.got) for the figures:
+// a bounded number of paths (MaxFigurePaths).
+func tallyConvergence(reads *partReads, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
+	parts := reads.parts
+	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
+	names := convergenceNames()
 	steps := convergenceSteps(paths)
 	acc := make([]stats.Moments, len(policies)*len(names))
 	var rows []results.ConvergenceRow
@@ -105,37 +171,9 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 		}
 		next++
 	}
-	// The next part is read while this one is tallied.
-	type read struct {
-		pc  *results.PathColumns
-		err error
-	}
-	reads := make([]chan read, len(parts))
-	for i := range reads {
-		reads[i] = make(chan read, 1)
-	}
-	readPart := func(i int) {
-		if err := ready(i); err != nil {
-			reads[i] <- read{nil, err}
-			return
-		}
-		cols := names
-		if keep != nil && i < keep.parts {
-			cols = keep.columns(names)
-		}
-		pc, err := results.ReadPartColumns(parts[i], cols)
-		reads[i] <- read{pc, err}
-	}
-	const ahead = 2 // parts read at once, besides the one being tallied
-	for i := 0; i < min(ahead, len(parts)); i++ {
-		go readPart(i)
-	}
 	cols := make([][]float64, len(names))
 	for pi, part := range parts {
-		rd := <-reads[pi]
-		if pi+ahead < len(parts) {
-			go readPart(pi + ahead)
-		}
+		rd := reads.next(pi)
 		if rd.err != nil {
 			return nil, nil, rd.err // a read under way ends in its buffered channel
 		}

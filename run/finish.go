@@ -43,6 +43,24 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		}
 	}
 	dir := j.opt.OutDir
+	// The parts are read back for the convergence table and the tails from now on, while
+	// the bands, summary and effects are written (the last part once it is on disk). The
+	// figures' per-path metrics are read with them, not again.
+	parts := make([]string, j.chunks)
+	for c := range parts {
+		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
+	}
+	ready := func(i int) error {
+		if i == len(parts)-1 && lastPart != nil {
+			return lastPart()
+		}
+		return nil
+	}
+	var keep *keptParts
+	if j.opt.Figures {
+		keep = keepForFigures(j.chunks, j.chunkPaths, MaxFigurePaths)
+	}
+	reads := readParts(parts, ready, keep)
 	sample := results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))
 	if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
 		return nil, fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
@@ -69,22 +87,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	for k := range q95 {
 		q95[k] = total.Dist.Sketches[j.l.metricGroup(k, sim.PeakBasisBP)].Quantile(0.95)
 	}
-	parts := make([]string, j.chunks)
-	for c := range parts {
-		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
-	}
-	ready := func(i int) error {
-		if i == len(parts)-1 && lastPart != nil {
-			return lastPart()
-		}
-		return nil
-	}
-	// The figures' per-path metrics are read with the convergence table's, not again.
-	var keep *keptParts
-	if j.opt.Figures {
-		keep = keepForFigures(j.chunks, j.chunkPaths, MaxFigurePaths)
-	}
-	conv, tails, err := convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
+	conv, tails, err := tallyConvergence(reads, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
 	if err != nil {
 		return nil, err
 	}
