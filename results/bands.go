@@ -27,14 +27,16 @@ type BandRow struct {
 // Bands computes the rows of bands.parquet from d, laid out by BandGroup.
 func Bands(d *stats.Distributions, policies []string, T int) []BandRow {
 	rows := make([]BandRow, 0, len(policies)*sim.NumSeries*T)
+	ps := make([]float64, len(BandQuantiles)) // ascending, as Quantiles needs
+	for i, q := range BandQuantiles {
+		ps[i] = q.P
+	}
 	for k, p := range policies {
 		for s := 0; s < sim.NumSeries; s++ {
 			for t := 0; t < T; t++ {
 				g := BandGroup(k, sim.Series(s), t, T)
 				r := BandRow{Policy: p, Series: sim.SeriesTable[s].Name, Day: t, Mean: d.Mean(g)}
-				for i, q := range BandQuantiles {
-					r.Q[i] = d.Sketches[g].Quantile(q.P)
-				}
+				d.Sketches[g].Quantiles(ps, r.Q[:])
 				rows = append(rows, r)
 			}
 		}

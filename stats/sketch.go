@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
 )
@@ -133,6 +134,28 @@ func (d *denseTotals) keyAtRank(rank float64) int {
 	return last
 }
 
+// keysAtRanks sets keys[i] to keyAtRank(ranks[i]) for ranks in ascending order, in one
+// pass over the bins instead of one per rank.
+func (d *denseTotals) keysAtRanks(ranks []float64, keys []int) {
+	var cum int64
+	last, j := d.offset, 0
+	for i, n := range d.counts {
+		cum += n
+		if n != 0 {
+			last = d.offset + i
+		}
+		for ; j < len(ranks) && float64(cum) > max(ranks[j], 0); j++ {
+			keys[j] = d.offset + i
+		}
+		if j == len(ranks) {
+			return
+		}
+	}
+	for ; j < len(ranks); j++ {
+		keys[j] = last
+	}
+}
+
 // NewSketch returns an empty Sketch.
 func NewSketch() *Sketch { return &Sketch{} }
 
@@ -187,6 +210,54 @@ func (s *Sketch) Quantile(p float64) float64 {
 		return 0
 	default:
 		return sketchMapping.Value(s.pos.keyAtRank(rank - float64(s.zero) - neg))
+	}
+}
+
+// Quantiles sets out[i] to Quantile(ps[i]) for ps in ascending order (and each in [0,
+// 1]), finding them in one pass over the bins instead of one per quantile: the bands ask
+// five of every one of their thousands of sketches.
+func (s *Sketch) Quantiles(ps, out []float64) {
+	n := s.Count()
+	if n == 0 {
+		for i := range ps {
+			out[i] = math.NaN()
+		}
+		return
+	}
+	neg, zero := float64(s.neg.total), float64(s.zero)
+	// The ranks in each region, ascending: the negative bins' from the largest magnitude,
+	// so their ranks there descend as p ascends.
+	var atBuf [2][8]int // room for the bands' five quantiles without allocating
+	var rankBuf [2][8]float64
+	negAt, posAt := atBuf[0][:0], atBuf[1][:0] // indices into ps
+	negRanks, posRanks := rankBuf[0][:0], rankBuf[1][:0]
+	for i, p := range ps {
+		if !(p >= 0 && p <= 1) {
+			out[i] = math.NaN()
+			continue
+		}
+		rank := float64(p * (n - 1)) // no fused multiply-add, as in Quantile
+		switch {
+		case rank < neg:
+			negAt, negRanks = append(negAt, i), append(negRanks, neg-1-rank)
+		case rank < zero+neg:
+			out[i] = 0
+		default:
+			posAt, posRanks = append(posAt, i), append(posRanks, rank-zero-neg)
+		}
+	}
+	slices.Reverse(negAt)
+	slices.Reverse(negRanks)
+	var keyBuf [8]int
+	keys := keyBuf[:0]
+	keys = slices.Grow(keys, max(len(negAt), len(posAt)))[:max(len(negAt), len(posAt))]
+	s.neg.keysAtRanks(negRanks, keys)
+	for j, i := range negAt {
+		out[i] = -sketchMapping.Value(keys[j])
+	}
+	s.pos.keysAtRanks(posRanks, keys)
+	for j, i := range posAt {
+		out[i] = sketchMapping.Value(keys[j])
 	}
 }
 

@@ -279,3 +279,42 @@ func TestSketchMergeWidensInPlace(t *testing.T) {
 		t.Errorf("merged sketch encodes differently from one of all the values")
 	}
 }
+
+// TestSketchQuantiles checks Quantiles against Quantile, quantile by quantile, on sketches
+// of negative values, zeros and positive values in every mix, empty and single-valued
+// ones included, with probabilities at and between the ends, repeated, and out of range.
+func TestSketchQuantiles(t *testing.T) {
+	ps := []float64{-0.1, 0, 0.001, 0.05, 0.25, 0.25, 0.5, 0.75, 0.95, 0.999, 1, math.NaN()}
+	sets := map[string][]float64{
+		"empty":    nil,
+		"one":      {3},
+		"negative": {-1, -2, -30, -0.5},
+		"zeros":    {0, 0, 0},
+		"mixed":    draws(2_000, 9),
+		"sparse":   {-1e5, -1e-3, 0, 1e-3, 1e5},
+	}
+	for name, xs := range sets {
+		sk := NewSketch()
+		for _, x := range xs {
+			sk.Add(x)
+		}
+		// Quantiles takes ascending probabilities: the out-of-range ones are answered
+		// wherever they are, NaN.
+		got := make([]float64, len(ps))
+		sk.Quantiles(ps, got)
+		for i, p := range ps {
+			want := sk.Quantile(p)
+			if math.Float64bits(got[i]) != math.Float64bits(want) && !(math.IsNaN(got[i]) && math.IsNaN(want)) {
+				t.Errorf("%s: Quantiles gives %v at p=%v, Quantile %v", name, got[i], p, want)
+			}
+		}
+	}
+	sk := NewSketch()
+	for _, x := range draws(1_000, 4) {
+		sk.Add(x)
+	}
+	five, out := []float64{0.05, 0.25, 0.5, 0.75, 0.95}, make([]float64, 5)
+	if n := testing.AllocsPerRun(10, func() { sk.Quantiles(five, out) }); n != 0 {
+		t.Errorf("five quantiles allocated %v times", n)
+	}
+}
