@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/results"
@@ -57,6 +58,11 @@ func foldChunk(c *chunkTally, rows []sim.Result, id results.Identity, paths int,
 			running.Dist.MergeGroup(g, sk, sum, int64(paths))
 		}
 	})
+	n := 0
+	for _, e := range runs {
+		n += len(e)
+	}
+	b = slices.Grow(b, n)
 	for _, e := range runs {
 		b = append(b, e...)
 	}
