@@ -47,7 +47,7 @@ func readTable(path string, columns []string) (tbl arrow.Table, md map[string]st
 			md[kv.Key] = *kv.Value
 		}
 	}
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows(pr)}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -77,6 +77,17 @@ func readTable(path string, columns []string) (tbl arrow.Table, md map[string]st
 
 // readColumns reads columns idx of every row group, one row group at a time: pqarrow
 // cannot join dictionary-encoded chunks of two row groups into one batch.
+// readBatchRows returns the rows to read at a time from pr: its largest row group's, at
+// most 65,536. The reader reserves a batch's values for every column, zeroed, before it
+// reads them: a batch no larger than a row group (a part's 32,768 rows) spares it half.
+func readBatchRows(pr *file.Reader) int64 {
+	var rows int64 = 1
+	for i := 0; i < pr.NumRowGroups(); i++ {
+		rows = max(rows, pr.MetaData().RowGroup(i).NumRows())
+	}
+	return min(rows, 1<<16)
+}
+
 func readColumns(fr *pqarrow.FileReader, idx []int) (arrow.Table, error) {
 	var recs []arrow.Record
 	defer func() {
