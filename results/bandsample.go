@@ -64,6 +64,11 @@ func NewBandSample(d *stats.Distributions, policies []string, T int, stride, pat
 	bs := BandSample{Stride: stride, Paths: (paths + stride - 1) / stride, OfPaths: paths}
 	worst := -1.0
 	var all []float64
+	ps := make([]float64, len(BandQuantiles))
+	for i, q := range BandQuantiles {
+		ps[i] = q.P
+	}
+	ivs := make([]stats.Interval, len(BandQuantiles))
 	for k, p := range policies {
 		for s := 0; s < sim.NumSeries; s++ {
 			type bracket struct {
@@ -73,9 +78,8 @@ func NewBandSample(d *stats.Distributions, policies []string, T int, stride, pat
 			var brackets []bracket
 			scale := 0.0
 			for t := 0; t < T; t++ {
-				sk := d.Sketches[BandGroup(k, sim.Series(s), t, T)]
-				for i, q := range BandQuantiles {
-					iv := sk.QuantileInterval(q.P, TwoSigma)
+				d.Sketches[BandGroup(k, sim.Series(s), t, T)].QuantileIntervals(ps, TwoSigma, ivs)
+				for i, iv := range ivs {
 					if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
 						continue
 					}

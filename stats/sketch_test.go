@@ -318,3 +318,68 @@ func TestSketchQuantiles(t *testing.T) {
 		t.Errorf("five quantiles allocated %v times", n)
 	}
 }
+
+// TestSketchQuantileIntervals checks QuantileIntervals against QuantileInterval, interval
+// by interval, on the sketches of TestSketchQuantiles' kinds, with probabilities in any
+// order, at two levels.
+func TestSketchQuantileIntervals(t *testing.T) {
+	ps := []float64{0.95, 0.05, 0.5, 0.001, 0.25, 0.75, 0.5, 0.999}
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	for name, xs := range map[string][]float64{
+		"empty": nil, "one": {3}, "two": {3, 4}, "negative": {-1, -2, -30, -0.5},
+		"zeros": {0, 0, 0}, "mixed": draws(3_000, 11), "sparse": {-1e5, -1e-3, 0, 1e-3, 1e5},
+	} {
+		sk := NewSketch()
+		for _, x := range xs {
+			sk.Add(x)
+		}
+		for _, level := range []float64{0.95, 0.9545} {
+			got := make([]Interval, len(ps))
+			sk.QuantileIntervals(ps, level, got)
+			for i, p := range ps {
+				want := sk.QuantileInterval(p, level)
+				if !same(got[i].Estimate, want.Estimate) || !same(got[i].Lo, want.Lo) || !same(got[i].Hi, want.Hi) || got[i].Level != want.Level {
+					t.Errorf("%s, level %v, p=%v: QuantileIntervals gives %+v, QuantileInterval %+v", name, level, p, got[i], want)
+				}
+			}
+		}
+	}
+	sk := NewSketch()
+	for _, x := range draws(1_000, 4) {
+		sk.Add(x)
+	}
+	five, out := []float64{0.05, 0.25, 0.5, 0.75, 0.95}, make([]Interval, 5)
+	if n := testing.AllocsPerRun(10, func() { sk.QuantileIntervals(five, 0.95, out) }); n != 0 {
+		t.Errorf("five intervals allocated %v times", n)
+	}
+}
+
+// TestKeysAtRanks checks the one-pass search against keyAtRank on random bins (runs of
+// zeros, blocks of eight and their ends included) and random ascending ranks, some beyond
+// every bin and some negative.
+func TestKeysAtRanks(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 0))
+	for trial := range 500 {
+		d := denseTotals{offset: r.IntN(200) - 100, counts: make([]int64, r.IntN(40))}
+		for i := range d.counts {
+			if r.IntN(3) == 0 {
+				d.counts[i] = int64(r.IntN(5))
+			}
+			d.total += d.counts[i]
+		}
+		ranks := make([]float64, r.IntN(12))
+		for i := range ranks {
+			ranks[i] = float64(r.IntN(int(d.total)+4)-2) + []float64{0, 0.5, -0.25}[r.IntN(3)]
+		}
+		sort.Float64s(ranks)
+		keys := make([]int, len(ranks))
+		d.keysAtRanks(ranks, keys)
+		for i, rank := range ranks {
+			if want := d.keyAtRank(rank); keys[i] != want {
+				t.Fatalf("trial %d: counts %v, rank %v: key %d, keyAtRank %d", trial, d.counts, rank, keys[i], want)
+			}
+		}
+	}
+}
