@@ -43,9 +43,10 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		}
 	}
 	dir := j.opt.OutDir
-	// The parts are read back for the convergence table and the tails from now on, while
-	// the bands, summary and effects are written (the last part once it is on disk). The
-	// figures' per-path metrics are read with them, not again.
+	// The convergence table and the tails, from the parts read back, are computed on a
+	// goroutine of their own while the bands, summary and effects are written (the last
+	// part is read once it is on disk). The figures' per-path metrics are read with them,
+	// not again.
 	parts := make([]string, j.chunks)
 	for c := range parts {
 		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
@@ -60,7 +61,19 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if j.opt.Figures {
 		keep = keepForFigures(j.chunks, j.chunkPaths, MaxFigurePaths)
 	}
-	reads := readParts(parts, ready, keep)
+	q95 := make([]float64, len(j.cfg.Policies))
+	for k := range q95 {
+		q95[k] = total.Dist.Sketches[j.l.metricGroup(k, sim.PeakBasisBP)].Quantile(0.95)
+	}
+	var conv []results.ConvergenceRow
+	var tails []results.TailRow
+	var convErr error
+	convDone := make(chan struct{})
+	go func() {
+		defer close(convDone)
+		conv, tails, convErr = convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
+	}()
+	defer func() { <-convDone }() // no return leaves it running
 	sample := results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))
 	if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
 		return nil, fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
@@ -83,13 +96,9 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	if err := results.WriteEffectsCSV(filepath.Join(dir, results.EffectsFile), effects); err != nil {
 		return nil, err
 	}
-	q95 := make([]float64, len(j.cfg.Policies))
-	for k := range q95 {
-		q95[k] = total.Dist.Sketches[j.l.metricGroup(k, sim.PeakBasisBP)].Quantile(0.95)
-	}
-	conv, tails, err := tallyConvergence(reads, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
-	if err != nil {
-		return nil, err
+	<-convDone
+	if convErr != nil {
+		return nil, convErr
 	}
 	if err := results.WriteTailsCSV(filepath.Join(dir, results.TailsFile), tails); err != nil {
 		return nil, err
