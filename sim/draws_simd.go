@@ -16,8 +16,9 @@ var useDrawVector = archsimd.X86.AVX512()
 
 // normalKTable and normalWTable are normalK and normalW's bits, 32 entries to a pair of
 // vectors, for the ziggurat's table lookups by permutation (AVX-512 has no 512-bit
-// gather in archsimd).
-var normalKTable, normalWTable = func() (k, w [8][16]uint32) {
+// gather in archsimd), each vector on a cache line of its own (newAligned).
+var normalKTable, normalWTable = func() (k, w *[8][16]uint32) {
+	k, w = newAligned[[8][16]uint32](), newAligned[[8][16]uint32]()
 	for i := range normalK {
 		k[i/16][i%16] = normalK[i]
 		w[i/16][i%16] = math.Float32bits(normalW[i])
@@ -25,12 +26,16 @@ var normalKTable, normalWTable = func() (k, w [8][16]uint32) {
 	return k, w
 }()
 
-// drawConsts are the vector constants of the draws, kept in memory, where loading one
+// drawVectors are the vector constants of the draws, kept in memory, where loading one
 // takes an instruction and broadcasting a value three.
-var drawConsts = func() (c struct {
+type drawVectors struct {
 	low32, mulLo0, mulLo1, mulLo, mulHi, incLo, incHi, incHi1, cheapMul, one [lanes]uint64
 	index, bit5, bit6                                                        [2 * lanes]uint32
-}) {
+}
+
+// drawConsts are the draws' drawVectors, each on a cache line of its own (newAligned).
+var drawConsts = func() *drawVectors {
+	c := newAligned[drawVectors]()
 	splat := func(x uint64) (v [lanes]uint64) {
 		for l := range v {
 			v[l] = x
@@ -50,7 +55,7 @@ var drawConsts = func() (c struct {
 // The high half of lo times mulLo is built from products of 32-bit halves, which
 // VPMULLQ's low 64 bits hold exactly.
 func pcgVector(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Uint64x8) {
-	c := &drawConsts
+	c := drawConsts
 	low32 := archsimd.LoadUint64x8(&c.low32)
 	a0, a1 := lo.And(low32), lo.ShiftAllRight(32)
 	b0, b1 := archsimd.LoadUint64x8(&c.mulLo0), archsimd.LoadUint64x8(&c.mulLo1)
@@ -88,17 +93,17 @@ func lookup128(table *[8][16]uint32, idx archsimd.Uint32x16, bit5, bit6 archsimd
 // and the lanes where x fell outside strip i's rectangle (absInt32(j) >= k_i), whose
 // draws normalAfterLane finishes.
 func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
-	c := &drawConsts
+	c := drawConsts
 	var zero archsimd.Uint32x16
 	idx := u.ShiftAllRight(32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
 	bit5 := idx.And(archsimd.LoadUint32x16(&c.bit5)).NotEqual(zero)
 	bit6 := idx.And(archsimd.LoadUint32x16(&c.bit6)).NotEqual(zero)
-	w := lookup128(&normalWTable, idx, bit5, bit6).AsUint64x8().TruncateToUint32()
+	w := lookup128(normalWTable, idx, bit5, bit6).AsUint64x8().TruncateToUint32()
 	x := u.TruncateToUint32().AsInt32x8().ConvertToFloat64().Mul(w.AsFloat32x8().ConvertToFloat64())
 	// |j| as absInt32 (VPABSD leaves -2^31 as 2^31 too) against k_i, unsigned, in the low
 	// halves of 64-bit elements.
 	low32 := archsimd.LoadUint64x8(&c.low32)
-	k := lookup128(&normalKTable, idx, bit5, bit6).AsUint64x8().And(low32)
+	k := lookup128(normalKTable, idx, bit5, bit6).AsUint64x8().And(low32)
 	inside := u.AsInt32x16().Abs().AsUint64x8().And(low32).Less(k).ToBits()
 	return x, ^inside
 }
@@ -227,10 +232,10 @@ func (d *laneDraws) drawVector(seed uint64, first int64, at int) {
 		}
 		hiA, loA, zA = d.normal(hiA, loA)
 		logSigmaA = logBar.Add(phi.Mul(excessA)).Add(eta.Mul(zA))
-		fA = rhoF.Mul(fA).Add(betaF.Mul(maxExact(zero, excessA)))
+		fA = rhoF.Mul(fA).Add(betaF.Mul(maxWith(zero, excessA, false)))
 		hiB, loB, zB = e.normal(hiB, loB)
 		logSigmaB = logBar.Add(phi.Mul(excessB)).Add(eta.Mul(zB))
-		fB = rhoF.Mul(fB).Add(betaF.Mul(maxExact(zero, excessB)))
+		fB = rhoF.Mul(fB).Add(betaF.Mul(maxWith(zero, excessB, false)))
 		var u archsimd.Uint64x8
 		// Float64: the low 53 bits over 2^53 (times 2^-53, as exact).
 		hiA, loA, u = pcgVector(hiA, loA)

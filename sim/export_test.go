@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"unsafe"
 )
 
 // Hooks for the tests of package sim_test.
@@ -210,5 +211,20 @@ func (d *laneDraws) loadPath(i int, sh *Shocks) {
 	for t := range sh.Sigma {
 		at := t*batchPaths + i
 		d.sigma[at], d.f[at], d.dy[at], d.noise[at], d.margin[at] = sh.Sigma[t], sh.F[t], sh.DY[t], sh.Noise[t], sh.Margin[t]
+	}
+}
+
+// KernelStateOffsets returns, for each part of a lane group's state for m that the vector
+// kernels load and store 64 bytes at a time, its address modulo 64 (newAligned).
+func KernelStateOffsets(m *Model) map[string]uintptr {
+	g := m.newLaneGroup(true)
+	at := func(p unsafe.Pointer) uintptr { return uintptr(p) % cacheLine }
+	return map[string]uintptr{
+		"funds":  at(unsafe.Pointer(&g.f.fund[0])),
+		"totals": at(unsafe.Pointer(g.f.laneTotals)),
+		"paths":  at(unsafe.Pointer(g.p)),
+		"consts": at(unsafe.Pointer(g.c)),
+		"books":  at(unsafe.Pointer(g.books.bookLanes)),
+		"days":   at(unsafe.Pointer(&g.days[0])),
 	}
 }

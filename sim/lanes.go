@@ -36,7 +36,8 @@ import (
 //     day's totals or in the sum of all funds' equity (check), before any later day uses
 //     it. Outside the fund loops (the market, the running outputs) min and max are
 //     maxExact and minExact, Go's min and max on every operand but NaN, where they give
-//     a NaN too (maybe another one); the day's check sums the market's state and every
+//     a NaN too (maybe another one), or, with a constant (a floor, zero), maxWith, Go's
+//     max on every operand; the day's check sums the market's state and every
 //     value the running outputs take in, so a lane where a NaN or infinity arises is
 //     caught on that day. A lane where a check fails is run again, whole, by the scalar
 //     Simulator.
@@ -62,14 +63,22 @@ type laneFund struct {
 
 // laneFunds are the funds of every lane, and the fund loops' per-lane results.
 type laneFunds struct {
-	fund            []laneFund
+	fund []laneFund
+	// The lanes where fund j is live, E_j > 0, bit l of live[j]: where E_j is not NaN, the
+	// complement of the lanes where it is in default, E_j <= 0. Kept with E_j (setFund,
+	// the settlement), so that the kernels take their masks from it instead of comparing.
+	live     []uint8
+	unusable uint8 // the lanes whose inputs the vector kernels cannot take (see usable)
+	*laneTotals
+}
+
+// laneTotals are the funds' per-lane totals, apart (newAligned: on cache lines of their own).
+type laneTotals struct {
 	held, defaulted [lanes]float64 // sum of B_j over live funds; funds in default
 
 	bufferScale [lanes]float64 // the buffers' factor of the day (buffer_stress only)
-	// The decisions' totals S, R and the forced part of S, and the lanes whose inputs the
-	// vector kernels cannot take (see usable).
+	// The decisions' totals S, R and the forced part of S.
 	daySales, dayReentry, dayForced [lanes]float64
-	unusable                        uint8
 	// The settlement's: the dealers' utilization I_{t+1} / K_t, the funds' total equity,
 	// the voluntary sales of the funds defaulting, and the sum of every fund's E_j.
 	utilization, dayEquity, defaultDay, check [lanes]float64
@@ -150,10 +159,11 @@ const batchPaths = 8 * lanes
 type laneGroup struct {
 	m      *Model
 	vector bool // the AVX-512 kernels, else the scalar steps lane by lane
-	f      laneFunds
-	p      lanePaths
-	c      laneConsts
-	days   []laneDay // day t of every lane, from its shocks
+	// The lanes' state, its vectors on cache lines of their own (newAligned).
+	f    laneFunds
+	p    *lanePaths
+	c    *laneConsts
+	days []laneDay // day t of every lane, from its shocks
 	// src, when set, holds the batch's shocks day-major as the vector draws leave them
 	// (laneDraws.drawBatch), and the group reads them from there: the paths' Shocks are
 	// then not read (they may be nil), but where a path falls back to the scalar
@@ -178,6 +188,8 @@ type laneGroup struct {
 	one    funds // the scalar kernel's scratch
 	// The funds' total equity at the start of a path, the same on every path.
 	startEquity float64
+	// Whether the floors the market's kernels take the max with (maxWith) are -0.
+	negZero struct{ uMin, bFloor bool }
 }
 
 // newLaneGroup returns a laneGroup for m, with the vector kernels where asked for and
@@ -185,16 +197,17 @@ type laneGroup struct {
 func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	n := m.cfg.Funds.NFunds
 	fp, mp := &m.cfg.Funds, &m.cfg.Market
-	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n), days: make([]laneDay, m.Days())}
+	g := &laneGroup{m: m, vector: vector && vectorLanes(), one: newFunds(n), days: newAlignedSlice[laneDay](m.Days())}
+	g.p, g.c, g.books.bookLanes = newAligned[lanePaths](), newAligned[laneConsts](), newAligned[bookLanes]()
 	f := &g.f
-	f.fund = make([]laneFund, n)
+	f.fund, f.live, f.laneTotals = newAlignedSlice[laneFund](n), make([]uint8, n), newAligned[laneTotals]()
 	for j := range f.fund {
 		fj := &f.fund[j]
 		for l := 0; l < lanes; l++ {
 			fj.startB[l], fj.invBuffer[l], fj.buffer[l] = m.startB[j], m.invBuffer[j], m.buffer[j]
 		}
 	}
-	c := &g.c
+	c := g.c
 	for l := 0; l < lanes; l++ {
 		c.zero[l], c.one[l], c.largest[l] = 0, 1, math.MaxFloat64
 		c.riskNum[l], c.riskDen[l] = 1e4*fp.V, fp.DB*fp.Alpha
@@ -217,6 +230,7 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 	start := newFunds(n)
 	start.reset(m)
 	g.startEquity = start.totalEquity()
+	g.negZero.uMin, g.negZero.bFloor = math.Float64bits(mp.UMin) == 1<<63, math.Float64bits(mp.BFloor) == 1<<63
 	return g
 }
 
@@ -512,7 +526,7 @@ func (g *laneGroup) pass(k, base int, snaps bool, wake *[lanes]int) {
 	}
 	// The lanes whose policy acts; on the others it is None, which is not called and
 	// absorbs and holds nothing.
-	f, ps := &g.f, &g.p
+	f, ps := &g.f, g.p
 	var acting, series, lns uint8 // and the lanes with series to record, and all lanes
 	for l, w := range wake {
 		if w == T {
@@ -667,6 +681,7 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 func (g *laneGroup) setFund(l, j int, pos, equity, atDefault float64) {
 	fj := &g.f.fund[j]
 	fj.pos[l], fj.equity[l], fj.atDefault[l] = pos, equity, atDefault
+	g.f.setLive(l, j, equity)
 	// A fund not in default has +0 there, and +0 / L_days is +0 (L_days >= 1): the
 	// division is left to the funds that defaulted.
 	fj.liquidation[l] = 0
@@ -675,9 +690,17 @@ func (g *laneGroup) setFund(l, j int, pos, equity, atDefault float64) {
 	}
 }
 
+// setLive sets bit l of live[j] to whether equity, fund j's E_j in lane l, is above 0.
+func (f *laneFunds) setLive(l, j int, equity float64) {
+	f.live[j] &^= 1 << l
+	if equity > 0 {
+		f.live[j] |= 1 << l
+	}
+}
+
 // state returns lane l's pathState.
 func (g *laneGroup) state(l int) pathState {
-	ps := &g.p
+	ps := g.p
 	return pathState{
 		mkt:     market{basis: ps.basis[l], prevBasis: ps.prevBasis[l], inventory: ps.inventory[l]},
 		equity0: ps.equity0[l], peakBasis: ps.peakBasis[l],
@@ -690,7 +713,7 @@ func (g *laneGroup) state(l int) pathState {
 
 // setState sets lane l's pathState to st.
 func (g *laneGroup) setState(l int, st *pathState) {
-	ps := &g.p
+	ps := g.p
 	ps.basis[l], ps.prevBasis[l], ps.inventory[l] = st.mkt.basis, st.mkt.prevBasis, st.mkt.inventory
 	ps.equity0[l], ps.peakBasis[l] = st.equity0, st.peakBasis
 	ps.auc[l], ps.forcedTotal[l], ps.salesTotal[l], ps.minEquity[l] = st.auc, st.forcedTotal, st.salesTotal, st.minEquity
@@ -711,7 +734,7 @@ func (g *laneGroup) totalEquity(l int) float64 {
 // wake saves, on the no-policy pass, the state of each active lane at the start of day t
 // where a dormant policy wakes (Simulator.steps' snaps.wakeAt).
 func (g *laneGroup) wake(t int, active uint8) {
-	ps := &g.p
+	ps := g.p
 	due := active
 	if g.vector {
 		due &= g.risenVector()
@@ -729,7 +752,7 @@ func (g *laneGroup) wake(t int, active uint8) {
 
 // adjust calls the policies' Adjust (step 1) on lanes calls, on the conditions in g.p.cond.
 func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay) {
-	f, ps := &g.f, &g.p
+	f, ps := &g.f, g.p
 	c := &ps.cond
 	for a := calls; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
@@ -744,7 +767,7 @@ func (g *laneGroup) adjust(calls uint8, t, k int, d *laneDay) {
 
 // absorb calls the policies' Absorb (step 2) on lanes calls.
 func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay) {
-	f, ps := &g.f, &g.p
+	f, ps := &g.f, g.p
 	for a := calls; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		ab := g.pols[l][k].Absorb(Day{T: t, Basis: ps.basis[l], Position: f.held[l], Sales: f.daySales[l], Reentry: f.dayReentry[l],
@@ -756,7 +779,7 @@ func (g *laneGroup) absorb(calls uint8, t, k int, d *laneDay) {
 // book calls the policies' Settle (step 5), with the day Absorb saw, and Sheet on lanes
 // calls.
 func (g *laneGroup) book(calls uint8, t, k int, d *laneDay) {
-	f, ps := &g.f, &g.p
+	f, ps := &g.f, g.p
 	for a := calls; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		pol := g.pols[l][k]
@@ -799,7 +822,7 @@ func (g *laneGroup) save(l, t int) {
 // own code (funds.decide, market.impact); it returns the lanes the vector kernels could not
 // have taken (usable), for the tests to see the same fallbacks.
 func (g *laneGroup) decideScalar(active uint8, d *laneDay, c *laneConds) (unusable uint8) {
-	m, f, ps, s := g.m, &g.f, &g.p, &g.one
+	m, f, ps, s := g.m, &g.f, g.p, &g.one
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
 		g.gather(l)
@@ -828,7 +851,7 @@ func (g *laneGroup) decideScalar(active uint8, d *laneDay, c *laneConds) (unusab
 // own code (market.clear, funds.settle and, when record, pathState.addDay); it returns
 // the lanes with a value that is not finite.
 func (g *laneGroup) settleScalar(active uint8, d *laneDay, c *laneConds, cut, record bool) (bad uint8) {
-	m, f, ps, s := g.m, &g.f, &g.p, &g.one
+	m, f, ps, s := g.m, &g.f, g.p, &g.one
 	fp := &m.cfg.Funds
 	for a := active; a != 0; a &= a - 1 {
 		l := bits.TrailingZeros8(a)
@@ -856,6 +879,7 @@ func (g *laneGroup) settleScalar(active uint8, d *laneDay, c *laneConds, cut, re
 		check, held := 0.0, 0.0
 		for j := range f.fund {
 			f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l] = s.pos[j], s.equity[j], s.atDefault[j]
+			f.setLive(l, j, s.equity[j])
 			check += s.equity[j]
 			held += s.pos[j]
 		}
@@ -889,7 +913,7 @@ func (g *laneGroup) recordScalar(active uint8) (bad uint8) {
 // recordLane adds lane l's day to its running outputs (pathState.addDay) and returns
 // 1 << l if a value of the day is not finite.
 func (g *laneGroup) recordLane(l int) (bad uint8) {
-	f, ps := &g.f, &g.p
+	f, ps := &g.f, g.p
 	st := g.state(l)
 	sheet := Sheet{Holdings: ps.holdings[l], DV01: ps.dv01[l]}
 	st.addDay(ps.basis[l], g.m.cfg.Market.BDys, ps.forced[l], f.daySales[l], f.dayEquity[l], f.utilization[l], &sheet)

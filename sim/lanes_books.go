@@ -16,14 +16,19 @@ const (
 
 // laneBooks are a qe's or an spv's parameters and books in every lane.
 type laneBooks struct {
-	kind int
+	kind      int
+	market    uint8 // qe lanes buying from the market (QEMarket)
+	schedule  [lanes][]float64
+	scheduled uint8 // qe lanes with a schedule
+	*bookLanes
+}
+
+// bookLanes are laneBooks' vectors, apart (newAligned: on cache lines of their own).
+type bookLanes struct {
 	// Parameters: the trigger, the theta multiplier, and qe's daily purchases W/5, cap
 	// Q_max, duration D_q and lag, or spv's capacity C, discount d and expiry t_exp.
 	trigger, announceTheta, daily, qMax, dq, lag, capacity, discount, tExp [lanes]float64
 	db, equity                                                             [lanes]float64 // spv's D_b and equity share
-	market                                                                 uint8          // qe lanes buying from the market (QEMarket)
-	schedule                                                               [lanes][]float64
-	scheduled                                                              uint8 // qe lanes with a schedule
 	// Books: Q or M, the rate P&L (qe) or the sum of A (b + d) (spv), the day announced
 	// and the day closed (spv; -1: not yet), and the day's cap (qe with a schedule).
 	held, pnl, cost, announced, closed, today [lanes]float64

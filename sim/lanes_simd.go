@@ -33,6 +33,19 @@ func minExact(x, y archsimd.Float64x8) archsimd.Float64x8 {
 	return x.Add(y).Merge(z, x.IsNaN().Or(y.IsNaN()))
 }
 
+// maxWith is Go's max(c, y) lane by lane for a c that is NaN in no lane (a constant: a
+// floor, zero), in two instructions where maxExact takes eight: c where y is not above
+// it, else y. Where c is a zero it must be +0 in every lane (negZero false: "not above" is
+// y <= c, so that max(+0, -0) is c, +0) or -0 in every lane (negZero true: y < c, so that
+// max(-0, +0) is y, +0); a tie of equal nonzero values has the same bits either way, and
+// where y is NaN both compares are false and give y, a NaN, as Go's max does.
+func maxWith(c, y archsimd.Float64x8, negZero bool) archsimd.Float64x8 {
+	if negZero {
+		return c.Merge(y, y.Less(c))
+	}
+	return c.Merge(y, y.LessEqual(c))
+}
+
 // absVector is math.Abs lane by lane: the sign bit cleared.
 func absVector(x archsimd.Float64x8) archsimd.Float64x8 {
 	return x.AsUint64x8().And(archsimd.BroadcastUint64x8(1<<63 - 1)).AsFloat64x8()
@@ -44,7 +57,7 @@ func absVector(x archsimd.Float64x8) archsimd.Float64x8 {
 // loop's), market.impact, and the other sellers' running total; the conditions are c but
 // theta, which is thetas (c's own, or where qe or spv changed it alone).
 func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float64) {
-	m, f, ps, k := g.m, &g.f, &g.p, &g.c
+	m, f, ps, k := g.m, &g.f, g.p, g.c
 	zero, one, largest := load(&k.zero), load(&k.one), load(&k.largest)
 	basis := load(&ps.basis)
 	theta := load(thetas)
@@ -68,7 +81,7 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 	thetaUp := load(&k.thetaUp)
 	repoLimited, bufferStress := m.repoLimited, m.bufferStress
 	sales, reentry, forced := zero, zero, zero
-	funds := f.fund
+	funds, live := f.fund, f.live[:len(f.fund)]
 	for j := range funds {
 		fj := &funds[j]
 		b := load(&fj.pos)
@@ -85,7 +98,11 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 		forcedJ := b.Sub(capacity).Max(zero)
 		s := forcedJ.Add(theta.Mul(b.Min(capacity).Sub(target).Max(zero)))
 		re := thetaUp.Mul(target.Sub(b).Max(zero)).Masked(reenter)
-		if dead := e.LessEqual(zero); dead.ToBits() != 0 {
+		// The lanes where the fund is in default, E_j <= 0, from the bits kept with E_j
+		// (laneFunds.live) rather than compared: they differ only where E_j is NaN, a
+		// lane whose check failed on the day the NaN arose and whose values nobody reads.
+		if deadBits := ^live[j]; deadBits != 0 {
+			dead := archsimd.Mask64x8FromBits(deadBits)
 			// Lenders liquidate what the fund held at default over L_days days.
 			deadSales := load(&fj.liquidation).Min(b)
 			s = deadSales.Merge(s, dead)
@@ -105,7 +122,7 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 	forced.Store(&f.dayForced)
 	// market.impact: lambda_t from I_t and K_t.
 	spare := one.Sub(load(&ps.inventory).Div(load(&c.capacity)))
-	load(&k.lambda0).Div(maxExact(load(&k.uMin), spare)).Store(&ps.lambda)
+	load(&k.lambda0).Div(maxWith(load(&k.uMin), spare, g.negZero.uMin)).Store(&ps.lambda)
 	if m.sellers {
 		load(&ps.otherTotal).Add(load(&d.other)).Store(&ps.otherTotal)
 	}
@@ -120,7 +137,7 @@ func (g *laneGroup) decideVector(d *laneDay, c *laneConds, thetas *[lanes]float6
 // spv whose sheet is in g.p: sheet), step 6's pathState.addDay. It returns the lanes with
 // a value that is not finite, when record.
 func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bool) uint8 {
-	m, f, ps, k := g.m, &g.f, &g.p, &g.c
+	m, f, ps, k := g.m, &g.f, g.p, g.c
 	zero, one := load(&k.zero), load(&k.one)
 	// market.clear.
 	daySales, dayReentry := load(&f.daySales), load(&f.dayReentry)
@@ -145,16 +162,16 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bo
 	}
 	push := load(&ps.lambda).Mul(load(&k.wc).Mul(xc).Add(load(&k.wf).Mul(xf)))
 	basis := load(&ps.basis)
-	next := maxExact(load(&k.bFloor), load(&k.keep).Mul(basis).Add(push).Add(load(&d.noise)))
+	next := maxWith(load(&k.bFloor), load(&k.keep).Mul(basis).Add(push).Add(load(&d.noise)), g.negZero.bFloor)
 	inventory := load(&ps.inventory)
 	inventory.Store(&ps.dealers)
 	load(&f.held).Store(&ps.position)
 	basis.Store(&ps.prevBasis)
 	next.Store(&ps.basis)
-	inventory = maxExact(zero, load(&k.inventoryKeep).Mul(inventory).Add(xc))
+	inventory = maxWith(zero, load(&k.inventoryKeep).Mul(inventory).Add(xc), false)
 	inventory.Store(&ps.inventory)
 	// x / 2 is x * 0.5: both round the same number, x / 2 exactly.
-	concession := maxExact(push, zero).Mul(load(&k.half))
+	concession := maxWith(zero, push, false).Mul(load(&k.half))
 	// Simulator.steps' toPolicy and carry, and Model.settleCosts, operation for operation.
 	// Without bundles (every bit +0), toPolicy is +0 in every lane: the division is
 	// skipped on most days.
@@ -172,7 +189,7 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bo
 	// totals in memory and each fund would wait on the last one's store.
 	zero.Store(&f.defaultDay)
 	equity, held, check := zero, zero, zero
-	funds := f.fund
+	funds, lives := f.fund, f.live[:len(f.fund)]
 	for j := range funds {
 		fj := &funds[j]
 		before := load(&fj.pos)
@@ -180,22 +197,27 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bo
 		b := before.Sub(s).Add(load(&fj.reentry)).Max(zero)
 		b.Store(&fj.pos)
 		e0 := load(&fj.equity)
-		live := e0.Greater(zero)
+		// The lanes where E_j > 0 at the start of the day, kept with it (laneFunds.live):
+		// e0 > 0 but where e0 is NaN, a lane whose check has failed.
+		live := lives[j]
 		e := e0.Sub(markPerPos.Mul(b)).Sub(costPerSale.Mul(s)).Add(before.Mul(carry))
-		e = e.Merge(e0, live)
+		e = e.Merge(e0, archsimd.Mask64x8FromBits(live))
 		e.Store(&fj.equity)
-		// A NaN equity would fail both masks below and be left out of the totals, where
-		// the scalar loop adds it: check sums every fund's equity to catch it.
+		// A NaN equity would fail the mask below and be left out of the totals, where the
+		// scalar loop adds it: check sums every fund's equity to catch it.
 		check = check.Add(e)
 		// Where the fund is not live e is e0, not above 0: e > 0 only where it is and
-		// stays live. The masks go through bits: an And of masks takes four vector
-		// instructions.
-		if down := e.LessEqual(zero).ToBits() & live.ToBits(); down != 0 {
+		// stays live, and the new defaults are the live lanes where it is not, e <= 0 (or
+		// NaN, which check catches). The masks go through bits: an And of masks takes
+		// four vector instructions.
+		up := e.Greater(zero)
+		upBits := up.ToBits()
+		lives[j] = upBits
+		if down := live &^ upBits; down != 0 {
 			g.defaults(fj, c, before, e0, s, b, archsimd.Mask64x8FromBits(down))
 		}
 		// The totals where up, as equity + 0 elsewhere would (a total that starts at +0
 		// is never -0, and x + 0 is x for any other x).
-		up := e.Greater(zero)
 		equity = equity.Add(e).Merge(equity, up)
 		held = held.Add(b).Merge(held, up)
 	}
@@ -239,7 +261,7 @@ func (g *laneGroup) settleVector(d *laneDay, c *laneConds, cut, record, sheet bo
 // computed again here, operation for operation, from its position before and equity e0
 // at the start of the day and the day's conditions c (those decideVector had).
 func (g *laneGroup) defaults(fj *laneFund, c *laneConds, before, e0, s, b archsimd.Float64x8, down archsimd.Mask64x8) {
-	m, f, k := g.m, &g.f, &g.c
+	m, f, k := g.m, &g.f, g.c
 	zero, one := load(&k.zero), load(&k.one)
 	b.StoreMasked(&fj.atDefault, down)
 	b.Div(load(&k.liquidationDays)).StoreMasked(&fj.liquidation, down)
@@ -255,7 +277,7 @@ func (g *laneGroup) defaults(fj *laneFund, c *laneConds, before, e0, s, b archsi
 // 1 / r with r the haircut plus the margin, and (under repo rationing; else zero) the share
 // of its start position repo finances a fund. decideVector and defaults take them both.
 func (g *laneGroup) capacityTerms(c *laneConds) (perCapital, repoShare archsimd.Float64x8) {
-	k := &g.c
+	k := g.c
 	one, haircut := load(&k.one), load(&c.haircut)
 	perCapital = one.Div(haircut.Add(load(&c.margin)))
 	if g.m.repoLimited {
@@ -277,8 +299,8 @@ func fundCapacity(e, b0, perCapital, repoShare archsimd.Float64x8, repoLimited b
 // recordVector is step 6 of the day for every lane at once, after the policies' Settle:
 // pathState.addDay. It returns the lanes with a value that is not finite.
 func (g *laneGroup) recordVector() uint8 {
-	f, ps := &g.f, &g.p
-	bad := addDayVector(ps, &g.c, load(&ps.finite), load(&ps.basis), load(&ps.forced), load(&f.daySales), load(&f.dayEquity),
+	f, ps := &g.f, g.p
+	bad := addDayVector(ps, g.c, load(&ps.finite), load(&ps.basis), load(&ps.forced), load(&f.daySales), load(&f.dayEquity),
 		load(&f.utilization), load(&ps.holdings), load(&ps.dv01))
 	archsimd.ClearAVXUpperBits()
 	return bad
@@ -325,7 +347,7 @@ const vectorBuild = true
 // for operation: the announcement (announceDay) and its effect on the day's theta, from,
 // into theta.
 func (g *laneGroup) adjustBooks(t int, from, theta *[lanes]float64) {
-	b, ps, k := &g.books, &g.p, &g.c
+	b, ps, k := &g.books, g.p, g.c
 	zero, one := load(&k.zero), load(&k.one)
 	day := archsimd.BroadcastFloat64x8(float64(t))
 	announced := load(&b.announced)
@@ -348,7 +370,7 @@ func (g *laneGroup) adjustBooks(t int, from, theta *[lanes]float64) {
 // absorbBooks is the Absorb of the pass's qe or spv in every lane, operation for
 // operation, into g.p's cash, bundles and discount.
 func (g *laneGroup) absorbBooks(t int, d *laneDay) {
-	b, f, ps, k := &g.books, &g.f, &g.p, &g.c
+	b, f, ps, k := &g.books, &g.f, g.p, g.c
 	zero := load(&k.zero)
 	day := archsimd.BroadcastFloat64x8(float64(t))
 	held := load(&b.held)
@@ -357,7 +379,7 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 	above := ^load(&ps.basis).LessEqual(load(&b.trigger)).ToBits()
 	if b.kind == booksSPV {
 		buys := archsimd.Mask64x8FromBits(above & day.Less(load(&b.tExp)).ToBits())
-		maxExact(zero, minExact(sales, load(&b.capacity).Sub(held))).Masked(buys).Store(&ps.bundles)
+		maxWith(zero, minExact(sales, load(&b.capacity).Sub(held)), false).Masked(buys).Store(&ps.bundles)
 		load(&b.discount).Masked(buys).Store(&ps.discount)
 		zero.Store(&ps.cash)
 		archsimd.ClearAVXUpperBits()
@@ -369,7 +391,7 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 	other := load(&d.other)
 	available := sales.Add(other)
 	if b.market != 0 {
-		fromMarket := maxExact(sales.Sub(load(&f.dayReentry)).Add(other), zero).Add(load(&ps.inventory))
+		fromMarket := maxWith(zero, sales.Sub(load(&f.dayReentry)).Add(other), false).Add(load(&ps.inventory))
 		available = fromMarket.Merge(available, archsimd.Mask64x8FromBits(b.market))
 	}
 	daily := load(&b.daily)
@@ -379,7 +401,7 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 		daily = load(&b.today).Merge(daily, archsimd.Mask64x8FromBits(b.scheduled))
 	}
 	buy := minExact(available, minExact(daily, load(&b.qMax).Sub(held)))
-	maxExact(zero, buy).Masked(buys).Store(&ps.cash)
+	maxWith(zero, buy, false).Masked(buys).Store(&ps.cash)
 	zero.Store(&ps.bundles)
 	zero.Store(&ps.discount)
 	archsimd.ClearAVXUpperBits()
@@ -390,7 +412,7 @@ func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 // runs before settleVector, which they do not depend on: the day's basis b_t is still in
 // g.p.basis.
 func (g *laneGroup) settleBooks(t int, d *laneDay) {
-	b, ps, k := &g.books, &g.p, &g.c
+	b, ps, k := &g.books, g.p, g.c
 	zero := load(&k.zero)
 	if b.kind == booksSPV {
 		held := load(&b.held).Add(load(&ps.bundles))
@@ -670,7 +692,7 @@ func transposeDays(rows *[lanes][]float64, t int, dst *[lanes]*[lanes]float64) {
 // policy wakes (wake's test, basis > next, false on a NaN either way), so that wake looks
 // at those lanes only.
 func (g *laneGroup) risenVector() uint8 {
-	ps := &g.p
+	ps := g.p
 	risen := load(&ps.basis).Greater(load(&ps.next)).ToBits()
 	archsimd.ClearAVXUpperBits()
 	return risen

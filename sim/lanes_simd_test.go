@@ -5,11 +5,12 @@ package sim
 import (
 	"math"
 	"testing"
+	"unsafe"
 
 	"simd/archsimd"
 )
 
-// TestExactMinMax checks maxExact, minExact, maxFinite, minFinite and absVector against
+// TestExactMinMax checks maxExact, minExact, maxFinite, minFinite, maxWith and absVector against
 // Go's max, min and math.Abs on every pair of special and ordinary values, in every lane:
 // the same bits (the sign of a zero included) where no operand is NaN, a NaN where one is
 // (but for maxFinite and minFinite, which promise nothing there).
@@ -21,12 +22,18 @@ func TestExactMinMax(t *testing.T) {
 		vector func(x, y archsimd.Float64x8) archsimd.Float64x8
 		scalar func(x, y float64) float64
 		nan    bool // a NaN operand gives a NaN
+		// Where set, the x the op takes (maxWith: no NaN, and a zero of one sign only).
+		takes func(x float64) bool
 	}{
-		{"max", maxExact, func(x, y float64) float64 { return max(x, y) }, true},
-		{"min", minExact, func(x, y float64) float64 { return min(x, y) }, true},
-		{"maxFinite", maxFinite, func(x, y float64) float64 { return max(x, y) }, false},
-		{"minFinite", minFinite, func(x, y float64) float64 { return min(x, y) }, false},
-		{"abs", func(x, _ archsimd.Float64x8) archsimd.Float64x8 { return absVector(x) }, func(x, _ float64) float64 { return math.Abs(x) }, true},
+		{"max", maxExact, func(x, y float64) float64 { return max(x, y) }, true, nil},
+		{"min", minExact, func(x, y float64) float64 { return min(x, y) }, true, nil},
+		{"maxFinite", maxFinite, func(x, y float64) float64 { return max(x, y) }, false, nil},
+		{"minFinite", minFinite, func(x, y float64) float64 { return min(x, y) }, false, nil},
+		{"abs", func(x, _ archsimd.Float64x8) archsimd.Float64x8 { return absVector(x) }, func(x, _ float64) float64 { return math.Abs(x) }, true, nil},
+		{"maxWith", func(x, y archsimd.Float64x8) archsimd.Float64x8 { return maxWith(x, y, false) }, func(x, y float64) float64 { return max(x, y) }, true,
+			func(x float64) bool { return !math.IsNaN(x) && math.Float64bits(x) != 1<<63 }},
+		{"maxWith -0", func(x, y archsimd.Float64x8) archsimd.Float64x8 { return maxWith(x, y, true) }, func(x, y float64) float64 { return max(x, y) }, true,
+			func(x float64) bool { return !math.IsNaN(x) && math.Float64bits(x) != 0 }},
 	}
 	for _, op := range ops {
 		for _, y := range values {
@@ -38,6 +45,9 @@ func TestExactMinMax(t *testing.T) {
 				}
 				op.vector(archsimd.LoadFloat64x8(&xs), archsimd.LoadFloat64x8(&ys)).Store(&got)
 				for l, x := range xs {
+					if op.takes != nil && !op.takes(x) {
+						continue
+					}
 					want := op.scalar(x, y)
 					if math.IsNaN(want) && !op.nan {
 						continue
@@ -72,5 +82,16 @@ func TestPeaksVector(t *testing.T) {
 	neg := []float64{math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1), math.Copysign(0, -1)}
 	if got := peaksVector(neg); math.Float64bits(got) != 0 {
 		t.Fatalf("peaksVector of negative zeros = %v (bits %x), want +0", got, math.Float64bits(got))
+	}
+}
+
+// TestDrawTablesAligned checks that the draws' vector constants and the ziggurat's tables,
+// which every normal draw loads 64 bytes at a time, start on a cache line.
+func TestDrawTablesAligned(t *testing.T) {
+	for name, p := range map[string]unsafe.Pointer{"drawConsts": unsafe.Pointer(drawConsts),
+		"normalKTable": unsafe.Pointer(normalKTable), "normalWTable": unsafe.Pointer(normalWTable)} {
+		if at := uintptr(p) % cacheLine; at != 0 {
+			t.Errorf("%s: at %d bytes past a cache line", name, at)
+		}
 	}
 }

@@ -433,3 +433,19 @@ func checkLoaded(t *testing.T, how string, got, want [][][10]float64, wake []int
 		}
 	}
 }
+
+// TestKernelStateAligned checks that every part of a lane group's state that the vector
+// kernels load and store 64 bytes at a time starts on a cache line, with the vectors'
+// offsets in it multiples of 64: a vector that straddles two lines costs twice the work,
+// and its store is not forwarded to the next kernel's load.
+func TestKernelStateAligned(t *testing.T) {
+	m, err := sim.NewModel(configs.Baseline())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, at := range sim.KernelStateOffsets(m) {
+		if at != 0 {
+			t.Errorf("%s: at %d bytes past a cache line", name, at)
+		}
+	}
+}
