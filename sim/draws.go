@@ -23,11 +23,28 @@ type laneDraws struct {
 	sigma, f, dy, noise, margin []float64
 	jump                        []float64
 	at                          int // the batch's path in lane 0 of the vector draw
-	// The lanes' PCG states and last draws, where the rare cases read and write them.
-	hi, lo, u [lanes]uint64
-	x         [lanes]float64
+	// The lanes' PCG states between draws, and what the rare cases read (vector form).
+	st *drawLanes
+	// The vector draws' constants, made on first use and shared with pair.
+	k *drawParams
 	// pair draws the second group of lanes beside these (draws_simd.go), made on first use.
 	pair *laneDraws
+}
+
+// drawLanes are a vector draw's lanes between its steps (draws_simd.go): their PCG states
+// hi and lo, the last number u of a normal draw and the funding stress x before a shock,
+// on cache lines of their own (newAligned). The vector draws keep no vector in a register
+// across a call (the ziggurat's rare cases, the other group's draws): Go spills such
+// vectors to its stack 8 bytes past a cache line, where every 64-byte store and load
+// takes two.
+type drawLanes struct {
+	hi, lo, u [lanes]uint64
+	x         [lanes]float64
+}
+
+// drawParams are Model.Draw's constants in every lane, for the vector draws to load.
+type drawParams struct {
+	logBar, gammaM, zero, phi, eta, rhoF, betaF, pf, unit, muJ, sJ [lanes]float64
 }
 
 // newLaneDraws returns a laneDraws for m's horizon.
@@ -37,6 +54,7 @@ func (m *Model) newLaneDraws() *laneDraws {
 	return &laneDraws{
 		m:      m,
 		stream: NewStream(),
+		st:     newAligned[drawLanes](),
 		sigma:  buf[0*n : 1*n],
 		f:      buf[1*n : 2*n],
 		dy:     buf[2*n : 3*n],

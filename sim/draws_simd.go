@@ -91,21 +91,35 @@ func lookup128(table *[8][16]uint32, idx archsimd.Uint32x16, bit5, bit6 archsimd
 
 // zigguratVector is NormFloat64's first draw on every lane from its number u: x = j w_i,
 // and the lanes where x fell outside strip i's rectangle (absInt32(j) >= k_i), whose
-// draws normalAfterLane finishes.
+// draws normalAfterLane finishes. In two parts, zigguratX and zigguratEdge, which the
+// compiler inlines where the whole would be too large to: a normal draw then calls no
+// function but in its rare case.
 func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
+	x, idx, bit5, bit6 := zigguratX(u)
+	return x, zigguratEdge(u, idx, bit5, bit6)
+}
+
+// zigguratX is zigguratVector's x = j w_i, and the strip i's index and its bits 5 and 6
+// (lookup128), which zigguratEdge takes.
+func zigguratX(u archsimd.Uint64x8) (x archsimd.Float64x8, idx archsimd.Uint32x16, bit5, bit6 archsimd.Mask32x16) {
 	c := drawConsts
 	var zero archsimd.Uint32x16
-	idx := u.ShiftAllRight(32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
-	bit5 := idx.And(archsimd.LoadUint32x16(&c.bit5)).NotEqual(zero)
-	bit6 := idx.And(archsimd.LoadUint32x16(&c.bit6)).NotEqual(zero)
+	idx = u.ShiftAllRight(32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
+	bit5 = idx.And(archsimd.LoadUint32x16(&c.bit5)).NotEqual(zero)
+	bit6 = idx.And(archsimd.LoadUint32x16(&c.bit6)).NotEqual(zero)
 	w := lookup128(normalWTable, idx, bit5, bit6).AsUint64x8().TruncateToUint32()
-	x := u.TruncateToUint32().AsInt32x8().ConvertToFloat64().Mul(w.AsFloat32x8().ConvertToFloat64())
+	x = u.TruncateToUint32().AsInt32x8().ConvertToFloat64().Mul(w.AsFloat32x8().ConvertToFloat64())
+	return x, idx, bit5, bit6
+}
+
+// zigguratEdge is zigguratVector's lanes outside their strip's rectangle.
+func zigguratEdge(u archsimd.Uint64x8, idx archsimd.Uint32x16, bit5, bit6 archsimd.Mask32x16) uint8 {
 	// |j| as absInt32 (VPABSD leaves -2^31 as 2^31 too) against k_i, unsigned, in the low
 	// halves of 64-bit elements.
-	low32 := archsimd.LoadUint64x8(&c.low32)
+	low32 := archsimd.LoadUint64x8(&drawConsts.low32)
 	k := lookup128(normalKTable, idx, bit5, bit6).AsUint64x8().And(low32)
 	inside := u.AsInt32x16().Abs().AsUint64x8().And(low32).Less(k).ToBits()
-	return x, ^inside
+	return ^inside
 }
 
 // storeDays stores day-major values (day t of the batch's path i at t*batchPaths + i)
@@ -149,34 +163,51 @@ func storeDays(src []float64, at int, dst *[lanes][]float64, n, T int) {
 	}
 }
 
-// normal draws a standard normal on every lane, as NormFloat64 on each lane's stream.
-func (d *laneDraws) normal(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
-	hi, lo, u := pcgVector(hi, lo)
-	x, edge := zigguratVector(u)
-	if edge == 0 {
-		return hi, lo, x
+// normal draws a standard normal on every lane, as NormFloat64 on each lane's stream,
+// the lanes' states from d.st and back.
+func (d *laneDraws) normal() archsimd.Float64x8 {
+	st := d.st
+	hi, lo, u := pcgVector(archsimd.LoadUint64x8(&st.hi), archsimd.LoadUint64x8(&st.lo))
+	hi.Store(&st.hi)
+	lo.Store(&st.lo)
+	x, idx, bit5, bit6 := zigguratX(u)
+	if edge := zigguratEdge(u, idx, bit5, bit6); edge != 0 {
+		u.Store(&st.u)
+		return d.onLanes(edge, x, func(s *Stream, l int) float64 { return s.normalAfterLane(d.st.u[l]) })
 	}
-	u.Store(&d.u)
-	return d.onLanes(edge, hi, lo, x, func(s *Stream, l int) float64 { return s.normalAfterLane(d.u[l]) })
+	return x
 }
 
 // onLanes finishes a draw in scalar code on each lane of mask, on that lane's own stream:
-// it sets the scalar stream to the lane's PCG state from hi and lo, merges the value draw
-// returns into x and the stream's new state into hi and lo. The lanes' rare cases (a
+// it sets the scalar stream to the lane's PCG state from d.st, merges the value draw
+// returns into x and puts the stream's new state back in d.st. The lanes' rare cases (a
 // ziggurat edge, a funding shock) all go through it.
-func (d *laneDraws) onLanes(mask uint8, hi, lo archsimd.Uint64x8, x archsimd.Float64x8, draw func(s *Stream, l int) float64) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
-	hi.Store(&d.hi)
-	lo.Store(&d.lo)
-	s := d.stream
+func (d *laneDraws) onLanes(mask uint8, x archsimd.Float64x8, draw func(s *Stream, l int) float64) archsimd.Float64x8 {
+	s, st := d.stream, d.st
 	for ; mask != 0; mask &= mask - 1 {
 		l := bits.TrailingZeros8(mask)
-		s.pcg.hi, s.pcg.lo = d.hi[l], d.lo[l]
-		lane := archsimd.Mask64x8FromBits(1 << l)
-		x = archsimd.BroadcastFloat64x8(draw(s, l)).Merge(x, lane)
-		hi = archsimd.BroadcastUint64x8(s.pcg.hi).Merge(hi, lane)
-		lo = archsimd.BroadcastUint64x8(s.pcg.lo).Merge(lo, lane)
+		s.pcg.hi, s.pcg.lo = st.hi[l], st.lo[l]
+		x = archsimd.BroadcastFloat64x8(draw(s, l)).Merge(x, archsimd.Mask64x8FromBits(1<<l))
+		st.hi[l], st.lo[l] = s.pcg.hi, s.pcg.lo
 	}
-	return hi, lo, x
+	return x
+}
+
+// params returns d's drawParams, made on first use.
+func (d *laneDraws) params() *drawParams {
+	if d.k != nil {
+		return d.k
+	}
+	m := d.m
+	p := &m.cfg.Shocks
+	k := newAligned[drawParams]()
+	for l := range lanes {
+		k.logBar[l], k.gammaM[l], k.zero[l], k.phi[l], k.eta[l] = m.logSigmaBar, m.cfg.Funds.GammaM, 0, p.Phi, p.Eta
+		k.rhoF[l], k.betaF[l], k.pf[l], k.unit[l] = p.RhoF, p.BetaF, p.PF, 1.0/(1<<53)
+		k.muJ[l], k.sJ[l] = p.MuJ, p.SJ
+	}
+	d.k = k
+	return k
 }
 
 // drawVector draws batch paths at..at+2*lanes-1 (paths first+at on) into d's buffers,
@@ -186,76 +217,71 @@ func (d *laneDraws) onLanes(mask uint8, hi, lo archsimd.Uint64x8, x archsimd.Flo
 // go on; paths past the batch's are drawn too, and nobody reads them.
 func (d *laneDraws) drawVector(seed uint64, first int64, at int) {
 	if d.pair == nil {
-		d.pair = &laneDraws{m: d.m, stream: NewStream(), sigma: d.sigma, f: d.f, dy: d.dy, noise: d.noise, margin: d.margin, jump: d.jump}
+		d.pair = &laneDraws{m: d.m, stream: NewStream(), st: newAligned[drawLanes](), k: d.params(),
+			sigma: d.sigma, f: d.f, dy: d.dy, noise: d.noise, margin: d.margin, jump: d.jump}
 	}
 	e := d.pair
 	d.at, e.at = at, at+lanes
-	m := d.m
-	p := &m.cfg.Shocks
-	T := m.cfg.Days
 	for l := range lanes {
-		d.hi[l], d.lo[l] = pathSeed(seed, first+int64(d.at+l))
-		e.hi[l], e.lo[l] = pathSeed(seed, first+int64(e.at+l))
+		d.st.hi[l], d.st.lo[l] = pathSeed(seed, first+int64(d.at+l))
+		e.st.hi[l], e.st.lo[l] = pathSeed(seed, first+int64(e.at+l))
 	}
-	bc := archsimd.BroadcastFloat64x8
-	logBar, gammaM, zero := bc(m.logSigmaBar), bc(m.cfg.Funds.GammaM), bc(0)
-	phi, eta, rhoF, betaF, pf := bc(p.Phi), bc(p.Eta), bc(p.RhoF), bc(p.BetaF), bc(p.PF)
-	unit := bc(1.0 / (1 << 53))
-	hiA, loA := archsimd.LoadUint64x8(&d.hi), archsimd.LoadUint64x8(&d.lo)
-	hiB, loB := archsimd.LoadUint64x8(&e.hi), archsimd.LoadUint64x8(&e.lo)
-	hiA, loA, zA := d.normal(hiA, loA)
-	hiB, loB, zB := e.normal(hiB, loB)
-	jumpA, jumpB := bc(p.MuJ).Add(bc(p.SJ).Mul(zA)), bc(p.MuJ).Add(bc(p.SJ).Mul(zB))
-	jumpA.Store((*[lanes]float64)(d.jump[d.at:]))
-	jumpB.Store((*[lanes]float64)(e.jump[e.at:]))
-	logSigmaA, logSigmaB := logBar.Add(jumpA), logBar.Add(jumpB)
-	fA, fB := zero, zero
+	d.start()
+	e.start()
+	T := d.m.cfg.Days
 	for t := 0; t < T; t++ {
-		a, b := t*batchPaths+d.at, t*batchPaths+e.at
-		excessA, excessB := logSigmaA.Sub(logBar), logSigmaB.Sub(logBar)
-		logSigmaA.Store((*[lanes]float64)(d.sigma[a:]))
-		logSigmaB.Store((*[lanes]float64)(e.sigma[b:]))
-		fA.Store((*[lanes]float64)(d.f[a:]))
-		fB.Store((*[lanes]float64)(e.f[b:]))
-		gammaM.Mul(excessA).Store((*[lanes]float64)(d.margin[a:]))
-		gammaM.Mul(excessB).Store((*[lanes]float64)(e.margin[b:]))
-		hiA, loA, zA = d.normal(hiA, loA)
-		zA.Store((*[lanes]float64)(d.dy[a:]))
-		hiB, loB, zB = e.normal(hiB, loB)
-		zB.Store((*[lanes]float64)(e.dy[b:]))
-		hiA, loA, zA = d.normal(hiA, loA)
-		zA.Store((*[lanes]float64)(d.noise[a:]))
-		hiB, loB, zB = e.normal(hiB, loB)
-		zB.Store((*[lanes]float64)(e.noise[b:]))
-		if t == T-1 {
-			break
-		}
-		hiA, loA, zA = d.normal(hiA, loA)
-		logSigmaA = logBar.Add(phi.Mul(excessA)).Add(eta.Mul(zA))
-		fA = rhoF.Mul(fA).Add(betaF.Mul(maxWith(zero, excessA, false)))
-		hiB, loB, zB = e.normal(hiB, loB)
-		logSigmaB = logBar.Add(phi.Mul(excessB)).Add(eta.Mul(zB))
-		fB = rhoF.Mul(fB).Add(betaF.Mul(maxWith(zero, excessB, false)))
-		var u archsimd.Uint64x8
-		// Float64: the low 53 bits over 2^53 (times 2^-53, as exact).
-		hiA, loA, u = pcgVector(hiA, loA)
-		if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits(); fires != 0 {
-			hiA, loA, fA = d.fundingShocks(fires, hiA, loA, fA)
-		}
-		hiB, loB, u = pcgVector(hiB, loB)
-		if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(unit).Less(pf).ToBits(); fires != 0 {
-			hiB, loB, fB = e.fundingShocks(fires, hiB, loB, fB)
-		}
+		d.day(t, T)
+		e.day(t, T)
 	}
 	archsimd.ClearAVXUpperBits()
 }
 
+// start draws the lanes' J and sets their log sigma_0 and F_0, in day 0's rows.
+func (d *laneDraws) start() {
+	k := d.params()
+	z := d.normal()
+	jump := load(&k.muJ).Add(load(&k.sJ).Mul(z))
+	jump.Store((*[lanes]float64)(d.jump[d.at:]))
+	load(&k.logBar).Add(jump).Store((*[lanes]float64)(d.sigma[d.at:]))
+	load(&k.zero).Store((*[lanes]float64)(d.f[d.at:]))
+}
+
+// day draws day t of the lanes (of T days): from log sigma_t and F_t in day t's rows,
+// m_t's exponent, dy_t's and the noise's normals and, but on the last day, log sigma_{t+1}
+// and F_{t+1} into day t+1's rows. Nothing is kept in a register across the draws
+// (drawLanes): what a step needs after a normal draw it loads again.
+func (d *laneDraws) day(t, T int) {
+	k := d.params()
+	a := t*batchPaths + d.at
+	excess := load((*[lanes]float64)(d.sigma[a:])).Sub(load(&k.logBar))
+	load(&k.gammaM).Mul(excess).Store((*[lanes]float64)(d.margin[a:]))
+	d.normal().Store((*[lanes]float64)(d.dy[a:]))
+	d.normal().Store((*[lanes]float64)(d.noise[a:]))
+	if t == T-1 {
+		return
+	}
+	z := d.normal()
+	excess = load((*[lanes]float64)(d.sigma[a:])).Sub(load(&k.logBar))
+	next := a + batchPaths
+	load(&k.logBar).Add(load(&k.phi).Mul(excess)).Add(load(&k.eta).Mul(z)).Store((*[lanes]float64)(d.sigma[next:]))
+	f := load(&k.rhoF).Mul(load((*[lanes]float64)(d.f[a:]))).Add(load(&k.betaF).Mul(maxWith(load(&k.zero), excess, false)))
+	// Float64: the low 53 bits over 2^53 (times 2^-53, as exact).
+	st := d.st
+	hi, lo, u := pcgVector(archsimd.LoadUint64x8(&st.hi), archsimd.LoadUint64x8(&st.lo))
+	hi.Store(&st.hi)
+	lo.Store(&st.lo)
+	if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(load(&k.unit)).Less(load(&k.pf)).ToBits(); fires != 0 {
+		f = d.fundingShocks(fires, f)
+	}
+	f.Store((*[lanes]float64)(d.f[next:]))
+}
+
 // fundingShocks adds a funding shock, m_F times ExpFloat64, to f on each lane of fires,
 // in scalar code on the lane's own stream.
-func (d *laneDraws) fundingShocks(fires uint8, hi, lo archsimd.Uint64x8, f archsimd.Float64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Float64x8) {
-	f.Store(&d.x)
+func (d *laneDraws) fundingShocks(fires uint8, f archsimd.Float64x8) archsimd.Float64x8 {
+	f.Store(&d.st.x)
 	mf := d.m.cfg.Shocks.MF
-	return d.onLanes(fires, hi, lo, f, func(s *Stream, l int) float64 { return d.x[l] + mf*s.ExpFloat64() })
+	return d.onLanes(fires, f, func(s *Stream, l int) float64 { return d.st.x[l] + mf*s.ExpFloat64() })
 }
 
 // finish turns the values of batch paths 0..n-1 (a multiple of 2*lanes), days [0, T),
