@@ -120,6 +120,7 @@ type laneConsts struct {
 	zero, one, largest, riskNum, riskDen, startHeld, thetaUp, liquidationDays [lanes]float64
 	bDys, lambda0, uMin, wc, wf, bFloor, keep, inventoryKeep, half            [lanes]float64
 	db, bp, carry, days, unit                                                 [lanes]float64
+	h0, kappaH, spread0, kappaS, k0, kappaK, omega                            [lanes]float64 // the day's conditions (setDay)
 }
 
 // laneState is one path of a batch: its shocks, its Simulator (the snapshots and the
@@ -215,6 +216,8 @@ func (m *Model) newLaneGroup(vector bool) *laneGroup {
 		c.bDys[l], c.lambda0[l], c.uMin[l], c.wc[l], c.wf[l], c.bFloor[l] = mp.BDys, mp.Lambda0, mp.UMin, mp.WC, mp.WF, mp.BFloor
 		c.keep[l], c.inventoryKeep[l], c.half[l] = 1-mp.K, 1-mp.Delta, 0.5
 		c.db[l], c.bp[l], c.carry[l], c.days[l], c.unit[l] = fp.DB, 1e4, fp.Carry, 252*1e4, 1
+		c.h0[l], c.kappaH[l], c.spread0[l], c.kappaS[l] = fp.H0, fp.KappaH, fp.Spread0, fp.KappaS
+		c.k0[l], c.kappaK[l], c.omega[l] = mp.K0, mp.KappaK, m.cfg.Shocks.Omega
 	}
 	// Conditions that do not depend on the shocks, in every lane for good.
 	for t := range g.days {

@@ -536,37 +536,24 @@ func (g *laneGroup) loadVector(n, from int) {
 			}
 		}
 	}
-	cond := m.dayConditions()
+	k := g.c
 	for t := start; t < T; t++ {
 		d := &days[t]
-		cond.set(d, load(&d.cond.haircut), load(&d.omegaSigma))
+		k.setDay(d, load(&d.cond.haircut), load(&d.omegaSigma))
 	}
 	archsimd.ClearAVXUpperBits()
 }
 
-// dayConditions computes a day's conditions that depend on F_t and sigma_t for every lane,
-// operation for operation as load: the haircut, the spread, the dealers' capacity and
-// omega sigma_t. loadVector and loadSource take F_t and sigma_t each their own way.
-type dayConditions struct {
-	h0, kappaH, spread0, kappaS, k0, kappaK, one, omega archsimd.Float64x8
-}
-
-// dayConditions returns m's dayConditions.
-func (m *Model) dayConditions() dayConditions {
-	fp, mp := &m.cfg.Funds, &m.cfg.Market
-	bc := archsimd.BroadcastFloat64x8
-	return dayConditions{
-		h0: bc(fp.H0), kappaH: bc(fp.KappaH), spread0: bc(fp.Spread0), kappaS: bc(fp.KappaS),
-		k0: bc(mp.K0), kappaK: bc(mp.KappaK), one: bc(1), omega: bc(m.cfg.Shocks.Omega),
-	}
-}
-
-// set sets day d's conditions from F_t (f) and sigma_t (sigma).
-func (c *dayConditions) set(d *laneDay, f, sigma archsimd.Float64x8) {
-	c.h0.Add(c.kappaH.Mul(f)).Store(&d.cond.haircut)
-	c.spread0.Add(c.kappaS.Mul(f)).Store(&d.cond.spread)
-	c.k0.Div(c.one.Add(c.kappaK.Mul(f))).Store(&d.cond.capacity)
-	c.omega.Mul(sigma).Store(&d.omegaSigma)
+// setDay sets day d's conditions that depend on F_t (f) and sigma_t (sigma) for every
+// lane, operation for operation as load: the haircut, the spread, the dealers' capacity
+// and omega sigma_t, with the model's constants loaded from k (kept in memory, not in
+// registers that the loaders' calls would spill). loadVector and loadSource take F_t and
+// sigma_t each their own way.
+func (k *laneConsts) setDay(d *laneDay, f, sigma archsimd.Float64x8) {
+	load(&k.h0).Add(load(&k.kappaH).Mul(f)).Store(&d.cond.haircut)
+	load(&k.spread0).Add(load(&k.kappaS).Mul(f)).Store(&d.cond.spread)
+	load(&k.k0).Div(load(&k.one).Add(load(&k.kappaK).Mul(f))).Store(&d.cond.capacity)
+	load(&k.omega).Mul(sigma).Store(&d.omegaSigma)
 }
 
 // loadSource is loadVector from the batch's draws as they are (g.src, day-major), with
@@ -577,10 +564,10 @@ func (c *dayConditions) set(d *laneDay, f, sigma archsimd.Float64x8) {
 // The conditions are computed as loadVector computes them, operation for operation; the
 // lanes from n on get lane 0's values.
 func (g *laneGroup) loadSource(n, from int) {
-	m, src := g.m, g.src
+	src := g.src
 	days := g.days
 	T := len(days)
-	cond := m.dayConditions()
+	k := g.c
 	base := g.idx[0]
 	inOrder := base%lanes == 0
 	var ix [lanes]uint64
@@ -598,7 +585,7 @@ func (g *laneGroup) loadSource(n, from int) {
 		for t := from; t < T; t++ {
 			at := t*batchPaths + base
 			d := &days[t]
-			cond.set(d, load((*[lanes]float64)(src.f[at:])), load((*[lanes]float64)(src.sigma[at:])))
+			k.setDay(d, load((*[lanes]float64)(src.f[at:])), load((*[lanes]float64)(src.sigma[at:])))
 			load((*[lanes]float64)(src.margin[at:])).Store(&d.cond.margin)
 			load((*[lanes]float64)(src.dy[at:])).Store(&d.dy)
 			load((*[lanes]float64)(src.noise[at:])).Store(&d.noise)
@@ -610,7 +597,7 @@ func (g *laneGroup) loadSource(n, from int) {
 	for t := from; t < T; t++ {
 		at := t * batchPaths
 		d := &days[t]
-		cond.set(d, gatherLanes((*[batchPaths]float64)(src.f[at:]), idx, &pairs), gatherLanes((*[batchPaths]float64)(src.sigma[at:]), idx, &pairs))
+		k.setDay(d, gatherLanes((*[batchPaths]float64)(src.f[at:]), idx, &pairs), gatherLanes((*[batchPaths]float64)(src.sigma[at:]), idx, &pairs))
 		gatherLanes((*[batchPaths]float64)(src.margin[at:]), idx, &pairs).Store(&d.cond.margin)
 		gatherLanes((*[batchPaths]float64)(src.dy[at:]), idx, &pairs).Store(&d.dy)
 		gatherLanes((*[batchPaths]float64)(src.noise[at:]), idx, &pairs).Store(&d.noise)
@@ -622,21 +609,15 @@ func (g *laneGroup) loadSource(n, from int) {
 // every path of a batch) is 2*lanes*p + idx[l] for the pair p of vectors of row whose
 // pairs[p] has bit l set.
 func gatherLanes(row *[batchPaths]float64, idx archsimd.Uint64x8, pairs *[batchPaths / (2 * lanes)]uint8) archsimd.Float64x8 {
+	// Every lane is in one pair's mask: the lanes no pair has merged yet hold a value
+	// nobody reads. A loop, which the compiler inlines into the loaders (no call in their
+	// loops over days).
 	var x archsimd.Float64x8
-	pair := func(p int) archsimd.Float64x8 {
-		return load((*[lanes]float64)(row[2*lanes*p:])).ConcatPermute(load((*[lanes]float64)(row[2*lanes*p+lanes:])), idx)
-	}
-	if m := pairs[0]; m != 0 {
-		x = pair(0)
-	}
-	if m := pairs[1]; m != 0 {
-		x = pair(1).Merge(x, archsimd.Mask64x8FromBits(m))
-	}
-	if m := pairs[2]; m != 0 {
-		x = pair(2).Merge(x, archsimd.Mask64x8FromBits(m))
-	}
-	if m := pairs[3]; m != 0 {
-		x = pair(3).Merge(x, archsimd.Mask64x8FromBits(m))
+	for p, lns := range pairs {
+		if lns != 0 {
+			at := 2 * lanes * p
+			x = load((*[lanes]float64)(row[at:])).ConcatPermute(load((*[lanes]float64)(row[at+lanes:])), idx).Merge(x, archsimd.Mask64x8FromBits(lns))
+		}
 	}
 	return x
 }
