@@ -44,46 +44,75 @@ func expAll(xs []float64) {
 	expAllVector(xs)
 }
 
+// expVectors are the vector exp's constants in every lane, kept in memory on cache lines
+// of their own (newAligned), where the loop loads each as an operand: broadcast in the
+// loop, each took two instructions for every 8 values, and held in registers, more than
+// there are.
+type expVectors struct {
+	lo, hi, log2E, negLn2U, negLn2L, sixteenth, two, one [lanes]float64
+	taylor                                               [len(expTaylor) - 1][lanes]float64 // expTaylor[1:]
+	first                                                [lanes]float64                     // expTaylor[0]
+	bias                                                 [lanes]int64                       // the exponent's, 1023
+}
+
+// expConsts are the vector exp's expVectors.
+var expConsts = func() *expVectors {
+	k := newAligned[expVectors]()
+	for l := range lanes {
+		k.lo[l], k.hi[l], k.log2E[l] = -expVectorLimit, expVectorLimit, expLog2E
+		k.negLn2U[l], k.negLn2L[l], k.sixteenth[l], k.two[l], k.one[l] = -expLn2U, -expLn2L, 0.0625, 2, 1
+		for i, c := range expTaylor[1:] {
+			k.taylor[i][l] = c
+		}
+		k.first[l], k.bias[l] = expTaylor[0], 1023
+	}
+	return k
+}()
+
 // expAllVector is expAll with the vector exp, 8 values at a time; the rest and any group
 // with a value out of the vector's range go to math.Exp.
 func expAllVector(xs []float64) {
-	lo, hi := archsimd.BroadcastFloat64x8(-expVectorLimit), archsimd.BroadcastFloat64x8(expVectorLimit)
+	k := expConsts
 	i := 0
 	for ; i+8 <= len(xs); i += 8 {
 		x := archsimd.LoadFloat64x8Slice(xs[i : i+8])
-		if x.GreaterEqual(lo).And(x.LessEqual(hi)).ToBits() != 0xFF { // NaN too
+		if x.GreaterEqual(load(&k.lo)).ToBits()&x.LessEqual(load(&k.hi)).ToBits() != 0xFF { // NaN too
 			expAllScalar(xs[i : i+8])
 			continue
 		}
-		expFloat64x8(x).StoreSlice(xs[i : i+8])
+		expFloat64x8(x, k).StoreSlice(xs[i : i+8])
 	}
 	archsimd.ClearAVXUpperBits()
 	expAllScalar(xs[i:])
 }
 
 // expFloat64x8 is math/exp_amd64.s's fused multiply-add path on 8 finite values in
-// [-expVectorLimit, expVectorLimit].
-func expFloat64x8(x archsimd.Float64x8) archsimd.Float64x8 {
-	two := archsimd.BroadcastFloat64x8(2)
+// [-expVectorLimit, expVectorLimit], with the constants k.
+func expFloat64x8(x archsimd.Float64x8, k *expVectors) archsimd.Float64x8 {
+	two := load(&k.two)
 	// k = round(x log2 e) to the nearest integer, ties to even (CVTSD2SL), as a float.
-	k := x.Mul(archsimd.BroadcastFloat64x8(expLog2E)).RoundToEvenScaled(0)
+	n := x.Mul(load(&k.log2E)).RoundToEvenScaled(0)
 	// x - k ln2, in two fused steps (VFNMADD231SD): -(k c) + x = (-c) k + x exactly.
-	r := archsimd.BroadcastFloat64x8(-expLn2U).MulAdd(k, x)
-	r = archsimd.BroadcastFloat64x8(-expLn2L).MulAdd(k, r)
-	r = r.Mul(archsimd.BroadcastFloat64x8(0.0625))
-	// The Taylor series (VFMADD213SD: p = p r + c).
-	p := archsimd.BroadcastFloat64x8(expTaylor[0])
-	for _, c := range expTaylor[1:] {
-		p = p.MulAdd(r, archsimd.BroadcastFloat64x8(c))
-	}
+	r := load(&k.negLn2U).MulAdd(n, x)
+	r = load(&k.negLn2L).MulAdd(n, r)
+	r = r.Mul(load(&k.sixteenth))
+	// The Taylor series (VFMADD213SD: p = p r + c), unrolled.
+	p := load(&k.first)
+	p = p.MulAdd(r, load(&k.taylor[0]))
+	p = p.MulAdd(r, load(&k.taylor[1]))
+	p = p.MulAdd(r, load(&k.taylor[2]))
+	p = p.MulAdd(r, load(&k.taylor[3]))
+	p = p.MulAdd(r, load(&k.taylor[4]))
+	p = p.MulAdd(r, load(&k.taylor[5]))
+	p = p.MulAdd(r, load(&k.taylor[6]))
 	r = r.Mul(p)
 	// Squaring back four times: r = r (r + 2), the last fused with + 1.
 	r = r.Mul(r.Add(two))
 	r = r.Mul(r.Add(two))
 	r = r.Mul(r.Add(two))
-	r = r.Add(two).MulAdd(r, archsimd.BroadcastFloat64x8(1))
+	r = r.Add(two).MulAdd(r, load(&k.one))
 	// Times 2^k, built from its exponent bits.
-	scale := k.ConvertToInt64().Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).AsFloat64x8()
+	scale := n.ConvertToInt64().Add(archsimd.LoadInt64x8(&k.bias)).ShiftAllLeft(52).AsFloat64x8()
 	return r.Mul(scale)
 }
 
