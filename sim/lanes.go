@@ -667,11 +667,12 @@ func (g *laneGroup) join(l, t int, pol Policy, p *Path, k, base int) {
 	}
 	sn := &ln.sim.snaps
 	n := len(f.fund)
+	s := sn.slot(t)
 	for j := 0; j < n; j++ {
-		g.setFund(l, j, sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j])
+		g.setFund(l, j, sn.pos[s*n+j], sn.equity[s*n+j], sn.atDefault[s*n+j])
 	}
-	f.held[l], f.defaulted[l] = sn.held[t], float64(sn.defaulted[t])
-	g.setState(l, &sn.states[t])
+	f.held[l], f.defaulted[l] = sn.held[s], float64(sn.defaulted[s])
+	g.setState(l, &sn.states[s])
 	if days := p.Days[k]; days != nil {
 		T := m.Days()
 		for i := 0; i < NumSeries; i++ {
@@ -814,11 +815,12 @@ func (g *laneGroup) save(l, t int) {
 	f := &g.f
 	sn := &g.lane[l].sim.snaps
 	n := len(f.fund)
-	sn.states[t] = g.state(l)
+	i := sn.take(t)
+	sn.states[i] = g.state(l)
 	for j := 0; j < n; j++ {
-		sn.pos[t*n+j], sn.equity[t*n+j], sn.atDefault[t*n+j] = f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l]
+		sn.pos[i*n+j], sn.equity[i*n+j], sn.atDefault[i*n+j] = f.fund[j].pos[l], f.fund[j].equity[l], f.fund[j].atDefault[l]
 	}
-	sn.held[t], sn.defaulted[t] = f.held[l], int(f.defaulted[l])
+	sn.held[i], sn.defaulted[i] = f.held[l], int(f.defaulted[l])
 }
 
 // decideScalar is decideVector lane by lane on the active lanes, through Simulator.steps'

@@ -135,16 +135,21 @@ type snapshots struct {
 	levels []float64 // per policy, the opening basis above which it wakes (+Inf: never, -Inf: on day 0)
 	wake   []int     // per policy, the first day whose opening basis is above its level, or T
 	next   float64   // the lowest level of a policy not yet awake
+	used   int       // the slots saved in since arm
 }
 
-// snapshotStorage is where snapshots keep the days' states. A day is saved before it is
+// snapshotStorage is where snapshots keep the days' states, a slot for each day saved, in
+// the order saved: a path saves a day or two (one for each wake level its basis passes),
+// and slots by day spread a batch's few saves over some 25 kB a path, which the lockstep
+// simulator's saves and joins then missed in the cache. A day is saved before it is
 // restored, so storage that held other paths' days (or another model's) serves as well
 // as new storage.
 type snapshotStorage struct {
 	states                 []pathState
-	pos, equity, atDefault []float64 // day t's funds at [t*n : (t+1)*n]
+	pos, equity, atDefault []float64 // slot i's funds at [i*n : (i+1)*n]
 	held                   []float64
 	defaulted              []int
+	day                    []int // slot i's day
 }
 
 // snapshotPool keeps the snapshot storage of samplers' workers once they are done
@@ -165,7 +170,27 @@ func (sn *snapshots) ensure(T, n int) {
 	}
 	sn.states = make([]pathState, T)
 	sn.pos, sn.equity, sn.atDefault = make([]float64, T*n), make([]float64, T*n), make([]float64, T*n)
-	sn.held, sn.defaulted = make([]float64, T), make([]int, T)
+	sn.held, sn.defaulted, sn.day = make([]float64, T), make([]int, T), make([]int, T)
+}
+
+// take returns the slot that day t is saved in: the next free one (a day is saved at
+// most once a path: the save wakes the policies below the day's basis, and the next
+// level is above it).
+func (sn *snapshots) take(t int) int {
+	i := sn.used
+	sn.used++
+	sn.day[i] = t
+	return i
+}
+
+// slot returns the slot day t was saved in, which must be one since arm: the only day a
+// policy wakes on is one saved (advance, right after the save).
+func (sn *snapshots) slot(t int) int {
+	i := sn.used - 1
+	for i > 0 && sn.day[i] != t {
+		i--
+	}
+	return i
 }
 
 // release gives the storage to snapshotPool; sn is empty after.
@@ -182,6 +207,7 @@ func (sn *snapshots) release() {
 // of T days.
 func (sn *snapshots) arm(levels []float64, T int) {
 	sn.levels = levels
+	sn.used = 0
 	sn.wake = sn.wake[:0]
 	sn.next = math.Inf(1)
 	for _, l := range levels {
@@ -214,22 +240,26 @@ func (sn *snapshots) advance(t int, basis float64) {
 	}
 }
 
+// save keeps the state at the start of day t, st and f, in a slot of its own.
 func (sn *snapshots) save(t int, st *pathState, f *funds) {
 	n := len(f.pos)
-	sn.states[t] = *st
-	copy(sn.pos[t*n:(t+1)*n], f.pos)
-	copy(sn.equity[t*n:(t+1)*n], f.equity)
-	copy(sn.atDefault[t*n:(t+1)*n], f.atDefault)
-	sn.held[t], sn.defaulted[t] = f.held, f.defaulted
+	i := sn.take(t)
+	sn.states[i] = *st
+	copy(sn.pos[i*n:(i+1)*n], f.pos)
+	copy(sn.equity[i*n:(i+1)*n], f.equity)
+	copy(sn.atDefault[i*n:(i+1)*n], f.atDefault)
+	sn.held[i], sn.defaulted[i] = f.held, f.defaulted
 }
 
+// restore puts the funds saved on day t into f and returns the state saved with them.
 func (sn *snapshots) restore(t int, f *funds) pathState {
 	n := len(f.pos)
-	copy(f.pos, sn.pos[t*n:(t+1)*n])
-	copy(f.equity, sn.equity[t*n:(t+1)*n])
-	copy(f.atDefault, sn.atDefault[t*n:(t+1)*n])
-	f.held, f.defaulted = sn.held[t], sn.defaulted[t]
-	return sn.states[t]
+	i := sn.slot(t)
+	copy(f.pos, sn.pos[i*n:(i+1)*n])
+	copy(f.equity, sn.equity[i*n:(i+1)*n])
+	copy(f.atDefault, sn.atDefault[i*n:(i+1)*n])
+	f.held, f.defaulted = sn.held[i], sn.defaulted[i]
+	return sn.states[i]
 }
 
 // Run simulates pol on sh, following the step order of docs/model.md section 6, and writes the
