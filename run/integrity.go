@@ -84,7 +84,8 @@ func MemoryEstimate(cfg sim.Config, opt Options) int64 {
 	groups := p * (int64(sim.NumSeries)*int64(cfg.Days) + int64(sim.NumMetrics))
 	rows := 2 * chunk * p * int64(unsafe.Sizeof(sim.Result{}))
 	sketch := int64(2048) // a sketch's bins, typically
-	tallies := (int64(workerCount(opt.Workers)) + 3) * groups * (8*bufferedPaths + sketch)
+	code := int64(4)      // a buffered value's bin code
+	tallies := (int64(workerCount(opt.Workers)) + 3) * groups * (code*bufferedPaths + sketch)
 	blockSums := 2 * (chunk/sim.BlockSize + 1) * groups * 8
 	return rows + tallies + blockSums + 64<<20 // and the program itself
 }

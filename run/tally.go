@@ -116,20 +116,23 @@ type chunkTally struct {
 const bufferedPaths = 64
 
 // tileGroups is how many consecutive groups a flush moves from the path-major buffer into
-// columns at once: 8 float64s, one cache line of a buffered path.
-const tileGroups = 8
+// columns at once: 16 bin codes, one cache line of a buffered path.
+const tileGroups = 16
 
 // workerTally is one worker's sketch bin counts and its buffers of values not yet
-// counted, laid out path-major, as the paths come: bands[i*bandGroups+g] is band group g's
-// value for the i-th buffered path, metrics[i*metricGroups+m] metric group bandGroups+m's.
-// The band buffer takes only the paths of the band subset (nBands of them), the metric
-// buffer every path (nMetrics). A flush moves a tile of groups at a time into columns,
-// one per group (cols), and counts them.
+// counted, laid out path-major, as the paths come: bands[i*bandGroups+g] is the bin code
+// (stats.BinCode) of band group g's value for the i-th buffered path,
+// metrics[i*metricGroups+m] metric group bandGroups+m's. A value's code is computed where
+// the value is visited (stats.SumCodes, with its sum), and a code takes half the bytes of
+// the value. The band buffer takes only the paths of the band subset (nBands of them),
+// the metric buffer every path (nMetrics). A flush moves a tile of groups at a time into
+// columns, one per group (cols), and counts them (SketchCounter.AddCodes).
 //
-// Where every policy has the same value at a position on a path (a policy does nothing
-// on most days of most paths, so its series repeat the others'), the value is counted once,
-// in the position's shared counter; elsewhere each policy's value is counted in its
-// group's counter. A group's sketch is the sum of the two (SketchCounter.AddTo).
+// Where every policy's value at a position on a path falls in the same bin (a policy does
+// nothing on most days of most paths, so its series repeat the others'), the bin is
+// counted once, in the position's shared counter; elsewhere each policy's value is counted
+// in its group's counter. A group's sketch is the sum of the two (SketchCounter.AddTo),
+// the same bins and counts as if each value had been counted in its group.
 type workerTally struct {
 	counts           []stats.SketchCounter // per group: its values on the paths where the policies differ
 	shared           []stats.SketchCounter // per position (layout.position): the value all policies share
@@ -137,12 +140,15 @@ type workerTally struct {
 	bandGroups       int
 	metricGroups     int
 	bandPositions    int
-	bands, metrics   []float64
-	cols             []float64 // policies*tileGroups columns of bufferedPaths values
-	agreed           []float64 // a column's values on the paths where all policies agree
-	scratch          stats.CounterScratch
+	bands, metrics   []int32 // bin codes
+	cols             []int32 // policies*tileGroups columns of bufferedPaths codes
+	agreed           []int32 // a column's codes on the paths where all policies agree
 	nBands, nMetrics int
-	_                [64]byte // keeps the counts, written on every path, off the next worker's cache line
+	// A visited path's policies' series (or metrics), their sums and their codes, for
+	// stats.SumCodes.
+	values, sums [][]float64
+	codes        [][]int32
+	_            [64]byte // keeps the counts, written on every path, off the next worker's cache line
 }
 
 func newWorkerTally(l layout) *workerTally {
@@ -153,10 +159,13 @@ func newWorkerTally(l layout) *workerTally {
 		bandGroups:    l.bandGroups(),
 		metricGroups:  l.groups() - l.bandGroups(),
 		bandPositions: l.bandPositions(),
-		bands:         make([]float64, l.bandGroups()*bufferedPaths),
-		metrics:       make([]float64, (l.groups()-l.bandGroups())*bufferedPaths),
-		cols:          make([]float64, l.policies*tileGroups*bufferedPaths),
-		agreed:        make([]float64, bufferedPaths),
+		bands:         make([]int32, l.bandGroups()*bufferedPaths),
+		metrics:       make([]int32, (l.groups()-l.bandGroups())*bufferedPaths),
+		cols:          make([]int32, l.policies*tileGroups*bufferedPaths),
+		agreed:        make([]int32, bufferedPaths),
+		values:        make([][]float64, l.policies),
+		sums:          make([][]float64, l.policies),
+		codes:         make([][]int32, l.policies),
 	}
 }
 
@@ -170,11 +179,11 @@ func (w *workerTally) flushMetrics(n int) {
 	w.flushSection(w.metrics, w.bandGroups, w.metricGroups, w.bandPositions, n)
 }
 
-// flushSection counts the n buffered rows of rows, the values of groups [first,
+// flushSection counts the n buffered rows of rows, the codes of groups [first,
 // first+width) path by path (width per path), whose positions start at position: each
 // policy's width/policies groups, a tile of them at a time, moved into columns first, so
-// that the policies' values at a position are in the same tile.
-func (w *workerTally) flushSection(rows []float64, first, width, position, n int) {
+// that the policies' codes at a position are in the same tile.
+func (w *workerTally) flushSection(rows []int32, first, width, position, n int) {
 	per := width / w.policies
 	for j0 := 0; j0 < per; j0 += tileGroups {
 		t := min(tileGroups, per-j0)
@@ -183,23 +192,23 @@ func (w *workerTally) flushSection(rows []float64, first, width, position, n int
 		}
 		for c := range t {
 			agreed, differ := splitAgreeing(w.cols[c*bufferedPaths:], tileGroups*bufferedPaths, w.policies, n, w.agreed)
-			w.shared[position+j0+c].AddAllUsing(w.agreed[:agreed], &w.scratch)
+			w.shared[position+j0+c].AddCodes(w.agreed[:agreed])
 			for k := range w.policies {
-				w.counts[first+k*per+j0+c].AddAllUsing(w.column(k, c, differ), &w.scratch)
+				w.counts[first+k*per+j0+c].AddCodes(w.column(k, c, differ))
 			}
 		}
 	}
 }
 
-// column is the first n values of column c of policy k's tile.
-func (w *workerTally) column(k, c, n int) []float64 {
+// column is the first n codes of column c of policy k's tile.
+func (w *workerTally) column(k, c, n int) []int32 {
 	at := (k*tileGroups + c) * bufferedPaths
 	return w.cols[at : at+n]
 }
 
 // transposeRows is transposeTile for rows [from, n): value by value, the reference for the
 // vector form.
-func transposeRows(cols []float64, stride int, rows []float64, width, off, t, from, n int) {
+func transposeRows(cols []int32, stride int, rows []int32, width, off, t, from, n int) {
 	for i := from; i < n; i++ {
 		row := rows[i*width+off : i*width+off+t]
 		for c, x := range row {
@@ -209,7 +218,7 @@ func transposeRows(cols []float64, stride int, rows []float64, width, off, t, fr
 }
 
 // splitAgreeingScalar is splitAgreeing value by value: the reference for the vector form.
-func splitAgreeingScalar(cols []float64, stride, policies, n int, agreed []float64) (int, int) {
+func splitAgreeingScalar(cols []int32, stride, policies, n int, agreed []int32) (int, int) {
 	na, nd := 0, 0
 	for i := range n {
 		x := cols[i]
@@ -241,15 +250,12 @@ func allWithinScalar(xs []float64, bound float64) bool {
 }
 
 // addWithinScalar is addWithin value by value: the reference for the vector form.
-func addWithinScalar(sums, xs, to []float64, bound float64) bool {
+func addWithinScalar(sums, xs []float64, bound float64) bool {
 	sums = sums[:len(xs)]
 	within := true
 	for i, x := range xs {
 		sums[i] += x
 		within = within && math.Abs(x) <= bound
-	}
-	if to != nil {
-		copy(to[:len(xs)], xs)
 	}
 	return within
 }
@@ -286,32 +292,35 @@ func (c *chunkTally) reuse(blocks int) *chunkTally {
 }
 
 // visit records one path's series and metrics (called on worker w for block b): sketches
-// take the values in any order (buffered), sums in path order within the block. The
-// series' sums take every path; their sketches only a path of the band subset (inBands).
+// take the values in any order (buffered as bin codes), sums in path order within the
+// block. The series' sums take every path; their sketches only a path of the band subset
+// (inBands).
 // It reports false, and leaves the path's values out of the sketches, when one of them
 // is beyond what the tallies hold (maxTallied) or NaN: the chunk then fails (finiteCheck
 // names the value), and its sums are not used.
 func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) bool {
 	wt := c.workers[w]
 	sums := c.blockSums[b]
-	var bands []float64 // the path's row of the band buffer, if it is in the band subset
-	if inBands {
-		bands = wt.bands[wt.nBands*wt.bandGroups:]
-	}
 	usable := true
-	for k := range res {
-		at := results.BandGroup(k, 0, 0, c.l.days)
-		var to []float64
-		if inBands {
-			to = bands[at:]
+	if inBands {
+		row := wt.bands[wt.nBands*wt.bandGroups:]
+		for k := range res {
+			at := results.BandGroup(k, 0, 0, c.l.days)
+			wt.values[k], wt.sums[k], wt.codes[k] = days[k], sums[at:], row[at:]
 		}
-		usable = addWithin(sums[at:], days[k], to, maxTallied) && usable
+		usable = stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied)
+	} else {
+		for k := range res {
+			at := results.BandGroup(k, 0, 0, c.l.days)
+			usable = addWithin(sums[at:], days[k], maxTallied) && usable
+		}
 	}
 	row := wt.metrics[wt.nMetrics*wt.metricGroups:]
 	for k := range res {
 		mbase := c.l.metricGroup(k, 0)
-		usable = addWithin(sums[mbase:], res[k].Values[:], row[mbase-wt.bandGroups:], maxTallied) && usable
+		wt.values[k], wt.sums[k], wt.codes[k] = res[k].Values[:], sums[mbase:], row[mbase-wt.bandGroups:]
 	}
+	usable = stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied) && usable
 	if !usable {
 		return false
 	}

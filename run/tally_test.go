@@ -13,36 +13,42 @@ import (
 	"github.com/backstop-research/backstop/stats"
 )
 
-// TestTransposeTile checks transposeTile against the definition, value by value, for
-// tiles narrower than a cache line, at offsets that cross one, and with fewer rows than a
-// full buffer; the columns' other values must stay as they were.
+// TestTransposeTile checks transposeTile against the definition, code by code, for full
+// tiles (a cache line) and narrower ones, at offsets that cross a cache line, and with
+// row counts around the vector block (16) up to a full buffer; the columns' other codes
+// must stay as they were.
 func TestTransposeTile(t *testing.T) {
 	for _, tc := range []struct{ n, width, off, t int }{
-		{0, 8, 0, 8},
-		{1, 8, 0, 8},
+		{0, 16, 0, 16},
+		{1, 16, 0, 16},
 		{5, 13, 3, 8},
 		{64, 300, 296, 4},
-		{64, 300, 0, 8},
+		{64, 300, 0, 16},
+		{64, 300, 272, 16},
 		{7, 39, 37, 2},
 		{3, 1, 0, 1},
-		{19, 40, 5, 8},
-		{8, 8, 0, 8},
-		{64, 960, 900, 8},
+		{19, 40, 5, 16},
+		{16, 16, 0, 16},
+		{15, 17, 1, 16},
+		{33, 39, 23, 16},
+		{48, 117, 101, 16},
+		{64, 960, 944, 16},
+		{64, 960, 900, 12},
 	} {
 		t.Run(fmt.Sprintf("n%d_width%d_off%d_t%d", tc.n, tc.width, tc.off, tc.t), func(t *testing.T) {
-			rows := make([]float64, tc.n*tc.width)
+			rows := make([]int32, tc.n*tc.width)
 			for i := range rows {
-				rows[i] = float64(i) + 0.5
+				rows[i] = int32(i)*7 + 3
 			}
 			const stride = 70
-			cols := make([]float64, tileGroups*stride)
+			cols := make([]int32, tileGroups*stride)
 			for i := range cols {
 				cols[i] = -1
 			}
 			transposeTile(cols, stride, rows, tc.width, tc.off, tc.t, tc.n)
 			for c := range tileGroups {
 				for i := range stride {
-					want := -1.0
+					want := int32(-1)
 					if c < tc.t && i < tc.n {
 						want = rows[i*tc.width+tc.off+c]
 					}
@@ -209,8 +215,8 @@ func TestChunkTallyLeavesUnusablePathOut(t *testing.T) {
 }
 
 // TestAddWithin checks addWithin against its definition, bit for bit, for lengths around
-// the vector width: the sums, the copy (or none), and whether every value is within the
-// bound, with one unusable value (NaN, an infinity, just beyond the bound) at every place.
+// the vector width: the sums, and whether every value is within the bound, with one
+// unusable value (NaN, an infinity, just beyond the bound) at every place.
 func TestAddWithin(t *testing.T) {
 	const bound = 1e300
 	r := rand.New(rand.NewPCG(2, 3))
@@ -232,30 +238,13 @@ func TestAddWithin(t *testing.T) {
 					want[i] += x
 				}
 				wantWithin := allWithinScalar(xs, bound)
-				for _, copied := range []bool{false, true} {
-					got := slices.Clone(sums)
-					var to []float64
-					if copied {
-						to = make([]float64, n+2)
-					}
-					if within := addWithin(got, xs, to, bound); within != wantWithin {
-						t.Fatalf("n %d, %v at %d: within %v, want %v", n, bad, at, within, wantWithin)
-					}
-					for i := range want {
-						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-							t.Fatalf("n %d: sums[%d] = %v, want %v", n, i, got[i], want[i])
-						}
-					}
-					if copied {
-						for i := range to {
-							want := uint64(0) // past the values: untouched
-							if i < n {
-								want = math.Float64bits(xs[i])
-							}
-							if math.Float64bits(to[i]) != want {
-								t.Fatalf("n %d: copied %v, want %v and two zeros", n, to, xs)
-							}
-						}
+				got := slices.Clone(sums)
+				if within := addWithin(got, xs, bound); within != wantWithin {
+					t.Fatalf("n %d, %v at %d: within %v, want %v", n, bad, at, within, wantWithin)
+				}
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("n %d: sums[%d] = %v, want %v", n, i, got[i], want[i])
 					}
 				}
 			}
@@ -333,36 +322,36 @@ func TestFiniteCheckNamesFirst(t *testing.T) {
 }
 
 // TestSplitAgreeing checks splitAgreeing against its definition for one to six policies,
-// path counts around the vector width and up to a full buffer, and columns where all, none
-// or some paths agree (0 and -0 agreeing); the vector form against the scalar one too.
+// path counts around the vector width (16) and up to a full buffer, and columns where all,
+// none or some paths agree (ZeroCode and codes of either sign among them); the vector form
+// against the scalar one too.
 func TestSplitAgreeing(t *testing.T) {
 	for _, tc := range []struct {
 		policies, n int
-		agree       float64 // probability that a path's values all agree
+		agree       float64 // probability that a path's codes all agree
 	}{
-		{1, 5, 0}, {2, 0, 0.5}, {2, 1, 0}, {2, 8, 1}, {3, 13, 0.5}, {3, 64, 0.5},
-		{3, 64, 0}, {3, 64, 1}, {4, 63, 0.3}, {6, 17, 0.8}, {2, 9, 0.5},
+		{1, 5, 0}, {2, 0, 0.5}, {2, 1, 0}, {2, 16, 1}, {3, 13, 0.5}, {3, 64, 0.5},
+		{3, 64, 0}, {3, 64, 1}, {4, 63, 0.3}, {6, 17, 0.8}, {2, 9, 0.5}, {3, 33, 0.5},
+		{3, 48, 0.9},
 	} {
 		t.Run(fmt.Sprintf("policies%d_n%d_agree%v", tc.policies, tc.n, tc.agree), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.policies), uint64(tc.n)))
+			code := func() int32 {
+				return []int32{stats.ZeroCode, 1, 0, -3, int32(r.IntN(1000)) - 500}[r.IntN(5)]
+			}
 			const stride = tileGroups * bufferedPaths
-			cols := make([]float64, tc.policies*stride)
+			cols := make([]int32, tc.policies*stride)
 			for i := range tc.n {
-				x := r.NormFloat64()
+				x := code()
 				for k := range tc.policies {
 					cols[k*stride+i] = x
 					if r.Float64() >= tc.agree {
-						cols[k*stride+i] = []float64{r.NormFloat64(), math.Copysign(0, -1)}[r.IntN(2)]
-					}
-				}
-				if r.IntN(4) == 0 { // 0 and -0 agree
-					for k := range tc.policies {
-						cols[k*stride+i] = math.Copysign(0, float64(1-2*r.IntN(2)))
+						cols[k*stride+i] = code()
 					}
 				}
 			}
-			var wantAgreed []float64
-			wantDiffer := make([][]float64, tc.policies)
+			var wantAgreed []int32
+			wantDiffer := make([][]int32, tc.policies)
 			for i := range tc.n {
 				same := true
 				for k := range tc.policies {
@@ -378,10 +367,10 @@ func TestSplitAgreeing(t *testing.T) {
 			}
 			for _, f := range []struct {
 				name  string
-				split func(cols []float64, stride, policies, n int, agreed []float64) (int, int)
+				split func(cols []int32, stride, policies, n int, agreed []int32) (int, int)
 			}{{"splitAgreeing", splitAgreeing}, {"splitAgreeingScalar", splitAgreeingScalar}} {
 				got := slices.Clone(cols)
-				agreed := make([]float64, bufferedPaths)
+				agreed := make([]int32, bufferedPaths)
 				na, nd := f.split(got, stride, tc.policies, tc.n, agreed)
 				if !slices.Equal(agreed[:na], wantAgreed) {
 					t.Fatalf("%s: agreed %v, want %v", f.name, agreed[:na], wantAgreed)

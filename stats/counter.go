@@ -19,6 +19,8 @@ import (
 // each group's other values in the group's counter: AddTo with the shared counter as the
 // base hands a Sketch the group's whole set of values.
 //
+// A caller that has staged values' bin codes (BinCode) counts them with AddCodes instead.
+//
 // A SketchCounter holds at most 2^31-1 values per bin between resets. The zero value is
 // ready to use.
 type SketchCounter struct {

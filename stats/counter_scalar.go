@@ -17,3 +17,8 @@ func (c *SketchCounter) addAllVector(xs []float64) { c.addAllScalar(xs) }
 
 // addAllVectorUsing is addAllScalar in this build.
 func (c *SketchCounter) addAllVectorUsing(xs []float64, _ *batch) { c.addAllScalar(xs) }
+
+// sumCodesVector is sumCodesScalar in this build.
+func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+	return sumCodesScalar(sums, xs, codes, bound)
+}

@@ -102,3 +102,64 @@ func (b *batch) classifyVector(xs []float64) bool {
 func binsAt(bins []int, i int) *[8]int64 {
 	return (*[8]int64)(unsafe.Pointer((*[8]int)(bins[i : i+8])))
 }
+
+// sumCodesVector is SumCodes 8 places at a time: the sums and the bound as addition and
+// comparisons, the codes with classifyVector's arithmetic (see there), the sign from the
+// sign bit and ZeroCode where |x| <= sketchMinIndexable, as BinCode. Where every series
+// has the same 8 values as the first (==: equal values have equal codes, and 0 and -0 the
+// code ZeroCode), the first's codes are stored for all: a branch per block, well
+// predicted where the series are policies', which agree on runs of days. Where the length is not a
+// multiple of 8, the last 8 places overlap the 8 before: their codes and the bound are
+// computed twice, with the same result, and the sums of the values already added are kept
+// (merged back, not added again). Series shorter than 8 go to the scalar code.
+func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+	if len(xs) == 0 || len(xs[0]) < 8 {
+		return sumCodesScalar(sums, xs, codes, bound)
+	}
+	n := len(xs[0])
+	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
+	significand := archsimd.BroadcastUint64x8(0x000FFFFFFFFFFFFF)
+	oneBits := archsimd.BroadcastUint64x8(0x3FF0000000000000)
+	bias := archsimd.BroadcastInt64x8(1023)
+	minIndexable := archsimd.BroadcastFloat64x8(sketchMinIndexable)
+	limit := archsimd.BroadcastFloat64x8(bound)
+	zero := archsimd.BroadcastFloat64x8(0)
+	one := archsimd.BroadcastFloat64x8(1)
+	a3 := archsimd.BroadcastFloat64x8(mapping.A)
+	b3 := archsimd.BroadcastFloat64x8(mapping.B)
+	c3 := archsimd.BroadcastFloat64x8(mapping.C)
+	multiplier := archsimd.BroadcastFloat64x8(sketchMultiplier)
+	oneInt := archsimd.BroadcastInt64x8(1)
+	zeroCode := archsimd.BroadcastInt64x8(int64(ZeroCode))
+	within := uint8(0xFF)
+	for i := 0; i < n; {
+		at := min(i, n-8)
+		fresh := archsimd.Mask64x8FromBits(uint8(0xFF) << (i - at)) // the places not added before
+		first := archsimd.LoadFloat64x8Slice(xs[0][at:])
+		same := uint8(0xFF)
+		for _, x := range xs[1:] {
+			same &= archsimd.LoadFloat64x8Slice(x[at:]).Equal(first).ToBits()
+		}
+		var codes8 archsimd.Int32x8
+		for k, series := range xs {
+			x := archsimd.LoadFloat64x8Slice(series[at:])
+			sum := archsimd.LoadFloat64x8Slice(sums[k][at:])
+			sum.Add(x).Merge(sum, fresh).StoreSlice(sums[k][at:])
+			abs := x.AsUint64x8().And(absMask)
+			a := abs.AsFloat64x8()
+			within &= a.LessEqual(limit).ToBits()
+			if k == 0 || same != 0xFF {
+				e := abs.ShiftAllRight(52).AsInt64x8().Sub(bias).ConvertToFloat64()
+				s := abs.And(significand).Or(oneBits).AsFloat64x8().Sub(one)
+				index := a3.Mul(s).Add(b3).Mul(s).Add(c3).Mul(s).Add(e).Mul(multiplier).Add(zero)
+				bins := index.ConvertToInt64().Sub(oneInt.Masked(index.Less(zero)))
+				code := bins.ShiftAllLeft(classBits).Or(x.AsUint64x8().ShiftAllRight(63).AsInt64x8()) // negClass: the sign bit
+				codes8 = code.Merge(zeroCode, a.Greater(minIndexable)).TruncateToInt32()
+			}
+			codes8.StoreSlice(codes[k][at:])
+		}
+		i = at + 8
+	}
+	archsimd.ClearAVXUpperBits()
+	return within == 0xFF
+}
