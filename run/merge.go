@@ -146,6 +146,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, dir)
 		}
 	}
+	// Every shard is complete and none runs (the lock): a temporary file here is a write
+	// cut short, by a merge killed half-way or a shard before it, and never any file's content.
+	RemoveStaleTemps(dir)
 	man := *first
 	man.Shard, man.Command = nil, "backstop merge "+dir
 	man.RunID, man.Version = j.runID, results.ToolVersion()
