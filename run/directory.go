@@ -77,6 +77,11 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 			}
 		}
 	}
+	if !exists && j.opt.Shard.Count <= 1 {
+		// A run killed before its first manifest left at most its temporary file here
+		// (checkOutDir let nothing else pass).
+		atomicfile.RemoveStale(dir)
+	}
 	if err := os.MkdirAll(filepath.Dir(j.manifestPath), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create output directory: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write writes path through write, atomically; the file ends with mode 0644. The error
@@ -59,6 +60,12 @@ func WriteGated(path string, write func(f *os.File) error, gate func() error) er
 // tempSuffix follows a file's name in the name of its temporary file (hidden, with a
 // leading dot), before a random number.
 const tempSuffix = ".tmp-"
+
+// IsTemp reports whether name (a file name, without its directory) is that of a
+// temporary file of this package's writes: one a killed process may leave behind.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempSuffix)
+}
 
 // RemoveStale removes from dir the temporary files of writes a killed process left
 // behind: never renamed, so never any file's content. It returns the names it removed;

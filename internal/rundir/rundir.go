@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 )
@@ -73,7 +74,9 @@ func Check(dir, kind string, allowed func(os.DirEntry) bool) error {
 	}
 	var foreign []string
 	for _, e := range entries {
-		if e.Name() == dirlock.FileName || (allowed != nil && allowed(e)) {
+		// The lock, and the temporary file of a write cut short (a run killed before
+		// its first manifest), are backstop's own.
+		if e.Name() == dirlock.FileName || atomicfile.IsTemp(e.Name()) || (allowed != nil && allowed(e)) {
 			continue
 		}
 		foreign = append(foreign, e.Name())

@@ -42,6 +42,8 @@ func TestCheck(t *testing.T) {
 		{name: "a manifest", files: []string{results.ManifestFile, "mine.txt"}, want: ""},
 		{name: "foreign", files: []string{"notes.txt"}, want: "holds no backstop sweep (manifest.json): it holds notes.txt"},
 		{name: "many foreign", files: []string{"a", "b", "c", "d", "e", "f", "g"}, want: "a, b, c, d, e, and 2 more"},
+		{name: "a killed write's temporary file", files: []string{".manifest.json.tmp-123", ".backstop.lock"}, want: ""},
+		{name: "a hidden file of the user's", files: []string{".notes.tmp"}, want: "it holds .notes.tmp"},
 		{name: "allowed shards", files: []string{"shards/x.json"}, allowed: shards, want: ""},
 		{name: "shards not allowed", files: []string{"shards/x.json"}, want: "it holds shards"},
 		{name: "a file", dir: "file", want: "is a file", usage: true},
