@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -126,36 +127,47 @@ func TestEncodePNGRoundTrips(t *testing.T) {
 // in CI it must be) that an independent checker accepts every file.
 func TestFigurePNGsKeepPixels(t *testing.T) {
 	in := synthetic(400)
-	dir := t.TempDir()
-	files, err := WriteAll(in, dir, Options{Formats: []string{"png"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, spec := range figureSet {
-		fig := spec.build(in)
-		c := vgimg.NewWith(vgimg.UseWH(fig.width, fig.height), vgimg.UseDPI(PNGDPI))
-		fig.draw(draw.New(c))
-		var want bytes.Buffer
-		if err := png.Encode(&want, c.Image()); err != nil {
-			t.Fatal(err)
-		}
-		wantImg, err := png.Decode(&want)
+	var files []string
+	// The natural sizes, and a width (with the heights that follow) that is no whole
+	// number of pixels, where a canvas sized by its image would lay the figure out
+	// differently.
+	for _, width := range []vg.Length{0, 4.1234 * vg.Inch} {
+		dir := t.TempDir()
+		written, err := WriteAll(in, dir, Options{Formats: []string{"png"}, Width: width})
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := os.ReadFile(files[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if filepath.Base(files[i]) != spec.name+".png" {
-			t.Fatalf("file %d is %s, want %s.png", i, files[i], spec.name)
-		}
-		got, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			t.Fatalf("%s: %v", files[i], err)
-		}
-		if err := samePixels(wantImg, got); err != nil {
-			t.Errorf("%s: %v", files[i], err)
+		files = append(files, written...)
+		for i, spec := range figureSet {
+			fig := spec.build(in)
+			w, h := fig.width, fig.height
+			if width > 0 {
+				w, h = width, fig.heightAt(width)
+			}
+			c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
+			fig.draw(draw.New(c))
+			var want bytes.Buffer
+			if err := png.Encode(&want, c.Image()); err != nil {
+				t.Fatal(err)
+			}
+			wantImg, err := png.Decode(&want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(written[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filepath.Base(written[i]) != spec.name+".png" {
+				t.Fatalf("file %d is %s, want %s.png", i, written[i], spec.name)
+			}
+			got, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("%s: %v", written[i], err)
+			}
+			if err := samePixels(wantImg, got); err != nil {
+				t.Errorf("%s at width %v: %v", written[i], width, err)
+			}
 		}
 	}
 	pngcheck, err := exec.LookPath("pngcheck")

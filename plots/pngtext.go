@@ -68,9 +68,12 @@ func (c *fastPNG) Pop() {
 // FillString draws text with its baseline starting at pt.
 func (c *fastPNG) FillString(f font.Face, pt vg.Point, text string) {
 	c.drawn = true
+	if f.Font.Size == 0 {
+		return
+	}
 	img, ok := c.Image().(*image.RGBA)
-	if c.state.transformed || !ok || f.Font.Size == 0 {
-		c.Canvas.FillString(f, pt, text)
+	if c.state.transformed || !ok {
+		c.fillStringGG(f, pt, text)
 		return
 	}
 	// As vgimg.Canvas.FillString and gg's DrawString place it: the face at the canvas's
@@ -81,6 +84,21 @@ func (c *fastPNG) FillString(f font.Face, pt vg.Point, text string) {
 	defer face.Close()
 	_, h := c.Size()
 	drawGlyphs(img, c.state.color, face, pt.X.Dots(dpi), h.Dots(dpi)-pt.Y.Dots(dpi), text)
+}
+
+// fillStringGG draws text as vgimg.Canvas.FillString does, through gg, but with the
+// canvas's height as asked for (vgimg's own is rounded to whole pixels: see fastPNG).
+func (c *fastPNG) fillStringGG(f font.Face, pt vg.Point, text string) {
+	c.ctx.Push()
+	defer c.ctx.Pop()
+	dpi := c.DPI()
+	face := f.FontFace(dpi)
+	defer face.Close()
+	c.ctx.SetFontFace(face)
+	x, y := pt.X.Dots(dpi), pt.Y.Dots(dpi)
+	h := c.h.Dots(dpi)
+	c.ctx.InvertY()
+	c.ctx.DrawString(text, x, h-y)
 }
 
 // drawGlyphs draws text onto img in clr with the pen starting at (x, y) pixels, glyph by

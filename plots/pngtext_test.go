@@ -19,8 +19,9 @@ func TestPNGTextMatchesGonum(t *testing.T) {
 	texts := []string{"Peak basis (bp)", "AVA Tw Yo 1,234.5", "spv − none: 95% CI", "Δ€ ±0.5 ×10³ ≤ ≥", "\u2603 snowman", ""}
 	sizes := []vg.Length{7, 8.5, 11, 14}
 	colors := []color.Color{color.Black, color.NRGBA{R: 200, G: 30, B: 30, A: 140}, color.NRGBA{R: 20, G: 90, B: 200, A: 255}}
-	const w, h = 3 * vg.Inch, 2 * vg.Inch
-	ours := &fastPNG{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI)), state: pngState{color: color.Black}}
+	// No whole number of pixels: text is placed from the height as asked for.
+	const w, h = 3.0037 * vg.Inch, 2.0041 * vg.Inch
+	ours := newFastPNG(w, h)
 	theirs := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
 	var fast, total int
 	for _, c := range []vg.CanvasSizer{ours, theirs} {
