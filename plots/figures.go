@@ -558,7 +558,7 @@ func pathwise(in *Input) *figure {
 		}
 		c := PolicyColor(pol, in.Policies)
 		s.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(0.9), Color: withAlpha(c, 0.35)}
-		p.Add(s)
+		p.Add(outerBoxes{s})
 		diag = line(p, plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}}, gray, 0.8, dashed...)
 		key := draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(2), Color: c}
 		f.addKey(fmt.Sprintf("%s: one dot per path (first %s)", pol, thousands(int64(n))), glyphThumb(key))
