@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"git.sr.ht/~sbinet/gg"
@@ -252,7 +253,7 @@ func newFastPNG(w, h vg.Length) *fastPNG {
 	// The image as NewWith sizes it, and the context as NewWith prepares it; NewWith then
 	// fills the image with its white background.
 	pw, ph := w/vg.Inch*vg.Length(PNGDPI), h/vg.Inch*vg.Length(PNGDPI)
-	img := image.NewRGBA(image.Rect(0, 0, int(pw+0.5), int(ph+0.5)))
+	img := newWhiteable(image.Rect(0, 0, int(pw+0.5), int(ph+0.5)))
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
@@ -263,6 +264,34 @@ func newFastPNG(w, h vg.Length) *fastPNG {
 		h:      h,
 		state:  pngState{color: color.Black},
 	}
+}
+
+// pixels holds the pixel buffers of PNG canvases written out (*[]byte), for new canvases
+// to draw on: a new buffer's every page is faulted in and cleared by the kernel as the
+// white background is painted, and the next garbage collection comes sooner.
+var pixels sync.Pool
+
+// newWhiteable returns an RGBA image of bounds r whose pixels are about to be all painted
+// over (as NewWith paints its background), on a pixel buffer of a canvas written out if
+// one is large enough. Its pixels are not cleared.
+func newWhiteable(r image.Rectangle) *image.RGBA {
+	n := 4 * r.Dx() * r.Dy()
+	var pix []byte
+	if p, ok := pixels.Get().(*[]byte); ok && cap(*p) >= n {
+		pix = (*p)[:n]
+	} else {
+		pix = make([]byte, n)
+	}
+	return &image.RGBA{Pix: pix, Stride: 4 * r.Dx(), Rect: r}
+}
+
+// release gives the canvas's pixel buffer to the next canvases; c is not to be used again.
+func (c *fastPNG) release() {
+	if img, ok := c.Image().(*image.RGBA); ok {
+		pix := img.Pix
+		pixels.Put(&pix)
+	}
+	c.Canvas, c.ctx = nil, nil
 }
 
 // Size returns the canvas's size, as asked for.
@@ -312,6 +341,9 @@ func writeFigure(path string, fig *figure, format string, w, h vg.Length, date t
 			err = fmt.Errorf("cannot draw: %v", r)
 		}
 	}()
+	if p, ok := c.(*fastPNG); ok {
+		defer p.release() // once drawn and written, or failed
+	}
 	fig.draw(draw.New(c))
 	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := c.WriteTo(f)
