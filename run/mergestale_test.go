@@ -1,12 +1,10 @@
 package run_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -15,14 +13,7 @@ import (
 // behind (a figure's, the summary's) and checks that the next merge removes them, as a
 // resumed run does: they are never any file's content.
 func TestMergeRemovesStaleTemps(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "sharded")
-	cfg := configs.Baseline()
-	cfg.Paths = 600
-	for i := 1; i <= 2; i++ {
-		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 300, Shard: run.ShardSpec{Index: i, Count: 2}}); err != nil {
-			t.Fatalf("shard %d/2: %v", i, err)
-		}
-	}
+	dir := twoShards(t)
 	stale := []string{
 		filepath.Join(dir, results.FiguresDir, ".convergence.png.tmp-3780032331"),
 		filepath.Join(dir, ".summary.csv.tmp-12345"),

@@ -109,14 +109,7 @@ func TestShardChunksCoverEveryChunkOnce(t *testing.T) {
 // run complete, so that verify reports it unfinished and a second merge finishes it.
 // (A merge killed half-way used to leave the first shard's "complete" status.)
 func TestFailedMergeIsNotComplete(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "sharded")
-	cfg := configs.Baseline()
-	cfg.Paths = 600
-	for i := 1; i <= 2; i++ {
-		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 300, Shard: run.ShardSpec{Index: i, Count: 2}}); err != nil {
-			t.Fatalf("shard %d/2: %v", i, err)
-		}
-	}
+	dir := twoShards(t)
 	blocker := filepath.Join(dir, results.ReportFile)
 	if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o755); err != nil {
 		t.Fatal(err)
@@ -137,4 +130,19 @@ func TestFailedMergeIsNotComplete(t *testing.T) {
 	if o, err := run.Merge(dir, run.MergeOptions{}); err != nil || o.Manifest.Status != results.StatusComplete {
 		t.Fatalf("second merge: %v", err)
 	}
+}
+
+// twoShards runs the two shards of a 600-path baseline run (300-path chunks) into a new
+// directory, which it returns, not merged.
+func twoShards(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sharded")
+	cfg := configs.Baseline()
+	cfg.Paths = 600
+	for i := 1; i <= 2; i++ {
+		if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 300, Shard: run.ShardSpec{Index: i, Count: 2}}); err != nil {
+			t.Fatalf("shard %d/2: %v", i, err)
+		}
+	}
+	return dir
 }
