@@ -38,11 +38,13 @@ const maxIDString = 256
 // CheckpointName is the file name of chunk c's checkpoint under TalliesDir.
 func CheckpointName(c int) string { return fmt.Sprintf("chunk-%05d.bin", c) }
 
-// foldChunk folds chunk's tallies (see chunkTally.foldRuns) into its checkpoint, and merges
-// them into running unless it is nil, group by group, on as many goroutines as sampled the
-// chunk: the chunk's sketches never exist all at once. The checkpoint is the exact encoding of the chunk's Tally: magic, chunk index,
-// identity (run id, config hash, seed, chunk size, version), path count, the Distributions (as stats.Distributions.AppendBinary), the moments, the
-// paired comparisons, and a CRC-32 of all that.
+// foldChunk folds chunk's tallies (see chunkTally.foldRuns) into its checkpoint, and
+// merges them into running unless it is nil, group by group, on as many goroutines as
+// sampled the chunk: the chunk's sketches never exist all at once. The checkpoint is the
+// exact encoding of the chunk's Tally: magic, chunk index, identity (run id, config hash,
+// seed, chunk size, version), path count, the Distributions (as
+// stats.Distributions.AppendBinary), the moments, the paired comparisons, and a CRC-32 of
+// all that.
 func foldChunk(c *chunkTally, rows []sim.Result, id results.Identity, paths int, running *Tally) []byte {
 	b := appendCheckpointHeader(nil, id, paths)
 	b = binary.AppendUvarint(b, uint64(c.l.groups())) // as Distributions.AppendBinary

@@ -339,16 +339,6 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 	return true
 }
 
-// fold hands group(g, sum, sk) the chunk's total of every group g in order: the sum of its
-// values (blocks added in block order) and its sketch, sk, a scratch sketch valid only
-// during the call. It then empties the workers' counters, and returns the chunk's moments
-// and paired comparisons; rows are the chunk's results in path order. The moments, which
-// need only the rows, are computed on a goroutine of their own meanwhile: the last chunk's
-// fold is on the way to the run's end.
-func (c *chunkTally) fold(rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
-	return c.foldRuns(rows, 1, func(_, g int, sum float64, sk *stats.Sketch) { group(g, sum, sk) })
-}
-
 // foldRunCount is how many runs of consecutive groups foldRuns cuts the groups into: a
 // few per core, so that goroutines taking the next run as they finish share the work
 // evenly, though groups differ in size (a band group's sketch spans more bins than a
@@ -360,13 +350,19 @@ func foldRun(r, groups int) (lo, hi int) {
 	return r * groups / foldRunCount, (r + 1) * groups / foldRunCount
 }
 
-// foldRuns is fold on up to goroutines goroutines at once: the groups are cut into
-// foldRunCount runs of consecutive groups (foldRun), and group(r, g, sum, sk) is called
-// for the groups of run r in order, on one goroutine, with a scratch sketch of its own.
-// Runs may be folded at the same time (never with goroutines 1, which folds them in
-// order), so group must touch only what belongs to its run and its group; a caller that
-// keeps what each run gives apart and joins it in run order gets what fold gives. The
-// results are the same whatever goroutines is.
+// foldRuns hands group(r, g, sum, sk) the chunk's total of every group g: the sum of its
+// values (blocks added in block order) and its sketch, sk, a scratch sketch of the
+// goroutine's own, valid only during the call. It then empties the workers' counters, and
+// returns the chunk's moments and paired comparisons; rows are the chunk's results in path
+// order. The moments, which need only the rows, are computed on a goroutine of their own
+// meanwhile: the last chunk's fold is on the way to the run's end.
+//
+// The groups are cut into foldRunCount runs of consecutive groups (foldRun), folded on up
+// to goroutines goroutines at once; group is called for the groups of run r in order, on
+// one goroutine. Runs may be folded at the same time (never with goroutines 1, which
+// folds them, and so every group, in order), so group must touch only what belongs to its
+// run and its group; a caller that keeps what each run gives apart and joins it in run
+// order gets the groups in order. The results are the same whatever goroutines is.
 func (c *chunkTally) foldRuns(rows []sim.Result, goroutines int, group func(r, g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
 	var moments []stats.Moments
 	var paired []stats.PairedAccumulator

@@ -384,3 +384,8 @@ func TestSplitAgreeing(t *testing.T) {
 		})
 	}
 }
+
+// fold is foldRuns on one goroutine: group(g, sum, sk) is handed every group g in order.
+func (c *chunkTally) fold(rows []sim.Result, group func(g int, sum float64, sk *stats.Sketch)) ([]stats.Moments, []stats.PairedAccumulator) {
+	return c.foldRuns(rows, 1, func(_, g int, sum float64, sk *stats.Sketch) { group(g, sum, sk) })
+}

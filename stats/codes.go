@@ -19,11 +19,11 @@ const (
 )
 
 // BinCode returns x's bin code, which names the bin of a Sketch that x falls in, computed
-// with the arithmetic of Sketch.Add and SketchCounter.AddAll; false if x is NaN or beyond
-// the sketch's range (about 1e308). A caller that stages many values before counting them
-// can stage their codes instead (half the bytes of the float64s), find the values that
-// share a bin by comparing codes, and count them with SketchCounter.AddCodes, which gives
-// the same counts as SketchCounter.AddAll given the values.
+// with the arithmetic of Sketch.Add; false if x is NaN or beyond the sketch's range (about
+// 1e308). A caller that stages many values before counting them can stage their codes
+// instead (half the bytes of the float64s), find the values that share a bin by comparing
+// codes, and count them with SketchCounter.AddCodes (SketchCounter.AddAll codes and counts
+// values so).
 //
 // A code is index<<2 | class: class 0 for a positive value and 1 for a negative one,
 // index its bin (about -72,000 to 72,000, so codes fit in 20 bits); class 2, with index
@@ -82,8 +82,8 @@ func sumCodesScalar(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 	return within
 }
 
-// AddCodes counts the values whose bin codes (see BinCode) are codes: the same counts
-// as AddAll given the values. A code that is not that of a value within the sketch's
+// AddCodes counts the values whose bin codes (see BinCode) are codes, in the bins
+// Sketch.Add would put them in. A code that is not that of a value within the sketch's
 // range is a programmer error (and panics).
 //
 // It counts code by code: a zero in a plain count (a third of a run's values are zeros,

@@ -46,9 +46,6 @@ type denseCounts struct {
 // allocates less in all but holds a third more bins, and peak memory rises by 50 MB.)
 const counterSlack = 32
 
-// counterBatch is how many values the batch methods classify before they update bins.
-const counterBatch = 64
-
 // sketchIndex is sketchMapping.Index(x) for x > 0, written out so that it inlines: the
 // cubically interpolated log2 of DDSketch (exponent plus a cubic in the significand) times
 // the mapping's multiplier, floored. TestSketchIndexMatchesMapping checks it against the
@@ -116,63 +113,6 @@ func (d *denseCounts) count(index int) int32 {
 	return int32(d.bins[i])
 }
 
-// update adds one to the bin of each of indices, growing once if needed. Working on a
-// batch of indices computed beforehand keeps the updates independent of one another, so
-// their cache misses overlap instead of queueing behind each index computation.
-func (d *denseCounts) update(indices []int) {
-	if len(indices) == 0 {
-		return
-	}
-	lo, hi := indices[0], indices[0]
-	for _, i := range indices[1:] {
-		lo, hi = min(lo, i), max(hi, i)
-	}
-	for _, i := range [2]int{lo, hi} {
-		if uint(i-d.offset) >= uint(len(d.bins)) {
-			d.grow(i)
-		}
-	}
-	offset := d.offset
-	bins := d.bins[:hi-offset+1]
-	for _, i := range indices {
-		j := i - offset
-		n := bins[j] + 1
-		bins[j] = n
-		if n == 0 {
-			d.carry(j)
-		}
-	}
-}
-
-// batch is a batch of values sorted by sign into bin indices.
-type batch struct {
-	pos, neg [counterBatch]int
-	np, nn   int
-	zero     int64
-}
-
-// classify adds xs (at most counterBatch values) to the empty b. NaN and values beyond the
-// sketch's range (about 1e307) are programmer errors and panic, as in Sketch.Add.
-func (b *batch) classify(xs []float64) {
-	for _, x := range xs {
-		a := math.Abs(x)
-		switch {
-		case a > sketchMinIndexable && a <= sketchMaxIndexable:
-			if i := sketchIndex(a); x > 0 {
-				b.pos[b.np&(counterBatch-1)] = i
-				b.np++
-			} else {
-				b.neg[b.nn&(counterBatch-1)] = i
-				b.nn++
-			}
-		case a <= sketchMinIndexable:
-			b.zero++
-		default:
-			cannotHold(x)
-		}
-	}
-}
-
 // cannotHold panics: x is NaN or beyond the sketch's range.
 //
 //go:noinline
@@ -180,69 +120,27 @@ func cannotHold(x float64) {
 	panic(fmt.Sprintf("stats: sketch cannot hold %v", x))
 }
 
-// apply adds b's values to c and empties b.
-func (c *SketchCounter) apply(b *batch) {
-	c.pos.update(b.pos[:b.np])
-	c.neg.update(b.neg[:b.nn])
-	c.zero += b.zero
-	b.np, b.nn, b.zero = 0, 0, 0
-}
-
 // Add counts x.
-func (c *SketchCounter) Add(x float64) {
-	a := math.Abs(x)
-	switch {
-	case a > sketchMinIndexable && a <= sketchMaxIndexable:
-		d := &c.pos
-		if x < 0 {
-			d = &c.neg
-		}
-		i := sketchIndex(a)
-		if uint(i-d.offset) >= uint(len(d.bins)) {
-			d.grow(i)
-		}
-		j := i - d.offset
-		d.bins[j]++
-		if d.bins[j] == 0 {
-			d.carry(j)
-		}
-	case a <= sketchMinIndexable:
-		c.zero++
-	default:
-		cannotHold(x)
-	}
-}
+func (c *SketchCounter) Add(x float64) { c.AddAll([]float64{x}) }
 
-// AddAll counts every value of xs.
+// codesBatch is how many values AddAll codes before it counts them.
+const codesBatch = 64
+
+// AddAll counts every value of xs: their bin codes (BinCode), counted by AddCodes, a batch
+// at a time. NaN and values beyond the sketch's range (about 1e308) are programmer errors
+// and panic, as in Sketch.Add, before anything of their batch is counted.
 func (c *SketchCounter) AddAll(xs []float64) {
-	var s CounterScratch
-	c.AddAllUsing(xs, &s)
-}
-
-// CounterScratch is the scratch space in which SketchCounter.AddAll sorts a batch of
-// values by sign into bins: a kilobyte, which AddAll clears on every call. A caller that
-// makes many short calls keeps one per goroutine and passes it to AddAllUsing instead.
-// The zero value is ready to use.
-type CounterScratch struct{ b batch }
-
-// AddAllUsing is AddAll with s as its scratch space (which it leaves ready for the next
-// call).
-func (c *SketchCounter) AddAllUsing(xs []float64, s *CounterScratch) {
-	if vectorCounting() {
-		c.addAllVectorUsing(xs, &s.b)
-		return
-	}
-	c.addAllScalar(xs)
-}
-
-// addAllScalar is AddAll value by value: the reference for addAllVector, and AddAll where
-// the build or the CPU has no vector instructions.
-func (c *SketchCounter) addAllScalar(xs []float64) {
-	var b batch
+	var codes [codesBatch]int32
 	for len(xs) > 0 {
-		n := min(len(xs), counterBatch)
-		b.classify(xs[:n])
-		c.apply(&b)
+		n := min(len(xs), codesBatch)
+		for i, x := range xs[:n] {
+			code, ok := BinCode(x)
+			if !ok {
+				cannotHold(x)
+			}
+			codes[i] = code
+		}
+		c.AddCodes(codes[:n])
 		xs = xs[n:]
 	}
 }

@@ -36,15 +36,18 @@ func ExampleSketchCounter() {
 	// median: none 21.0, spv 11.9 (10 values each, 3 counted once)
 }
 
-// ExampleSketchCounter_AddAllUsing counts a group in many short calls, one per day's
-// batch of paths, with one scratch space kept across the calls, and hands the counts to a
-// Sketch (whose median, 4, comes back within stats.SketchAccuracy).
-func ExampleSketchCounter_AddAllUsing() {
+// ExampleSketchCounter_AddCodes stages the bin codes of a group's values, one day's batch
+// of paths at a time, counts them, and hands the counts to a Sketch (whose median, 4,
+// comes back within stats.SketchAccuracy).
+func ExampleSketchCounter_AddCodes() {
 	days := [][]float64{{1, 2, 3}, {2, 4}, {8, 16, 32, 64}}
 	var c stats.SketchCounter
-	var scratch stats.CounterScratch
 	for _, xs := range days {
-		c.AddAllUsing(xs, &scratch)
+		codes := make([]int32, len(xs))
+		for i, x := range xs {
+			codes[i], _ = stats.BinCode(x)
+		}
+		c.AddCodes(codes)
 	}
 	s := stats.NewSketch()
 	c.AddTo(nil, s)

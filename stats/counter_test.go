@@ -172,40 +172,18 @@ func BenchmarkSketchCounterAdd(b *testing.B) {
 	}
 }
 
-// counterWays are the batch methods a benchmark compares: the scalar ones, and the vector
-// ones where the build (GOEXPERIMENT=simd) and the CPU (AVX-512) have them.
-func counterWays() []struct {
-	name   string
-	addAll func(c *SketchCounter, xs []float64)
-} {
-	ways := []struct {
-		name   string
-		addAll func(c *SketchCounter, xs []float64)
-	}{{"scalar", (*SketchCounter).addAllScalar}}
-	if vectorCounting() {
-		ways = append(ways, ways[0])
-		ways[1].name, ways[1].addAll = "vector", (*SketchCounter).addAllVector
-	}
-	return ways
-}
-
-// BenchmarkSketchCounterAddAll measures staged insertion in batches of 64 values, the way
-// a run counts its band values, per value, with the scalar and (where built) the vector
-// batch methods.
+// BenchmarkSketchCounterAddAll measures staged insertion in batches of 64 values, per
+// value.
 func BenchmarkSketchCounterAddAll(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	xs := make([]float64, 4096)
 	for i := range xs {
 		xs[i] = r.ExpFloat64() * 30
 	}
-	for _, w := range counterWays() {
-		b.Run(w.name, func(b *testing.B) {
-			var c SketchCounter
-			for i := 0; i < b.N; i += 64 {
-				j := i & 4095
-				w.addAll(&c, xs[j:j+64])
-			}
-		})
+	var c SketchCounter
+	for i := 0; i < b.N; i += 64 {
+		j := i & 4095
+		c.AddAll(xs[j : j+64])
 	}
 }
 
@@ -328,31 +306,5 @@ func TestSketchCounterCarries(t *testing.T) {
 				own.Reset()
 			}
 		})
-	}
-}
-
-// TestSketchCounterAddAllUsing checks that counting with one scratch space kept across
-// calls of every length from 0 to past two batches, with zeros, both signs and growth,
-// gives the same sketch as AddAll with a fresh one each time.
-func TestSketchCounterAddAllUsing(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 14))
-	var fresh, kept SketchCounter
-	var scratch CounterScratch
-	for n := range 2*counterBatch + 3 {
-		xs := make([]float64, n)
-		for i := range xs {
-			xs[i] = []float64{0, r.NormFloat64(), -math.Exp(r.Float64() * 30), math.Exp(r.Float64()*60 - 30)}[r.IntN(4)]
-		}
-		fresh.AddAll(xs)
-		kept.AddAllUsing(xs, &scratch)
-		if scratch.b.np != 0 || scratch.b.nn != 0 || scratch.b.zero != 0 {
-			t.Fatalf("n %d: the scratch space was left holding %d, %d, %d values", n, scratch.b.np, scratch.b.nn, scratch.b.zero)
-		}
-	}
-	want, got := NewSketch(), NewSketch()
-	fresh.AddTo(nil, want)
-	kept.AddTo(nil, got)
-	if string(got.AppendBinary(nil)) != string(want.AppendBinary(nil)) {
-		t.Errorf("counted with a kept scratch space: %v values, with fresh ones %v", got.Count(), want.Count())
 	}
 }

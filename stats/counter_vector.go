@@ -1,117 +1,38 @@
 //go:build goexperiment.simd && amd64 && !amd64.v3
 
-// SketchCounter's batch methods (AddAll, AddAllUsing) with their bin indices computed 8
-// values at a time in AVX-512 vectors. Built with GOEXPERIMENT=simd only; not with
-// GOAMD64=v3 or above, where the compiler fuses the scalar sketchIndex's multiply-adds and
-// the scalar reference rounds differently.
+// SumCodes with its sums, bound checks and bin codes computed 8 values at a time in
+// AVX-512 vectors. Built with GOEXPERIMENT=simd only; not with GOAMD64=v3 or above, where
+// the compiler fuses the scalar sketchIndex's multiply-adds and the scalar reference
+// rounds differently.
 
 package stats
 
 import (
-	"math/bits"
 	"simd/archsimd"
-	"unsafe"
 
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
 )
 
-// vectorBuild is true in the build with the vector batch methods.
+// vectorBuild is true in the build with the vector form of SumCodes.
 const vectorBuild = true
 
-// vectorCounting reports whether AddAll and AddAllUsing use the vector batch methods: where
-// the CPU has AVX-512 (GODEBUG=cpu.avx512f=off hides it).
+// vectorCounting reports whether SumCodes uses its vector form: where the CPU has AVX-512
+// (GODEBUG=cpu.avx512f=off hides it).
 func vectorCounting() bool { return archsimd.X86.AVX512() }
 
-// addAllVector is AddAll with the bins of 8 values found at once (classifyVector). A batch
-// holding NaN or a value beyond the sketch's range goes to the scalar code, which panics.
-func (c *SketchCounter) addAllVector(xs []float64) {
-	var b batch
-	c.addAllVectorUsing(xs, &b)
-}
-
-// addAllVectorUsing is addAllVector with b, empty, as its scratch space; it leaves b empty.
-func (c *SketchCounter) addAllVectorUsing(xs []float64, b *batch) {
-	for len(xs) > 0 {
-		n := min(len(xs), counterBatch)
-		if !b.classifyVector(xs[:n]) {
-			b.np, b.nn, b.zero = 0, 0, 0
-			c.addAllScalar(xs[:n])
-		}
-		c.apply(b)
-		xs = xs[n:]
-	}
-	// Back to the scalar code, whose SSE instructions would otherwise depend on the vector
-	// registers' upper bits.
-	archsimd.ClearAVXUpperBits()
-}
-
-// classifyVector is classify for xs (at most counterBatch values), operation for
-// operation: |x| by clearing the sign bit (as math.Abs does), the same comparisons with
-// sketchMinIndexable and sketchMaxIndexable, the same exponent and significand, the cubic
-// as separate multiplies and adds in the scalar order (no fused multiply-add), the
-// conversion truncating toward zero and one subtracted where the index is negative. The
-// bins land in b in the order of xs. It reports false if a value is NaN or beyond the
-// sketch's range, leaving b partly filled.
-func (b *batch) classifyVector(xs []float64) bool {
-	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
-	significand := archsimd.BroadcastUint64x8(0x000FFFFFFFFFFFFF)
-	oneBits := archsimd.BroadcastUint64x8(0x3FF0000000000000)
-	bias := archsimd.BroadcastInt64x8(1023)
-	minIndexable := archsimd.BroadcastFloat64x8(sketchMinIndexable)
-	maxIndexable := archsimd.BroadcastFloat64x8(sketchMaxIndexable)
-	zero := archsimd.BroadcastFloat64x8(0)
-	one := archsimd.BroadcastFloat64x8(1)
-	a3 := archsimd.BroadcastFloat64x8(mapping.A)
-	b3 := archsimd.BroadcastFloat64x8(mapping.B)
-	c3 := archsimd.BroadcastFloat64x8(mapping.C)
-	multiplier := archsimd.BroadcastFloat64x8(sketchMultiplier)
-	oneInt := archsimd.BroadcastInt64x8(1)
-	np, nn, nz := b.np, b.nn, 0
-	for i := 0; i < len(xs); i += 8 {
-		in := 0xFF >> (8 - min(len(xs)-i, 8)) // the lanes within xs
-		active := archsimd.Mask64x8FromBits(uint8(in))
-		x := archsimd.LoadFloat64x8SlicePart(xs[i:])
-		abs := x.AsUint64x8().And(absMask)
-		a := abs.AsFloat64x8()
-		// classify's cases: a <= sketchMaxIndexable fails for NaN and beyond the range;
-		// of the rest, a > sketchMinIndexable is indexable and a <= sketchMinIndexable zero.
-		if a.LessEqual(maxIndexable).And(active).ToBits() != uint8(in) {
-			return false
-		}
-		indexable := a.Greater(minIndexable).And(active)
-		e := abs.ShiftAllRight(52).AsInt64x8().Sub(bias).ConvertToFloat64()
-		s := abs.And(significand).Or(oneBits).AsFloat64x8().Sub(one)
-		// + 0 as in sketchIndex (where it follows the library): it changes only a zero's sign.
-		index := a3.Mul(s).Add(b3).Mul(s).Add(c3).Mul(s).Add(e).Mul(multiplier).Add(zero)
-		bins := index.ConvertToInt64().Sub(oneInt.Masked(index.Less(zero)))
-		pos := x.Greater(zero).And(indexable)
-		neg := x.Less(zero).And(indexable)
-		// A batch of n <= counterBatch values has at most i < n of them before lane 0, so
-		// the 8 stores fit in the counterBatch bins; only the first popcount are kept.
-		bins.Compress(pos).Store(binsAt(b.pos[:], np))
-		bins.Compress(neg).Store(binsAt(b.neg[:], nn))
-		p, q := bits.OnesCount8(pos.ToBits()), bits.OnesCount8(neg.ToBits())
-		np, nn, nz = np+p, nn+q, nz+bits.OnesCount8(uint8(in))-p-q
-	}
-	b.np, b.nn, b.zero = np, nn, b.zero+int64(nz)
-	return true
-}
-
-// binsAt returns the 8 bins of bins from i on as int64s (int is 64 bits on amd64), with
-// the bounds checked.
-func binsAt(bins []int, i int) *[8]int64 {
-	return (*[8]int64)(unsafe.Pointer((*[8]int)(bins[i : i+8])))
-}
-
 // sumCodesVector is SumCodes 8 places at a time: the sums and the bound as addition and
-// comparisons, the codes with classifyVector's arithmetic (see there), the sign from the
-// sign bit and ZeroCode where |x| <= sketchMinIndexable, as BinCode. Where every series
-// has the same 8 values as the first (==: equal values have equal codes, and 0 and -0 the
-// code ZeroCode), the first's codes are stored for all: a branch per block, well
-// predicted where the series are policies', which agree on runs of days. Where the length is not a
-// multiple of 8, the last 8 places overlap the 8 before: their codes and the bound are
-// computed twice, with the same result, and the sums of the values already added are kept
-// (merged back, not added again). Series shorter than 8 go to the scalar code.
+// comparisons; the codes with BinCode's arithmetic, operation for operation: |x| by
+// clearing the sign bit (as math.Abs does), the same comparisons with sketchMinIndexable,
+// the same exponent and significand, sketchIndex's cubic as separate multiplies and adds
+// in its order (no fused multiply-add), the conversion truncating toward zero and one
+// subtracted where the index is negative, the sign from the sign bit and ZeroCode where
+// |x| <= sketchMinIndexable. Where every series has the same 8 values as the first (==:
+// equal values have equal codes, and 0 and -0 the code ZeroCode), the first's codes are
+// stored for all: a branch per block, well predicted where the series are policies', which
+// agree on runs of days. Where the length is not a multiple of 8, the last 8 places overlap
+// the 8 before: their codes and the bound are computed twice, with the same result, and
+// the sums of the values already added are kept (merged back, not added again). Series
+// shorter than 8 go to the scalar code.
 func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 	if len(xs) == 0 || len(xs[0]) < 8 {
 		return sumCodesScalar(sums, xs, codes, bound)
