@@ -75,8 +75,6 @@ func readTable(path string, columns []string) (tbl arrow.Table, md map[string]st
 	return tbl, md, nil
 }
 
-// readColumns reads columns idx of every row group, one row group at a time: pqarrow
-// cannot join dictionary-encoded chunks of two row groups into one batch.
 // readBatchRows returns the rows to read at a time from pr: its largest row group's, at
 // most 65,536. The reader reserves a batch's values for every column, zeroed, before it
 // reads them: a batch no larger than a row group (a part's 32,768 rows) spares it half.
@@ -88,6 +86,8 @@ func readBatchRows(pr *file.Reader) int64 {
 	return min(rows, 1<<16)
 }
 
+// readColumns reads columns idx of every row group, one row group at a time: pqarrow
+// cannot join dictionary-encoded chunks of two row groups into one batch.
 func readColumns(fr *pqarrow.FileReader, idx []int) (arrow.Table, error) {
 	var recs []arrow.Record
 	defer func() {

@@ -108,8 +108,7 @@ const readAhead = 2
 // readParts starts reading parts (the run's parts in path order) with the key metrics'
 // columns, and, when keep is not nil, keep.metrics too for the first keep.parts parts.
 // ready(i) is called before part i is read and returns when the part is on disk (or why
-// it is not). A caller can start the reads before it knows what the pass needs (q95), so
-// that they overlap its other work.
+// it is not).
 func readParts(parts []string, ready func(i int) error, keep *keptParts) *partReads {
 	names := convergenceNames()
 	r := &partReads{parts: parts, reads: make([]chan partRead, len(parts))}
@@ -143,19 +142,14 @@ func (r *partReads) next(i int) partRead {
 	return rd
 }
 
-// convergence reads the key metrics of parts, the run's parts in path order, and
-// returns the running mean and 95% CI of each policy and metric at convergenceSteps, and
-// the tail-risk rows (threshold bDys; q95 the peak basis's 95th percentile per policy),
-// reading the parts as readParts does.
+// convergence reads the key metrics of parts, the run's parts in path order (as readParts
+// does), and returns the running mean and 95% CI of each policy and metric at
+// convergenceSteps, and the tail-risk rows (threshold bDys; q95 the peak basis's 95th
+// percentile per policy). When keep is not nil, the first keep.parts parts, read with
+// keep.metrics too, are kept (keep.got) for the figures: a bounded number of paths
+// (MaxFigurePaths).
 func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
-	return tallyConvergence(readParts(parts, ready, keep), policies, paths, bDys, q95, keep)
-}
-
-// tallyConvergence is convergence on parts being read by reads. When keep is not nil, the
-// first keep.parts parts, read with keep.metrics too, are kept (keep.got) for the figures:
-// a bounded number of paths (MaxFigurePaths).
-func tallyConvergence(reads *partReads, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
-	parts := reads.parts
+	reads := readParts(parts, ready, keep)
 	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 	names := convergenceNames()
 	steps := convergenceSteps(paths)
