@@ -18,7 +18,8 @@ run: build
 
 # gofmt, go vet, every Go test (the 20,000-path calibration check included; sim, run and
 # stats again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
-# vector simulator against the scalar one), a bounded
+# vector simulator against the scalar one; results again without cgo, whose Parquet pages
+# the pure-Go zstd encoder writes), a bounded
 # fuzz of the config decoder, then the
 # DuckDB interop check of a fresh run.
 test: gotest fuzz interop
@@ -31,6 +32,8 @@ gotest:
 	$(GO) test -count=1 -timeout 20m ./...
 	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run ./stats ./internal/vec8
 	GOEXPERIMENT=simd $(GO) test -count=1 -run TestVectorSimulatorMatchesScalar ./cmd/backstop
+	CGO_ENABLED=0 $(GO) vet ./results
+	CGO_ENABLED=0 $(GO) test -count=1 ./results
 
 # The config, manifest and checkpoint decoders under go's fuzzer for a bounded time: no
 # panic on any input, every rejection an error naming the file.

@@ -2,32 +2,31 @@ package results
 
 import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/klauspost/compress/zstd"
 )
 
-// Arrow v17's zstd codec builds a new encoder, with megabytes of match history, for every
-// Parquet page it compresses: writing one 150,000-row part allocated 740 MB. This codec
-// keeps one encoder, whose EncodeAll is safe for concurrent use, at zstd's default level,
-// and leaves decoding to arrow's codec. The bytes written are ordinary zstd frames.
-type sharedZstd struct {
+// pageZstd is the zstd codec our Parquet writers use: every page it writes is one ordinary
+// zstd frame (RFC 8878) with its content checksum, which any zstd decoder reads; decoding
+// is left to arrow's codec. The encoder is the build's (ZstdEncoder): the reference C
+// library where the build has cgo (zstd_cgo.go), the pure-Go one otherwise
+// (zstd_purego.go). Their bytes differ, the values they hold do not.
+type pageZstd struct {
 	compress.Codec
-	enc *zstd.Encoder
 }
 
-func (c sharedZstd) Encode(dst, src []byte) []byte { return c.enc.EncodeAll(src, dst[:0]) }
+// Encode compresses src into one frame, reusing dst's memory where it is large enough.
+func (pageZstd) Encode(dst, src []byte) []byte { return encodePage(dst, src) }
 
-func (c sharedZstd) EncodeLevel(dst, src []byte, _ int) []byte {
-	return c.enc.EncodeAll(src, dst[:0])
-}
+// EncodeLevel is Encode: the writers ask for no level.
+func (pageZstd) EncodeLevel(dst, src []byte, _ int) []byte { return encodePage(dst, src) }
+
+// CompressBound is the most bytes Encode writes for n bytes, so that the writer's buffer
+// is always large enough.
+func (pageZstd) CompressBound(n int64) int64 { return pageBound(n) }
 
 func init() {
 	base, err := compress.GetCodec(compress.Codecs.Zstd)
 	if err != nil {
 		panic("results: arrow has no zstd codec: " + err.Error())
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithWindowSize(1<<20))
-	if err != nil {
-		panic("results: zstd encoder: " + err.Error())
-	}
-	compress.RegisterCodec(compress.Codecs.Zstd, sharedZstd{Codec: base, enc: enc})
+	compress.RegisterCodec(compress.Codecs.Zstd, pageZstd{Codec: base})
 }

@@ -477,7 +477,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 // cmdVersion prints the tool version.
 func cmdVersion(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop version", flag.ContinueOnError)
-	setUsage(fs, "backstop version", "Prints the tool version (recorded in every manifest and Parquet footer) and how the simulator runs on this machine.")
+	setUsage(fs, "backstop version", "Prints the tool version (recorded in every manifest and Parquet footer), how the simulator runs on this machine and which zstd encoder writes the Parquet pages.")
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -486,6 +486,7 @@ func cmdVersion(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "backstop", results.ToolVersion())
 	fmt.Fprintln(stdout, "simulator:", sim.Kernels())
+	fmt.Fprintln(stdout, "parquet pages: zstd by", results.ZstdEncoder)
 	return nil
 }
 
