@@ -67,6 +67,21 @@ func keepForFigures(chunks int, chunkPaths func(c int) int, maxPaths int) *keptP
 	return k
 }
 
+// read reads the parts kept (the first k.parts of parts, the run's parts in path order)
+// as convergence does, for a run whose convergence table needs no parts.
+func (k *keptParts) read(parts []string, ready func(i int) error) error {
+	kept := parts[:min(k.parts, len(parts))]
+	reads := readParts(kept, ready, k)
+	for i := range kept {
+		rd := reads.next(i)
+		if rd.err != nil {
+			return rd.err // a read under way ends in its buffered channel
+		}
+		k.got = append(k.got, rd.pc)
+	}
+	return nil
+}
+
 // columns returns names followed by those of k.metrics not among them.
 func (k *keptParts) columns(names []string) []string {
 	cols := slices.Clone(names)
@@ -142,6 +157,50 @@ func (r *partReads) next(i int) partRead {
 	return rd
 }
 
+// convergenceMeans is the convergence table being built as paths are added in path
+// order: the running moments of each policy and results.ConvergenceMetrics, recorded at
+// each of steps.
+type convergenceMeans struct {
+	policies, names []string
+	steps           []int64
+	acc             []stats.Moments // policy-major
+	rows            []results.ConvergenceRow
+	seen            int64 // paths added
+	next            int   // the next step to record
+}
+
+func newConvergenceMeans(policies []string, steps []int64) *convergenceMeans {
+	names := convergenceNames()
+	return &convergenceMeans{policies: policies, names: names, steps: steps, acc: make([]stats.Moments, len(policies)*len(names))}
+}
+
+// add adds x, policy k's value of the i-th convergence metric.
+func (c *convergenceMeans) add(k, i int, x float64) { c.acc[k*len(c.names)+i].Add(x) }
+
+// pathDone counts a path whose every row was added, and records the rows of a step.
+func (c *convergenceMeans) pathDone() {
+	c.seen++
+	if c.next < len(c.steps) && c.seen == c.steps[c.next] {
+		c.rows = c.appendRows(c.rows)
+		c.next++
+	}
+}
+
+// appendRows appends the table's rows at the paths added so far to rows.
+func (c *convergenceMeans) appendRows(rows []results.ConvergenceRow) []results.ConvergenceRow {
+	for k, p := range c.policies {
+		for i, name := range c.names {
+			ci := c.acc[k*len(c.names)+i].CI(0.95)
+			rows = append(rows, results.ConvergenceRow{Policy: p, Metric: name, Paths: c.seen, Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi})
+		}
+	}
+	return rows
+}
+
+// readBack is convergence, which finish calls when the chunks in memory cannot give the
+// table (a test replaces it to see which way a run took).
+var readBack = convergence
+
 // convergence reads the key metrics of parts, the run's parts in path order (as readParts
 // does), and returns the running mean and 95% CI of each policy and metric at
 // convergenceSteps, and the tail-risk rows (threshold bDys; q95 the peak basis's 95th
@@ -151,21 +210,8 @@ func (r *partReads) next(i int) partRead {
 func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
 	reads := readParts(parts, ready, keep)
 	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
-	names := convergenceNames()
-	steps := convergenceSteps(paths)
-	acc := make([]stats.Moments, len(policies)*len(names))
-	var rows []results.ConvergenceRow
-	seen, next := int64(0), 0
-	record := func() {
-		for k, p := range policies {
-			for i, name := range names {
-				ci := acc[k*len(names)+i].CI(0.95)
-				rows = append(rows, results.ConvergenceRow{Policy: p, Metric: name, Paths: seen, Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi})
-			}
-		}
-		next++
-	}
-	cols := make([][]float64, len(names))
+	means := newConvergenceMeans(policies, convergenceSteps(paths))
+	cols := make([][]float64, len(means.names))
 	for pi, part := range parts {
 		rd := reads.next(pi)
 		if rd.err != nil {
@@ -175,7 +221,7 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 		if keep != nil && pi < keep.parts {
 			keep.got = append(keep.got, pc)
 		}
-		for i, name := range names {
+		for i, name := range means.names {
 			cols[i] = pc.Columns[name]
 		}
 		peak, dflt := pc.Columns[sim.Metrics[sim.PeakBasisBP].Name], pc.Columns[sim.Metrics[sim.FundsDefaulted].Name]
@@ -192,22 +238,19 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 				tails.dflt[k]++
 			}
 			for i, col := range cols {
-				acc[k*len(names)+i].Add(col[r])
+				means.add(k, i, col[r])
 			}
 			if k == len(policies)-1 { // a path's last row: the path is done
-				seen++
-				if next < len(steps) && seen == steps[next] {
-					record()
-				}
+				means.pathDone()
 			}
 		}
 	}
-	if seen != paths {
+	if means.seen != paths {
 		dir := "the run"
 		if len(parts) > 0 {
 			dir = filepath.Dir(filepath.Dir(parts[0]))
 		}
-		return nil, nil, fmt.Errorf("%s: the parts hold %d paths, the run %d", dir, seen, paths)
+		return nil, nil, fmt.Errorf("%s: the parts hold %d paths, the run %d", dir, means.seen, paths)
 	}
-	return rows, tails.tails(policies, bDys, paths), nil
+	return means.rows, tails.tails(policies, bDys, paths), nil
 }

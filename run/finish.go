@@ -43,10 +43,10 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		}
 	}
 	dir := j.opt.OutDir
-	// The convergence table and the tails, from the parts read back, are computed on a
-	// goroutine of their own while the bands, summary and effects are written (the last
-	// part is read once it is on disk). The figures' per-path metrics are read with them,
-	// not again.
+	// The convergence table and the tails, taken from the chunks as they were written
+	// (j.conv) or else from the parts read back, are computed on a goroutine of their own
+	// while the bands, summary and effects are written (the last part is read once it is
+	// on disk). The figures' per-path metrics are read with them, not again.
 	parts := make([]string, j.chunks)
 	for c := range parts {
 		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
@@ -71,7 +71,14 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	convDone := make(chan struct{})
 	go func() {
 		defer close(convDone)
-		conv, tails, convErr = convergence(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
+		var ok bool
+		if conv, tails, ok = j.conv.result(int64(j.cfg.Paths), q95); ok {
+			if keep != nil {
+				convErr = keep.read(parts, ready)
+			}
+			return
+		}
+		conv, tails, convErr = readBack(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
 	}()
 	defer func() { <-convDone }() // no return leaves it running
 	sample := results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))

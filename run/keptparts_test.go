@@ -12,8 +12,9 @@ import (
 
 // TestKeptPartsEqualReadingAgain checks that the figures' per-path metrics kept from the
 // convergence pass are those LoadInput reads from the parts again: the same Input, for
-// sample limits inside, at and across part boundaries and beyond the run, and that the
-// parts kept are the fewest that hold the sampled paths.
+// sample limits inside, at and across part boundaries and beyond the run, that the parts
+// kept are the fewest that hold the sampled paths, and that keptParts.read (for a run
+// that reads no part back for its convergence table) reads the same.
 func TestKeptPartsEqualReadingAgain(t *testing.T) {
 	cfg := configs.Baseline()
 	cfg.Paths = 1500
@@ -40,6 +41,14 @@ func TestKeptPartsEqualReadingAgain(t *testing.T) {
 		}
 		if len(keep.got) != tc.parts {
 			t.Fatalf("at most %d paths: convergence kept %d parts, want %d", tc.maxPaths, len(keep.got), tc.parts)
+		}
+		// A run that takes its convergence table from its chunks reads the same parts alone.
+		alone := keepForFigures(len(parts), chunkPaths, tc.maxPaths)
+		if err := alone.read(parts, func(int) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(alone.got, keep.got) {
+			t.Errorf("at most %d paths: the parts read alone differ from those the convergence pass kept", tc.maxPaths)
 		}
 		kept, err := loadInput(dir, keep.got, tc.maxPaths)
 		if err != nil {

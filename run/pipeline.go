@@ -92,7 +92,11 @@ func (j *job) startWrite(c int, rows []sim.Result, tally *chunkTally, running *T
 	go func() {
 		n := len(rows) / j.l.policies
 		id := j.identity(c)
-		sum, err := writeCheckpoint(j.opt.OutDir, foldChunk(tally, rows, id, n, running), c)
+		folded := foldChunk(tally, rows, id, n, running)
+		if j.conv != nil {
+			j.conv.add(c, rows, running, j.l)
+		}
+		sum, err := writeCheckpoint(j.opt.OutDir, folded, c)
 		if err != nil {
 			part.abandon(err)
 			w.tallied <- err

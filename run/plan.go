@@ -31,6 +31,9 @@ type job struct {
 	cfgHash      string               // SHA-256 of yml
 	entries      []results.ChunkEntry // per chunk: its index entry once done (Part == "" before)
 	ctx          context.Context      // cancelled by an interruption; finish checks it
+	// conv takes the convergence table and tails.csv from the chunks as they are written
+	// (nil for a shard, whose merge reads the parts back).
+	conv *convergenceTally
 }
 
 // marshalConfig renders a run's config as its files record it; a test replaces it to write

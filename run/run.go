@@ -126,6 +126,9 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	if opt.Target != nil || j.opt.Shard.Count <= 1 {
 		running = newTally(j.l)
 	}
+	if running != nil && j.opt.Shard.Count <= 1 {
+		j.conv = newConvergenceTally(j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys)
+	}
 	lastPart, err := j.sampleAndWrite(ctx, model, man, done, prov, running)
 	if err != nil {
 		return j.fail(man, err)
