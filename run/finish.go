@@ -30,7 +30,8 @@ func (j *job) mergeCheckpoint(running *Tally, c int) error {
 // its checkpoint read back).
 //
 // lastPart, when not nil, waits for the last part to be on disk: the part is needed only
-// to read the parts back (convergence and tails), so its write overlaps the rest.
+// to read the parts back (for the convergence table and tails when j.conv cannot give
+// them, and for the figures), so its write overlaps the rest.
 func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally, lastPart func() error) (*Outcome, error) {
 	if total == nil {
 		total = newTally(j.l)
