@@ -141,6 +141,9 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 		}
 		return nil, fmt.Errorf("the run in %s is %s, not complete: finish it first with %s", dir, m.Status, next)
 	}
+	if err := checkFigureInputs(dir, m); err != nil {
+		return nil, err
+	}
 	files, err := DrawFigures(dir, opt)
 	if err != nil {
 		return files, err
@@ -152,6 +155,43 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 		return files, fmt.Errorf("the figures are drawn but not recorded in the manifest: %w", err)
 	}
 	return files, nil
+}
+
+// checkFigureInputs checks the files the figures read (the bands, the convergence table
+// and the parts holding the first MaxFigurePaths paths) against the SHA-256 the manifest
+// records for each: one damaged or rewritten since the run is an error naming it, never
+// figures drawn from other values. Parquet's own checks miss such changes in a footer or
+// a rewritten file, and a damaged footer can even make the reader exhaust memory.
+func checkFigureInputs(dir string, m *results.Manifest) error {
+	check := func(what, rel, want string) error {
+		if want == "" { // a run written before checksums were recorded
+			return nil
+		}
+		sum, err := results.FileSHA256(filepath.Join(dir, rel))
+		if err != nil {
+			return err
+		}
+		if sum != want {
+			return fmt.Errorf("%s%s is damaged or was replaced: its SHA-256 is %s, the manifest records %s; check the run with backstop verify %s", what, filepath.Join(dir, rel), sum[:12], short(want), dir)
+		}
+		return nil
+	}
+	for _, f := range []string{results.BandsFile, results.ConvergenceFile} {
+		if err := check("", f, m.OutputSHA256[f]); err != nil {
+			return err
+		}
+	}
+	var rows int64
+	for _, e := range m.Index {
+		if rows >= int64(MaxFigurePaths)*int64(len(m.Policies)) {
+			break
+		}
+		if err := check(fmt.Sprintf("chunk %d: ", e.Chunk), e.Part, e.PartSHA256); err != nil {
+			return err
+		}
+		rows += e.Rows
+	}
+	return nil
 }
 
 // MarkStopped rewrites the manifest at path of a run stopped at once (a second signal)
