@@ -47,9 +47,9 @@ func StatFile(path string) (info *FileInfo, err error) {
 			info.Metadata[kv.Key] = *kv.Value
 		}
 	}
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	fr, err := newArrowReader(path, pr, pqarrow.ArrowReadProperties{})
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
 	schema, err := fr.Schema()
 	if err != nil {

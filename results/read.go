@@ -47,9 +47,9 @@ func readTable(path string, columns []string) (tbl arrow.Table, md map[string]st
 			md[kv.Key] = *kv.Value
 		}
 	}
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows(pr)}, memory.DefaultAllocator)
+	fr, err := newArrowReader(path, pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows(pr)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, err
 	}
 	schema, err := fr.Schema()
 	if err != nil {
