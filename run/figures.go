@@ -26,14 +26,15 @@ const MaxFigurePaths = 250_000
 // from the Parquet footer, and the full-run means from summary.csv when it is there. It
 // never simulates; a missing file or column is an error that names it.
 func LoadInput(dir string) (*plots.Input, error) {
-	return loadInput(dir, nil, MaxFigurePaths)
+	return loadInput(dir, nil, nil, MaxFigurePaths)
 }
 
-// loadInput is LoadInput reading the per-path metrics of up to maxPaths paths. When parts
-// is not nil, it holds those metrics already: the columns of the run's first parts in path
-// order (each with the path, policy and plots.MetricColumns columns), as the run read them
-// for its convergence table, and they are not read again.
-func loadInput(dir string, parts []*results.PathColumns, maxPaths int) (*plots.Input, error) {
+// loadInput is LoadInput reading the per-path metrics of up to maxPaths paths. When mem is
+// not nil, it holds those metrics already, gathered from the chunks as the run wrote them
+// (figureRows); else when parts is not nil, it holds the columns of the run's first parts
+// in path order (each with the path, policy and plots.MetricColumns columns), as the run
+// read them for its convergence table. Either way the parts are not read again.
+func loadInput(dir string, parts []*results.PathColumns, mem *figureMetrics, maxPaths int) (*plots.Input, error) {
 	rows, md, err := results.ReadBands(dir)
 	if err != nil {
 		return nil, err
@@ -89,62 +90,21 @@ func loadInput(dir string, parts []*results.PathColumns, maxPaths int) (*plots.I
 			Day: r.Day, Mean: r.Mean, P05: r.Q[0], P25: r.Q[1], P50: r.Q[2], P75: r.Q[3], P95: r.Q[4],
 		})
 	}
-	limit := maxPaths * len(cfg.Policies)
-	if parts == nil {
-		pc, err := results.ReadPathColumnsUpTo(dir, plots.MetricColumns, limit)
-		if err != nil {
+	fm := mem
+	if fm == nil {
+		if fm, err = figureMetricsFromParts(dir, cfg.Policies, parts, maxPaths*len(cfg.Policies)); err != nil {
 			return nil, err
 		}
-		parts = []*results.PathColumns{pc}
 	}
-	// Each row's policy is looked up once, and each policy's column is allocated at its
-	// final length: a map lookup and a slice growth per value cost more than the reading.
-	policyIndex := make(map[string]int, len(cfg.Policies))
 	for k, pol := range cfg.Policies {
 		in.Metrics[pol] = map[string][]float64{}
-		policyIndex[pol] = k
-	}
-	n := 0 // the rows drawn: the first limit rows of the parts
-	for _, pc := range parts {
-		n += len(pc.Path)
-	}
-	n = min(n, limit)
-	rowPolicy := make([]int, 0, n)
-	counts := make([]int, len(cfg.Policies))
-	for _, pc := range parts {
-		for i := 0; i < len(pc.Path) && len(rowPolicy) < n; i++ {
-			k, ok := policyIndex[pc.Policy[i]]
-			if !ok {
-				return nil, fmt.Errorf("%s: policy %q is not among the config's policies %v", filepath.Join(dir, results.PathsDir), pc.Policy[i], cfg.Policies)
-			}
-			rowPolicy = append(rowPolicy, k)
-			counts[k]++
-		}
-	}
-	for _, c := range plots.MetricColumns {
-		cols := make([][]float64, len(cfg.Policies))
-		for k, count := range counts {
-			if count > 0 {
-				cols[k] = make([]float64, 0, count)
-			}
-		}
-		r := 0
-		for _, pc := range parts {
-			vals := pc.Columns[c]
-			if len(vals) != len(pc.Path) {
-				return nil, fmt.Errorf("%s: column %q has %d values for %d rows", filepath.Join(dir, results.PathsDir), c, len(vals), len(pc.Path))
-			}
-			for i := 0; i < len(vals) && r < n; i, r = i+1, r+1 {
-				k := rowPolicy[r]
-				cols[k] = append(cols[k], vals[i])
-			}
-		}
-		for k, pol := range cfg.Policies {
-			if cols[k] != nil {
-				in.Metrics[pol][c] = cols[k]
+		for c, name := range plots.MetricColumns {
+			if col := fm.cols[k][c]; col != nil {
+				in.Metrics[pol][name] = col
 			}
 		}
 	}
+	n := fm.rows
 	in.SampledPaths = int64(n / len(cfg.Policies))
 	conv, err := results.ReadConvergence(dir)
 	switch {
@@ -179,13 +139,13 @@ func loadInput(dir string, parts []*results.PathColumns, maxPaths int) (*plots.I
 // DrawFigures redraws the figure set of the run in dir into dir/figures from its Parquet
 // files alone, and returns the files written.
 func DrawFigures(dir string, opt FigureOptions) ([]string, error) {
-	return drawFigures(dir, opt, nil)
+	return drawFigures(dir, opt, nil, nil)
 }
 
-// drawFigures is DrawFigures taking the per-path metrics from parts when not nil (see
-// loadInput).
-func drawFigures(dir string, opt FigureOptions, parts []*results.PathColumns) ([]string, error) {
-	in, err := loadInput(dir, parts, MaxFigurePaths)
+// drawFigures is DrawFigures taking the per-path metrics from mem or parts when not nil
+// (see loadInput).
+func drawFigures(dir string, opt FigureOptions, parts []*results.PathColumns, mem *figureMetrics) ([]string, error) {
+	in, err := loadInput(dir, parts, mem, MaxFigurePaths)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,8 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	// The convergence table and the tails, taken from the chunks as they were written
 	// (j.conv) or else from the parts read back, are computed on a goroutine of their own
 	// while the bands, summary and effects are written (the last part is read once it is
-	// on disk). The figures' per-path metrics are read with them, not again.
+	// on disk). The figures' per-path metrics were gathered from the chunks too (j.figs),
+	// or else are read with them, not again.
 	parts := make([]string, j.chunks)
 	for c := range parts {
 		parts[c] = filepath.Join(dir, results.PathsDir, results.PartName(c))
@@ -59,7 +60,8 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		return nil
 	}
 	var keep *keptParts
-	if j.opt.Figures {
+	figMetrics := j.figs.result(j.cfg.Paths)
+	if j.opt.Figures && figMetrics == nil {
 		keep = keepForFigures(j.chunks, j.chunkPaths, MaxFigurePaths)
 	}
 	q95 := make([]float64, len(j.cfg.Policies))
@@ -137,7 +139,11 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		return nil, err
 	}
 	if j.opt.Figures {
-		figs, err := drawFigures(dir, FigureOptions{}, keep.got)
+		var parts []*results.PathColumns
+		if keep != nil {
+			parts = keep.got
+		}
+		figs, err := drawRunFigures(dir, FigureOptions{}, parts, figMetrics)
 		if err != nil {
 			return nil, err
 		}

@@ -50,11 +50,11 @@ func TestKeptPartsEqualReadingAgain(t *testing.T) {
 		if !reflect.DeepEqual(alone.got, keep.got) {
 			t.Errorf("at most %d paths: the parts read alone differ from those the convergence pass kept", tc.maxPaths)
 		}
-		kept, err := loadInput(dir, keep.got, tc.maxPaths)
+		kept, err := loadInput(dir, keep.got, nil, tc.maxPaths)
 		if err != nil {
 			t.Fatal(err)
 		}
-		read, err := loadInput(dir, nil, tc.maxPaths)
+		read, err := loadInput(dir, nil, nil, tc.maxPaths)
 		if err != nil {
 			t.Fatal(err)
 		}

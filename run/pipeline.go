@@ -97,6 +97,7 @@ func (j *job) startWrite(c int, rows []sim.Result, tally *chunkTally, running *T
 		if j.conv != nil {
 			j.conv.add(c, rows, running, j.l)
 		}
+		j.figs.add(c, rows)
 		sum, err := writeCheckpoint(j.opt.OutDir, folded, c)
 		if err != nil {
 			part.abandon(err)

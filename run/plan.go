@@ -34,6 +34,9 @@ type job struct {
 	// conv takes the convergence table and tails.csv from the chunks as they are written
 	// (nil for a shard, whose merge reads the parts back).
 	conv *convergenceTally
+	// figs gathers the figures' per-path metrics from the chunks as they are written (nil
+	// without figures, and for a shard).
+	figs *figureRows
 }
 
 // marshalConfig renders a run's config as its files record it; a test replaces it to write

@@ -128,6 +128,11 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	}
 	if running != nil && j.opt.Shard.Count <= 1 {
 		j.conv = newConvergenceTally(j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys)
+		if opt.Figures {
+			if j.figs, err = newFigureRows(j.cfg.Policies, j.cfg.Paths, MaxFigurePaths); err != nil {
+				return j.fail(man, err)
+			}
+		}
 	}
 	lastPart, err := j.sampleAndWrite(ctx, model, man, done, prov, running)
 	if err != nil {
