@@ -48,11 +48,10 @@ func pageInputs() map[string][]byte {
 	}
 }
 
-// TestPageCodecRoundTrips checks that every page the codec writes is one zstd frame with a
-// content checksum that decodes to the page, with the decoder arrow reads with and with
-// the reference zstd tool (the C library DuckDB, arrow-rs and Polars decode with), and
-// fits in the bound the writer sizes its buffer by.
-func TestPageCodecRoundTrips(t *testing.T) {
+// pageCodec returns the zstd codec the writers use and a decoder as arrow's, closed when
+// the test ends.
+func pageCodec(t *testing.T) (compress.Codec, *zstd.Decoder) {
+	t.Helper()
 	codec, err := compress.GetCodec(compress.Codecs.Zstd)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +60,16 @@ func TestPageCodecRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dec.Close()
+	t.Cleanup(dec.Close)
+	return codec, dec
+}
+
+// TestPageCodecRoundTrips checks that every page the codec writes is one zstd frame with a
+// content checksum that decodes to the page, with the decoder arrow reads with and with
+// the reference zstd tool (the C library DuckDB, arrow-rs and Polars decode with), and
+// fits in the bound the writer sizes its buffer by.
+func TestPageCodecRoundTrips(t *testing.T) {
+	codec, dec := pageCodec(t)
 	tool, toolErr := exec.LookPath("zstd")
 	if toolErr != nil && os.Getenv("CI") != "" {
 		t.Fatal("the zstd tool is not installed (.ci/run installs it)")
@@ -99,15 +107,7 @@ func TestPageCodecRoundTrips(t *testing.T) {
 // TestPageCodecChecksum checks that a damaged page is an error, not other values: a bit
 // flipped in the compressed data, or in the checksum itself.
 func TestPageCodecChecksum(t *testing.T) {
-	codec, err := compress.GetCodec(compress.Codecs.Zstd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
+	codec, dec := pageCodec(t)
 	for _, name := range []string{"several blocks", "values repeated"} {
 		src := pageInputs()[name]
 		frame := codec.Encode(nil, src)
