@@ -84,10 +84,10 @@ func (p *partWrite) abandon(err error) {
 // startWrite folds chunk c's tallies and writes its checkpoint, atomically, on a new
 // goroutine, then lets the chunk's part, being written since the chunk's sampling began,
 // take its name. The folded tally, equal to the checkpoint's, is merged into running
-// (unless nil) in between, and the chunk's rows are added to j.conv (unless nil). A chunk
-// is done when both files exist (a resumed run recomputes a chunk whose part is missing).
-// The caller must not start the next write, or touch running or j.conv, before tallied
-// has reported.
+// (unless nil) in between, and the chunk's rows are added to j.conv and j.figs (unless
+// nil). A chunk is done when both files exist (a resumed run recomputes a chunk whose part
+// is missing). The caller must not start the next write, or touch running, j.conv or
+// j.figs, before tallied has reported.
 func (j *job) startWrite(c int, rows []sim.Result, tally *chunkTally, running *Tally, part *partWrite) *chunkWrite {
 	w := &chunkWrite{chunk: c, tallied: make(chan error, 1), err: make(chan error, 1)}
 	go func() {
