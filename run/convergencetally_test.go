@@ -100,7 +100,8 @@ func readBackOutputs(t *testing.T, dir, tmp string, policies []string, days int,
 // read back: for runs of one and of several chunks, on one and two workers, of two and
 // three policies, with figures, and stopped early by a precision target; and that such
 // runs read no part back for them, while a resumed run (whose first chunks are only
-// checkpoints) does, with the same result.
+// checkpoints) and a run whose final 95th percentile of peak basis is below a threshold
+// it kept peaks above do, with the same result.
 func TestConvergenceFromChunksEqualsReadBack(t *testing.T) {
 	base := t.TempDir()
 	for _, tc := range []struct {
@@ -117,6 +118,10 @@ func TestConvergenceFromChunksEqualsReadBack(t *testing.T) {
 		{name: "figures", paths: 900, opt: Options{ChunkSize: 400, Figures: true}},
 		{name: "target", paths: 50_000, opt: Options{ChunkSize: 500, Target: &Target{Metric: "peak_basis_bp", HalfWidth: 3}}},
 		{name: "resumed", paths: 900, opt: Options{ChunkSize: 300}, interrupt: 2, readBacks: 1},
+		// Seed 1's first path has a peak basis above the final 95th percentile: the first
+		// chunk's threshold is then above it, and the run reads back, figures or not (the
+		// figures still from memory, TestFigureRowsEqualParts).
+		{name: "below-threshold", paths: 20, opt: Options{ChunkSize: 1, Figures: true}, readBacks: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reads := countReadBacks(t)

@@ -31,6 +31,9 @@ func TestFigureRowsEqualParts(t *testing.T) {
 		{name: "two-policies", policies: []string{"spv", "none"}, paths: 900, opt: Options{ChunkSize: 300, Workers: 1}},
 		{name: "target", paths: 50_000, opt: Options{ChunkSize: 500, Target: &Target{Metric: "peak_basis_bp", HalfWidth: 3}}},
 		{name: "resumed", paths: 900, opt: Options{ChunkSize: 300}, interrupt: 2},
+		// The convergence table reads the parts back (TestConvergenceFromChunksEqualsReadBack),
+		// the figures do not.
+		{name: "convergence-read-back", paths: 20, opt: Options{ChunkSize: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var gotMem *figureMetrics
