@@ -17,6 +17,7 @@ const commandPackage = "github.com/backstop-research/backstop/cmd/backstop"
 
 var (
 	once sync.Once
+	dir  string // the binary's temporary directory, once made
 	path string
 	err  error
 )
@@ -26,8 +27,8 @@ var (
 func Backstop(t testing.TB) string {
 	t.Helper()
 	once.Do(func() {
-		dir, mkErr := os.MkdirTemp("", "backstop-bin-")
-		if mkErr != nil {
+		var mkErr error
+		if dir, mkErr = os.MkdirTemp("", "backstop-bin-"); mkErr != nil {
 			err = mkErr
 			return
 		}
@@ -40,4 +41,13 @@ func Backstop(t testing.TB) string {
 		t.Fatalf("build backstop: %v", err)
 	}
 	return path
+}
+
+// Remove removes the binary Backstop built, if it built one: a test process that uses
+// Backstop calls it from TestMain once its tests have run, so that each run of the tests
+// does not leave a binary of some 60 MB in the temporary directory.
+func Remove() {
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
 }
