@@ -35,12 +35,14 @@ gotest:
 	CGO_ENABLED=0 $(GO) vet ./results
 	CGO_ENABLED=0 $(GO) test -count=1 ./results
 
-# The config, manifest and checkpoint decoders under go's fuzzer for a bounded time: no
-# panic on any input, every rejection an error naming the file.
+# The config, manifest and checkpoint decoders and the check of a footer's Arrow schema
+# under go's fuzzer for a bounded time: no panic (or runaway allocation) on any input,
+# every rejection an error naming the file.
 FUZZTIME ?= 15s
 fuzz:
 	$(GO) test ./configs -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./results -run '^$$' -fuzz FuzzDecodeManifest -fuzztime 10s
+	$(GO) test ./results -run '^$$' -fuzz FuzzCheckArrowSchema -fuzztime 10s
 	$(GO) test ./run -run '^$$' -fuzz FuzzDecodeCheckpoint -fuzztime 10s
 
 # An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
