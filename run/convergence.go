@@ -157,9 +157,10 @@ func (r *partReads) next(i int) partRead {
 	return rd
 }
 
-// convergenceMeans is the convergence table being built as paths are added in path
-// order: the running moments of each policy and results.ConvergenceMetrics, recorded at
-// each of steps.
+// convergenceMeans is what a convergence pass adds up as rows come in path order (a
+// path's policies in order): the convergence table, the running moments of each policy and
+// results.ConvergenceMetrics recorded at each of steps, and the counts of tails.csv's
+// first two measures.
 type convergenceMeans struct {
 	policies, names []string
 	steps           []int64
@@ -167,18 +168,32 @@ type convergenceMeans struct {
 	rows            []results.ConvergenceRow
 	seen            int64 // paths added
 	next            int   // the next step to record
+	bDys            float64
+	dys, dflt       []int // per policy: paths with peak basis above bDys; with any fund default
 }
 
-func newConvergenceMeans(policies []string, steps []int64) *convergenceMeans {
+func newConvergenceMeans(policies []string, steps []int64, bDys float64) *convergenceMeans {
 	names := convergenceNames()
-	return &convergenceMeans{policies: policies, names: names, steps: steps, acc: make([]stats.Moments, len(policies)*len(names))}
+	return &convergenceMeans{policies: policies, names: names, steps: steps, acc: make([]stats.Moments, len(policies)*len(names)),
+		bDys: bDys, dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 }
 
-// add adds x, policy k's value of the i-th convergence metric.
-func (c *convergenceMeans) add(k, i int, x float64) { c.acc[k*len(c.names)+i].Add(x) }
-
-// pathDone counts a path whose every row was added, and records the rows of a step.
-func (c *convergenceMeans) pathDone() {
+// addRow adds a row of policy k: vals, its values of the convergence metrics in order, its
+// peak basis and its funds defaulted. The row of a path's last policy ends the path, and
+// records the table's rows at a step.
+func (c *convergenceMeans) addRow(k int, vals []float64, peak, defaulted float64) {
+	for i, x := range vals {
+		c.acc[k*len(c.names)+i].Add(x)
+	}
+	if peak > c.bDys {
+		c.dys[k]++
+	}
+	if defaulted > 0 {
+		c.dflt[k]++
+	}
+	if k < len(c.policies)-1 {
+		return
+	}
 	c.seen++
 	if c.next < len(c.steps) && c.seen == c.steps[c.next] {
 		c.rows = c.appendRows(c.rows)
@@ -209,9 +224,10 @@ var readBack = convergence
 // (MaxFigurePaths).
 func convergence(parts []string, ready func(i int) error, policies []string, paths int64, bDys float64, q95 []float64, keep *keptParts) ([]results.ConvergenceRow, []results.TailRow, error) {
 	reads := readParts(parts, ready, keep)
-	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
-	means := newConvergenceMeans(policies, convergenceSteps(paths))
+	means := newConvergenceMeans(policies, convergenceSteps(paths), bDys)
+	tails := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(policies)), dys: means.dys, dflt: means.dflt}
 	cols := make([][]float64, len(means.names))
+	vals := make([]float64, len(means.names))
 	for pi, part := range parts {
 		rd := reads.next(pi)
 		if rd.err != nil {
@@ -231,18 +247,10 @@ func convergence(parts []string, ready func(i int) error, policies []string, pat
 				return nil, nil, fmt.Errorf("%s: policy %q is not among the run's %v", part, pc.Policy[r], policies)
 			}
 			tails.excess[k].Add(max(peak[r]-q95[k], 0))
-			if peak[r] > bDys {
-				tails.dys[k]++
-			}
-			if dflt[r] > 0 {
-				tails.dflt[k]++
-			}
 			for i, col := range cols {
-				means.add(k, i, col[r])
+				vals[i] = col[r]
 			}
-			if k == len(policies)-1 { // a path's last row: the path is done
-				means.pathDone()
-			}
+			means.addRow(k, vals, peak[r], dflt[r])
 		}
 	}
 	if means.seen != paths {

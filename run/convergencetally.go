@@ -23,12 +23,9 @@ import (
 // distribution), or the paths kept exceed maxKeptPeaks, or a chunk come from a checkpoint
 // (a resumed run), result declines and the parts are read back as before.
 type convergenceTally struct {
-	means     *convergenceMeans
-	bDys      float64
-	nextChunk int       // the chunk expected next
-	paths     int64     // paths added
-	dys, dflt []int     // per policy: paths with peak basis above bDys; with any fund default
-	threshold []float64 // per policy: the largest threshold a chunk kept peaks above
+	means     *convergenceMeans // the table and the tail counts, of the paths added (means.seen)
+	nextChunk int               // the chunk expected next
+	threshold []float64         // per policy: the largest threshold a chunk kept peaks above
 	// Per policy, the paths kept (ordinals in the run) and their peak basis, in path order.
 	keptPath [][]int64
 	keptPeak [][]float64
@@ -50,9 +47,9 @@ const maxKeptPeaks = 1 << 20
 func newConvergenceTally(policies []string, paths int64, bDys float64) *convergenceTally {
 	n := len(policies)
 	t := &convergenceTally{
-		means: newConvergenceMeans(policies, convergenceSteps(paths)), bDys: bDys,
-		dys: make([]int, n), dflt: make([]int, n), threshold: make([]float64, n),
-		keptPath: make([][]int64, n), keptPeak: make([][]float64, n),
+		means:     newConvergenceMeans(policies, convergenceSteps(paths), bDys),
+		threshold: make([]float64, n),
+		keptPath:  make([][]int64, n), keptPeak: make([][]float64, n),
 	}
 	for k := range t.threshold {
 		t.threshold[k] = math.Inf(-1)
@@ -81,28 +78,20 @@ func (t *convergenceTally) add(c int, rows []sim.Result, running *Tally, l layou
 		}
 	}
 	metrics := results.ConvergenceMetrics
+	vals := make([]float64, len(metrics))
 	for i := range rows {
 		r := &rows[i]
 		k := r.Policy
 		for mi, m := range metrics {
-			t.means.add(k, mi, storedValue(m, r.Values[m]))
+			vals[mi] = storedValue(m, r.Values[m])
 		}
 		peak := storedValue(sim.PeakBasisBP, r.Values[sim.PeakBasisBP])
-		if peak > t.bDys {
-			t.dys[k]++
-		}
-		if storedValue(sim.FundsDefaulted, r.Values[sim.FundsDefaulted]) > 0 {
-			t.dflt[k]++
-		}
 		if !(peak <= thr[k]) {
-			t.keptPath[k] = append(t.keptPath[k], t.paths)
+			t.keptPath[k] = append(t.keptPath[k], t.means.seen) // the path's ordinal, before its last row ends it
 			t.keptPeak[k] = append(t.keptPeak[k], peak)
 			t.kept++
 		}
-		if k == policies-1 {
-			t.paths++
-			t.means.pathDone()
-		}
+		t.means.addRow(k, vals, peak, storedValue(sim.FundsDefaulted, r.Values[sim.FundsDefaulted]))
 	}
 	if t.kept > maxKeptPeaks {
 		t.decline()
@@ -128,7 +117,7 @@ func storedValue(m sim.Metric, x float64) float64 {
 // peak basis has the 95th percentiles q95, as convergence would from the parts; ok is false
 // when the tally cannot give them (see convergenceTally).
 func (t *convergenceTally) result(paths int64, q95 []float64) (conv []results.ConvergenceRow, tails []results.TailRow, ok bool) {
-	if t == nil || t.declined || t.paths != paths {
+	if t == nil || t.declined || t.means.seen != paths {
 		return nil, nil, false
 	}
 	for k, q := range q95 {
@@ -140,7 +129,7 @@ func (t *convergenceTally) result(paths int64, q95 []float64) (conv []results.Co
 	// planned), then the last at paths itself, as convergenceSteps(paths) gives them.
 	conv = slices.DeleteFunc(slices.Clone(t.means.rows), func(r results.ConvergenceRow) bool { return r.Paths >= paths })
 	conv = t.means.appendRows(conv)
-	acc := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(q95)), dys: t.dys, dflt: t.dflt}
+	acc := &tailAccumulators{q95: q95, excess: make([]stats.Moments, len(q95)), dys: t.means.dys, dflt: t.means.dflt}
 	next := make([]int, len(q95)) // per policy, the next path kept
 	for p := int64(0); p < paths; p++ {
 		for k := range q95 {
@@ -152,5 +141,5 @@ func (t *convergenceTally) result(paths int64, q95 []float64) (conv []results.Co
 			acc.excess[k].Add(x)
 		}
 	}
-	return conv, acc.tails(t.means.policies, t.bDys, paths), true
+	return conv, acc.tails(t.means.policies, t.means.bDys, paths), true
 }

@@ -214,6 +214,12 @@ func (j *job) interrupted() error {
 	return fmt.Errorf("%w while finishing: resume with %s", ErrInterrupted, j.resumeCommand())
 }
 
+// replacedError says that the file name has the SHA-256 sum where the manifest records
+// want.
+func replacedError(name, sum, want string) error {
+	return fmt.Errorf("%s is damaged or was replaced: its SHA-256 is %s, the manifest records %s", name, sum[:12], short(want))
+}
+
 // checkEntry checks that e's part and checkpoint in dir have the checksums e records.
 func checkEntry(dir string, e results.ChunkEntry) error {
 	for _, f := range [][2]string{{e.Part, e.PartSHA256}, {e.Checkpoint, e.CheckpointSHA256}} {
@@ -222,7 +228,7 @@ func checkEntry(dir string, e results.ChunkEntry) error {
 			return fmt.Errorf("%s: %w", f[0], err)
 		}
 		if sum != f[1] {
-			return fmt.Errorf("%s is damaged or was replaced: its SHA-256 is %s, the manifest records %s", f[0], sum[:12], short(f[1]))
+			return replacedError(f[0], sum, f[1])
 		}
 	}
 	return nil

@@ -172,7 +172,7 @@ func checkFigureInputs(dir string, m *results.Manifest) error {
 			return err
 		}
 		if sum != want {
-			return fmt.Errorf("%s%s is damaged or was replaced: its SHA-256 is %s, the manifest records %s; check the run with backstop verify %s", what, filepath.Join(dir, rel), sum[:12], short(want), dir)
+			return fmt.Errorf("%s%w; check the run with backstop verify %s", what, replacedError(filepath.Join(dir, rel), sum, want), dir)
 		}
 		return nil
 	}

@@ -10,10 +10,9 @@ import (
 // TestMain removes, once the tests have run, what they made once for the whole process:
 // the binary they run (testbin) and the reference run of the interrupt tests.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	testbin.Remove()
-	if refDir != "" {
-		os.RemoveAll(refDir)
-	}
-	os.Exit(code)
+	testbin.Main(m, func() {
+		if refDir != "" {
+			os.RemoveAll(refDir)
+		}
+	})
 }

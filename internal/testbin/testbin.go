@@ -43,11 +43,17 @@ func Backstop(t testing.TB) string {
 	return path
 }
 
-// Remove removes the binary Backstop built, if it built one: a test process that uses
-// Backstop calls it from TestMain once its tests have run, so that each run of the tests
-// does not leave a binary of some 60 MB in the temporary directory.
-func Remove() {
+// Main runs a test process's tests (m), then removes the binary Backstop built, if it built
+// one, and calls each of also, and exits with the tests' code: the TestMain of a package
+// that uses Backstop, so that each run of its tests does not leave a binary of some 60 MB
+// (or what also removes) in the temporary directory.
+func Main(m *testing.M, also ...func()) {
+	code := m.Run()
 	if dir != "" {
 		os.RemoveAll(dir)
 	}
+	for _, f := range also {
+		f()
+	}
+	os.Exit(code)
 }

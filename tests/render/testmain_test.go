@@ -1,15 +1,10 @@
 package render_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/backstop-research/backstop/internal/testbin"
 )
 
 // TestMain removes the binary the tests ran (testbin) once they have run.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testbin.Remove()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
