@@ -164,7 +164,7 @@ func (r *partReads) next(i int) partRead {
 type convergenceMeans struct {
 	policies, names []string
 	steps           []int64
-	acc             []stats.Moments // policy-major
+	acc             []*stats.RowMoments // per policy: the moments of its values of names
 	rows            []results.ConvergenceRow
 	seen            int64 // paths added
 	next            int   // the next step to record
@@ -174,7 +174,11 @@ type convergenceMeans struct {
 
 func newConvergenceMeans(policies []string, steps []int64, bDys float64) *convergenceMeans {
 	names := convergenceNames()
-	return &convergenceMeans{policies: policies, names: names, steps: steps, acc: make([]stats.Moments, len(policies)*len(names)),
+	acc := make([]*stats.RowMoments, len(policies))
+	for k := range acc {
+		acc[k] = stats.NewRowMoments(len(names))
+	}
+	return &convergenceMeans{policies: policies, names: names, steps: steps, acc: acc,
 		bDys: bDys, dys: make([]int, len(policies)), dflt: make([]int, len(policies))}
 }
 
@@ -182,9 +186,7 @@ func newConvergenceMeans(policies []string, steps []int64, bDys float64) *conver
 // peak basis and its funds defaulted. The row of a path's last policy ends the path, and
 // records the table's rows at a step.
 func (c *convergenceMeans) addRow(k int, vals []float64, peak, defaulted float64) {
-	for i, x := range vals {
-		c.acc[k*len(c.names)+i].Add(x)
-	}
+	c.acc[k].Add(vals)
 	if peak > c.bDys {
 		c.dys[k]++
 	}
@@ -205,7 +207,7 @@ func (c *convergenceMeans) addRow(k int, vals []float64, peak, defaulted float64
 func (c *convergenceMeans) appendRows(rows []results.ConvergenceRow) []results.ConvergenceRow {
 	for k, p := range c.policies {
 		for i, name := range c.names {
-			ci := c.acc[k*len(c.names)+i].CI(0.95)
+			ci := c.acc[k].Moments(i).CI(0.95)
 			rows = append(rows, results.ConvergenceRow{Policy: p, Metric: name, Paths: c.seen, Mean: ci.Estimate, Lo: ci.Lo, Hi: ci.Hi})
 		}
 	}

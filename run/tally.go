@@ -416,28 +416,47 @@ func (c *chunkTally) foldRuns(rows []sim.Result, goroutines int, group func(r, g
 // in path order) and the paired comparisons of every pair of policies, each value added in
 // path order.
 func (c *chunkTally) rowMoments(rows []sim.Result) ([]stats.Moments, []stats.PairedAccumulator) {
+	byPolicy := make([]*stats.RowMoments, c.l.policies)
+	for k := range byPolicy {
+		byPolicy[k] = stats.NewRowMoments(sim.NumMetrics)
+	}
+	for i := range rows {
+		byPolicy[rows[i].Policy].Add(rows[i].Values[:])
+	}
 	moments := make([]stats.Moments, c.l.policies*sim.NumMetrics)
-	for _, r := range rows {
-		base := r.Policy * sim.NumMetrics
-		for m, x := range r.Values {
-			moments[base+m].Add(x)
+	for k, r := range byPolicy {
+		for m := range sim.NumMetrics {
+			moments[k*sim.NumMetrics+m] = r.Moments(m)
 		}
 	}
 	// A pair's moments of a and of b are those of its policies' metrics, the same values
-	// added in the same order: they are copied (see PairedAccumulator.AddDifference).
+	// added in the same order: they are copied. Its differences, a path's row of them,
+	// and how many paths have each below and above zero, are what AddDifference records.
 	paired := make([]stats.PairedAccumulator, len(c.l.pairs)*len(results.SummaryMetrics))
+	diffs := stats.NewRowMoments(len(paired))
+	row := make([]float64, len(paired))
 	for p := 0; p+c.l.policies <= len(rows); p += c.l.policies {
 		path := rows[p : p+c.l.policies]
 		for q, pr := range c.l.pairs {
 			for i, m := range results.SummaryMetrics {
-				paired[pairedIndex(q, i)].AddDifference(path[pr.a].Values[m], path[pr.b].Values[m])
+				j := pairedIndex(q, i)
+				a, b := path[pr.a].Values[m], path[pr.b].Values[m]
+				row[j] = a - b
+				switch {
+				case a < b:
+					paired[j].Below++
+				case a > b:
+					paired[j].Above++
+				}
 			}
 		}
+		diffs.Add(row)
 	}
 	for q, pr := range c.l.pairs {
 		for i, m := range results.SummaryMetrics {
 			acc := &paired[pairedIndex(q, i)]
 			acc.A, acc.B = moments[pr.a*sim.NumMetrics+int(m)], moments[pr.b*sim.NumMetrics+int(m)]
+			acc.D = diffs.Moments(pairedIndex(q, i))
 		}
 	}
 	return moments, paired

@@ -55,3 +55,29 @@ func BenchmarkTally(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRowMoments measures the moments of a chunk's results (rowMoments): every
+// policy's metrics and the paired differences, over 16,384 baseline paths, on one
+// goroutine, as the fold computes them beside the sketches.
+func BenchmarkRowMoments(b *testing.B) {
+	cfg := configs.Baseline()
+	m, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const paths = 16384
+	rows := make([]sim.Result, 0, paths*len(cfg.Policies))
+	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
+	err = s.Run(context.Background(), 0, paths, func(_, _ int, res []sim.Result, _ [][]float64) {
+		rows = append(rows, res...)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tally := newChunkTally(newLayout(cfg.Policies, cfg.Days), 1, sim.Blocks(paths))
+	cpu0 := cputime.Process()
+	for b.Loop() {
+		tally.rowMoments(rows)
+	}
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N*paths), "cpu-ns/path")
+}
