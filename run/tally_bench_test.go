@@ -6,6 +6,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/cputime"
+	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -80,4 +81,49 @@ func BenchmarkRowMoments(b *testing.B) {
 		tally.rowMoments(rows)
 	}
 	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N*paths), "cpu-ns/path")
+}
+
+// BenchmarkFold measures a chunk's fold (foldChunk): the workers' bin counts of every group
+// handed to a sketch, encoded for the checkpoint and merged into the run's totals, with
+// the chunk's moments beside it; over 16,384 baseline paths tallied on one worker (not
+// timed), folded on one goroutine.
+func BenchmarkFold(b *testing.B) {
+	cfg := configs.Baseline()
+	m, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const paths = 16384
+	type path struct {
+		block int
+		res   []sim.Result
+		days  [][]float64
+	}
+	var recorded []path
+	var rows []sim.Result
+	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
+	err = s.Run(context.Background(), 0, paths, func(_, block int, res []sim.Result, days [][]float64) {
+		p := path{block: block, res: append([]sim.Result(nil), res...)}
+		for _, d := range days {
+			p.days = append(p.days, append([]float64(nil), d...))
+		}
+		recorded = append(recorded, p)
+		rows = append(rows, res...)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := newLayout(cfg.Policies, cfg.Days)
+	tally := newChunkTally(l, 1, sim.Blocks(paths))
+	id := results.Identity{RunID: "bench", Seed: 1, ChunkSize: paths, Version: "bench"}
+	for b.Loop() {
+		b.StopTimer()
+		tally.reuse(sim.Blocks(paths))
+		for _, p := range recorded {
+			tally.visit(0, p.block, p.res, p.days, true)
+		}
+		running := newTally(l)
+		b.StartTimer()
+		foldChunk(tally, rows, id, paths, running)
+	}
 }

@@ -101,18 +101,6 @@ func (d *denseCounts) carry(j int) {
 	d.carried[j] += 1 << 8
 }
 
-// count returns the count of bin index.
-func (d *denseCounts) count(index int) int32 {
-	i := index - d.offset
-	if uint(i) >= uint(len(d.bins)) {
-		return 0
-	}
-	if d.carried != nil {
-		return int32(d.bins[i]) + d.carried[i]
-	}
-	return int32(d.bins[i])
-}
-
 // cannotHold panics: x is NaN or beyond the sketch's range.
 //
 //go:noinline
@@ -162,32 +150,73 @@ func (c *SketchCounter) AddTo(base *SketchCounter, s *Sketch) {
 	if base == nil {
 		base = &none
 	}
-	add := func(d, b *denseCounts, dst *denseTotals) {
-		lo, hi := d.offset, d.offset+len(d.bins)-1
-		if len(d.bins) == 0 {
-			lo, hi = b.offset, b.offset+len(b.bins)-1
-		} else if len(b.bins) > 0 {
-			lo, hi = min(lo, b.offset), max(hi, b.offset+len(b.bins)-1)
-		}
-		// Only the nonzero stretch of the sum widens dst.
-		for lo <= hi && int64(d.count(lo))+int64(b.count(lo)) == 0 {
-			lo++
-		}
-		for hi >= lo && int64(d.count(hi))+int64(b.count(hi)) == 0 {
-			hi--
-		}
-		if hi < lo {
-			return
-		}
-		dst.cover(lo, hi)
-		out := dst.counts[lo-dst.offset : hi-dst.offset+1]
-		for i := range out {
-			n := int64(d.count(lo+i)) + int64(b.count(lo+i))
-			out[i] += n
-			dst.total += n
-		}
-	}
-	add(&c.pos, &base.pos, &s.pos)
-	add(&c.neg, &base.neg, &s.neg)
+	addPair(&c.pos, &base.pos, &s.pos)
+	addPair(&c.neg, &base.neg, &s.neg)
 	s.zero += c.zero + base.zero
+}
+
+// addPair adds the counts of d and of b to dst, widening dst only to the nonzero stretch of
+// their sum: from the first bin either counts to the last.
+func addPair(d, b *denseCounts, dst *denseTotals) {
+	dlo, dhi, dok := d.nonzero()
+	blo, bhi, bok := b.nonzero()
+	var lo, hi int
+	switch {
+	case dok && bok:
+		lo, hi = min(dlo, blo), max(dhi, bhi)
+	case dok:
+		lo, hi = dlo, dhi
+	case bok:
+		lo, hi = blo, bhi
+	default:
+		return
+	}
+	dst.cover(lo, hi)
+	if dok {
+		dst.total += d.addInto(dst, dlo, dhi)
+	}
+	if bok {
+		dst.total += b.addInto(dst, blo, bhi)
+	}
+}
+
+// nonzero returns the first and the last bin d counts a value in; false if none.
+func (d *denseCounts) nonzero() (lo, hi int, ok bool) {
+	counted := func(i int) bool { return d.bins[i] != 0 || d.carried != nil && d.carried[i] != 0 }
+	first := 0
+	for first < len(d.bins) && !counted(first) {
+		first++
+	}
+	if first == len(d.bins) {
+		return 0, 0, false
+	}
+	last := len(d.bins) - 1
+	for !counted(last) {
+		last--
+	}
+	return d.offset + first, d.offset + last, true
+}
+
+// addInto adds d's counts of bins lo to hi (within d's bins) to dst's, which cover them,
+// and returns their sum.
+func (d *denseCounts) addInto(dst *denseTotals, lo, hi int) int64 {
+	bins := d.bins[lo-d.offset : hi-d.offset+1]
+	out := dst.counts[lo-dst.offset : hi-dst.offset+1]
+	out = out[:len(bins)]
+	var total int64
+	if d.carried == nil {
+		for i, n := range bins {
+			out[i] += int64(n)
+			total += int64(n)
+		}
+		return total
+	}
+	carried := d.carried[lo-d.offset : hi-d.offset+1]
+	carried = carried[:len(bins)]
+	for i, n := range bins {
+		c := int64(n) + int64(carried[i])
+		out[i] += c
+		total += c
+	}
+	return total
 }
