@@ -112,9 +112,14 @@ var partColumnsPool = sync.Pool{New: func() any { return new(partColumns) }}
 func (c *partColumns) record(schema *arrow.Schema, dict arrow.Array, rows []sim.Result) arrow.Record {
 	n := len(rows)
 	c.path, c.policy = resize(c.path, n), resize(c.policy, n)
-	for i := range rows {
-		c.path[i], c.policy[i] = rows[i].Path, int32(rows[i].Policy)
+	for j, m := range sim.Metrics {
+		if m.Integer {
+			c.ints[j] = resize(c.ints[j], n)
+		} else {
+			c.floats[j] = resize(c.floats[j], n)
+		}
 	}
+	c.gather(rows)
 	cols := make([]arrow.Array, 0, schema.NumFields())
 	idx := wrapColumn(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(c.policy), n)
 	cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(c.path), n),
@@ -122,26 +127,46 @@ func (c *partColumns) record(schema *arrow.Schema, dict arrow.Array, rows []sim.
 	idx.Release()
 	for j, m := range sim.Metrics {
 		if m.Integer {
-			i32 := resize(c.ints[j], n)
-			for i := range rows {
-				i32[i] = int32(rows[i].Values[j])
-			}
-			c.ints[j] = i32
-			cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(i32), n))
-			continue
+			cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(c.ints[j]), n))
+		} else {
+			cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Float64, arrow.Float64Traits.CastToBytes(c.floats[j]), n))
 		}
-		f64 := resize(c.floats[j], n)
-		for i := range rows {
-			f64[i] = rows[i].Values[j]
-		}
-		c.floats[j] = f64
-		cols = append(cols, wrapColumn(arrow.PrimitiveTypes.Float64, arrow.Float64Traits.CastToBytes(f64), n))
 	}
 	rec := array.NewRecord(schema, cols, int64(n))
 	for _, col := range cols {
 		col.Release()
 	}
 	return rec
+}
+
+// gatherBlock is how many rows gather copies column by column at a time: their values
+// (about 40 KB) stay in the core's first-level cache while each column takes its share,
+// where a column's pass over a whole row group (5 MB of rows) would read them from
+// memory once per column.
+const gatherBlock = 256
+
+// gather copies rows' fields into c's columns, which have len(rows) values each.
+func (c *partColumns) gather(rows []sim.Result) {
+	for lo := 0; lo < len(rows); lo += gatherBlock {
+		block := rows[lo:min(lo+gatherBlock, len(rows))]
+		path, policy := c.path[lo:lo+len(block)], c.policy[lo:lo+len(block)]
+		for i := range block {
+			path[i], policy[i] = block[i].Path, int32(block[i].Policy)
+		}
+		for j, m := range sim.Metrics {
+			if m.Integer {
+				col := c.ints[j][lo : lo+len(block)]
+				for i := range block {
+					col[i] = int32(block[i].Values[j])
+				}
+				continue
+			}
+			col := c.floats[j][lo : lo+len(block)]
+			for i := range block {
+				col[i] = block[i].Values[j]
+			}
+		}
+	}
 }
 
 // resize returns s with length n, reallocated only when its capacity is short.

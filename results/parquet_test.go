@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/backstop-research/backstop/sim"
@@ -92,5 +93,26 @@ func TestWritePartBytes(t *testing.T) {
 	}
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("WritePart wrote %d bytes that differ from the %d of fresh row groups", len(got), want.Len())
+	}
+}
+
+// BenchmarkPartColumnsRecord measures gathering one row group of rows into the columns a
+// part's record wraps.
+func BenchmarkPartColumnsRecord(b *testing.B) {
+	policies := []string{"none", "qe", "spv"}
+	rows := make([]sim.Result, PartRowGroupRows)
+	for i := range rows {
+		rows[i].Path, rows[i].Policy = int64(i/len(policies)), i%len(policies)
+		for m := range rows[i].Values {
+			rows[i].Values[m] = float64(i*sim.NumMetrics + m)
+		}
+	}
+	schema := PathsSchema(NewProvenance("scenario: bench\n", 1, int64(len(rows))).Metadata())
+	dict := dictionaryValues(policies)
+	defer dict.Release()
+	var c partColumns
+	b.SetBytes(int64(len(rows)) * int64(unsafe.Sizeof(rows[0])))
+	for b.Loop() {
+		c.record(schema, dict, rows).Release()
 	}
 }
