@@ -132,7 +132,11 @@ const tileGroups = 16
 // nothing on most days of most paths, so its series repeat the others'), the bin is
 // counted once, in the position's shared counter; elsewhere each policy's value is counted
 // in its group's counter. A group's sketch is the sum of the two (SketchCounter.AddTo),
-// the same bins and counts as if each value had been counted in its group.
+// the same bins and counts as if each value had been counted in its group. A path on
+// which every policy has the same series (no policy acts on it: four paths in ten of the
+// baseline) keeps one policy's codes, in sameBands (and sameMetrics, when its metrics
+// agree too), which a flush counts straight into the shared counters: no columns of the
+// other policies to move and compare.
 type workerTally struct {
 	counts           []stats.SketchCounter // per group: its values on the paths where the policies differ
 	shared           []stats.SketchCounter // per position (layout.position): the value all policies share
@@ -144,6 +148,11 @@ type workerTally struct {
 	cols             []int32 // policies*tileGroups columns of bufferedPaths codes
 	agreed           []int32 // a column's codes on the paths where all policies agree
 	nBands, nMetrics int
+	// The paths on which every policy has the same values, one policy's codes each:
+	// sameBands[i*bandPositions+p] is position p's code on the i-th of nSameBands paths,
+	// sameMetrics[i*sim.NumMetrics+m] metric m's on the i-th of nSameMetrics.
+	sameBands, sameMetrics   []int32
+	nSameBands, nSameMetrics int
 	// A visited path's policies' series (or metrics), their sums and their codes, for
 	// stats.SumCodes.
 	values, sums [][]float64
@@ -163,6 +172,8 @@ func newWorkerTally(l layout) *workerTally {
 		metrics:       make([]int32, (l.groups()-l.bandGroups())*bufferedPaths),
 		cols:          make([]int32, l.policies*tileGroups*bufferedPaths),
 		agreed:        make([]int32, bufferedPaths),
+		sameBands:     make([]int32, l.bandPositions()*bufferedPaths),
+		sameMetrics:   make([]int32, sim.NumMetrics*bufferedPaths),
 		values:        make([][]float64, l.policies),
 		sums:          make([][]float64, l.policies),
 		codes:         make([][]int32, l.policies),
@@ -172,6 +183,31 @@ func newWorkerTally(l layout) *workerTally {
 // flushBands counts the n buffered paths' band values.
 func (w *workerTally) flushBands(n int) {
 	w.flushSection(w.bands, 0, w.bandGroups, 0, n)
+}
+
+// flushSameBands counts the band values of the n buffered paths on which every policy has
+// the same series.
+func (w *workerTally) flushSameBands(n int) {
+	w.flushShared(w.sameBands, w.bandPositions, 0, n)
+}
+
+// flushSameMetrics counts the metrics of the n buffered paths on which every policy has
+// the same metrics.
+func (w *workerTally) flushSameMetrics(n int) {
+	w.flushShared(w.sameMetrics, sim.NumMetrics, w.bandPositions, n)
+}
+
+// flushShared counts the n buffered rows of rows, width codes each, of the positions from
+// position on, into the shared counters: a tile of positions at a time, moved into columns
+// first.
+func (w *workerTally) flushShared(rows []int32, width, position, n int) {
+	for j0 := 0; j0 < width; j0 += tileGroups {
+		t := min(tileGroups, width-j0)
+		transposeTile(w.cols, bufferedPaths, rows, width, j0, t, n)
+		for c := range t {
+			w.shared[position+j0+c].AddCodes(w.cols[c*bufferedPaths : c*bufferedPaths+n])
+		}
+	}
 }
 
 // flushMetrics counts the n buffered paths' metric values.
@@ -263,7 +299,9 @@ func addWithinScalar(sums, xs []float64, bound float64) bool {
 func (w *workerTally) flush() {
 	w.flushBands(w.nBands)
 	w.flushMetrics(w.nMetrics)
-	w.nBands, w.nMetrics = 0, 0
+	w.flushSameBands(w.nSameBands)
+	w.flushSameMetrics(w.nSameMetrics)
+	w.nBands, w.nMetrics, w.nSameBands, w.nSameMetrics = 0, 0, 0, 0
 }
 
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
@@ -301,14 +339,14 @@ func (c *chunkTally) reuse(blocks int) *chunkTally {
 func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands bool) bool {
 	wt := c.workers[w]
 	sums := c.blockSums[b]
-	usable := true
+	usable, bandsAgree := true, false
 	if inBands {
 		row := wt.bands[wt.nBands*wt.bandGroups:]
 		for k := range res {
 			at := results.BandGroup(k, 0, 0, c.l.days)
 			wt.values[k], wt.sums[k], wt.codes[k] = days[k], sums[at:], row[at:]
 		}
-		usable = stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied)
+		usable, bandsAgree = stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied)
 	} else {
 		for k := range res {
 			at := results.BandGroup(k, 0, 0, c.l.days)
@@ -320,14 +358,26 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 		mbase := c.l.metricGroup(k, 0)
 		wt.values[k], wt.sums[k], wt.codes[k] = res[k].Values[:], sums[mbase:], row[mbase-wt.bandGroups:]
 	}
-	usable = stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied) && usable
-	if !usable {
+	within, metricsAgree := stats.SumCodes(wt.sums, wt.values, wt.codes, maxTallied)
+	if !usable || !within {
 		return false
 	}
-	if inBands {
+	// A path on which every policy has the same values keeps the first policy's codes
+	// (the first of its rows) in the buffer of such paths; its row is taken by the next.
+	switch {
+	case !inBands:
+	case bandsAgree:
+		copy(wt.sameBands[wt.nSameBands*wt.bandPositions:(wt.nSameBands+1)*wt.bandPositions], wt.bands[wt.nBands*wt.bandGroups:])
+		wt.nSameBands++
+	default:
 		wt.nBands++
 	}
-	wt.nMetrics++
+	if metricsAgree {
+		copy(wt.sameMetrics[wt.nSameMetrics*sim.NumMetrics:(wt.nSameMetrics+1)*sim.NumMetrics], row)
+		wt.nSameMetrics++
+	} else {
+		wt.nMetrics++
+	}
 	if wt.nBands == bufferedPaths {
 		wt.flushBands(wt.nBands)
 		wt.nBands = 0
@@ -335,6 +385,14 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 	if wt.nMetrics == bufferedPaths {
 		wt.flushMetrics(wt.nMetrics)
 		wt.nMetrics = 0
+	}
+	if wt.nSameBands == bufferedPaths {
+		wt.flushSameBands(wt.nSameBands)
+		wt.nSameBands = 0
+	}
+	if wt.nSameMetrics == bufferedPaths {
+		wt.flushSameMetrics(wt.nSameMetrics)
+		wt.nSameMetrics = 0
 	}
 	return true
 }

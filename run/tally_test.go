@@ -64,7 +64,9 @@ func TestTransposeTile(t *testing.T) {
 // syntheticPath returns path p's results and daily series for the policies of l: values
 // that mix zeros, both signs, wide magnitudes, runs of repeated values and, for every
 // policy but the first, values equal to the first policy's on about half the days, as a
-// policy that does nothing repeats none's.
+// policy that does nothing repeats none's; on about a third of the paths every policy has
+// the first's series, and on about a third (drawn apart) its metrics, as where no policy
+// acts.
 func syntheticPath(r *rand.Rand, l layout, p int) ([]sim.Result, [][]float64) {
 	value := func() float64 {
 		switch r.IntN(5) {
@@ -80,18 +82,19 @@ func syntheticPath(r *rand.Rand, l layout, p int) ([]sim.Result, [][]float64) {
 	}
 	res := make([]sim.Result, l.policies)
 	days := make([][]float64, l.policies)
+	sameSeries, sameMetrics := r.IntN(3) == 0, r.IntN(3) == 0
 	for k := range res {
 		res[k].Path, res[k].Policy = int64(p), k
 		days[k] = make([]float64, sim.NumSeries*l.days)
 		for i := range days[k] {
 			days[k][i] = value()
-			if k > 0 && r.IntN(2) == 0 {
+			if k > 0 && (sameSeries || r.IntN(2) == 0) {
 				days[k][i] = days[0][i]
 			}
 		}
 		for m := range res[k].Values {
 			res[k].Values[m] = value()
-			if k > 0 && r.IntN(2) == 0 {
+			if k > 0 && (sameMetrics || r.IntN(2) == 0) {
 				res[k].Values[m] = res[0].Values[m]
 			}
 		}
@@ -166,7 +169,7 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 					t.Fatalf("group %d (position %d): the sketch differs from the values given directly (count %v, want %v)", g, l.position(g), sk.Count(), want[g].Count())
 				}
 			})
-			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 }) {
+			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 || w.nSameBands != 0 || w.nSameMetrics != 0 }) {
 				t.Error("fold left values buffered")
 			}
 		})

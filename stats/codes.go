@@ -45,14 +45,16 @@ func BinCode(x float64) (int32, bool) {
 // SumCodes adds the values of one or more series of the same length to their sums and
 // writes their bin codes: for each series k and place i, sums[k][i] += xs[k][i] and
 // codes[k][i] = BinCode(xs[k][i]). It reports whether |x| <= bound for every value x
-// (false for NaN). bound is not negative and at most the sketch's range, about 1e308;
-// where SumCodes reports false the codes of the values beyond bound are meaningless.
+// (within; false for NaN), and whether every series has the first's values (agree: ==
+// at every place, so that their codes are the first's too). bound is not negative and
+// at most the sketch's range, about 1e308; where within is false the codes of the values
+// beyond bound, and agree, are meaningless.
 //
 // The values are read once for all three, 8 at a time in vectors where the build and the
 // CPU have them (with the arithmetic of BinCode, operation for operation). Where every
 // series has the same values at 8 consecutive places (as policies' series do on the days
 // none of them acts), their codes are computed once.
-func SumCodes(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+func SumCodes(sums, xs [][]float64, codes [][]int32, bound float64) (within, agree bool) {
 	if vectorCounting() {
 		return sumCodesVector(sums, xs, codes, bound)
 	}
@@ -61,12 +63,12 @@ func SumCodes(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 
 // sumCodesScalar is SumCodes value by value: the reference for the vector form. A value
 // of a later series equal (==) to the first series' at its place takes the first's code.
-func sumCodesScalar(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+func sumCodesScalar(sums, xs [][]float64, codes [][]int32, bound float64) (within, agree bool) {
 	if len(xs) == 0 {
-		return true
+		return true, true
 	}
 	first, firstCodes := xs[0], codes[0][:len(xs[0])]
-	within := true
+	within, agree = true, true
 	for k, series := range xs {
 		series, sums, codes := series[:len(first)], sums[k][:len(first)], codes[k][:len(first)]
 		for i, x := range series {
@@ -76,10 +78,11 @@ func sumCodesScalar(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 				codes[i] = firstCodes[i]
 			} else {
 				codes[i], _ = BinCode(x)
+				agree = agree && k == 0
 			}
 		}
 	}
-	return within
+	return within, agree
 }
 
 // AddCodes counts the values whose bin codes (see BinCode) are codes, in the bins

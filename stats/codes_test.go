@@ -115,12 +115,12 @@ func TestSumCodes(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	forms := []struct {
 		name string
-		sum  func(sums, xs [][]float64, codes [][]int32, bound float64) bool
+		sum  func(sums, xs [][]float64, codes [][]int32, bound float64) (bool, bool)
 	}{{"SumCodes", SumCodes}, {"scalar", sumCodesScalar}}
 	if vectorCounting() { // the vector form itself, where the CPU has it (and the runtime saves its registers)
 		forms = append(forms, struct {
 			name string
-			sum  func(sums, xs [][]float64, codes [][]int32, bound float64) bool
+			sum  func(sums, xs [][]float64, codes [][]int32, bound float64) (bool, bool)
 		}{"vector", sumCodesVector})
 	}
 	var inBound []float64 // every edge value within the bound, once as the first series
@@ -155,7 +155,7 @@ func TestSumCodes(t *testing.T) {
 					}
 					sums0 := make([][]float64, series)
 					wantSums, wantCodes := make([][]float64, series), make([][]int32, series)
-					wantWithin := true
+					wantWithin, wantAgree := true, true
 					for k := range xs {
 						sums0[k] = make([]float64, n+2) // past the values: untouched
 						for i := range sums0[k] {
@@ -166,6 +166,7 @@ func TestSumCodes(t *testing.T) {
 							wantSums[k][i] += x
 							wantCodes[k][i], _ = BinCode(x)
 							wantWithin = wantWithin && math.Abs(x) <= bound
+							wantAgree = wantAgree && x == xs[0][i]
 						}
 					}
 					for _, f := range forms {
@@ -173,8 +174,12 @@ func TestSumCodes(t *testing.T) {
 						for k := range sums {
 							sums[k], codes[k] = slices.Clone(sums0[k]), make([]int32, n+2)
 						}
-						if within := f.sum(sums, xs, codes, bound); within != wantWithin {
+						within, same := f.sum(sums, xs, codes, bound)
+						if within != wantWithin {
 							t.Fatalf("%s %s: within %v, want %v", f.name, name, within, wantWithin)
+						}
+						if within && same != wantAgree {
+							t.Fatalf("%s %s: agree %v, want %v", f.name, name, same, wantAgree)
 						}
 						for k := range sums {
 							for i := range sums[k] {

@@ -12,6 +12,6 @@ const vectorBuild = false
 func vectorCounting() bool { return false }
 
 // sumCodesVector is sumCodesScalar in this build.
-func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) (within, agree bool) {
 	return sumCodesScalar(sums, xs, codes, bound)
 }

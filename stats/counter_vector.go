@@ -33,7 +33,7 @@ func vectorCounting() bool { return archsimd.X86.AVX512() }
 // the 8 before: their codes and the bound are computed twice, with the same result, and
 // the sums of the values already added are kept (merged back, not added again). Series
 // shorter than 8 go to the scalar code.
-func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
+func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) (within, agree bool) {
 	if len(xs) == 0 || len(xs[0]) < 8 {
 		return sumCodesScalar(sums, xs, codes, bound)
 	}
@@ -52,7 +52,7 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 	multiplier := archsimd.BroadcastFloat64x8(sketchMultiplier)
 	oneInt := archsimd.BroadcastInt64x8(1)
 	zeroCode := archsimd.BroadcastInt64x8(int64(ZeroCode))
-	within := uint8(0xFF)
+	inBound, agreed := uint8(0xFF), uint8(0xFF)
 	for i := 0; i < n; {
 		at := min(i, n-8)
 		fresh := archsimd.Mask64x8FromBits(uint8(0xFF) << (i - at)) // the places not added before
@@ -61,6 +61,7 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 		for _, x := range xs[1:] {
 			same &= archsimd.LoadFloat64x8Slice(x[at:]).Equal(first).ToBits()
 		}
+		agreed &= same
 		var codes8 archsimd.Int32x8
 		for k, series := range xs {
 			x := archsimd.LoadFloat64x8Slice(series[at:])
@@ -68,7 +69,7 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 			sum.Add(x).Merge(sum, fresh).StoreSlice(sums[k][at:])
 			abs := x.AsUint64x8().And(absMask)
 			a := abs.AsFloat64x8()
-			within &= a.LessEqual(limit).ToBits()
+			inBound &= a.LessEqual(limit).ToBits()
 			if k == 0 || same != 0xFF {
 				e := abs.ShiftAllRight(52).AsInt64x8().Sub(bias).ConvertToFloat64()
 				s := abs.And(significand).Or(oneBits).AsFloat64x8().Sub(one)
@@ -82,5 +83,5 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) bool {
 		i = at + 8
 	}
 	archsimd.ClearAVXUpperBits()
-	return within == 0xFF
+	return inBound == 0xFF, agreed == 0xFF
 }
