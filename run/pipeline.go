@@ -206,6 +206,9 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 			continue
 		}
 		if ctx.Err() != nil {
+			if err := j.began(); err != nil {
+				return nil, err
+			}
 			if err := w.settle(); err != nil {
 				return nil, err
 			}
@@ -214,7 +217,9 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 		}
 		buf := &rowBufs[c%2]
 		if *buf == nil {
-			*buf = make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+			if *buf = j.rowBufs.take(); *buf == nil {
+				*buf = make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+			}
 		}
 		tally := &tallies[c%2]
 		if *tally == nil {
@@ -226,7 +231,13 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 		rows, err := j.sampleChunk(context.WithoutCancel(ctx), sampler, c, *buf, (*tally).reuse(sim.Blocks(n)), &counter, ready)
 		if err != nil {
 			part.abandon(err)
-			return nil, errors.Join(err, w.settle())
+			return nil, errors.Join(err, w.settle(), j.began())
+		}
+		// The first chunk may have been sampled while the previous run's files were removed
+		// (--force): no file of this run takes its final name before they are gone.
+		if err := j.began(); err != nil {
+			part.abandon(err)
+			return nil, err
 		}
 		if err := w.settle(); err != nil {
 			part.abandon(err)
@@ -239,6 +250,9 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 				return nil, err
 			}
 		}
+	}
+	if err := j.began(); err != nil {
+		return nil, err
 	}
 	lastPart, err := w.detachLast()
 	if err != nil {

@@ -87,6 +87,10 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 		return nil, err
 	}
 	j.ctx = ctx
+	if !opt.Resume { // a resumed run's chunks on disk need no buffer; it allocates as it goes
+		j.rowBufs = newRowBuffers(j.end-j.first, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
+		defer j.rowBufs.halt()
+	}
 	model, err := sim.NewModel(j.cfg)
 	if err != nil {
 		return nil, err
@@ -106,11 +110,16 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if j.waitClear != nil {
+		defer j.waitClear() // no return leaves the previous run's removal running
+	}
 	defer func() { // last resort: a bug is a runtime failure recorded in the manifest
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error (please report it): %v\n%s", r, debug.Stack())
 			man.Status, man.Error = results.StatusFailed, fmt.Sprint(r)
-			results.WriteManifestFile(j.manifestPath, man)
+			if j.began() == nil {
+				results.WriteManifestFile(j.manifestPath, man)
+			}
 			out = nil
 		}
 	}()
@@ -165,6 +174,12 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 // fail records err in the manifest (incomplete with a resume command when interrupted,
 // else failed), with every chunk whose write finished, and returns it.
 func (j *job) fail(man *results.Manifest, err error) (*Outcome, error) {
+	if berr := j.began(); berr != nil { // the previous run's manifest stays
+		if errors.Is(err, berr) {
+			return nil, err
+		}
+		return nil, errors.Join(err, berr)
+	}
 	man.Status, man.Error = results.StatusFailed, err.Error()
 	if errors.Is(err, ErrInterrupted) {
 		man.Status, man.Error = results.StatusIncomplete, "interrupted"
