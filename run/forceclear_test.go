@@ -1,0 +1,137 @@
+package run_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// TestForceClearsWhileSampling replaces a finished run of 4 chunks with --force by one of
+// 2, whose first chunk is sampled while the previous run's files are removed, and checks
+// what each outcome leaves: replaced, the previous run's chunks 2 and 3 are gone and the
+// outputs equal those of the same run in a fresh directory; interrupted before the first
+// chunk, the previous files are gone and the manifest is this run's, incomplete with no
+// chunk; when a listed file cannot be removed, the run fails with that error, writes no
+// manifest of its own (the previous one stays byte for byte) and leaves no file of its
+// own, not even a temporary one.
+func TestForceClearsWhileSampling(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 400
+	base := filepath.Join(t.TempDir(), "fresh")
+	fresh := cfg
+	fresh.Paths = 200
+	if _, err := run.Execute(context.Background(), run.Options{Config: fresh, OutDir: base, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	gone := []string{"paths/part-00002.parquet", "paths/part-00003.parquet", "tallies/chunk-00002.bin", "tallies/chunk-00003.bin"}
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tooLong := strings.Repeat("x", 300) + ".csv" // os.Remove fails: ENAMETOOLONG
+	for _, tc := range []struct {
+		name   string
+		ctx    context.Context
+		edit   func(m map[string]any) // the previous run's manifest, before --force
+		status string                 // the new manifest's, or "" when the run must fail
+		errIs  error
+	}{
+		{name: "replaced", ctx: context.Background(), status: results.StatusComplete},
+		{name: "interrupted", ctx: cancelled, status: results.StatusIncomplete, errIs: run.ErrInterrupted},
+		{name: "removal fails", ctx: context.Background(), errIs: syscall.ENAMETOOLONG,
+			edit: func(m map[string]any) { m["outputs"] = append(m["outputs"].([]any), tooLong) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+				t.Fatal(err)
+			}
+			manPath := filepath.Join(dir, results.ManifestFile)
+			if tc.edit != nil {
+				data, err := os.ReadFile(manPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var m map[string]any
+				if err := json.Unmarshal(data, &m); err != nil {
+					t.Fatal(err)
+				}
+				tc.edit(m)
+				if data, err = json.Marshal(m); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(manPath, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := os.ReadFile(manPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			_, runErr := run.Execute(tc.ctx, run.Options{Config: fresh, OutDir: dir, ChunkSize: 100, Force: true})
+			if tc.errIs == nil && runErr != nil || tc.errIs != nil && !errors.Is(runErr, tc.errIs) {
+				t.Fatalf("error %v, want %v", runErr, tc.errIs)
+			}
+			for _, f := range gone {
+				if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the previous run's %s is still there (stat: %v)", f, err)
+				}
+			}
+			temps, _ := filepath.Glob(filepath.Join(dir, "*", ".*.tmp-*"))
+			top, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+			if temps = append(temps, top...); len(temps) > 0 {
+				t.Errorf("temporary files left: %v", temps)
+			}
+			after, err := os.ReadFile(manPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.status == "" {
+				if !strings.Contains(runErr.Error(), "--force: remove the previous run's") {
+					t.Errorf("error %q does not say what failed", runErr)
+				}
+				if !bytes.Equal(after, before) {
+					t.Errorf("the previous run's manifest changed:\n%s", after)
+				}
+				for _, f := range []string{"paths/part-00000.parquet", "tallies/chunk-00000.bin"} {
+					if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+						t.Errorf("%s is there after the run failed (stat: %v)", f, err)
+					}
+				}
+				return
+			}
+			man, err := results.ReadManifestFile(manPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if man.Status != tc.status || man.Paths != 200 {
+				t.Fatalf("manifest: status %q, %d paths; want %q, 200", man.Status, man.Paths, tc.status)
+			}
+			if tc.status != results.StatusComplete {
+				if len(man.Index) != 0 {
+					t.Errorf("an interrupted run lists %d chunks, want 0", len(man.Index))
+				}
+				return
+			}
+			for _, f := range []string{"summary.csv", "effects.csv", "tails.csv"} {
+				want, err := os.ReadFile(filepath.Join(base, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := os.ReadFile(filepath.Join(dir, f)); err != nil || !bytes.Equal(got, want) {
+					t.Errorf("%s differs from the run's in a fresh directory (read: %v)", f, err)
+				}
+			}
+		})
+	}
+}
