@@ -217,9 +217,7 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 		}
 		buf := &rowBufs[c%2]
 		if *buf == nil {
-			if *buf = j.rowBufs.take(); *buf == nil {
-				*buf = make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
-			}
+			*buf = make([]sim.Result, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
 		}
 		tally := &tallies[c%2]
 		if *tally == nil {

@@ -38,9 +38,6 @@ type job struct {
 	// figs gathers the figures' per-path metrics from the chunks as they are written (nil
 	// without figures, and for a shard).
 	figs *figureRows
-	// rowBufs are the chunks' row buffers, allocated and touched before sampling (nil for
-	// a resumed run: sampleAndWrite allocates them).
-	rowBufs *rowBuffers
 	// firstManifest, set when prepare leaves the previous run's files to be removed while
 	// the first chunk is sampled (clearWhileSampling), waits for their removal and writes
 	// this run's first manifest; began calls it, once. waitClear only waits (nil unless

@@ -87,10 +87,6 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 		return nil, err
 	}
 	j.ctx = ctx
-	if !opt.Resume { // a resumed run's chunks on disk need no buffer; it allocates as it goes
-		j.rowBufs = newRowBuffers(j.end-j.first, min(j.opt.ChunkSize, j.cfg.Paths)*j.l.policies)
-		defer j.rowBufs.halt()
-	}
 	model, err := sim.NewModel(j.cfg)
 	if err != nil {
 		return nil, err
