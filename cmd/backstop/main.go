@@ -365,6 +365,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		Config: cfg, OutDir: dir, Workers: *workers, ChunkSize: chunkSize, Figures: !*noFigures,
 		Command: "backstop " + strings.Join(append([]string{"run"}, args...), " "), Log: logw,
 		Progress: progress, Resume: *resume != "", Force: *force, Shard: shard, Target: tgt, AllowVersionChange: *allowVersion,
+		ReturnMemory: true,
 	})
 	if err != nil {
 		return err
