@@ -111,7 +111,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		man.Shard = &results.Shard{Index: s.Index, Count: s.Count, FirstChunk: j.first, EndChunk: j.end}
 	}
 	if clearLater {
-		j.clearWhileSampling(old, man)
+		j.clearWhileSampling(old, *man)
 		return man, done, nil
 	}
 	if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
@@ -186,34 +186,36 @@ func removeListed(dir string, files []string) error {
 }
 
 // clearWhileSampling is clear for a whole run that replaces a finished or unfinished one
-// (--force): the stale temporary files go at once, before this run writes any; the
-// previous run's files (some 15 ms of unlinks at 200,000 paths, the cores idle) go on a
-// goroutine of their own while the first chunk is sampled, and its manifest last, as
-// clear does. Nothing of the new run takes a final name before firstManifest: a run
-// killed meanwhile leaves the previous run's manifest and what of its files remain, as
-// one killed in clear did (and the hidden temporary files of the first chunk, which
-// readers skip and the next run removes). This run's first manifest is written by
-// firstManifest, once the removal is done.
-func (j *job) clearWhileSampling(old *results.Manifest, man *results.Manifest) {
+// (--force), run beside the first chunk's sampling: the stale temporary files go at once,
+// before this run writes any; then, on a goroutine of their own, the previous run's files
+// (some 15 ms of unlinks at 200,000 paths, with the cores idle when done before sampling),
+// its manifest last, as clear does, and this run's first manifest (first, a copy of it
+// as prepare made it) right after. A run killed meanwhile leaves what a run killed in
+// clear left: the previous run's manifest and what of its files remain, or this run's
+// first manifest (and the first chunk's hidden temporary part, which readers skip and
+// the next run removes). Nothing of this run takes a final name before began has waited
+// for the goroutine (firstManifest), which reports a removal that failed, when the
+// previous manifest is still in place.
+func (j *job) clearWhileSampling(old *results.Manifest, first results.Manifest) {
 	dir := j.opt.OutDir
 	files := j.previousFiles(old)
 	RemoveStaleTemps(dir)
-	removed := make(chan error, 1)
-	go func() { removed <- removeListed(dir, files) }()
-	var once sync.Once
-	var err error
-	wait := func() error {
-		once.Do(func() { err = <-removed })
-		return err
-	}
-	j.waitClear = func() { wait() }
-	j.firstManifest = func() error {
-		if err := wait(); err != nil {
-			return err
+	cleared := make(chan error, 1)
+	go func() {
+		if err := removeListed(dir, files); err != nil {
+			cleared <- err
+			return
 		}
 		os.Remove(j.manifestPath)
-		return results.WriteManifestFile(j.manifestPath, man)
+		cleared <- results.WriteManifestFile(j.manifestPath, &first)
+	}()
+	var once sync.Once
+	var err error
+	j.firstManifest = func() error {
+		once.Do(func() { err = <-cleared })
+		return err
 	}
+	j.waitClear = func() { j.firstManifest() }
 }
 
 // wholeRunForShard checks, for a shard, the directory's manifest.json: a directory that

@@ -39,9 +39,9 @@ type job struct {
 	// without figures, and for a shard).
 	figs *figureRows
 	// firstManifest, set when prepare leaves the previous run's files to be removed while
-	// the first chunk is sampled (clearWhileSampling), waits for their removal and writes
-	// this run's first manifest; began calls it, once. waitClear only waits (nil unless
-	// firstManifest is set).
+	// the first chunk is sampled (clearWhileSampling), waits for that and for this run's
+	// first manifest written after; began calls it. waitClear is the same wait, for
+	// Execute's return (nil unless firstManifest is set).
 	firstManifest func() error
 	waitClear     func()
 	beginOnce     sync.Once
