@@ -11,14 +11,11 @@ import (
 	"github.com/backstop-research/backstop/results"
 )
 
-// TestForceWritesFirstManifestBeforeSampling checks when a run that replaces another
-// (--force) has its own manifest on disk: right after the previous run's files are gone,
-// on the removal's goroutine, not when its first chunk's sampling ends (began). A run
-// killed during its first chunk (a second signal, SIGKILL) then leaves its own manifest,
-// "running" with no chunk, which resume accepts, as when the removal came before
-// sampling; the previous run's manifest, listing files already removed, is on disk only
-// while they are removed.
-func TestForceWritesFirstManifestBeforeSampling(t *testing.T) {
+// TestForceMovesPreviousRunAside checks prepare with --force over a finished run: when it
+// returns, this run's manifest is on disk and none of the previous run's files is at its
+// name any more (they are in the hidden directory, being removed: a kill now leaves a
+// resumable run); once waitClear returns, that directory is gone too.
+func TestForceMovesPreviousRunAside(t *testing.T) {
 	cfg := configs.Baseline()
 	cfg.Paths = 400
 	dir := filepath.Join(t.TempDir(), "run")
@@ -38,9 +35,8 @@ func TestForceWritesFirstManifestBeforeSampling(t *testing.T) {
 		t.Fatal(err)
 	}
 	if j.waitClear == nil {
-		t.Fatal("prepare removed the previous run before sampling; want it beside")
+		t.Fatal("prepare left nothing to remove beside the run")
 	}
-	j.waitClear() // the removal's goroutine is done; began is not called
 	man, err := results.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -49,12 +45,57 @@ func TestForceWritesFirstManifestBeforeSampling(t *testing.T) {
 		t.Errorf("manifest on disk: run %s (the previous %s), status %q, %d paths, %d chunks; want this run's, running, 200, 0",
 			man.RunID, old.RunID, man.Status, man.Paths, len(man.Index))
 	}
-	for _, f := range old.Parts {
+	for _, f := range append(append([]string{}, old.Parts...), old.Outputs...) {
 		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("the previous run's %s is still there (stat: %v)", f, err)
 		}
 	}
-	if err := j.began(); err != nil {
-		t.Fatal(err)
+	j.waitClear()
+	if aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*")); len(aside) > 0 {
+		t.Errorf("%v left after the removal", aside)
+	}
+}
+
+// TestStaleAsideRemoved plants what a run killed right after --force moved the previous
+// run's files aside leaves (its own manifest, running, and the hidden directory with those
+// files) and checks that resuming it, or starting over with --force, removes the files
+// and the directory, and leaves what no run puts there (a subdirectory of it).
+func TestStaleAsideRemoved(t *testing.T) {
+	for _, opt := range []Options{{Resume: true}, {Force: true}} {
+		cfg := configs.Baseline()
+		cfg.Paths = 200
+		dir := filepath.Join(t.TempDir(), "run")
+		opt.Config, opt.OutDir, opt.ChunkSize = cfg, dir, 100
+		if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+			t.Fatal(err)
+		}
+		man, err := results.ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		man.Status, man.Index, man.Parts = results.StatusRunning, nil, nil
+		if err := results.WriteManifest(dir, man); err != nil {
+			t.Fatal(err)
+		}
+		aside := filepath.Join(dir, replacedPrefix+"123")
+		keep := filepath.Join(aside, "sub", "kept.txt")
+		if err := os.MkdirAll(filepath.Dir(keep), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{filepath.Join(aside, "0-part-00000.parquet"), filepath.Join(aside, "7-summary.csv"), keep} {
+			if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := Execute(context.Background(), opt); err != nil {
+			t.Fatalf("resume %v, force %v: %v", opt.Resume, opt.Force, err)
+		}
+		left, _ := filepath.Glob(filepath.Join(aside, "*"))
+		if len(left) != 1 || left[0] != filepath.Join(aside, "sub") {
+			t.Errorf("resume %v, force %v: left in %s: %v, want only sub", opt.Resume, opt.Force, aside, left)
+		}
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("resume %v, force %v: %s: %v", opt.Resume, opt.Force, keep, err)
+		}
 	}
 }

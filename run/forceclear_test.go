@@ -16,15 +16,15 @@ import (
 	"github.com/backstop-research/backstop/run"
 )
 
-// TestForceClearsWhileSampling replaces a finished run of 4 chunks with --force by one of
-// 2, whose first chunk is sampled while the previous run's files are removed, and checks
+// TestForceReplacesRun replaces a finished run of 4 chunks with --force by one of 2 (the
+// previous run's files moved aside, then removed while the new run samples) and checks
 // what each outcome leaves: replaced, the previous run's chunks 2 and 3 are gone and the
 // outputs equal those of the same run in a fresh directory; interrupted before the first
 // chunk, the previous files are gone and the manifest is this run's, incomplete with no
-// chunk; when a listed file cannot be removed, the run fails with that error, writes no
-// manifest of its own (the previous one stays byte for byte) and leaves no file of its
-// own, not even a temporary one.
-func TestForceClearsWhileSampling(t *testing.T) {
+// chunk; when a listed file cannot be removed, the run fails with that error before
+// writing anything of its own, and the previous run is as it was: its manifest byte for
+// byte, its files back at their names. No outcome leaves a temporary file or directory.
+func TestForceReplacesRun(t *testing.T) {
 	cfg := configs.Baseline()
 	cfg.Paths = 400
 	base := filepath.Join(t.TempDir(), "fresh")
@@ -83,8 +83,9 @@ func TestForceClearsWhileSampling(t *testing.T) {
 				t.Fatalf("error %v, want %v", runErr, tc.errIs)
 			}
 			for _, f := range gone {
-				if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
-					t.Errorf("the previous run's %s is still there (stat: %v)", f, err)
+				_, err := os.Stat(filepath.Join(dir, f))
+				if failed := tc.status == ""; failed && err != nil || !failed && !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the previous run's %s: stat %v; want it there only when --force failed", f, err)
 				}
 			}
 			temps, _ := filepath.Glob(filepath.Join(dir, "*", ".*.tmp-*"))
@@ -102,11 +103,6 @@ func TestForceClearsWhileSampling(t *testing.T) {
 				}
 				if !bytes.Equal(after, before) {
 					t.Errorf("the previous run's manifest changed:\n%s", after)
-				}
-				for _, f := range []string{"paths/part-00000.parquet", "tallies/chunk-00000.bin"} {
-					if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
-						t.Errorf("%s is there after the run failed (stat: %v)", f, err)
-					}
 				}
 				return
 			}

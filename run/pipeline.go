@@ -206,9 +206,6 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 			continue
 		}
 		if ctx.Err() != nil {
-			if err := j.began(); err != nil {
-				return nil, err
-			}
 			if err := w.settle(); err != nil {
 				return nil, err
 			}
@@ -229,13 +226,7 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 		rows, err := j.sampleChunk(context.WithoutCancel(ctx), sampler, c, *buf, (*tally).reuse(sim.Blocks(n)), &counter, ready)
 		if err != nil {
 			part.abandon(err)
-			return nil, errors.Join(err, w.settle(), j.began())
-		}
-		// The first chunk may have been sampled while the previous run's files were removed
-		// (--force): no file of this run takes its final name before they are gone.
-		if err := j.began(); err != nil {
-			part.abandon(err)
-			return nil, err
+			return nil, errors.Join(err, w.settle())
 		}
 		if err := w.settle(); err != nil {
 			part.abandon(err)
@@ -248,9 +239,6 @@ func (j *job) sampleAndWrite(ctx context.Context, model *sim.Model, man *results
 				return nil, err
 			}
 		}
-	}
-	if err := j.began(); err != nil {
-		return nil, err
 	}
 	lastPart, err := w.detachLast()
 	if err != nil {

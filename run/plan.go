@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
@@ -38,37 +37,10 @@ type job struct {
 	// figs gathers the figures' per-path metrics from the chunks as they are written (nil
 	// without figures, and for a shard).
 	figs *figureRows
-	// firstManifest, set when prepare leaves the previous run's files to be removed while
-	// the first chunk is sampled (clearWhileSampling), waits for that and for this run's
-	// first manifest written after; began calls it. waitClear is the same wait, for
-	// Execute's return (nil unless firstManifest is set).
-	firstManifest func() error
-	waitClear     func()
-	beginOnce     sync.Once
-	beginErr      error
+	// waitClear, set when prepare moved a previous run's files aside (--force), waits for
+	// them to be removed (clearAside); nil otherwise.
+	waitClear func()
 }
-
-// began makes sure this run's first manifest is on disk: prepare wrote it, unless it left
-// the previous run's files to be removed while the first chunk is sampled, when began
-// waits for that and writes it. A failure is a clearError: the previous run's manifest is
-// still in place, and no manifest of this run may be written.
-func (j *job) began() error {
-	j.beginOnce.Do(func() {
-		if j.firstManifest != nil {
-			if err := j.firstManifest(); err != nil {
-				j.beginErr = clearError{err}
-			}
-		}
-	})
-	return j.beginErr
-}
-
-// clearError is a failure to remove the previous run's files (--force) found after this
-// run began sampling: the run ends with it, writing no manifest of its own.
-type clearError struct{ err error }
-
-func (c clearError) Error() string { return c.err.Error() }
-func (c clearError) Unwrap() error { return c.err }
 
 // marshalConfig renders a run's config as its files record it; a test replaces it to write
 // a run as an earlier version did.

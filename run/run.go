@@ -109,19 +109,17 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	}
 	defer lock.Release()
 	man, done, err := j.prepare()
-	if err != nil {
-		return nil, err
-	}
 	if j.waitClear != nil {
 		defer j.waitClear() // no return leaves the previous run's removal running
+	}
+	if err != nil {
+		return nil, err
 	}
 	defer func() { // last resort: a bug is a runtime failure recorded in the manifest
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error (please report it): %v\n%s", r, debug.Stack())
 			man.Status, man.Error = results.StatusFailed, fmt.Sprint(r)
-			if j.began() == nil {
-				results.WriteManifestFile(j.manifestPath, man)
-			}
+			results.WriteManifestFile(j.manifestPath, man)
 			out = nil
 		}
 	}()
@@ -179,12 +177,6 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 // fail records err in the manifest (incomplete with a resume command when interrupted,
 // else failed), with every chunk whose write finished, and returns it.
 func (j *job) fail(man *results.Manifest, err error) (*Outcome, error) {
-	if berr := j.began(); berr != nil { // the previous run's manifest stays
-		if errors.Is(err, berr) {
-			return nil, err
-		}
-		return nil, errors.Join(err, berr)
-	}
 	man.Status, man.Error = results.StatusFailed, err.Error()
 	if errors.Is(err, ErrInterrupted) {
 		man.Status, man.Error = results.StatusIncomplete, "interrupted"
