@@ -205,6 +205,7 @@ const replacedPrefix = ".previous-run.tmp-"
 // fails leaves the previous run as it was.
 func (j *job) clearAside(old *results.Manifest) error {
 	dir := j.opt.OutDir
+	RemoveStaleTemps(dir) // a killed run's, before this run makes its own
 	aside, err := os.MkdirTemp(dir, replacedPrefix)
 	if err != nil {
 		return fmt.Errorf("--force: %w", err)
@@ -230,16 +231,19 @@ func (j *job) clearAside(old *results.Manifest) error {
 			return err
 		}
 	}
-	RemoveStaleTemps(dir) // not aside: this process's own
 	os.Remove(j.manifestPath)
 	emptied := make(chan struct{})
 	go func() {
 		defer close(emptied)
-		removeAside(aside)
+		emptyAside(aside)
 	}()
 	j.waitClear = func() { <-emptied }
 	return nil
 }
+
+// emptyAside is removeAside, the function clearAside runs on its goroutine (a test
+// holds it back to see what is on disk meanwhile).
+var emptyAside = removeAside
 
 // removeAside removes the files a --force moved into aside (clearAside), then aside.
 // Anything else in it (no run puts anything else there) is left.

@@ -12,10 +12,17 @@ import (
 )
 
 // TestForceMovesPreviousRunAside checks prepare with --force over a finished run: when it
-// returns, this run's manifest is on disk and none of the previous run's files is at its
-// name any more (they are in the hidden directory, being removed: a kill now leaves a
-// resumable run); once waitClear returns, that directory is gone too.
+// returns, this run's manifest is on disk, none of the previous run's files is at its
+// name any more, and they are all in the hidden directory, still to be removed (the
+// removal is held back here: it runs beside the sampling; a kill now leaves a resumable
+// run); once waitClear returns, that directory is gone too.
 func TestForceMovesPreviousRunAside(t *testing.T) {
+	release := make(chan struct{})
+	defer func(f func(string)) { emptyAside = f }(emptyAside)
+	emptyAside = func(aside string) {
+		<-release
+		removeAside(aside)
+	}
 	cfg := configs.Baseline()
 	cfg.Paths = 400
 	dir := filepath.Join(t.TempDir(), "run")
@@ -50,6 +57,15 @@ func TestForceMovesPreviousRunAside(t *testing.T) {
 			t.Errorf("the previous run's %s is still there (stat: %v)", f, err)
 		}
 	}
+	aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*"))
+	if len(aside) != 1 {
+		t.Fatalf("directories aside: %v, want 1", aside)
+	}
+	moved, _ := os.ReadDir(aside[0])
+	if want := len(old.Index)*2 + len(old.Outputs); len(moved) != want {
+		t.Errorf("%d files aside before the removal, want the previous run's %d", len(moved), want)
+	}
+	close(release)
 	j.waitClear()
 	if aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*")); len(aside) > 0 {
 		t.Errorf("%v left after the removal", aside)
