@@ -10,35 +10,46 @@ import (
 	"github.com/backstop-research/backstop/sim"
 )
 
+// recordedPath is one path's output as the sampler hands it to the tally, copied.
+type recordedPath struct {
+	block int
+	res   []sim.Result
+	days  [][]float64
+}
+
+// recordBaseline samples the first paths paths of the baseline (seed 1) on one worker and
+// returns its layout, each path's output and all their results in path order.
+func recordBaseline(b *testing.B, paths int) (layout, []recordedPath, []sim.Result) {
+	cfg := configs.Baseline()
+	m, err := sim.NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recorded []recordedPath
+	var rows []sim.Result
+	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
+	err = s.Run(context.Background(), 0, paths, func(_, block int, res []sim.Result, days [][]float64) {
+		p := recordedPath{block: block, res: append([]sim.Result(nil), res...)}
+		for _, d := range days {
+			p.days = append(p.days, append([]float64(nil), d...))
+		}
+		recorded = append(recorded, p)
+		rows = append(rows, res...)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newLayout(cfg.Policies, cfg.Days), recorded, rows
+}
+
 // BenchmarkTally measures what the run does with one path's output besides simulating it:
 // buffering its series and metrics, counting them into the band sketches' bins and
 // summing them, on one goroutine, over 4,096 baseline paths replayed: for a path of the
 // band subset (bands), and for one outside it, whose series are only summed for the mean
 // (metrics-only).
 func BenchmarkTally(b *testing.B) {
-	cfg := configs.Baseline()
-	m, err := sim.NewModel(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const paths = 4096
-	type path struct {
-		res  []sim.Result
-		days [][]float64
-	}
-	var recorded []path
-	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
-	err = s.Run(context.Background(), 0, paths, func(_, _ int, res []sim.Result, days [][]float64) {
-		p := path{res: append([]sim.Result(nil), res...)}
-		for _, d := range days {
-			p.days = append(p.days, append([]float64(nil), d...))
-		}
-		recorded = append(recorded, p)
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	l := newLayout(cfg.Policies, cfg.Days)
+	l, recorded, _ := recordBaseline(b, paths)
 	for _, bc := range []struct {
 		name    string
 		inBands bool
@@ -61,21 +72,9 @@ func BenchmarkTally(b *testing.B) {
 // policy's metrics and the paired differences, over 16,384 baseline paths, on one
 // goroutine, as the fold computes them beside the sketches.
 func BenchmarkRowMoments(b *testing.B) {
-	cfg := configs.Baseline()
-	m, err := sim.NewModel(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const paths = 16384
-	rows := make([]sim.Result, 0, paths*len(cfg.Policies))
-	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
-	err = s.Run(context.Background(), 0, paths, func(_, _ int, res []sim.Result, _ [][]float64) {
-		rows = append(rows, res...)
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tally := newChunkTally(newLayout(cfg.Policies, cfg.Days), 1, sim.Blocks(paths))
+	l, _, rows := recordBaseline(b, paths)
+	tally := newChunkTally(l, 1, sim.Blocks(paths))
 	cpu0 := cputime.Process()
 	for b.Loop() {
 		tally.rowMoments(rows)
@@ -88,32 +87,8 @@ func BenchmarkRowMoments(b *testing.B) {
 // the chunk's moments beside it; over 16,384 baseline paths tallied on one worker (not
 // timed), folded on one goroutine.
 func BenchmarkFold(b *testing.B) {
-	cfg := configs.Baseline()
-	m, err := sim.NewModel(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const paths = 16384
-	type path struct {
-		block int
-		res   []sim.Result
-		days  [][]float64
-	}
-	var recorded []path
-	var rows []sim.Result
-	s := &sim.Sampler{Model: m, Policies: cfg.Policies, Workers: 1, Seed: 1}
-	err = s.Run(context.Background(), 0, paths, func(_, block int, res []sim.Result, days [][]float64) {
-		p := path{block: block, res: append([]sim.Result(nil), res...)}
-		for _, d := range days {
-			p.days = append(p.days, append([]float64(nil), d...))
-		}
-		recorded = append(recorded, p)
-		rows = append(rows, res...)
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	l := newLayout(cfg.Policies, cfg.Days)
+	l, recorded, rows := recordBaseline(b, paths)
 	tally := newChunkTally(l, 1, sim.Blocks(paths))
 	id := results.Identity{RunID: "bench", Seed: 1, ChunkSize: paths, Version: "bench"}
 	for b.Loop() {

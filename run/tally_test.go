@@ -169,7 +169,9 @@ func TestChunkTallyEqualsDirect(t *testing.T) {
 					t.Fatalf("group %d (position %d): the sketch differs from the values given directly (count %v, want %v)", g, l.position(g), sk.Count(), want[g].Count())
 				}
 			})
-			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool { return w.nBands != 0 || w.nMetrics != 0 || w.nSameBands != 0 || w.nSameMetrics != 0 }) {
+			if slices.ContainsFunc(ct.workers, func(w *workerTally) bool {
+				return w.nBands != 0 || w.nMetrics != 0 || w.nSameBands != 0 || w.nSameMetrics != 0
+			}) {
 				t.Error("fold left values buffered")
 			}
 		})
