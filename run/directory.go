@@ -21,6 +21,7 @@ import (
 func (j *job) prepare() (*results.Manifest, []bool, error) {
 	dir := j.opt.OutDir
 	done := make([]bool, j.chunks)
+	var aside *asideMoves // the previous run's files, moved aside by --force
 	old, err := results.ReadManifestFile(j.manifestPath)
 	exists := err == nil
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -62,7 +63,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		}
 		return nil, nil, fmt.Errorf("output directory %s holds an unfinished run (status %s); finish it with: %s (or --force to start over)", dir, old.Status, j.resumeCommand())
 	case exists && j.opt.Shard.Count <= 1:
-		if err := j.clearAside(old); err != nil {
+		if aside, err = j.clearAside(old); err != nil {
 			return nil, nil, err
 		}
 	case exists:
@@ -87,6 +88,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		atomicfile.RemoveStale(dir)
 	}
 	if err := os.MkdirAll(filepath.Dir(j.manifestPath), 0o755); err != nil {
+		aside.putBack()
 		return nil, nil, fmt.Errorf("create output directory: %w", err)
 	}
 	prov := results.NewProvenance(j.yml, j.cfg.Seed, int64(j.cfg.Paths))
@@ -110,11 +112,17 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	if s := j.opt.Shard; s.Count > 1 {
 		man.Shard = &results.Shard{Index: s.Index, Count: s.Count, FirstChunk: j.first, EndChunk: j.end}
 	}
-	if err := results.WriteManifestFile(j.manifestPath, man); err != nil {
+	if err := writeFirstManifest(j.manifestPath, man); err != nil {
+		aside.putBack()
 		return nil, nil, err
 	}
+	j.waitClear = aside.emptyMeanwhile()
 	return man, done, nil
 }
+
+// writeFirstManifest writes a run's first manifest (prepare); a test replaces it to see
+// what is on disk then, or to make it fail.
+var writeFirstManifest = results.WriteManifestFile
 
 // RemoveStaleTemps removes the temporary files of writes cut short by a kill from the run
 // directory dir and its subdirectories (atomicfile.RemoveStale): never renamed, so never
@@ -195,50 +203,75 @@ const replacedPrefix = ".previous-run.tmp-"
 // clearAside is clear for a whole run that replaces a finished or unfinished one
 // (--force), with the unlinks off the run's path: the previous run's files are renamed
 // into a hidden directory of their own (a rename is a few µs; an unlink frees the file's
-// pages, some 3 ms for a 200,000-path run's part, 15 ms for the run, with the cores idle),
-// then its manifest is removed, as clear does, and that directory is emptied on a
-// goroutine of its own while the run samples; j.waitClear waits for it. A run killed
-// meanwhile leaves its own manifest and that hidden directory, which the next run there
-// (resume or --force) empties; one killed before leaves what a run killed in clear left.
-// A listed directory, or a file that cannot be renamed, is removed in place, as clear
-// does, with the same errors; on an error the files moved go back, so a --force that
-// fails leaves the previous run as it was.
-func (j *job) clearAside(old *results.Manifest) error {
+// pages, some 3 ms for a 200,000-path run's part, 15 ms for the run, with the cores idle).
+// The previous manifest stays until this run's first manifest replaces it (one rename:
+// a run killed meanwhile leaves a manifest, the previous run's, which --force replaces
+// again); only then is that directory emptied, on a goroutine of its own while the run
+// samples (asideMoves.emptyMeanwhile; j.waitClear waits for it). A run killed meanwhile
+// leaves its own manifest and that hidden directory, which the next run there (resume or
+// --force) empties. A listed directory, or a file that cannot be renamed, is removed in
+// place, as clear does, with the same errors; on an error, here or in writing this run's
+// first manifest, the files moved go back (asideMoves.putBack), so a --force that fails
+// leaves the previous run as it was.
+func (j *job) clearAside(old *results.Manifest) (*asideMoves, error) {
 	dir := j.opt.OutDir
 	RemoveStaleTemps(dir) // a killed run's, before this run makes its own
-	aside, err := os.MkdirTemp(dir, replacedPrefix)
+	path, err := os.MkdirTemp(dir, replacedPrefix)
 	if err != nil {
-		return fmt.Errorf("--force: %w", err)
+		return nil, fmt.Errorf("--force: %w", err)
 	}
-	type move struct{ from, to string }
-	var moved []move
+	a := &asideMoves{dir: path}
 	for i, f := range j.previousFiles(old) {
 		if !filepath.IsLocal(f) {
 			continue
 		}
-		m := move{filepath.Join(dir, f), filepath.Join(aside, fmt.Sprintf("%d-%s", i, filepath.Base(f)))}
+		m := move{filepath.Join(dir, f), filepath.Join(path, fmt.Sprintf("%d-%s", i, filepath.Base(f)))}
 		if fi, err := os.Lstat(m.from); err == nil && fi.Mode().IsRegular() && os.Rename(m.from, m.to) == nil {
-			moved = append(moved, m)
+			a.moved = append(a.moved, m)
 			continue
 		}
 		if err := removeListed(dir, []string{f}); err != nil {
-			// The previous run is left as it was: its files go back (what cannot stays
-			// aside, for the next run there to remove).
-			for k := len(moved) - 1; k >= 0; k-- {
-				os.Rename(moved[k].to, moved[k].from)
-			}
-			os.Remove(aside)
-			return err
+			a.putBack()
+			return nil, err
 		}
 	}
-	os.Remove(j.manifestPath)
+	return a, nil
+}
+
+// asideMoves is a hidden directory of the previous run's files that clearAside moved
+// there, and the moves.
+type asideMoves struct {
+	dir   string
+	moved []move
+}
+
+// move is a file's rename from its name in the run directory to one aside.
+type move struct{ from, to string }
+
+// putBack leaves the previous run as it was: its files go back to their names (what
+// cannot stays aside, for the next run there to remove). A nil a does nothing.
+func (a *asideMoves) putBack() {
+	if a == nil {
+		return
+	}
+	for k := len(a.moved) - 1; k >= 0; k-- {
+		os.Rename(a.moved[k].to, a.moved[k].from)
+	}
+	os.Remove(a.dir)
+}
+
+// emptyMeanwhile empties and removes a's directory on a goroutine of its own and returns
+// the wait for it; nil for a nil a.
+func (a *asideMoves) emptyMeanwhile() (wait func()) {
+	if a == nil {
+		return nil
+	}
 	emptied := make(chan struct{})
 	go func() {
 		defer close(emptied)
-		emptyAside(aside)
+		emptyAside(a.dir)
 	}()
-	j.waitClear = func() { <-emptied }
-	return nil
+	return func() { <-emptied }
 }
 
 // emptyAside is removeAside, the function clearAside runs on its goroutine (a test

@@ -115,3 +115,66 @@ func TestStaleAsideRemoved(t *testing.T) {
 		}
 	}
 }
+
+// TestForceKeepsAManifest checks that --force is never without a manifest on disk: when
+// this run's first manifest is written, the previous run's is still there, byte for byte
+// (a run killed before that write leaves the previous run's manifest, which --force
+// replaces again, not a directory of files with no manifest, which backstop refuses even
+// with --force); and when that write fails, the previous run is as it was: its files back
+// at their names, byte for byte, and nothing left aside.
+func TestForceKeepsAManifest(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 400
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	before := treeBytes(t, dir)
+	manPath := filepath.Join(dir, results.ManifestFile)
+	boom := errors.New("disk full")
+	defer func(f func(string, *results.Manifest) error) { writeFirstManifest = f }(writeFirstManifest)
+	calls := 0
+	writeFirstManifest = func(path string, m *results.Manifest) error {
+		calls++
+		if got, err := os.ReadFile(manPath); err != nil || string(got) != before[results.ManifestFile] {
+			t.Errorf("when this run's first manifest is written, the previous run's is not on disk as it was (read: %v)", err)
+		}
+		return boom
+	}
+	cfg.Paths = 200
+	_, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100, Force: true})
+	if !errors.Is(err, boom) || calls != 1 {
+		t.Fatalf("error %v after %d writes, want %v after 1", err, calls, boom)
+	}
+	after := treeBytes(t, dir)
+	for name, b := range before {
+		if a, ok := after[name]; !ok || a != b {
+			t.Errorf("the previous run's %s: there %v, same bytes %v; want it as it was", name, ok, a == b)
+		}
+	}
+	for name := range after {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s left by a --force that failed", name)
+		}
+	}
+}
+
+// treeBytes returns the regular files under dir (relative names) and their contents,
+// leaving out the directory's lock.
+func treeBytes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".backstop.lock" {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
