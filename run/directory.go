@@ -136,6 +136,7 @@ func RemoveStaleTemps(dir string) {
 	for _, a := range aside {
 		if fi, err := os.Lstat(a); err == nil && fi.IsDir() {
 			removeAside(a) // the previous run's files a killed --force had moved aside
+			os.Remove(a)   // empty: one a kill left before its marker (nothing to lose)
 		}
 	}
 	atomicfile.RemoveStale(dir)
@@ -221,6 +222,10 @@ func (j *job) clearAside(old *results.Manifest) (*asideMoves, error) {
 		return nil, fmt.Errorf("--force: %w", err)
 	}
 	a := &asideMoves{dir: path}
+	if err := os.WriteFile(filepath.Join(path, asideMarker), []byte(asideMarkerText), 0o644); err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("--force: %w", err)
+	}
 	for i, f := range j.previousFiles(old) {
 		if !filepath.IsLocal(f) {
 			continue
@@ -257,6 +262,7 @@ func (a *asideMoves) putBack() {
 	for k := len(a.moved) - 1; k >= 0; k-- {
 		os.Rename(a.moved[k].to, a.moved[k].from)
 	}
+	os.Remove(filepath.Join(a.dir, asideMarker))
 	os.Remove(a.dir)
 }
 
@@ -278,15 +284,31 @@ func (a *asideMoves) emptyMeanwhile() (wait func()) {
 // holds it back to see what is on disk meanwhile).
 var emptyAside = removeAside
 
-// removeAside removes the files a --force moved into aside (clearAside), then aside.
-// Anything else in it (no run puts anything else there) is left.
+// asideMarker is the file clearAside writes first into the hidden directory it makes,
+// saying what the directory is to whoever finds it: removeAside empties only a directory
+// that holds it (one a killed --force left), never one of the same name that someone
+// else made.
+const asideMarker = "README.backstop"
+
+// asideMarkerText is asideMarker's content.
+const asideMarkerText = "backstop run --force moved the previous run's files here to remove them; the next backstop run in this directory (--resume or --force) removes this directory if a kill left it.\n"
+
+// removeAside removes the files a --force moved into aside (clearAside), then aside, if
+// aside holds asideMarker (else it is not a directory clearAside made, and is left). Its
+// marker is removed last, so that a removal cut short is taken up by the next. Anything
+// else in it (no run puts anything else there) is left.
 func removeAside(aside string) {
+	marker := filepath.Join(aside, asideMarker)
+	if fi, err := os.Lstat(marker); err != nil || !fi.Mode().IsRegular() {
+		return
+	}
 	entries, _ := os.ReadDir(aside)
 	for _, e := range entries {
-		if e.Type().IsRegular() {
+		if e.Type().IsRegular() && e.Name() != asideMarker {
 			os.Remove(filepath.Join(aside, e.Name()))
 		}
 	}
+	os.Remove(marker)
 	os.Remove(aside)
 }
 

@@ -62,8 +62,8 @@ func TestForceMovesPreviousRunAside(t *testing.T) {
 		t.Fatalf("directories aside: %v, want 1", aside)
 	}
 	moved, _ := os.ReadDir(aside[0])
-	if want := len(old.Index)*2 + len(old.Outputs); len(moved) != want {
-		t.Errorf("%d files aside before the removal, want the previous run's %d", len(moved), want)
+	if want := len(old.Index)*2 + len(old.Outputs) + 1; len(moved) != want {
+		t.Errorf("%d files aside before the removal, want the previous run's %d and %s", len(moved), want-1, asideMarker)
 	}
 	close(release)
 	j.waitClear()
@@ -74,8 +74,9 @@ func TestForceMovesPreviousRunAside(t *testing.T) {
 
 // TestStaleAsideRemoved plants what a run killed right after --force moved the previous
 // run's files aside leaves (its own manifest, running, and the hidden directory with those
-// files) and checks that resuming it, or starting over with --force, removes the files
-// and the directory, and leaves what no run puts there (a subdirectory of it).
+// files, and the marker saying it is --force's) and checks that resuming it, or starting
+// over with --force, removes the files and the marker, and leaves what no run puts there
+// (a subdirectory of it).
 func TestStaleAsideRemoved(t *testing.T) {
 	for _, opt := range []Options{{Resume: true}, {Force: true}} {
 		cfg := configs.Baseline()
@@ -98,7 +99,7 @@ func TestStaleAsideRemoved(t *testing.T) {
 		if err := os.MkdirAll(filepath.Dir(keep), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range []string{filepath.Join(aside, "0-part-00000.parquet"), filepath.Join(aside, "7-summary.csv"), keep} {
+		for _, f := range []string{filepath.Join(aside, "0-part-00000.parquet"), filepath.Join(aside, "7-summary.csv"), filepath.Join(aside, asideMarker), keep} {
 			if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -131,3 +131,61 @@ func TestForceReplacesRun(t *testing.T) {
 		})
 	}
 }
+
+// TestForceLeavesUsersHiddenEntries plants, in a finished run's directory, entries of the
+// user's own with the name of the hidden directory --force moves a previous run's files
+// into (a directory of files, one of them named as a moved part would be, a file, a
+// symbolic link to a directory elsewhere) and checks that --force over the run, then
+// --resume of a run interrupted there, leave every one of them and what they hold.
+func TestForceLeavesUsersHiddenEntries(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 200
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := filepath.Join(t.TempDir(), "elsewhere")
+	users := map[string]string{ // name under dir or elsewhere: content
+		filepath.Join(dir, ".previous-run.tmp-mine", "notes.txt"):            "notes",
+		filepath.Join(dir, ".previous-run.tmp-mine", "3-part-00001.parquet"): "mine",
+		filepath.Join(dir, ".previous-run.tmp-notes"):                        "a file",
+		filepath.Join(elsewhere, "kept.txt"):                                 "elsewhere",
+	}
+	for f, content := range users {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(dir, ".previous-run.tmp-link")
+	if err := os.Symlink(elsewhere, link); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, step := range []struct {
+		name string
+		ctx  context.Context
+		opt  run.Options
+	}{
+		{"--force", context.Background(), run.Options{Force: true}},
+		{"--force, interrupted", cancelled, run.Options{Force: true}},
+		{"--resume", context.Background(), run.Options{Resume: true}},
+	} {
+		opt := step.opt
+		opt.Config, opt.OutDir, opt.ChunkSize = cfg, dir, 100
+		if _, err := run.Execute(step.ctx, opt); err != nil && !errors.Is(err, run.ErrInterrupted) {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		for f, content := range users {
+			if got, err := os.ReadFile(f); err != nil || string(got) != content {
+				t.Errorf("after %s: %s holds %q (read: %v), want the user's %q", step.name, f, got, err, content)
+			}
+		}
+		if target, err := os.Readlink(link); err != nil || target != elsewhere {
+			t.Errorf("after %s: the user's link %s: %q, %v", step.name, link, target, err)
+		}
+	}
+}

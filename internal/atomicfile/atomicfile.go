@@ -69,14 +69,33 @@ func IsTemp(name string) bool {
 
 // RemoveStale removes from dir the temporary files of writes a killed process left
 // behind: never renamed, so never any file's content. It returns the names it removed;
-// a file it cannot remove is left as it is.
+// a file it cannot remove is left as it is. Only a regular file whose name ends as a
+// temporary file's does, in a random number (os.CreateTemp's digits), is one: an entry of
+// a name someone chose, a symbolic link or a directory is left.
 func RemoveStale(dir string) []string {
 	stale, _ := filepath.Glob(filepath.Join(dir, ".*"+tempSuffix+"*"))
 	var removed []string
 	for _, f := range stale {
+		if !randomSuffix(filepath.Base(f)) {
+			continue
+		}
+		if fi, err := os.Lstat(f); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
 		if os.Remove(f) == nil {
 			removed = append(removed, f)
 		}
 	}
 	return removed
+}
+
+// randomSuffix reports whether name ends in tempSuffix and decimal digits, as the name
+// of a temporary file of this package's writes does.
+func randomSuffix(name string) bool {
+	i := strings.LastIndex(name, tempSuffix)
+	if i < 0 {
+		return false
+	}
+	digits := name[i+len(tempSuffix):]
+	return digits != "" && strings.Trim(digits, "0123456789") == ""
 }

@@ -91,7 +91,9 @@ func TestWriteGated(t *testing.T) {
 }
 
 // TestRemoveStale checks that RemoveStale removes the temporary files Write makes, and
-// only those: not visible files, nor hidden ones of another name.
+// only those: not visible files, nor hidden ones of another name, nor one named like them
+// but for the random number (a name someone chose), nor a symbolic link or a directory
+// with such a name.
 func TestRemoveStale(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]bool{ // name: removed
@@ -101,12 +103,23 @@ func TestRemoveStale(t *testing.T) {
 		"notes.tmp-1":                 false,
 		".hidden":                     false,
 		".config.yaml.bak":            false,
+		".part-00001.parquet.tmp-old": false,
+		".previous-run.tmp-notes":     false,
+		".summary.csv.tmp-":           false,
 	}
 	for name := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if err := os.Symlink(filepath.Join(dir, "notes.tmp-1"), filepath.Join(dir, ".link.tmp-42")); err != nil {
+		t.Fatal(err)
+	}
+	files[".link.tmp-42"] = false
+	if err := os.Mkdir(filepath.Join(dir, ".dir.tmp-43"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files[".dir.tmp-43"] = false
 	// What a write cut short leaves: its own temporary file.
 	tmp, err := os.CreateTemp(dir, ".summary.csv"+tempSuffix+"*")
 	if err != nil {
