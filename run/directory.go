@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -156,7 +157,8 @@ func (j *job) clear(old *results.Manifest) error {
 }
 
 // previousFiles lists what clear removes of old's run: the files its manifest lists, and
-// for a whole run backstop's fixed outputs and its shards' manifests.
+// for a whole run backstop's fixed outputs and its shards' manifests; never the lock or
+// the manifest itself.
 func (j *job) previousFiles(old *results.Manifest) []string {
 	dir := j.opt.OutDir
 	var files []string
@@ -179,7 +181,13 @@ func (j *job) previousFiles(old *results.Manifest) []string {
 			files = append(files, rel)
 		}
 	}
-	return files
+	// Never the directory's lock, which this run holds, nor the manifest, which this
+	// run's replaces: a manifest edited by hand may list them.
+	keep := map[string]bool{filepath.Base(runLockPath(dir)): true, results.ManifestFile: true}
+	if rel, err := filepath.Rel(dir, j.manifestPath); err == nil {
+		keep[rel] = true
+	}
+	return slices.DeleteFunc(files, func(f string) bool { return keep[filepath.Clean(f)] })
 }
 
 // removeListed removes the files of dir listed (relative to it; names that leave dir are

@@ -179,3 +179,51 @@ func treeBytes(t *testing.T, dir string) map[string]string {
 	}
 	return files
 }
+
+// TestForceKeepsLockAndManifestListed checks --force over a run whose manifest (edited by
+// hand) lists the directory's lock and the manifest itself among its outputs: neither is
+// moved aside with the previous run's files, so the lock this run holds stays the
+// directory's (a second writer is refused meanwhile) and this run's manifest is on disk.
+func TestForceKeepsLockAndManifestListed(t *testing.T) {
+	release := make(chan struct{})
+	defer func(f func(string)) { emptyAside = f }(emptyAside)
+	emptyAside = func(aside string) {
+		<-release
+		removeAside(aside)
+	}
+	cfg := configs.Baseline()
+	cfg.Paths = 200
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := results.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lockName := filepath.Base(runLockPath(dir))
+	old.Outputs = append(old.Outputs, lockName, results.ManifestFile, "./"+lockName)
+	if err := results.WriteManifest(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	j, err := plan(Options{Config: cfg, OutDir: dir, ChunkSize: 100, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := lockRun(dir, ShardSpec{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	if _, _, err := j.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { close(release); j.waitClear() }()
+	if second, err := lockRun(dir, ShardSpec{}, nil); err == nil {
+		second.Release()
+		t.Errorf("a second writer took the lock of %s while --force runs there", dir)
+	}
+	if man, err := results.ReadManifest(dir); err != nil || man.RunID == old.RunID {
+		t.Errorf("manifest on disk: %v (read: %v); want this run's", man, err)
+	}
+}
