@@ -56,7 +56,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.verifyChunks(old, done); err != nil {
 			return nil, nil, err
 		}
-		RemoveStaleTemps(dir)
+		j.removeStaleTemps()
 		fmt.Fprintf(j.opt.Log, "backstop: resuming %s: %d of %d chunks on disk\n", dir, j.doneCount(done), j.end-j.first)
 	case exists && !j.opt.Force:
 		if old.Status == results.StatusComplete {
@@ -151,9 +151,25 @@ func (j *job) clear(old *results.Manifest) error {
 	if err := removeListed(j.opt.OutDir, j.previousFiles(old)); err != nil {
 		return err
 	}
-	RemoveStaleTemps(j.opt.OutDir)
+	j.removeStaleTemps()
 	os.Remove(j.manifestPath)
 	return nil
+}
+
+// removeStaleTemps is RemoveStaleTemps for this job: for a shard, only the temporary
+// files of its own chunks and manifest, since the other shards of the run write theirs
+// beside it meanwhile (under the directory's shared lock; a requeued array task resumes
+// while its siblings run), and their renames would fail.
+func (j *job) removeStaleTemps() {
+	if j.opt.Shard.Count <= 1 {
+		RemoveStaleTemps(j.opt.OutDir)
+		return
+	}
+	for c := j.first; c < j.end; c++ {
+		atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c)))
+		atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c)))
+	}
+	atomicfile.RemoveStaleOf(j.manifestPath)
 }
 
 // previousFiles lists what clear removes of old's run: the files its manifest lists, and

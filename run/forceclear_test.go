@@ -189,3 +189,50 @@ func TestForceLeavesUsersHiddenEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestShardLeavesOtherShardsTemps plants, in the directory of a run in 2 shards, the
+// temporary files of shard 1's writes in flight (its parts and checkpoints are written
+// beside shard 2's, under the directory's shared lock) and one a killed shard 2 left, and
+// checks that shard 2 resumed, or started over with --force (as a requeued array task
+// does while its siblings run), removes its own and leaves shard 1's, whose renames would
+// otherwise fail.
+func TestShardLeavesOtherShardsTemps(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, opt := range []run.Options{{Resume: true}, {Force: true}} {
+		cfg := configs.Baseline()
+		cfg.Paths = 400
+		dir := filepath.Join(t.TempDir(), "run")
+		opt.Config, opt.OutDir, opt.ChunkSize, opt.Shard = cfg, dir, 100, run.ShardSpec{Index: 2, Count: 2}
+		first := opt
+		first.Resume, first.Force = false, false
+		if _, err := run.Execute(cancelled, first); !errors.Is(err, run.ErrInterrupted) {
+			t.Fatalf("shard 2, interrupted: %v", err)
+		}
+		others := []string{ // shard 1's (chunks 0 and 1), being written
+			filepath.Join(dir, results.PathsDir, "."+results.PartName(0)+".tmp-123"),
+			filepath.Join(dir, run.TalliesDir, "."+run.CheckpointName(1)+".tmp-456"),
+			filepath.Join(dir, results.ShardsDir, ".shard-1-of-2.json.tmp-789"),
+		}
+		own := filepath.Join(dir, results.PathsDir, "."+results.PartName(3)+".tmp-321")
+		for _, f := range append(others, own) {
+			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := run.Execute(context.Background(), opt); err != nil {
+			t.Fatalf("shard 2, resume %v, force %v: %v", opt.Resume, opt.Force, err)
+		}
+		for _, f := range others {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("resume %v, force %v: shard 1's %s: %v", opt.Resume, opt.Force, f, err)
+			}
+		}
+		if _, err := os.Stat(own); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("resume %v, force %v: shard 2's stale %s is still there (stat: %v)", opt.Resume, opt.Force, own, err)
+		}
+	}
+}

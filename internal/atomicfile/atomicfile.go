@@ -73,10 +73,23 @@ func IsTemp(name string) bool {
 // temporary file's does, in a random number (os.CreateTemp's digits), is one: an entry of
 // a name someone chose, a symbolic link or a directory is left.
 func RemoveStale(dir string) []string {
+	return removeStale(dir, func(string) bool { return true })
+}
+
+// RemoveStaleOf is RemoveStale for the writes of path alone: the temporary files of
+// path's writes a killed process left, not those of other files in its directory (which
+// another process may be writing now).
+func RemoveStaleOf(path string) []string {
+	prefix := "." + filepath.Base(path) + tempSuffix
+	return removeStale(filepath.Dir(path), func(name string) bool { return strings.HasPrefix(name, prefix) })
+}
+
+// removeStale removes the temporary files in dir whose names of accepts.
+func removeStale(dir string, of func(name string) bool) []string {
 	stale, _ := filepath.Glob(filepath.Join(dir, ".*"+tempSuffix+"*"))
 	var removed []string
 	for _, f := range stale {
-		if !randomSuffix(filepath.Base(f)) {
+		if name := filepath.Base(f); !randomSuffix(name) || !of(name) {
 			continue
 		}
 		if fi, err := os.Lstat(f); err != nil || !fi.Mode().IsRegular() {
