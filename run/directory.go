@@ -227,7 +227,8 @@ const replacedPrefix = ".previous-run.tmp-"
 
 // clearAside is clear for a whole run that replaces a finished or unfinished one
 // (--force), with the unlinks off the run's path: the previous run's files are renamed
-// into a hidden directory of their own (a rename is a few µs; an unlink frees the file's
+// (and symbolic links, movable) into a hidden directory of their own, marked as such
+// (asideMarker) (a rename is a few µs; an unlink frees the file's
 // pages, some 3 ms for a 200,000-path run's part, 15 ms for the run, with the cores idle).
 // The previous manifest stays until this run's first manifest replaces it (one rename:
 // a run killed meanwhile leaves a manifest, the previous run's, which --force replaces
@@ -255,7 +256,7 @@ func (j *job) clearAside(old *results.Manifest) (*asideMoves, error) {
 			continue
 		}
 		m := move{filepath.Join(dir, f), filepath.Join(path, fmt.Sprintf("%d-%s", i, filepath.Base(f)))}
-		if fi, err := os.Lstat(m.from); err == nil && fi.Mode().IsRegular() && os.Rename(m.from, m.to) == nil {
+		if fi, err := os.Lstat(m.from); err == nil && movable(fi.Mode()) && os.Rename(m.from, m.to) == nil {
 			a.moved = append(a.moved, m)
 			continue
 		}
@@ -266,6 +267,12 @@ func (j *job) clearAside(old *results.Manifest) (*asideMoves, error) {
 	}
 	return a, nil
 }
+
+// movable reports whether clearAside moves an entry of mode m aside (and removeAside
+// removes it there): a regular file, or a symbolic link (the link itself, never what it
+// points to), which thus goes back too if the --force fails; a directory is removed in
+// place, only if empty.
+func movable(m os.FileMode) bool { return m.IsRegular() || m&os.ModeSymlink != 0 }
 
 // asideMoves is a hidden directory of the previous run's files that clearAside moved
 // there, and the moves.
@@ -317,10 +324,10 @@ const asideMarker = "README.backstop"
 // asideMarkerText is asideMarker's content.
 const asideMarkerText = "backstop run --force moved the previous run's files here to remove them; the next backstop run in this directory (--resume or --force) removes this directory if a kill left it.\n"
 
-// removeAside removes the files a --force moved into aside (clearAside), then aside, if
-// aside holds asideMarker (else it is not a directory clearAside made, and is left). Its
-// marker is removed last, so that a removal cut short is taken up by the next. Anything
-// else in it (no run puts anything else there) is left.
+// removeAside removes the files and links a --force moved into aside (clearAside), then
+// aside, if aside holds asideMarker (else it is not a directory clearAside made, and is
+// left). Its marker is removed last, so that a removal cut short is taken up by the
+// next. Anything else in it (no run puts anything else there) is left.
 func removeAside(aside string) {
 	marker := filepath.Join(aside, asideMarker)
 	if fi, err := os.Lstat(marker); err != nil || !fi.Mode().IsRegular() {
@@ -328,7 +335,7 @@ func removeAside(aside string) {
 	}
 	entries, _ := os.ReadDir(aside)
 	for _, e := range entries {
-		if e.Type().IsRegular() && e.Name() != asideMarker {
+		if movable(e.Type()) && e.Name() != asideMarker {
 			os.Remove(filepath.Join(aside, e.Name()))
 		}
 	}

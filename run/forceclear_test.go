@@ -236,3 +236,50 @@ func TestShardLeavesOtherShardsTemps(t *testing.T) {
 		}
 	}
 }
+
+// TestForceFailsLeavesLinks checks a --force that fails (a listed part is a directory of
+// the user's files) over a run where a listed file is a symbolic link to a file elsewhere:
+// the link is back at its name, pointing where it did, the file it points to is as it
+// was, and the directory and its files are untouched.
+func TestForceFailsLeavesLinks(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 400
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := filepath.Join(t.TempDir(), "theirs.parquet")
+	if err := os.WriteFile(elsewhere, []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, results.PathsDir, results.PartName(1)) // listed before part 3
+	part := filepath.Join(dir, results.PathsDir, results.PartName(3))
+	kept := filepath.Join(part, "kept.txt")
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(part); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(part, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kept, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 100, Force: true})
+	if err == nil || !strings.Contains(err.Error(), results.PartName(3)) {
+		t.Fatalf("error %v, want the removal of %s refused", err, results.PartName(3))
+	}
+	if target, err := os.Readlink(link); err != nil || target != elsewhere {
+		t.Errorf("the link %s: %q, %v; want it back, to %s", link, target, err, elsewhere)
+	}
+	for f, want := range map[string]string{elsewhere: "theirs", kept: "kept"} {
+		if got, err := os.ReadFile(f); err != nil || string(got) != want {
+			t.Errorf("%s holds %q (read: %v), want %q", f, got, err, want)
+		}
+	}
+}
