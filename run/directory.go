@@ -324,6 +324,19 @@ const asideMarker = "README.backstop"
 // asideMarkerText is asideMarker's content.
 const asideMarkerText = "backstop run --force moved the previous run's files here to remove them; the next backstop run in this directory (--resume or --force) removes this directory if a kill left it.\n"
 
+// stoppedForces returns the hidden directories (with their marker) into which a --force
+// killed since had moved the previous run's files, in dir.
+func stoppedForces(dir string) []string {
+	var found []string
+	aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*"))
+	for _, a := range aside {
+		if fi, err := os.Lstat(filepath.Join(a, asideMarker)); err == nil && fi.Mode().IsRegular() {
+			found = append(found, a)
+		}
+	}
+	return found
+}
+
 // removeAside removes the files and links a --force moved into aside (clearAside), then
 // aside, if aside holds asideMarker (else it is not a directory clearAside made, and is
 // left). Its marker is removed last, so that a removal cut short is taken up by the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
@@ -225,5 +226,45 @@ func TestForceKeepsLockAndManifestListed(t *testing.T) {
 	}
 	if man, err := results.ReadManifest(dir); err != nil || man.RunID == old.RunID {
 		t.Errorf("manifest on disk: %v (read: %v); want this run's", man, err)
+	}
+}
+
+// TestVerifyNamesStoppedForce plants what a --force killed after moving the previous
+// run's files aside, before writing its first manifest, leaves (the previous manifest, its
+// files in the marked hidden directory) and checks that Verify, besides the missing
+// files, names that directory and the --force to run again; and that it says nothing of
+// the kind for a run with missing files and no such directory.
+func TestVerifyNamesStoppedForce(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 200
+	for _, stopped := range []bool{true, false} {
+		dir := filepath.Join(t.TempDir(), "run")
+		if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+			t.Fatal(err)
+		}
+		part := filepath.Join(dir, results.PathsDir, results.PartName(1))
+		aside := filepath.Join(dir, replacedPrefix+"42")
+		to := filepath.Join(aside, "2-"+results.PartName(1))
+		if !stopped {
+			to = filepath.Join(t.TempDir(), results.PartName(1))
+		} else if err := os.MkdirAll(aside, 0o700); err != nil {
+			t.Fatal(err)
+		} else if err := os.WriteFile(filepath.Join(aside, asideMarker), []byte(asideMarkerText), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(part, to); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(dir, VerifyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named bool
+		for _, p := range rep.Problems {
+			named = named || strings.Contains(p, filepath.Base(aside)) && strings.Contains(p, "--force")
+		}
+		if rep.Intact() || named != stopped {
+			t.Errorf("stopped --force %v: problems %q; want the missing part, and the hidden directory and --force named only after a stopped --force", stopped, rep.Problems)
+		}
 	}
 }

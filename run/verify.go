@@ -103,6 +103,11 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 			return nil, err
 		}
 	}
+	if len(rep.Problems) > 0 {
+		for _, a := range stoppedForces(dir) {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s/: the files a backstop run --force moved aside to replace this run, stopped before it wrote its own manifest: run that --force again (it removes this directory)", filepath.Base(a)))
+		}
+	}
 	return rep, nil
 }
 
