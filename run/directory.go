@@ -165,11 +165,13 @@ func (j *job) removeStaleTemps() {
 		RemoveStaleTemps(j.opt.OutDir)
 		return
 	}
+	var parts, checkpoints []string
 	for c := j.first; c < j.end; c++ {
-		atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, results.PathsDir, results.PartName(c)))
-		atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, TalliesDir, CheckpointName(c)))
+		parts, checkpoints = append(parts, results.PartName(c)), append(checkpoints, CheckpointName(c))
 	}
-	atomicfile.RemoveStaleOf(j.manifestPath)
+	atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, results.PathsDir), parts...)
+	atomicfile.RemoveStaleOf(filepath.Join(j.opt.OutDir, TalliesDir), checkpoints...)
+	atomicfile.RemoveStaleOf(filepath.Dir(j.manifestPath), filepath.Base(j.manifestPath))
 }
 
 // previousFiles lists what clear removes of old's run: the files its manifest lists, and

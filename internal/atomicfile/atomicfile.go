@@ -76,12 +76,18 @@ func RemoveStale(dir string) []string {
 	return removeStale(dir, func(string) bool { return true })
 }
 
-// RemoveStaleOf is RemoveStale for the writes of path alone: the temporary files of
-// path's writes a killed process left, not those of other files in its directory (which
-// another process may be writing now).
-func RemoveStaleOf(path string) []string {
-	prefix := "." + filepath.Base(path) + tempSuffix
-	return removeStale(filepath.Dir(path), func(name string) bool { return strings.HasPrefix(name, prefix) })
+// RemoveStaleOf is RemoveStale for the writes of the files named (in dir) alone: the
+// temporary files of their writes a killed process left, not those of other files in dir
+// (which another process may be writing now).
+func RemoveStaleOf(dir string, names ...string) []string {
+	of := make(map[string]bool, len(names))
+	for _, n := range names {
+		of[n] = true
+	}
+	return removeStale(dir, func(name string) bool {
+		i := strings.LastIndex(name, tempSuffix)
+		return of[name[1:i]] // name is "." + a file's name + tempSuffix + digits
+	})
 }
 
 // removeStale removes the temporary files in dir whose names of accepts.

@@ -139,13 +139,14 @@ func TestRemoveStale(t *testing.T) {
 	}
 }
 
-// TestRemoveStaleOf checks that RemoveStaleOf removes the temporary files of one file's
-// writes and leaves those of the other files in its directory.
+// TestRemoveStaleOf checks that RemoveStaleOf removes the temporary files of the named
+// files' writes and leaves those of the other files in their directory.
 func TestRemoveStaleOf(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]bool{ // name: removed
 		".part-00001.parquet.tmp-123":  true,
 		".part-00001.parquet.tmp-9":    true,
+		".part-00003.parquet.tmp-77":   true,
 		".part-00011.parquet.tmp-123":  false,
 		".part-00001.parquet.x.tmp-12": false,
 		".part-00002.parquet.tmp-123":  false,
@@ -156,14 +157,14 @@ func TestRemoveStaleOf(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	removed := RemoveStaleOf(filepath.Join(dir, "part-00001.parquet"))
+	removed := RemoveStaleOf(dir, "part-00001.parquet", "part-00003.parquet")
 	for name, want := range files {
 		_, err := os.Stat(filepath.Join(dir, name))
 		if gone := errors.Is(err, os.ErrNotExist); gone != want {
 			t.Errorf("%s: removed %v, want %v", name, gone, want)
 		}
 	}
-	if len(removed) != 2 {
-		t.Errorf("removed %v, want the 2 temporary files of part-00001.parquet", removed)
+	if len(removed) != 3 {
+		t.Errorf("removed %v, want the 3 temporary files of part-00001.parquet and part-00003.parquet", removed)
 	}
 }
