@@ -15,6 +15,7 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -377,7 +378,7 @@ func (m *Manifest) files(dir string) []string {
 			}
 		}
 	}
-	shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
 	for _, f := range shards {
 		rel, _ := filepath.Rel(dir, f)
 		files = append(files, rel)

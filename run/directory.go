@@ -13,6 +13,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
@@ -133,7 +134,7 @@ func RemoveStaleTemps(dir string) {
 	for _, sub := range runSubdirs {
 		atomicfile.RemoveStale(filepath.Join(dir, sub))
 	}
-	aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*"))
+	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
 		if fi, err := os.Lstat(a); err == nil && fi.IsDir() {
 			removeAside(a) // the previous run's files a killed --force had moved aside
@@ -193,7 +194,7 @@ func (j *job) previousFiles(old *results.Manifest) []string {
 				files = append(files, f.Name)
 			}
 		}
-		shardFiles, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+		shardFiles, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
 		for _, f := range shardFiles {
 			rel, _ := filepath.Rel(dir, f)
 			files = append(files, rel)
@@ -330,7 +331,7 @@ const asideMarkerText = "backstop run --force moved the previous run's files her
 // killed since had moved the previous run's files, in dir.
 func stoppedForces(dir string) []string {
 	var found []string
-	aside, _ := filepath.Glob(filepath.Join(dir, replacedPrefix+"*"))
+	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
 		if fi, err := os.Lstat(filepath.Join(a, asideMarker)); err == nil && fi.Mode().IsRegular() {
 			found = append(found, a)
@@ -414,7 +415,7 @@ func (j *job) clearWhole(whole *results.Manifest) error {
 
 // shardManifests returns the shard manifests in dir.
 func shardManifests(dir string) []string {
-	files, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+	files, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
 	return files
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 )
@@ -61,7 +62,7 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		manifests = []string{results.ManifestFile}
 	} else {
-		shards, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, "shard-*-of-*.json"))
+		shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
 		sort.Strings(shards)
 		for _, s := range shards {
 			rel, _ := filepath.Rel(dir, s)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/backstop-research/backstop/internal/dirglob"
 )
 
 // Write writes path through write, atomically; the file ends with mode 0644. The error
@@ -92,7 +94,7 @@ func RemoveStaleOf(dir string, names ...string) []string {
 
 // removeStale removes the temporary files in dir whose names of accepts.
 func removeStale(dir string, of func(name string) bool) []string {
-	stale, _ := filepath.Glob(filepath.Join(dir, ".*"+tempSuffix+"*"))
+	stale, _ := dirglob.Glob(dir, ".*"+tempSuffix+"*")
 	var removed []string
 	for _, f := range stale {
 		if name := filepath.Base(f); !randomSuffix(name) || !of(name) {

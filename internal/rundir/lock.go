@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 )
@@ -72,7 +73,7 @@ func ExplainHeld(dir string, err error) error {
 	if !errors.As(err, &he) {
 		return err
 	}
-	locks, _ := filepath.Glob(filepath.Join(dir, results.ShardsDir, ".shard-*-of-*.lock"))
+	locks, _ := dirglob.Glob(dir, results.ShardsDir+"/.shard-*-of-*.lock")
 	sort.Strings(locks)
 	var running []string
 	for _, l := range locks {
