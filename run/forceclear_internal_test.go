@@ -18,12 +18,7 @@ import (
 // removal is held back here: it runs beside the sampling; a kill now leaves a resumable
 // run); once waitClear returns, that directory is gone too.
 func TestForceMovesPreviousRunAside(t *testing.T) {
-	release := make(chan struct{})
-	defer func(f func(string)) { emptyAside = f }(emptyAside)
-	emptyAside = func(aside string) {
-		<-release
-		removeAside(aside)
-	}
+	release := holdAsideRemoval(t)
 	cfg := configs.Baseline()
 	cfg.Paths = 400
 	dir := filepath.Join(t.TempDir(), "run")
@@ -186,12 +181,7 @@ func treeBytes(t *testing.T, dir string) map[string]string {
 // moved aside with the previous run's files, so the lock this run holds stays the
 // directory's (a second writer is refused meanwhile) and this run's manifest is on disk.
 func TestForceKeepsLockAndManifestListed(t *testing.T) {
-	release := make(chan struct{})
-	defer func(f func(string)) { emptyAside = f }(emptyAside)
-	emptyAside = func(aside string) {
-		<-release
-		removeAside(aside)
-	}
+	release := holdAsideRemoval(t)
 	cfg := configs.Baseline()
 	cfg.Paths = 200
 	dir := filepath.Join(t.TempDir(), "run")
@@ -267,4 +257,17 @@ func TestVerifyNamesStoppedForce(t *testing.T) {
 			t.Errorf("stopped --force %v: problems %q; want the missing part, and the hidden directory and --force named only after a stopped --force", stopped, rep.Problems)
 		}
 	}
+}
+
+// holdAsideRemoval holds back the removal of the files a --force moved aside until the
+// returned channel is closed, for the test's duration.
+func holdAsideRemoval(t *testing.T) chan struct{} {
+	release := make(chan struct{})
+	f := emptyAside
+	t.Cleanup(func() { emptyAside = f })
+	emptyAside = func(aside string) {
+		<-release
+		removeAside(aside)
+	}
+	return release
 }
