@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
@@ -16,7 +15,7 @@ func IsExploration(dir string) bool {
 	if _, err := ReadManifest(dir); err == nil {
 		return true
 	}
-	files, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+	files, _ := results.ShardManifests(dir)
 	for _, f := range files {
 		if _, err := readManifestFile(f); err == nil {
 			return true
@@ -45,7 +44,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("the exploration in %s is already complete; use --force to merge it again", dir)
 	}
-	files, err := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+	files, err := results.ShardManifests(dir)
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, dir)
 	}

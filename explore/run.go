@@ -15,7 +15,6 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
-	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -378,7 +377,7 @@ func (m *Manifest) files(dir string) []string {
 			}
 		}
 	}
-	shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+	shards, _ := results.ShardManifests(dir)
 	for _, f := range shards {
 		rel, _ := filepath.Rel(dir, f)
 		files = append(files, rel)

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/backstop-research/backstop/internal/dirglob"
 )
 
 // Run statuses recorded in the manifest.
@@ -118,6 +120,12 @@ const ShardsDir = "shards"
 
 // ShardManifestName is the file name, under ShardsDir, of shard i of n's manifest.
 func ShardManifestName(i, n int) string { return fmt.Sprintf("shard-%d-of-%d.json", i, n) }
+
+// ShardManifests returns the paths of the shards' manifests (ShardManifestName) in run
+// directory dir, in lexical order, dir's own name taken literally (it may hold * ? [).
+func ShardManifests(dir string) ([]string, error) {
+	return dirglob.Glob(dir, ShardsDir+"/shard-*-of-*.json")
+}
 
 // WriteManifest writes m atomically as dir/manifest.json.
 func WriteManifest(dir string, m *Manifest) error {

@@ -15,21 +15,6 @@ import (
 	"github.com/backstop-research/backstop/sim"
 )
 
-// interruptAfter is a context whose Err reports cancellation from its (n+1)th call on: a
-// run asks once per chunk, so it stops after n chunks.
-type interruptAfter struct {
-	context.Context
-	calls atomic.Int64
-	n     int64
-}
-
-func (c *interruptAfter) Err() error {
-	if c.calls.Add(1) > c.n {
-		return context.Canceled
-	}
-	return nil
-}
-
 // countReadBacks replaces readBack for the test with a wrapper counting its calls.
 func countReadBacks(t *testing.T) *atomic.Int64 {
 	var n atomic.Int64
@@ -133,7 +118,7 @@ func TestConvergenceFromChunksEqualsReadBack(t *testing.T) {
 			opt := tc.opt
 			opt.Config, opt.OutDir = cfg, filepath.Join(base, tc.name, "run")
 			if tc.interrupt > 0 {
-				if _, err := Execute(&interruptAfter{Context: context.Background(), n: tc.interrupt}, opt); err == nil {
+				if _, err := Execute(&cancelAfter{Context: context.Background(), n: tc.interrupt}, opt); err == nil {
 					t.Fatal("the interrupted run finished")
 				}
 				if n := reads.Load(); n != 0 {

@@ -194,7 +194,7 @@ func (j *job) previousFiles(old *results.Manifest) []string {
 				files = append(files, f.Name)
 			}
 		}
-		shardFiles, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+		shardFiles, _ := results.ShardManifests(dir)
 		for _, f := range shardFiles {
 			rel, _ := filepath.Rel(dir, f)
 			files = append(files, rel)
@@ -415,7 +415,7 @@ func (j *job) clearWhole(whole *results.Manifest) error {
 
 // shardManifests returns the shard manifests in dir.
 func shardManifests(dir string) []string {
-	files, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+	files, _ := results.ShardManifests(dir)
 	return files
 }
 

@@ -51,7 +51,7 @@ func TestFigureRowsEqualParts(t *testing.T) {
 			opt := tc.opt
 			opt.Config, opt.OutDir, opt.Figures = cfg, filepath.Join(base, tc.name, "run"), true
 			if tc.interrupt > 0 {
-				if _, err := Execute(&interruptAfter{Context: context.Background(), n: tc.interrupt}, opt); err == nil {
+				if _, err := Execute(&cancelAfter{Context: context.Background(), n: tc.interrupt}, opt); err == nil {
 					t.Fatal("the interrupted run finished")
 				}
 				opt.Resume = true

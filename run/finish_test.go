@@ -7,28 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
-
-// cancelAfter is a context whose Err reports cancellation from its (n+1)th call on: a run
-// asks once per chunk, so n = chunks cancels it in its finish phase, deterministically.
-type cancelAfter struct {
-	context.Context
-	calls atomic.Int64
-	n     int64
-}
-
-func (c *cancelAfter) Err() error {
-	if c.calls.Add(1) > c.n {
-		return context.Canceled
-	}
-	return nil
-}
 
 // TestInterruptWhileFinishing checks that an interruption in the finish phase stops the
 // run as interrupted (the command exits 130), with every chunk listed and the manifest
@@ -40,7 +24,7 @@ func TestInterruptWhileFinishing(t *testing.T) {
 	dir := filepath.Join(base, "run")
 	cfg := configs.Baseline()
 	cfg.Paths = 600
-	ctx := &cancelAfter{Context: context.Background(), n: 3}
+	ctx := run.CancelAfter(3)
 	_, err := run.Execute(ctx, run.Options{Config: cfg, OutDir: dir, Workers: 2, ChunkSize: 200})
 	if !errors.Is(err, run.ErrInterrupted) {
 		t.Fatalf("error %v, want an interruption", err)
@@ -106,7 +90,7 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "run")
 			cfg := configs.Baseline()
 			cfg.Paths = 600
-			ctx := &cancelAfter{Context: context.Background(), n: 2}
+			ctx := run.CancelAfter(2)
 			if _, err := run.Execute(ctx, run.Options{Config: cfg, OutDir: dir, Workers: 2, ChunkSize: 200}); !errors.Is(err, run.ErrInterrupted) {
 				t.Fatalf("error %v, want an interruption", err)
 			}

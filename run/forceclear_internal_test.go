@@ -10,6 +10,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/sim"
 )
 
 // TestForceMovesPreviousRunAside checks prepare with --force over a finished run: when it
@@ -19,12 +20,7 @@ import (
 // run); once waitClear returns, that directory is gone too.
 func TestForceMovesPreviousRunAside(t *testing.T) {
 	release := holdAsideRemoval(t)
-	cfg := configs.Baseline()
-	cfg.Paths = 400
-	dir := filepath.Join(t.TempDir(), "run")
-	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dir := finishedRun(t, 400)
 	old, err := results.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -75,13 +71,8 @@ func TestForceMovesPreviousRunAside(t *testing.T) {
 // (a subdirectory of it).
 func TestStaleAsideRemoved(t *testing.T) {
 	for _, opt := range []Options{{Resume: true}, {Force: true}} {
-		cfg := configs.Baseline()
-		cfg.Paths = 200
-		dir := filepath.Join(t.TempDir(), "run")
+		cfg, dir := finishedRun(t, 200)
 		opt.Config, opt.OutDir, opt.ChunkSize = cfg, dir, 100
-		if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
-			t.Fatal(err)
-		}
 		man, err := results.ReadManifest(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -120,12 +111,7 @@ func TestStaleAsideRemoved(t *testing.T) {
 // with --force); and when that write fails, the previous run is as it was: its files back
 // at their names, byte for byte, and nothing left aside.
 func TestForceKeepsAManifest(t *testing.T) {
-	cfg := configs.Baseline()
-	cfg.Paths = 400
-	dir := filepath.Join(t.TempDir(), "run")
-	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dir := finishedRun(t, 400)
 	before := treeBytes(t, dir)
 	manPath := filepath.Join(dir, results.ManifestFile)
 	boom := errors.New("disk full")
@@ -182,12 +168,7 @@ func treeBytes(t *testing.T, dir string) map[string]string {
 // directory's (a second writer is refused meanwhile) and this run's manifest is on disk.
 func TestForceKeepsLockAndManifestListed(t *testing.T) {
 	release := holdAsideRemoval(t)
-	cfg := configs.Baseline()
-	cfg.Paths = 200
-	dir := filepath.Join(t.TempDir(), "run")
-	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dir := finishedRun(t, 200)
 	old, err := results.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -225,13 +206,8 @@ func TestForceKeepsLockAndManifestListed(t *testing.T) {
 // files, names that directory and the --force to run again; and that it says nothing of
 // the kind for a run with missing files and no such directory.
 func TestVerifyNamesStoppedForce(t *testing.T) {
-	cfg := configs.Baseline()
-	cfg.Paths = 200
 	for _, stopped := range []bool{true, false} {
-		dir := filepath.Join(t.TempDir(), "run")
-		if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
-			t.Fatal(err)
-		}
+		_, dir := finishedRun(t, 200)
 		part := filepath.Join(dir, results.PathsDir, results.PartName(1))
 		aside := filepath.Join(dir, replacedPrefix+"42")
 		to := filepath.Join(aside, "2-"+results.PartName(1))
@@ -270,4 +246,17 @@ func holdAsideRemoval(t *testing.T) chan struct{} {
 		removeAside(aside)
 	}
 	return release
+}
+
+// finishedRun runs the baseline on paths paths, in chunks of 100, into a new directory and
+// returns its config and that directory.
+func finishedRun(t *testing.T, paths int) (sim.Config, string) {
+	t.Helper()
+	cfg := configs.Baseline()
+	cfg.Paths = paths
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, dir
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
-	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -72,7 +71,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if m, err := results.ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("%s is already complete (%s); use --force to merge again", dir, results.ManifestFile)
 	}
-	shardFiles, err := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+	shardFiles, err := results.ShardManifests(dir)
 	if err != nil || len(shardFiles) == 0 {
 		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop run --shard I/N --out %s", dir, results.ShardsDir, dir)
 	}

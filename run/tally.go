@@ -180,21 +180,24 @@ func newWorkerTally(l layout) *workerTally {
 	}
 }
 
-// flushBands counts the n buffered paths' band values.
-func (w *workerTally) flushBands(n int) {
-	w.flushSection(w.bands, 0, w.bandGroups, 0, n)
+// flushBands counts the buffered paths' band values and empties their buffer.
+func (w *workerTally) flushBands() {
+	w.flushSection(w.bands, 0, w.bandGroups, 0, w.nBands)
+	w.nBands = 0
 }
 
-// flushSameBands counts the band values of the n buffered paths on which every policy has
-// the same series.
-func (w *workerTally) flushSameBands(n int) {
-	w.flushShared(w.sameBands, w.bandPositions, 0, n)
+// flushSameBands counts the band values of the buffered paths on which every policy has
+// the same series, and empties their buffer.
+func (w *workerTally) flushSameBands() {
+	w.flushShared(w.sameBands, w.bandPositions, 0, w.nSameBands)
+	w.nSameBands = 0
 }
 
-// flushSameMetrics counts the metrics of the n buffered paths on which every policy has
-// the same metrics.
-func (w *workerTally) flushSameMetrics(n int) {
-	w.flushShared(w.sameMetrics, sim.NumMetrics, w.bandPositions, n)
+// flushSameMetrics counts the metrics of the buffered paths on which every policy has the
+// same metrics, and empties their buffer.
+func (w *workerTally) flushSameMetrics() {
+	w.flushShared(w.sameMetrics, sim.NumMetrics, w.bandPositions, w.nSameMetrics)
+	w.nSameMetrics = 0
 }
 
 // flushShared counts the n buffered rows of rows, width codes each, of the positions from
@@ -210,9 +213,10 @@ func (w *workerTally) flushShared(rows []int32, width, position, n int) {
 	}
 }
 
-// flushMetrics counts the n buffered paths' metric values.
-func (w *workerTally) flushMetrics(n int) {
-	w.flushSection(w.metrics, w.bandGroups, w.metricGroups, w.bandPositions, n)
+// flushMetrics counts the buffered paths' metric values and empties their buffer.
+func (w *workerTally) flushMetrics() {
+	w.flushSection(w.metrics, w.bandGroups, w.metricGroups, w.bandPositions, w.nMetrics)
+	w.nMetrics = 0
 }
 
 // flushSection counts the n buffered rows of rows, the codes of groups [first,
@@ -297,11 +301,10 @@ func addWithinScalar(sums, xs []float64, bound float64) bool {
 }
 
 func (w *workerTally) flush() {
-	w.flushBands(w.nBands)
-	w.flushMetrics(w.nMetrics)
-	w.flushSameBands(w.nSameBands)
-	w.flushSameMetrics(w.nSameMetrics)
-	w.nBands, w.nMetrics, w.nSameBands, w.nSameMetrics = 0, 0, 0, 0
+	w.flushBands()
+	w.flushMetrics()
+	w.flushSameBands()
+	w.flushSameMetrics()
 }
 
 func newChunkTally(l layout, workers, blocks int) *chunkTally {
@@ -379,20 +382,16 @@ func (c *chunkTally) visit(w, b int, res []sim.Result, days [][]float64, inBands
 		wt.nMetrics++
 	}
 	if wt.nBands == bufferedPaths {
-		wt.flushBands(wt.nBands)
-		wt.nBands = 0
+		wt.flushBands()
 	}
 	if wt.nMetrics == bufferedPaths {
-		wt.flushMetrics(wt.nMetrics)
-		wt.nMetrics = 0
+		wt.flushMetrics()
 	}
 	if wt.nSameBands == bufferedPaths {
-		wt.flushSameBands(wt.nSameBands)
-		wt.nSameBands = 0
+		wt.flushSameBands()
 	}
 	if wt.nSameMetrics == bufferedPaths {
-		wt.flushSameMetrics(wt.nSameMetrics)
-		wt.nSameMetrics = 0
+		wt.flushSameMetrics()
 	}
 	return true
 }

@@ -87,7 +87,7 @@ func TestTargetPrecision(t *testing.T) {
 	}
 	// The same run interrupted and resumed counts the same paths in its bands.
 	resumed := filepath.Join(base, "resumed")
-	if _, err := run.Execute(&cancelAfter{Context: context.Background(), n: 4}, run.Options{Config: cfg, OutDir: resumed, ChunkSize: chunk, Workers: 2, Target: target}); !errors.Is(err, run.ErrInterrupted) {
+	if _, err := run.Execute(run.CancelAfter(4), run.Options{Config: cfg, OutDir: resumed, ChunkSize: chunk, Workers: 2, Target: target}); !errors.Is(err, run.ErrInterrupted) {
 		t.Fatalf("interrupted run: error %v, want an interruption", err)
 	}
 	if m, err := results.ReadManifest(resumed); err != nil || len(m.Index) == 0 || int64(len(m.Index))*chunk >= n {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
-	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/results"
 )
@@ -62,7 +61,7 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		manifests = []string{results.ManifestFile}
 	} else {
-		shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json")
+		shards, _ := results.ShardManifests(dir)
 		sort.Strings(shards)
 		for _, s := range shards {
 			rel, _ := filepath.Rel(dir, s)

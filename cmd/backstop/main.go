@@ -23,7 +23,6 @@ import (
 	"syscall"
 
 	"github.com/backstop-research/backstop/configs"
-	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -140,7 +139,7 @@ func checkRunDirArg(cmd, dir string) error {
 		return usageError{fmt.Errorf("%s %s: not a directory; give the run's directory", cmd, dir)}
 	}
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); errors.Is(err, os.ErrNotExist) {
-		if shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json"); len(shards) > 0 {
+		if shards, _ := results.ShardManifests(dir); len(shards) > 0 {
 			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s (backstop verify %s checks the shards meanwhile)", dir, dir, dir)
 		}
 	}
@@ -256,7 +255,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		dir = *resume
 		man, err := results.ReadManifestFile(manifestPath(dir, shard))
 		if err != nil {
-			if shards, _ := dirglob.Glob(dir, results.ShardsDir+"/shard-*-of-*.json"); errors.Is(err, os.ErrNotExist) && shard.Count <= 1 && len(shards) > 0 {
+			if shards, _ := results.ShardManifests(dir); errors.Is(err, os.ErrNotExist) && shard.Count <= 1 && len(shards) > 0 {
 				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, backstop merge %s", dir, dir, dir)}
 			}
 			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
