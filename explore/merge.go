@@ -1,9 +1,12 @@
 package explore
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/backstop-research/backstop/internal/rundir"
@@ -55,6 +58,8 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	defer locks.Release()
 	var first *Manifest
 	seen := map[int]bool{}
+	var kept []string // every shard's kept runs: each runs those of its own chunks
+	var keep []int
 	for _, f := range files {
 		m, err := readManifestFile(f)
 		if err != nil {
@@ -72,6 +77,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("shard %d/%d is %s; finish it first (run it again: it resumes)", m.Shard.Index, m.Shard.Count, m.Status)
 		}
 		seen[m.Shard.Index] = true
+		kept, keep = append(kept, m.KeptRuns...), append(keep, m.KeepRuns...)
 	}
 	for i := 1; i <= first.Shard.Count; i++ {
 		if !seen[i] {
@@ -102,6 +108,10 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	prov := results.NewProvenance(first.Config, p.Seed, int64(p.Paths))
 	man := *first
 	man.Shard, man.Failed, man.Command = nil, 0, opt.Command
+	man.KeptRuns = sortedRunDirs(kept)
+	if man.KeepRuns != nil {
+		man.KeepRuns = sortedKeepRuns(keep)
+	}
 	man.Created = prov.Created.Format(time.RFC3339)
 	for _, e := range evals {
 		if e.Status == StatusFailed {
@@ -120,4 +130,12 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	out.Manifest = &man
 	return out, nil
+}
+
+// sortedRunDirs returns kept run directories (runs/<index>) in the order of their
+// evaluations, without repeats, as one process lists them.
+func sortedRunDirs(dirs []string) []string {
+	index := func(d string) int { i, _ := strconv.Atoi(filepath.Base(d)); return i }
+	slices.SortFunc(dirs, func(a, b string) int { return cmp.Compare(index(a), index(b)) })
+	return slices.Compact(dirs)
 }

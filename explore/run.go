@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
@@ -72,7 +73,11 @@ type Manifest struct {
 	Command       string   `json:"command,omitempty"`
 	Error         string   `json:"error,omitempty"`
 	Shard         *Shard   `json:"shard,omitempty"` // set in a shard's manifest
-	KeptRuns      []string `json:"kept_runs,omitempty"`
+	// KeepRuns records the evaluations asked to be run in full (Options.KeepRuns), sorted,
+	// [] for none, so that a resume keeps the same runs; nil (absent) in a manifest
+	// written before it was recorded.
+	KeepRuns []int    `json:"keep_runs"`
+	KeptRuns []string `json:"kept_runs,omitempty"` // the run directories written, relative
 	// Outputs lists the figures written (paths relative to the directory), so that --force
 	// removes exactly them.
 	Outputs []string `json:"outputs,omitempty"`
@@ -106,7 +111,9 @@ type Options struct {
 	// range of chunks, with its manifest under shards/. Merge finishes the exploration.
 	Shard run.ShardSpec
 	// KeepRuns lists evaluations (by index) to also run in full, each as a run directory
-	// runs/<index> with its per-path parts, bands, summary and figures.
+	// runs/<index> with its per-path parts, bands, summary and figures. The manifest
+	// records them: on Resume (or a shard run again), nil takes the recorded ones, and a
+	// list naming others is refused (Manifest.ResumeKeepRuns).
 	KeepRuns []int
 }
 
@@ -179,7 +186,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		Evaluations: len(values), Paths: p.Paths, Seed: p.Seed, Policies: p.Policies(), Parameters: p.Keys(),
 		ChunkSize: ChunkSize, Chunks: (len(values) + ChunkSize - 1) / ChunkSize,
 		Created: prov.Created.Format(time.RFC3339), Command: opt.Command, Config: string(yml),
-		ConfigSHA256: results.ConfigSHA256(string(yml)),
+		ConfigSHA256: results.ConfigSHA256(string(yml)), KeepRuns: sortedKeepRuns(opt.KeepRuns),
 	}
 	first, end := 0, man.Chunks
 	mpath := filepath.Join(dir, results.ManifestFile)
@@ -202,6 +209,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	if err := prepare(dir, mpath, man, opt); err != nil {
 		return nil, err
 	}
+	opt.KeepRuns = man.KeepRuns // on resume, the recorded ones
 	id := man.chunkIdentity()
 	fail := func(err error) (*Outcome, error) {
 		man.Status, man.Error = results.StatusFailed, err.Error()
@@ -278,6 +286,13 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 			if old.Status == results.StatusComplete && !opt.Force {
 				return fmt.Errorf("shard %d/%d in %s is already complete; use --force to compute it again", man.Shard.Index, man.Shard.Count, dir)
 			}
+			if !opt.Force {
+				keep, err := old.ResumeKeepRuns(opt.KeepRuns)
+				if err != nil {
+					return fmt.Errorf("shard %d/%d in %s: %w", man.Shard.Index, man.Shard.Count, dir, err)
+				}
+				man.KeepRuns = keep
+			}
 			man.Created = old.Created
 		}
 		if err := os.MkdirAll(filepath.Join(dir, results.ShardsDir), 0o755); err != nil {
@@ -300,7 +315,16 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if old.Config != man.Config {
 			return fmt.Errorf("cannot resume %s: it explores a different file (its manifest holds the one to resume)", dir)
 		}
-		man.Created = old.Created
+		keep, err := old.ResumeKeepRuns(opt.KeepRuns)
+		if err != nil {
+			return fmt.Errorf("cannot resume %s: %w", dir, err)
+		}
+		man.Created, man.KeepRuns = old.Created, keep
+		if old.KeepRuns == nil && len(keep) == 0 {
+			if before := runsOnDisk(dir); len(before) > 0 {
+				fmt.Fprintf(opt.Log, "explore: resuming with no full runs; runs/ holds %s from before (an earlier backstop did not record --keep-runs): to keep them, resume with --keep-runs %s\n", joinInts(before), joinInts(before))
+			}
+		}
 	case exists && !opt.Force:
 		return fmt.Errorf("output directory %s already holds results (%s); choose another --out, resume it with --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
 	case exists:
@@ -497,6 +521,60 @@ func keepRuns(ctx context.Context, p *Plan, dir string, evals []Evaluation, opt 
 		}
 	}
 	return out, nil
+}
+
+// ResumeKeepRuns returns the evaluations that a resume of the exploration m describes runs
+// in full: those it was begun with. given are those the resume names, nil when it names
+// none (then the recorded ones); naming others (in any order: duplicates and order do not
+// count) is refused, the error naming both. A manifest written before the choice was
+// recorded (KeepRuns nil) takes given as they are, none when nil, as those versions did.
+func (m *Manifest) ResumeKeepRuns(given []int) ([]int, error) {
+	switch g := sortedKeepRuns(given); {
+	case m.KeepRuns == nil:
+		return g, nil
+	case given == nil || slices.Equal(g, m.KeepRuns):
+		return sortedKeepRuns(m.KeepRuns), nil
+	default:
+		named := `""`
+		if len(g) > 0 {
+			named = joinInts(g)
+		}
+		recorded := "none"
+		if len(m.KeepRuns) > 0 {
+			recorded = joinInts(m.KeepRuns)
+		}
+		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, recorded)
+	}
+}
+
+// runsOnDisk returns the evaluations that have a directory under dir's runs/, sorted.
+func runsOnDisk(dir string) []int {
+	entries, _ := os.ReadDir(filepath.Join(dir, RunsDir))
+	var out []int
+	for _, e := range entries {
+		if i, err := strconv.Atoi(e.Name()); err == nil && e.IsDir() && i >= 0 {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sortedKeepRuns returns evaluations sorted, without repeats, and never nil (none is []),
+// as the manifest records them.
+func sortedKeepRuns(evals []int) []int {
+	out := append([]int{}, evals...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// joinInts writes xs as a comma-separated list, as --keep-runs takes it.
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
 }
 
 // relative returns paths relative to dir.

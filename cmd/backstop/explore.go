@@ -81,7 +81,12 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{err}
 		}
 	}
-	var keepRuns []int
+	var keepRuns []int // nil: not named (a resume then keeps the recorded ones)
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "keep-runs" {
+			keepRuns = []int{}
+		}
+	})
 	for _, f := range strings.Split(*keep, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
@@ -91,6 +96,15 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{fmt.Errorf("--keep-runs %q: %q is not an evaluation; use indices from 0 to %d", *keep, f, plan.Evaluations()-1)}
 		}
 		keepRuns = append(keepRuns, i)
+	}
+	if *resume != "" {
+		m, err := explore.ReadManifest(*resume)
+		if err == nil {
+			keepRuns, err = m.ResumeKeepRuns(keepRuns)
+		}
+		if err != nil {
+			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
+		}
 	}
 	dir := *out
 	if dir == "" {

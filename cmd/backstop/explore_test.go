@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -40,5 +46,71 @@ func TestExploreCommand(t *testing.T) {
 	}
 	if code := mainErr(append(args, "--force"), &out, &errb); code != 0 {
 		t.Errorf("--force: exit %d", code)
+	}
+}
+
+// An explore with --keep-runs stopped by SIGINT and resumed without the flag keeps the
+// runs it was begun with: the real binary's runs/ and tables equal an uninterrupted
+// explore's. A resume naming other runs is refused with exit status 2, naming both.
+func TestExploreKeepRunsSurvivesResume(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("../../configs/march2020.yaml")
+	cfg := filepath.Join(dir, "keep.yaml")
+	// 8 chunks of 16 evaluations: the interrupt lands after the first.
+	os.WriteFile(cfg, []byte("base: "+abs+"\ndesign: lhs\nsamples: 128\npaths: 2000\noverrides: {policies: [none, spv]}\nparameters: [{key: spv.discount, range: [0, 20]}, {key: funds.theta, range: [0.05, 0.2]}]\n"), 0o644)
+	bin := backstopBinary(t)
+	ref, cut := filepath.Join(dir, "ref"), filepath.Join(dir, "cut")
+	flags := []string{"--keep-runs", "100,3", "--no-figures", "--quiet", "--workers", "2"}
+	if out, err := exec.Command(bin, append([]string{"explore", "--config", cfg, "--out", ref}, flags...)...).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted explore: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, append([]string{"explore", "--config", cfg, "--out", cut}, flags...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(filepath.Join(cut, explore.EvaluationsDir, "chunk-00000.json")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no chunk of evaluations after 2 minutes")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted explore: %v, want exit %d\n%s", err, exitInterrupted, stderr.String())
+	}
+
+	out, err := exec.Command(bin, "explore", "--resume", cut, "--keep-runs", "3,5", "--quiet").CombinedOutput()
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "--keep-runs 3,5 (the exploration's is 3,100)") {
+		t.Errorf("resume naming other runs: %v, %s; want exit 2 naming --keep-runs 3,5 and the exploration's 3,100", err, out)
+	}
+	if out, err := exec.Command(bin, "explore", "--resume", cut, "--no-figures", "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	list := func(d string) []string {
+		entries, _ := os.ReadDir(filepath.Join(d, explore.RunsDir))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	if got, want := list(cut), list(ref); !reflect.DeepEqual(got, want) || len(want) != 2 {
+		t.Errorf("runs/ after the resume: %v; uninterrupted: %v", got, want)
+	}
+	for _, f := range []string{explore.SensitivityCSV, filepath.Join(explore.EvaluationsDir, "chunk-00007.json"),
+		filepath.Join(explore.RunsDir, "3", "summary.csv"), filepath.Join(explore.RunsDir, "100", "effects.csv")} {
+		a, err1 := os.ReadFile(filepath.Join(ref, f))
+		b, err2 := os.ReadFile(filepath.Join(cut, f))
+		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: interrupted and resumed differs from uninterrupted (%v, %v)", f, err1, err2)
+		}
 	}
 }
