@@ -34,6 +34,10 @@ type VerifyReport struct {
 	// Unfinished says, per manifest of a run not complete (interrupted, failed, running),
 	// its status, chunks done and the command that finishes it: intact files, not a run.
 	Unfinished []string
+	// Notes name what is not part of the run and does not make it fail: the temporary
+	// files of writes a kill cut short, the files a stopped --force moved aside; and the
+	// command that removes them.
+	Notes []string
 }
 
 // Intact reports whether Verify found nothing wrong.
@@ -108,6 +112,7 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s/: the files a backstop run --force moved aside to replace this run, stopped before it wrote its own manifest: run that --force again (it removes this directory)", filepath.Base(a)))
 		}
 	}
+	rep.Notes = leftovers(dir, manifests, len(rep.Problems) > 0)
 	return rep, nil
 }
 

@@ -28,7 +28,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
 	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. Exit status: 0 the run\nis complete and intact, 1 a file is damaged, foreign, missing or stray, 3 the files are\nintact but the run is not finished (resume or merge it), 2 a bad command line or a\ndirectory that holds no run.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. It notes, without\ncounting them, the temporary files of writes a kill cut short. Exit status: 0 the run\nis complete and intact, 1 a file is damaged, foreign, missing or stray, 3 the files are\nintact but the run is not finished (resume or merge it), 2 a bad command line or a\ndirectory that holds no run.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
@@ -50,6 +50,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		for _, u := range rep.Unfinished {
 			fmt.Fprintf(stdout, "%s: not finished: %s\n", dir, u)
 		}
+		printNotes(stdout, dir, rep.Notes)
 		if len(rep.Unfinished) > 0 {
 			return fmt.Errorf("%w: %s", errNotFinished, dir)
 		}
@@ -58,6 +59,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(stdout, "%s: %s\n", dir, p)
 	}
+	printNotes(stdout, dir, rep.Notes)
 	switch {
 	case rep.Resume != "":
 		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", dir, run.QuarantineDir, rep.Resume)
@@ -65,4 +67,12 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then backstop run --resume %s\n", dir, dir, dir)
 	}
 	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), dir)
+}
+
+// printNotes writes verify's notes: what is in dir but not part of the run, without
+// bearing on its status.
+func printNotes(w io.Writer, dir string, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "%s: note: %s\n", dir, n)
+	}
 }

@@ -92,22 +92,37 @@ func RemoveStaleOf(dir string, names ...string) []string {
 	})
 }
 
+// Stale lists the temporary files in dir that RemoveStale would remove (paths including
+// dir), and changes nothing: for a check that reports them.
+func Stale(dir string) []string {
+	return stale(dir, func(string) bool { return true })
+}
+
 // removeStale removes the temporary files in dir whose names of accepts.
 func removeStale(dir string, of func(name string) bool) []string {
-	stale, _ := dirglob.Glob(dir, ".*"+tempSuffix+"*")
 	var removed []string
-	for _, f := range stale {
+	for _, f := range stale(dir, of) {
+		if os.Remove(f) == nil {
+			removed = append(removed, f)
+		}
+	}
+	return removed
+}
+
+// stale lists the temporary files in dir whose names of accepts.
+func stale(dir string, of func(name string) bool) []string {
+	found, _ := dirglob.Glob(dir, ".*"+tempSuffix+"*")
+	var out []string
+	for _, f := range found {
 		if name := filepath.Base(f); !randomSuffix(name) || !of(name) {
 			continue
 		}
 		if fi, err := os.Lstat(f); err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		if os.Remove(f) == nil {
-			removed = append(removed, f)
-		}
+		out = append(out, f)
 	}
-	return removed
+	return out
 }
 
 // randomSuffix reports whether name ends in tempSuffix and decimal digits, as the name

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -90,7 +91,8 @@ func TestWriteGated(t *testing.T) {
 	}
 }
 
-// TestRemoveStale checks that RemoveStale removes the temporary files Write makes, and
+// TestRemoveStale checks that RemoveStale removes the temporary files Write makes (those
+// Stale lists, without removing them), and
 // only those: not visible files, nor hidden ones of another name, nor one named like them
 // but for the random number (a name someone chose), nor a symbolic link or a directory
 // with such a name.
@@ -127,7 +129,11 @@ func TestRemoveStale(t *testing.T) {
 	}
 	tmp.Close()
 	files[filepath.Base(tmp.Name())] = true
+	listed := Stale(dir) // lists, removing nothing: RemoveStale then removes the same
 	removed := RemoveStale(dir)
+	if !slices.Equal(listed, removed) {
+		t.Errorf("Stale listed %v, RemoveStale removed %v; want the same", listed, removed)
+	}
 	for name, want := range files {
 		_, err := os.Stat(filepath.Join(dir, name))
 		if gone := errors.Is(err, os.ErrNotExist); gone != want {

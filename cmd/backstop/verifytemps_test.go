@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/backstop-research/backstop/results"
+)
+
+// listing describes every entry under dir (name, mode, size, time), to check that a
+// command changed nothing.
+func listing(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v %d %v\n", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// A run killed (SIGKILL) while it writes a part leaves that part's temporary file: the
+// real binary's verify notes it, with the resume that removes it, changes nothing, and
+// says the run is intact but not finished (exit 3); the resume removes it, and verify
+// then notes nothing. A temporary file made by hand in a complete run is noted too, with
+// exit 0.
+func TestVerifyNotesWhatAKillLeft(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary for several seconds")
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command(backstopBinary(t), "run", "--paths", "40000", "--chunk-size", "2000", "--workers", "2", "--quiet", "--out", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForChunks(t, dir, 1)
+	var temps []string
+	for deadline := time.Now().Add(time.Minute); len(temps) == 0; {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no part being written after a minute")
+		}
+		temps, _ = filepath.Glob(filepath.Join(dir, results.PathsDir, ".part-*.tmp-*"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	left, _ := filepath.Glob(filepath.Join(dir, results.PathsDir, ".part-*.tmp-*"))
+	if len(left) == 0 {
+		t.Fatalf("the kill left no temporary part (saw %v before it)", temps)
+	}
+	before := listing(t, dir)
+	var notes []string
+	for _, f := range left {
+		notes = append(notes, "note: "+filepath.Join(results.PathsDir, filepath.Base(f)), "write cut short")
+	}
+	expect(t, bin(t, nil, "verify", dir), exitNotFinished, append(notes, "intact", "note: these do not affect the run", "backstop run --resume "+dir+" removes them")...)
+	if after := listing(t, dir); after != before {
+		t.Errorf("verify changed the run directory:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	expect(t, bin(t, nil, "run", "--resume", dir, "--quiet"), 0)
+	for _, f := range left {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("the resume left %s (stat: %v)", f, err)
+		}
+	}
+	r := bin(t, nil, "verify", dir)
+	expect(t, r, 0, "intact")
+	if strings.Contains(r.stdout, "note:") {
+		t.Errorf("verify of the resumed run notes:\n%s", r.stdout)
+	}
+
+	hand := filepath.Join(dir, ".summary.csv.tmp-2718281828")
+	if err := os.WriteFile(hand, []byte("cut short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, bin(t, nil, "verify", dir), 0, "intact", "note: .summary.csv.tmp-2718281828", "the run is complete", "can be deleted")
+	if _, err := os.Stat(hand); err != nil {
+		t.Errorf("verify removed %s: %v", hand, err)
+	}
+}

@@ -1,0 +1,143 @@
+package run
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/results"
+)
+
+// dirSnapshot describes every entry under dir (name, mode, size, time, content hash), to
+// check that a command changed nothing.
+func dirSnapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v %d %v", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		if fi.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, " %x", sha256.Sum256(data))
+		}
+		b.WriteString("\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestVerifyNotesStaleTemps plants the temporary files of writes a kill cut short (in the
+// run directory and the directories backstop writes in it) and the hidden directory of a
+// stopped --force, in a complete, an unfinished and a sharded run, and checks that Verify
+// names each in a note, with the command that removes them, without calling the run
+// damaged or changing anything; and that it names no file of another kind (a name that
+// does not end in digits, a directory, a name without the leading dot).
+func TestVerifyNotesStaleTemps(t *testing.T) {
+	temps := []string{
+		"." + results.ManifestFile + ".tmp-123456",
+		filepath.Join(results.PathsDir, "."+results.PartName(1)+".tmp-987654321"),
+		filepath.Join(TalliesDir, "."+CheckpointName(0)+".tmp-42"),
+	}
+	others := []string{
+		".notes.tmp-draft",
+		filepath.Join(results.PathsDir, ".part-00001.parquet.tmp-12x"),
+		"summary.csv.tmp-77", // no leading dot: not a temporary file of backstop's
+	}
+	for _, tc := range []struct {
+		name   string
+		setup  func(t *testing.T) string
+		remedy string // besides DIR
+	}{
+		{"complete", func(t *testing.T) string { _, dir := finishedRun(t, 200); return dir }, "can be deleted"},
+		{"unfinished", func(t *testing.T) string {
+			_, dir := finishedRun(t, 200)
+			m, err := results.ReadManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Status = results.StatusIncomplete
+			if err := results.WriteManifest(dir, m); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, "backstop run --resume "},
+		{"shards", func(t *testing.T) string {
+			dir := filepath.Join(t.TempDir(), "run")
+			cfg := configs.Baseline()
+			cfg.Paths = 200
+			for i := 1; i <= 2; i++ {
+				if _, err := Execute(context.Background(), Options{Config: cfg, OutDir: dir, ChunkSize: 100, Shard: ShardSpec{Index: i, Count: 2}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return dir
+		}, "backstop merge "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.setup(t)
+			for _, f := range append(append([]string{}, temps...), others...) {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte("cut short"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Mkdir(filepath.Join(dir, ".dir.tmp-5"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			aside := replacedPrefix + "31"
+			if err := os.Mkdir(filepath.Join(dir, aside), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, aside, asideMarker), []byte(asideMarkerText), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := dirSnapshot(t, dir)
+			rep, err := Verify(dir, VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Intact() {
+				t.Errorf("problems %q; stale temporary files do not make a run damaged", rep.Problems)
+			}
+			notes := strings.Join(rep.Notes, "\n")
+			for _, f := range append(temps, aside) {
+				if !strings.Contains(notes, f) {
+					t.Errorf("notes do not name %s:\n%s", f, notes)
+				}
+			}
+			for _, f := range append(others, ".dir.tmp-5") {
+				if strings.Contains(notes, f) {
+					t.Errorf("notes name %s, not a temporary file of backstop's:\n%s", f, notes)
+				}
+			}
+			if !strings.Contains(notes, tc.remedy) {
+				t.Errorf("notes do not say %q:\n%s", tc.remedy, notes)
+			}
+			if after := dirSnapshot(t, dir); after != before {
+				t.Errorf("verify changed the directory:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+	// A run without them has no note.
+	_, dir := finishedRun(t, 200)
+	if rep, err := Verify(dir, VerifyOptions{}); err != nil || len(rep.Notes) > 0 {
+		t.Errorf("clean run: notes %q, %v; want none", rep.Notes, err)
+	}
+}
