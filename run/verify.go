@@ -46,8 +46,9 @@ func (r *VerifyReport) Intact() bool { return len(r.Problems) == 0 }
 // Verify checks the run in dir against its manifest (or, before a merge, its shards'
 // manifests): every chunk listed is on disk with the checksums recorded, every page of its
 // part decodes, its checkpoint decodes, and both carry the run's identity; a complete run
-// lists every chunk; paths/ and tallies/ hold nothing else. It refuses a directory that a
-// process is writing.
+// lists every chunk; paths/ and tallies/ hold nothing else. It notes, without counting
+// them, what killed processes left (leftovers). It refuses a directory that a process is
+// writing.
 func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
