@@ -63,6 +63,7 @@ func main() {
 		// 100% costs little time and keeps peak memory near 250 MB at any path count.
 		debug.SetGCPercent(50)
 	}
+	ignoreBrokenPipe(os.Args[1:])
 	var stderr io.Writer = os.Stderr
 	if !isTerminal(os.Stderr) {
 		stderr = newStampWriter(os.Stderr) // a scheduler log: every line says when
@@ -81,6 +82,7 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	stdout, stderr = lossyOutput(args, stdout, stderr)
 	ctx, stop := interruptible(stderr)
 	defer stop()
 	var err error
@@ -109,6 +111,7 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		err = usageError{fmt.Errorf("unknown command %q; the commands are %s (backstop help describes them)", args[0], strings.Join(commandNames(), ", "))}
 	}
 	if err == nil {
+		noteLostStdout(stdout, stderr)
 		return 0
 	}
 	if errors.Is(err, flag.ErrHelp) {

@@ -69,7 +69,7 @@ func shardFlagText(s run.ShardSpec) string {
 
 // terminalWidth is the number of columns of the terminal w, 0 when unknown.
 func terminalWidth(w io.Writer) int {
-	f, ok := w.(*os.File)
+	f, ok := fileOf(w)
 	if !ok {
 		return 0
 	}
