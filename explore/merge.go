@@ -2,6 +2,7 @@ package explore
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
 )
 
 // IsExploration reports whether dir holds an exploration or shards of one.
@@ -34,6 +36,10 @@ type MergeOptions struct {
 	Force         bool // merge again over a complete exploration
 	Log           io.Writer
 	Command       string
+	// Context, once cancelled (Ctrl-C), stops the merge before it writes the manifest,
+	// with an error wrapping run.ErrInterrupted: the shards are left as they were, the
+	// exploration not complete, and merging again finishes it. Nil: the merge runs to its end.
+	Context context.Context
 }
 
 // Merge finishes an exploration computed in shards (`backstop explore --shard I/N` into
@@ -43,6 +49,13 @@ type MergeOptions struct {
 func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
+	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	stopped := func() error {
+		return fmt.Errorf("%w before the merge finished: merge again with backstop merge %s", run.ErrInterrupted, dir)
 	}
 	if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("the exploration in %s is already complete; use --force to merge it again", dir)
@@ -95,6 +108,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	fmt.Fprintf(opt.Log, "explore: merging %d shards, %d evaluations of %s\n", first.Shard.Count, len(values), dir)
 	var evals []Evaluation
 	for c := 0; c < first.Chunks; c++ {
+		if ctx.Err() != nil {
+			return nil, stopped()
+		}
 		lo, hi := c*ChunkSize, min((c+1)*ChunkSize, len(values))
 		chunk, ok, err := readChunk(chunkPath(dir, c), first.chunkIdentity(), c, lo, hi, values)
 		if err != nil {
@@ -121,6 +137,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	out, err := finish(dir, p, prov, evals, Options{Figures: opt.Figures, FigureFormats: opt.FigureFormats})
 	if err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, stopped()
 	}
 	man.Outputs = relative(dir, out.Figures)
 	man.Status, man.Error = results.StatusComplete, ""

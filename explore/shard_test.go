@@ -2,6 +2,7 @@ package explore
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,14 @@ func TestShardedMergedEqualsOneProcess(t *testing.T) {
 	}
 	if !IsExploration(dir) {
 		t.Error("a directory of shards is not recognized as an exploration")
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Merge(dir, MergeOptions{Context: cancelled}); !errors.Is(err, run.ErrInterrupted) {
+		t.Fatalf("merge with its context cancelled: %v, want run.ErrInterrupted", err)
+	}
+	if m, err := ReadManifest(dir); err == nil {
+		t.Fatalf("an interrupted merge wrote a manifest, status %s", m.Status)
 	}
 	if _, err := Merge(dir, MergeOptions{}); err != nil {
 		t.Fatal(err)

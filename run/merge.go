@@ -1,6 +1,8 @@
 package run
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +21,10 @@ type MergeOptions struct {
 	Force   bool      // merge again over a complete manifest.json
 	// AllowVersionChange merges shards written by another version of backstop.
 	AllowVersionChange bool
+	// Context, once cancelled (Ctrl-C), stops the merge at its next step with an error
+	// wrapping ErrInterrupted: the shards are left as they were, the run not complete,
+	// and merging again finishes it. Nil: the merge runs to its end.
+	Context context.Context
 }
 
 // shardOption matches a --shard flag and its value in a recorded command line.
@@ -59,9 +65,15 @@ func shardCommand(recorded, dir string, i, n int) string {
 // with the checksums recorded, then merges the checkpoints in chunk order and writes the
 // bands, summary, figures and a complete manifest.json. Since a single-process run
 // finishes the same way, the merged result equals it row for row and band for band.
+// Interrupted (opt.Context), it never writes in the shards' files, and leaves a run that
+// is not complete (manifest.json absent, or incomplete) for a merge again to finish.
 func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
+	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	lock, err := lockRun(dir, ShardSpec{}, opt.Log)
 	if err != nil {
@@ -137,7 +149,13 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			j.entries[e.Chunk] = e
 		}
 	}
+	notStarted := func() error {
+		return fmt.Errorf("%w before the merge wrote anything: merge again with backstop merge %s", ErrInterrupted, dir)
+	}
 	for c := 0; c < j.chunks; c++ {
+		if ctx.Err() != nil {
+			return nil, notStarted()
+		}
 		e := j.entries[c]
 		if e.Part == "" {
 			return nil, fmt.Errorf("cannot merge %s: no shard lists chunk %d", dir, c)
@@ -157,5 +175,13 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	// leave a manifest that calls the run complete.
 	man.Status, man.Finished = results.StatusRunning, ""
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
-	return finish(j, &man, j.provenance(&man), nil, nil)
+	if ctx.Err() != nil {
+		return nil, notStarted()
+	}
+	j.ctx, j.merge = ctx, true
+	out, err := finish(j, &man, j.provenance(&man), nil, nil)
+	if errors.Is(err, ErrInterrupted) {
+		markStopped(j.manifestPath, "interrupted", j.resumeCommand())
+	}
+	return out, err
 }

@@ -199,10 +199,16 @@ func checkFigureInputs(dir string, m *results.Manifest) error {
 // lists are whole; any written after it are found by the resume. Best effort: the process
 // is exiting, and a manifest it cannot rewrite stays "running", which resume also accepts.
 func MarkStopped(path, resume string) {
+	markStopped(path, "stopped at once by a second signal", resume)
+}
+
+// markStopped rewrites the manifest at path from running to incomplete, with why as its
+// error and resume as the command that finishes it; best effort, as MarkStopped.
+func markStopped(path, why, resume string) {
 	m, err := results.ReadManifestFile(path)
 	if err != nil || m.Status != results.StatusRunning {
 		return
 	}
-	m.Status, m.Error, m.Resume = results.StatusIncomplete, "stopped at once by a second signal", resume
+	m.Status, m.Error, m.Resume = results.StatusIncomplete, why, resume
 	results.WriteManifestFile(path, m)
 }

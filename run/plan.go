@@ -31,6 +31,7 @@ type job struct {
 	cfgHash      string               // SHA-256 of yml
 	entries      []results.ChunkEntry // per chunk: its index entry once done (Part == "" before)
 	ctx          context.Context      // cancelled by an interruption; finish checks it
+	merge        bool                 // the job merges shards: backstop merge finishes it
 	// conv takes the convergence table and tails.csv from the chunks as they are written
 	// (nil for a shard, whose merge reads the parts back).
 	conv *convergenceTally
@@ -144,8 +145,11 @@ func (j *job) index(man *results.Manifest) {
 	}
 }
 
-// resumeCommand is the command line that finishes this run (or shard).
+// resumeCommand is the command line that finishes this run (or shard, or merge).
 func (j *job) resumeCommand() string {
+	if j.merge {
+		return "backstop merge " + j.opt.OutDir
+	}
 	cmd := "backstop run --resume " + j.opt.OutDir
 	if s := j.opt.Shard; s.Count > 1 {
 		cmd += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)

@@ -152,8 +152,8 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // mergeExploration finishes an exploration computed in shards (backstop merge DIR).
-func mergeExploration(dir string, force bool, stdout, logw io.Writer) error {
-	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + dir})
+func mergeExploration(ctx context.Context, dir string, force bool, stdout, logw io.Writer) error {
+	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + dir, Context: ctx})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 		return 2
 	}
 	stdout, stderr = lossyOutput(args, stdout, stderr)
-	ctx, stop := interruptible(stderr)
+	ctx, stop := interruptible(stderr, interruptNote(args[0]))
 	defer stop()
 	var err error
 	switch args[0] {
@@ -98,7 +98,7 @@ func mainErr(args []string, stdout, stderr io.Writer) (code int) {
 	case "explore":
 		err = cmdExplore(ctx, args[1:], stdout, stderr)
 	case "merge":
-		err = cmdMerge(args[1:], stdout, stderr)
+		err = cmdMerge(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(args[1:], stdout, stderr)
 	case "inspect":
@@ -175,11 +175,12 @@ func resumeFlagsAgree(man *results.Manifest, set map[string]bool, seed uint64, c
 // exitInterrupted is the exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT).
 const exitInterrupted = 130
 
-// interruptible returns a context cancelled by the first SIGINT or SIGTERM: a run then
-// finishes the chunks in flight, writes them and an incomplete manifest, and exits with
-// exitInterrupted. A second signal exits at once; every file on disk is still whole,
-// since each is written under a temporary name and renamed.
-func interruptible(stderr io.Writer) (context.Context, func()) {
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM, which prints
+// note, what the command does then (interruptNote): a run finishes the chunks in flight,
+// writes them and an incomplete manifest, and exits with exitInterrupted. A second signal
+// exits at once; every file on disk is still whole, since each is written under a
+// temporary name and renamed.
+func interruptible(stderr io.Writer, note string) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(withLastWords(withResumeHint(context.Background())))
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -187,7 +188,7 @@ func interruptible(stderr io.Writer) (context.Context, func()) {
 	go func() {
 		select {
 		case s := <-sig:
-			fmt.Fprintf(stderr, "\nbackstop: %v: finishing the chunks in flight, then stopping (signal again to exit at once)\n", s)
+			fmt.Fprintf(stderr, "\nbackstop: %v: %s (signal again to exit at once)\n", s, note)
 			cancel()
 		case <-quit:
 			return
@@ -433,7 +434,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdMerge(args []string, stdout, stderr io.Writer) error {
+func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop merge", flag.ContinueOnError)
 	force := fs.Bool("force", false, "merge again over a complete run")
 	quiet := fs.Bool("quiet", false, "no notes on stderr")
@@ -450,10 +451,12 @@ every shard is complete, then writes the run's summary, bands and figures in DIR
 	if *quiet {
 		logw = io.Discard
 	}
+	setResumeHint(ctx, "backstop merge "+shellQuote(fs.Arg(0)))
 	if isExploration(fs.Arg(0)) {
-		return mergeExploration(fs.Arg(0), *force, stdout, logw)
+		return mergeExploration(ctx, fs.Arg(0), *force, stdout, logw)
 	}
-	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force, AllowVersionChange: *allowVersion})
+	setLastWords(ctx, func() { run.MarkStopped(filepath.Join(fs.Arg(0), results.ManifestFile), resumeHint(ctx)) })
+	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force, AllowVersionChange: *allowVersion, Context: ctx})
 	if err != nil {
 		return err
 	}
