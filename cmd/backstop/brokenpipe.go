@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // writerCommands are the commands that write an output directory, for minutes or a
@@ -76,4 +77,24 @@ func fileOf(w io.Writer) (*os.File, bool) {
 	}
 	f, ok := w.(*os.File)
 	return f, ok
+}
+
+// sayWait is how long a signal's note may wait for stderr.
+const sayWait = time.Second
+
+// sayWithin writes s to w, waiting at most sayWait: a signal's note must not hold up the
+// stop or the exit when stderr is a full pipe nobody reads (a write blocks there, and
+// every later one waits behind it); the note is then lost.
+func sayWithin(w io.Writer, s string) {
+	done := make(chan struct{})
+	go func() {
+		io.WriteString(w, s)
+		close(done)
+	}()
+	t := time.NewTimer(sayWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }

@@ -218,3 +218,29 @@ func TestRunOnAFullStdout(t *testing.T) {
 		t.Fatalf("inspect on a full stdout: exit %d, want 1", code)
 	}
 }
+
+// stuckWriter blocks every write until release is closed: stderr on a full pipe whose
+// reader reads nothing.
+type stuckWriter struct{ release chan struct{} }
+
+func (s stuckWriter) Write(p []byte) (int, error) {
+	<-s.release
+	return len(p), nil
+}
+
+// TestSignalNoteDoesNotWaitForAStuckStderr: a signal's note gives up on a stderr that
+// does not take it within sayWait, so that the stop and the second signal's exit happen.
+func TestSignalNoteDoesNotWaitForAStuckStderr(t *testing.T) {
+	stuck := stuckWriter{release: make(chan struct{})}
+	defer close(stuck.release)
+	start := time.Now()
+	sayWithin(&lossyWriter{w: stuck}, "backstop: interrupt\n")
+	if d := time.Since(start); d < sayWait || d > sayWait+5*time.Second {
+		t.Fatalf("sayWithin returned after %v on a stuck writer, want about %v", d, sayWait)
+	}
+	var live bytes.Buffer
+	sayWithin(&live, "said\n")
+	if live.String() != "said\n" {
+		t.Fatalf("a live writer got %q", live.String())
+	}
+}

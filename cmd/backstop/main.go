@@ -188,7 +188,7 @@ func interruptible(stderr io.Writer, note string) (context.Context, func()) {
 	go func() {
 		select {
 		case s := <-sig:
-			fmt.Fprintf(stderr, "\nbackstop: %v: %s (signal again to exit at once)\n", s, note)
+			sayWithin(stderr, fmt.Sprintf("\nbackstop: %v: %s (signal again to exit at once)\n", s, note))
 			cancel()
 		case <-quit:
 			return
@@ -196,9 +196,9 @@ func interruptible(stderr io.Writer, note string) (context.Context, func()) {
 		select {
 		case <-sig:
 			if hint := resumeHint(ctx); hint != "" {
-				fmt.Fprintln(stderr, "backstop: second signal: exiting now; resume with:", hint)
+				sayWithin(stderr, "backstop: second signal: exiting now; resume with: "+hint+"\n")
 			} else {
-				fmt.Fprintln(stderr, "backstop: second signal: exiting now")
+				sayWithin(stderr, "backstop: second signal: exiting now\n")
 			}
 			sayLastWords(ctx)
 			os.Exit(exitInterrupted)
