@@ -2,47 +2,15 @@ package run
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/dirstate"
 	"github.com/backstop-research/backstop/results"
 )
-
-// dirSnapshot describes every entry under dir (name, mode, size, time, content hash), to
-// check that a command changed nothing.
-func dirSnapshot(t *testing.T, dir string) string {
-	t.Helper()
-	var b strings.Builder
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s %v %d %v", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
-		if fi.Mode().IsRegular() {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(&b, " %x", sha256.Sum256(data))
-		}
-		b.WriteString("\n")
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 // TestVerifyNotesStaleTemps plants the temporary files of writes a kill cut short (in the
 // run directory and the directories backstop writes in it) and the hidden directory of a
@@ -108,7 +76,7 @@ func TestVerifyNotesStaleTemps(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, aside, asideMarker), []byte(asideMarkerText), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			before := dirSnapshot(t, dir)
+			before := dirstate.Describe(t, dir)
 			rep, err := Verify(dir, VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -130,7 +98,7 @@ func TestVerifyNotesStaleTemps(t *testing.T) {
 			if !strings.Contains(notes, tc.remedy) {
 				t.Errorf("notes do not say %q:\n%s", tc.remedy, notes)
 			}
-			if after := dirSnapshot(t, dir); after != before {
+			if after := dirstate.Describe(t, dir); after != before {
 				t.Errorf("verify changed the directory:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 		})

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,30 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backstop-research/backstop/internal/dirstate"
 	"github.com/backstop-research/backstop/results"
 )
-
-// listing describes every entry under dir (name, mode, size, time), to check that a
-// command changed nothing.
-func listing(t *testing.T, dir string) string {
-	t.Helper()
-	var b strings.Builder
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s %v %d %v\n", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 // A run killed (SIGKILL) while it writes a part leaves that part's temporary file: the
 // real binary's verify notes it, with the resume that removes it, changes nothing, and
@@ -67,13 +44,13 @@ func TestVerifyNotesWhatAKillLeft(t *testing.T) {
 	if len(left) == 0 {
 		t.Fatalf("the kill left no temporary part (saw %v before it)", temps)
 	}
-	before := listing(t, dir)
+	before := dirstate.Describe(t, dir)
 	var notes []string
 	for _, f := range left {
 		notes = append(notes, "note: "+filepath.Join(results.PathsDir, filepath.Base(f)), "write cut short")
 	}
 	expect(t, bin(t, nil, "verify", dir), exitNotFinished, append(notes, "intact", "note: these do not affect the run", "backstop run --resume "+dir+" removes them")...)
-	if after := listing(t, dir); after != before {
+	if after := dirstate.Describe(t, dir); after != before {
 		t.Errorf("verify changed the run directory:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 	expect(t, bin(t, nil, "run", "--resume", dir, "--quiet"), 0)
