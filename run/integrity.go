@@ -205,13 +205,12 @@ func (f *finiteCheck) err() error {
 
 // interrupted returns an error wrapping ErrInterrupted once the run's context is
 // cancelled: the finish phase stops there, the manifest says incomplete, and --resume
-// finishes it from the checkpoints.
+// finishes it from the checkpoints. The command prints the error; nothing else says it.
 func (j *job) interrupted() error {
 	if j.ctx == nil || j.ctx.Err() == nil {
 		return nil
 	}
-	fmt.Fprintf(j.opt.Log, "backstop: interrupted while finishing; every chunk is on disk; resume with: %s\n", j.resumeCommand())
-	return fmt.Errorf("%w while finishing: resume with %s", ErrInterrupted, j.resumeCommand())
+	return fmt.Errorf("%w while finishing; every chunk is on disk; resume with: %s", ErrInterrupted, j.resumeCommand())
 }
 
 // replacedError says that the file name has the SHA-256 sum where the manifest records
