@@ -97,6 +97,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("shard %d/%d has no manifest in %s; run it first", i, first.Shard.Count, dir)
 		}
 	}
+	removeStaleTemps(dir, "", false, 0, 0) // every shard is complete: nothing writes here but us
 	p, err := Decode([]byte(first.Config), filepath.Join(dir, results.ManifestFile))
 	if err != nil {
 		return nil, err

@@ -209,6 +209,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	if err := prepare(dir, mpath, man, opt); err != nil {
 		return nil, err
 	}
+	removeStaleTemps(dir, mpath, man.Shard != nil, first, end)
 	opt.KeepRuns = man.KeepRuns // on resume, the recorded ones
 	id := man.chunkIdentity()
 	fail := func(err error) (*Outcome, error) {
