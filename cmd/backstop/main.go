@@ -172,18 +172,25 @@ func resumeFlagsAgree(man *results.Manifest, set map[string]bool, seed uint64, c
 	return fmt.Errorf("resume finishes the run as it was begun, so it takes no %s; drop the flag, or start a new run with another --out", strings.Join(diff, ", "))
 }
 
-// exitInterrupted is the exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT).
+// exitInterrupted is the exit status of a run stopped by SIGINT, SIGTERM or SIGHUP (128 +
+// SIGINT).
 const exitInterrupted = 130
 
-// interruptible returns a context cancelled by the first SIGINT or SIGTERM, which prints
-// note, what the command does then (interruptNote): a run finishes the chunks in flight,
-// writes them and an incomplete manifest, and exits with exitInterrupted. A second signal
-// exits at once; every file on disk is still whole, since each is written under a
-// temporary name and renamed.
+// interruptible returns a context cancelled by the first SIGINT, SIGTERM or SIGHUP (the
+// terminal hung up: an ssh session dropped), which prints note, what the command does
+// then (interruptNote): a run finishes the chunks in flight, writes them and an
+// incomplete manifest, and exits with exitInterrupted. A second signal exits at once;
+// every file on disk is still whole, since each is written under a temporary name and
+// renamed. A SIGHUP the command was started ignoring (nohup) stays ignored: catching it
+// would undo nohup.
 func interruptible(stderr io.Writer, note string) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(withLastWords(withResumeHint(context.Background())))
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	stops := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		stops = append(stops, syscall.SIGHUP)
+	}
+	signal.Notify(sig, stops...)
 	quit := make(chan struct{})
 	go func() {
 		select {
