@@ -218,3 +218,40 @@ func TestMergeListsEveryShardsKeptRuns(t *testing.T) {
 		t.Errorf("merged manifest keep_runs %v, want %v", got, want)
 	}
 }
+
+// A resume takes the recorded keep_runs as a set (a hand-edited manifest may repeat or
+// reorder them, and the command passes them back sorted) and refuses recorded indices
+// that are not evaluations, naming the field and the indices allowed: before, [-1, 3] or
+// [1, 1000] were carried into the finished manifest, and [3, 1, 3] refused a resume that
+// named no --keep-runs, quoting them as if the user had.
+func TestResumeKeepRunsOfAnEditedManifest(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		recorded []int
+		given    []int
+		want     []int
+		refuse   string
+	}{
+		{name: "repeated, none given", recorded: []int{3, 1, 3}, want: []int{1, 3}},
+		{name: "repeated, the set given", recorded: []int{3, 1, 3}, given: []int{1, 3}, want: []int{1, 3}},
+		{name: "repeated, others given", recorded: []int{3, 1, 3}, given: []int{1}, refuse: "(the exploration's is 1,3)"},
+		{name: "negative", recorded: []int{-1, 3}, refuse: "keep_runs -1 is not an evaluation; indices run from 0 to 9"},
+		{name: "out of range", recorded: []int{1, 10}, given: []int{1, 10}, refuse: "keep_runs 10 is not an evaluation; indices run from 0 to 9"},
+		{name: "not recorded", given: []int{2}, want: []int{2}},
+		{name: "none recorded", recorded: []int{}, want: []int{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Manifest{Evaluations: 10, KeepRuns: tc.recorded}
+			got, err := m.ResumeKeepRuns(tc.given)
+			if tc.refuse != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.refuse) {
+					t.Fatalf("ResumeKeepRuns(%v) = %v, %v; want a refusal saying %q", tc.given, got, err, tc.refuse)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, tc.want) || got == nil {
+				t.Fatalf("ResumeKeepRuns(%v) = %v, %v; want %v", tc.given, got, err, tc.want)
+			}
+		})
+	}
+}

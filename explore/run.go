@@ -529,22 +529,29 @@ func keepRuns(ctx context.Context, p *Plan, dir string, evals []Evaluation, opt 
 // none (then the recorded ones); naming others (in any order: duplicates and order do not
 // count) is refused, the error naming both. A manifest written before the choice was
 // recorded (KeepRuns nil) takes given as they are, none when nil, as those versions did.
+// A recorded index that is not one of m's evaluations (a hand-edited manifest) is refused.
 func (m *Manifest) ResumeKeepRuns(given []int) ([]int, error) {
+	for _, i := range m.KeepRuns { // the manifest is a file a user can edit
+		if i < 0 || i >= m.Evaluations {
+			return nil, fmt.Errorf("the manifest's keep_runs %d is not an evaluation; indices run from 0 to %d", i, m.Evaluations-1)
+		}
+	}
+	recorded := sortedKeepRuns(m.KeepRuns)
 	switch g := sortedKeepRuns(given); {
 	case m.KeepRuns == nil:
 		return g, nil
-	case given == nil || slices.Equal(g, m.KeepRuns):
-		return sortedKeepRuns(m.KeepRuns), nil
+	case given == nil || slices.Equal(g, recorded):
+		return recorded, nil
 	default:
 		named := `""`
 		if len(g) > 0 {
 			named = joinInts(g)
 		}
-		recorded := "none"
-		if len(m.KeepRuns) > 0 {
-			recorded = joinInts(m.KeepRuns)
+		begun := "none"
+		if len(recorded) > 0 {
+			begun = joinInts(recorded)
 		}
-		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, recorded)
+		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, begun)
 	}
 }
 
