@@ -19,6 +19,9 @@ import (
 func leftovers(dir string, manifests []string, named bool) []string {
 	var notes []string
 	for _, sub := range append([]string{"."}, runSubdirs...) {
+		if fi, err := os.Lstat(filepath.Join(dir, sub)); sub != "." && (err != nil || !fi.IsDir()) {
+			continue // none, or a symbolic link: never look out of the run (dir may be one)
+		}
 		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
 			rel, _ := filepath.Rel(dir, f)
 			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the run", rel))

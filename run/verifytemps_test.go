@@ -109,3 +109,42 @@ func TestVerifyNotesStaleTemps(t *testing.T) {
 		t.Errorf("clean run: notes %q, %v; want none", rep.Notes, err)
 	}
 }
+
+// TestVerifyLeftoversStayInTheRun: Verify's notes on leftovers never look through a
+// symbolic link out of the run directory: a subdirectory backstop writes (figures/,
+// shards/, quarantine/) that is a link to another directory, a link named like a
+// temporary file or like a stopped --force's hidden directory. Before, the temporary-like
+// files of the linked directory were named as the run's, "they can be deleted".
+func TestVerifyLeftoversStayInTheRun(t *testing.T) {
+	_, dir := finishedRun(t, 200)
+	outside := t.TempDir()
+	victim := ".precious.tmp-1234" // in a directory that is not the run's
+	if err := os.WriteFile(filepath.Join(outside, victim), []byte("not the run's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{results.FiguresDir, results.ShardsDir, QuarantineDir} {
+		os.RemoveAll(filepath.Join(dir, sub))
+		if err := os.Symlink(outside, filepath.Join(dir, sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, link := range []string{".summary.csv.tmp-77", replacedPrefix + "8"} {
+		if err := os.Symlink(filepath.Join(outside, victim), filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := dirstate.Describe(t, outside)
+	rep, err := Verify(dir, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	for _, name := range []string{victim, ".summary.csv.tmp-77", replacedPrefix + "8"} {
+		if strings.Contains(notes, name) {
+			t.Errorf("notes name %s, outside the run or a link:\n%s", name, notes)
+		}
+	}
+	if after := dirstate.Describe(t, outside); after != before {
+		t.Errorf("verify changed the directory outside the run")
+	}
+}
