@@ -13,7 +13,7 @@ import (
 // writerCommands are the commands that write an output directory, for minutes or a
 // night: their stdout and stderr (tables, notes, progress) are a courtesy next to the
 // files, so a closed pipe (`| head -1`), a full disk under a redirection or a terminal
-// gone must not stop them. The other commands only print; a closed pipe ends them
+// gone under nohup (without it, the hang-up stops them as Ctrl-C does) must not stop them. The other commands only print; a closed pipe ends them
 // quietly by SIGPIPE, as the Unix convention for `| head` has it.
 var writerCommands = map[string]bool{"run": true, "sweep": true, "explore": true, "calibrate": true, "merge": true, "plot": true}
 
