@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
@@ -12,11 +13,15 @@ import (
 // whole exploration (or a merge) removes every one in dir and the directories it writes
 // in; a shard only those of its own chunks [first, end) and its manifest mpath, since the
 // other shards may be writing theirs now. The runs kept in full (runs/) are run
-// directories, whose own runs remove theirs.
+// directories, whose own runs remove theirs. A subdirectory that is a symbolic link is
+// left alone: what is behind it is not the exploration's.
 func removeStaleTemps(dir, mpath string, shard bool, first, end int) {
 	if !shard {
-		for _, sub := range []string{".", EvaluationsDir, results.FiguresDir, results.ShardsDir} {
-			atomicfile.RemoveStale(filepath.Join(dir, sub))
+		atomicfile.RemoveStale(dir)
+		for _, sub := range []string{EvaluationsDir, results.FiguresDir, results.ShardsDir} {
+			if realDir(filepath.Join(dir, sub)) {
+				atomicfile.RemoveStale(filepath.Join(dir, sub))
+			}
 		}
 		return
 	}
@@ -24,6 +29,16 @@ func removeStaleTemps(dir, mpath string, shard bool, first, end int) {
 	for c := first; c < end; c++ {
 		chunks = append(chunks, filepath.Base(chunkPath(dir, c)))
 	}
-	atomicfile.RemoveStaleOf(filepath.Join(dir, EvaluationsDir), chunks...)
-	atomicfile.RemoveStaleOf(filepath.Dir(mpath), filepath.Base(mpath))
+	if realDir(filepath.Join(dir, EvaluationsDir)) {
+		atomicfile.RemoveStaleOf(filepath.Join(dir, EvaluationsDir), chunks...)
+	}
+	if mdir := filepath.Dir(mpath); mdir == filepath.Clean(dir) || realDir(mdir) {
+		atomicfile.RemoveStaleOf(mdir, filepath.Base(mpath))
+	}
+}
+
+// realDir reports whether p is a directory and not a symbolic link to one.
+func realDir(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.IsDir()
 }

@@ -109,3 +109,26 @@ func TestStaleTempsRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestStaleTempsRemovedOnlyInTheExploration: the removal never reaches through a
+// subdirectory that is a symbolic link (figures/ linked to a paper's folder, say): the
+// temporary-like files there are another program's, maybe being written now. Those in the
+// exploration itself still go.
+func TestStaleTempsRemovedOnlyInTheExploration(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	for _, sub := range []string{EvaluationsDir, results.FiguresDir, results.ShardsDir} {
+		if err := os.Symlink(outside, filepath.Join(dir, sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	theirs := plantTemps(t, outside, "draft.png")
+	ours := plantTemps(t, dir, results.ManifestFile)
+	removeStaleTemps(dir, filepath.Join(dir, results.ManifestFile), false, 0, 0)
+	removeStaleTemps(dir, filepath.Join(dir, results.ShardsDir, results.ShardManifestName(1, 2)), true, 0, 2)
+	if _, err := os.Stat(theirs[0]); err != nil {
+		t.Errorf("a file outside the exploration, behind a link, was removed: %v", err)
+	}
+	if _, err := os.Stat(ours[0]); !os.IsNotExist(err) {
+		t.Errorf("the exploration's own temporary file stayed: %v", err)
+	}
+}
