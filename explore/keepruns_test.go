@@ -255,3 +255,36 @@ func TestResumeKeepRunsOfAnEditedManifest(t *testing.T) {
 		})
 	}
 }
+
+// An exploration with kept runs, replaced with --force keeping others, leaves none of its
+// runs: neither a complete one's (their lock files kept runs/2 and runs/17 as directories)
+// nor those of one stopped while it ran them in full (its manifest records keep_runs,
+// kept_runs is written only at the end; runs/2 and runs/17, that one unfinished, stayed
+// beside the new runs/5, listed by no manifest).
+func TestForceRemovesTheKeptRuns(t *testing.T) {
+	p := plan(t, smallSobol)
+	for _, stopped := range []bool{false, true} {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		opt := Options{OutDir: dir, Workers: 2, KeepRuns: []int{2, 17}}
+		if stopped {
+			opt.Log = cancelAfter{"full run of evaluation 17", cancel}
+		}
+		if _, err := Run(ctx, p, opt); (err != nil) != stopped {
+			t.Fatalf("first exploration (stopped %v): %v", stopped, err)
+		}
+		cancel()
+		if _, err := os.Stat(filepath.Join(dir, RunsDir, "17")); err != nil {
+			t.Fatalf("the first exploration did not begin runs/17: %v", err)
+		}
+		if stopped { // and a kill cut a write short there
+			plantTemps(t, dir, filepath.Join(RunsDir, "17", results.PathsDir, results.PartName(0)))
+		}
+		if _, err := Run(context.Background(), p, Options{OutDir: dir, Workers: 2, Force: true, KeepRuns: []int{5}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := keptSet(t, dir); !slices.Equal(got, []string{"5"}) {
+			t.Errorf("after --force over an exploration stopped %v: runs/ holds %v, want [5]", stopped, got)
+		}
+	}
+}

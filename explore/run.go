@@ -16,6 +16,7 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -337,11 +338,47 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if err := rundir.RemoveListed(dir, old.files(dir)); err != nil {
 			return err
 		}
+		old.removeEmptyRuns(dir)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, EvaluationsDir), 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
 	return writeJSON(mpath, man)
+}
+
+// runDirs lists m's runs kept in full (relative to its directory): those it lists
+// (kept_runs) and those it asked for (keep_runs), for an exploration stopped before it
+// listed them.
+func (m *Manifest) runDirs() []string {
+	runs := slices.Clone(m.KeptRuns)
+	for _, i := range m.KeepRuns {
+		if rel := filepath.Join(RunsDir, strconv.Itoa(i)); !slices.Contains(runs, rel) {
+			runs = append(runs, rel)
+		}
+	}
+	return slices.DeleteFunc(runs, func(rel string) bool { return !filepath.IsLocal(rel) })
+}
+
+// removeEmptyRuns removes, after --force removed the files of m's kept runs, the
+// directories they leave empty: a run stopped early has paths/ and tallies/ with nothing
+// listed in them, or only the temporary files of a kill. A directory that holds anything
+// else, or is a symbolic link, stays.
+func (m *Manifest) removeEmptyRuns(dir string) {
+	if !realDir(filepath.Join(dir, RunsDir)) {
+		return
+	}
+	for _, rel := range m.runDirs() {
+		if filepath.Dir(rel) != RunsDir || !realDir(filepath.Join(dir, rel)) {
+			continue
+		}
+		for _, sub := range []string{results.PathsDir, run.TalliesDir, results.FiguresDir, "."} {
+			if p := filepath.Join(dir, rel, sub); realDir(p) {
+				atomicfile.RemoveStale(p) // a killed run's writes cut short
+				os.Remove(p)              // fails, as it should, when not empty
+			}
+		}
+	}
+	os.Remove(filepath.Join(dir, RunsDir))
 }
 
 // chunkFile is a chunk of evaluations on disk (evaluations/chunk-NNNNN.json): the
@@ -391,11 +428,9 @@ func (m *Manifest) files(dir string) []string {
 			files = append(files, filepath.Join(results.FiguresDir, name+"."+f))
 		}
 	}
-	// The kept runs: each run's files as its own manifest lists them.
-	for _, rel := range m.KeptRuns {
-		if !filepath.IsLocal(rel) {
-			continue
-		}
+	// The kept runs: each run's files as its own manifest lists them, and its lock.
+	for _, rel := range m.runDirs() {
+		files = append(files, filepath.Join(rel, dirlock.FileName))
 		if rm, err := results.ReadManifest(filepath.Join(dir, rel)); err == nil {
 			for _, f := range rm.Files() {
 				files = append(files, filepath.Join(rel, f))
