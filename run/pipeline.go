@@ -160,7 +160,8 @@ func (w *chunkWriter) detachLast() (lastPart func() error, err error) {
 	cw := w.inFlight
 	w.inFlight = nil
 	if err := <-cw.tallied; err != nil {
-		return lastPart, errors.Join(err, <-cw.err)
+		<-cw.err // the same failure
+		return lastPart, err
 	}
 	return sync.OnceValue(func() error {
 		err := <-cw.err
