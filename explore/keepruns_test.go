@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backstop-research/backstop/internal/dirstate"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -286,5 +287,33 @@ func TestForceRemovesTheKeptRuns(t *testing.T) {
 		if got := keptSet(t, dir); !slices.Equal(got, []string{"5"}) {
 			t.Errorf("after --force over an exploration stopped %v: runs/ holds %v, want [5]", stopped, got)
 		}
+	}
+}
+
+// The shards of one exploration run with different --keep-runs (a shard of the array
+// started by hand without the flag) are not merged: each shard runs only the kept
+// evaluations of its own chunks, so evaluation 33 (shard 2's), named by shard 1 alone,
+// would never run while the merged manifest's keep_runs named it. The refusal names each
+// shard's and how to agree them.
+func TestMergeRefusesShardsKeepingDifferentRuns(t *testing.T) {
+	p := plan(t, smallSobol)
+	dir := t.TempDir()
+	for i, keep := range [][]int{{33, 2}, nil} {
+		if _, err := Run(context.Background(), p, Options{OutDir: dir, Workers: 2, KeepRuns: keep, Shard: run.ShardSpec{Index: i + 1, Count: 2}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := dirstate.Describe(t, filepath.Join(dir, EvaluationsDir))
+	_, err := Merge(dir, MergeOptions{})
+	for _, want := range []string{"--keep-runs", "shard 1/2: 2,33", "shard 2/2: none", "--force"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("merge of shards keeping different runs: %v; want a refusal saying %q", err, want)
+		}
+	}
+	if after := dirstate.Describe(t, filepath.Join(dir, EvaluationsDir)); after != before {
+		t.Errorf("the refused merge changed the evaluations")
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); !os.IsNotExist(err) {
+		t.Errorf("the refused merge wrote a manifest: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/backstop-research/backstop/internal/rundir"
@@ -73,6 +74,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	seen := map[int]bool{}
 	var kept []string // every shard's kept runs: each runs those of its own chunks
 	var keep []int
+	var keeps []string // each recording shard's keep_runs, said if they differ
+	var keepsDiffer bool
+	var firstKeep []int
 	for _, f := range files {
 		m, err := readManifestFile(f)
 		if err != nil {
@@ -91,11 +95,28 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		}
 		seen[m.Shard.Index] = true
 		kept, keep = append(kept, m.KeptRuns...), append(keep, m.KeepRuns...)
+		if m.KeepRuns != nil { // nil: a shard of a version that did not record them
+			k := sortedKeepRuns(m.KeepRuns)
+			if firstKeep == nil {
+				firstKeep = k
+			}
+			keepsDiffer = keepsDiffer || !slices.Equal(k, firstKeep)
+			named := "none"
+			if len(k) > 0 {
+				named = joinInts(k)
+			}
+			keeps = append(keeps, fmt.Sprintf("shard %d/%d: %s", m.Shard.Index, m.Shard.Count, named))
+		}
 	}
 	for i := 1; i <= first.Shard.Count; i++ {
 		if !seen[i] {
 			return nil, fmt.Errorf("shard %d/%d has no manifest in %s; run it first", i, first.Shard.Count, dir)
 		}
+	}
+	if keepsDiffer {
+		// Each shard runs the kept evaluations of its own chunks: one named by another
+		// shard alone would never run, while the merged keep_runs named it.
+		return nil, fmt.Errorf("cannot merge %s: its shards were run with different --keep-runs (%s), and each runs only those of its own evaluations; run the shards that differ again with --force and the same --keep-runs", dir, strings.Join(keeps, "; "))
 	}
 	removeStaleTemps(dir, "", false, 0, 0) // every shard is complete: nothing writes here but us
 	p, err := Decode([]byte(first.Config), filepath.Join(dir, results.ManifestFile))
