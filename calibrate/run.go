@@ -16,6 +16,7 @@ import (
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
@@ -161,7 +162,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	case old.Status == results.StatusComplete && !opt.Force:
 		return nil, fmt.Errorf("output directory %s holds a finished calibration; choose another --out, or replace it with --force", dir)
 	case old.Status != results.StatusComplete && !opt.Resume && !opt.Force:
-		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, dir)
+		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, shellquote.Quote(dir))
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
 	}
@@ -192,7 +193,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		Status: results.StatusRunning, Name: spec.Name, Seed: spec.Seed, Paths: int64(spec.Paths),
 		DataPaths: int64(spec.DataPaths), Policies: spec.Policies(), Parameters: spec.Keys(),
 		MaxEvaluations: spec.MaxEvaluations, Created: prov.Created.Format(time.RFC3339),
-		Command: opt.Command, Resume: "backstop calibrate --resume " + dir, Config: string(yml),
+		Command: opt.Command, Resume: "backstop calibrate --resume " + shellquote.Quote(dir), Config: string(yml),
 	}
 	if old != nil && opt.Resume {
 		man.Created = old.Created

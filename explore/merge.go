@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -56,14 +57,14 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		ctx = context.Background()
 	}
 	stopped := func() error {
-		return fmt.Errorf("%w before the merge finished: merge again with backstop merge %s", run.ErrInterrupted, dir)
+		return fmt.Errorf("%w before the merge finished: merge again with backstop merge %s", run.ErrInterrupted, shellquote.Quote(dir))
 	}
 	if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("the exploration in %s is already complete; use --force to merge it again", dir)
 	}
 	files, err := results.ShardManifests(dir)
 	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, dir)
+		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, shellquote.Quote(dir))
 	}
 	locks, err := rundir.Lock(dir, 0, 1, opt.Log)
 	if err != nil {

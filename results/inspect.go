@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
 )
 
@@ -98,7 +99,7 @@ func Inspect(dir string, w io.Writer) error {
 		}
 		if e, ok := ids[p]; ok {
 			if why := foreignPart(info.Metadata, e); why != "" {
-				return fmt.Errorf("%s %s: check the run with backstop verify %s", p, why, dir)
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", p, why, shellquote.Quote(dir))
 			}
 		}
 		if first == nil {

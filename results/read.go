@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -142,7 +143,7 @@ func PartFiles(dir string) ([]string, error) {
 	for i, p := range m.Parts {
 		parts[i] = filepath.Join(dir, p)
 		if _, err := os.Stat(parts[i]); err != nil {
-			return nil, fmt.Errorf("%s lists %s, which is missing (%v): check the run with backstop verify %s", filepath.Join(dir, ManifestFile), p, err, dir)
+			return nil, fmt.Errorf("%s lists %s, which is missing (%v): check the run with backstop verify %s", filepath.Join(dir, ManifestFile), p, err, shellquote.Quote(dir))
 		}
 	}
 	return parts, nil
@@ -304,7 +305,7 @@ func appendTables(out *PathColumns, dir string, parts []string, tbls []arrow.Tab
 		}
 		if e, ok := ids[part]; ok {
 			if why := foreignPart(mds[i], e); why != "" {
-				return fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, dir)
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, shellquote.Quote(dir))
 			}
 		}
 		if out.Metadata == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -74,7 +75,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		}
 	case j.opt.Shard.Count <= 1 && len(shardManifests(dir)) > 0:
 		if !j.opt.Force {
-			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: backstop merge %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, dir)
+			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: backstop merge %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, shellquote.Quote(dir))
 		}
 		for _, f := range shardManifests(dir) {
 			if m, err := results.ReadManifestFile(f); err == nil {
@@ -550,7 +551,7 @@ func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
 		if isListed {
 			j.entries[c] = e
 			if err := checkEntry(j.opt.OutDir, e); err != nil {
-				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, j.opt.OutDir, j.resumeCommand())
+				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, shellquote.Quote(j.opt.OutDir), j.resumeCommand())
 			}
 			done[c] = true
 			continue

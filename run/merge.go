@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -33,25 +34,17 @@ var shardOption = regexp.MustCompile(`(^|\s)--?shard(=|\s+)\S+`)
 // outOption matches an --out flag and its value in a recorded command line.
 var outOption = regexp.MustCompile(`\s--?out(=|\s+)\S+`)
 
-// quoteArg quotes s for a POSIX shell when it needs it.
-func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // shardCommand is the command that computes shard i of n, from the command line recorded
 // in another shard's manifest (the same config, seed, paths and chunk size).
 func shardCommand(recorded, dir string, i, n int) string {
 	flag := fmt.Sprintf("--shard %d/%d", i, n)
 	// The directory merged now, not the one recorded: the shards may have been copied.
 	if outOption.MatchString(recorded) {
-		recorded = outOption.ReplaceAllLiteralString(recorded, " --out "+quoteArg(dir))
+		recorded = outOption.ReplaceAllLiteralString(recorded, " --out "+shellquote.Quote(dir))
 	}
 	switch {
 	case recorded == "":
-		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, dir)
+		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, shellquote.Quote(dir))
 	case shardOption.MatchString(recorded):
 		return shardOption.ReplaceAllString(recorded, "${1}"+flag)
 	}
@@ -85,7 +78,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	shardFiles, err := results.ShardManifests(dir)
 	if err != nil || len(shardFiles) == 0 {
-		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop run --shard I/N --out %s", dir, results.ShardsDir, dir)
+		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop run --shard I/N --out %s", dir, results.ShardsDir, shellquote.Quote(dir))
 	}
 	first, err := results.ReadManifestFile(shardFiles[0])
 	if err != nil {
@@ -110,7 +103,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		case err != nil:
 			return nil, err
 		case m.Status != results.StatusComplete:
-			missing = append(missing, fmt.Sprintf("shard %d/%d is %s (finish it: backstop run --resume %s --shard %d/%d)", i, n, m.Status, dir, i, n))
+			missing = append(missing, fmt.Sprintf("shard %d/%d is %s (finish it: backstop run --resume %s --shard %d/%d)", i, n, m.Status, shellquote.Quote(dir), i, n))
 		case m.Config != first.Config || m.Seed != first.Seed || m.ChunkSize != first.ChunkSize || m.Paths != first.Paths || m.Chunks != first.Chunks:
 			return nil, fmt.Errorf("shard %d/%d (%s) was run with another config, seed, path count or chunk size than %s", i, n, name, shardFiles[0])
 		case m.Shard == nil || m.Shard.Index != i || m.Shard.Count != n:
@@ -150,7 +143,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		}
 	}
 	notStarted := func() error {
-		return fmt.Errorf("%w before the merge wrote anything: merge again with backstop merge %s", ErrInterrupted, dir)
+		return fmt.Errorf("%w before the merge wrote anything: merge again with backstop merge %s", ErrInterrupted, shellquote.Quote(dir))
 	}
 	for c := 0; c < j.chunks; c++ {
 		if ctx.Err() != nil {
@@ -161,14 +154,14 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("cannot merge %s: no shard lists chunk %d", dir, c)
 		}
 		if err := checkEntry(dir, e); err != nil {
-			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, dir)
+			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, shellquote.Quote(dir))
 		}
 	}
 	// Every shard is complete and none runs (the lock): a temporary file here is a write
 	// cut short, by a merge killed half-way or a shard before it, and never any file's content.
 	RemoveStaleTemps(dir)
 	man := *first
-	man.Shard, man.Command = nil, "backstop merge "+dir
+	man.Shard, man.Command = nil, "backstop merge "+shellquote.Quote(dir)
 	man.RunID, man.Version = j.runID, results.ToolVersion()
 	man.Created = created // the merge's own time is the manifest's finished
 	// Running until finish has written every output: a merge killed half-way must not

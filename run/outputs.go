@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -116,7 +117,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	m, err := results.ReadManifest(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if len(shardManifests(dir)) > 0 {
-			return nil, fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s", dir, dir)
+			return nil, fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s", dir, shellquote.Quote(dir))
 		}
 		return nil, fmt.Errorf("%s holds no backstop run (%s is missing)", dir, results.ManifestFile)
 	}
@@ -137,7 +138,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	if m.Status != results.StatusComplete {
 		next := m.Resume
 		if next == "" {
-			next = "backstop run --resume " + dir
+			next = "backstop run --resume " + shellquote.Quote(dir)
 		}
 		return nil, fmt.Errorf("the run in %s is %s, not complete: finish it first with %s", dir, m.Status, next)
 	}
@@ -172,7 +173,7 @@ func checkFigureInputs(dir string, m *results.Manifest) error {
 			return err
 		}
 		if sum != want {
-			return fmt.Errorf("%s%w; check the run with backstop verify %s", what, replacedError(filepath.Join(dir, rel), sum, want), dir)
+			return fmt.Errorf("%s%w; check the run with backstop verify %s", what, replacedError(filepath.Join(dir, rel), sum, want), shellquote.Quote(dir))
 		}
 		return nil
 	}

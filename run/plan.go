@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 )
@@ -148,9 +149,9 @@ func (j *job) index(man *results.Manifest) {
 // resumeCommand is the command line that finishes this run (or shard, or merge).
 func (j *job) resumeCommand() string {
 	if j.merge {
-		return "backstop merge " + j.opt.OutDir
+		return "backstop merge " + shellquote.Quote(j.opt.OutDir)
 	}
-	cmd := "backstop run --resume " + j.opt.OutDir
+	cmd := "backstop run --resume " + shellquote.Quote(j.opt.OutDir)
 	if s := j.opt.Shard; s.Count > 1 {
 		cmd += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
 	}

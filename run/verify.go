@@ -11,6 +11,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -161,7 +162,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	if m.Status != results.StatusComplete {
 		next := m.Resume
 		if next == "" {
-			next = "backstop run --resume " + dir
+			next = "backstop run --resume " + shellquote.Quote(dir)
 		}
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: %s, %d of %d chunks done; finish it with %s", name, m.Status, len(m.Index), want, next))
 	}
@@ -194,7 +195,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	for _, e := range keep {
 		m.Parts = append(m.Parts, e.Part)
 	}
-	resume := "backstop run --resume " + dir
+	resume := "backstop run --resume " + shellquote.Quote(dir)
 	if s := m.Shard; s != nil {
 		resume += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
 	}
@@ -245,7 +246,7 @@ func unmerged(dir string, manifests []string) string {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Sprintf("the run is in shards, not merged: shard %s not complete; once every shard is done, backstop merge %s", strings.Join(missing, ", "), dir)
+		return fmt.Sprintf("the run is in shards, not merged: shard %s not complete; once every shard is done, backstop merge %s", strings.Join(missing, ", "), shellquote.Quote(dir))
 	}
-	return fmt.Sprintf("the run is in shards, every one complete, not merged: backstop merge %s", dir)
+	return fmt.Sprintf("the run is in shards, every one complete, not merged: backstop merge %s", shellquote.Quote(dir))
 }

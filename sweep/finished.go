@@ -6,6 +6,7 @@ import (
 
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
@@ -35,7 +36,7 @@ func CheckFinished(dir string) error {
 	if lock := rundir.LockPath(dir); dirlock.Held(lock) {
 		return fmt.Errorf("the sweep in %s is being written (%s): wait for it to finish", dir, dirlock.Holder(lock))
 	}
-	return fmt.Errorf("the sweep in %s is %s, not complete: finish it first with backstop sweep --resume %s", dir, m.Status, dir)
+	return fmt.Errorf("the sweep in %s is %s, not complete: finish it first with backstop sweep --resume %s", dir, m.Status, shellquote.Quote(dir))
 }
 
 // Redraw redraws the figures of the finished sweep in dir (as DrawFigures), refusing one

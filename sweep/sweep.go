@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
@@ -85,7 +86,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		run.RemoveStaleTemps(dir) // the sweep's own files and figures; each point's below
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		if !opt.Force {
-			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with backstop sweep --resume %s, or replace it with --force", dir, results.ManifestFile, dir)
+			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with backstop sweep --resume %s, or replace it with --force", dir, results.ManifestFile, shellquote.Quote(dir))
 		}
 		if err := clearSweep(dir, opt.Log); err != nil {
 			return nil, err
@@ -130,7 +131,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if errors.Is(err, context.Canceled) || errors.Is(err, run.ErrInterrupted) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
 		}
-		man.Resume = "backstop sweep --resume " + dir
+		man.Resume = "backstop sweep --resume " + shellquote.Quote(dir)
 		if werr := results.WriteSweepManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
 		}
@@ -139,7 +140,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 
 	var rows []results.SweepRow
 	interrupted := func(i int) (*Outcome, error) {
-		return fail(fmt.Errorf("%w: %d of %d grid points done; resume with: backstop sweep --resume %s", run.ErrInterrupted, i, len(pts), dir))
+		return fail(fmt.Errorf("%w: %d of %d grid points done; resume with: backstop sweep --resume %s", run.ErrInterrupted, i, len(pts), shellquote.Quote(dir)))
 	}
 	for i, pt := range pts {
 		if ctx.Err() != nil {
@@ -232,7 +233,7 @@ func resumable(dir, yml string) (*results.SweepManifest, error) {
 	}
 	switch {
 	case old.Kind != results.SweepKind:
-		return nil, fmt.Errorf("%s holds a run, not a sweep; resume it with backstop run --resume %s", dir, dir)
+		return nil, fmt.Errorf("%s holds a run, not a sweep; resume it with backstop run --resume %s", dir, shellquote.Quote(dir))
 	case old.Status == results.StatusComplete:
 		return nil, fmt.Errorf("the sweep in %s is already complete: nothing to resume", dir)
 	case old.Config != yml:

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/backstop-research/backstop/internal/shellquote"
 )
 
 // parseArgs parses args into fs with flags allowed before, between and after the
@@ -87,21 +89,11 @@ func commandNames() []string {
 	return names
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=,:@%+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // commandLine renders `backstop <args...>` as a shell would take it back.
 func commandLine(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = shellQuote(a)
+		q[i] = shellquote.Quote(a)
 	}
 	return strings.TrimSpace("backstop " + strings.Join(q, " "))
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/explore"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/run"
 )
@@ -126,21 +127,21 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// A shard resumes when run again as it was started.
 		setResumeHint(ctx, commandLine(append([]string{"explore"}, args...)))
 	} else {
-		setResumeHint(ctx, "backstop explore --resume "+shellQuote(dir))
+		setResumeHint(ctx, "backstop explore --resume "+shellquote.Quote(dir))
 	}
 	o, err := explore.Run(ctx, plan, explore.Options{
 		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, shellQuote(dir))
+		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, shellquote.Quote(dir))
 	}
 	if err != nil {
 		return err
 	}
 	if shard.Count > 1 {
 		fmt.Fprintf(stdout, "shard %d/%d: %d evaluations (%d failed) in %s/; when every shard is done: backstop merge %s\n",
-			shard.Index, shard.Count, len(o.Evaluations), o.Manifest.Failed, explore.EvaluationsDir, dir)
+			shard.Index, shard.Count, len(o.Evaluations), o.Manifest.Failed, explore.EvaluationsDir, shellquote.Quote(dir))
 		return nil
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d evaluations, %d failed), %s, %s", explore.SamplesFile, o.Manifest.Evaluations, o.Manifest.Failed, explore.SensitivityCSV, explore.SensitivityFile)
@@ -153,7 +154,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // mergeExploration finishes an exploration computed in shards (backstop merge DIR).
 func mergeExploration(ctx context.Context, dir string, force bool, stdout, logw io.Writer) error {
-	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + dir, Context: ctx})
+	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + shellquote.Quote(dir), Context: ctx})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -113,7 +114,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	setResumeHint(ctx, "backstop sweep --resume "+shellQuote(dir))
+	setResumeHint(ctx, "backstop sweep --resume "+shellquote.Quote(dir))
 	setLastWords(ctx, func() { sweep.MarkStopped(dir, resumeHint(ctx)) })
 	nw := *workers
 	if nw <= 0 {
@@ -153,5 +154,5 @@ func checkSweepDir(dir string, args []string) error {
 			"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, len(m.Points), m.Finished, commandLine(again), commandLine(elsewhere))
 	}
 	return fmt.Errorf("%s holds an unfinished sweep (%s, status %s).\n  finish it:             backstop sweep --resume %s\n"+
-		"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, m.Status, shellQuote(dir), commandLine(again), commandLine(elsewhere))
+		"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, m.Status, shellquote.Quote(dir), commandLine(again), commandLine(elsewhere))
 }

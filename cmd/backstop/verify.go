@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/run"
 )
 
@@ -64,7 +65,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	case rep.Resume != "":
 		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", dir, run.QuarantineDir, rep.Resume)
 	case len(rep.Damaged) > 0:
-		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then backstop run --resume %s\n", dir, dir, dir)
+		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then backstop run --resume %s\n", dir, shellquote.Quote(dir), shellquote.Quote(dir))
 	}
 	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), dir)
 }
