@@ -102,11 +102,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 				firstKeep = k
 			}
 			keepsDiffer = keepsDiffer || !slices.Equal(k, firstKeep)
-			named := "none"
-			if len(k) > 0 {
-				named = joinInts(k)
-			}
-			keeps = append(keeps, fmt.Sprintf("shard %d/%d: %s", m.Shard.Index, m.Shard.Count, named))
+			keeps = append(keeps, fmt.Sprintf("shard %d/%d: %s", m.Shard.Index, m.Shard.Count, keepRunsText(k)))
 		}
 	}
 	for i := 1; i <= first.Shard.Count; i++ {

@@ -582,11 +582,7 @@ func (m *Manifest) ResumeKeepRuns(given []int) ([]int, error) {
 		if len(g) > 0 {
 			named = joinInts(g)
 		}
-		begun := "none"
-		if len(recorded) > 0 {
-			begun = joinInts(recorded)
-		}
-		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, begun)
+		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, keepRunsText(recorded))
 	}
 }
 
@@ -609,6 +605,14 @@ func sortedKeepRuns(evals []int) []int {
 	out := append([]int{}, evals...)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// keepRunsText names recorded keep_runs in a message: the list, or "none".
+func keepRunsText(keep []int) string {
+	if len(keep) == 0 {
+		return "none"
+	}
+	return joinInts(keep)
 }
 
 // joinInts writes xs as a comma-separated list, as --keep-runs takes it.

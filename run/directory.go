@@ -75,7 +75,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		}
 	case j.opt.Shard.Count <= 1 && len(shardManifests(dir)) > 0:
 		if !j.opt.Force {
-			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: backstop merge %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, shellquote.Quote(dir))
+			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, MergeCommand(dir))
 		}
 		for _, f := range shardManifests(dir) {
 			if m, err := results.ReadManifestFile(f); err == nil {
@@ -381,7 +381,7 @@ func (j *job) wholeRunForShard() (*results.Manifest, error) {
 		return nil, nil
 	}
 	if !j.opt.Force {
-		what := "an unfinished run computed in one process (status " + whole.Status + "; finish it with: backstop run --resume " + dir + ")"
+		what := "an unfinished run computed in one process (status " + whole.Status + "; finish it with: " + ResumeCommand(dir, ShardSpec{}) + ")"
 		if whole.Status == results.StatusComplete {
 			what = "a finished run"
 		}

@@ -103,7 +103,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		case err != nil:
 			return nil, err
 		case m.Status != results.StatusComplete:
-			missing = append(missing, fmt.Sprintf("shard %d/%d is %s (finish it: backstop run --resume %s --shard %d/%d)", i, n, m.Status, shellquote.Quote(dir), i, n))
+			missing = append(missing, fmt.Sprintf("shard %d/%d is %s (finish it: %s)", i, n, m.Status, ResumeCommand(dir, ShardSpec{Index: i, Count: n})))
 		case m.Config != first.Config || m.Seed != first.Seed || m.ChunkSize != first.ChunkSize || m.Paths != first.Paths || m.Chunks != first.Chunks:
 			return nil, fmt.Errorf("shard %d/%d (%s) was run with another config, seed, path count or chunk size than %s", i, n, name, shardFiles[0])
 		case m.Shard == nil || m.Shard.Index != i || m.Shard.Count != n:
@@ -143,7 +143,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		}
 	}
 	notStarted := func() error {
-		return fmt.Errorf("%w before the merge wrote anything: merge again with backstop merge %s", ErrInterrupted, shellquote.Quote(dir))
+		return fmt.Errorf("%w before the merge wrote anything: merge again with %s", ErrInterrupted, MergeCommand(dir))
 	}
 	for c := 0; c < j.chunks; c++ {
 		if ctx.Err() != nil {
@@ -161,7 +161,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	// cut short, by a merge killed half-way or a shard before it, and never any file's content.
 	RemoveStaleTemps(dir)
 	man := *first
-	man.Shard, man.Command = nil, "backstop merge "+shellquote.Quote(dir)
+	man.Shard, man.Command = nil, MergeCommand(dir)
 	man.RunID, man.Version = j.runID, results.ToolVersion()
 	man.Created = created // the merge's own time is the manifest's finished
 	// Running until finish has written every output: a merge killed half-way must not

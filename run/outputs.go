@@ -117,7 +117,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	m, err := results.ReadManifest(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if len(shardManifests(dir)) > 0 {
-			return nil, fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s", dir, shellquote.Quote(dir))
+			return nil, fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, %s", dir, MergeCommand(dir))
 		}
 		return nil, fmt.Errorf("%s holds no backstop run (%s is missing)", dir, results.ManifestFile)
 	}
@@ -138,7 +138,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	if m.Status != results.StatusComplete {
 		next := m.Resume
 		if next == "" {
-			next = "backstop run --resume " + shellquote.Quote(dir)
+			next = ResumeCommand(dir, ShardSpec{})
 		}
 		return nil, fmt.Errorf("the run in %s is %s, not complete: finish it first with %s", dir, m.Status, next)
 	}

@@ -149,14 +149,25 @@ func (j *job) index(man *results.Manifest) {
 // resumeCommand is the command line that finishes this run (or shard, or merge).
 func (j *job) resumeCommand() string {
 	if j.merge {
-		return "backstop merge " + shellquote.Quote(j.opt.OutDir)
+		return MergeCommand(j.opt.OutDir)
 	}
-	cmd := "backstop run --resume " + shellquote.Quote(j.opt.OutDir)
-	if s := j.opt.Shard; s.Count > 1 {
-		cmd += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
+	return ResumeCommand(j.opt.OutDir, j.opt.Shard)
+}
+
+// ResumeCommand is the command that finishes the run in dir, or its shard when shard
+// names one, as a user types it: the directory quoted for a shell where it needs it.
+// Every message that tells how to finish a run says it with this.
+func ResumeCommand(dir string, shard ShardSpec) string {
+	cmd := "backstop run --resume " + shellquote.Quote(dir)
+	if shard.Count > 1 {
+		cmd += fmt.Sprintf(" --shard %d/%d", shard.Index, shard.Count)
 	}
 	return cmd
 }
+
+// MergeCommand is the command that merges the shards of the run in dir into the whole
+// run, as a user types it (see ResumeCommand).
+func MergeCommand(dir string) string { return "backstop merge " + shellquote.Quote(dir) }
 
 // provenance is what the run's files say about it: the resolved config, seed, paths, this
 // tool's version and the run's creation time as man records it, the same in every file

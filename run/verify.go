@@ -11,7 +11,6 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/dirlock"
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -162,7 +161,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	if m.Status != results.StatusComplete {
 		next := m.Resume
 		if next == "" {
-			next = "backstop run --resume " + shellquote.Quote(dir)
+			next = ResumeCommand(dir, ShardSpec{})
 		}
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: %s, %d of %d chunks done; finish it with %s", name, m.Status, len(m.Index), want, next))
 	}
@@ -195,7 +194,7 @@ func verifyManifest(dir, name string, rep *VerifyReport, listed map[string]bool,
 	for _, e := range keep {
 		m.Parts = append(m.Parts, e.Part)
 	}
-	resume := "backstop run --resume " + shellquote.Quote(dir)
+	resume := ResumeCommand(dir, ShardSpec{})
 	if s := m.Shard; s != nil {
 		resume += fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
 	}
@@ -246,7 +245,7 @@ func unmerged(dir string, manifests []string) string {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Sprintf("the run is in shards, not merged: shard %s not complete; once every shard is done, backstop merge %s", strings.Join(missing, ", "), shellquote.Quote(dir))
+		return fmt.Sprintf("the run is in shards, not merged: shard %s not complete; once every shard is done, %s", strings.Join(missing, ", "), MergeCommand(dir))
 	}
-	return fmt.Sprintf("the run is in shards, every one complete, not merged: backstop merge %s", shellquote.Quote(dir))
+	return fmt.Sprintf("the run is in shards, every one complete, not merged: %s", MergeCommand(dir))
 }

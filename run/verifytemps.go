@@ -7,7 +7,6 @@ import (
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirglob"
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -52,13 +51,13 @@ func leftovers(dir string, manifests []string, named bool) []string {
 func leftoversRemoval(dir string, manifests []string) string {
 	const harmless = "these do not affect the run or its readers (hidden names); "
 	if manifests[0] != results.ManifestFile {
-		return harmless + "backstop merge " + shellquote.Quote(dir) + " removes them, once every shard is complete"
+		return harmless + MergeCommand(dir) + " removes them, once every shard is complete"
 	}
 	m, err := results.ReadManifest(dir)
 	if err == nil && m.Status == results.StatusComplete {
 		return harmless + "the run is complete, so no backstop command writes here again to remove them (--force would, replacing the run): they can be deleted"
 	}
-	next := "backstop run --resume " + shellquote.Quote(dir)
+	next := ResumeCommand(dir, ShardSpec{})
 	if err == nil && m.Resume != "" {
 		next = m.Resume
 	}

@@ -13,15 +13,19 @@ import (
 // writerCommands are the commands that write an output directory, for minutes or a
 // night: their stdout and stderr (tables, notes, progress) are a courtesy next to the
 // files, so a closed pipe (`| head -1`), a full disk under a redirection or a terminal
-// gone under nohup (without it, the hang-up stops them as Ctrl-C does) must not stop them. The other commands only print; a closed pipe ends them
-// quietly by SIGPIPE, as the Unix convention for `| head` has it.
+// gone under nohup must not stop them (without nohup, a hang-up stops them as Ctrl-C
+// does). The other commands only print; a closed pipe ends them quietly by SIGPIPE, as
+// the Unix convention for `| head` has it.
 var writerCommands = map[string]bool{"run": true, "sweep": true, "explore": true, "calibrate": true, "merge": true, "plot": true}
+
+// isWriterCommand reports whether args name one of the writerCommands.
+func isWriterCommand(args []string) bool { return len(args) > 0 && writerCommands[args[0]] }
 
 // ignoreBrokenPipe ignores SIGPIPE when args name a writer command, so that a write to a
 // closed stdout or stderr fails with EPIPE instead of killing the process (Go's default
 // on file descriptors 1 and 2; see os/signal, "SIGPIPE"). lossyWriter absorbs the error.
 func ignoreBrokenPipe(args []string) {
-	if len(args) > 0 && writerCommands[args[0]] {
+	if isWriterCommand(args) {
 		signal.Ignore(syscall.SIGPIPE)
 	}
 }
@@ -56,7 +60,7 @@ func (l *lossyWriter) lost() error {
 // lossyOutput returns stdout and stderr as lossyWriters for a writer command (args[0]),
 // else unchanged.
 func lossyOutput(args []string, stdout, stderr io.Writer) (io.Writer, io.Writer) {
-	if len(args) == 0 || !writerCommands[args[0]] {
+	if !isWriterCommand(args) {
 		return stdout, stderr
 	}
 	return &lossyWriter{w: stdout}, &lossyWriter{w: stderr}

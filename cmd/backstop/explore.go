@@ -140,8 +140,8 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if shard.Count > 1 {
-		fmt.Fprintf(stdout, "shard %d/%d: %d evaluations (%d failed) in %s/; when every shard is done: backstop merge %s\n",
-			shard.Index, shard.Count, len(o.Evaluations), o.Manifest.Failed, explore.EvaluationsDir, shellquote.Quote(dir))
+		fmt.Fprintf(stdout, "shard %d/%d: %d evaluations (%d failed) in %s/; when every shard is done: %s\n",
+			shard.Index, shard.Count, len(o.Evaluations), o.Manifest.Failed, explore.EvaluationsDir, run.MergeCommand(dir))
 		return nil
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d evaluations, %d failed), %s, %s", explore.SamplesFile, o.Manifest.Evaluations, o.Manifest.Failed, explore.SensitivityCSV, explore.SensitivityFile)
@@ -154,7 +154,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // mergeExploration finishes an exploration computed in shards (backstop merge DIR).
 func mergeExploration(ctx context.Context, dir string, force bool, stdout, logw io.Writer) error {
-	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: "backstop merge " + shellquote.Quote(dir), Context: ctx})
+	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: run.MergeCommand(dir), Context: ctx})
 	if err != nil {
 		return err
 	}

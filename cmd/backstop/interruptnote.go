@@ -1,7 +1,8 @@
 package main
 
-// interruptNote is what command does on a first SIGINT or SIGTERM, as interruptible says
-// it: what the command really does, since the commands stop differently.
+// interruptNote is what command does on a first SIGINT, SIGTERM or SIGHUP, as
+// interruptible says it: what the command really does, since the commands stop
+// differently.
 func interruptNote(command string) string {
 	switch command {
 	case "run", "sweep", "explore", "calibrate":

@@ -144,7 +144,7 @@ func checkRunDirArg(cmd, dir string) error {
 	}
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); errors.Is(err, os.ErrNotExist) {
 		if shards, _ := results.ShardManifests(dir); len(shards) > 0 {
-			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, backstop merge %s (backstop verify %s checks the shards meanwhile)", dir, shellquote.Quote(dir), shellquote.Quote(dir))
+			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, %s (backstop verify %s checks the shards meanwhile)", dir, run.MergeCommand(dir), shellquote.Quote(dir))
 		}
 	}
 	return nil
@@ -268,7 +268,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		man, err := results.ReadManifestFile(manifestPath(dir, shard))
 		if err != nil {
 			if shards, _ := results.ShardManifests(dir); errors.Is(err, os.ErrNotExist) && shard.Count <= 1 && len(shards) > 0 {
-				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, backstop merge %s", dir, shellquote.Quote(dir), shellquote.Quote(dir))}
+				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, %s", dir, shellquote.Quote(dir), run.MergeCommand(dir))}
 			}
 			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
 		}
@@ -354,7 +354,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 	}
 	if shard.Count > 1 && shardSource != "--shard" {
 		// Said even with --quiet: a plain `backstop run` inside a job array computes one shard.
-		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with backstop merge %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, shellquote.Quote(dir))
+		fmt.Fprintf(stderr, "backstop: NOTE: computing only shard %d/%d of the run (from %s); finish it with %s once every task is done (unset the variable to run the whole scenario)\n", shard.Index, shard.Count, shardSource, run.MergeCommand(dir))
 	}
 	if err := checkOutIsDir(dir); err != nil {
 		return err
@@ -365,7 +365,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 			return err
 		}
 	}
-	setResumeHint(ctx, "backstop run --resume "+shellquote.Quote(dir)+shardFlagText(shard))
+	setResumeHint(ctx, run.ResumeCommand(dir, shard))
 	setLastWords(ctx, func() { run.MarkStopped(manifestPath(dir, shard), resumeHint(ctx)) })
 	fmt.Fprintln(logw, startLine(cfg, dir, chunkSize, *workers, *resume != "", tgt, shard, shardSource))
 	for _, note := range []string{capNote, replaceNote} {
@@ -383,8 +383,8 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		return err
 	}
 	if shard.Count > 1 {
-		fmt.Fprintf(stdout, "%s: shard %d/%d (chunks %d to %d) of %d paths -> %s; when every shard is done: backstop merge %s\n",
-			cfg.Scenario, shard.Index, shard.Count, o.Manifest.Shard.FirstChunk, o.Manifest.Shard.EndChunk-1, cfg.Paths, dir, shellquote.Quote(dir))
+		fmt.Fprintf(stdout, "%s: shard %d/%d (chunks %d to %d) of %d paths -> %s; when every shard is done: %s\n",
+			cfg.Scenario, shard.Index, shard.Count, o.Manifest.Shard.FirstChunk, o.Manifest.Shard.EndChunk-1, cfg.Paths, dir, run.MergeCommand(dir))
 		return nil
 	}
 	fmt.Fprintf(stdout, "%s: %d paths x %d policies, seed %d -> %s\n", cfg.Scenario, o.Manifest.Paths, len(cfg.Policies), cfg.Seed, dir)
@@ -459,7 +459,7 @@ every shard is complete, then writes the run's summary, bands and figures in DIR
 	if *quiet {
 		logw = io.Discard
 	}
-	setResumeHint(ctx, "backstop merge "+shellquote.Quote(fs.Arg(0)))
+	setResumeHint(ctx, run.MergeCommand(fs.Arg(0)))
 	if isExploration(fs.Arg(0)) {
 		return mergeExploration(ctx, fs.Arg(0), *force, stdout, logw)
 	}

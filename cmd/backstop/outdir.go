@@ -59,14 +59,6 @@ func startLine(cfg sim.Config, dir string, chunkSize, workers int, resume bool, 
 	return b.String()
 }
 
-// shardFlagText is the --shard flag of a resume command for shard s, "" for a whole run.
-func shardFlagText(s run.ShardSpec) string {
-	if s.Count > 1 {
-		return fmt.Sprintf(" --shard %d/%d", s.Index, s.Count)
-	}
-	return ""
-}
-
 // terminalWidth is the number of columns of the terminal w, 0 when unknown.
 func terminalWidth(w io.Writer) int {
 	f, ok := fileOf(w)

@@ -65,7 +65,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	case rep.Resume != "":
 		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", dir, run.QuarantineDir, rep.Resume)
 	case len(rep.Damaged) > 0:
-		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then backstop run --resume %s\n", dir, shellquote.Quote(dir), shellquote.Quote(dir))
+		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", dir, shellquote.Quote(dir), run.ResumeCommand(dir, run.ShardSpec{}))
 	}
 	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), dir)
 }
