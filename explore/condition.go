@@ -81,15 +81,11 @@ func parseOperand(s string, policies []string) (operand, error) {
 	if o.policy < 0 {
 		return operand{}, fmt.Errorf("%q: policy %q is not run; the policies are %s", s, parts[0], strings.Join(policies, ", "))
 	}
-	var names []string
-	for i, m := range results.SummaryMetrics {
-		names = append(names, sim.Metrics[m].Name)
-		if sim.Metrics[m].Name == parts[1] {
-			o.metric = i
-		}
+	if m, ok := sim.MetricByName(parts[1]); ok {
+		o.metric = slices.Index(results.SummaryMetrics, m)
 	}
 	if o.metric < 0 {
-		return operand{}, fmt.Errorf("%q: metric %q unknown; allowed are %s", s, parts[1], strings.Join(names, ", "))
+		return operand{}, fmt.Errorf("%q: metric %q unknown; allowed are %s", s, parts[1], strings.Join(sim.MetricNames(results.SummaryMetrics...), ", "))
 	}
 	if !slices.Contains(conditionStats, o.stat) {
 		return operand{}, fmt.Errorf("%q: statistic %q unknown; allowed are %s", s, o.stat, strings.Join(conditionStats, ", "))

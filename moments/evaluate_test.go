@@ -175,3 +175,32 @@ func ExampleEvaluate() {
 	fmt.Println(s.Path.Unit, s.Path.Doc, iv.Lo <= iv.Estimate && iv.Estimate <= iv.Hi)
 	// Output: $bn funds' net cash sales in the first two weeks, sum of S - R over days 0-9 true
 }
+
+// LookupPathStat finds a section 7 metric by its column name (the metric, not the
+// scenario statistic of the same name: other_sales_bn is both), a scenario statistic by
+// its own, and nothing else.
+func TestLookupPathStat(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		metric bool // a metric: Of nil, Metric the one named
+		want   sim.Metric
+		found  bool
+	}{
+		{"peak_basis_bp", true, sim.PeakBasisBP, true},
+		{"other_sales_bn", true, sim.OtherSalesBN, true},
+		{"position_cut", true, sim.PositionCut, true},
+		{"net_sales_10d_bn", false, 0, true},
+		{"position_cut_21d_pct", false, 0, true},
+		{"peak_basis", false, 0, false},
+		{"", false, 0, false},
+	} {
+		p := moments.LookupPathStat(tc.name)
+		switch {
+		case (p != nil) != tc.found:
+			t.Errorf("LookupPathStat(%q) = %v, want found %v", tc.name, p, tc.found)
+		case p == nil:
+		case p.Name != tc.name || p.NeedsTrace() == tc.metric || (tc.metric && p.Metric != tc.want):
+			t.Errorf("LookupPathStat(%q) = %s (metric %d, needs trace %v); want metric %v %d", tc.name, p.Name, p.Metric, p.NeedsTrace(), tc.metric, tc.want)
+		}
+	}
+}

@@ -143,9 +143,13 @@ func PathStats() []*PathStat {
 	return out
 }
 
-// LookupPathStat returns the per-path statistic called name, or nil.
+// LookupPathStat returns the per-path statistic called name, or nil: a metric first, as
+// in PathStats.
 func LookupPathStat(name string) *PathStat {
-	for _, p := range PathStats() {
+	if m, ok := sim.MetricByName(name); ok {
+		return metricStats[m]
+	}
+	for _, p := range ScenarioStats {
 		if p.Name == name {
 			return p
 		}

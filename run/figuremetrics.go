@@ -3,7 +3,6 @@ package run
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
@@ -98,11 +97,11 @@ type figureRows struct {
 func newFigureRows(policies []string, paths, maxPaths int) (*figureRows, error) {
 	f := &figureRows{limit: maxPaths * len(policies)}
 	for _, name := range plots.MetricColumns {
-		m := slices.IndexFunc(sim.Metrics[:], func(d sim.MetricInfo) bool { return d.Name == name })
-		if m < 0 {
+		m, ok := sim.MetricByName(name)
+		if !ok {
 			return nil, fmt.Errorf("internal error: the figures' column %q is no metric", name)
 		}
-		f.metrics = append(f.metrics, sim.Metric(m))
+		f.metrics = append(f.metrics, m)
 	}
 	f.cols = make([][][]float64, len(policies))
 	perPolicy := min(paths, maxPaths)

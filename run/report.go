@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -211,12 +212,8 @@ func tailWords(measure string) string {
 func metricWords(column string) string { return plots.LabelOf(column).String() }
 
 func isReportMetric(name string) bool {
-	for _, m := range reportMetrics {
-		if sim.Metrics[m].Name == name {
-			return true
-		}
-	}
-	return false
+	m, ok := sim.MetricByName(name)
+	return ok && slices.Contains(reportMetrics, m)
 }
 
 // halfAndFull returns the convergence rows at the last step at or below paths/2 and at

@@ -29,28 +29,17 @@ func ParseTarget(v string) (*Target, error) {
 	if !ok || err != nil || !(x > 0) || math.IsInf(x, 0) {
 		return nil, fmt.Errorf("target precision %q: use METRIC=HALFWIDTH with a positive half-width, e.g. peak_basis_bp=0.5", v)
 	}
-	for _, m := range sim.Metrics {
-		if m.Name == name {
-			return &Target{Metric: name, HalfWidth: x}, nil
-		}
+	if _, ok := sim.MetricByName(name); !ok {
+		return nil, fmt.Errorf("target precision %q: unknown metric %q; allowed are %s", v, name, strings.Join(sim.MetricNames(), ", "))
 	}
-	var names []string
-	for _, m := range sim.Metrics {
-		names = append(names, m.Name)
-	}
-	return nil, fmt.Errorf("target precision %q: unknown metric %q; allowed are %s", v, name, strings.Join(names, ", "))
+	return &Target{Metric: name, HalfWidth: x}, nil
 }
 
 // reached reports whether t's precision target holds for the paths tallied in t.
 func (j *job) reached(t *Tally) bool {
-	var m int
-	for i, info := range sim.Metrics {
-		if info.Name == j.opt.Target.Metric {
-			m = i
-		}
-	}
+	m, _ := sim.MetricByName(j.opt.Target.Metric) // ParseTarget checked it
 	for k := 0; k < j.l.policies; k++ {
-		ci := t.Moments[k*sim.NumMetrics+m].CI(0.95)
+		ci := t.Moments[k*sim.NumMetrics+int(m)].CI(0.95)
 		if !(ci.HalfWidth() <= j.opt.Target.HalfWidth) {
 			return false
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sim"
 )
 
 // halfWidths returns the 95% CI half-width of metric's mean per policy in a summary.
@@ -139,10 +140,28 @@ func TestTargetPrecision(t *testing.T) {
 	if !missed {
 		t.Fatalf("%d paths already met the target, yet the run went on to %d", cfg.Paths, n)
 	}
-	if _, err := run.ParseTarget("peak_basis=1"); err == nil {
-		t.Error("an unknown metric was accepted")
-	}
-	if _, err := run.ParseTarget("peak_basis_bp=-1"); err == nil {
-		t.Error("a negative half-width was accepted")
+}
+
+// ParseTarget takes METRIC=HALFWIDTH for any metric and a positive half-width, and
+// refuses anything else naming what is allowed.
+func TestParseTarget(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want run.Target
+		err  string
+	}{
+		{"peak_basis_bp=0.5", run.Target{Metric: "peak_basis_bp", HalfWidth: 0.5}, ""},
+		{"stress_jump=1e-3", run.Target{Metric: "stress_jump", HalfWidth: 1e-3}, ""},
+		{"peak_basis=1", run.Target{}, `target precision "peak_basis=1": unknown metric "peak_basis"; allowed are ` + strings.Join(sim.MetricNames(), ", ")},
+		{"peak_basis_bp=-1", run.Target{}, "positive half-width"},
+		{"peak_basis_bp", run.Target{}, "METRIC=HALFWIDTH"},
+	} {
+		got, err := run.ParseTarget(tc.arg)
+		switch {
+		case tc.err == "" && (err != nil || *got != tc.want):
+			t.Errorf("ParseTarget(%q) = %v, %v; want %v", tc.arg, got, err, tc.want)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("ParseTarget(%q): error %v, want one saying %q", tc.arg, err, tc.err)
+		}
 	}
 }
