@@ -319,7 +319,7 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		}
 		keep, err := old.ResumeKeepRuns(opt.KeepRuns)
 		if err != nil {
-			return fmt.Errorf("cannot resume %s: %w", dir, err)
+			return fmt.Errorf("--resume %s: %w", dir, err) // as the command line named it
 		}
 		man.Created, man.KeepRuns = old.Created, keep
 		if old.KeepRuns == nil && len(keep) == 0 {
@@ -559,16 +559,29 @@ func keepRuns(ctx context.Context, p *Plan, dir string, evals []Evaluation, opt 
 	return out, nil
 }
 
+// ErrKeepRuns is wrapped by ResumeKeepRuns' refusals, and so by Run's when it resumes an
+// exploration (or runs a shard again) with other --keep-runs than it was begun with: a
+// usage error (exit status 2), which the command line (or a hand-edited manifest), not
+// the machine, must change.
+var ErrKeepRuns = errors.New("--keep-runs differ from the exploration's")
+
+// keepRunsRefusal is a ResumeKeepRuns refusal: its message, and errors.Is(err, ErrKeepRuns).
+type keepRunsRefusal struct{ msg string }
+
+func (e keepRunsRefusal) Error() string        { return e.msg }
+func (e keepRunsRefusal) Is(target error) bool { return target == ErrKeepRuns }
+
 // ResumeKeepRuns returns the evaluations that a resume of the exploration m describes runs
 // in full: those it was begun with. given are those the resume names, nil when it names
 // none (then the recorded ones); naming others (in any order: duplicates and order do not
 // count) is refused, the error naming both. A manifest written before the choice was
 // recorded (KeepRuns nil) takes given as they are, none when nil, as those versions did.
 // A recorded index that is not one of m's evaluations (a hand-edited manifest) is refused.
+// Every refusal wraps ErrKeepRuns.
 func (m *Manifest) ResumeKeepRuns(given []int) ([]int, error) {
 	for _, i := range m.KeepRuns { // the manifest is a file a user can edit
 		if i < 0 || i >= m.Evaluations {
-			return nil, fmt.Errorf("the manifest's keep_runs %d is not an evaluation; indices run from 0 to %d", i, m.Evaluations-1)
+			return nil, keepRunsRefusal{fmt.Sprintf("the manifest's keep_runs %d is not an evaluation; indices run from 0 to %d", i, m.Evaluations-1)}
 		}
 	}
 	recorded := sortedKeepRuns(m.KeepRuns)
@@ -582,7 +595,7 @@ func (m *Manifest) ResumeKeepRuns(given []int) ([]int, error) {
 		if len(g) > 0 {
 			named = joinInts(g)
 		}
-		return nil, fmt.Errorf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, keepRunsText(recorded))
+		return nil, keepRunsRefusal{fmt.Sprintf("resume finishes the exploration as it was begun, so it takes no --keep-runs %s (the exploration's is %s); drop the flag, or start a new exploration with another --out", named, keepRunsText(recorded))}
 	}
 }
 

@@ -98,15 +98,6 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		keepRuns = append(keepRuns, i)
 	}
-	if *resume != "" {
-		m, err := explore.ReadManifest(*resume)
-		if err == nil {
-			keepRuns, err = m.ResumeKeepRuns(keepRuns)
-		}
-		if err != nil {
-			return usageError{fmt.Errorf("--resume %s: %w", *resume, err)}
-		}
-	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("outputs", plan.Name)
@@ -135,6 +126,9 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, shellquote.Quote(dir))
+	}
+	if errors.Is(err, explore.ErrKeepRuns) {
+		return usageError{err} // a resume's --keep-runs that the exploration was not begun with
 	}
 	if err != nil {
 		return err

@@ -114,3 +114,57 @@ func TestExploreKeepRunsSurvivesResume(t *testing.T) {
 		}
 	}
 }
+
+// A resume of an exploration, or a shard run again, with other --keep-runs than it was
+// begun with is a usage error: exit status 2, the message naming both lists, as the
+// command line named the directory.
+func TestExploreKeepRunsMismatchIsUsage(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("../../configs/march2020.yaml")
+	cfg := filepath.Join(dir, "small.yaml")
+	os.WriteFile(cfg, []byte("base: "+abs+"\ndesign: morris\nsamples: 3\npaths: 16\noverrides: {policies: [none, spv]}\nparameters: [{key: spv.discount, range: [0, 20]}, {key: funds.theta, range: [0.05, 0.2]}]\n"), 0o644)
+	unfinish := func(manifest string) { // as if the process had been killed
+		data, err := os.ReadFile(manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := strings.Replace(string(data), `"status": "complete"`, `"status": "incomplete"`, 1)
+		if edited == string(data) {
+			t.Fatalf("%s records no complete status:\n%s", manifest, data)
+		}
+		if err := os.WriteFile(manifest, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refusal := "resume finishes the exploration as it was begun, so it takes no --keep-runs 2 (the exploration's is 4); drop the flag, or start a new exploration with another --out\n"
+	for _, tc := range []struct {
+		name     string
+		begin    []string // after explore --config cfg --out OUT
+		manifest string   // relative to OUT
+		again    []string // after explore
+		prefix   string   // of the message, before refusal; OUT stands for the directory
+	}{
+		{"resume", nil, results.ManifestFile, []string{"--resume", "OUT"}, "backstop: --resume OUT: "},
+		{"shard", []string{"--shard", "1/2"}, filepath.Join(results.ShardsDir, results.ShardManifestName(1, 2)),
+			[]string{"--config", cfg, "--out", "OUT", "--shard", "1/2"}, "backstop: shard 1/2 in OUT: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "explored")
+			var stdout, stderr bytes.Buffer
+			begin := append([]string{"explore", "--config", cfg, "--out", out, "--keep-runs", "4", "--quiet", "--no-figures"}, tc.begin...)
+			if code := mainErr(begin, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			unfinish(filepath.Join(out, tc.manifest))
+			again := []string{"explore", "--keep-runs", "2", "--quiet", "--no-figures"}
+			for _, a := range tc.again {
+				again = append(again, strings.ReplaceAll(a, "OUT", out))
+			}
+			stderr.Reset()
+			code := mainErr(again, &stdout, &stderr)
+			if want := strings.ReplaceAll(tc.prefix, "OUT", out) + refusal; code != 2 || stderr.String() != want {
+				t.Errorf("%s with other --keep-runs: exit %d, %q; want exit 2, %q", tc.name, code, stderr.String(), want)
+			}
+		})
+	}
+}
