@@ -56,9 +56,6 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	stopped := func() error {
-		return fmt.Errorf("%w before the merge finished: merge again with backstop merge %s", run.ErrInterrupted, shellquote.Quote(dir))
-	}
 	if m, err := ReadManifest(dir); err == nil && m.Status == results.StatusComplete && !opt.Force {
 		return nil, fmt.Errorf("the exploration in %s is already complete; use --force to merge it again", dir)
 	}
@@ -128,7 +125,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	var evals []Evaluation
 	for c := 0; c < first.Chunks; c++ {
 		if ctx.Err() != nil {
-			return nil, stopped()
+			return nil, run.MergeInterrupted(dir)
 		}
 		lo, hi := c*ChunkSize, min((c+1)*ChunkSize, len(values))
 		chunk, ok, err := readChunk(chunkPath(dir, c), first.chunkIdentity(), c, lo, hi, values)
@@ -158,7 +155,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		return nil, err
 	}
 	if ctx.Err() != nil {
-		return nil, stopped()
+		return nil, run.MergeInterrupted(dir)
 	}
 	man.Outputs = relative(dir, out.Figures)
 	man.Status, man.Error = results.StatusComplete, ""

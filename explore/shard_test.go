@@ -42,8 +42,8 @@ func TestShardedMergedEqualsOneProcess(t *testing.T) {
 	}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Merge(dir, MergeOptions{Context: cancelled}); !errors.Is(err, run.ErrInterrupted) {
-		t.Fatalf("merge with its context cancelled: %v, want run.ErrInterrupted", err)
+	if _, err := Merge(dir, MergeOptions{Context: cancelled}); !errors.Is(err, run.ErrInterrupted) || err.Error() != run.MergeInterrupted(dir).Error() {
+		t.Fatalf("merge with its context cancelled: %v, want %v", err, run.MergeInterrupted(dir))
 	}
 	if m, err := ReadManifest(dir); err == nil {
 		t.Fatalf("an interrupted merge wrote a manifest, status %s", m.Status)

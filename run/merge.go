@@ -142,12 +142,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			j.entries[e.Chunk] = e
 		}
 	}
-	notStarted := func() error {
-		return fmt.Errorf("%w before the merge wrote anything: merge again with %s", ErrInterrupted, MergeCommand(dir))
-	}
 	for c := 0; c < j.chunks; c++ {
 		if ctx.Err() != nil {
-			return nil, notStarted()
+			return nil, MergeInterrupted(dir)
 		}
 		e := j.entries[c]
 		if e.Part == "" {
@@ -169,7 +166,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	man.Status, man.Finished = results.StatusRunning, ""
 	fmt.Fprintf(opt.Log, "backstop: merging %d shards, %d chunks of %s\n", n, j.chunks, dir)
 	if ctx.Err() != nil {
-		return nil, notStarted()
+		return nil, MergeInterrupted(dir)
 	}
 	j.ctx, j.merge = ctx, true
 	out, err := finish(j, &man, j.provenance(&man), nil, nil)

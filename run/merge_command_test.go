@@ -1,6 +1,9 @@
 package run
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // TestShardCommand checks the command merge shows for a missing shard: the recorded
 // command of another shard with its --shard replaced, or added.
@@ -18,6 +21,20 @@ func TestShardCommand(t *testing.T) {
 	for _, tc := range tests {
 		if got := shardCommand(tc.recorded, "d", 1, 4); got != tc.want {
 			t.Errorf("shardCommand(%q) = %q, want %q", tc.recorded, got, tc.want)
+		}
+	}
+}
+
+// MergeInterrupted, the error of every interrupted merge, wraps ErrInterrupted (exit
+// status 130) and names the merge to run again, its directory quoted for a shell.
+func TestMergeInterrupted(t *testing.T) {
+	for _, tc := range []struct{ dir, want string }{
+		{"out/run", "interrupted before the merge finished; the shards are not changed: merge again with backstop merge out/run"},
+		{"my runs/a", "interrupted before the merge finished; the shards are not changed: merge again with backstop merge 'my runs/a'"},
+	} {
+		err := MergeInterrupted(tc.dir)
+		if !errors.Is(err, ErrInterrupted) || err.Error() != tc.want {
+			t.Errorf("MergeInterrupted(%q) = %v; want %q wrapping ErrInterrupted", tc.dir, err, tc.want)
 		}
 	}
 }

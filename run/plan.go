@@ -169,6 +169,14 @@ func ResumeCommand(dir string, shard ShardSpec) string {
 // run, as a user types it (see ResumeCommand).
 func MergeCommand(dir string) string { return "backstop merge " + shellquote.Quote(dir) }
 
+// MergeInterrupted is the error of a merge of the shards in dir (a run's or an
+// exploration's) stopped by its context (Ctrl-C) before it finished: it wraps
+// ErrInterrupted and says to merge again, with MergeCommand. Both merges stop only where
+// the shards are still as they were, so merging again finishes the job.
+func MergeInterrupted(dir string) error {
+	return fmt.Errorf("%w before the merge finished; the shards are not changed: merge again with %s", ErrInterrupted, MergeCommand(dir))
+}
+
 // provenance is what the run's files say about it: the resolved config, seed, paths, this
 // tool's version and the run's creation time as man records it, the same in every file
 // of the run however often it was resumed, and for a run merged from shards.

@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -145,4 +146,23 @@ func twoShards(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// A merge stopped by its context before it finished says so as every merge does
+// (run.MergeInterrupted: interrupted, the shards not changed, the merge command to run
+// again, its directory quoted), writes no manifest, and merging again finishes the run.
+func TestMergeInterruptedSaysMergeAgain(t *testing.T) {
+	dir := twoShards(t)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := run.Merge(dir, run.MergeOptions{Context: cancelled})
+	if !errors.Is(err, run.ErrInterrupted) || err.Error() != run.MergeInterrupted(dir).Error() {
+		t.Fatalf("merge with its context cancelled: %v; want %v", err, run.MergeInterrupted(dir))
+	}
+	if _, err := results.ReadManifest(dir); err == nil {
+		t.Error("the interrupted merge wrote a manifest")
+	}
+	if o, err := run.Merge(dir, run.MergeOptions{}); err != nil || o.Manifest.Status != results.StatusComplete {
+		t.Fatalf("merging again: %v", err)
+	}
 }
