@@ -364,15 +364,15 @@ func (m *Manifest) runDirs() []string {
 // listed in them, or only the temporary files of a kill. A directory that holds anything
 // else, or is a symbolic link, stays.
 func (m *Manifest) removeEmptyRuns(dir string) {
-	if !realDir(filepath.Join(dir, RunsDir)) {
+	if !rundir.IsRealDir(filepath.Join(dir, RunsDir)) {
 		return
 	}
 	for _, rel := range m.runDirs() {
-		if filepath.Dir(rel) != RunsDir || !realDir(filepath.Join(dir, rel)) {
+		if filepath.Dir(rel) != RunsDir || !rundir.IsRealDir(filepath.Join(dir, rel)) {
 			continue
 		}
 		for _, sub := range []string{results.PathsDir, run.TalliesDir, results.FiguresDir, "."} {
-			if p := filepath.Join(dir, rel, sub); realDir(p) {
+			if p := filepath.Join(dir, rel, sub); rundir.IsRealDir(p) {
 				atomicfile.RemoveStale(p) // a killed run's writes cut short
 				os.Remove(p)              // fails, as it should, when not empty
 			}

@@ -1,10 +1,10 @@
 package explore
 
 import (
-	"os"
 	"path/filepath"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -19,7 +19,7 @@ func removeStaleTemps(dir, mpath string, shard bool, first, end int) {
 	if !shard {
 		atomicfile.RemoveStale(dir)
 		for _, sub := range []string{EvaluationsDir, results.FiguresDir, results.ShardsDir} {
-			if realDir(filepath.Join(dir, sub)) {
+			if rundir.IsRealDir(filepath.Join(dir, sub)) {
 				atomicfile.RemoveStale(filepath.Join(dir, sub))
 			}
 		}
@@ -29,16 +29,10 @@ func removeStaleTemps(dir, mpath string, shard bool, first, end int) {
 	for c := first; c < end; c++ {
 		chunks = append(chunks, filepath.Base(chunkPath(dir, c)))
 	}
-	if realDir(filepath.Join(dir, EvaluationsDir)) {
+	if rundir.IsRealDir(filepath.Join(dir, EvaluationsDir)) {
 		atomicfile.RemoveStaleOf(filepath.Join(dir, EvaluationsDir), chunks...)
 	}
-	if mdir := filepath.Dir(mpath); mdir == filepath.Clean(dir) || realDir(mdir) {
+	if mdir := filepath.Dir(mpath); mdir == filepath.Clean(dir) || rundir.IsRealDir(mdir) {
 		atomicfile.RemoveStaleOf(mdir, filepath.Base(mpath))
 	}
-}
-
-// realDir reports whether p is a directory and not a symbolic link to one.
-func realDir(p string) bool {
-	fi, err := os.Lstat(p)
-	return err == nil && fi.IsDir()
 }

@@ -137,7 +137,7 @@ func RemoveStaleTemps(dir string) {
 	}
 	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
-		if fi, err := os.Lstat(a); err == nil && fi.IsDir() {
+		if rundir.IsRealDir(a) {
 			removeAside(a) // the previous run's files a killed --force had moved aside
 			os.Remove(a)   // empty: one a kill left before its marker (nothing to lose)
 		}

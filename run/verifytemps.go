@@ -7,6 +7,7 @@ import (
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirglob"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -19,7 +20,7 @@ import (
 func leftovers(dir string, manifests []string, named bool) []string {
 	var notes []string
 	for _, sub := range append([]string{"."}, runSubdirs...) {
-		if fi, err := os.Lstat(filepath.Join(dir, sub)); sub != "." && (err != nil || !fi.IsDir()) {
+		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
 			continue // none, or a symbolic link: never look out of the run (dir may be one)
 		}
 		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
@@ -29,7 +30,7 @@ func leftovers(dir string, manifests []string, named bool) []string {
 	}
 	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
-		if fi, err := os.Lstat(a); err != nil || !fi.IsDir() {
+		if !rundir.IsRealDir(a) {
 			continue
 		}
 		entries, _ := os.ReadDir(a)
