@@ -119,6 +119,12 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		aside.putBack()
 		return nil, nil, err
 	}
+	if aside != nil {
+		// The previous run's files are out of their directories now for good: one they
+		// leave empty goes (figures/ of a run that drew them, replaced by one that does
+		// not); one that holds anything else, a user's file, stays.
+		rundir.RemoveEmptied(dir, aside.listed)
+	}
 	j.waitClear = aside.emptyMeanwhile()
 	return man, done, nil
 }
@@ -250,12 +256,12 @@ func (j *job) clearAside(old *results.Manifest) (*asideMoves, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--force: %w", err)
 	}
-	a := &asideMoves{dir: path}
+	a := &asideMoves{dir: path, listed: j.previousFiles(old)}
 	if err := os.WriteFile(filepath.Join(path, asideMarker), []byte(asideMarkerText), 0o644); err != nil {
 		os.Remove(path)
 		return nil, fmt.Errorf("--force: %w", err)
 	}
-	for i, f := range j.previousFiles(old) {
+	for i, f := range a.listed {
 		if !filepath.IsLocal(f) {
 			continue
 		}
@@ -281,8 +287,9 @@ func movable(m os.FileMode) bool { return m.IsRegular() || m&os.ModeSymlink != 0
 // asideMoves is a hidden directory of the previous run's files that clearAside moved
 // there, and the moves.
 type asideMoves struct {
-	dir   string
-	moved []move
+	dir    string
+	moved  []move
+	listed []string // the previous run's files, relative to the run directory
 }
 
 // move is a file's rename from its name in the run directory to one aside.

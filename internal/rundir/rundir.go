@@ -97,7 +97,6 @@ func Check(dir, kind string, allowed func(os.DirEntry) bool) error {
 // crosses a symbolic link, is skipped; directories that the removals leave empty are
 // removed too, so a user's file beside ours keeps its directory.
 func RemoveListed(dir string, files []string) error {
-	var dirs []string
 	for _, f := range files {
 		if f == "" || !filepath.IsLocal(f) || crossesLink(dir, f) {
 			continue
@@ -105,6 +104,22 @@ func RemoveListed(dir string, files []string) error {
 		err := os.Remove(filepath.Join(dir, f))
 		if err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return fmt.Errorf("--force: remove the previous %s: %w", f, err)
+		}
+	}
+	RemoveEmptied(dir, files)
+	return nil
+}
+
+// RemoveEmptied removes the directories of dir that hold the files named by files (paths
+// relative to dir, as a manifest lists them), and their parents below dir, that are empty
+// now that those files are gone (removed, or moved away), deepest first: a directory
+// holding anything else stays, and so does one reached through a symbolic link or outside
+// dir (skipped as RemoveListed skips such names).
+func RemoveEmptied(dir string, files []string) {
+	var dirs []string
+	for _, f := range files {
+		if f == "" || !filepath.IsLocal(f) || crossesLink(dir, f) {
+			continue
 		}
 		for d := filepath.Dir(f); d != "." && !slices.Contains(dirs, d); d = filepath.Dir(d) {
 			dirs = append(dirs, d)
@@ -115,9 +130,10 @@ func RemoveListed(dir string, files []string) error {
 		return strings.Count(b, string(filepath.Separator)) - strings.Count(a, string(filepath.Separator))
 	})
 	for _, d := range dirs {
-		os.Remove(filepath.Join(dir, d)) // fails, as it should, when not empty
+		if p := filepath.Join(dir, d); IsRealDir(p) {
+			os.Remove(p) // fails, as it should, when not empty
+		}
 	}
-	return nil
 }
 
 // crossesLink reports whether a directory on the way from dir to rel is a symbolic link
