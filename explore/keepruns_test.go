@@ -317,3 +317,79 @@ func TestMergeRefusesShardsKeepingDifferentRuns(t *testing.T) {
 		t.Errorf("the refused merge wrote a manifest: %v", err)
 	}
 }
+
+// A shard computed again with --force and other --keep-runs removes the runs its previous
+// attempt kept in full, finished (runs/2, runs/9) or stopped while it ran them (runs/9
+// begun, its manifest's keep_runs the only record), as --force does for a whole
+// exploration: before, they stayed, listed by no manifest. Only its own: the other
+// shard's runs/33 is left byte for byte, and so are a user's files, with their
+// directories. The shards, in agreement again, merge to the runs named.
+func TestShardForceRemovesItsKeptRuns(t *testing.T) {
+	p := plan(t, smallSobol) // 40 evaluations in 3 chunks: shard 1/2 has 0-15, 2/2 16-39
+	keep := []int{2, 9, 33}
+	for _, stopped := range []bool{false, true} {
+		t.Run(map[bool]string{false: "finished", true: "stopped"}[stopped], func(t *testing.T) {
+			dir := t.TempDir()
+			shard := func(i int) run.ShardSpec { return run.ShardSpec{Index: i, Count: 2} }
+			if _, err := Run(context.Background(), p, Options{OutDir: dir, Workers: 2, KeepRuns: keep, Shard: shard(2)}); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			opt := Options{OutDir: dir, Workers: 2, KeepRuns: keep, Shard: shard(1)}
+			if stopped {
+				opt.Log = cancelAfter{"full run of evaluation 9", cancel}
+			}
+			if _, err := Run(ctx, p, opt); (err != nil) != stopped {
+				t.Fatalf("shard 1/2 (stopped %v): %v", stopped, err)
+			}
+			cancel()
+			for _, f := range []string{filepath.Join(RunsDir, "2", results.ManifestFile), filepath.Join(RunsDir, "9", results.ManifestFile)} {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Fatalf("shard 1/2 did not begin its kept runs: %v", err)
+				}
+			}
+			mine := []string{filepath.Join(RunsDir, "mine.txt"), filepath.Join(RunsDir, "9", "notes.txt")}
+			for _, f := range mine {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte("a user's"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sibling := dirstate.Describe(t, filepath.Join(dir, RunsDir, "33"))
+
+			again := []int{5, 33}
+			if _, err := Run(context.Background(), p, Options{OutDir: dir, Workers: 2, KeepRuns: again, Shard: shard(1), Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			entries, _ := os.ReadDir(filepath.Join(dir, RunsDir))
+			for _, e := range entries {
+				got = append(got, e.Name())
+			}
+			if want := []string{"33", "5", "9", "mine.txt"}; !slices.Equal(got, want) {
+				t.Errorf("runs/ after shard 1/2 again with --force: %v, want %v (runs/2 gone, runs/9 only for a user's file)", got, want)
+			}
+			if entries, _ := os.ReadDir(filepath.Join(dir, RunsDir, "9")); len(entries) != 1 || entries[0].Name() != "notes.txt" {
+				t.Errorf("runs/9 holds %d entries, want the user's notes.txt alone", len(entries))
+			}
+			for _, f := range mine {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Errorf("a user's file was removed: %v", err)
+				}
+			}
+			if after := dirstate.Describe(t, filepath.Join(dir, RunsDir, "33")); after != sibling {
+				t.Errorf("shard 1/2's --force changed shard 2/2's runs/33")
+			}
+
+			if _, err := Run(context.Background(), p, Options{OutDir: dir, Workers: 2, KeepRuns: again, Shard: shard(2), Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			out, err := Merge(dir, MergeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := out.Manifest.KeptRuns, []string{filepath.Join(RunsDir, "5"), filepath.Join(RunsDir, "33")}; !slices.Equal(got, want) {
+				t.Errorf("merged kept_runs %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -294,6 +294,8 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 					return fmt.Errorf("shard %d/%d in %s: %w", man.Shard.Index, man.Shard.Count, dir, err)
 				}
 				man.KeepRuns = keep
+			} else if err := old.removeOwnRuns(dir); err != nil {
+				return err
 			}
 			man.Created = old.Created
 		}
@@ -338,7 +340,8 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if err := rundir.RemoveListed(dir, old.files(dir)); err != nil {
 			return err
 		}
-		old.removeEmptyRuns(dir)
+		removeEmptyRuns(dir, old.runDirs())
+		os.Remove(filepath.Join(dir, RunsDir)) // fails, as it should, when not empty
 	}
 	if err := os.MkdirAll(filepath.Join(dir, EvaluationsDir), 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -359,15 +362,53 @@ func (m *Manifest) runDirs() []string {
 	return slices.DeleteFunc(runs, func(rel string) bool { return !filepath.IsLocal(rel) })
 }
 
-// removeEmptyRuns removes, after --force removed the files of m's kept runs, the
-// directories they leave empty: a run stopped early has paths/ and tallies/ with nothing
-// listed in them, or only the temporary files of a kill. A directory that holds anything
-// else, or is a symbolic link, stays.
-func (m *Manifest) removeEmptyRuns(dir string) {
+// ownRunDirs lists, of m's runs kept in full (runDirs), those of m's own evaluations: a
+// shard records every shard's --keep-runs, but runs only those of its own chunks.
+func (m *Manifest) ownRunDirs() []string {
+	runs := m.runDirs()
+	if m.Shard == nil {
+		return runs
+	}
+	first, end := m.Shard.FirstChunk*m.ChunkSize, m.Shard.EndChunk*m.ChunkSize
+	return slices.DeleteFunc(runs, func(rel string) bool {
+		i, err := strconv.Atoi(filepath.Base(rel))
+		return filepath.Dir(rel) != RunsDir || err != nil || i < first || i >= end
+	})
+}
+
+// removeOwnRuns removes, for a shard computed again with --force, the runs in full that
+// its previous attempt (whose manifest is m) kept, as --force removes an exploration's:
+// each run's files as its manifest lists them and its lock, then the directories so left
+// empty. Only its own: runs/ itself stays, since the other shards may be writing theirs
+// in it now; a user's file stays, with its directory.
+func (m *Manifest) removeOwnRuns(dir string) error {
+	runs := filepath.Join(dir, RunsDir)
+	if !rundir.IsRealDir(runs) {
+		return nil
+	}
+	own := m.ownRunDirs()
+	var files []string
+	for _, f := range keptRunFiles(dir, own) {
+		if rel, err := filepath.Rel(RunsDir, f); err == nil {
+			files = append(files, rel) // relative to runs/, which RemoveListed thus keeps
+		}
+	}
+	if err := rundir.RemoveListed(runs, files); err != nil {
+		return err
+	}
+	removeEmptyRuns(dir, own)
+	return nil
+}
+
+// removeEmptyRuns removes, after --force removed the files of the kept runs runs
+// (relative to dir), the directories they leave empty: a run stopped early has paths/ and
+// tallies/ with nothing listed in them, or only the temporary files of a kill. A
+// directory that holds anything else, or is a symbolic link, stays; so does runs/.
+func removeEmptyRuns(dir string, runs []string) {
 	if !rundir.IsRealDir(filepath.Join(dir, RunsDir)) {
 		return
 	}
-	for _, rel := range m.runDirs() {
+	for _, rel := range runs {
 		if filepath.Dir(rel) != RunsDir || !rundir.IsRealDir(filepath.Join(dir, rel)) {
 			continue
 		}
@@ -378,7 +419,6 @@ func (m *Manifest) removeEmptyRuns(dir string) {
 			}
 		}
 	}
-	os.Remove(filepath.Join(dir, RunsDir))
 }
 
 // chunkFile is a chunk of evaluations on disk (evaluations/chunk-NNNNN.json): the
@@ -428,8 +468,20 @@ func (m *Manifest) files(dir string) []string {
 			files = append(files, filepath.Join(results.FiguresDir, name+"."+f))
 		}
 	}
-	// The kept runs: each run's files as its own manifest lists them, and its lock.
-	for _, rel := range m.runDirs() {
+	files = append(files, keptRunFiles(dir, m.runDirs())...)
+	shards, _ := results.ShardManifests(dir)
+	for _, f := range shards {
+		rel, _ := filepath.Rel(dir, f)
+		files = append(files, rel)
+	}
+	return append(files, results.ManifestFile)
+}
+
+// keptRunFiles lists the files of the runs kept in full runs (relative to dir), relative
+// to dir: each run's files as its own manifest lists them, and its lock.
+func keptRunFiles(dir string, runs []string) []string {
+	var files []string
+	for _, rel := range runs {
 		files = append(files, filepath.Join(rel, dirlock.FileName))
 		if rm, err := results.ReadManifest(filepath.Join(dir, rel)); err == nil {
 			for _, f := range rm.Files() {
@@ -437,12 +489,7 @@ func (m *Manifest) files(dir string) []string {
 			}
 		}
 	}
-	shards, _ := results.ShardManifests(dir)
-	for _, f := range shards {
-		rel, _ := filepath.Rel(dir, f)
-		files = append(files, rel)
-	}
-	return append(files, results.ManifestFile)
+	return files
 }
 
 // readChunk reads back finished chunk c (evaluations first..end-1) of the exploration
