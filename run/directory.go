@@ -77,13 +77,25 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if !j.opt.Force {
 			return nil, nil, fmt.Errorf("output directory %s holds the shards of a run (%s/); finish it with: %s (or --force to replace it with a run in one process)", dir, results.ShardsDir, MergeCommand(dir))
 		}
-		for _, f := range shardManifests(dir) {
+		manifests := shardManifests(dir)
+		for _, f := range manifests {
 			if m, err := results.ReadManifestFile(f); err == nil {
 				if err := j.clear(m); err != nil {
 					return nil, nil, err
 				}
 			}
 		}
+		// The shards' manifests went with their files, and their locks go (this run holds
+		// the directory whole, so no shard is running): shards/ goes too when that left it
+		// empty (a user's file keeps it).
+		rundir.RemoveShardLocks(dir)
+		var listed []string
+		for _, f := range manifests {
+			if rel, err := filepath.Rel(dir, f); err == nil {
+				listed = append(listed, rel)
+			}
+		}
+		rundir.RemoveEmptied(dir, listed)
 	}
 	if !exists && j.opt.Shard.Count <= 1 {
 		// A run killed before its first manifest left at most its temporary file here

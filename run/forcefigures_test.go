@@ -72,3 +72,42 @@ func TestForceWithoutFiguresRemovesTheirDirectory(t *testing.T) {
 		})
 	}
 }
+
+// A run in one process that replaces an unmerged set of shards with --force leaves no
+// shards/: the shards' manifests go with their files, and so does the directory they
+// leave empty. A user's file in it keeps it.
+func TestForceOverShardsRemovesTheirDirectory(t *testing.T) {
+	cfg := configs.Baseline()
+	cfg.Paths = 200
+	for _, tc := range []struct {
+		name string
+		mine bool // a user's file in shards/ before --force
+	}{
+		{name: "shards only"},
+		{name: "a user's file", mine: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			shard := run.Options{Config: cfg, OutDir: dir, ChunkSize: 50, Shard: run.ShardSpec{Index: 1, Count: 2}}
+			if _, err := run.Execute(context.Background(), shard); err != nil {
+				t.Fatal(err)
+			}
+			shards := filepath.Join(dir, results.ShardsDir)
+			if tc.mine {
+				if err := os.WriteFile(filepath.Join(shards, "mine.txt"), []byte("notes"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := run.Execute(context.Background(), run.Options{Config: cfg, OutDir: dir, ChunkSize: 50, Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			entries, err := os.ReadDir(shards)
+			switch {
+			case !tc.mine && !errors.Is(err, os.ErrNotExist):
+				t.Errorf("shards/ after --force: %d entries, %v; want no shards/", len(entries), err)
+			case tc.mine && (err != nil || len(entries) != 1 || entries[0].Name() != "mine.txt"): // the shard's lock gone too
+				t.Errorf("shards/ after --force: %v, %v; want the user's mine.txt alone", entries, err)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -64,6 +65,17 @@ func Lock(dir string, index, count int, log io.Writer) (l *Locks, err error) {
 		return nil, fmt.Errorf("shard %d/%d of %s: %w", index, count, dir, err)
 	}
 	return &Locks{locks: []*dirlock.Lock{whole, own}}, nil
+}
+
+// RemoveShardLocks removes the lock files of dir's shards that no process holds: for a
+// writer that holds dir whole, and replaces its shards, they are bookkeeping of runs gone.
+func RemoveShardLocks(dir string) {
+	locks, _ := dirglob.Glob(dir, results.ShardsDir+"/.shard-*-of-*.lock")
+	for _, l := range locks {
+		if !dirlock.Held(l) {
+			os.Remove(l)
+		}
+	}
 }
 
 // ExplainHeld turns a refused lock on dir into a message naming the holders: the shards
