@@ -68,7 +68,21 @@ type Manifest struct {
 	Resume             string `json:"resume,omitempty"`
 	Error              string `json:"error,omitempty"`
 	Config             string `json:"config"` // the resolved calibration file, YAML
+	// Outputs are the calibration's files (its tables, calibrated.yaml, the trace, the
+	// evaluations log and the figures), relative to its directory, and OutputSHA256 the
+	// SHA-256 of each as written, recorded when it completes, so that verify checks them.
+	// Absent from a manifest of an earlier version.
+	Outputs      []string          `json:"outputs,omitempty"`
+	OutputSHA256 map[string]string `json:"output_sha256,omitempty"`
 }
+
+// ResumeCommand is the command that finishes the calibration in dir, as a user types it
+// (dir quoted for a POSIX shell when it needs to be).
+func ResumeCommand(dir string) string { return "backstop calibrate --resume " + shellquote.Quote(dir) }
+
+// OutputFiles are the files every finished calibration holds besides its figures and
+// manifest (the evaluations log first).
+var OutputFiles = []string{EvaluationsFile, FitFile, TargetsFile, ProfileFile, CalibratedFile, TraceFile}
 
 // ReadManifest reads dir/manifest.json of a calibration directory.
 func ReadManifest(dir string) (*Manifest, error) {
@@ -86,6 +100,10 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	return &m, nil
 }
+
+// WriteManifest writes m atomically as dir/manifest.json: for backstop verify
+// --quarantine, which marks a calibration whose damaged files it moved incomplete.
+func WriteManifest(dir string, m *Manifest) error { return writeManifest(dir, m) }
 
 func writeManifest(dir string, m *Manifest) error {
 	data, err := json.MarshalIndent(m, "", "  ")
@@ -162,7 +180,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	case old.Status == results.StatusComplete && !opt.Force:
 		return nil, fmt.Errorf("output directory %s holds a finished calibration; choose another --out, or replace it with --force", dir)
 	case old.Status != results.StatusComplete && !opt.Resume && !opt.Force:
-		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with backstop calibrate --resume %s, or replace it with --force", dir, shellquote.Quote(dir))
+		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with %s, or replace it with --force", dir, ResumeCommand(dir))
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
 	}
@@ -193,7 +211,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		Status: results.StatusRunning, Name: spec.Name, Seed: spec.Seed, Paths: int64(spec.Paths),
 		DataPaths: int64(spec.DataPaths), Policies: spec.Policies(), Parameters: spec.Keys(),
 		MaxEvaluations: spec.MaxEvaluations, Created: prov.Created.Format(time.RFC3339),
-		Command: opt.Command, Resume: "backstop calibrate --resume " + shellquote.Quote(dir), Config: string(yml),
+		Command: opt.Command, Resume: ResumeCommand(dir), Config: string(yml),
 	}
 	if old != nil && opt.Resume {
 		man.Created = old.Created
@@ -285,7 +303,12 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	if o.invalid > 0 {
 		fmt.Fprintf(opt.Progress, "calibrate: WARNING: %d of %d evaluations could not be evaluated and were penalized with objective %g; the first: %s\n", o.invalid, len(o.trace), unfit, o.firstInvalid)
 	}
-	if err := writeOutputs(dir, fit, prov, opt); err != nil {
+	figures, err := writeOutputs(dir, fit, prov, opt)
+	if err != nil {
+		return fail(err)
+	}
+	man.Outputs = append(append([]string{}, OutputFiles...), figures...)
+	if man.OutputSHA256, err = results.SumFiles(dir, man.Outputs); err != nil {
 		return fail(err)
 	}
 	man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
@@ -359,15 +382,16 @@ func writeCSV(path string, rows [][]string) error {
 	})
 }
 
-// writeOutputs writes every output file of fit into dir.
-func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) error {
+// writeOutputs writes every output file of fit into dir, and returns the figures written
+// (relative to dir).
+func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) ([]string, error) {
 	s := fit.Spec
 	rows := [][]string{{"parameter", "estimate", "std_error", "std_error_tolerance", "lower", "upper", "bound_binds", "start", "about"}}
 	for i, p := range s.Params {
 		rows = append(rows, []string{p.Key, num(fit.Estimate[i]), num(fit.SE[i]), num(fit.SETolerance[i]), num(p.Lo), num(p.Hi), fit.Binds[i], num(p.Start), p.About})
 	}
 	if err := writeCSV(filepath.Join(dir, FitFile), rows); err != nil {
-		return err
+		return nil, err
 	}
 	rows = [][]string{{"target", "unit", "value", "band_lo", "band_hi", "weight", "simulated", "ci_lo", "ci_hi", "weighted_residual", "met"}}
 	for _, t := range fit.Targets {
@@ -379,7 +403,7 @@ func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) er
 			num(t.Simulated.Estimate), num(t.Simulated.Lo), num(t.Simulated.Hi), num(t.Residual), t.Met})
 	}
 	if err := writeCSV(filepath.Join(dir, TargetsFile), rows); err != nil {
-		return err
+		return nil, err
 	}
 	rows = [][]string{{"parameter", "value", "objective", "at_estimate"}}
 	for i, prof := range fit.Profiles {
@@ -388,16 +412,16 @@ func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) er
 		}
 	}
 	if err := writeCSV(filepath.Join(dir, ProfileFile), rows); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeCalibrated(filepath.Join(dir, CalibratedFile), fit); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeTrace(filepath.Join(dir, TraceFile), fit, prov); err != nil {
-		return err
+		return nil, err
 	}
 	if !opt.Figures {
-		return nil
+		return nil, nil
 	}
 	in := &plots.CalibrationInput{Title: fmt.Sprintf("%s: %d paths per evaluation, seed %d", s.Name, s.Paths, s.Seed)}
 	for _, t := range fit.Targets {
@@ -411,8 +435,14 @@ func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) er
 		}
 		in.Profiles = append(in.Profiles, pr)
 	}
-	_, err := plots.WriteCalibration(in, filepath.Join(dir, results.FiguresDir), opt.FigureOptions)
-	return err
+	figs, err := plots.WriteCalibration(in, filepath.Join(dir, results.FiguresDir), opt.FigureOptions)
+	var rel []string
+	for _, f := range figs {
+		if r, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(r) {
+			rel = append(rel, r)
+		}
+	}
+	return rel, err
 }
 
 // writeCalibrated writes the scenario at the estimates, a file backstop run --config

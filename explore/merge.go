@@ -157,7 +157,9 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	if ctx.Err() != nil {
 		return nil, run.MergeInterrupted(dir)
 	}
-	man.Outputs = relative(dir, out.Figures)
+	if err := man.recordOutputs(dir, out.Figures); err != nil {
+		return nil, err
+	}
 	man.Status, man.Error = results.StatusComplete, ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := writeJSON(filepath.Join(dir, results.ManifestFile), &man); err != nil {

@@ -79,9 +79,13 @@ type Manifest struct {
 	// written before it was recorded.
 	KeepRuns []int    `json:"keep_runs"`
 	KeptRuns []string `json:"kept_runs,omitempty"` // the run directories written, relative
-	// Outputs lists the figures written (paths relative to the directory), so that --force
-	// removes exactly them.
-	Outputs []string `json:"outputs,omitempty"`
+	// Outputs lists the files the exploration wrote besides its manifest and kept runs
+	// (paths relative to the directory): its tables, chunks of evaluations, shard
+	// manifests and figures, so that --force removes exactly them; OutputSHA256 the SHA-256
+	// of each as written, so that verify checks them. A manifest of an earlier version
+	// lists the figures alone, without checksums.
+	Outputs      []string          `json:"outputs,omitempty"`
+	OutputSHA256 map[string]string `json:"output_sha256,omitempty"`
 	// ConfigSHA256 is the SHA-256 of Config: with Seed and Design, the identity every
 	// chunk of evaluations carries.
 	ConfigSHA256 string `json:"config_sha256,omitempty"`
@@ -260,7 +264,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	if err != nil {
 		return fail(err)
 	}
-	man.Outputs = relative(dir, out.Figures)
+	if err := man.recordOutputs(dir, out.Figures); err != nil {
+		return fail(err)
+	}
 	man.Status = results.StatusComplete
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := writeJSON(filepath.Join(dir, results.ManifestFile), man); err != nil {
@@ -504,25 +510,32 @@ func readChunk(path string, id ChunkIdentity, c, first, end int, values [][]floa
 	if err != nil {
 		return nil, false, fmt.Errorf("read chunk %s: %w", path, err)
 	}
-	refuse := func(why string) ([]Evaluation, bool, error) {
+	evals, why := decodeChunk(data, id, c, first, end, values)
+	if why != "" {
 		return nil, false, fmt.Errorf("chunk %s %s; it is not used: move it away (or start over in another --out)", path, why)
 	}
+	return evals, true, nil
+}
+
+// decodeChunk decodes the bytes of chunk c (evaluations first..end-1) of the exploration
+// with identity id; why says, when it is not that chunk, what it is instead.
+func decodeChunk(data []byte, id ChunkIdentity, c, first, end int, values [][]float64) (evals []Evaluation, why string) {
 	var cf chunkFile
 	if err := json.Unmarshal(data, &cf); err != nil {
-		return refuse("is not a chunk of evaluations backstop wrote (" + err.Error() + ")")
+		return nil, "is not a chunk of evaluations backstop wrote (" + err.Error() + ")"
 	}
 	if got, want := cf.Identity, id.of(c); got != want {
-		return refuse(fmt.Sprintf("belongs to another exploration (identity %s, this one's %s)", identityText(got), identityText(want)))
+		return nil, fmt.Sprintf("belongs to another exploration (identity %s, this one's %s)", identityText(got), identityText(want))
 	}
 	if len(cf.Evaluations) != end-first {
-		return refuse(fmt.Sprintf("holds %d evaluations, not the %d of chunk %d", len(cf.Evaluations), end-first, c))
+		return nil, fmt.Sprintf("holds %d evaluations, not the %d of chunk %d", len(cf.Evaluations), end-first, c)
 	}
 	for j, e := range cf.Evaluations {
 		if e.Index != first+j || !slices.Equal(e.Values, values[first+j]) {
-			return refuse(fmt.Sprintf("does not hold evaluation %d at the design's values", first+j))
+			return nil, fmt.Sprintf("does not hold evaluation %d at the design's values", first+j)
 		}
 	}
-	return cf.Evaluations, true, nil
+	return cf.Evaluations, ""
 }
 
 // identityText shows a chunk identity briefly.

@@ -299,6 +299,12 @@ type SweepManifest struct {
 	Resume        string       `json:"resume,omitempty"` // the command that finishes an incomplete sweep
 	Error         string       `json:"error,omitempty"`
 	Config        string       `json:"config"` // the resolved sweep file, YAML
+	// Outputs are the sweep's own files (sweep.parquet, the figures), relative to its
+	// directory, and OutputSHA256 the SHA-256 of each as written, recorded when the sweep
+	// completes, so that verify checks them as a run's outputs (each grid point's run
+	// records its own files). Absent from a manifest of an earlier version.
+	Outputs      []string          `json:"outputs,omitempty"`
+	OutputSHA256 map[string]string `json:"output_sha256,omitempty"`
 }
 
 // SweepKind is SweepManifest.Kind.

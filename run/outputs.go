@@ -18,18 +18,18 @@ import (
 // recordOutputs adds files (relative to dir) to m's outputs, with the SHA-256 of each as
 // it is now, so that verify can check every file the run holds.
 func recordOutputs(dir string, m *results.Manifest, files []string) error {
+	sums, err := results.SumFiles(dir, files)
+	if err != nil {
+		return err
+	}
 	if m.OutputSHA256 == nil {
 		m.OutputSHA256 = map[string]string{}
 	}
 	for _, rel := range files {
-		sum, err := results.FileSHA256(filepath.Join(dir, rel))
-		if err != nil {
-			return fmt.Errorf("checksum output %s: %w", filepath.Join(dir, rel), err)
-		}
 		if !slices.Contains(m.Outputs, rel) {
 			m.Outputs = append(m.Outputs, rel)
 		}
-		m.OutputSHA256[rel] = sum
+		m.OutputSHA256[rel] = sums[rel]
 	}
 	return nil
 }
@@ -38,17 +38,7 @@ func recordOutputs(dir string, m *results.Manifest, files []string) error {
 // from before checksums were recorded is checked only for presence), one line per
 // missing or changed file.
 func outputProblems(dir string, m *results.Manifest) []string {
-	var problems []string
-	for _, f := range m.Outputs {
-		sum, err := results.FileSHA256(filepath.Join(dir, f))
-		switch {
-		case err != nil:
-			problems = append(problems, fmt.Sprintf("%s: listed by the manifest but missing or unreadable (%v)", f, err))
-		case m.OutputSHA256[f] != "" && m.OutputSHA256[f] != sum:
-			problems = append(problems, fmt.Sprintf("%s: changed since it was written (sha256 %s, the manifest records %s)", f, sum[:12], m.OutputSHA256[f][:min(12, len(m.OutputSHA256[f]))]))
-		}
-	}
-	return problems
+	return results.FileProblems(dir, m.Outputs, m.OutputSHA256)
 }
 
 // runSubdirs are the directories backstop writes inside a run directory.

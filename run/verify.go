@@ -11,6 +11,7 @@ import (
 
 	"github.com/backstop-research/backstop/configs"
 	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -94,14 +95,14 @@ func Verify(dir string, opt VerifyOptions) (*VerifyReport, error) {
 		if len(rep.Unfinished) > 0 && !opt.Quarantine && chunkFileName(filepath.Base(f)) {
 			// An unfinished run's chunk written after its manifest was last updated (the
 			// writer was stopped): resume checks it, and uses or quarantines it.
-			rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: written after the manifest was last updated; run --resume checks it and uses it or moves it to %s/", rel, QuarantineDir))
+			rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("%s: written after the manifest was last updated; run --resume checks it and uses it or moves it to %s/", printable.Name(rel), QuarantineDir))
 			continue
 		}
 		why := "a stray file"
 		if strings.HasPrefix(rel, results.PathsDir+string(filepath.Separator)) {
 			why += ": readers of " + results.PathsDir + "/ as a dataset would read it"
 		}
-		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not listed by the manifest (%s)", rel, why))
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not listed by the manifest (%s)", printable.Name(rel), why))
 	}
 	if opt.Quarantine && len(s) > 0 {
 		if err := quarantine(dir, opt.Log, "not part of this run", s...); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirglob"
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 )
@@ -25,7 +26,7 @@ func leftovers(dir string, manifests []string, named bool) []string {
 		}
 		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
 			rel, _ := filepath.Rel(dir, f)
-			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the run", rel))
+			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the run", printable.Name(rel)))
 		}
 	}
 	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")

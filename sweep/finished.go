@@ -19,6 +19,10 @@ func IsSweep(dir string) bool {
 	return err == nil && m.Kind == results.SweepKind
 }
 
+// ResumeCommand is the command that finishes the sweep in dir, as a user types it (dir
+// quoted for a POSIX shell when it needs to be).
+func ResumeCommand(dir string) string { return "backstop sweep --resume " + shellquote.Quote(dir) }
+
 // CheckFinished refuses, for a reader (plot, inspect, sweep --plot), a sweep that is not
 // complete: one being written (the lock's holder is named), or one interrupted, failed or
 // stopped at once, with the command that finishes it.
@@ -36,7 +40,7 @@ func CheckFinished(dir string) error {
 	if lock := rundir.LockPath(dir); dirlock.Held(lock) {
 		return fmt.Errorf("the sweep in %s is being written (%s): wait for it to finish", dir, dirlock.Holder(lock))
 	}
-	return fmt.Errorf("the sweep in %s is %s, not complete: finish it first with backstop sweep --resume %s", dir, m.Status, shellquote.Quote(dir))
+	return fmt.Errorf("the sweep in %s is %s, not complete: finish it first with %s", dir, m.Status, ResumeCommand(dir))
 }
 
 // Redraw redraws the figures of the finished sweep in dir (as DrawFigures), refusing one

@@ -86,7 +86,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		run.RemoveStaleTemps(dir) // the sweep's own files and figures; each point's below
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		if !opt.Force {
-			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with backstop sweep --resume %s, or replace it with --force", dir, results.ManifestFile, shellquote.Quote(dir))
+			return nil, fmt.Errorf("output directory %s already holds a run or sweep (%s); choose another --out, resume it with %s, or replace it with --force", dir, results.ManifestFile, ResumeCommand(dir))
 		}
 		if err := clearSweep(dir, opt.Log); err != nil {
 			return nil, err
@@ -131,7 +131,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if errors.Is(err, context.Canceled) || errors.Is(err, run.ErrInterrupted) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
 		}
-		man.Resume = "backstop sweep --resume " + shellquote.Quote(dir)
+		man.Resume = ResumeCommand(dir)
 		if werr := results.WriteSweepManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
 		}
@@ -140,7 +140,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 
 	var rows []results.SweepRow
 	interrupted := func(i int) (*Outcome, error) {
-		return fail(fmt.Errorf("%w: %d of %d grid points done; resume with: backstop sweep --resume %s", run.ErrInterrupted, i, len(pts), shellquote.Quote(dir)))
+		return fail(fmt.Errorf("%w: %d of %d grid points done; resume with: %s", run.ErrInterrupted, i, len(pts), ResumeCommand(dir)))
 	}
 	for i, pt := range pts {
 		if ctx.Err() != nil {
@@ -181,12 +181,32 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		}
 		out.Figures = figs
 	}
+	if err := recordOutputs(dir, man, out.Figures); err != nil {
+		return fail(err)
+	}
 	man.Status, man.Error, man.Resume = results.StatusComplete, "", ""
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := results.WriteSweepManifest(dir, man); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// recordOutputs lists the sweep's own files in man, sweep.parquet and figures (paths
+// under dir), with the SHA-256 of each as written.
+func recordOutputs(dir string, man *results.SweepManifest, figures []string) error {
+	files := []string{results.SweepFile}
+	for _, f := range figures {
+		if rel, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(rel) {
+			files = append(files, rel)
+		}
+	}
+	sums, err := results.SumFiles(dir, files)
+	if err != nil {
+		return err
+	}
+	man.Outputs, man.OutputSHA256 = files, sums
+	return nil
 }
 
 // clearSweep removes the sweep in dir for --force: its manifest must be a sweep's, so a

@@ -48,7 +48,7 @@ Usage:
   backstop calibrate --config FILE  fit parameters to targets by simulated moments
   backstop plot [flags] DIR     redraw a run's (or a sweep's) figures from its Parquet files
   backstop inspect DIR          print a run's manifest, schema, row counts and summary
-  backstop verify DIR           check every file of a run against its manifest
+  backstop verify DIR           check every file of a run, a sweep, an exploration or a calibration against its manifest
   backstop version              print the tool version
   backstop help                 print this list
 

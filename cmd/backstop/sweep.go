@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -114,7 +113,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	setResumeHint(ctx, "backstop sweep --resume "+shellquote.Quote(dir))
+	setResumeHint(ctx, sweep.ResumeCommand(dir))
 	setLastWords(ctx, func() { sweep.MarkStopped(dir, resumeHint(ctx)) })
 	nw := *workers
 	if nw <= 0 {
@@ -153,6 +152,6 @@ func checkSweepDir(dir string, args []string) error {
 		return fmt.Errorf("%s already holds a finished sweep (%s, %d points, finished %s), kept unless --force.\n"+
 			"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, len(m.Points), m.Finished, commandLine(again), commandLine(elsewhere))
 	}
-	return fmt.Errorf("%s holds an unfinished sweep (%s, status %s).\n  finish it:             backstop sweep --resume %s\n"+
-		"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, m.Status, shellquote.Quote(dir), commandLine(again), commandLine(elsewhere))
+	return fmt.Errorf("%s holds an unfinished sweep (%s, status %s).\n  finish it:             %s\n"+
+		"  replace it:            %s --force\n  or write elsewhere:    %s", dir, m.Name, m.Status, sweep.ResumeCommand(dir), commandLine(again), commandLine(elsewhere))
 }

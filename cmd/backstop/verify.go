@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/verify"
 )
 
 // errNotIntact is verify's answer for a run with damaged, foreign, missing or stray files:
@@ -24,12 +26,13 @@ var errNotFinished = errors.New("the run is intact but not finished")
 // exitNotFinished is verify's exit status for an intact run that is not complete.
 const exitNotFinished = 3
 
-// cmdVerify checks a run directory against its manifest: `backstop verify [--quarantine] DIR`.
+// cmdVerify checks a run's, a sweep's, an exploration's or a calibration's directory
+// against its manifest: `backstop verify [--quarantine] DIR`.
 func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
-	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone")
+	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone (a sweep, exploration or calibration: the same in each run it holds, its own damaged files moved too, and it is marked incomplete for its --resume)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. It notes, without\ncounting them, the temporary files of writes a kill cut short. Exit status: 0 the run\nis complete and intact, 1 a file is damaged, foreign, missing or stray, 3 the files are\nintact but the run is not finished (resume or merge it), 2 a bad command line or a\ndirectory that holds no run.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: backstop verify [--quarantine] DIR\n\nDecodes every part and checkpoint the run's manifest lists, checks their checksums and\nidentity, and names every damaged, foreign, missing or stray file. It notes, without\ncounting them, the temporary files of writes a kill cut short. Exit status: 0 the run\nis complete and intact, 1 a file is damaged, foreign, missing or stray, 3 the files are\nintact but the run is not finished (resume or merge it), 2 a bad command line or a\ndirectory that holds no run.\n\nDIR may also be a sweep's, an exploration's or a calibration's directory: every run it\nholds (a sweep's grid points, an exploration's runs/N) is verified as a run, one line per\nproblem after the run's directory, and its own files (sweep.parquet, evaluations/,\nthe tables, figures) against the checksums its manifest records; the exit status is the\nsame, 3 naming the --resume (or merge) that finishes it.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parseArgs(fs, args, stdout, stderr); err != nil {
@@ -42,6 +45,11 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(dir); err != nil {
 		return usageError{fmt.Errorf("verify %s: %w", dir, err)}
 	}
+	if kind, err := verify.Kind(dir); err != nil {
+		return err
+	} else if kind != "" {
+		return verifyDir(dir, kind, *quarantine, stdout, stderr)
+	}
 	rep, err := run.Verify(dir, run.VerifyOptions{Quarantine: *quarantine, Log: stderr})
 	if err != nil {
 		return err
@@ -49,7 +57,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	if rep.Intact() {
 		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed (%v)\n", dir, rep.Chunks, rep.Files, rep.Manifests)
 		for _, u := range rep.Unfinished {
-			fmt.Fprintf(stdout, "%s: not finished: %s\n", dir, u)
+			fmt.Fprintf(stdout, "%s: not finished: %s\n", printable.Name(dir), printable.Line(u))
 		}
 		printNotes(stdout, dir, rep.Notes)
 		if len(rep.Unfinished) > 0 {
@@ -58,7 +66,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(stdout, "%s: %s\n", dir, p)
+		fmt.Fprintf(stdout, "%s: %s\n", printable.Name(dir), printable.Line(p))
 	}
 	printNotes(stdout, dir, rep.Notes)
 	switch {
@@ -74,6 +82,6 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 // bearing on its status.
 func printNotes(w io.Writer, dir string, notes []string) {
 	for _, n := range notes {
-		fmt.Fprintf(w, "%s: note: %s\n", dir, n)
+		fmt.Fprintf(w, "%s: note: %s\n", printable.Name(dir), printable.Line(n))
 	}
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/backstop-research/backstop/calibrate"
+	"github.com/backstop-research/backstop/explore"
+	"github.com/backstop-research/backstop/internal/printable"
+	"github.com/backstop-research/backstop/internal/shellquote"
+	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sweep"
+	"github.com/backstop-research/backstop/verify"
+)
+
+// kindNotFinished is verify's answer for a sweep, exploration or calibration whose files are
+// intact but which is not finished: errors.Is errNotFinished (exit status exitNotFinished).
+type kindNotFinished struct{ msg string }
+
+func (e kindNotFinished) Error() string        { return e.msg }
+func (e kindNotFinished) Is(target error) bool { return target == errNotFinished }
+
+// verifyDir verifies a sweep's, an exploration's or a calibration's directory (kind, as
+// verify.Kind says) and prints what it found: one line per problem, naming the file (a
+// run's after the run's directory), the notes, then the verdict; the returned error
+// carries the exit status, as for a run.
+func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) error {
+	rep, err := verify.Dir(dir, kind, verify.Options{Quarantine: quarantine, Log: stderr})
+	if err != nil {
+		return err
+	}
+	name := printable.Name(dir)
+	line := func(format string, args ...any) {
+		fmt.Fprintf(stdout, "%s: %s\n", name, printable.Line(fmt.Sprintf(format, args...)))
+	}
+	for _, p := range rep.Problems {
+		line("%s", p)
+	}
+	for _, n := range rep.Notes {
+		line("note: %s", n)
+	}
+	word := map[string]string{verify.KindSweep: "sweep", verify.KindExplore: "exploration", verify.KindCalibration: "calibration"}[kind]
+	if rep.Intact() {
+		line("intact: %s", intactSummary(rep))
+		for _, u := range rep.Unfinished {
+			line("not finished: %s", u)
+		}
+		if len(rep.Unfinished) > 0 {
+			return kindNotFinished{fmt.Sprintf("the %s is intact but not finished: %s", word, dir)}
+		}
+		return nil
+	}
+	for _, u := range rep.Unfinished {
+		line("not finished: %s", u)
+	}
+	for _, u := range rep.Unrepaired {
+		line("%s: its damaged files are outputs of a complete run, not chunks, which --quarantine does not move: restore them from a copy", u)
+	}
+	switch {
+	case rep.Resume != "":
+		line("the damaged files were moved to %s/ (a run's damaged chunks to that run's %s/), and the %s marked incomplete; recompute them with: %s", run.QuarantineDir, run.QuarantineDir, word, rep.Resume)
+	case !quarantine:
+		line("to move the damaged and stray files aside and recompute them: backstop verify --quarantine %s, then %s", shellquote.Quote(dir), resumeCommand(kind, dir))
+	}
+	what := ""
+	if len(rep.Damaged) > 0 {
+		shown := rep.Damaged
+		if len(shown) > 8 {
+			shown = append(shown[:8:8], "...")
+		}
+		what = fmt.Sprintf("; runs with problems: %s", strings.Join(shown, ", "))
+	}
+	return fmt.Errorf("the %s is not intact: %d problems in %s%s", word, len(rep.Problems), dir, what)
+}
+
+// intactSummary says in one line what verify checked of an intact directory.
+func intactSummary(rep *verify.Report) string {
+	var parts []string
+	if rep.Runs > 0 {
+		parts = append(parts, fmt.Sprintf("%d runs verified, %d complete (%d chunks, %d files decoded and checksummed)", rep.Runs, rep.RunsIntact, rep.Chunks, rep.RunFiles))
+	}
+	parts = append(parts, fmt.Sprintf("%d files of its own checked", rep.OwnFiles))
+	return rep.What + ": " + strings.Join(parts, ", ")
+}
+
+// resumeCommand is the command that finishes (or, after verify --quarantine, repairs) the
+// directory dir of kind.
+func resumeCommand(kind, dir string) string {
+	switch kind {
+	case verify.KindSweep:
+		return sweep.ResumeCommand(dir)
+	case verify.KindExplore:
+		return explore.ResumeCommand(dir)
+	}
+	return calibrate.ResumeCommand(dir)
+}

@@ -1,0 +1,262 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/backstop-research/backstop/explore"
+	"github.com/backstop-research/backstop/internal/printable"
+	"github.com/backstop-research/backstop/results"
+	"github.com/backstop-research/backstop/run"
+)
+
+// verifyExplore verifies the exploration in dir: its chunks of evaluations (decoded, and
+// checksummed once it is complete), each run kept in full as a run, evaluations/ and runs/
+// for entries it does not list, and, once complete, its tables, shard manifests and
+// figures. An exploration still in shards (no manifest.json) is verified shard by shard.
+func verifyExplore(dir string, rep *Report, opt Options) error {
+	mpath := filepath.Join(dir, results.ManifestFile)
+	m, err := explore.ReadManifestFile(mpath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return verifyShards(dir, rep, opt)
+	}
+	if err != nil {
+		return err
+	}
+	rep.What = fmt.Sprintf("an exploration of %d evaluations", m.Evaluations)
+	complete := m.Status == results.StatusComplete
+	check, err := explore.NewChunkChecker(m, mpath)
+	if err != nil {
+		return err
+	}
+	if link := linkIn(dir, explore.EvaluationsDir); link != "" {
+		rep.Problems = append(rep.Problems, linkProblem(dir, link))
+	}
+	listed := map[string]bool{}
+	var damaged []string // own files to move and write again
+	done := 0
+	for c := 0; c < m.Chunks; c++ {
+		rel := explore.ChunkFile(c)
+		listed[rel] = true
+		if linkIn(dir, rel) != "" {
+			continue
+		}
+		if !complete && !exists(filepath.Join(dir, rel)) {
+			continue // not computed yet: the resume computes it
+		}
+		rep.OwnFiles++
+		if complete && m.OutputSHA256 != nil {
+			if p := results.FileProblems(dir, []string{rel}, m.OutputSHA256); len(p) > 0 {
+				rep.Problems, damaged = append(rep.Problems, p...), append(damaged, rel)
+				continue
+			}
+		}
+		if err := check.Check(dir, c); err != nil {
+			rep.Problems, damaged = append(rep.Problems, printable.Error(err)), append(damaged, rel)
+			continue
+		}
+		done++
+	}
+	runs := keptRuns(m, complete)
+	runsListed := map[string]bool{}
+	for _, rel := range runs {
+		runsListed[rel] = true
+	}
+	requeue := rep.keptRuns(dir, runs, complete, opt)
+	moved := rep.strays(dir, explore.EvaluationsDir, listed)
+	if linkIn(dir, explore.RunsDir) == "" {
+		moved = append(moved, rep.strays(dir, explore.RunsDir, runsListed)...)
+	} else {
+		rep.Problems = append(rep.Problems, linkProblem(dir, explore.RunsDir))
+	}
+	if complete {
+		var own []string
+		for _, f := range m.Outputs {
+			if !strings.HasPrefix(filepath.ToSlash(f), explore.EvaluationsDir+"/") { // checked above
+				own = append(own, f)
+			}
+		}
+		if m.OutputSHA256 == nil {
+			rep.Notes = append(rep.Notes, "this exploration was written by an earlier backstop that did not record checksums of its own files: its tables and figures were checked only for presence and readability; its chunks of evaluations were decoded and every run kept in full verified in full")
+			own = append(legacyTables(dir, check), own...)
+		}
+		damaged = append(damaged, rep.ownFiles(dir, own, m.OutputSHA256)...)
+	} else {
+		why := m.Status
+		if m.Error != "" {
+			why += ": " + m.Error
+		}
+		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the exploration is %s; %d of %d chunks of evaluations done; finish it with %s", why, done, m.Chunks, explore.ResumeCommand(dir)))
+	}
+	resume := ""
+	if !complete {
+		resume = explore.ResumeCommand(dir)
+	}
+	rep.leftovers(dir, []string{explore.EvaluationsDir, results.FiguresDir, results.ShardsDir}, resume)
+	if !opt.Quarantine {
+		return nil
+	}
+	if err := quarantine(dir, opt, "not part of this exploration", moved); err != nil {
+		return err
+	}
+	if err := quarantine(dir, opt, "damaged: explore --resume writes it again", damaged); err != nil {
+		return err
+	}
+	if len(requeue) == 0 && len(damaged) == 0 {
+		return nil
+	}
+	// Mark the exploration incomplete: explore --resume computes the chunks moved, runs the
+	// kept runs whose chunks were moved again, and writes the tables and figures again.
+	rep.Resume = explore.ResumeCommand(dir)
+	m.Status, m.Finished = results.StatusIncomplete, ""
+	m.Error = "damaged files quarantined by backstop verify; recompute them with: " + rep.Resume
+	if err := explore.WriteManifest(mpath, m); err != nil {
+		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the exploration's manifest was not updated", filepath.Join(dir, run.QuarantineDir)), err)
+	}
+	return nil
+}
+
+// keptRuns lists the runs kept in full that m's directory should hold: those it lists
+// (kept_runs), and, for an exploration not complete, those it asked for (keep_runs).
+func keptRuns(m *explore.Manifest, complete bool) []string {
+	runs := slices.Clone(m.KeptRuns)
+	if !complete {
+		for _, i := range m.KeepRuns {
+			if rel := filepath.Join(explore.RunsDir, strconv.Itoa(i)); !slices.Contains(runs, rel) {
+				runs = append(runs, rel)
+			}
+		}
+	}
+	return runs
+}
+
+// keptRuns verifies the runs kept in full (relative to dir) that are there: each must be,
+// when finished says the exploration is complete. It returns those whose chunks
+// Quarantine moved.
+func (rep *Report) keptRuns(dir string, runs []string, finished bool, opt Options) []string {
+	var requeue []string
+	for _, rel := range runs {
+		if !filepath.IsLocal(rel) {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: a kept run outside the directory (a hand-edited manifest)", printable.Name(rel)))
+			continue
+		}
+		if link := linkIn(dir, rel); link != "" {
+			if link != explore.RunsDir { // runs/ itself is named once
+				rep.Problems = append(rep.Problems, linkProblem(dir, link))
+			}
+			continue
+		}
+		if !holdsRun(filepath.Join(dir, rel)) {
+			if finished {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: a kept run the manifest lists is missing (no %s)", printable.Name(filepath.ToSlash(rel)), results.ManifestFile))
+				rep.Damaged = append(rep.Damaged, rel)
+				requeue = append(requeue, rel)
+			}
+			continue
+		}
+		if r := rep.addRun(dir, rel, finished, opt); r != nil && r.Resume != "" {
+			requeue = append(requeue, rel)
+		}
+	}
+	return requeue
+}
+
+// legacyTables are the tables an exploration of an earlier version holds (its manifest
+// names none): samples, sensitivity, and boxes.csv when it discovers.
+func legacyTables(dir string, check *explore.ChunkChecker) []string {
+	files := []string{explore.SamplesFile, explore.SensitivityCSV, explore.SensitivityFile}
+	if check.Discovers() {
+		files = append(files, explore.BoxesFile)
+	}
+	return files
+}
+
+// verifyShards verifies an exploration still in shards: each shard's chunks and kept runs,
+// and says which shards are not complete and the merge that finishes it.
+func verifyShards(dir string, rep *Report, opt Options) error {
+	if opt.Quarantine {
+		return fmt.Errorf("verify --quarantine %s: the exploration is in shards, not merged: --quarantine repairs a merged exploration; verify it without --quarantine to see what is damaged, and run a damaged shard again with --force", dir)
+	}
+	files, err := results.ShardManifests(dir)
+	if err != nil {
+		return err
+	}
+	listed := map[string]bool{}
+	runsListed := map[string]bool{}
+	var missing []string
+	count, evaluations := 0, 0
+	have := map[int]bool{}
+	for _, f := range files {
+		m, err := explore.ReadManifestFile(f)
+		if err != nil || m.Shard == nil {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not a shard manifest of an exploration (%v)", printable.Name(relTo(dir, f)), printable.Error(err)))
+			continue
+		}
+		count, evaluations = m.Shard.Count, m.Evaluations
+		complete := m.Status == results.StatusComplete
+		have[m.Shard.Index] = complete
+		check, err := explore.NewChunkChecker(m, f)
+		if err != nil {
+			return err
+		}
+		for c := m.Shard.FirstChunk; c < m.Shard.EndChunk && c < m.Chunks; c++ {
+			rel := explore.ChunkFile(c)
+			listed[rel] = true
+			if linkIn(dir, rel) != "" || (!complete && !exists(filepath.Join(dir, rel))) {
+				continue
+			}
+			rep.OwnFiles++
+			if err := check.Check(dir, c); err != nil {
+				rep.Problems = append(rep.Problems, printable.Error(err))
+				continue
+			}
+		}
+		runs := keptRuns(m, complete)
+		for _, rel := range runs {
+			runsListed[rel] = true
+		}
+		rep.keptRuns(dir, runs, complete, opt)
+	}
+	rep.What = fmt.Sprintf("an exploration of %d evaluations in %d shards", evaluations, count)
+	for i := 1; i <= count; i++ {
+		if !have[i] {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, count))
+		}
+	}
+	if link := linkIn(dir, explore.EvaluationsDir); link != "" {
+		rep.Problems = append(rep.Problems, linkProblem(dir, link))
+	}
+	rep.strays(dir, explore.EvaluationsDir, listed)
+	if linkIn(dir, explore.RunsDir) == "" {
+		rep.strays(dir, explore.RunsDir, runsListed)
+	} else {
+		rep.Problems = append(rep.Problems, linkProblem(dir, explore.RunsDir))
+	}
+	if len(missing) > 0 {
+		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the exploration is in shards, not merged: shard %s not complete (run each again as it was started: it resumes); once every shard is done, %s", strings.Join(missing, ", "), run.MergeCommand(dir)))
+	} else {
+		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the exploration is in shards, every one complete, not merged: %s", run.MergeCommand(dir)))
+	}
+	rep.leftovers(dir, []string{explore.EvaluationsDir, results.ShardsDir}, run.MergeCommand(dir))
+	return nil
+}
+
+// relTo returns path relative to dir, for a message.
+func relTo(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// exists reports whether path names anything (a symbolic link too).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
