@@ -51,7 +51,7 @@ func verifyCalibration(dir string, rep *Report, opt Options) error {
 	// when that was moved, evaluates again) and writes every file again.
 	rep.Resume = calibrate.ResumeCommand(dir)
 	m.Status, m.Finished, m.Resume = results.StatusIncomplete, "", rep.Resume
-	m.Error = "damaged files quarantined by backstop verify; write them again with: " + rep.Resume
+	m.Error = "damaged files quarantined by backstop verify"
 	if err := calibrate.WriteManifest(dir, m); err != nil {
 		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the calibration's manifest was not updated", filepath.Join(dir, run.QuarantineDir)), err)
 	}

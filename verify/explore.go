@@ -115,7 +115,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	// kept runs whose chunks were moved again, and writes the tables and figures again.
 	rep.Resume = explore.ResumeCommand(dir)
 	m.Status, m.Finished = results.StatusIncomplete, ""
-	m.Error = "damaged files quarantined by backstop verify; recompute them with: " + rep.Resume
+	m.Error = "damaged files quarantined by backstop verify"
 	if err := explore.WriteManifest(mpath, m); err != nil {
 		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the exploration's manifest was not updated", filepath.Join(dir, run.QuarantineDir)), err)
 	}

@@ -106,7 +106,6 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 	if len(points) > 0 {
 		m.Error += " (grid points " + strings.Join(points, ", ") + ")"
 	}
-	m.Error += "; recompute them with: " + rep.Resume
 	if err := results.WriteSweepManifest(dir, m); err != nil {
 		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the sweep's manifest was not updated", filepath.Join(dir, "quarantine")), err)
 	}

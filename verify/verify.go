@@ -279,7 +279,7 @@ func (rep *Report) leftovers(dir string, subs []string, resume string) {
 			n++
 		}
 	}
-	if n+len(rep.Notes) == 0 {
+	if n == 0 {
 		return
 	}
 	const harmless = "these do not affect the results or their readers (hidden names); "
