@@ -141,7 +141,7 @@ func Dir(dir, kind string, opt Options) (*Report, error) {
 func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.VerifyReport {
 	rep.Runs++
 	name := printable.Name(filepath.ToSlash(rel))
-	r, err := run.Verify(filepath.Join(dir, rel), run.VerifyOptions{Quarantine: opt.Quarantine, Log: opt.Log})
+	r, err := run.Verify(filepath.Join(dir, rel), run.VerifyOptions{Quarantine: opt.Quarantine, Log: prefixLog{opt.Log, name + ": "}})
 	if err != nil {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %v", name, strings.TrimPrefix(printable.Error(err), filepath.Join(dir, rel)+string(filepath.Separator))))
 		rep.Damaged = append(rep.Damaged, rel)
@@ -288,4 +288,25 @@ func (rep *Report) leftovers(dir string, subs []string, resume string) {
 	} else {
 		rep.Notes = append(rep.Notes, harmless+"the "+kindWord(rep.Kind)+" is complete, so no backstop command writes here again to remove them (--force would, replacing it): they can be deleted")
 	}
+}
+
+// prefixLog writes the lines run.Verify logs of a run a directory holds (one "backstop:
+// moved FILE ..." per Write) with the run's directory after "backstop: ", so that each
+// names the file moved relative to the directory verified.
+type prefixLog struct {
+	w      io.Writer
+	prefix string
+}
+
+func (l prefixLog) Write(p []byte) (int, error) {
+	s := string(p)
+	if rest, ok := strings.CutPrefix(s, "backstop: "); ok {
+		s = "backstop: " + l.prefix + rest
+	} else {
+		s = l.prefix + s
+	}
+	if _, err := io.WriteString(l.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
