@@ -44,12 +44,46 @@ func CheckFinished(dir string) error {
 }
 
 // Redraw redraws the figures of the finished sweep in dir (as DrawFigures), refusing one
-// that is not complete (CheckFinished).
+// that is not complete (CheckFinished), under the sweep's lock; a manifest that records
+// its own files' checksums records the figures drawn, with theirs, so that verify checks
+// them as drawn.
 func Redraw(dir string, opt plots.Options) ([]string, error) {
 	if err := CheckFinished(dir); err != nil {
 		return nil, err
 	}
-	return DrawFigures(dir, opt)
+	lock, err := rundir.Lock(dir, 0, 1, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	files, err := DrawFigures(dir, opt)
+	if err != nil {
+		return files, err
+	}
+	m, err := results.ReadSweepManifest(dir)
+	if err != nil || m.OutputSHA256 == nil { // an earlier version's: it records none
+		return files, err
+	}
+	var rel []string
+	for _, f := range files {
+		if r, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(r) {
+			rel = append(rel, r)
+		}
+	}
+	sums, err := results.SumFiles(dir, rel)
+	if err != nil {
+		return files, err
+	}
+	for _, r := range rel {
+		if _, ok := m.OutputSHA256[r]; !ok {
+			m.Outputs = append(m.Outputs, r)
+		}
+		m.OutputSHA256[r] = sums[r]
+	}
+	if err := results.WriteSweepManifest(dir, m); err != nil {
+		return files, fmt.Errorf("the figures are drawn but not recorded in the manifest: %w", err)
+	}
+	return files, nil
 }
 
 // MarkStopped rewrites the manifest of the sweep in dir, and that of its grid point being

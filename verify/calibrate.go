@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/backstop-research/backstop/calibrate"
 	"github.com/backstop-research/backstop/results"
@@ -18,7 +19,7 @@ func verifyCalibration(dir string, rep *Report, opt Options) error {
 	if err != nil {
 		return err
 	}
-	rep.What = fmt.Sprintf("a calibration of %d parameters", len(m.Parameters))
+	rep.What = "a calibration of " + strings.Join(m.Parameters, ", ")
 	var damaged []string
 	switch {
 	case m.Status == results.StatusComplete && m.OutputSHA256 != nil:

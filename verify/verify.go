@@ -163,8 +163,10 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 	}
 	if len(r.Problems) > 0 {
 		rep.Damaged = append(rep.Damaged, rel)
-		if r.Resume == "" && len(r.Damaged) == 0 && opt.Quarantine {
-			rep.Unrepaired = append(rep.Unrepaired, name)
+		if opt.Quarantine && r.Resume == "" { // nothing its resume recomputes was moved: is it whole now?
+			if again, err := run.Verify(filepath.Join(dir, rel), run.VerifyOptions{}); err != nil || len(again.Problems) > 0 {
+				rep.Unrepaired = append(rep.Unrepaired, name)
+			}
 		}
 	} else if len(r.Unfinished) == 0 {
 		rep.RunsIntact++

@@ -77,11 +77,22 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 // intactSummary says in one line what verify checked of an intact directory.
 func intactSummary(rep *verify.Report) string {
 	var parts []string
-	if rep.Runs > 0 {
-		parts = append(parts, fmt.Sprintf("%d runs verified, %d complete (%d chunks, %d files decoded and checksummed)", rep.Runs, rep.RunsIntact, rep.Chunks, rep.RunFiles))
+	switch {
+	case rep.Runs > 0 && rep.RunsIntact == rep.Runs:
+		parts = append(parts, fmt.Sprintf("%s complete and intact (%s, %s decoded and checksummed)", count(rep.Runs, "run"), count(rep.Chunks, "chunk"), count(rep.RunFiles, "file")))
+	case rep.Runs > 0:
+		parts = append(parts, fmt.Sprintf("%s verified, %d complete and intact (%s, %s decoded and checksummed)", count(rep.Runs, "run"), rep.RunsIntact, count(rep.Chunks, "chunk"), count(rep.RunFiles, "file")))
 	}
-	parts = append(parts, fmt.Sprintf("%d files of its own checked", rep.OwnFiles))
-	return rep.What + ": " + strings.Join(parts, ", ")
+	parts = append(parts, count(rep.OwnFiles, "file")+" of its own checked")
+	return rep.What + ": " + strings.Join(parts, "; ")
+}
+
+// count writes n things, noun in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // resumeCommand is the command that finishes (or, after verify --quarantine, repairs) the

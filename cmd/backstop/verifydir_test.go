@@ -139,9 +139,9 @@ func TestVerifyKinds(t *testing.T) {
 		want       []string
 	}
 	cases := []tc{
-		{"sweep", "intact", nil, 0, []string{"intact: a sweep of 2 grid points", "2 runs verified, 2 complete"}},
-		{"explore", "intact", nil, 0, []string{"intact: an exploration of 20 evaluations", "2 runs verified, 2 complete"}},
-		{"calibration", "intact", nil, 0, []string{"intact: a calibration of 1 parameters"}},
+		{"sweep", "intact", nil, 0, []string{"intact: a sweep of 2 grid points", "2 runs complete and intact"}},
+		{"explore", "intact", nil, 0, []string{"intact: an exploration of 20 evaluations", "2 runs complete and intact"}},
+		{"calibration", "intact", nil, 0, []string{"intact: a calibration of shocks.mu_j: 8 files of its own checked"}},
 
 		{"sweep", "table flipped", func(t *testing.T, d string) { flipByte(t, filepath.Join(d, "sweep.parquet")) }, 1,
 			[]string{"sweep.parquet: changed since it was written", "the sweep is not intact: 1 problems"}},
@@ -195,9 +195,9 @@ func TestVerifyKinds(t *testing.T) {
 			[]string{"figures: a symbolic link (to " + filepath.Join(outside, "calibration", "figures") + "), not followed"}},
 
 		{"sweep", "earlier version", stripChecksums, 0,
-			[]string{"note: this sweep was written by an earlier backstop that did not record checksums of its own files", "2 runs verified, 2 complete"}},
+			[]string{"note: this sweep was written by an earlier backstop that did not record checksums of its own files", "2 runs complete and intact"}},
 		{"explore", "earlier version", stripChecksums, 0,
-			[]string{"note: this exploration was written by an earlier backstop", "2 runs verified, 2 complete"}},
+			[]string{"note: this exploration was written by an earlier backstop", "2 runs complete and intact"}},
 		{"calibration", "earlier version", stripChecksums, 0,
 			[]string{"note: this calibration was written by an earlier backstop", "intact"}},
 		{"sweep", "earlier version, a point damaged", func(t *testing.T, d string) {
