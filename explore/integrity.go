@@ -48,6 +48,22 @@ func (m *Manifest) recordOutputs(dir string, figures []string) error {
 	return nil
 }
 
+// recordChunks lists in the manifest m of a shard, as it completes, its chunks of
+// evaluations [first, end) with the SHA-256 of each, so that verify checks a shard's
+// chunks before the merge as those of a merged exploration.
+func (m *Manifest) recordChunks(dir string, first, end int) error {
+	var files []string
+	for c := first; c < end; c++ {
+		files = append(files, ChunkFile(c))
+	}
+	sums, err := results.SumFiles(dir, files)
+	if err != nil {
+		return err
+	}
+	m.Outputs, m.OutputSHA256 = files, sums
+	return nil
+}
+
 // ReadManifestFile reads the exploration manifest at path: manifest.json, or a shard's
 // under shards/.
 func ReadManifestFile(path string) (*Manifest, error) { return readManifestFile(path) }

@@ -254,6 +254,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 	}
 	man.KeptRuns = kept
 	if man.Shard != nil {
+		if err := man.recordChunks(dir, first, end); err != nil {
+			return fail(err)
+		}
 		man.Status, man.Finished = results.StatusComplete, time.Now().UTC().Format(time.RFC3339)
 		if err := writeJSON(mpath, man); err != nil {
 			return nil, err

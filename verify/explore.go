@@ -212,6 +212,12 @@ func verifyShards(dir string, rep *Report, opt Options) error {
 				continue
 			}
 			rep.OwnFiles++
+			if complete && m.OutputSHA256 != nil {
+				if p := results.FileProblems(dir, []string{rel}, m.OutputSHA256); len(p) > 0 {
+					rep.Problems = append(rep.Problems, p...)
+					continue
+				}
+			}
 			if err := check.Check(dir, c); err != nil {
 				rep.Problems = append(rep.Problems, printable.Error(err))
 				continue
@@ -244,6 +250,9 @@ func verifyShards(dir string, rep *Report, opt Options) error {
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the exploration is in shards, every one complete, not merged: %s", run.MergeCommand(dir)))
 	}
 	rep.leftovers(dir, []string{explore.EvaluationsDir, results.ShardsDir}, run.MergeCommand(dir))
+	if !rep.Intact() {
+		rep.Repair = "to recompute what is damaged: run the shard that holds it again, as it was started, with --force; then, once every shard is done, " + run.MergeCommand(dir)
+	}
 	return nil
 }
 

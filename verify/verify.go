@@ -21,8 +21,11 @@ import (
 	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/internal/shellquote"
+	"github.com/backstop-research/backstop/calibrate"
+	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
+	"github.com/backstop-research/backstop/sweep"
 )
 
 // Kinds of directory Dir verifies, as their manifests record them.
@@ -67,6 +70,8 @@ type Report struct {
 	Damaged []string
 	// Resume is, after Quarantine moved or marked anything, the command that recomputes it.
 	Resume string
+	// Repair says, for a directory not intact, how to recompute what is damaged.
+	Repair string
 	// Unrepaired names the damaged files Quarantine cannot have recomputed (the outputs of
 	// a complete run, which are not chunks): they must be restored from a copy.
 	Unrepaired []string
@@ -130,7 +135,22 @@ func Dir(dir, kind string, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rep.Repair == "" && !rep.Intact() {
+		rep.Repair = fmt.Sprintf("to move the damaged and stray files aside and recompute them: backstop verify --quarantine %s, then %s", shellquote.Quote(dir), ResumeCommand(kind, dir))
+	}
 	return rep, nil
+}
+
+// ResumeCommand is the command that finishes (or, after verify --quarantine, repairs) the
+// directory dir of kind.
+func ResumeCommand(kind, dir string) string {
+	switch kind {
+	case KindSweep:
+		return sweep.ResumeCommand(dir)
+	case KindExplore:
+		return explore.ResumeCommand(dir)
+	}
+	return calibrate.ResumeCommand(dir)
 }
 
 // addRun verifies the run in dir/rel (an embedded run) and adds what it found to rep:

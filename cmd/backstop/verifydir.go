@@ -5,12 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/backstop-research/backstop/calibrate"
-	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/internal/printable"
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/run"
-	"github.com/backstop-research/backstop/sweep"
 	"github.com/backstop-research/backstop/verify"
 )
 
@@ -61,7 +57,7 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 	case rep.Resume != "":
 		line("the damaged files were moved to %s/ (a run's damaged chunks to that run's %s/), and the %s marked incomplete; recompute them with: %s", run.QuarantineDir, run.QuarantineDir, word, rep.Resume)
 	case !quarantine:
-		line("to move the damaged and stray files aside and recompute them: backstop verify --quarantine %s, then %s", shellquote.Quote(dir), resumeCommand(kind, dir))
+		line("%s", rep.Repair)
 	}
 	what := ""
 	if len(rep.Damaged) > 0 {
@@ -93,16 +89,4 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// resumeCommand is the command that finishes (or, after verify --quarantine, repairs) the
-// directory dir of kind.
-func resumeCommand(kind, dir string) string {
-	switch kind {
-	case verify.KindSweep:
-		return sweep.ResumeCommand(dir)
-	case verify.KindExplore:
-		return explore.ResumeCommand(dir)
-	}
-	return calibrate.ResumeCommand(dir)
 }

@@ -412,3 +412,57 @@ func TestVerifyQuotesControlNames(t *testing.T) {
 		t.Errorf("verify printed %d lines, want 2 (the stray, the repair):\n%s", n, r.stdout)
 	}
 }
+
+// TestVerifyExploreShards checks verify on an exploration computed in shards, before its
+// merge: one shard done (3, naming the merge), both (3), a chunk damaged (1, naming it and
+// the shard's rerun), then merged (0).
+func TestVerifyExploreShards(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "explore.yaml")
+	write(t, file, tinyDesign)
+	dir := filepath.Join(tmp, "shards")
+	shard := func(i string) {
+		expect(t, bin(t, nil, "explore", "--config", file, "--format", "svg", "--keep-runs", "1,18", "--quiet", "--shard", i, "--out", dir), 0)
+	}
+	shard("1/2")
+	expect(t, bin(t, nil, "verify", dir), exitNotFinished, "1 run complete and intact", "in shards, not merged: shard 2/2 not complete", "backstop merge "+dir)
+	shard("2/2")
+	expect(t, bin(t, nil, "verify", dir), exitNotFinished, "2 runs complete and intact", "every one complete, not merged: backstop merge "+dir)
+	damaged := filepath.Join(tmp, "damaged")
+	copyTree(t, dir, damaged)
+	flipByte(t, filepath.Join(damaged, "evaluations/chunk-00001.json"))
+	flipByte(t, filepath.Join(damaged, "runs/18/summary.csv"))
+	expect(t, bin(t, nil, "verify", damaged), 1, "evaluations/chunk-00001.json: changed since it was written", "runs/18: summary.csv: changed", "run the shard that holds it again")
+	expect(t, bin(t, nil, "verify", "--quarantine", damaged), 1, "--quarantine repairs a merged exploration")
+	expect(t, bin(t, nil, "merge", dir), 0)
+	expect(t, bin(t, nil, "verify", dir), 0, "intact: an exploration of 20 evaluations: 2 runs complete and intact")
+}
+
+// TestVerifyQuarantineLeavesOutputs checks that verify --quarantine of a sweep whose
+// point's summary.csv was changed (an output of a complete run, not a chunk, which a run's
+// quarantine does not move either) moves nothing and says to restore it from a copy.
+func TestVerifyQuarantineLeavesOutputs(t *testing.T) {
+	made := verifyFixtures(t)
+	d := filepath.Join(t.TempDir(), "sweep")
+	copyTree(t, made["sweep"], d)
+	flipByte(t, filepath.Join(d, "points/0/summary.csv"))
+	// --quarantine takes the writer's locks (it may move files), which record their holder.
+	unlocked := func(state string) string {
+		var keep []string
+		for _, line := range strings.Split(state, "\n") {
+			if !strings.Contains(line, "/.backstop.lock ") {
+				keep = append(keep, line)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	before := unlocked(dirstate.Describe(t, d))
+	r := bin(t, nil, "verify", "--quarantine", d)
+	expect(t, r, 1, "points/0: summary.csv: changed", "points/0: its damaged files are outputs of a complete run, not chunks, which --quarantine does not move: restore them from a copy")
+	if strings.Contains(r.stdout, "marked incomplete") {
+		t.Errorf("the sweep was marked incomplete:\n%s", r.stdout)
+	}
+	if after := unlocked(dirstate.Describe(t, d)); after != before {
+		t.Errorf("verify --quarantine changed the directory:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
