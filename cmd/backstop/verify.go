@@ -61,7 +61,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		}
 		printNotes(stdout, dir, rep.Notes)
 		if len(rep.Unfinished) > 0 {
-			return fmt.Errorf("%w: %s", errNotFinished, dir)
+			return fmt.Errorf("%w: %s", errNotFinished, printable.Name(dir))
 		}
 		return nil
 	}
@@ -75,7 +75,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	case len(rep.Damaged) > 0:
 		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", dir, shellquote.Quote(dir), run.ResumeCommand(dir, run.ShardSpec{}))
 	}
-	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), dir)
+	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), printable.Name(dir))
 }
 
 // printNotes writes verify's notes: what is in dir but not part of the run, without

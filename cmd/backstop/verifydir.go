@@ -43,7 +43,7 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 			line("not finished: %s", u)
 		}
 		if len(rep.Unfinished) > 0 {
-			return kindNotFinished{fmt.Sprintf("the %s is intact but not finished: %s", word, dir)}
+			return kindNotFinished{fmt.Sprintf("the %s is intact but not finished: %s", word, name)}
 		}
 		return nil
 	}
@@ -67,7 +67,7 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 		}
 		what = fmt.Sprintf("; runs with problems: %s", strings.Join(shown, ", "))
 	}
-	return fmt.Errorf("the %s is not intact: %d problems in %s%s", word, len(rep.Problems), dir, what)
+	return fmt.Errorf("the %s is not intact: %d problems in %s%s", word, len(rep.Problems), name, what)
 }
 
 // intactSummary says in one line what verify checked of an intact directory.
