@@ -16,13 +16,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/backstop-research/backstop/calibrate"
+	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/internal/shellquote"
-	"github.com/backstop-research/backstop/calibrate"
-	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 	"github.com/backstop-research/backstop/sweep"
@@ -75,6 +75,8 @@ type Report struct {
 	// Unrepaired names the damaged files Quarantine cannot have recomputed (the outputs of
 	// a complete run, which are not chunks): they must be restored from a copy.
 	Unrepaired []string
+
+	leftNotes int // the held runs' notes on what killed processes left in them
 }
 
 // Intact reports whether Dir found nothing wrong.
@@ -195,6 +197,7 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 		for _, note := range r.Notes[:n-1] {
 			rep.Notes = append(rep.Notes, name+": "+note)
 		}
+		rep.leftNotes += n - 1
 	}
 	return r
 }
@@ -301,7 +304,7 @@ func (rep *Report) leftovers(dir string, subs []string, resume string) {
 			n++
 		}
 	}
-	if n == 0 {
+	if n+rep.leftNotes == 0 {
 		return
 	}
 	const harmless = "these do not affect the results or their readers (hidden names); "
