@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/explore"
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/plots"
 	"github.com/backstop-research/backstop/run"
 )
@@ -118,14 +117,14 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// A shard resumes when run again as it was started.
 		setResumeHint(ctx, commandLine(append([]string{"explore"}, args...)))
 	} else {
-		setResumeHint(ctx, "backstop explore --resume "+shellquote.Quote(dir))
+		setResumeHint(ctx, explore.ResumeCommand(dir))
 	}
 	o, err := explore.Run(ctx, plan, explore.Options{
 		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: finished evaluations are kept; resume with backstop explore --resume %s", run.ErrInterrupted, shellquote.Quote(dir))
+		return fmt.Errorf("%w: finished evaluations are kept; resume with %s", run.ErrInterrupted, explore.ResumeCommand(dir))
 	}
 	if errors.Is(err, explore.ErrKeepRuns) {
 		return usageError{err} // a resume's --keep-runs that the exploration was not begun with

@@ -187,6 +187,10 @@ func TestVerifyKinds(t *testing.T) {
 		{"calibration", "a file of the user's", func(t *testing.T, d string) { write(t, filepath.Join(d, "notes.txt"), "mine") }, 0,
 			[]string{"intact"}},
 
+		{"sweep", "a kill's temporary file in a point", func(t *testing.T, d string) {
+			write(t, filepath.Join(d, "points/1/paths/.part-00003.parquet.tmp-123"), "cut")
+		}, 0, []string{"note: points/1: paths/.part-00003.parquet.tmp-123: the temporary file of a write cut short", "the sweep is complete", "they can be deleted", "intact"}},
+
 		{"sweep", "point linked out", func(t *testing.T, d string) { linkOut(t, d, "points/1", outside) }, 1,
 			[]string{"points/1: a symbolic link (to " + filepath.Join(outside, "sweep", "points/1") + "), not followed"}},
 		{"explore", "runs linked out", func(t *testing.T, d string) { linkOut(t, d, "runs", outside) }, 1,
