@@ -88,7 +88,7 @@ type NotARunError struct {
 }
 
 func (e *NotARunError) Error() string {
-	return fmt.Sprintf("%s is the manifest of a backstop %s, not of a run: the run commands (verify, plot, inspect, merge, run --resume) do not read it", e.Path, e.Kind)
+	return fmt.Sprintf("%s is the manifest of a backstop %s, not of a run: the run commands (plot, inspect, merge, run --resume) do not read it (backstop verify checks it)", e.Path, e.Kind)
 }
 
 // ChunkEntry is one finished chunk as the manifest lists it: its paths [FirstPath,

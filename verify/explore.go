@@ -33,7 +33,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	complete := m.Status == results.StatusComplete
 	check, err := explore.NewChunkChecker(m, mpath)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: its explore file does not decode, so its evaluations cannot be checked: %w", mpath, err)
 	}
 	if link := linkIn(dir, explore.EvaluationsDir); link != "" {
 		rep.Problems = append(rep.Problems, linkProblem(dir, link))

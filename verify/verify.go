@@ -111,7 +111,7 @@ func Dir(dir, kind string, opt Options) (*Report, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
-	what := map[string]string{KindSweep: "sweep", KindExplore: "exploration", KindCalibration: "calibration"}[kind]
+	what := Noun(kind)
 	if what == "" {
 		return nil, fmt.Errorf("verify %s: kind %q is not a sweep, exploration or calibration", dir, kind)
 	}
@@ -180,7 +180,7 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 	}
 	if finished {
 		for _, u := range r.Unfinished {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: the %s is complete but this run is not: %s", name, kindWord(rep.Kind), u))
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: the %s is complete but this run is not: %s", name, Noun(rep.Kind), u))
 		}
 	}
 	if len(r.Problems) > 0 {
@@ -202,13 +202,10 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 	return r
 }
 
-// kindWord names a kind in a sentence.
-func kindWord(kind string) string {
-	switch kind {
-	case KindExplore:
-		return "exploration"
-	}
-	return kind
+// Noun names a kind of directory in a sentence: "sweep", "exploration", "calibration"
+// ("" for another kind).
+func Noun(kind string) string {
+	return map[string]string{KindSweep: "sweep", KindExplore: "exploration", KindCalibration: "calibration"}[kind]
 }
 
 // ownFiles checks files (relative to dir) against sums, adding a problem per missing,
@@ -300,7 +297,7 @@ func (rep *Report) leftovers(dir string, subs []string, resume string) {
 		}
 		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
 			rel, _ := filepath.Rel(dir, f)
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), kindWord(rep.Kind)))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), Noun(rep.Kind)))
 			n++
 		}
 	}
@@ -311,7 +308,7 @@ func (rep *Report) leftovers(dir string, subs []string, resume string) {
 	if resume != "" {
 		rep.Notes = append(rep.Notes, harmless+resume+" removes them as it finishes")
 	} else {
-		rep.Notes = append(rep.Notes, harmless+"the "+kindWord(rep.Kind)+" is complete, so no backstop command writes here again to remove them (--force would, replacing it): they can be deleted")
+		rep.Notes = append(rep.Notes, harmless+"the "+Noun(rep.Kind)+" is complete, so no backstop command writes here again to remove them (--force would, replacing it): they can be deleted")
 	}
 }
 

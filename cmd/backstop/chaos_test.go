@@ -625,9 +625,11 @@ func TestChaosPlotRecordsFigures(t *testing.T) {
 	other := filepath.Join(base, "explore")
 	os.MkdirAll(other, 0o755)
 	os.WriteFile(filepath.Join(other, results.ManifestFile), []byte(`{"schema_version": 1, "tool": "backstop", "kind": "explore", "status": "complete"}`), 0o644)
-	for _, cmd := range []string{"plot", "verify", "inspect"} {
+	for _, cmd := range []string{"plot", "inspect"} {
 		expect(t, bin(t, nil, cmd, other), 2, "backstop explore, not of a run")
 	}
+	// verify checks an exploration too: this one's manifest records no explore file.
+	expect(t, bin(t, nil, "verify", other), 1, filepath.Join(other, results.ManifestFile), "its explore file does not decode")
 
 	// A symlinked subdirectory is refused: --force would write (and remove) through it.
 	outside := filepath.Join(base, "outside")

@@ -39,7 +39,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{errors.New("verify takes one run directory, e.g. backstop verify outputs/baseline")}
+		return usageError{errors.New("verify takes one directory (a run's, a sweep's, an exploration's or a calibration's), e.g. backstop verify outputs/baseline")}
 	}
 	dir := fs.Arg(0)
 	if _, err := os.Stat(dir); err != nil {

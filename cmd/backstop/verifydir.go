@@ -36,7 +36,7 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 	for _, n := range rep.Notes {
 		line("note: %s", n)
 	}
-	word := map[string]string{verify.KindSweep: "sweep", verify.KindExplore: "exploration", verify.KindCalibration: "calibration"}[kind]
+	word := verify.Noun(kind)
 	if rep.Intact() {
 		line("intact: %s", intactSummary(rep))
 		for _, u := range rep.Unfinished {
