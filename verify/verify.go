@@ -256,8 +256,7 @@ func linkProblem(dir, rel string) string {
 // such as writes in progress, aside), as run.Verify does for a run's paths/ and tallies/,
 // and returns them (relative to dir). A sub that is a symbolic link is not looked into.
 func (rep *Report) strays(dir, sub string, listed map[string]bool) []string {
-	fi, err := os.Lstat(filepath.Join(dir, sub))
-	if err != nil || !fi.IsDir() {
+	if !rundir.IsRealDir(filepath.Join(dir, sub)) {
 		return nil
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, sub))
@@ -292,7 +291,7 @@ func quarantine(dir string, opt Options, why string, files []string) error {
 func (rep *Report) leftovers(dir string, subs []string, resume string) {
 	n := 0
 	for _, sub := range append([]string{"."}, subs...) {
-		if fi, err := os.Lstat(filepath.Join(dir, sub)); sub != "." && (err != nil || !fi.IsDir()) {
+		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
 			continue
 		}
 		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
