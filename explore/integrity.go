@@ -116,3 +116,8 @@ func (k *ChunkChecker) Check(dir string, c int) error {
 	}
 	return nil
 }
+
+// RunDirs lists, relative to its directory, the runs kept in full that m asked for of its
+// own evaluations (a shard's: those of its chunks), listed (kept_runs) or not yet: what an
+// exploration stopped part-way may hold under runs/.
+func (m *Manifest) RunDirs() []string { return m.ownRunDirs() }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/backstop-research/backstop/explore"
@@ -123,17 +122,13 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 }
 
 // keptRuns lists the runs kept in full that m's directory should hold: those it lists
-// (kept_runs), and, for an exploration not complete, those it asked for (keep_runs).
+// (kept_runs) when complete; else those of its own evaluations it asked for, which may
+// be there.
 func keptRuns(m *explore.Manifest, complete bool) []string {
-	runs := slices.Clone(m.KeptRuns)
-	if !complete {
-		for _, i := range m.KeepRuns {
-			if rel := filepath.Join(explore.RunsDir, strconv.Itoa(i)); !slices.Contains(runs, rel) {
-				runs = append(runs, rel)
-			}
-		}
+	if complete {
+		return slices.Clone(m.KeptRuns)
 	}
-	return runs
+	return m.RunDirs()
 }
 
 // keptRuns verifies the runs kept in full (relative to dir) that are there: each must be,
@@ -223,9 +218,12 @@ func verifyShards(dir string, rep *Report, opt Options) error {
 				continue
 			}
 		}
-		runs := keptRuns(m, complete)
-		for _, rel := range runs {
-			runsListed[rel] = true
+		var runs []string
+		for _, rel := range keptRuns(m, complete) {
+			if !runsListed[rel] { // each once, though shards' manifests may name another's
+				runsListed[rel] = true
+				runs = append(runs, rel)
+			}
 		}
 		rep.keptRuns(dir, runs, complete, opt)
 	}
