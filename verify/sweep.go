@@ -22,7 +22,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 	rep.What = fmt.Sprintf("a sweep of %d grid points", len(m.Points))
 	complete := m.Status == results.StatusComplete
 	listed := map[string]bool{}
-	var done, pending, requeue []int
+	var done, partial, pending, requeue []int
 	for i, pt := range m.Points {
 		name := printable.Name(filepath.ToSlash(pt.Dir))
 		if !filepath.IsLocal(pt.Dir) {
@@ -51,6 +51,8 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 			requeue = append(requeue, i)
 		case r != nil && len(r.Unfinished) == 0:
 			done = append(done, pt.Point)
+		case r != nil:
+			partial = append(partial, pt.Point)
 		}
 	}
 	moved := rep.strays(dir, results.PointsDir, listed)
@@ -73,8 +75,8 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 		if m.Error != "" {
 			why += ": " + m.Error
 		}
-		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the sweep is %s; %d of %d grid points complete%s; finish it with %s",
-			why, len(done), len(m.Points), pendingText(pending), sweep.ResumeCommand(dir)))
+		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the sweep is %s; %d of %d grid points complete%s%s; finish it with %s",
+			why, len(done), len(m.Points), pointsText(partial, "cut short"), pointsText(pending, "not started"), sweep.ResumeCommand(dir)))
 	}
 	resume := ""
 	if !complete {
@@ -121,17 +123,17 @@ func holdsRun(dir string) bool {
 	return len(shards) > 0
 }
 
-// pendingText says which grid points have not started ("" for none).
-func pendingText(pending []int) string {
-	if len(pending) == 0 {
+// pointsText says which grid points are in a state ("" for none): ", 2 not started (3, 4)".
+func pointsText(points []int, state string) string {
+	if len(points) == 0 {
 		return ""
 	}
-	s := make([]string, len(pending))
-	for i, p := range pending {
+	s := make([]string, len(points))
+	for i, p := range points {
 		s[i] = fmt.Sprint(p)
 	}
 	if len(s) > 8 {
 		s = append(s[:8], "...")
 	}
-	return fmt.Sprintf(", %d not started (%s)", len(pending), strings.Join(s, ", "))
+	return fmt.Sprintf(", %d %s (%s)", len(points), state, strings.Join(s, ", "))
 }
