@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/shellquote"
@@ -55,7 +56,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rep.Intact() {
-		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed (%v)\n", dir, rep.Chunks, rep.Files, rep.Manifests)
+		fmt.Fprintf(stdout, "%s: intact: %d chunks, %d files decoded and checksummed against %s\n", printable.Name(dir), rep.Chunks, rep.Files, strings.Join(rep.Manifests, ", "))
 		for _, u := range rep.Unfinished {
 			fmt.Fprintf(stdout, "%s: not finished: %s\n", printable.Name(dir), printable.Line(u))
 		}
