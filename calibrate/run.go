@@ -47,7 +47,8 @@ type Manifest struct {
 	Tool          string    `json:"tool"`
 	Kind          string    `json:"kind"` // "calibration"
 	Version       string    `json:"version"`
-	Status        string    `json:"status"` // as a run's
+	Versions      []string  `json:"versions,omitempty"` // each version that wrote it, when more than one (results.Versions)
+	Status        string    `json:"status"`             // as a run's
 	Name          string    `json:"name"`
 	Seed          uint64    `json:"seed"`
 	Paths         int64     `json:"paths"` // per evaluation
@@ -129,6 +130,10 @@ type Options struct {
 	Resume bool
 	// Force replaces a finished calibration in OutDir.
 	Force bool
+	// AllowVersionChange lets Resume finish a calibration begun by another version of
+	// backstop, replaying the evaluations that version logged; the manifest then lists the
+	// versions that wrote it (versions).
+	AllowVersionChange bool
 }
 
 // Run estimates the spec's parameters and writes the calibration directory: fit.csv,
@@ -183,6 +188,11 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		return nil, fmt.Errorf("output directory %s holds an unfinished calibration; resume it with %s, or replace it with --force", dir, ResumeCommand(dir))
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
+	case opt.Resume:
+		ways := results.VersionWays(ResumeCommand(dir), "backstop calibrate --config FILE --out "+shellquote.Quote(dir)+" --force")
+		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
+			return nil, err
+		}
 	}
 	// The pilot: a target no parameter value moves is refused before anything is written;
 	// a parameter that moves no target is reported.
@@ -214,7 +224,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 		Command: opt.Command, Resume: ResumeCommand(dir), Config: string(yml),
 	}
 	if old != nil && opt.Resume {
-		man.Created = old.Created
+		man.Created, man.Versions = old.Created, results.Versions(man.Version, results.WrittenBy(old.Versions, old.Version))
 	}
 	if err := writeManifest(dir, man); err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ type MergeOptions struct {
 	Force         bool // merge again over a complete exploration
 	Log           io.Writer
 	Command       string
+	// AllowVersionChange merges shards written by another version of backstop (as
+	// run.MergeOptions'); the manifest then lists the versions that wrote them (versions).
+	AllowVersionChange bool
 	// Context, once cancelled (Ctrl-C), stops the merge before it writes the manifest,
 	// with an error wrapping run.ErrInterrupted: the shards are left as they were, the
 	// exploration not complete, and merging again finishes it. Nil: the merge runs to its end.
@@ -75,6 +78,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	var keeps []string // each recording shard's keep_runs, said if they differ
 	var keepsDiffer bool
 	var firstKeep []int
+	var wrote [][]string // the versions of each shard
 	for _, f := range files {
 		m, err := readManifestFile(f)
 		if err != nil {
@@ -90,8 +94,11 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("%s: mixed shard counts in %s", f, filepath.Join(dir, results.ShardsDir))
 		case m.Status != results.StatusComplete:
 			return nil, fmt.Errorf("shard %d/%d is %s; finish it first (run it again: it resumes)", m.Shard.Index, m.Shard.Count, m.Status)
+		case m.Version != results.ToolVersion() && !opt.AllowVersionChange:
+			return nil, results.ShardVersionError(m.Shard.Index, m.Shard.Count, filepath.Join(results.ShardsDir, filepath.Base(f)), m.Version)
 		}
 		seen[m.Shard.Index] = true
+		wrote = append(wrote, results.WrittenBy(m.Versions, m.Version))
 		kept, keep = append(kept, m.KeptRuns...), append(keep, m.KeepRuns...)
 		if m.KeepRuns != nil { // nil: a shard of a version that did not record them
 			k := sortedKeepRuns(m.KeepRuns)
@@ -140,6 +147,8 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	prov := results.NewProvenance(first.Config, p.Seed, int64(p.Paths))
 	man := *first
 	man.Shard, man.Failed, man.Command = nil, 0, opt.Command
+	man.Version = prov.Version // the merge's, as a run's merge records
+	man.Versions = results.Versions(man.Version, wrote...)
 	man.KeptRuns = sortedRunDirs(kept)
 	if man.KeepRuns != nil {
 		man.KeepRuns = sortedKeepRuns(keep)

@@ -18,6 +18,7 @@ import (
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/rundir"
+	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -57,6 +58,7 @@ type Manifest struct {
 	Tool          string   `json:"tool"`
 	Kind          string   `json:"kind"`
 	Version       string   `json:"version"`
+	Versions      []string `json:"versions,omitempty"` // each version that wrote it, when more than one (results.Versions)
 	Status        string   `json:"status"`
 	Name          string   `json:"name"`
 	Design        string   `json:"design"`
@@ -120,6 +122,10 @@ type Options struct {
 	// records them: on Resume (or a shard run again), nil takes the recorded ones, and a
 	// list naming others is refused (Manifest.ResumeKeepRuns).
 	KeepRuns []int
+	// AllowVersionChange lets Resume (or a shard run again) finish an exploration begun by
+	// another version of backstop; the manifest then lists the versions that wrote it
+	// (versions).
+	AllowVersionChange bool
 }
 
 // Outcome is what a finished exploration produced.
@@ -298,6 +304,11 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 				return fmt.Errorf("shard %d/%d in %s is already complete; use --force to compute it again", man.Shard.Index, man.Shard.Count, dir)
 			}
 			if !opt.Force {
+				ways := "run the shard again with --allow-version-change to resume it anyway, or with --force to start it over"
+				if err := results.CheckResumeVersion(fmt.Sprintf("shard %d/%d in %s", man.Shard.Index, man.Shard.Count, dir), old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
+					return err
+				}
+				man.Versions = results.Versions(man.Version, results.WrittenBy(old.Versions, old.Version))
 				keep, err := old.ResumeKeepRuns(opt.KeepRuns)
 				if err != nil {
 					return fmt.Errorf("shard %d/%d in %s: %w", man.Shard.Index, man.Shard.Count, dir, err)
@@ -328,11 +339,16 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if old.Config != man.Config {
 			return fmt.Errorf("cannot resume %s: it explores a different file (its manifest holds the one to resume)", dir)
 		}
+		ways := results.VersionWays(ResumeCommand(dir), "backstop explore --config FILE --out "+shellquote.Quote(dir)+" --force")
+		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
+			return err
+		}
 		keep, err := old.ResumeKeepRuns(opt.KeepRuns)
 		if err != nil {
 			return fmt.Errorf("--resume %s: %w", dir, err) // as the command line named it
 		}
 		man.Created, man.KeepRuns = old.Created, keep
+		man.Versions = results.Versions(man.Version, results.WrittenBy(old.Versions, old.Version))
 		if old.KeepRuns == nil && len(keep) == 0 {
 			if before := runsOnDisk(dir); len(before) > 0 {
 				fmt.Fprintf(opt.Log, "explore: resuming with no full runs; runs/ holds %s from before (an earlier backstop did not record --keep-runs): to keep them, resume with --keep-runs %s\n", joinInts(before), joinInts(before))

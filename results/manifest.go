@@ -37,6 +37,7 @@ type Manifest struct {
 	SchemaVersion int      `json:"schema_version"`
 	Tool          string   `json:"tool"`
 	Version       string   `json:"version"`
+	Versions      []string `json:"versions,omitempty"` // each version that wrote it, when more than one (results.Versions)
 	Status        string   `json:"status"`
 	Scenario      string   `json:"scenario"`
 	Seed          uint64   `json:"seed"`

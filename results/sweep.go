@@ -286,7 +286,8 @@ type SweepManifest struct {
 	Tool          string       `json:"tool"`
 	Kind          string       `json:"kind"` // "sweep"
 	Version       string       `json:"version"`
-	Status        string       `json:"status"` // as a run's
+	Versions      []string     `json:"versions,omitempty"` // each version that wrote it, when more than one (results.Versions)
+	Status        string       `json:"status"`             // as a run's
 	Name          string       `json:"name"`
 	Seed          uint64       `json:"seed"`  // every point's: common random numbers
 	Paths         int64        `json:"paths"` // per point

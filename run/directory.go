@@ -117,7 +117,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 	j.index(man)
 	switch {
 	case j.opt.Resume:
-		man.Created = old.Created
+		man.Created, man.Versions = old.Created, results.Versions(man.Version, results.WrittenBy(old.Versions, old.Version))
 	case !j.opt.Created.IsZero():
 		man.Created = j.opt.Created.UTC().Format(time.RFC3339)
 	}
@@ -468,8 +468,8 @@ func (j *job) checkResumable(old *results.Manifest) error {
 	if old.Status == results.StatusComplete {
 		return fmt.Errorf("%s is already complete: nothing to resume", j.manifestPath)
 	}
-	if old.Version != results.ToolVersion() && !j.opt.AllowVersionChange {
-		return fmt.Errorf("cannot resume %s: it was begun by backstop %s, this is %s; its chunks may differ from this version's (--allow-version-change resumes anyway, or --force starts over)", j.opt.OutDir, old.Version, results.ToolVersion())
+	if err := results.CheckResumeVersion(j.opt.OutDir, old.Version, j.opt.AllowVersionChange, "chunks", "--allow-version-change resumes anyway, or --force starts over"); err != nil {
+		return err
 	}
 	if old.RunID == "" {
 		return fmt.Errorf("cannot resume %s: its manifest records no run identity (an older backstop wrote it); start over with --force", j.opt.OutDir)

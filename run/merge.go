@@ -111,7 +111,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		case m.RunID == "":
 			return nil, fmt.Errorf("%s records no run identity (an older backstop wrote it); rerun that shard with --force", name)
 		case m.Version != results.ToolVersion() && !opt.AllowVersionChange:
-			return nil, fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, m.Version, results.ToolVersion())
+			return nil, results.ShardVersionError(i, n, name, m.Version)
 		default:
 			shards = append(shards, m)
 		}
@@ -160,6 +160,11 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	man := *first
 	man.Shard, man.Command = nil, MergeCommand(dir)
 	man.RunID, man.Version = j.runID, results.ToolVersion()
+	var wrote [][]string // the versions of each shard
+	for _, m := range shards {
+		wrote = append(wrote, results.WrittenBy(m.Versions, m.Version))
+	}
+	man.Versions = results.Versions(man.Version, wrote...)
 	man.Created = created // the merge's own time is the manifest's finished
 	// Running until finish has written every output: a merge killed half-way must not
 	// leave a manifest that calls the run complete.

@@ -38,6 +38,10 @@ type Options struct {
 	// sweep.parquet and figures/ are removed first. Only a directory whose manifest is a
 	// sweep's is replaced.
 	Force bool
+	// AllowVersionChange lets Resume finish a sweep begun by another version of backstop
+	// (each point's run too: run.Options.AllowVersionChange); the manifest then lists the
+	// versions that wrote it (versions).
+	AllowVersionChange bool
 }
 
 // StatusPending is the status of a grid point not yet started.
@@ -83,6 +87,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if old, err = resumable(dir, string(yml)); err != nil {
 			return nil, err
 		}
+		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "grid points", versionWays(dir)); err != nil {
+			return nil, err
+		}
 		run.RemoveStaleTemps(dir) // the sweep's own files and figures; each point's below
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		if !opt.Force {
@@ -112,8 +119,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			Status: StatusPending,
 		})
 	}
+	var earlier []string // the versions that wrote the sweep before
 	if old != nil { // the sweep's files and points all keep the time it was created
-		man.Created = old.Created
+		man.Created, earlier = old.Created, results.WrittenBy(old.Versions, old.Version)
+		recordVersions(dir, man, earlier)
 		if t, err := time.Parse(time.RFC3339, old.Created); err == nil {
 			prov.Created = t
 		}
@@ -132,6 +141,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			man.Status, man.Error = results.StatusIncomplete, "interrupted"
 		}
 		man.Resume = ResumeCommand(dir)
+		recordVersions(dir, man, earlier)
 		if werr := results.WriteSweepManifest(dir, man); werr != nil {
 			err = errors.Join(err, werr)
 		}
@@ -154,6 +164,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			if errors.Is(err, run.ErrInterrupted) {
 				mp.Status = results.StatusIncomplete
 				return interrupted(i)
+			}
+			var vc *results.VersionChangeError
+			if errors.As(err, &vc) { // the point's run names the sweep's ways on
+				vc.Ways = versionWays(dir)
 			}
 			return fail(fmt.Errorf("grid point %d (%s): %w", pt.Index, p.describe(pt), err))
 		}
@@ -185,6 +199,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		return fail(err)
 	}
 	man.Status, man.Error, man.Resume = results.StatusComplete, "", ""
+	recordVersions(dir, man, earlier)
 	man.Finished = time.Now().UTC().Format(time.RFC3339)
 	if err := results.WriteSweepManifest(dir, man); err != nil {
 		return nil, err
@@ -262,16 +277,39 @@ func resumable(dir, yml string) (*results.SweepManifest, error) {
 	return old, nil
 }
 
+// versionWays is how to go on from the refusal to resume the sweep in dir, or one of its
+// points, begun by another version (results.VersionChangeError).
+func versionWays(dir string) string {
+	return results.VersionWays(ResumeCommand(dir), "backstop sweep --config FILE --out "+shellquote.Quote(dir)+" --force")
+}
+
+// recordVersions sets man's versions: those that wrote the sweep before (earlier) and its
+// points' runs (each point's manifest, when it has one), with this one last.
+func recordVersions(dir string, man *results.SweepManifest, earlier []string) {
+	wrote := [][]string{earlier}
+	for _, pt := range man.Points {
+		if m, err := results.ReadManifest(filepath.Join(dir, pt.Dir)); err == nil {
+			wrote = append(wrote, results.WrittenBy(m.Versions, m.Version))
+		}
+	}
+	man.Versions = results.Versions(man.Version, wrote...)
+}
+
 // runPoint runs grid point pt into pointDir and returns its summary. When resuming, a
 // point already complete is read back (its summary.csv holds every digit), an interrupted
 // one is resumed, and one never started (or cut short before its first manifest) runs
 // afresh, stamped with the sweep's creation time created.
 func runPoint(ctx context.Context, pt Point, pointDir string, created time.Time, opt Options, command string) ([]results.SummaryRow, error) {
-	ro := run.Options{Config: pt.Config, OutDir: pointDir, Workers: opt.Workers, Command: command, Created: created}
+	ro := run.Options{Config: pt.Config, OutDir: pointDir, Workers: opt.Workers, Command: command, Created: created, AllowVersionChange: opt.AllowVersionChange}
 	if opt.Resume {
 		m, err := results.ReadManifest(pointDir)
 		switch {
 		case err == nil && m.Status == results.StatusComplete:
+			// A point finished by another version is refused as an unfinished one is (by
+			// its run): its summary would join this version's in sweep.parquet.
+			if err := results.CheckResumeVersion(pointDir, m.Version, opt.AllowVersionChange, "summaries", ""); err != nil {
+				return nil, err
+			}
 			run.RemoveStaleTemps(pointDir)
 			return results.ReadSummaryCSV(filepath.Join(pointDir, results.SummaryFile))
 		case err == nil:

@@ -25,6 +25,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	resume := fs.String("resume", "", "finish the interrupted calibration in `DIR` (the one recorded in its manifest)")
 	force := fs.Bool("force", false, "replace a calibration already in the output directory")
+	allowVersion := fs.Bool("allow-version-change", false, "with --resume: finish a calibration begun by another version of backstop (its manifest then lists both in versions)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: backstop calibrate --config FILE [flags]\n       backstop calibrate --resume DIR\n\nCalibration files are described in docs/calibration.md; examples in configs/calibrate_*.yaml.\n\n")
 		fs.PrintDefaults()
@@ -86,7 +87,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fit, err := calibrate.Run(ctx, spec, calibrate.Options{
 		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Progress: logw,
-		Resume: *resume != "", Force: *force,
+		Resume: *resume != "", Force: *force, AllowVersionChange: *allowVersion,
 		Command: "backstop " + strings.Join(append([]string{"calibrate"}, args...), " "),
 	})
 	if errors.Is(err, calibrate.ErrUnusableTarget) {

@@ -25,6 +25,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	workers := fs.Int("workers", 0, "parallel workers, shared by the evaluations that run at once (default: all cores)")
 	resume := fs.String("resume", "", "finish the interrupted exploration in `DIR` (the file recorded in its manifest)")
 	force := fs.Bool("force", false, "replace the results already in the output directory")
+	allowVersion := fs.Bool("allow-version-change", false, "with --resume (or a shard run again): finish an exploration begun by another version of backstop (its manifest then lists both in versions)")
 	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
 	noFigures := fs.Bool("no-figures", false, "write the tables only")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
@@ -120,7 +121,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		setResumeHint(ctx, explore.ResumeCommand(dir))
 	}
 	o, err := explore.Run(ctx, plan, explore.Options{
-		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns,
+		OutDir: dir, Workers: *workers, Log: logw, Resume: *resume != "", Force: *force, Figures: !*noFigures, FigureFormats: figOpt.Formats, Shard: shard, KeepRuns: keepRuns, AllowVersionChange: *allowVersion,
 		Command: "backstop " + strings.Join(append([]string{"explore"}, args...), " "),
 	})
 	if errors.Is(err, context.Canceled) {
@@ -146,8 +147,8 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // mergeExploration finishes an exploration computed in shards (backstop merge DIR).
-func mergeExploration(ctx context.Context, dir string, force bool, stdout, logw io.Writer) error {
-	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: run.MergeCommand(dir), Context: ctx})
+func mergeExploration(ctx context.Context, dir string, force, allowVersion bool, stdout, logw io.Writer) error {
+	o, err := explore.Merge(dir, explore.MergeOptions{Figures: true, Force: force, Log: logw, Command: run.MergeCommand(dir), Context: ctx, AllowVersionChange: allowVersion})
 	if err != nil {
 		return err
 	}

@@ -461,7 +461,7 @@ every shard is complete, then writes the run's summary, bands and figures in DIR
 	}
 	setResumeHint(ctx, run.MergeCommand(fs.Arg(0)))
 	if isExploration(fs.Arg(0)) {
-		return mergeExploration(ctx, fs.Arg(0), *force, stdout, logw)
+		return mergeExploration(ctx, fs.Arg(0), *force, *allowVersion, stdout, logw)
 	}
 	setLastWords(ctx, func() { run.MarkStopped(filepath.Join(fs.Arg(0), results.ManifestFile), resumeHint(ctx)) })
 	o, err := run.Merge(fs.Arg(0), run.MergeOptions{Figures: true, Log: logw, Force: *force, AllowVersionChange: *allowVersion, Context: ctx})

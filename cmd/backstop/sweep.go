@@ -33,6 +33,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	replot := fs.String("plot", "", "redraw the figures of the sweep in `DIR` from its sweep.parquet, and run nothing")
 	resume := fs.String("resume", "", "finish the interrupted sweep in `DIR` (the sweep recorded in its manifest)")
 	force := fs.Bool("force", false, "replace the sweep already in the output directory, finished or not")
+	allowVersion := fs.Bool("allow-version-change", false, "with --resume: finish a sweep begun by another version of backstop (its manifest then lists both in versions)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: backstop sweep --config FILE [flags]\n       backstop sweep --resume DIR\n       backstop sweep --plot DIR [--format png,pdf] [--width IN] [--height IN]\n\nSweep files are described in docs/sweeps.md; examples in configs/sweep_*.yaml.\nWithout --out the sweep goes to outputs/<sweep name>.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -125,7 +126,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(logw, capNote)
 	}
 	o, err := sweep.Run(ctx, plan, sweep.Options{
-		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "", Force: *force,
+		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Log: logw, Resume: *resume != "", Force: *force, AllowVersionChange: *allowVersion,
 		Command: "backstop " + strings.Join(append([]string{"sweep"}, args...), " "),
 	})
 	if err != nil {

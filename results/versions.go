@@ -1,0 +1,78 @@
+package results
+
+import (
+	"fmt"
+	"slices"
+)
+
+// VersionChangeError is the refusal to resume a directory (a run, a sweep, an
+// exploration, a calibration) that another version of backstop began: what it holds may
+// differ from what this version would compute. Ways says how to go on: the flag or the
+// command that resumes anyway (--allow-version-change) and the one that starts over
+// (--force).
+type VersionChangeError struct {
+	Dir   string // the directory, as the command line named it
+	Begun string // the version that began it (its manifest's version)
+	This  string // this version
+	Parts string // what may differ: "chunks", "grid points", "evaluations"
+	Ways  string
+}
+
+func (e *VersionChangeError) Error() string {
+	return fmt.Sprintf("cannot resume %s: it was begun by backstop %s, this is %s; its %s may differ from this version's (%s)", e.Dir, e.Begun, e.This, e.Parts, e.Ways)
+}
+
+// CheckResumeVersion refuses, with a *VersionChangeError, to resume dir, whose manifest
+// records version begun, with this version of backstop, unless allow
+// (--allow-version-change); parts and ways are those of the error.
+func CheckResumeVersion(dir, begun string, allow bool, parts, ways string) error {
+	if this := ToolVersion(); begun != this && !allow {
+		return &VersionChangeError{Dir: dir, Begun: begun, This: this, Parts: parts, Ways: ways}
+	}
+	return nil
+}
+
+// VersionWays is the Ways of a VersionChangeError of a command other than run: the whole
+// command that resumes anyway (resume, the command's --resume command line, with
+// --allow-version-change) and what starts over.
+func VersionWays(resume, startOver string) string {
+	return fmt.Sprintf("resume anyway with %s --allow-version-change, or start over with %s", resume, startOver)
+}
+
+// WrittenBy is the versions a manifest records as having written its directory: its
+// versions list, or its one version when it records no list.
+func WrittenBy(versions []string, version string) []string {
+	if len(versions) > 0 {
+		return versions
+	}
+	if version == "" {
+		return nil
+	}
+	return []string{version}
+}
+
+// Versions is the versions key of a manifest that version now writes over a directory
+// earlier written by the versions of each of earlier (WrittenBy of each manifest read):
+// every version once, in the order first met, now last; nil when now alone wrote it, so
+// that a directory of one version has no versions key.
+func Versions(now string, earlier ...[]string) []string {
+	var all []string
+	for _, list := range earlier {
+		for _, v := range list {
+			if v != "" && v != now && !slices.Contains(all, v) {
+				all = append(all, v)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return append(all, now)
+}
+
+// ShardVersionError is the refusal to merge shard i of n (its manifest name, relative to
+// the directory) that backstop version wrote, this version being another: merge takes
+// --allow-version-change to merge it anyway.
+func ShardVersionError(i, n int, name, version string) error {
+	return fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, version, ToolVersion())
+}
