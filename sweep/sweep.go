@@ -120,7 +120,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		})
 	}
 	var earlier []string // the versions that wrote the sweep before
-	if old != nil { // the sweep's files and points all keep the time it was created
+	if old != nil {      // the sweep's files and points all keep the time it was created
 		man.Created, earlier = old.Created, results.WrittenBy(old.Versions, old.Version)
 		recordVersions(dir, man, earlier)
 		if t, err := time.Parse(time.RFC3339, old.Created); err == nil {
