@@ -119,8 +119,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 			Status: StatusPending,
 		})
 	}
-	var earlier []string // the versions that wrote the sweep before
-	if old != nil {      // the sweep's files and points all keep the time it was created
+	// On resume, the sweep's files and points all keep the time it was created, and its
+	// manifest the versions that wrote it before (earlier).
+	var earlier []string
+	if old != nil {
 		man.Created, earlier = old.Created, results.WrittenBy(old.Versions, old.Version)
 		recordVersions(dir, man, earlier)
 		if t, err := time.Parse(time.RFC3339, old.Created); err == nil {
