@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,6 +112,11 @@ func TestFinishRunOfEarlierVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if m, err := results.ReadManifest(want); err != nil {
+		t.Fatal(err)
+	} else if m.Versions != nil {
+		t.Errorf("a run of one version lists versions %v; want none", m.Versions)
+	}
 	for _, dir := range []string{stopped, sharded} {
 		m, err := results.ReadManifest(dir)
 		if err != nil {
@@ -121,6 +127,9 @@ func TestFinishRunOfEarlierVersion(t *testing.T) {
 		}
 		if m.Bands == nil || m.Bands.Stride != 1 || m.Bands.Paths != paths {
 			t.Errorf("%s: manifest bands %+v; want every one of %d paths", dir, m.Bands, paths)
+		}
+		if want := []string{legacyVersion, "this-version"}; m.Version != "this-version" || !slices.Equal(m.Versions, want) {
+			t.Errorf("%s: version %s, versions %v; want this-version, %v (the versions that wrote it)", dir, m.Version, m.Versions, want)
 		}
 		bands, md, err := results.ReadBands(dir)
 		if err != nil {
