@@ -468,7 +468,7 @@ func (j *job) checkResumable(old *results.Manifest) error {
 	if old.Status == results.StatusComplete {
 		return fmt.Errorf("%s is already complete: nothing to resume", j.manifestPath)
 	}
-	if err := results.CheckResumeVersion(j.opt.OutDir, old.Version, j.opt.AllowVersionChange, "chunks", "--allow-version-change resumes anyway, or --force starts over"); err != nil {
+	if err := results.CheckResumeVersion(j.opt.OutDir, old.Version, j.opt.AllowVersionChange, "chunks", versionWays(j.opt.OutDir, j.opt.Shard)); err != nil {
 		return err
 	}
 	if old.RunID == "" {

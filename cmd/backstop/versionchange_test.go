@@ -65,9 +65,9 @@ func manifestVersions(m map[string]any) []string {
 	return vs
 }
 
-// TestResumeAcrossVersions resumes, with the real binary, a sweep, an exploration and a
-// calibration that another version of backstop began (their manifests say so): the resume
-// is refused, exit status 1 as run's, naming both versions and the whole command that
+// TestResumeAcrossVersions resumes, with the real binary, a run, a sweep, an exploration
+// and a calibration that another version of backstop began (their manifests say so): the
+// resume is refused, exit status 1, naming both versions and the whole command that
 // resumes anyway with --allow-version-change and the --force that starts over, and changes
 // nothing; with --allow-version-change it finishes and the manifest lists both versions
 // (versions), as does the run of a sweep's point begun by the earlier version; begun by
@@ -85,6 +85,7 @@ func TestResumeAcrossVersions(t *testing.T) {
 		flags   []string // of the first run, which finishes
 		runs    []string // run directories inside that the earlier version began too
 	}{
+		{"run", "scenario: tiny\npaths: 200\n", []string{"--no-figures"}, nil},
 		{"sweep", "name: tiny\npaths: 200\nparameters:\n  - {key: spv.capacity, values: [100, 300]}\n", []string{"--format", "svg"}, []string{filepath.Join("points", "1")}},
 		{"explore", "base: " + march + "\ndesign: morris\nsamples: 3\npaths: 16\noverrides: {policies: [none, spv]}\nparameters: [{key: spv.discount, range: [0, 20]}, {key: funds.theta, range: [0.05, 0.2]}]\n", []string{"--no-figures"}, nil},
 		{"calibrate", tinyCalibration, []string{"--format", "svg"}, nil},
