@@ -15,6 +15,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 )
@@ -266,8 +267,8 @@ func quarantine(dir string, log io.Writer, why string, files ...string) error {
 			continue
 		}
 		rel, err := filepath.Rel(dir, f)
-		if err != nil || !filepath.IsLocal(rel) {
-			rel = filepath.Base(f)
+		if err != nil || !filepath.IsLocal(rel) { // a hand-edited manifest's: never moved
+			return fmt.Errorf("quarantine %s: not inside %s, so not moved", printable.Name(f), printable.Name(dir))
 		}
 		dst := filepath.Join(dir, QuarantineDir, rel)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -282,7 +283,7 @@ func quarantine(dir string, log io.Writer, why string, files ...string) error {
 		if err := os.Rename(f, dst); err != nil {
 			return fmt.Errorf("quarantine %s: %w", f, err)
 		}
-		fmt.Fprintf(log, "backstop: moved %s (%s) to %s\n", rel, why, filepath.Join(QuarantineDir, filepath.Dir(rel))+"/")
+		fmt.Fprintf(log, "backstop: moved %s (%s) to %s\n", printable.Name(filepath.ToSlash(rel)), why, printable.Name(filepath.ToSlash(filepath.Join(QuarantineDir, filepath.Dir(rel))))+"/")
 	}
 	return nil
 }

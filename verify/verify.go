@@ -209,12 +209,17 @@ func Noun(kind string) string {
 }
 
 // ownFiles checks files (relative to dir) against sums, adding a problem per missing,
-// unreadable or changed file and per file behind a symbolic link, and returns those
+// unreadable or changed file, per file behind a symbolic link and per name outside dir (a
+// hand-edited manifest's, neither read nor moved), and returns those
 // missing or changed (not those behind a link): what Quarantine moves (those present) and
 // the resume writes again.
 func (rep *Report) ownFiles(dir string, files []string, sums map[string]string) (damaged []string) {
 	for _, f := range files {
 		rep.OwnFiles++
+		if !filepath.IsLocal(f) {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not inside the %s's directory (a hand-edited manifest): not read", printable.Name(filepath.ToSlash(f)), Noun(rep.Kind)))
+			continue
+		}
 		if link := linkIn(dir, f); link != "" {
 			rep.Problems = append(rep.Problems, linkProblem(dir, link))
 			continue
