@@ -29,7 +29,12 @@ const exitNotFinished = 3
 
 // cmdVerify checks a run's, a sweep's, an exploration's or a calibration's directory
 // against its manifest: `backstop verify [--quarantine] DIR`.
-func cmdVerify(args []string, stdout, stderr io.Writer) error {
+func cmdVerify(args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if err != nil {
+			err = printableError{err}
+		}
+	}()
 	fs := flag.NewFlagSet("backstop verify", flag.ContinueOnError)
 	quarantine := fs.Bool("quarantine", false, "move damaged or foreign chunks and stray files to DIR/"+run.QuarantineDir+"/ and mark the run incomplete, so that run --resume recomputes those chunks alone (a sweep, exploration or calibration: the same in each run it holds, its own damaged files moved too, and it is marked incomplete for its --resume)")
 	fs.Usage = func() {
@@ -72,9 +77,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	printNotes(stdout, dir, rep.Notes)
 	switch {
 	case rep.Resume != "":
-		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", dir, run.QuarantineDir, rep.Resume)
+		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", printable.Name(dir), run.QuarantineDir, rep.Resume)
 	case len(rep.Damaged) > 0:
-		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", dir, shellquote.Quote(dir), run.ResumeCommand(dir, run.ShardSpec{}))
+		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", printable.Name(dir), shellquote.Quote(dir), run.ResumeCommand(dir, run.ShardSpec{}))
 	}
 	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), printable.Name(dir))
 }
@@ -86,3 +91,12 @@ func printNotes(w io.Writer, dir string, notes []string) {
 		fmt.Fprintf(w, "%s: note: %s\n", printable.Name(dir), printable.Line(n))
 	}
 }
+
+// printableError is an error of verify as main prints it: its message with every control
+// character escaped (printable.Error), so that a name holding an escape sequence, from a
+// hand-edited manifest or the command line, never reaches the terminal raw; errors.Is and
+// errors.As see err as it is.
+type printableError struct{ err error }
+
+func (e printableError) Error() string { return printable.Error(e.err) }
+func (e printableError) Unwrap() error { return e.err }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/printable"
@@ -61,9 +62,13 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 	}
 	what := ""
 	if len(rep.Damaged) > 0 {
-		shown := rep.Damaged
-		if len(shown) > 8 {
-			shown = append(shown[:8:8], "...")
+		var shown []string
+		for i, d := range rep.Damaged {
+			if i == 8 {
+				shown = append(shown, "...")
+				break
+			}
+			shown = append(shown, printable.Name(filepath.ToSlash(d)))
 		}
 		what = fmt.Sprintf("; runs with problems: %s", strings.Join(shown, ", "))
 	}
