@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/backstop-research/backstop/evaluate"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/moments"
 )
 
@@ -100,7 +101,7 @@ func (o *objective) header(yml []byte) logHeader {
 // returns the length of its intact part (a line cut by an interruption is not). A log
 // whose header names another calibration (or that has none) is refused.
 func (o *objective) replay(path string, want logHeader) (int64, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if os.IsNotExist(err) {
 		return 0, nil
 	}

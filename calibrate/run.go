@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
@@ -88,7 +89,7 @@ var OutputFiles = []string{EvaluationsFile, FitFile, TargetsFile, ProfileFile, C
 // ReadManifest reads dir/manifest.json of a calibration directory.
 func ReadManifest(dir string) (*Manifest, error) {
 	path := filepath.Join(dir, results.ManifestFile)
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

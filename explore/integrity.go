@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
@@ -107,7 +108,7 @@ func (k *ChunkChecker) Discovers() bool {
 // naming the file when it is missing, does not decode or is another's.
 func (k *ChunkChecker) Check(dir string, c int) error {
 	lo, hi := c*ChunkSize, min((c+1)*ChunkSize, len(k.values))
-	data, err := os.ReadFile(chunkPath(dir, c))
+	data, err := regular.ReadFile(chunkPath(dir, c))
 	if err != nil {
 		return fmt.Errorf("%s: missing or unreadable (%w)", ChunkFile(c), err)
 	}

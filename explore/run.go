@@ -17,6 +17,7 @@ import (
 	"github.com/backstop-research/backstop/evaluate"
 	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirlock"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
@@ -144,7 +145,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 }
 
 func readManifestFile(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -522,7 +523,7 @@ func keptRunFiles(dir string, runs []string) []string {
 // another exploration, or one that does not hold these evaluations at these values, is
 // an error naming the file.
 func readChunk(path string, id ChunkIdentity, c, first, end int, values [][]float64) ([]Evaluation, bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/backstop-research/backstop/internal/regular"
 )
 
 // Metadata keys of a part's identity, in its footer besides the provenance keys.
@@ -45,7 +46,7 @@ func ConfigSHA256(yml string) string {
 
 // FileSHA256 returns the hex SHA-256 of the file at path.
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return "", err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
 )
@@ -32,7 +32,7 @@ func StatFile(path string) (info *FileInfo, err error) {
 			info, err = nil, fmt.Errorf("read %s: the file is damaged (%v)", path, r)
 		}
 	}()
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -141,7 +141,7 @@ func Inspect(dir string, w io.Writer) error {
 
 // ReadSummaryCSV reads a summary.csv written by WriteSummaryCSV.
 func ReadSummaryCSV(path string) ([]SummaryRow, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -3,8 +3,9 @@ package results
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/backstop-research/backstop/internal/regular"
 )
 
 // ManifestKind returns the kind that dir/manifest.json records: "" for a run's (which has
@@ -17,7 +18,7 @@ func ManifestKind(dir string) (string, error) {
 // ManifestKindFile returns the kind that the manifest at path records (see ManifestKind):
 // a shard's manifest, say.
 func ManifestKindFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/backstop-research/backstop/internal/dirglob"
+	"github.com/backstop-research/backstop/internal/regular"
 )
 
 // Run statuses recorded in the manifest.
@@ -156,7 +157,7 @@ const MaxManifestBytes = 512 << 20
 
 // ReadManifestFile reads and checks the manifest at path.
 func ReadManifestFile(path string) (*Manifest, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err // names the path
 	}

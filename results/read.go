@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"golang.org/x/sync/errgroup"
 )
@@ -32,7 +33,7 @@ func readTable(path string, columns []string) (tbl arrow.Table, md map[string]st
 			tbl, md, err = nil, nil, fmt.Errorf("read %s: the file is damaged (%v)", path, r)
 		}
 	}()
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, nil, err // names the path already
 	}

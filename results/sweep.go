@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/backstop-research/backstop/internal/regular"
 )
 
 // File names inside a sweep directory. Each grid point is a run directory under PointsDir.
@@ -340,7 +341,7 @@ func WriteSweepManifest(dir string, m *SweepManifest) error {
 // ReadSweepManifest reads dir/manifest.json of a sweep directory.
 func ReadSweepManifest(dir string) (*SweepManifest, error) {
 	path := filepath.Join(dir, ManifestFile)
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, err // names the path
 	}

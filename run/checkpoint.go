@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
 	"github.com/backstop-research/backstop/stats"
@@ -217,7 +218,7 @@ func writeCheckpoint(dir string, data []byte, chunk int) (string, error) {
 // want's (the version only when !allowVersion).
 func readCheckpoint(dir string, l layout, want results.Identity, paths int, allowVersion bool) (*Tally, error) {
 	path := filepath.Join(dir, TalliesDir, CheckpointName(want.Chunk))
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

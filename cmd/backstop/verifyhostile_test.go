@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binWithin runs the binary as bin does, failing t when it has not exited within limit
+// (a read that blocks on a named pipe, say).
+func binWithin(t *testing.T, limit time.Duration, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, backstopBinary(t), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("backstop %v did not exit within %v (killed)\nstdout: %s\nstderr: %s", args, limit, stdout.String(), stderr.String())
+	}
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run backstop %v: %v", args, err)
+	}
+	noPanic(t, r, args)
+	return r
+}
+
+// replaceWith replaces dir/rel by a named pipe ("fifo") or a symbolic link to /dev/zero
+// ("zero"): what a hostile or careless user may leave where a file of ours was.
+func replaceWith(t *testing.T, dir, rel, what string) {
+	t.Helper()
+	path := filepath.Join(dir, rel)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	switch what {
+	case "fifo":
+		err = syscall.Mkfifo(path, 0o644)
+	case "zero":
+		err = os.Symlink("/dev/zero", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyHostileDirectories checks verify (and --quarantine) of a sweep a hostile or
+// careless user has tampered with: a manifest whose outputs name a file outside the
+// directory (named as such, never moved out of its place); names holding escape
+// sequences (never printed raw, in the verdict or in quarantine's log); a named pipe or a
+// link to /dev/zero where a manifest, a table or a run's file was (verify names it, at
+// once, instead of blocking or reading without end).
+func TestVerifyHostileDirectories(t *testing.T) {
+	made := verifyFixtures(t)
+	for _, c := range []struct {
+		name       string
+		damage     func(t *testing.T, dir string)
+		quarantine bool
+		code       int
+		want       []string
+	}{
+		{"outputs name a file outside", func(t *testing.T, dir string) {
+			editManifest(t, dir, func(m map[string]any) {
+				m["outputs"] = append(m["outputs"].([]any), "../victim.txt", "/etc/hostname")
+				m["output_sha256"].(map[string]any)["../victim.txt"] = strings.Repeat("0", 64)
+			})
+		}, true, 1, []string{"../victim.txt: not inside the sweep's directory (a hand-edited manifest)", "/etc/hostname: not inside"}},
+		{"a point's index names a part outside", func(t *testing.T, dir string) {
+			editManifest(t, filepath.Join(dir, "points", "0"), func(m map[string]any) {
+				m["index"].([]any)[0].(map[string]any)["part"] = "../../../victim.txt"
+			})
+		}, true, 1, []string{`points/0: manifest.json is not a sound backstop manifest: index entry 0: "../../../victim.txt" is not a file inside the run directory`}},
+		{"a grid point's directory with an escape sequence", func(t *testing.T, dir string) {
+			editManifest(t, dir, func(m map[string]any) {
+				m["points"].([]any)[0].(map[string]any)["dir"] = "points/\x1b[31mred"
+			})
+		}, false, 1, []string{`"points/\x1b[31mred": grid point 0's run is missing`}},
+		{"a stray with an escape sequence, quarantined", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, "points", "e\x1b[2Jx"), "x")
+		}, true, 1, []string{`moved "points/e\x1b[2Jx" (not part of this sweep)`}},
+		{"manifest.json a named pipe", func(t *testing.T, dir string) { replaceWith(t, dir, "manifest.json", "fifo") }, false, 1, []string{"manifest.json: not a regular file"}},
+		{"sweep.parquet a named pipe", func(t *testing.T, dir string) { replaceWith(t, dir, "sweep.parquet", "fifo") }, false, 1, []string{"sweep.parquet: listed by the manifest but missing or unreadable", "not a regular file"}},
+		{"a point's manifest a named pipe", func(t *testing.T, dir string) { replaceWith(t, dir, "points/0/manifest.json", "fifo") }, false, 1, []string{"points/0", "not a regular file"}},
+		{"a point's part a named pipe", func(t *testing.T, dir string) { replaceWith(t, dir, "points/0/paths/part-00000.parquet", "fifo") }, false, 1, []string{"points/0: chunk 0", "not a regular file"}},
+		{"a point's summary a link to /dev/zero", func(t *testing.T, dir string) { replaceWith(t, dir, "points/1/summary.csv", "zero") }, false, 1, []string{"points/1: summary.csv", "not a regular file"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			victim := filepath.Join(tmp, "victim.txt")
+			write(t, victim, "a file of the user's, outside the sweep")
+			dir := filepath.Join(tmp, "sweep")
+			copyTree(t, made["sweep"], dir)
+			c.damage(t, dir)
+			args := []string{"verify", dir}
+			if c.quarantine {
+				args = []string{"verify", "--quarantine", dir}
+			}
+			r := binWithin(t, 20*time.Second, args...)
+			expect(t, r, c.code, c.want...)
+			if strings.ContainsRune(r.stdout+r.stderr, 0x1b) {
+				t.Errorf("verify printed an escape character raw:\nstdout: %q\nstderr: %q", r.stdout, r.stderr)
+			}
+			if data, err := os.ReadFile(victim); err != nil || !strings.HasPrefix(string(data), "a file of the user's") {
+				t.Errorf("the user's file outside the sweep was moved or changed: %v", err)
+			}
+		})
+	}
+}
