@@ -209,8 +209,9 @@ func Noun(kind string) string {
 }
 
 // ownFiles checks files (relative to dir) against sums, adding a problem per missing,
-// unreadable or changed file, per file behind a symbolic link and per name outside dir (a
-// hand-edited manifest's, neither read nor moved), and returns those
+// unreadable or changed file, per file behind a symbolic link, per name outside dir (a
+// hand-edited manifest's, neither read nor moved) and, when sums is not nil (a manifest
+// that records checksums), per file it has no checksum of; and returns those
 // missing or changed (not those behind a link): what Quarantine moves (those present) and
 // the resume writes again.
 func (rep *Report) ownFiles(dir string, files []string, sums map[string]string) (damaged []string) {
@@ -222,6 +223,10 @@ func (rep *Report) ownFiles(dir string, files []string, sums map[string]string) 
 		}
 		if link := linkIn(dir, f); link != "" {
 			rep.Problems = append(rep.Problems, linkProblem(dir, link))
+			continue
+		}
+		if sums != nil && sums[f] == "" { // recorded with checksums, this one's lost
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: listed by the manifest, which records no checksum of it (a hand-edited or damaged manifest): cannot be checked", printable.Name(filepath.ToSlash(f))))
 			continue
 		}
 		p := results.FileProblems(dir, []string{f}, sums)

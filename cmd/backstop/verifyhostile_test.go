@@ -84,6 +84,13 @@ func TestVerifyHostileDirectories(t *testing.T) {
 				m["index"].([]any)[0].(map[string]any)["part"] = "../../../victim.txt"
 			})
 		}, true, 1, []string{`points/0: manifest.json is not a sound backstop manifest: index entry 0: "../../../victim.txt" is not a file inside the run directory`}},
+		{"a checksum dropped from output_sha256", func(t *testing.T, dir string) {
+			editManifest(t, dir, func(m map[string]any) { delete(m["output_sha256"].(map[string]any), "sweep.parquet") })
+			write(t, filepath.Join(dir, "sweep.parquet"), "not the sweep's table")
+		}, false, 1, []string{"sweep.parquet: listed by the manifest, which records no checksum of it"}},
+		{"output_sha256 emptied", func(t *testing.T, dir string) {
+			editManifest(t, dir, func(m map[string]any) { m["output_sha256"] = map[string]any{} })
+		}, false, 1, []string{"sweep.parquet: listed by the manifest, which records no checksum of it"}},
 		{"a grid point's directory with an escape sequence", func(t *testing.T, dir string) {
 			editManifest(t, dir, func(m map[string]any) {
 				m["points"].([]any)[0].(map[string]any)["dir"] = "points/\x1b[31mred"
