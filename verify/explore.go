@@ -101,6 +101,11 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	if !opt.Quarantine {
 		return nil
 	}
+	for _, rel := range requeue {
+		if notDir(dir, rel) {
+			moved = append(moved, rel) // a file where a kept run's directory goes
+		}
+	}
 	if err := quarantine(dir, opt, "not part of this exploration", moved); err != nil {
 		return err
 	}
@@ -148,7 +153,10 @@ func (rep *Report) keptRuns(dir string, runs []string, finished bool, opt Option
 			continue
 		}
 		if !holdsRun(filepath.Join(dir, rel)) {
-			if finished {
+			if notDir(dir, rel) {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: a kept run's directory is a file, not a directory", printable.Name(filepath.ToSlash(rel))))
+				rep.Damaged, requeue = append(rep.Damaged, rel), append(requeue, rel)
+			} else if finished {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: a kept run the manifest lists is missing (no %s)", printable.Name(filepath.ToSlash(rel)), results.ManifestFile))
 				rep.Damaged = append(rep.Damaged, rel)
 				requeue = append(requeue, rel)
@@ -260,6 +268,13 @@ func relTo(dir, path string) string {
 		return filepath.ToSlash(rel)
 	}
 	return path
+}
+
+// notDir reports whether dir/rel is there but not a directory: a file where a run's
+// directory goes.
+func notDir(dir, rel string) bool {
+	fi, err := os.Lstat(filepath.Join(dir, rel))
+	return err == nil && !fi.IsDir()
 }
 
 // exists reports whether path names anything (a symbolic link too).

@@ -23,6 +23,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 	complete := m.Status == results.StatusComplete
 	listed := map[string]bool{}
 	var done, partial, pending, requeue []int
+	var notDirs []string // files where a grid point's run directory goes
 	for i, pt := range m.Points {
 		name := printable.Name(filepath.ToSlash(pt.Dir))
 		if !filepath.IsLocal(pt.Dir) {
@@ -36,7 +37,11 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 			continue
 		}
 		if !holdsRun(filepath.Join(dir, pt.Dir)) {
-			if complete || pt.Status == results.StatusComplete {
+			if notDir(dir, pt.Dir) {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: grid point %d's run directory is a file, not a directory", name, pt.Point))
+				rep.Damaged, notDirs = append(rep.Damaged, pt.Dir), append(notDirs, pt.Dir)
+				requeue = append(requeue, i)
+			} else if complete || pt.Status == results.StatusComplete {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: grid point %d's run is missing (no %s)", name, pt.Point, results.ManifestFile))
 				rep.Damaged = append(rep.Damaged, pt.Dir)
 				requeue = append(requeue, i)
@@ -86,7 +91,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 	if !opt.Quarantine {
 		return nil
 	}
-	if err := quarantine(dir, opt, "not part of this sweep", moved); err != nil {
+	if err := quarantine(dir, opt, "not part of this sweep", append(moved, notDirs...)); err != nil {
 		return err
 	}
 	if err := quarantine(dir, opt, "damaged: sweep --resume writes it again", changed); err != nil {

@@ -127,3 +127,32 @@ func TestVerifyHostileDirectories(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyQuarantineNotADirectory checks a sweep whose grid point's run directory, and an
+// exploration whose kept run's, was replaced by a file: verify names it as such (not as a
+// missing run), --quarantine moves the file aside, and the resume it names, pasted into
+// sh, finishes the directory (a sweep's refused: "output directory .../points/1 is a
+// file"), which verify then says intact.
+func TestVerifyQuarantineNotADirectory(t *testing.T) {
+	made := verifyFixtures(t)
+	for _, c := range []struct{ kind, rel, want string }{
+		{"sweep", "points/1", "points/1: grid point 1's run directory is a file, not a directory"},
+		{"explore", "runs/3", "runs/3: a kept run's directory is a file, not a directory"},
+	} {
+		t.Run(c.kind, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), c.kind)
+			copyTree(t, made[c.kind], dir)
+			removeAll(t, dir, c.rel)
+			write(t, filepath.Join(dir, c.rel), "a file of the user's")
+			expect(t, bin(t, nil, "verify", dir), 1, c.want)
+			r := bin(t, nil, "verify", "--quarantine", dir)
+			expect(t, r, 1, "recompute them with: backstop "+c.kind+" --resume "+dir)
+			_, cmd, _ := strings.Cut(r.stdout, "recompute them with: ")
+			pasteResume(t, strings.TrimSpace(cmd)+" --format svg")
+			expect(t, bin(t, nil, "verify", dir), 0, "intact")
+			if data, err := os.ReadFile(filepath.Join(dir, "quarantine", c.rel)); err != nil || string(data) != "a file of the user's" {
+				t.Errorf("the user's file is not in quarantine/%s: %q, %v", c.rel, data, err)
+			}
+		})
+	}
+}
