@@ -46,6 +46,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *resume != "" && (*configPath != "" || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
 		return usageError{errors.New("--resume finishes the calibration recorded in DIR's manifest; it takes no --config or other --out")}
 	}
+	var recordedOutputs []string // a resume's manifest's, for its figures' formats
 	spec, err := planSource[*calibrate.Spec]{
 		command: "calibrate", example: "configs/calibrate_march2020.yaml",
 		recorded: func(dir string) (string, error) {
@@ -53,6 +54,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			if err != nil {
 				return "", err
 			}
+			recordedOutputs = m.Outputs
 			if m.Status == results.StatusComplete {
 				return "", calibrate.ErrFinished
 			}
@@ -64,6 +66,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if *resume != "" {
+		figOpt.Formats = resumeFormats(fs, figOpt.Formats, recordedOutputs)
 		*out = *resume
 	}
 	capNote := ""

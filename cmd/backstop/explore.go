@@ -59,6 +59,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *resume != "" && (*configPath != "" || *force || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
 		return usageError{errors.New("--resume finishes the exploration recorded in DIR's manifest; it takes no --config, --force or other --out")}
 	}
+	var recordedOutputs []string // a resume's manifest's, for its figures' formats
 	plan, err := planSource[*explore.Plan]{
 		command: "explore", example: "configs/explore_spv_robustness.yaml",
 		recorded: func(dir string) (string, error) {
@@ -66,6 +67,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err != nil {
 				return "", err
 			}
+			recordedOutputs = m.Outputs
 			return m.Config, nil
 		},
 		decode: explore.Decode, load: explore.Load,
@@ -74,6 +76,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *resume != "" {
+		figOpt.Formats = resumeFormats(fs, figOpt.Formats, recordedOutputs)
 		*out = *resume
 	}
 	capNote := ""

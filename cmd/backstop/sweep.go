@@ -66,6 +66,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *resume != "" && (*configPath != "" || set["paths"] || set["seed"] || (*out != "" && filepath.Clean(*out) != filepath.Clean(*resume))) {
 		return usageError{errors.New("--resume finishes the sweep recorded in DIR's manifest; it takes no --config, --paths, --seed or other --out")}
 	}
+	var recordedOutputs []string // a resume's manifest's, for its figures' formats
 	plan, err := planSource[*sweep.Plan]{
 		command: "sweep", example: "configs/sweep_spv_design.yaml",
 		recorded: func(dir string) (string, error) {
@@ -73,6 +74,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if err != nil {
 				return "", err
 			}
+			recordedOutputs = m.Outputs
 			return m.Config, nil
 		},
 		decode: sweep.Decode, load: sweep.Load,
@@ -81,6 +83,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *resume != "" {
+		figOpt.Formats = resumeFormats(fs, figOpt.Formats, recordedOutputs)
 		*out = *resume
 	}
 	if set["paths"] {

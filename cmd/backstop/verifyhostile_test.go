@@ -156,3 +156,32 @@ func TestVerifyQuarantineNotADirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyRepairKeepsFigureFormats checks that the repair verify names for a damaged
+// figure (verify --quarantine, then the resume it prints, pasted as printed) draws the
+// figures again in the formats the directory had (SVG here), not in the resume's default
+// formats: it wrote PNG and PDF beside the old SVGs, and the damaged SVG was never drawn
+// again, though verify then said intact.
+func TestVerifyRepairKeepsFigureFormats(t *testing.T) {
+	made := verifyFixtures(t)
+	for _, kind := range []string{"sweep", "explore", "calibration"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), kind)
+			copyTree(t, made[kind], dir)
+			before, err := filepath.Glob(filepath.Join(dir, "figures", "*"))
+			if err != nil || len(before) == 0 {
+				t.Fatalf("no figures in %s: %v", dir, err)
+			}
+			flipByte(t, before[0])
+			r := bin(t, nil, "verify", "--quarantine", dir)
+			expect(t, r, 1, "recompute them with: backstop ")
+			_, cmd, _ := strings.Cut(r.stdout, "recompute them with: ")
+			pasteResume(t, strings.TrimSpace(cmd))
+			expect(t, bin(t, nil, "verify", dir), 0, "intact")
+			after, _ := filepath.Glob(filepath.Join(dir, "figures", "*"))
+			if strings.Join(after, "\n") != strings.Join(before, "\n") {
+				t.Errorf("the repaired %s's figures are not those it had:\nbefore: %v\nafter:  %v", kind, before, after)
+			}
+		})
+	}
+}
