@@ -1,6 +1,7 @@
 // Package printable shows file names (and the errors that carry them) in verify's
 // line-per-problem output: a name holding a newline or another control character would
-// break one line into two, or move the cursor, so such a name is shown quoted, in Go
+// break one line into two, or move the cursor, and an invisible formatting character
+// (a right-to-left override) would disguise it, so such a name is shown quoted, in Go
 // syntax; every other name is shown as it is.
 package printable
 
@@ -39,7 +40,9 @@ func Line(s string) string {
 	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
-// plain reports whether s is valid UTF-8 without control characters.
+// plain reports whether s is valid UTF-8 of graphic characters and spaces alone: no
+// control character, and no invisible formatting one (a right-to-left override, which
+// shows what follows reversed, or a zero-width space) either.
 func plain(s string) bool {
-	return utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) }) < 0
 }

@@ -15,6 +15,9 @@ func TestName(t *testing.T) {
 		{"\x1b[2Jclear", `"\x1b[2Jclear"`},
 		{"cr\r", `"cr\r"`},
 		{"bad\xffutf8", `"bad\xffutf8"`},
+		{"evil\u202etxt.exe", `"evil\u202etxt.exe"`}, // a right-to-left override reverses what follows on screen
+		{"zero\u200bwidth", `"zero\u200bwidth"`},     // an invisible character
+		{"no\u00a0break", "no\u00a0break"},           // a space, shown as it is
 		{"", ""},
 	} {
 		if got := Name(c.in); got != c.want {
@@ -28,6 +31,7 @@ func TestLineAndError(t *testing.T) {
 		{`chunk 0: paths/a "b".parquet is damaged`, `chunk 0: paths/a "b".parquet is damaged`},
 		{"open dir/a\nb: no such file", `open dir/a\nb: no such file`},
 		{"x\x1b[2Jy", `x\x1b[2Jy`},
+		{"a\u202eb", `a\u202eb`},
 	} {
 		if got := Line(c.in); got != c.want {
 			t.Errorf("Line(%q) = %s, want %s", c.in, got, c.want)
