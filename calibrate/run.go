@@ -80,7 +80,7 @@ type Manifest struct {
 
 // ResumeCommand is the command that finishes the calibration in dir, as a user types it
 // (dir quoted for a POSIX shell when it needs to be).
-func ResumeCommand(dir string) string { return "backstop calibrate --resume " + shellquote.Quote(dir) }
+func ResumeCommand(dir string) string { return "backstop calibrate --resume " + shellquote.Path(dir) }
 
 // OutputFiles are the files every finished calibration holds besides its figures and
 // manifest (the evaluations log first).

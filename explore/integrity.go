@@ -12,7 +12,7 @@ import (
 
 // ResumeCommand is the command that finishes the exploration in dir, as a user types it
 // (dir quoted for a POSIX shell when it needs to be).
-func ResumeCommand(dir string) string { return "backstop explore --resume " + shellquote.Quote(dir) }
+func ResumeCommand(dir string) string { return "backstop explore --resume " + shellquote.Path(dir) }
 
 // ChunkFile is the file of chunk c of evaluations, relative to the exploration's directory.
 func ChunkFile(c int) string { return filepath.Join(EvaluationsDir, filepath.Base(chunkPath("", c))) }

@@ -64,7 +64,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	files, err := results.ShardManifests(dir)
 	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, shellquote.Quote(dir))
+		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop explore --shard I/N --out %s", dir, results.ShardsDir, shellquote.Path(dir))
 	}
 	locks, err := rundir.Lock(dir, 0, 1, opt.Log)
 	if err != nil {

@@ -99,7 +99,7 @@ func Inspect(dir string, w io.Writer) error {
 		}
 		if e, ok := ids[p]; ok {
 			if why := foreignPart(info.Metadata, e); why != "" {
-				return fmt.Errorf("%s %s: check the run with backstop verify %s", p, why, shellquote.Quote(dir))
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", p, why, shellquote.Path(dir))
 			}
 		}
 		if first == nil {

@@ -144,7 +144,7 @@ func PartFiles(dir string) ([]string, error) {
 	for i, p := range m.Parts {
 		parts[i] = filepath.Join(dir, p)
 		if _, err := os.Stat(parts[i]); err != nil {
-			return nil, fmt.Errorf("%s lists %s, which is missing (%v): check the run with backstop verify %s", filepath.Join(dir, ManifestFile), p, err, shellquote.Quote(dir))
+			return nil, fmt.Errorf("%s lists %s, which is missing (%v): check the run with backstop verify %s", filepath.Join(dir, ManifestFile), p, err, shellquote.Path(dir))
 		}
 	}
 	return parts, nil
@@ -306,7 +306,7 @@ func appendTables(out *PathColumns, dir string, parts []string, tbls []arrow.Tab
 		}
 		if e, ok := ids[part]; ok {
 			if why := foreignPart(mds[i], e); why != "" {
-				return fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, shellquote.Quote(dir))
+				return fmt.Errorf("%s %s: check the run with backstop verify %s", part, why, shellquote.Path(dir))
 			}
 		}
 		if out.Metadata == nil {

@@ -570,7 +570,7 @@ func (j *job) verifyChunks(old *results.Manifest, done []bool) error {
 		if isListed {
 			j.entries[c] = e
 			if err := checkEntry(j.opt.OutDir, e); err != nil {
-				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, shellquote.Quote(j.opt.OutDir), j.resumeCommand())
+				return fmt.Errorf("cannot resume %s: %w; to recompute that chunk alone: backstop verify --quarantine %s, then %s", j.opt.OutDir, err, shellquote.Path(j.opt.OutDir), j.resumeCommand())
 			}
 			done[c] = true
 			continue

@@ -40,11 +40,11 @@ func shardCommand(recorded, dir string, i, n int) string {
 	flag := fmt.Sprintf("--shard %d/%d", i, n)
 	// The directory merged now, not the one recorded: the shards may have been copied.
 	if outOption.MatchString(recorded) {
-		recorded = outOption.ReplaceAllLiteralString(recorded, " --out "+shellquote.Quote(dir))
+		recorded = outOption.ReplaceAllLiteralString(recorded, " --out "+shellquote.Path(dir))
 	}
 	switch {
 	case recorded == "":
-		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, shellquote.Quote(dir))
+		return fmt.Sprintf("backstop run %s --out %s with the other shards' config, --paths, --seed and --chunk-size", flag, shellquote.Path(dir))
 	case shardOption.MatchString(recorded):
 		return shardOption.ReplaceAllString(recorded, "${1}"+flag)
 	}
@@ -78,7 +78,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 	}
 	shardFiles, err := results.ShardManifests(dir)
 	if err != nil || len(shardFiles) == 0 {
-		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop run --shard I/N --out %s", dir, results.ShardsDir, shellquote.Quote(dir))
+		return nil, fmt.Errorf("%s holds no shard manifests (%s/shard-I-of-N.json): run the shards first with backstop run --shard I/N --out %s", dir, results.ShardsDir, shellquote.Path(dir))
 	}
 	first, err := results.ReadManifestFile(shardFiles[0])
 	if err != nil {
@@ -151,7 +151,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 			return nil, fmt.Errorf("cannot merge %s: no shard lists chunk %d", dir, c)
 		}
 		if err := checkEntry(dir, e); err != nil {
-			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, shellquote.Quote(dir))
+			return nil, fmt.Errorf("cannot merge %s: chunk %d: %w; check the run with: backstop verify %s", dir, c, err, shellquote.Path(dir))
 		}
 	}
 	// Every shard is complete and none runs (the lock): a temporary file here is a write

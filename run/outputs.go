@@ -163,7 +163,7 @@ func checkFigureInputs(dir string, m *results.Manifest) error {
 			return err
 		}
 		if sum != want {
-			return fmt.Errorf("%s%w; check the run with backstop verify %s", what, replacedError(filepath.Join(dir, rel), sum, want), shellquote.Quote(dir))
+			return fmt.Errorf("%s%w; check the run with backstop verify %s", what, replacedError(filepath.Join(dir, rel), sum, want), shellquote.Path(dir))
 		}
 		return nil
 	}

@@ -158,7 +158,7 @@ func (j *job) resumeCommand() string {
 // names one, as a user types it: the directory quoted for a shell where it needs it.
 // Every message that tells how to finish a run says it with this.
 func ResumeCommand(dir string, shard ShardSpec) string {
-	cmd := "backstop run --resume " + shellquote.Quote(dir)
+	cmd := "backstop run --resume " + shellquote.Path(dir)
 	if shard.Count > 1 {
 		cmd += fmt.Sprintf(" --shard %d/%d", shard.Index, shard.Count)
 	}
@@ -167,7 +167,7 @@ func ResumeCommand(dir string, shard ShardSpec) string {
 
 // MergeCommand is the command that merges the shards of the run in dir into the whole
 // run, as a user types it (see ResumeCommand).
-func MergeCommand(dir string) string { return "backstop merge " + shellquote.Quote(dir) }
+func MergeCommand(dir string) string { return "backstop merge " + shellquote.Path(dir) }
 
 // MergeInterrupted is the error of a merge of the shards in dir (a run's or an
 // exploration's) stopped by its context (Ctrl-C) before it finished: it wraps

@@ -21,7 +21,7 @@ func IsSweep(dir string) bool {
 
 // ResumeCommand is the command that finishes the sweep in dir, as a user types it (dir
 // quoted for a POSIX shell when it needs to be).
-func ResumeCommand(dir string) string { return "backstop sweep --resume " + shellquote.Quote(dir) }
+func ResumeCommand(dir string) string { return "backstop sweep --resume " + shellquote.Path(dir) }
 
 // CheckFinished refuses, for a reader (plot, inspect, sweep --plot), a sweep that is not
 // complete: one being written (the lock's holder is named), or one interrupted, failed or

@@ -270,7 +270,7 @@ func resumable(dir, yml string) (*results.SweepManifest, error) {
 	}
 	switch {
 	case old.Kind != results.SweepKind:
-		return nil, fmt.Errorf("%s holds a run, not a sweep; resume it with backstop run --resume %s", dir, shellquote.Quote(dir))
+		return nil, fmt.Errorf("%s holds a run, not a sweep; resume it with backstop run --resume %s", dir, shellquote.Path(dir))
 	case old.Status == results.StatusComplete:
 		return nil, fmt.Errorf("the sweep in %s is already complete: nothing to resume", dir)
 	case old.Config != yml:

@@ -138,7 +138,7 @@ func Dir(dir, kind string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	if rep.Repair == "" && !rep.Intact() {
-		rep.Repair = fmt.Sprintf("to move the damaged and stray files aside and recompute them: backstop verify --quarantine %s, then %s", shellquote.Quote(dir), ResumeCommand(kind, dir))
+		rep.Repair = fmt.Sprintf("to move the damaged and stray files aside and recompute them: backstop verify --quarantine %s, then %s", shellquote.Path(dir), ResumeCommand(kind, dir))
 	}
 	return rep, nil
 }
@@ -173,7 +173,7 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 	rep.RunFiles += r.Files
 	for i, p := range r.Problems {
 		if i == maxRunProblems {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: and %d more problems (backstop verify %s lists them all)", name, len(r.Problems)-i, shellquote.Quote(filepath.Join(dir, rel))))
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: and %d more problems (backstop verify %s lists them all)", name, len(r.Problems)-i, shellquote.Path(filepath.Join(dir, rel))))
 			break
 		}
 		rep.Problems = append(rep.Problems, name+": "+p)

@@ -144,7 +144,7 @@ func checkRunDirArg(cmd, dir string) error {
 	}
 	if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); errors.Is(err, os.ErrNotExist) {
 		if shards, _ := results.ShardManifests(dir); len(shards) > 0 {
-			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, %s (backstop verify %s checks the shards meanwhile)", dir, run.MergeCommand(dir), shellquote.Quote(dir))
+			return fmt.Errorf("%s holds the shards of a run, not yet merged: once every shard is done, %s (backstop verify %s checks the shards meanwhile)", dir, run.MergeCommand(dir), shellquote.Path(dir))
 		}
 	}
 	return nil
@@ -268,7 +268,7 @@ there is kept: the command refuses and shows the --force or --out to use.`)
 		man, err := results.ReadManifestFile(manifestPath(dir, shard))
 		if err != nil {
 			if shards, _ := results.ShardManifests(dir); errors.Is(err, os.ErrNotExist) && shard.Count <= 1 && len(shards) > 0 {
-				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, %s", dir, shellquote.Quote(dir), run.MergeCommand(dir))}
+				return usageError{fmt.Errorf("--resume %s: it holds the shards of a run, not yet merged: resume a shard with backstop run --resume %s --shard I/N, or once every shard is done, %s", dir, shellquote.Path(dir), run.MergeCommand(dir))}
 			}
 			return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
 		}

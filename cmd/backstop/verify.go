@@ -79,7 +79,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) (err error) {
 	case rep.Resume != "":
 		fmt.Fprintf(stdout, "%s: the damaged chunks were moved to %s/; recompute them with: %s\n", printable.Name(dir), run.QuarantineDir, rep.Resume)
 	case len(rep.Damaged) > 0:
-		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", printable.Name(dir), shellquote.Quote(dir), run.ResumeCommand(dir, run.ShardSpec{}))
+		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", printable.Name(dir), shellquote.Path(dir), run.ResumeCommand(dir, run.ShardSpec{}))
 	}
 	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), printable.Name(dir))
 }

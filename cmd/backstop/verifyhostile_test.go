@@ -185,3 +185,45 @@ func TestVerifyRepairKeepsFigureFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyCommandsPasteForDashNames checks that the commands verify prints for a
+// directory given relative, whose name begins with "-", paste back into sh and work: the
+// repair's verify --quarantine and resume, then verify says intact. Printed as "-d",
+// backstop read the name as a flag ("flag provided but not defined: -d").
+func TestVerifyCommandsPasteForDashNames(t *testing.T) {
+	made := verifyFixtures(t)
+	tmp := t.TempDir()
+	copyTree(t, made["sweep"], filepath.Join(tmp, "-d"))
+	figures, _ := filepath.Glob(filepath.Join(tmp, "-d", "figures", "*"))
+	flipByte(t, figures[0])
+	binDir := t.TempDir()
+	if err := os.Symlink(backstopBinary(t), filepath.Join(binDir, "backstop")); err != nil {
+		t.Fatal(err)
+	}
+	sh := func(cmd string) string {
+		c := exec.Command("sh", "-c", cmd)
+		c.Dir = tmp
+		c.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := c.CombinedOutput()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatalf("%s: %v", cmd, err)
+		}
+		return string(out)
+	}
+	out := sh("backstop verify -- -d")
+	_, repair, ok := strings.Cut(out, "recompute them: ")
+	if !ok {
+		t.Fatalf("verify names no repair:\n%s", out)
+	}
+	repair, _, _ = strings.Cut(repair, "\n")
+	quarantine, resume, _ := strings.Cut(repair, ", then ")
+	for _, cmd := range []string{quarantine, resume + " --quiet"} {
+		if out := sh(cmd); strings.Contains(out, "flag provided but not defined") || strings.Contains(out, "usage") {
+			t.Fatalf("%s, pasted into sh, was refused:\n%s", cmd, out)
+		}
+	}
+	if out := sh("backstop verify ./-d"); !strings.Contains(out, "intact: a sweep") || strings.Contains(out, "not intact") {
+		t.Errorf("after the repair verify printed, verify says:\n%s", out)
+	}
+}

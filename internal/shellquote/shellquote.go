@@ -16,3 +16,14 @@ func Quote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// Path returns the file or directory path p as Quote does, as the argument of a
+// command: a relative path that begins with "-" gets "./" before it, so that the command
+// reads it as a path, not as a flag (backstop verify -d would be refused: "flag provided
+// but not defined: -d").
+func Path(p string) string {
+	if strings.HasPrefix(p, "-") {
+		p = "./" + p
+	}
+	return Quote(p)
+}

@@ -53,3 +53,21 @@ func ExampleQuote() {
 	// backstop run --resume outputs/baseline
 	// backstop run --resume '/home/ana/My Runs/spv'
 }
+
+// TestPath checks that a path beginning with "-" is given "./" (and quoted as Quote
+// quotes), and that other paths are as Quote gives them.
+func TestPath(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"outputs/baseline", "outputs/baseline"},
+		{"-d", "./-d"},
+		{"--force", "./--force"},
+		{"-my runs", "'./-my runs'"},
+		{"/tmp/-d", "/tmp/-d"},
+		{"a-b", "a-b"},
+		{"my runs", "'my runs'"},
+	} {
+		if got := Path(c.in); got != c.want {
+			t.Errorf("Path(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
