@@ -122,7 +122,8 @@ func Dir(dir, kind string, opt Options) (*Report, error) {
 		}
 		defer lock.Release()
 	} else if lock := rundir.LockPath(dir); dirlock.Held(lock) { // it only reads
-		return nil, fmt.Errorf("the %s in %s is being written (%s): verify it once that process is done", what, dir, dirlock.Holder(lock))
+		// as run.Verify says it: the holder, or the shards that hold it
+		return nil, rundir.ExplainHeld(dir, &dirlock.HeldError{Path: lock, Holder: dirlock.Holder(lock)})
 	}
 	rep := &Report{Kind: kind}
 	var err error

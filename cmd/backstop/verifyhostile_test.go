@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/backstop-research/backstop/internal/rundir"
 )
 
 // binWithin runs the binary as bin does, failing t when it has not exited within limit
@@ -225,5 +229,25 @@ func TestVerifyCommandsPasteForDashNames(t *testing.T) {
 	}
 	if out := sh("backstop verify ./-d"); !strings.Contains(out, "intact: a sweep") || strings.Contains(out, "not intact") {
 		t.Errorf("after the repair verify printed, verify says:\n%s", out)
+	}
+}
+
+// TestVerifyWhileShardsWrite checks that verify of an exploration whose shards are being
+// written (here, this process holds shard 1/2's locks as a shard does) names the shards
+// still running and their holder, as verify of a run does: it said "is being written
+// ()", naming no one.
+func TestVerifyWhileShardsWrite(t *testing.T) {
+	made := verifyFixtures(t)
+	dir := filepath.Join(t.TempDir(), "explore")
+	copyTree(t, made["explore"], dir)
+	lock, err := rundir.Lock(dir, 1, 2, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	r := bin(t, nil, "verify", dir)
+	expect(t, r, 1, fmt.Sprintf("being written by its shards, still running: shard 1/2 (pid %d on host", os.Getpid()))
+	if strings.Contains(r.stderr, "()") {
+		t.Errorf("verify names an empty holder:\n%s", r.stderr)
 	}
 }
