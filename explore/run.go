@@ -340,7 +340,7 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if old.Config != man.Config {
 			return fmt.Errorf("cannot resume %s: it explores a different file (its manifest holds the one to resume)", dir)
 		}
-		ways := results.VersionWays(ResumeCommand(dir), "backstop explore --config FILE --out "+shellquote.Quote(dir)+" --force")
+		ways := results.VersionWays(ResumeCommand(dir), "backstop explore --config FILE --out "+shellquote.Path(dir)+" --force")
 		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 // by another version of backstop (results.VersionChangeError): resume anyway with
 // --allow-version-change, or start over with --force.
 func versionWays(dir string, shard ShardSpec) string {
-	over := "backstop run --config FILE --out " + shellquote.Quote(dir)
+	over := "backstop run --config FILE --out " + shellquote.Path(dir)
 	if shard.Count > 1 {
 		over += fmt.Sprintf(" --shard %d/%d", shard.Index, shard.Count)
 	}
