@@ -40,16 +40,24 @@ func bin(t *testing.T, env []string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run backstop %v: %v", args, err)
-	}
+	r := result{code: exitCode(t, err, args...), stdout: stdout.String(), stderr: stderr.String()}
 	noPanic(t, r, args)
 	return r
+}
+
+// exitCode is the exit status of the binary run with args, which ended with err (0 for
+// nil); an error that is no exit status (the binary did not start) fails t.
+func exitCode(t *testing.T, err error, args ...string) int {
+	t.Helper()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	}
+	t.Fatalf("run backstop %v: %v", args, err)
+	return -1
 }
 
 // noPanic fails the test when a Go panic or trace reached the user.

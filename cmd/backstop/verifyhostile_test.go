@@ -30,14 +30,7 @@ func binWithin(t *testing.T, limit time.Duration, args ...string) result {
 	if ctx.Err() != nil {
 		t.Fatalf("backstop %v did not exit within %v (killed)\nstdout: %s\nstderr: %s", args, limit, stdout.String(), stderr.String())
 	}
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run backstop %v: %v", args, err)
-	}
+	r := result{code: exitCode(t, err, args...), stdout: stdout.String(), stderr: stderr.String()}
 	noPanic(t, r, args)
 	return r
 }

@@ -139,14 +139,7 @@ func TestResumeAcrossVersions(t *testing.T) {
 				var stderr bytes.Buffer
 				cmd.Stdout, cmd.Stderr = new(bytes.Buffer), &stderr
 				err = cmd.Run()
-				code := 0
-				var exit *exec.ExitError
-				if errors.As(err, &exit) {
-					code = exit.ExitCode()
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				if code != tc.wantCode {
+				if code := exitCode(t, err, resume...); code != tc.wantCode {
 					t.Fatalf("backstop %s: exit %d, want %d; stderr:\n%s", strings.Join(resume, " "), code, tc.wantCode, stderr.String())
 				}
 				if tc.wantCode != 0 {
