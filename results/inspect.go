@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -73,9 +74,10 @@ func Inspect(dir string, w io.Writer) error {
 	tw := table.New(w, 0)
 	for _, kv := range [][2]string{
 		{"status", m.Status}, {"scenario", m.Scenario}, {"seed", strconv.FormatUint(m.Seed, 10)},
-		{"paths", strconv.FormatInt(m.Paths, 10)}, {"policies", fmt.Sprint(m.Policies)},
+		{"paths", strconv.FormatInt(m.Paths, 10)}, {"policies", strings.Join(m.Policies, ", ")},
 		{"days", strconv.Itoa(m.Days)}, {"chunk size", strconv.Itoa(m.ChunkSize)},
-		{"version", m.Version}, {"schema version", strconv.Itoa(m.SchemaVersion)},
+		{"version", m.Version}, {"written by", strings.Join(m.Versions, ", ")},
+		{"schema version", strconv.Itoa(m.SchemaVersion)},
 		{"created", m.Created}, {"finished", m.Finished}, {"command", m.Command}, {"error", m.Error},
 	} {
 		if kv[1] != "" {

@@ -275,3 +275,37 @@ func TestTargetPrecisionHeader(t *testing.T) {
 		t.Errorf("BACKSTOP_MAX_PATHS=lots: exit %d, want 2", code)
 	}
 }
+
+// TestInspectWritesListsAsWords: inspect names a run's policies, and the versions that
+// wrote a run resumed across versions, as words, not as Go slices ("[none qe spv]").
+func TestInspectWritesListsAsWords(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	mustRun(t, "run", "--paths", "200", "--chunk-size", "100", "--quiet", "--no-figures", "--out", dir)
+	for _, tc := range []struct {
+		name     string
+		versions []string
+		want     []string
+		not      []string
+	}{
+		{name: "one version", want: []string{"policies        none, qe, spv"}, not: []string{"[", "written by"}},
+		{name: "two versions", versions: []string{"1a8eb1d", "e2855e7"}, want: []string{"policies        none, qe, spv", "written by      1a8eb1d, e2855e7"}, not: []string{"["}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.versions != nil {
+				setManifest(t, dir, map[string]any{"versions": tc.versions})
+			}
+			out := mustRun(t, "inspect", dir)
+			head, _, _ := strings.Cut(out, "\n\n") // the manifest's lines
+			for _, w := range tc.want {
+				if !strings.Contains(head, w) {
+					t.Errorf("inspect lacks %q:\n%s", w, head)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(head, w) {
+					t.Errorf("inspect has %q:\n%s", w, head)
+				}
+			}
+		})
+	}
+}
