@@ -32,6 +32,15 @@ func CheckResumeVersion(dir, begun string, allow bool, parts, ways string) error
 	return nil
 }
 
+// ChangeAllowed reports whether resuming a directory whose manifest records versions
+// and version (WrittenBy) may take parts that another version wrote without
+// --allow-version-change given again: when several versions wrote it, a resume given the
+// flag mixed them there already, and each later resume in its last version finishes what
+// that consent began (CheckResumeVersion still refuses any other version).
+func ChangeAllowed(versions []string, version string) bool {
+	return len(WrittenBy(versions, version)) > 1
+}
+
 // VersionWays is the Ways of a VersionChangeError of a command other than run: the whole
 // command that resumes anyway (resume, the command's --resume command line, with
 // --allow-version-change) and what starts over.

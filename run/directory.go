@@ -54,6 +54,7 @@ func (j *job) prepare() (*results.Manifest, []bool, error) {
 		if err := j.checkResumable(old); err != nil {
 			return nil, nil, err
 		}
+		j.opt.AllowVersionChange = j.opt.AllowVersionChange || results.ChangeAllowed(old.Versions, old.Version)
 		j.runID = old.RunID
 		if err := j.verifyChunks(old, done); err != nil {
 			return nil, nil, err

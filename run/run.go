@@ -46,6 +46,8 @@ type Options struct {
 	Created time.Time
 	// AllowVersionChange lets --resume (and merge) finish a run begun by another version
 	// of backstop; without it that is refused, since the versions' results may differ.
+	// A run whose manifest lists several versions (results.ChangeAllowed) had it given
+	// already: its last version resumes it again without.
 	AllowVersionChange bool
 	// Target, when set, stops sampling at the first chunk boundary where the target
 	// precision is reached (Config.Paths is then the most paths to draw).

@@ -90,6 +90,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "grid points", versionWays(dir)); err != nil {
 			return nil, err
 		}
+		opt.AllowVersionChange = opt.AllowVersionChange || results.ChangeAllowed(old.Versions, old.Version)
 		run.RemoveStaleTemps(dir) // the sweep's own files and figures; each point's below
 	} else if _, err := os.Stat(filepath.Join(dir, results.ManifestFile)); err == nil {
 		if !opt.Force {

@@ -179,7 +179,7 @@ func TestResumeAcrossVersions(t *testing.T) {
 // whose grid point's run another version wrote (a sweep resumed before the sweep checked
 // versions left it so): finished or not, the point is refused, exit status 1, with the
 // sweep's own command that resumes anyway, and with it the sweep finishes, its manifest
-// and the point's listing both versions.
+// and the point's listing both versions; interrupted again, it resumes without the flag.
 func TestSweepPointOfAnotherVersion(t *testing.T) {
 	bin := backstopBinary(t)
 	tmp := t.TempDir()
@@ -232,6 +232,13 @@ func TestSweepPointOfAnotherVersion(t *testing.T) {
 			}
 			if m := readManifestKeys(t, filepath.Join(dir, point)); m["status"] != "complete" || m["version"] != tc.pointVersion || !slices.Equal(manifestVersions(m), want) {
 				t.Errorf("point's manifest: status %v, version %v, versions %v; want complete, %s, %v", m["status"], m["version"], m["versions"], tc.pointVersion, want)
+			}
+
+			// Interrupted again after that resume (its manifest lists both versions), the
+			// sweep resumes with the command it printed, without the flag given anew.
+			setManifest(t, dir, map[string]any{"status": "incomplete"})
+			if out, err := exec.Command(bin, "sweep", "--resume", dir, "--quiet").CombinedOutput(); err != nil {
+				t.Fatalf("resume again, without --allow-version-change: %v\n%s", err, out)
 			}
 		})
 	}
