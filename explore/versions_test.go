@@ -47,7 +47,7 @@ func TestShardsAcrossVersions(t *testing.T) {
 		{"shard run again", func() error {
 			_, err := Run(ctx, p, Options{OutDir: dir, Workers: 1, Shard: run.ShardSpec{Index: 2, Count: 2}})
 			return err
-		}, "cannot resume shard 2/2 in " + dir + ": it was begun by backstop " + earlier + ", this is " + this + "; its evaluations may differ from this version's (run the shard again with --allow-version-change"},
+		}, "cannot resume shard 2/2 in " + dir + ": it was last written by backstop " + earlier + ", this is " + this + "; its evaluations may differ from this version's (run the shard again with --allow-version-change"},
 		{"merge", func() error { _, err := Merge(dir, MergeOptions{}); return err },
 			"shard 1/2 (" + filepath.Join(results.ShardsDir, results.ShardManifestName(1, 2)) + ") was written by backstop " + earlier + ", this is " + this + "; rerun it, or merge anyway with --allow-version-change"},
 	}

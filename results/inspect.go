@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/internal/table"
@@ -72,16 +73,20 @@ func Inspect(dir string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "run %s\n", dir)
 	tw := table.New(w, 0)
+	version := m.Version // none recorded: no line
+	if version != "" {
+		version = ShowVersion(version)
+	}
 	for _, kv := range [][2]string{
 		{"status", m.Status}, {"scenario", m.Scenario}, {"seed", strconv.FormatUint(m.Seed, 10)},
 		{"paths", strconv.FormatInt(m.Paths, 10)}, {"policies", strings.Join(m.Policies, ", ")},
 		{"days", strconv.Itoa(m.Days)}, {"chunk size", strconv.Itoa(m.ChunkSize)},
-		{"version", m.Version}, {"written by", strings.Join(m.Versions, ", ")},
+		{"version", version}, {"written by", ShowVersions(m.Versions)},
 		{"schema version", strconv.Itoa(m.SchemaVersion)},
 		{"created", m.Created}, {"finished", m.Finished}, {"command", m.Command}, {"error", m.Error},
 	} {
 		if kv[1] != "" {
-			fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
+			fmt.Fprintf(tw, "  %s\t%s\n", kv[0], printable.Line(kv[1])) // a hand-edited manifest's control characters escaped
 		}
 	}
 	tw.Flush()

@@ -3,6 +3,10 @@ package results
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/backstop-research/backstop/internal/printable"
 )
 
 // VersionChangeError is the refusal to resume a directory (a run, a sweep, an
@@ -12,14 +16,14 @@ import (
 // (--force).
 type VersionChangeError struct {
 	Dir   string // the directory, as the command line named it
-	Begun string // the version that began it (its manifest's version)
+	Begun string // the version that wrote it last (its manifest's version): the one that began it, unless resumed
 	This  string // this version
 	Parts string // what may differ: "chunks", "grid points", "evaluations"
 	Ways  string
 }
 
 func (e *VersionChangeError) Error() string {
-	return fmt.Sprintf("cannot resume %s: it was begun by backstop %s, this is %s; its %s may differ from this version's (%s)", e.Dir, e.Begun, e.This, e.Parts, e.Ways)
+	return fmt.Sprintf("cannot resume %s: it was last written by backstop %s, this is %s; its %s may differ from this version's (%s)", e.Dir, ShowVersion(e.Begun), ShowVersion(e.This), e.Parts, e.Ways)
 }
 
 // CheckResumeVersion refuses, with a *VersionChangeError, to resume dir, whose manifest
@@ -39,6 +43,16 @@ func CheckResumeVersion(dir, begun string, allow bool, parts, ways string) error
 // that consent began (CheckResumeVersion still refuses any other version).
 func ChangeAllowed(versions []string, version string) bool {
 	return len(WrittenBy(versions, version)) > 1
+}
+
+// ShowVersions is versions as inspect shows them: each as ShowVersion shows it, joined
+// by commas.
+func ShowVersions(versions []string) string {
+	shown := make([]string, len(versions))
+	for i, v := range versions {
+		shown[i] = ShowVersion(v)
+	}
+	return strings.Join(shown, ", ")
 }
 
 // VersionWays is the Ways of a VersionChangeError of a command other than run: the whole
@@ -83,5 +97,28 @@ func Versions(now string, earlier ...[]string) []string {
 // the directory) that backstop version wrote, this version being another: merge takes
 // --allow-version-change to merge it anyway.
 func ShardVersionError(i, n int, name, version string) error {
-	return fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, version, ToolVersion())
+	return fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, ShowVersion(version), ShowVersion(ToolVersion()))
+}
+
+// maxShownVersion is the most bytes of a version ShowVersion shows: a version is a short
+// commit or tag, a longer one a hand-edited manifest's.
+const maxShownVersion = 64
+
+// ShowVersion is version v, as a manifest records it, as messages and inspect show it: as
+// it is when it is a plain word; cut to its first maxShownVersion bytes (marked "...")
+// when longer; quoted in Go syntax when empty or holding a character that is not
+// printable (printable.Name), so that a hand-edited manifest's escape sequence or newline
+// never reaches the terminal.
+func ShowVersion(v string) string {
+	if v == "" {
+		return `""`
+	}
+	if len(v) > maxShownVersion {
+		cut := maxShownVersion
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		v = v[:cut] + "..."
+	}
+	return printable.Name(v)
 }

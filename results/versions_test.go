@@ -69,12 +69,31 @@ func TestCheckResumeVersion(t *testing.T) {
 		if tc.refuse != errors.As(err, &vc) {
 			t.Fatalf("begun by %s, allow %v: %v; want a refusal: %v", tc.begun, tc.allow, err, tc.refuse)
 		}
-		want := "cannot resume out/x: it was begun by backstop 0.9.0-earlier, this is " + this + "; its evaluations may differ from this version's (resume anyway with backstop explore --resume out/x --allow-version-change, or start over with --force)"
+		want := "cannot resume out/x: it was last written by backstop 0.9.0-earlier, this is " + this + "; its evaluations may differ from this version's (resume anyway with backstop explore --resume out/x --allow-version-change, or start over with --force)"
 		if tc.refuse && err.Error() != want {
 			t.Errorf("refusal %q, want %q", err, want)
 		}
 	}
 	if !strings.Contains(ShardVersionError(1, 2, "shards/shard-1-of-2.json", "0.9.0-earlier").Error(), "--allow-version-change") {
 		t.Error("the shard refusal does not name --allow-version-change")
+	}
+}
+
+// ShowVersion shows a plain version as it is, and a hand-edited one on one line, quoted
+// when it holds a control character or nothing, cut short when long (at a character).
+func TestShowVersion(t *testing.T) {
+	tests := []struct{ v, want string }{
+		{"1a8eb1d", "1a8eb1d"},
+		{"1a2b3c4+amd64.v3", "1a2b3c4+amd64.v3"},
+		{"", `""`},
+		{"a\x1b[31mb\nc", `"a\x1b[31mb\nc"`},
+		{"a\u202eb", `"a\u202eb"`},
+		{strings.Repeat("x", 1000), strings.Repeat("x", maxShownVersion) + "..."},
+		{strings.Repeat("x", maxShownVersion-1) + "é", strings.Repeat("x", maxShownVersion-1) + "..."},
+	}
+	for _, tc := range tests {
+		if got := ShowVersion(tc.v); got != tc.want {
+			t.Errorf("ShowVersion(%.80q) = %q, want %q", tc.v, got, tc.want)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func TestFinishRunOfEarlierVersion(t *testing.T) {
 	if recorded.Output.BandPaths != 0 {
 		t.Fatalf("a config recorded without output: decodes to band_paths %d, want 0 (every path, as its version counted)", recorded.Output.BandPaths)
 	}
-	if _, err := Execute(ctx, Options{Config: recorded, OutDir: stopped, ChunkSize: chunk, Resume: true}); err == nil || !strings.Contains(err.Error(), "begun by backstop "+legacyVersion) {
+	if _, err := Execute(ctx, Options{Config: recorded, OutDir: stopped, ChunkSize: chunk, Resume: true}); err == nil || !strings.Contains(err.Error(), "last written by backstop "+legacyVersion) {
 		t.Fatalf("resume without AllowVersionChange: %v; want the version refusal", err)
 	}
 	if _, err := Merge(sharded, MergeOptions{}); err == nil || !strings.Contains(err.Error(), "written by backstop "+legacyVersion) {

@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/backstop-research/backstop/configs"
+	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
@@ -545,7 +546,10 @@ func inspect(dir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "sweep %s: %d points, status %s, seed %d, version %s\n", m.Name, len(m.Points), m.Status, m.Seed, m.Version)
+	fmt.Fprintf(stdout, "sweep %s: %d points, status %s, seed %d, version %s\n", printable.Name(m.Name), len(m.Points), printable.Name(m.Status), m.Seed, results.ShowVersion(m.Version))
+	if len(m.Versions) > 0 {
+		fmt.Fprintf(stdout, "written by %s\n", results.ShowVersions(m.Versions))
+	}
 	if err := sweep.CheckFinished(dir); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -144,7 +145,7 @@ func TestResumeAcrossVersions(t *testing.T) {
 				}
 				if tc.wantCode != 0 {
 					for _, w := range []string{
-						"cannot resume " + dir + ": it was begun by backstop " + earlierVersion + ", this is " + this,
+						"cannot resume " + dir + ": it was last written by backstop " + earlierVersion + ", this is " + this,
 						"resume anyway with backstop " + k.command + " --resume " + dir + " --allow-version-change",
 						"start over with backstop " + k.command + " --config FILE --out " + dir + " --force",
 					} {
@@ -213,7 +214,7 @@ func TestSweepPointOfAnotherVersion(t *testing.T) {
 				t.Fatalf("resume: %v, want exit 1\n%s", err, out)
 			}
 			for _, w := range []string{
-				"grid point 1 (spv.capacity=300): cannot resume " + filepath.Join(dir, point) + ": it was begun by backstop " + earlierVersion + ", this is " + this,
+				"grid point 1 (spv.capacity=300): cannot resume " + filepath.Join(dir, point) + ": it was last written by backstop " + earlierVersion + ", this is " + this,
 				"resume anyway with backstop sweep --resume " + dir + " --allow-version-change",
 			} {
 				if !strings.Contains(string(out), w) {
@@ -239,6 +240,57 @@ func TestSweepPointOfAnotherVersion(t *testing.T) {
 			setManifest(t, dir, map[string]any{"status": "incomplete"})
 			if out, err := exec.Command(bin, "sweep", "--resume", dir, "--quiet").CombinedOutput(); err != nil {
 				t.Fatalf("resume again, without --allow-version-change: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// TestHandEditedVersion resumes and inspects, with the real binary, an unfinished run
+// whose manifest's version was edited by hand: an escape sequence, a newline, an invisible
+// override, nothing, a megabyte. The resume is refused (exit 1) on one line of bounded
+// length, showing the version quoted (cut short when long), and neither it nor inspect lets a control character reach the terminal.
+func TestHandEditedVersion(t *testing.T) {
+	bin := backstopBinary(t)
+	tmp := t.TempDir()
+	cfg := writeTestFile(t, tmp, "tiny.yaml", "scenario: tiny\npaths: 200\n")
+	base := filepath.Join(tmp, "base")
+	if out, err := exec.Command(bin, "run", "--config", cfg, "--out", base, "--quiet", "--no-figures").CombinedOutput(); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	tests := []struct{ name, version, shown string }{
+		{"escape sequences", "1a8\x1b[31mred\x1b]0;title\x07", `"1a8\x1b[31mred\x1b]0;title\a"`},
+		{"newline", "1a8\nbackstop: forged line", `"1a8\nbackstop: forged line"`},
+		{"override", "1a8\u202edlrow", `"1a8\u202edlrow"`},
+		{"empty", "", `""`},
+		{"a megabyte", strings.Repeat("x", 1<<20), strings.Repeat("x", 64) + "..."},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(tmp, strconv.Itoa(i))
+			if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
+				t.Fatal(err)
+			}
+			setManifest(t, dir, map[string]any{"status": "incomplete", "version": tc.version, "versions": []string{"0.9.0-earlier", tc.version}})
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(bin, "run", "--resume", dir, "--quiet")
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if code := exitCode(t, cmd.Run(), "run", "--resume", dir); code != 1 {
+				t.Fatalf("resume: exit %d, want 1\n%s", code, stderr.String())
+			}
+			if msg := stderr.String(); strings.Count(msg, "\n") != 1 || len(msg) > 1000 || !strings.Contains(msg, "written by backstop "+tc.shown+", this is") {
+				t.Errorf("the refusal is not one line of at most 1000 bytes (%d bytes):\n%.2000s", len(msg), msg)
+			}
+			out, err := exec.Command(bin, "inspect", dir).Output()
+			if err != nil {
+				t.Fatalf("inspect: %v", err)
+			}
+			for _, s := range []string{stderr.String(), string(out)} {
+				if i := strings.IndexFunc(s, func(r rune) bool { return r == 0x1b || r == 0x07 || r == 0x202e }); i >= 0 {
+					t.Errorf("a control character reaches the terminal at byte %d:\n%q", i, s[max(0, i-40):min(len(s), i+40)])
+				}
+			}
+			if strings.Contains(string(out), "\nbackstop: forged line") {
+				t.Error("inspect prints the version's newline raw")
 			}
 		})
 	}
