@@ -95,7 +95,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		case m.Status != results.StatusComplete:
 			return nil, fmt.Errorf("shard %d/%d is %s; finish it first (run it again: it resumes)", m.Shard.Index, m.Shard.Count, m.Status)
 		case m.Version != results.ToolVersion() && !opt.AllowVersionChange:
-			return nil, results.ShardVersionError(m.Shard.Index, m.Shard.Count, filepath.Join(results.ShardsDir, filepath.Base(f)), m.Version)
+			return nil, results.ShardVersionError(m.Shard.Index, m.Shard.Count, filepath.Join(results.ShardsDir, filepath.Base(f)), m.Version, run.MergeCommand(dir))
 		}
 		seen[m.Shard.Index] = true
 		wrote = append(wrote, results.WrittenBy(m.Versions, m.Version))

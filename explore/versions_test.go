@@ -49,7 +49,7 @@ func TestShardsAcrossVersions(t *testing.T) {
 			return err
 		}, "cannot resume shard 2/2 in " + dir + ": it was last written by backstop " + earlier + ", this is " + this + "; its evaluations may differ from this version's (run the shard again with --allow-version-change"},
 		{"merge", func() error { _, err := Merge(dir, MergeOptions{}); return err },
-			"shard 1/2 (" + filepath.Join(results.ShardsDir, results.ShardManifestName(1, 2)) + ") was written by backstop " + earlier + ", this is " + this + "; rerun it, or merge anyway with --allow-version-change"},
+			"shard 1/2 (" + filepath.Join(results.ShardsDir, results.ShardManifestName(1, 2)) + ") was written by backstop " + earlier + ", this is " + this + "; rerun it, or merge anyway with " + run.MergeCommand(dir) + " --allow-version-change"},
 	}
 	for _, r := range refusals {
 		if err := r.do(); err == nil || !strings.Contains(err.Error(), r.want) {

@@ -94,10 +94,10 @@ func Versions(now string, earlier ...[]string) []string {
 }
 
 // ShardVersionError is the refusal to merge shard i of n (its manifest name, relative to
-// the directory) that backstop version wrote, this version being another: merge takes
-// --allow-version-change to merge it anyway.
-func ShardVersionError(i, n int, name, version string) error {
-	return fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with --allow-version-change", i, n, name, ShowVersion(version), ShowVersion(ToolVersion()))
+// the directory) that backstop version wrote, this version being another: merge, the
+// command that merges the directory, takes --allow-version-change to merge it anyway.
+func ShardVersionError(i, n int, name, version, merge string) error {
+	return fmt.Errorf("shard %d/%d (%s) was written by backstop %s, this is %s; rerun it, or merge anyway with %s --allow-version-change", i, n, name, ShowVersion(version), ShowVersion(ToolVersion()), merge)
 }
 
 // maxShownVersion is the most bytes of a version ShowVersion shows: a version is a short

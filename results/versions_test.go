@@ -74,7 +74,7 @@ func TestCheckResumeVersion(t *testing.T) {
 			t.Errorf("refusal %q, want %q", err, want)
 		}
 	}
-	if !strings.Contains(ShardVersionError(1, 2, "shards/shard-1-of-2.json", "0.9.0-earlier").Error(), "--allow-version-change") {
+	if !strings.Contains(ShardVersionError(1, 2, "shards/shard-1-of-2.json", "0.9.0-earlier", "backstop merge out/x").Error(), "merge anyway with backstop merge out/x --allow-version-change") {
 		t.Error("the shard refusal does not name --allow-version-change")
 	}
 }

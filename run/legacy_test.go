@@ -98,7 +98,7 @@ func TestFinishRunOfEarlierVersion(t *testing.T) {
 	if _, err := Execute(ctx, Options{Config: recorded, OutDir: stopped, ChunkSize: chunk, Resume: true}); err == nil || !strings.Contains(err.Error(), "last written by backstop "+legacyVersion) {
 		t.Fatalf("resume without AllowVersionChange: %v; want the version refusal", err)
 	}
-	if _, err := Merge(sharded, MergeOptions{}); err == nil || !strings.Contains(err.Error(), "written by backstop "+legacyVersion) {
+	if _, err := Merge(sharded, MergeOptions{}); err == nil || !strings.Contains(err.Error(), "written by backstop "+legacyVersion) || !strings.Contains(err.Error(), "merge anyway with "+MergeCommand(sharded)+" --allow-version-change") {
 		t.Fatalf("merge without AllowVersionChange: %v; want the version refusal", err)
 	}
 	if _, err := Execute(ctx, Options{Config: recorded, OutDir: stopped, ChunkSize: chunk, Resume: true, AllowVersionChange: true}); err != nil {

@@ -111,7 +111,7 @@ func Merge(dir string, opt MergeOptions) (*Outcome, error) {
 		case m.RunID == "":
 			return nil, fmt.Errorf("%s records no run identity (an older backstop wrote it); rerun that shard with --force", name)
 		case m.Version != results.ToolVersion() && !opt.AllowVersionChange:
-			return nil, results.ShardVersionError(i, n, name, m.Version)
+			return nil, results.ShardVersionError(i, n, name, m.Version, MergeCommand(dir))
 		default:
 			shards = append(shards, m)
 		}
