@@ -2,7 +2,6 @@ package results
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -80,9 +79,11 @@ func WrittenBy(versions []string, version string) []string {
 // that a directory of one version has no versions key.
 func Versions(now string, earlier ...[]string) []string {
 	var all []string
+	seen := map[string]bool{"": true, now: true} // a hand-edited list may be long
 	for _, list := range earlier {
 		for _, v := range list {
-			if v != "" && v != now && !slices.Contains(all, v) {
+			if !seen[v] {
+				seen[v] = true
 				all = append(all, v)
 			}
 		}

@@ -10,7 +10,7 @@ func interruptNote(command string) string {
 	case "merge":
 		// A merge of 4 shards of 50,000 paths takes half a second, of a million paths one:
 		// short, yet a scheduler's SIGTERM may give it less; it stops between steps.
-		return "stopping the merge; the shards are not changed, and merging again finishes the run"
+		return "stopping the merge; the shards are not changed, and merging again finishes it" // a run or an exploration
 	}
 	// plot, verify, inspect and the rest do not stop half-way.
 	return "this command does not stop half-way: finishing, then exiting"
