@@ -40,13 +40,7 @@ func (m *Manifest) ownFiles(dir string) []string {
 // recordOutputs lists in m, as the exploration completes, its own files and figures (paths
 // under dir) with the SHA-256 of each as written.
 func (m *Manifest) recordOutputs(dir string, figures []string) error {
-	files := append(m.ownFiles(dir), relative(dir, figures)...)
-	sums, err := results.SumFiles(dir, files)
-	if err != nil {
-		return err
-	}
-	m.Outputs, m.OutputSHA256 = files, sums
-	return nil
+	return m.record(dir, append(m.ownFiles(dir), relative(dir, figures)...))
 }
 
 // recordChunks lists in the manifest m of a shard, as it completes, its chunks of
@@ -57,6 +51,11 @@ func (m *Manifest) recordChunks(dir string, first, end int) error {
 	for c := first; c < end; c++ {
 		files = append(files, ChunkFile(c))
 	}
+	return m.record(dir, files)
+}
+
+// record makes files (relative to dir) m's outputs, with the SHA-256 of each as it is now.
+func (m *Manifest) record(dir string, files []string) error {
 	sums, err := results.SumFiles(dir, files)
 	if err != nil {
 		return err
@@ -77,8 +76,9 @@ func WriteManifest(path string, m *Manifest) error { return writeJSON(path, m) }
 // what the exploration's design computes at that chunk (its identity and values), as
 // resume and merge do before they use one.
 type ChunkChecker struct {
-	m      *Manifest
-	values [][]float64
+	m        *Manifest
+	values   [][]float64
+	discover bool // the explore file discovers boxes
 }
 
 // NewChunkChecker returns the checker of m's chunks; an error when m's explore file does not
@@ -95,14 +95,11 @@ func NewChunkChecker(m *Manifest, path string) (*ChunkChecker, error) {
 	if len(values) != m.Evaluations {
 		return nil, fmt.Errorf("%s: its explore file makes %d evaluations, its manifest says %d", path, len(values), m.Evaluations)
 	}
-	return &ChunkChecker{m: m, values: values}, nil
+	return &ChunkChecker{m: m, values: values, discover: p.Discover != nil}, nil
 }
 
 // Discovers reports whether the exploration discovers boxes (writes boxes.csv).
-func (k *ChunkChecker) Discovers() bool {
-	p, err := Decode([]byte(k.m.Config), "")
-	return err == nil && p.Discover != nil
-}
+func (k *ChunkChecker) Discovers() bool { return k.discover }
 
 // Check checks chunk c in dir: nil when it holds this exploration's evaluations; an error
 // naming the file when it is missing, does not decode or is another's.

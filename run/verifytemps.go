@@ -19,16 +19,7 @@ import (
 // then the command that removes them. It changes nothing. manifests are those Verify
 // read (the run's, or its shards').
 func leftovers(dir string, manifests []string, named bool) []string {
-	var notes []string
-	for _, sub := range append([]string{"."}, runSubdirs...) {
-		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
-			continue // none, or a symbolic link: never look out of the run (dir may be one)
-		}
-		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
-			rel, _ := filepath.Rel(dir, f)
-			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the run", printable.Name(rel)))
-		}
-	}
+	notes := StaleTempNotes(dir, runSubdirs, "run")
 	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
 		if !rundir.IsRealDir(a) {
@@ -47,6 +38,24 @@ func leftovers(dir string, manifests []string, named bool) []string {
 		return nil
 	}
 	return append(notes, leftoversRemoval(dir, manifests))
+}
+
+// StaleTempNotes lists, one note each, the temporary files of writes a kill cut short in
+// dir and in its subdirectories subs (never through a symbolic link: dir itself may be
+// one), named relative to dir as not part of what dir holds (what: "run", "sweep", ...).
+// It changes nothing.
+func StaleTempNotes(dir string, subs []string, what string) []string {
+	var notes []string
+	for _, sub := range append([]string{"."}, subs...) {
+		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
+			continue // none, or a symbolic link: never look out of dir
+		}
+		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
+			rel, _ := filepath.Rel(dir, f)
+			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), what))
+		}
+	}
+	return notes
 }
 
 // leftoversRemoval says which command removes the leftovers of the run in dir.

@@ -1,14 +1,12 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/backstop-research/backstop/calibrate"
 	"github.com/backstop-research/backstop/results"
-	"github.com/backstop-research/backstop/run"
 )
 
 // verifyCalibration verifies the calibration in dir: once it is complete, its tables,
@@ -31,10 +29,7 @@ func verifyCalibration(dir string, rep *Report, opt Options) error {
 		if exists(filepath.Join(dir, calibrate.EvaluationsFile)) {
 			rep.ownFiles(dir, []string{calibrate.EvaluationsFile}, nil)
 		}
-		why := m.Status
-		if m.Error != "" {
-			why += ": " + m.Error
-		}
+		why := statusText(m.Status, m.Error)
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the calibration is %s; finish it with %s (it replays the evaluations logged in %s)", why, calibrate.ResumeCommand(dir), calibrate.EvaluationsFile))
 	}
 	resume := ""
@@ -52,9 +47,9 @@ func verifyCalibration(dir string, rep *Report, opt Options) error {
 	// when that was moved, evaluates again) and writes every file again.
 	rep.Resume = calibrate.ResumeCommand(dir)
 	m.Status, m.Finished, m.Resume = results.StatusIncomplete, "", rep.Resume
-	m.Error = "damaged files quarantined by backstop verify"
+	m.Error = quarantinedError
 	if err := calibrate.WriteManifest(dir, m); err != nil {
-		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the calibration's manifest was not updated", filepath.Join(dir, run.QuarantineDir)), err)
+		return rep.notUpdated(dir, err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/backstop-research/backstop/explore"
 	"github.com/backstop-research/backstop/internal/printable"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -34,7 +35,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("%s: its explore file does not decode, so its evaluations cannot be checked: %w", mpath, err)
 	}
-	if link := linkIn(dir, explore.EvaluationsDir); link != "" {
+	if link := rundir.FirstLink(dir, explore.EvaluationsDir); link != "" {
 		rep.Problems = append(rep.Problems, linkProblem(dir, link))
 	}
 	listed := map[string]bool{}
@@ -43,7 +44,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	for c := 0; c < m.Chunks; c++ {
 		rel := explore.ChunkFile(c)
 		listed[rel] = true
-		if linkIn(dir, rel) != "" {
+		if rundir.FirstLink(dir, rel) != "" {
 			continue
 		}
 		if !complete && !exists(filepath.Join(dir, rel)) {
@@ -69,7 +70,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	}
 	requeue := rep.keptRuns(dir, runs, complete, opt)
 	moved := rep.strays(dir, explore.EvaluationsDir, listed)
-	if linkIn(dir, explore.RunsDir) == "" {
+	if rundir.FirstLink(dir, explore.RunsDir) == "" {
 		moved = append(moved, rep.strays(dir, explore.RunsDir, runsListed)...)
 	} else {
 		rep.Problems = append(rep.Problems, linkProblem(dir, explore.RunsDir))
@@ -87,10 +88,7 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 		}
 		damaged = append(damaged, rep.ownFiles(dir, own, m.OutputSHA256)...)
 	} else {
-		why := m.Status
-		if m.Error != "" {
-			why += ": " + m.Error
-		}
+		why := statusText(m.Status, m.Error)
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the exploration is %s; %d of %d chunks of evaluations done; finish it with %s", why, done, m.Chunks, explore.ResumeCommand(dir)))
 	}
 	resume := ""
@@ -119,9 +117,9 @@ func verifyExplore(dir string, rep *Report, opt Options) error {
 	// kept runs whose chunks were moved again, and writes the tables and figures again.
 	rep.Resume = explore.ResumeCommand(dir)
 	m.Status, m.Finished = results.StatusIncomplete, ""
-	m.Error = "damaged files quarantined by backstop verify"
+	m.Error = quarantinedError
 	if err := explore.WriteManifest(mpath, m); err != nil {
-		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the exploration's manifest was not updated", filepath.Join(dir, run.QuarantineDir)), err)
+		return rep.notUpdated(dir, err)
 	}
 	return nil
 }
@@ -146,7 +144,7 @@ func (rep *Report) keptRuns(dir string, runs []string, finished bool, opt Option
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: a kept run outside the directory (a hand-edited manifest)", printable.Name(rel)))
 			continue
 		}
-		if link := linkIn(dir, rel); link != "" {
+		if link := rundir.FirstLink(dir, rel); link != "" {
 			if link != explore.RunsDir { // runs/ itself is named once
 				rep.Problems = append(rep.Problems, linkProblem(dir, link))
 			}
@@ -211,7 +209,7 @@ func verifyShards(dir string, rep *Report, opt Options) error {
 		for c := m.Shard.FirstChunk; c < m.Shard.EndChunk && c < m.Chunks; c++ {
 			rel := explore.ChunkFile(c)
 			listed[rel] = true
-			if linkIn(dir, rel) != "" || (!complete && !exists(filepath.Join(dir, rel))) {
+			if rundir.FirstLink(dir, rel) != "" || (!complete && !exists(filepath.Join(dir, rel))) {
 				continue
 			}
 			rep.OwnFiles++
@@ -241,11 +239,11 @@ func verifyShards(dir string, rep *Report, opt Options) error {
 			missing = append(missing, fmt.Sprintf("%d/%d", i, count))
 		}
 	}
-	if link := linkIn(dir, explore.EvaluationsDir); link != "" {
+	if link := rundir.FirstLink(dir, explore.EvaluationsDir); link != "" {
 		rep.Problems = append(rep.Problems, linkProblem(dir, link))
 	}
 	rep.strays(dir, explore.EvaluationsDir, listed)
-	if linkIn(dir, explore.RunsDir) == "" {
+	if rundir.FirstLink(dir, explore.RunsDir) == "" {
 		rep.strays(dir, explore.RunsDir, runsListed)
 	} else {
 		rep.Problems = append(rep.Problems, linkProblem(dir, explore.RunsDir))

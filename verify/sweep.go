@@ -1,13 +1,13 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/printable"
+	"github.com/backstop-research/backstop/internal/rundir"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sweep"
 )
@@ -31,7 +31,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 			continue
 		}
 		listed[pt.Dir] = true
-		if link := linkIn(dir, pt.Dir); link != "" {
+		if link := rundir.FirstLink(dir, pt.Dir); link != "" {
 			rep.Problems = append(rep.Problems, linkProblem(dir, link))
 			rep.Damaged = append(rep.Damaged, pt.Dir)
 			continue
@@ -68,7 +68,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 		} else {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("this sweep was written by an earlier backstop that did not record checksums of its own files: %s was checked only for presence and readability (its rows decoded), every grid point's run in full", results.SweepFile))
 			rep.OwnFiles++
-			if link := linkIn(dir, results.SweepFile); link != "" {
+			if link := rundir.FirstLink(dir, results.SweepFile); link != "" {
 				rep.Problems = append(rep.Problems, linkProblem(dir, link))
 			} else if _, _, err := results.ReadSweep(filepath.Join(dir, results.SweepFile)); err != nil {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: listed by the manifest but missing or unreadable (%s)", results.SweepFile, strings.TrimPrefix(printable.Error(err), dir+string(filepath.Separator))))
@@ -76,10 +76,7 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 			}
 		}
 	} else {
-		why := m.Status
-		if m.Error != "" {
-			why += ": " + m.Error
-		}
+		why := statusText(m.Status, m.Error)
 		rep.Unfinished = append(rep.Unfinished, fmt.Sprintf("the sweep is %s; %d of %d grid points complete%s%s; finish it with %s",
 			why, len(done), len(m.Points), pointsText(partial, "cut short"), pointsText(pending, "not started"), sweep.ResumeCommand(dir)))
 	}
@@ -109,12 +106,12 @@ func verifySweep(dir string, rep *Report, opt Options) error {
 	}
 	rep.Resume = sweep.ResumeCommand(dir)
 	m.Status, m.Finished, m.Resume = results.StatusIncomplete, "", rep.Resume
-	m.Error = "damaged files quarantined by backstop verify"
+	m.Error = quarantinedError
 	if len(points) > 0 {
 		m.Error += " (grid points " + strings.Join(points, ", ") + ")"
 	}
 	if err := results.WriteSweepManifest(dir, m); err != nil {
-		return errors.Join(fmt.Errorf("the damaged files are in %s/ but the sweep's manifest was not updated", filepath.Join(dir, "quarantine")), err)
+		return rep.notUpdated(dir, err)
 	}
 	return nil
 }

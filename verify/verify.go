@@ -18,7 +18,6 @@ import (
 
 	"github.com/backstop-research/backstop/calibrate"
 	"github.com/backstop-research/backstop/explore"
-	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
@@ -203,6 +202,25 @@ func (rep *Report) addRun(dir, rel string, finished bool, opt Options) *run.Veri
 	return r
 }
 
+// statusText is a manifest's status with its error, as an unfinished directory's line
+// says it: "incomplete: interrupted".
+func statusText(status, errText string) string {
+	if errText != "" {
+		return status + ": " + errText
+	}
+	return status
+}
+
+// quarantinedError is the error a sweep's, an exploration's or a calibration's manifest
+// records once Quarantine has moved its damaged files and marked it incomplete.
+const quarantinedError = "damaged files quarantined by backstop verify"
+
+// notUpdated is the error of a quarantine that moved the damaged files of dir but could
+// not mark its manifest incomplete (err).
+func (rep *Report) notUpdated(dir string, err error) error {
+	return errors.Join(fmt.Errorf("the damaged files are in %s/ but the %s's manifest was not updated", filepath.Join(dir, run.QuarantineDir), Noun(rep.Kind)), err)
+}
+
 // Noun names a kind of directory in a sentence: "sweep", "exploration", "calibration"
 // ("" for another kind).
 func Noun(kind string) string {
@@ -222,7 +240,7 @@ func (rep *Report) ownFiles(dir string, files []string, sums map[string]string) 
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: not inside the %s's directory (a hand-edited manifest): not read", printable.Name(filepath.ToSlash(f)), Noun(rep.Kind)))
 			continue
 		}
-		if link := linkIn(dir, f); link != "" {
+		if link := rundir.FirstLink(dir, f); link != "" {
 			rep.Problems = append(rep.Problems, linkProblem(dir, link))
 			continue
 		}
@@ -237,24 +255,6 @@ func (rep *Report) ownFiles(dir string, files []string, sums map[string]string) 
 		}
 	}
 	return damaged
-}
-
-// linkIn returns the first of rel's directories (relative to dir, rel itself included)
-// that is a symbolic link, "" when none is: verify never looks through a link out of the
-// directory.
-func linkIn(dir, rel string) string {
-	parts := strings.Split(filepath.ToSlash(filepath.Clean(rel)), "/")
-	for i := range parts {
-		p := filepath.Join(parts[:i+1]...)
-		fi, err := os.Lstat(filepath.Join(dir, p))
-		if err != nil {
-			return ""
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return p
-		}
-	}
-	return ""
 }
 
 // linkProblem names the symbolic link rel in dir.
@@ -300,18 +300,9 @@ func quarantine(dir string, opt Options, why string, files []string) error {
 // (never through a symbolic link), with what removes them: resume for an unfinished
 // directory, else nothing (they can be deleted).
 func (rep *Report) leftovers(dir string, subs []string, resume string) {
-	n := 0
-	for _, sub := range append([]string{"."}, subs...) {
-		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
-			continue
-		}
-		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
-			rel, _ := filepath.Rel(dir, f)
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), Noun(rep.Kind)))
-			n++
-		}
-	}
-	if n+rep.leftNotes == 0 {
+	stale := run.StaleTempNotes(dir, subs, Noun(rep.Kind))
+	rep.Notes = append(rep.Notes, stale...)
+	if len(stale)+rep.leftNotes == 0 {
 		return
 	}
 	const harmless = "these do not affect the results or their readers (hidden names); "

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,24 +22,7 @@ const earlierVersion = "0.9.0-earlier"
 // version of backstop would hold it.
 func setManifest(t *testing.T, dir string, keys map[string]any) {
 	t.Helper()
-	path := filepath.Join(dir, "manifest.json")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range keys {
-		m[k] = v
-	}
-	if data, err = json.MarshalIndent(m, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editManifest(t, dir, func(m map[string]any) { maps.Copy(m, keys) })
 }
 
 // readManifestKeys reads the manifest.json in dir as JSON, whatever its kind.

@@ -138,17 +138,26 @@ func RemoveEmptied(dir string, files []string) {
 
 // crossesLink reports whether a directory on the way from dir to rel is a symbolic link
 // (removing through it would touch files outside dir).
-func crossesLink(dir, rel string) bool {
-	p := dir
-	parts := strings.Split(filepath.Dir(rel), string(filepath.Separator))
-	for _, part := range parts {
+func crossesLink(dir, rel string) bool { return FirstLink(dir, filepath.Dir(rel)) != "" }
+
+// FirstLink returns the first of the paths on the way from dir to rel (rel relative to
+// dir, rel itself included) that is a symbolic link, relative to dir; "" when none is, or
+// when the way ends at a name that does not exist. Whoever reads or removes under dir
+// asks it so as never to go through a link out of dir (dir itself may be one).
+func FirstLink(dir, rel string) string {
+	p := ""
+	for _, part := range strings.Split(filepath.Clean(rel), string(filepath.Separator)) {
 		if part == "." {
 			continue
 		}
 		p = filepath.Join(p, part)
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return true
+		fi, err := os.Lstat(filepath.Join(dir, p))
+		if err != nil {
+			return ""
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			return p
 		}
 	}
-	return false
+	return ""
 }
