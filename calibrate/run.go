@@ -447,13 +447,7 @@ func writeOutputs(dir string, fit *Fit, prov results.Provenance, opt Options) ([
 		in.Profiles = append(in.Profiles, pr)
 	}
 	figs, err := plots.WriteCalibration(in, filepath.Join(dir, results.FiguresDir), opt.FigureOptions)
-	var rel []string
-	for _, f := range figs {
-		if r, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(r) {
-			rel = append(rel, r)
-		}
-	}
-	return rel, err
+	return results.RelativeFiles(dir, figs), err
 }
 
 // writeCalibrated writes the scenario at the estimates, a file backstop run --config

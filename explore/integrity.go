@@ -40,7 +40,7 @@ func (m *Manifest) ownFiles(dir string) []string {
 // recordOutputs lists in m, as the exploration completes, its own files and figures (paths
 // under dir) with the SHA-256 of each as written.
 func (m *Manifest) recordOutputs(dir string, figures []string) error {
-	return m.record(dir, append(m.ownFiles(dir), relative(dir, figures)...))
+	return m.record(dir, append(m.ownFiles(dir), results.RelativeFiles(dir, figures)...))
 }
 
 // recordChunks lists in the manifest m of a shard, as it completes, its chunks of

@@ -716,14 +716,3 @@ func joinInts(xs []int) string {
 	}
 	return strings.Join(s, ",")
 }
-
-// relative returns paths relative to dir.
-func relative(dir string, paths []string) []string {
-	var out []string
-	for _, p := range paths {
-		if rel, err := filepath.Rel(dir, p); err == nil {
-			out = append(out, rel)
-		}
-	}
-	return out
-}

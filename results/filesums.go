@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/backstop-research/backstop/internal/printable"
 )
@@ -21,6 +22,38 @@ func SumFiles(dir string, files []string) (map[string]string, error) {
 		sums[rel] = sum
 	}
 	return sums, nil
+}
+
+// RelativeFiles returns files (paths under dir, as writers return what they wrote)
+// relative to dir, as a manifest lists them; a path outside dir is left out.
+func RelativeFiles(dir string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		if rel, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(rel) {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+// AddOutputs adds files (relative to dir) to a manifest's outputs, each once, and the
+// SHA-256 of each as it is now to its sums (made when nil): a run's or a sweep's figures
+// drawn again, say, recorded so that verify checks them as drawn.
+func AddOutputs(dir string, outputs *[]string, sums *map[string]string, files []string) error {
+	now, err := SumFiles(dir, files)
+	if err != nil {
+		return err
+	}
+	if *sums == nil {
+		*sums = map[string]string{}
+	}
+	for _, rel := range files {
+		if !slices.Contains(*outputs, rel) {
+			*outputs = append(*outputs, rel)
+		}
+		(*sums)[rel] = now[rel]
+	}
+	return nil
 }
 
 // FileProblems checks each of files (relative to dir) against the SHA-256 sums records

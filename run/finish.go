@@ -154,7 +154,7 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 	}
 	man.Outputs, man.OutputSHA256 = nil, nil
 	if err := recordOutputs(dir, man, append([]string{results.BandsFile, results.SummaryFile, results.EffectsFile, results.TailsFile,
-		results.ConvergenceFile, results.ReportFile}, relativeTo(dir, out.Figures)...)); err != nil {
+		results.ConvergenceFile, results.ReportFile}, results.RelativeFiles(dir, out.Figures)...)); err != nil {
 		return nil, err
 	}
 	if err := j.interrupted(); err != nil {

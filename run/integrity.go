@@ -323,14 +323,3 @@ func quarantineStrays(dir string, m *results.Manifest, log io.Writer) error {
 	}
 	return quarantine(dir, log, "not part of this run", s...)
 }
-
-// relativeTo returns files relative to dir (those inside it).
-func relativeTo(dir string, files []string) []string {
-	var out []string
-	for _, f := range files {
-		if rel, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(rel) {
-			out = append(out, rel)
-		}
-	}
-	return out
-}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/backstop-research/backstop/internal/rundir"
@@ -18,20 +17,7 @@ import (
 // recordOutputs adds files (relative to dir) to m's outputs, with the SHA-256 of each as
 // it is now, so that verify can check every file the run holds.
 func recordOutputs(dir string, m *results.Manifest, files []string) error {
-	sums, err := results.SumFiles(dir, files)
-	if err != nil {
-		return err
-	}
-	if m.OutputSHA256 == nil {
-		m.OutputSHA256 = map[string]string{}
-	}
-	for _, rel := range files {
-		if !slices.Contains(m.Outputs, rel) {
-			m.Outputs = append(m.Outputs, rel)
-		}
-		m.OutputSHA256[rel] = sums[rel]
-	}
-	return nil
+	return results.AddOutputs(dir, &m.Outputs, &m.OutputSHA256, files)
 }
 
 // outputProblems checks every output m lists against its recorded SHA-256 (a manifest
@@ -139,7 +125,7 @@ func Plot(dir string, opt FigureOptions, log io.Writer) ([]string, error) {
 	if err != nil {
 		return files, err
 	}
-	if err := recordOutputs(dir, m, relativeTo(dir, files)); err != nil {
+	if err := recordOutputs(dir, m, results.RelativeFiles(dir, files)); err != nil {
 		return files, err
 	}
 	if err := results.WriteManifest(dir, m); err != nil {

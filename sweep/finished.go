@@ -64,21 +64,8 @@ func Redraw(dir string, opt plots.Options) ([]string, error) {
 	if err != nil || m.OutputSHA256 == nil { // an earlier version's: it records none
 		return files, err
 	}
-	var rel []string
-	for _, f := range files {
-		if r, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(r) {
-			rel = append(rel, r)
-		}
-	}
-	sums, err := results.SumFiles(dir, rel)
-	if err != nil {
+	if err := results.AddOutputs(dir, &m.Outputs, &m.OutputSHA256, results.RelativeFiles(dir, files)); err != nil {
 		return files, err
-	}
-	for _, r := range rel {
-		if _, ok := m.OutputSHA256[r]; !ok {
-			m.Outputs = append(m.Outputs, r)
-		}
-		m.OutputSHA256[r] = sums[r]
 	}
 	if err := results.WriteSweepManifest(dir, m); err != nil {
 		return files, fmt.Errorf("the figures are drawn but not recorded in the manifest: %w", err)

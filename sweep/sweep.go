@@ -213,12 +213,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Outcome, error) {
 // recordOutputs lists the sweep's own files in man, sweep.parquet and figures (paths
 // under dir), with the SHA-256 of each as written.
 func recordOutputs(dir string, man *results.SweepManifest, figures []string) error {
-	files := []string{results.SweepFile}
-	for _, f := range figures {
-		if rel, err := filepath.Rel(dir, f); err == nil && filepath.IsLocal(rel) {
-			files = append(files, rel)
-		}
-	}
+	files := append([]string{results.SweepFile}, results.RelativeFiles(dir, figures)...)
 	sums, err := results.SumFiles(dir, files)
 	if err != nil {
 		return err
