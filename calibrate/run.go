@@ -190,7 +190,7 @@ func Run(ctx context.Context, spec *Spec, opt Options) (*Fit, error) {
 	case opt.Resume && old.Config != string(yml):
 		return nil, fmt.Errorf("--resume %s: the directory records a different calibration", dir)
 	case opt.Resume:
-		ways := results.VersionWays(ResumeCommand(dir), "backstop calibrate --config FILE --out "+shellquote.Path(dir)+" --force")
+		ways := results.VersionWays(ResumeCommand(dir), "calibrate", dir)
 		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
 			return nil, err
 		}

@@ -19,7 +19,6 @@ import (
 	"github.com/backstop-research/backstop/internal/dirlock"
 	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/internal/rundir"
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/run"
 )
@@ -340,7 +339,7 @@ func prepare(dir, mpath string, man *Manifest, opt Options) error {
 		if old.Config != man.Config {
 			return fmt.Errorf("cannot resume %s: it explores a different file (its manifest holds the one to resume)", dir)
 		}
-		ways := results.VersionWays(ResumeCommand(dir), "backstop explore --config FILE --out "+shellquote.Path(dir)+" --force")
+		ways := results.VersionWays(ResumeCommand(dir), "explore", dir)
 		if err := results.CheckResumeVersion(dir, old.Version, opt.AllowVersionChange, "evaluations", ways); err != nil {
 			return err
 		}

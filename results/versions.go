@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/backstop-research/backstop/internal/printable"
+	"github.com/backstop-research/backstop/internal/shellquote"
 )
 
 // VersionChangeError is the refusal to resume a directory (a run, a sweep, an
@@ -54,11 +55,13 @@ func ShowVersions(versions []string) string {
 	return strings.Join(shown, ", ")
 }
 
-// VersionWays is the Ways of a VersionChangeError of a command other than run: the whole
-// command that resumes anyway (resume, the command's --resume command line, with
-// --allow-version-change) and what starts over.
-func VersionWays(resume, startOver string) string {
-	return fmt.Sprintf("resume anyway with %s --allow-version-change, or start over with %s", resume, startOver)
+// VersionWays is the Ways of a VersionChangeError: the whole command that resumes anyway
+// (resume, the command's --resume command line, with --allow-version-change) and the one
+// that starts over, backstop command (run, sweep, explore, calibrate) into dir with flags
+// (a shard's, say) and --force.
+func VersionWays(resume, command, dir string, flags ...string) string {
+	over := strings.Join(append([]string{"backstop", command, "--config FILE --out", shellquote.Path(dir)}, append(flags, "--force")...), " ")
+	return fmt.Sprintf("resume anyway with %s --allow-version-change, or start over with %s", resume, over)
 }
 
 // WrittenBy is the versions a manifest records as having written its directory: its

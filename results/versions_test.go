@@ -64,15 +64,18 @@ func TestCheckResumeVersion(t *testing.T) {
 		{"0.9.0-earlier", true, false},
 	}
 	for _, tc := range tests {
-		err := CheckResumeVersion("out/x", tc.begun, tc.allow, "evaluations", VersionWays("backstop explore --resume out/x", "--force"))
+		err := CheckResumeVersion("out/x", tc.begun, tc.allow, "evaluations", VersionWays("backstop explore --resume out/x", "explore", "out/x"))
 		var vc *VersionChangeError
 		if tc.refuse != errors.As(err, &vc) {
 			t.Fatalf("begun by %s, allow %v: %v; want a refusal: %v", tc.begun, tc.allow, err, tc.refuse)
 		}
-		want := "cannot resume out/x: it was last written by backstop 0.9.0-earlier, this is " + this + "; its evaluations may differ from this version's (resume anyway with backstop explore --resume out/x --allow-version-change, or start over with --force)"
+		want := "cannot resume out/x: it was last written by backstop 0.9.0-earlier, this is " + this + "; its evaluations may differ from this version's (resume anyway with backstop explore --resume out/x --allow-version-change, or start over with backstop explore --config FILE --out out/x --force)"
 		if tc.refuse && err.Error() != want {
 			t.Errorf("refusal %q, want %q", err, want)
 		}
+	}
+	if got, want := VersionWays("backstop run --resume 'my out' --shard 1/2", "run", "my out", "--shard 1/2"), "or start over with backstop run --config FILE --out 'my out' --shard 1/2 --force"; !strings.HasSuffix(got, want) {
+		t.Errorf("a shard's ways %q, want them to end %q", got, want)
 	}
 	if !strings.Contains(ShardVersionError(1, 2, "shards/shard-1-of-2.json", "0.9.0-earlier", "backstop merge out/x").Error(), "merge anyway with backstop merge out/x --allow-version-change") {
 		t.Error("the shard refusal does not name --allow-version-change")

@@ -3,7 +3,6 @@ package run
 import (
 	"fmt"
 
-	"github.com/backstop-research/backstop/internal/shellquote"
 	"github.com/backstop-research/backstop/results"
 )
 
@@ -11,9 +10,9 @@ import (
 // by another version of backstop (results.VersionChangeError): resume anyway with
 // --allow-version-change, or start over with --force.
 func versionWays(dir string, shard ShardSpec) string {
-	over := "backstop run --config FILE --out " + shellquote.Path(dir)
+	var flags []string
 	if shard.Count > 1 {
-		over += fmt.Sprintf(" --shard %d/%d", shard.Index, shard.Count)
+		flags = append(flags, fmt.Sprintf("--shard %d/%d", shard.Index, shard.Count))
 	}
-	return results.VersionWays(ResumeCommand(dir, shard), over+" --force")
+	return results.VersionWays(ResumeCommand(dir, shard), "run", dir, flags...)
 }

@@ -278,7 +278,7 @@ func resumable(dir, yml string) (*results.SweepManifest, error) {
 // versionWays is how to go on from the refusal to resume the sweep in dir, or one of its
 // points, begun by another version (results.VersionChangeError).
 func versionWays(dir string) string {
-	return results.VersionWays(ResumeCommand(dir), "backstop sweep --config FILE --out "+shellquote.Path(dir)+" --force")
+	return results.VersionWays(ResumeCommand(dir), "sweep", dir)
 }
 
 // recordVersions sets man's versions: those that wrote the sweep before (earlier) and its
