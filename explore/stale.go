@@ -17,12 +17,7 @@ import (
 // left alone: what is behind it is not the exploration's.
 func removeStaleTemps(dir, mpath string, shard bool, first, end int) {
 	if !shard {
-		atomicfile.RemoveStale(dir)
-		for _, sub := range []string{EvaluationsDir, results.FiguresDir, results.ShardsDir} {
-			if rundir.IsRealDir(filepath.Join(dir, sub)) {
-				atomicfile.RemoveStale(filepath.Join(dir, sub))
-			}
-		}
+		rundir.RemoveStaleIn(dir, []string{EvaluationsDir, results.FiguresDir, results.ShardsDir})
 		return
 	}
 	chunks := make([]string, 0, end-first)

@@ -151,9 +151,7 @@ var writeFirstManifest = results.WriteManifestFile
 // part of the run; hidden, so readers skip them meanwhile. A resumed run, or one --force
 // starts over, does so; so does a resumed sweep for its points and its own directory.
 func RemoveStaleTemps(dir string) {
-	for _, sub := range runSubdirs {
-		atomicfile.RemoveStale(filepath.Join(dir, sub))
-	}
+	rundir.RemoveStaleIn(dir, runSubdirs) // never through a linked subdirectory
 	aside, _ := dirglob.Glob(dir, replacedPrefix+"*")
 	for _, a := range aside {
 		if rundir.IsRealDir(a) {
@@ -161,7 +159,6 @@ func RemoveStaleTemps(dir string) {
 			os.Remove(a)   // empty: one a kill left before its marker (nothing to lose)
 		}
 	}
-	atomicfile.RemoveStale(dir)
 }
 
 // clear makes way for a fresh run with --force: it removes what old, the previous run's

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/backstop-research/backstop/internal/atomicfile"
 	"github.com/backstop-research/backstop/internal/dirglob"
 	"github.com/backstop-research/backstop/internal/printable"
 	"github.com/backstop-research/backstop/internal/rundir"
@@ -46,14 +45,9 @@ func leftovers(dir string, manifests []string, named bool) []string {
 // It changes nothing.
 func StaleTempNotes(dir string, subs []string, what string) []string {
 	var notes []string
-	for _, sub := range append([]string{"."}, subs...) {
-		if sub != "." && !rundir.IsRealDir(filepath.Join(dir, sub)) {
-			continue // none, or a symbolic link: never look out of dir
-		}
-		for _, f := range atomicfile.Stale(filepath.Join(dir, sub)) {
-			rel, _ := filepath.Rel(dir, f)
-			notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), what))
-		}
+	for _, f := range rundir.StaleIn(dir, subs) {
+		rel, _ := filepath.Rel(dir, f)
+		notes = append(notes, fmt.Sprintf("%s: the temporary file of a write cut short (a backstop killed while writing it), never renamed into place: not part of the %s", printable.Name(filepath.ToSlash(rel)), what))
 	}
 	return notes
 }

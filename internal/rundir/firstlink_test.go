@@ -1,8 +1,10 @@
 package rundir
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -38,5 +40,39 @@ func TestFirstLink(t *testing.T) {
 		if got := FirstLink(dir, tc.rel); got != tc.want {
 			t.Errorf("FirstLink(dir, %q) = %q, want %q", tc.rel, got, tc.want)
 		}
+	}
+}
+
+// StaleIn lists, and RemoveStaleIn removes, the temporary files of cut-short writes in a
+// directory and its real subdirectories, never those behind a linked subdirectory.
+func TestStaleInSkipsLinks(t *testing.T) {
+	dir, mine := t.TempDir(), t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(mine, filepath.Join(dir, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	stale := []string{filepath.Join(dir, ".a.tmp-1"), filepath.Join(dir, "real", ".b.tmp-2")}
+	behind := filepath.Join(mine, ".c.tmp-3")
+	for _, f := range append(slices.Clone(stale), behind) {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subs := []string{"real", "linked", "missing"}
+	got := StaleIn(dir, subs)
+	slices.Sort(got)
+	if !slices.Equal(got, stale) {
+		t.Errorf("StaleIn = %q, want %q", got, stale)
+	}
+	RemoveStaleIn(dir, subs)
+	for _, f := range stale {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s not removed (%v)", f, err)
+		}
+	}
+	if _, err := os.Stat(behind); err != nil {
+		t.Errorf("removed %s behind the link: %v", behind, err)
 	}
 }
