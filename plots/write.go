@@ -245,6 +245,21 @@ type fastPNG struct {
 	// The graphics state its text needs (pngtext.go), and the states Push saved.
 	state pngState
 	saved []pngState
+	// The coverages of the dots drawn, by radius (pngdots.go).
+	dots map[vg.Length]*discMasks
+}
+
+// discs returns the coverages of the canvas's dots of radius r.
+func (c *fastPNG) discs(r vg.Length) *discMasks {
+	d := c.dots[r]
+	if d == nil {
+		if c.dots == nil {
+			c.dots = map[vg.Length]*discMasks{}
+		}
+		d = newDiscMasks(r.Dots(c.DPI()))
+		c.dots[r] = d
+	}
+	return d
 }
 
 // newFastPNG returns a new white w x h PNG canvas at PNGDPI, drawing as
@@ -306,8 +321,20 @@ func blankWhite(c vg.Canvas) bool {
 // Stroke strokes path on the canvas.
 func (c *fastPNG) Stroke(path vg.Path) { c.drawn = true; c.Canvas.Stroke(path) }
 
-// Fill fills path on the canvas.
-func (c *fastPNG) Fill(path vg.Path) { c.drawn = true; c.Canvas.Fill(path) }
+// Fill fills path on the canvas: a scatter's dot, where the canvas is not transformed,
+// by its discMasks (pngdots.go), anything else through gonum's canvas.
+func (c *fastPNG) Fill(path vg.Path) {
+	c.drawn = true
+	if centre, radius, ok := discOf(path); ok && !c.state.transformed {
+		if img, ok := c.Image().(*image.RGBA); ok {
+			dpi := c.DPI()
+			x, y := c.ctx.TransformPoint(centre.X.Dots(dpi), centre.Y.Dots(dpi))
+			c.discs(radius).fill(img, x, y, c.state.color)
+			return
+		}
+	}
+	c.Canvas.Fill(path)
+}
 
 // DrawImage draws img on the canvas in rect.
 func (c *fastPNG) DrawImage(rect vg.Rectangle, img image.Image) {
