@@ -2,20 +2,24 @@ package plots
 
 import (
 	"bufio"
-	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"image/png"
 	"io"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // encodePNG writes m as a PNG. An opaque *image.RGBA (every figure: the canvas is filled
 // white first) is written as 8-bit RGB with every row unfiltered (PNG filter type None)
-// at zlib's fastest level; anything else goes to image/png at its fastest level. The
-// pixels are the same either way. image/png picks a filter for each row by trying all
-// five, which cost more than the compression itself; on our figures (flat colours, thin
-// lines) unfiltered rows compress as well: the files came out about 3% smaller.
+// at the fastest level of klauspost/compress's zlib; anything else goes to image/png at its
+// fastest level. The pixels are the same either way. image/png picks a filter for each row
+// by trying all five, which cost more than the compression itself; on our figures (flat
+// colours, thin lines) unfiltered rows compress as well: the files came out about 3%
+// smaller. On the eight figures of a run, klauspost's fastest level (already ours, for
+// Parquet without cgo) compresses in 26% less time than the standard library's, for
+// files 8% larger (about 100 KB in all).
 func encodePNG(w io.Writer, m image.Image) error {
 	if rgba, ok := m.(*image.RGBA); ok && rgba.Opaque() && rgba.Bounds().Dx() > 0 && rgba.Bounds().Dy() > 0 {
 		return encodeOpaqueRGBA(w, rgba)
