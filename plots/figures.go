@@ -181,9 +181,15 @@ func histPanels(f *figure, in *Input, policies []string, column string, scale bi
 		samples = append(samples, values(pol))
 	}
 	shared := newBinning(samples, histBins, scale)
+	own := make([]binning, len(samples))
+	if ownBins {
+		for i := range samples {
+			own[i] = newBinning(samples[i:i+1], histBins, scale)
+		}
+	}
 	binsOf := func(i int) binning {
 		if ownBins {
-			return newBinning(samples[i:i+1], histBins, scale)
+			return own[i]
 		}
 		return shared
 	}

@@ -75,6 +75,7 @@ func (b binning) shares(values []float64) []float64 {
 		return out
 	}
 	lo, hi := b.edges[0], b.edges[n]
+	logSpan := math.Log(hi / lo) // for log bins; computed once, not per value
 	for _, v := range values {
 		if b.trimmed && (v < lo || v > hi) {
 			continue
@@ -86,7 +87,7 @@ func (b binning) shares(values []float64) []float64 {
 		case v >= hi:
 			i = n - 1
 		case b.log:
-			i = int(float64(n) * math.Log(v/lo) / math.Log(hi/lo))
+			i = int(float64(n) * math.Log(v/lo) / logSpan)
 		default:
 			i = int(float64(n) * (v - lo) / (hi - lo))
 		}
