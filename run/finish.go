@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/backstop-research/backstop/results"
@@ -84,38 +85,55 @@ func finish(j *job, man *results.Manifest, prov results.Provenance, total *Tally
 		conv, tails, convErr = readBack(parts, ready, j.cfg.Policies, int64(j.cfg.Paths), j.cfg.Market.BDys, q95, keep)
 	}()
 	defer func() { <-convDone }() // no return leaves it running
-	sample := results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))
-	if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
-		return nil, fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
-	}
-	if j.opt.Target != nil && j.cfg.Output.BandPaths > 0 {
-		sample.Note = results.NotePrecisionTarget
+	// The bands, the summary and effects, and the tails and convergence table are
+	// independent files: they are computed and written at once, each on a goroutine of its
+	// own (what each reads of total is only read), so that one's computing overlaps
+	// another's waiting for the disk. Of several failures, the first in that order is
+	// reported.
+	var sample results.BandSample
+	var summary []results.SummaryRow
+	var effects []results.EffectRow
+	var errs [3]error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		sample = results.NewBandSample(total.Dist, j.cfg.Policies, j.cfg.Days, j.bandStride, int64(j.cfg.Paths))
+		if n := int64(total.Dist.Sketches[0].Count()); n != sample.Paths {
+			errs[0] = fmt.Errorf("internal error: the bands counted %d paths, the band subset has %d (every %d of %d)", n, sample.Paths, j.bandStride, j.cfg.Paths)
+			return
+		}
+		if j.opt.Target != nil && j.cfg.Output.BandPaths > 0 {
+			sample.Note = results.NotePrecisionTarget
+		}
+		bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)
+		bandsProv := prov
+		bandsProv.Bands = &sample
+		errs[0] = results.WriteBands(filepath.Join(dir, results.BandsFile), bandsProv, j.cfg.Policies, bands)
+	})
+	wg.Go(func() {
+		summary = summarize(total, j.l, j.cfg.Policies)
+		if errs[1] = results.WriteSummaryCSV(filepath.Join(dir, results.SummaryFile), summary); errs[1] != nil {
+			return
+		}
+		effects = pairedEffects(total, j.l, j.cfg.Policies)
+		errs[1] = results.WriteEffectsCSV(filepath.Join(dir, results.EffectsFile), effects)
+	})
+	wg.Go(func() {
+		<-convDone
+		if errs[2] = convErr; errs[2] != nil {
+			return
+		}
+		if errs[2] = results.WriteTailsCSV(filepath.Join(dir, results.TailsFile), tails); errs[2] != nil {
+			return
+		}
+		errs[2] = results.WriteConvergence(filepath.Join(dir, results.ConvergenceFile), prov, j.cfg.Policies, conv)
+	})
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	man.Bands = &sample
-	bands := results.Bands(total.Dist, j.cfg.Policies, j.cfg.Days)
-	bandsProv := prov
-	bandsProv.Bands = &sample
-	if err := results.WriteBands(filepath.Join(dir, results.BandsFile), bandsProv, j.cfg.Policies, bands); err != nil {
-		return nil, err
-	}
-	summary := summarize(total, j.l, j.cfg.Policies)
-	if err := results.WriteSummaryCSV(filepath.Join(dir, results.SummaryFile), summary); err != nil {
-		return nil, err
-	}
-	effects := pairedEffects(total, j.l, j.cfg.Policies)
-	if err := results.WriteEffectsCSV(filepath.Join(dir, results.EffectsFile), effects); err != nil {
-		return nil, err
-	}
-	<-convDone
-	if convErr != nil {
-		return nil, convErr
-	}
-	if err := results.WriteTailsCSV(filepath.Join(dir, results.TailsFile), tails); err != nil {
-		return nil, err
-	}
-	if err := results.WriteConvergence(filepath.Join(dir, results.ConvergenceFile), prov, j.cfg.Policies, conv); err != nil {
-		return nil, err
-	}
 	out := &Outcome{Dir: dir, Manifest: man, Summary: summary, Effects: effects}
 	if err := j.interrupted(); err != nil {
 		return nil, err
