@@ -27,6 +27,8 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"time"
 
 	pdf "codeberg.org/go-pdf/fpdf"
@@ -41,18 +43,46 @@ const dpi = 72
 // Canvas implements vg.Canvas by drawing to a one-page PDF document with its fonts
 // embedded. Drawing errors (a font the PDF library cannot read) are kept and returned by
 // WriteTo.
+//
+// The canvas writes a graphics-state operator (color, opacity, line width, dash) only
+// before something is painted with it and only when its value differs from the one in
+// force, and writes paths itself, with coordinates to 1/100 point: gonum's draw.Canvas
+// sets the color before every glyph, and fpdf writes curves to 1/100,000 point, which
+// made a scatter of dots three times the size and cost of its drawing.
 type Canvas struct {
 	doc       *pdf.Fpdf
 	w, h      vg.Length
+	k, pageH  float64 // fpdf's user unit in points and its page height, in user units
 	numImages int
 	stack     []context
 	fonts     map[string]bool // font names already added to doc
 	err       error
+	buf       []byte       // the operators of the path being written, reused
+	rd        bytes.Reader // hands buf to fpdf
 }
 
+// context is what Push saves and Pop restores. Push writes q and Pop Q, which save and
+// restore the PDF's graphics state, so the state in force (have) is kept here too.
 type context struct {
-	width vg.Length
+	width vg.Length // the line width asked for: a path of width 0 is not stroked
+	want  gstate    // the state asked for by SetColor, SetLineWidth and SetLineDash
+	have  gstate    // the state in force in the PDF's current graphics state
 }
+
+// gstate is the part of the PDF graphics state the canvas sets. The canvas never calls
+// fpdf's color setters: fpdf's Text wraps text in its own q and color when its text
+// color differs from its fill color, so both stay at fpdf's black and the canvas writes
+// the fill color that text is painted with itself.
+type gstate struct {
+	fill, stroke rgb
+	alpha        float64   // constant opacity of fills and strokes
+	width        float64   // line width in user units, NaN when unknown
+	dash         []float64 // dash lengths in user units, never changed in place
+	offs         float64   // dash phase
+}
+
+// rgb is a straight (non-premultiplied) 8-bit color.
+type rgb [3]int
 
 // New returns a w x h PDF canvas.
 func New(w, h vg.Length) *Canvas {
@@ -62,6 +92,11 @@ func New(w, h vg.Length) *Canvas {
 	c.doc.SetMargins(0, 0, 0)
 	c.doc.SetAutoPageBreak(false, 0)
 	c.doc.AddPage()
+	c.k = c.doc.GetConversionRatio()
+	_, c.pageH = c.doc.GetPageSize()
+	// What a new page has in force: PDF's black, full opacity and solid lines (fpdf
+	// writes black again and a line width of its own, left unknown here).
+	c.stack[0].have = gstate{alpha: 1, width: math.NaN()}
 	c.Push()
 	c.Translate(vg.Point{X: 0, Y: c.h})
 	c.Scale(1, -1)
@@ -87,7 +122,7 @@ func (c *Canvas) context() *context { return &c.stack[len(c.stack)-1] }
 // SetLineWidth implements vg.Canvas.
 func (c *Canvas) SetLineWidth(w vg.Length) {
 	c.context().width = w
-	c.doc.SetLineWidth(c.unit(w))
+	c.context().want.width = c.unit(w)
 }
 
 // SetLineDash implements vg.Canvas.
@@ -96,17 +131,15 @@ func (c *Canvas) SetLineDash(dashes []vg.Length, offs vg.Length) {
 	for i, d := range dashes {
 		ds[i] = c.unit(d)
 	}
-	c.doc.SetDashPattern(ds, c.unit(offs))
+	c.context().want.dash, c.context().want.offs = ds, c.unit(offs)
 }
 
 // SetColor implements vg.Canvas: the straight RGB of clr as the stroke, fill and text
 // color, and its alpha as the constant opacity of what follows.
 func (c *Canvas) SetColor(clr color.Color) {
 	r, g, b, a := Straight(clr)
-	c.doc.SetFillColor(r, g, b)
-	c.doc.SetDrawColor(r, g, b)
-	c.doc.SetTextColor(r, g, b)
-	c.doc.SetAlpha(a, "Normal")
+	want := &c.context().want
+	want.fill, want.stroke, want.alpha = rgb{r, g, b}, rgb{r, g, b}, a
 }
 
 // Straight returns the non-premultiplied 8-bit RGB of clr and its alpha in [0, 1] (black
@@ -145,12 +178,92 @@ func (c *Canvas) Pop() {
 // Stroke implements vg.Canvas.
 func (c *Canvas) Stroke(p vg.Path) {
 	if c.context().width > 0 {
-		c.path(p, "D")
+		c.useAlpha()
+		c.path(c.strokeState(c.buf[:0]), p, false)
 	}
 }
 
 // Fill implements vg.Canvas.
-func (c *Canvas) Fill(p vg.Path) { c.path(p, "F") }
+func (c *Canvas) Fill(p vg.Path) {
+	c.useAlpha()
+	c.path(c.fillColor(c.buf[:0]), p, true)
+}
+
+// useAlpha writes the opacity asked for when it is not in force. fpdf keeps the
+// ExtGState resources, so it writes the operator.
+func (c *Canvas) useAlpha() {
+	ctx := c.context()
+	if ctx.have.alpha != ctx.want.alpha {
+		c.doc.SetAlpha(ctx.want.alpha, "Normal")
+		ctx.have.alpha = ctx.want.alpha
+	}
+}
+
+// fillColor appends the fill color operator to b when the color asked for is not in force.
+func (c *Canvas) fillColor(b []byte) []byte {
+	ctx := c.context()
+	if ctx.have.fill != ctx.want.fill {
+		b = appendColor(b, ctx.want.fill, "g\n", "rg\n")
+		ctx.have.fill = ctx.want.fill
+	}
+	return b
+}
+
+// strokeState appends the stroke color, line width and dash operators not in force to b.
+func (c *Canvas) strokeState(b []byte) []byte {
+	ctx := c.context()
+	want, have := &ctx.want, &ctx.have
+	if have.stroke != want.stroke {
+		b = appendColor(b, want.stroke, "G\n", "RG\n")
+		have.stroke = want.stroke
+	}
+	if have.width != want.width {
+		// fpdf's SetLineWidth format
+		b = strconv.AppendFloat(b, want.width*c.k, 'f', 2, 64)
+		b = append(b, " w\n"...)
+		have.width = want.width
+	}
+	if !slices.Equal(have.dash, want.dash) || have.offs != want.offs {
+		// fpdf's SetDashPattern format
+		b = append(b, '[')
+		for i, d := range want.dash {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendFloat(b, d*c.k, 'f', 2, 64)
+		}
+		b = append(b, "] "...)
+		b = strconv.AppendFloat(b, want.offs*c.k, 'f', 2, 64)
+		b = append(b, " d\n"...)
+		have.dash, have.offs = want.dash, want.offs
+	}
+	return b
+}
+
+// appendColor appends a color operator as fpdf writes it: a gray as "v g", else "r g b rg",
+// each component to three decimals of its fraction of 255.
+func appendColor(b []byte, clr rgb, gray, full string) []byte {
+	if clr[0] == clr[1] && clr[1] == clr[2] {
+		b = strconv.AppendFloat(b, float64(clr[0])/255, 'f', 3, 64)
+		b = append(b, ' ')
+		return append(b, gray...)
+	}
+	for _, v := range clr {
+		b = strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64)
+		b = append(b, ' ')
+	}
+	return append(b, full...)
+}
+
+// emit hands b, whole operators each ending in a newline, to the page.
+func (c *Canvas) emit(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	c.buf = b                // keep the grown buffer for the next path
+	c.rd.Reset(b[:len(b)-1]) // fpdf ends what it is given with a newline
+	c.doc.RawWriteBuf(&c.rd)
+}
 
 // FillString implements vg.Canvas: str (UTF-8) in face fnt with its baseline-left at pt.
 func (c *Canvas) FillString(fnt font.Face, pt vg.Point, str string) {
@@ -168,6 +281,10 @@ func (c *Canvas) FillString(fnt font.Face, pt vg.Point, str string) {
 		c.fonts[name] = true
 	}
 	c.doc.SetFont(name, "", c.unit(fnt.Font.Size))
+	// Text is painted with the fill color and opacity: set them outside the q below, so
+	// they stay in force for what follows.
+	c.useAlpha()
+	c.emit(c.fillColor(c.buf[:0]))
 	c.Push()
 	defer c.Pop()
 	c.Translate(pt)
@@ -189,59 +306,109 @@ func (c *Canvas) DrawImage(rect vg.Rectangle, img image.Image) {
 		return
 	}
 	c.doc.RegisterImageOptionsReader(name, opts, &buf)
+	c.useAlpha() // an image is painted with the opacity of the color set last, as before
 	size := rect.Size()
 	c.doc.ImageOptions(name, c.unit(rect.Min.X), c.unit(rect.Min.Y), c.unit(size.X), c.unit(size.Y), false, opts, 0, "")
 }
 
-// path appends p to the page and paints it with style ("D" stroke, "F" fill).
-func (c *Canvas) path(path vg.Path, style string) {
-	var x0, y0 float64
+// path appends p to b, which holds the state operators it needs, paints it (fill, else
+// stroke) and writes b to the page.
+func (c *Canvas) path(b []byte, path vg.Path, fill bool) {
+	w := pathWriter{c: c, b: b, fill: fill}
 	for i, comp := range path {
 		switch comp.Type {
 		case vg.MoveComp:
-			x0, y0 = c.point(comp.Pos)
-			c.doc.MoveTo(x0, y0)
+			w.moveTo(comp.Pos)
 		case vg.LineComp:
-			c.doc.LineTo(c.point(comp.Pos))
+			w.lineTo(comp.Pos)
 		case vg.ArcComp:
-			c.arc(comp, i == 0)
-			if i == 0 {
-				x0, y0 = c.point(vg.Point{X: comp.Pos.X + comp.Radius*vg.Length(math.Cos(comp.Start)), Y: comp.Pos.Y + comp.Radius*vg.Length(math.Sin(comp.Start))})
-			}
+			w.arc(comp, i == 0)
 		case vg.CurveComp:
-			px, py := c.point(comp.Pos)
 			switch len(comp.Control) {
 			case 1:
-				cx, cy := c.point(comp.Control[0])
-				c.doc.CurveTo(cx, cy, px, py)
+				// fpdf's CurveTo: the control point as the second of a cubic whose first
+				// is the current point
+				w.point(comp.Control[0], curveDecimals, " ")
+				w.cur = w.point(comp.Pos, curveDecimals, " v\n")
 			case 2:
-				cx, cy := c.point(comp.Control[0])
-				dx, dy := c.point(comp.Control[1])
-				c.doc.CurveBezierCubicTo(cx, cy, dx, dy, px, py)
+				w.point(comp.Control[0], curveDecimals, " ")
+				w.point(comp.Control[1], curveDecimals, " ")
+				w.cur = w.point(comp.Pos, curveDecimals, " c\n")
 			}
 		case vg.CloseComp:
-			c.doc.LineTo(x0, y0)
-			c.doc.ClosePath()
+			w.close()
 		}
 	}
-	c.doc.DrawPath(style)
+	if fill {
+		w.b = append(w.b, "f\n"...)
+	} else {
+		w.b = append(w.b, "S\n"...)
+	}
+	c.emit(w.b)
 }
 
-// arc appends comp, a circular arc, to the current path as cubic Bézier segments of at
-// most 90° each, starting with a line from the current point (a move when it starts the
-// path). vgpdf used fpdf's Arc, which paints the arc as a path of its own, so a glyph's
-// circle and the rest of its path came apart and stray strokes appeared.
-func (c *Canvas) arc(comp vg.PathComp, first bool) {
+// Path coordinates are written to 1/100 point (1/7200 inch) on lines and moves, as fpdf
+// writes them, and to 1/curveDecimals point on the control and end points of curves.
+const (
+	lineDecimals  = 2
+	curveDecimals = 5
+)
+
+// pathWriter appends a path's operators to b, keeping the current point and the start of
+// the subpath as written. A fill leaves out what cannot change its area: a line to the
+// point already current, and the line that closes a subpath, which its h draws. A stroke
+// keeps both, as fpdf wrote them: with round caps a segment of zero length paints a dot.
+type pathWriter struct {
+	c          *Canvas
+	b          []byte
+	fill       bool
+	cur, start written  // the current point and the subpath's start, as written
+	startPt    vg.Point // the subpath's start
+}
+
+// written is a point's page coordinates as written, in 1/100,000 point; ok is false for
+// coordinates too large to be compared so.
+type written struct {
+	x, y int64
+	ok   bool
+}
+
+func (w *pathWriter) moveTo(pt vg.Point) {
+	w.cur = w.point(pt, lineDecimals, " m\n")
+	w.start, w.startPt = w.cur, pt
+}
+
+func (w *pathWriter) lineTo(pt vg.Point) {
+	if w.fill && w.cur.ok && w.cur == w.c.written(pt, lineDecimals) {
+		return
+	}
+	w.cur = w.point(pt, lineDecimals, " l\n")
+}
+
+// close closes the subpath with a line to its start, written by a stroke and left to h by
+// a fill.
+func (w *pathWriter) close() {
+	if !w.fill {
+		w.lineTo(w.startPt)
+	}
+	w.b = append(w.b, "h\n"...)
+	w.cur = w.start
+}
+
+// arc appends comp, a circular arc, as cubic Bézier segments of at most 90° each, starting
+// with a line from the current point (a move when it starts the path). vgpdf used fpdf's
+// Arc, which paints the arc as a path of its own, so a glyph's circle and the rest of its
+// path came apart and stray strokes appeared.
+func (w *pathWriter) arc(comp vg.PathComp, first bool) {
 	r := float64(comp.Radius)
 	cx, cy := float64(comp.Pos.X), float64(comp.Pos.Y)
-	at := func(t float64) (float64, float64) {
-		return c.unit(vg.Length(cx + r*math.Cos(t))), c.unit(vg.Length(cy + r*math.Sin(t)))
+	at := func(t float64) vg.Point {
+		return vg.Point{X: vg.Length(cx + r*math.Cos(t)), Y: vg.Length(cy + r*math.Sin(t))}
 	}
-	x0, y0 := at(comp.Start)
 	if first {
-		c.doc.MoveTo(x0, y0)
+		w.moveTo(at(comp.Start))
 	} else {
-		c.doc.LineTo(x0, y0)
+		w.lineTo(at(comp.Start))
 	}
 	n := int(math.Ceil(math.Abs(comp.Angle) / (math.Pi / 2)))
 	if n == 0 {
@@ -251,14 +418,130 @@ func (c *Canvas) arc(comp vg.PathComp, first bool) {
 	k := 4.0 / 3 * math.Tan(step/4) * r // control-point distance for a segment of angle step
 	for i := 0; i < n; i++ {
 		t0, t1 := comp.Start+float64(i)*step, comp.Start+float64(i+1)*step
-		c1x, c1y := c.unit(vg.Length(cx+r*math.Cos(t0)-k*math.Sin(t0))), c.unit(vg.Length(cy+r*math.Sin(t0)+k*math.Cos(t0)))
-		c2x, c2y := c.unit(vg.Length(cx+r*math.Cos(t1)+k*math.Sin(t1))), c.unit(vg.Length(cy+r*math.Sin(t1)-k*math.Cos(t1)))
-		x, y := at(t1)
-		c.doc.CurveBezierCubicTo(c1x, c1y, c2x, c2y, x, y)
+		c1 := vg.Point{X: vg.Length(cx + r*math.Cos(t0) - k*math.Sin(t0)), Y: vg.Length(cy + r*math.Sin(t0) + k*math.Cos(t0))}
+		c2 := vg.Point{X: vg.Length(cx + r*math.Cos(t1) + k*math.Sin(t1)), Y: vg.Length(cy + r*math.Sin(t1) - k*math.Cos(t1))}
+		w.point(c1, curveDecimals, " ")
+		w.point(c2, curveDecimals, " ")
+		w.cur = w.point(at(t1), curveDecimals, " c\n")
 	}
 }
 
-func (c *Canvas) point(pt vg.Point) (float64, float64) { return c.unit(pt.X), c.unit(pt.Y) }
+// point appends pt's page coordinates to decimals decimals and then op, and returns them
+// as written.
+func (w *pathWriter) point(pt vg.Point, decimals int, op string) written {
+	x, y := w.c.pageXY(pt)
+	var nx, ny int64
+	var okx, oky bool
+	w.b, nx, okx = appendFixed(w.b, x, decimals)
+	w.b = append(w.b, ' ')
+	w.b, ny, oky = appendFixed(w.b, y, decimals)
+	w.b = append(w.b, op...)
+	unit := pow10i[maxDecimals-decimals]
+	return written{nx * unit, ny * unit, okx && oky}
+}
+
+// written returns pt's page coordinates as they would be written to decimals decimals.
+func (c *Canvas) written(pt vg.Point, decimals int) written {
+	x, y := c.pageXY(pt)
+	nx, okx := fixed(x, decimals)
+	ny, oky := fixed(y, decimals)
+	unit := pow10i[maxDecimals-decimals]
+	return written{nx * unit, ny * unit, okx && oky}
+}
+
+// pageXY is pt in the page's coordinates, as fpdf maps user units: y runs down from the
+// top of the page.
+func (c *Canvas) pageXY(pt vg.Point) (x, y float64) {
+	return c.unit(pt.X) * c.k, (c.pageH - c.unit(pt.Y)) * c.k
+}
+
+const maxDecimals = 5
+
+var (
+	pow10  = [...]float64{1, 10, 100, 1000, 10000, 100000}
+	pow10i = [...]int64{1, 10, 100, 1000, 10000, 100000}
+)
+
+// appendFixed appends v to at most decimals (0 to 5) decimals as the number that
+// strconv.FormatFloat(v, 'f', decimals, 64) writes, fpdf's form, but without trailing
+// zeros or a trailing point and without the sign of a zero: 1.5 for 1.50, 2 for 2.00, 0
+// for -0.00. It returns the number written in units of 10^-decimals, and false for NaN,
+// the infinities and values too large to count so (|v| * 10^decimals >= 2^40).
+//
+// It scales and rounds in float64, which agrees with strconv's correctly rounded decimal
+// digits except near a tie, where a rounding error of the product can fall on either side
+// of it: there, and for the values too large, it asks strconv.
+func appendFixed(b []byte, v float64, decimals int) ([]byte, int64, bool) {
+	n, ok := fixed(v, decimals)
+	if !ok {
+		return trimZeros(strconv.AppendFloat(b, v, 'f', decimals, 64), len(b)), 0, false
+	}
+	return appendScaled(b, n, decimals), n, true
+}
+
+// fixed returns v rounded to decimals decimals as appendFixed writes it, in units of
+// 10^-decimals, and false when appendFixed leaves v to strconv.
+func fixed(v float64, decimals int) (int64, bool) {
+	s := v * pow10[decimals]
+	a := math.Abs(s)
+	if !(a < 1<<40) {
+		return 0, false
+	}
+	if frac := a - math.Floor(a); math.Abs(frac-0.5) >= 1e-3 {
+		// The product's error, at most half an ulp of 2^40 (2^-13), cannot cross the tie.
+		return int64(math.Round(s)), true
+	}
+	var n int64
+	var tmp [24]byte
+	for _, d := range strconv.AppendFloat(tmp[:0], math.Abs(v), 'f', decimals, 64) {
+		if d != '.' {
+			n = 10*n + int64(d-'0')
+		}
+	}
+	if s < 0 {
+		n = -n
+	}
+	return n, true
+}
+
+// appendScaled appends n / 10^decimals without trailing zeros.
+func appendScaled(b []byte, n int64, decimals int) []byte {
+	if n == 0 {
+		return append(b, '0')
+	}
+	m := n
+	if m < 0 {
+		b = append(b, '-')
+		m = -m
+	}
+	unit := pow10i[decimals]
+	b = strconv.AppendInt(b, m/unit, 10)
+	frac := m % unit
+	if frac == 0 {
+		return b
+	}
+	var digits [maxDecimals]byte
+	for i := decimals - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	last := decimals
+	for digits[last-1] == '0' {
+		last--
+	}
+	b = append(b, '.')
+	return append(b, digits[:last]...)
+}
+
+// trimZeros removes the trailing zeros of the decimal fraction of the number in b[from:],
+// and the point when no decimal is left.
+func trimZeros(b []byte, from int) []byte {
+	if bytes.IndexByte(b[from:], '.') < 0 {
+		return b
+	}
+	b = bytes.TrimRight(b, "0")
+	return bytes.TrimSuffix(b, []byte("."))
+}
 
 func (c *Canvas) unit(l vg.Length) float64 { return l.Dots(dpi) }
 
