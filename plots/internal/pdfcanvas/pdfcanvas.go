@@ -416,13 +416,17 @@ func (w *pathWriter) arc(comp vg.PathComp, first bool) {
 	}
 	step := comp.Angle / float64(n)
 	k := 4.0 / 3 * math.Tan(step/4) * r // control-point distance for a segment of angle step
+	sin0, cos0 := math.Sincos(comp.Start)
 	for i := 0; i < n; i++ {
-		t0, t1 := comp.Start+float64(i)*step, comp.Start+float64(i+1)*step
-		c1 := vg.Point{X: vg.Length(cx + r*math.Cos(t0) - k*math.Sin(t0)), Y: vg.Length(cy + r*math.Sin(t0) + k*math.Cos(t0))}
-		c2 := vg.Point{X: vg.Length(cx + r*math.Cos(t1) + k*math.Sin(t1)), Y: vg.Length(cy + r*math.Sin(t1) - k*math.Cos(t1))}
+		// a segment starts at the angle the one before ends at, computed alike
+		sin1, cos1 := math.Sincos(comp.Start + float64(i+1)*step)
+		c1 := vg.Point{X: vg.Length(cx + r*cos0 - k*sin0), Y: vg.Length(cy + r*sin0 + k*cos0)}
+		c2 := vg.Point{X: vg.Length(cx + r*cos1 + k*sin1), Y: vg.Length(cy + r*sin1 - k*cos1)}
+		end := vg.Point{X: vg.Length(cx + r*cos1), Y: vg.Length(cy + r*sin1)}
 		w.point(c1, curveDecimals, " ")
 		w.point(c2, curveDecimals, " ")
-		w.cur = w.point(at(t1), curveDecimals, " c\n")
+		w.cur = w.point(end, curveDecimals, " c\n")
+		sin0, cos0 = sin1, cos1
 	}
 }
 
@@ -504,33 +508,46 @@ func fixed(v float64, decimals int) (int64, bool) {
 	return n, true
 }
 
-// appendScaled appends n / 10^decimals without trailing zeros.
+// appendScaled appends n / 10^decimals without trailing zeros, in one append of digits
+// written from the right.
 func appendScaled(b []byte, n int64, decimals int) []byte {
-	if n == 0 {
-		return append(b, '0')
+	var digits [24]byte // 2^63 has 19 digits
+	i := len(digits)
+	m := uint64(n)
+	if n < 0 {
+		m = uint64(-n)
 	}
-	m := n
-	if m < 0 {
-		b = append(b, '-')
-		m = -m
+	if decimals > 0 {
+		unit := uint64(pow10i[decimals])
+		frac := m % unit
+		m /= unit
+		if frac != 0 {
+			k := decimals
+			for frac%10 == 0 {
+				frac /= 10
+				k--
+			}
+			for ; k > 0; k-- {
+				i--
+				digits[i] = byte('0' + frac%10)
+				frac /= 10
+			}
+			i--
+			digits[i] = '.'
+		}
 	}
-	unit := pow10i[decimals]
-	b = strconv.AppendInt(b, m/unit, 10)
-	frac := m % unit
-	if frac == 0 {
-		return b
+	for {
+		i--
+		digits[i] = byte('0' + m%10)
+		if m /= 10; m == 0 {
+			break
+		}
 	}
-	var digits [maxDecimals]byte
-	for i := decimals - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
+	if n < 0 {
+		i--
+		digits[i] = '-'
 	}
-	last := decimals
-	for digits[last-1] == '0' {
-		last--
-	}
-	b = append(b, '.')
-	return append(b, digits[:last]...)
+	return append(b, digits[i:]...)
 }
 
 // trimZeros removes the trailing zeros of the decimal fraction of the number in b[from:],
