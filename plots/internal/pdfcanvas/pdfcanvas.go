@@ -16,6 +16,9 @@
 //     cannot print at all; this canvas embeds each font as a UTF-8 (Identity-H, subset)
 //     font with a ToUnicode map, so every glyph of the font prints and text extracts
 //     (pdftotext, copy and paste, screen readers) as it was written.
+//
+// It also writes a graphics-state operator only when its value changes, and writes paths
+// without the segments that add nothing to a fill: see Canvas.
 package pdfcanvas
 
 import (
@@ -46,9 +49,10 @@ const dpi = 72
 //
 // The canvas writes a graphics-state operator (color, opacity, line width, dash) only
 // before something is painted with it and only when its value differs from the one in
-// force, and writes paths itself, with coordinates to 1/100 point: gonum's draw.Canvas
-// sets the color before every glyph, and fpdf writes curves to 1/100,000 point, which
-// made a scatter of dots three times the size and cost of its drawing.
+// force (gonum's draw.Canvas sets the color before every glyph), and writes paths itself,
+// without fpdf's trailing zeros and without lines that add nothing to a fill. A scatter
+// of translucent dots is written in half the CPU time of writing every operator, and
+// renders pixel for pixel the same.
 type Canvas struct {
 	doc       *pdf.Fpdf
 	w, h      vg.Length
