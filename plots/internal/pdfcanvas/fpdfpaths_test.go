@@ -97,8 +97,9 @@ func sameOp(a, b []string) bool {
 }
 
 // TestPathsKeepFpdfNumbers checks that the canvas writes every path as fpdf did, number
-// for number (so the figures render pixel for pixel as before), except for what cannot
-// change a fill: a line to the current point, and the closing line that h draws.
+// for number (coarser numbers move the edges of dots in a rasterizer's anti-aliasing),
+// except for what cannot change a filled area: a line to the current point, and the
+// closing line that h draws.
 func TestPathsKeepFpdfNumbers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var dots []vg.Path

@@ -52,7 +52,7 @@ const dpi = 72
 // force (gonum's draw.Canvas sets the color before every glyph), and writes paths itself,
 // without fpdf's trailing zeros and without lines that add nothing to a fill. A scatter
 // of translucent dots is written in half the CPU time of writing every operator, and
-// renders pixel for pixel the same.
+// renders as before (see docs/figures.md).
 type Canvas struct {
 	doc       *pdf.Fpdf
 	w, h      vg.Length
