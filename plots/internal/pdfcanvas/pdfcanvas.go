@@ -18,7 +18,7 @@
 //     (pdftotext, copy and paste, screen readers) as it was written.
 //
 // It also writes a graphics-state operator only when its value changes, and writes paths
-// without the segments that add nothing to a fill: see Canvas.
+// itself, with fpdf's numbers without fpdf's trailing zeros: see Canvas.
 package pdfcanvas
 
 import (
@@ -50,9 +50,9 @@ const dpi = 72
 // The canvas writes a graphics-state operator (color, opacity, line width, dash) only
 // before something is painted with it and only when its value differs from the one in
 // force (gonum's draw.Canvas sets the color before every glyph), and writes paths itself,
-// without fpdf's trailing zeros and without lines that add nothing to a fill. A scatter
-// of translucent dots is written in half the CPU time of writing every operator, and
-// renders as before (see docs/figures.md).
+// with the numbers fpdf wrote but without its trailing zeros. A scatter of translucent
+// dots is written in half the CPU time of writing every operator, and renders pixel for
+// pixel as before (see docs/figures.md).
 type Canvas struct {
 	doc       *pdf.Fpdf
 	w, h      vg.Length
@@ -316,108 +316,77 @@ func (c *Canvas) DrawImage(rect vg.Rectangle, img image.Image) {
 }
 
 // path appends p to b, which holds the state operators it needs, paints it (fill, else
-// stroke) and writes b to the page.
+// stroke) and writes b to the page. It writes the segments fpdf's path methods wrote, with
+// the same numbers: a path that looks redundant still renders differently in some
+// viewers (poppler paints a zero-height bar, m A l A l B l B l A h f, as nothing, and
+// m A l B h f as a hairline), so nothing is left out.
 func (c *Canvas) path(b []byte, path vg.Path, fill bool) {
-	w := pathWriter{c: c, b: b, fill: fill}
+	var start vg.Point // the subpath's start
 	for i, comp := range path {
 		switch comp.Type {
 		case vg.MoveComp:
-			w.moveTo(comp.Pos)
+			b = c.appendPoint(b, comp.Pos, lineDecimals, " m\n")
+			start = comp.Pos
 		case vg.LineComp:
-			w.lineTo(comp.Pos)
+			b = c.appendPoint(b, comp.Pos, lineDecimals, " l\n")
 		case vg.ArcComp:
-			w.arc(comp, i == 0)
+			b = c.arc(b, comp, i == 0)
+			if i == 0 {
+				start = arcStart(comp)
+			}
 		case vg.CurveComp:
 			switch len(comp.Control) {
 			case 1:
 				// fpdf's CurveTo: the control point as the second of a cubic whose first
 				// is the current point
-				w.point(comp.Control[0], curveDecimals, " ")
-				w.cur = w.point(comp.Pos, curveDecimals, " v\n")
+				b = c.appendPoint(b, comp.Control[0], curveDecimals, " ")
+				b = c.appendPoint(b, comp.Pos, curveDecimals, " v\n")
 			case 2:
-				w.point(comp.Control[0], curveDecimals, " ")
-				w.point(comp.Control[1], curveDecimals, " ")
-				w.cur = w.point(comp.Pos, curveDecimals, " c\n")
+				b = c.appendPoint(b, comp.Control[0], curveDecimals, " ")
+				b = c.appendPoint(b, comp.Control[1], curveDecimals, " ")
+				b = c.appendPoint(b, comp.Pos, curveDecimals, " c\n")
 			}
 		case vg.CloseComp:
-			w.close()
+			b = c.appendPoint(b, start, lineDecimals, " l\nh\n")
 		}
 	}
 	if fill {
-		w.b = append(w.b, "f\n"...)
+		b = append(b, "f\n"...)
 	} else {
-		w.b = append(w.b, "S\n"...)
+		b = append(b, "S\n"...)
 	}
-	c.emit(w.b)
+	c.emit(b)
 }
 
-// Path coordinates are written to 1/100 point (1/7200 inch) on lines and moves, as fpdf
-// writes them, and to 1/curveDecimals point on the control and end points of curves.
+// Path coordinates are written as fpdf writes them: to 1/100 point (1/7200 inch) on lines
+// and moves, and to 1/100,000 point on the control and end points of curves. Rounding
+// curves coarser moves the edges of dots by a sub-sample of a rasterizer's anti-aliasing.
 const (
 	lineDecimals  = 2
 	curveDecimals = 5
 )
 
-// pathWriter appends a path's operators to b, keeping the current point and the start of
-// the subpath as written. A fill leaves out what cannot change its area: a line to the
-// point already current, and the line that closes a subpath, which its h draws. A stroke
-// keeps both, as fpdf wrote them: with round caps a segment of zero length paints a dot.
-type pathWriter struct {
-	c          *Canvas
-	b          []byte
-	fill       bool
-	cur, start written  // the current point and the subpath's start, as written
-	startPt    vg.Point // the subpath's start
+// arcStart is where the arc comp starts.
+func arcStart(comp vg.PathComp) vg.Point {
+	r, cx, cy := float64(comp.Radius), float64(comp.Pos.X), float64(comp.Pos.Y)
+	return vg.Point{X: vg.Length(cx + r*math.Cos(comp.Start)), Y: vg.Length(cy + r*math.Sin(comp.Start))}
 }
 
-// written is a point's page coordinates as written, in 1/100,000 point; ok is false for
-// coordinates too large to be compared so.
-type written struct {
-	x, y int64
-	ok   bool
-}
-
-func (w *pathWriter) moveTo(pt vg.Point) {
-	w.cur = w.point(pt, lineDecimals, " m\n")
-	w.start, w.startPt = w.cur, pt
-}
-
-func (w *pathWriter) lineTo(pt vg.Point) {
-	if w.fill && w.cur.ok && w.cur == w.c.written(pt, lineDecimals) {
-		return
-	}
-	w.cur = w.point(pt, lineDecimals, " l\n")
-}
-
-// close closes the subpath with a line to its start, written by a stroke and left to h by
-// a fill.
-func (w *pathWriter) close() {
-	if !w.fill {
-		w.lineTo(w.startPt)
-	}
-	w.b = append(w.b, "h\n"...)
-	w.cur = w.start
-}
-
-// arc appends comp, a circular arc, as cubic Bézier segments of at most 90° each, starting
-// with a line from the current point (a move when it starts the path). vgpdf used fpdf's
-// Arc, which paints the arc as a path of its own, so a glyph's circle and the rest of its
-// path came apart and stray strokes appeared.
-func (w *pathWriter) arc(comp vg.PathComp, first bool) {
-	r := float64(comp.Radius)
-	cx, cy := float64(comp.Pos.X), float64(comp.Pos.Y)
-	at := func(t float64) vg.Point {
-		return vg.Point{X: vg.Length(cx + r*math.Cos(t)), Y: vg.Length(cy + r*math.Sin(t))}
-	}
+// arc appends comp, a circular arc, to b as cubic Bézier segments of at most 90° each,
+// starting with a line from the current point (a move when it starts the path). vgpdf
+// used fpdf's Arc, which paints the arc as a path of its own, so a glyph's circle and the
+// rest of its path came apart and stray strokes appeared.
+func (c *Canvas) arc(b []byte, comp vg.PathComp, first bool) []byte {
 	if first {
-		w.moveTo(at(comp.Start))
+		b = c.appendPoint(b, arcStart(comp), lineDecimals, " m\n")
 	} else {
-		w.lineTo(at(comp.Start))
+		b = c.appendPoint(b, arcStart(comp), lineDecimals, " l\n")
 	}
 	n := int(math.Ceil(math.Abs(comp.Angle) / (math.Pi / 2)))
 	if n == 0 {
-		return
+		return b
 	}
+	r, cx, cy := float64(comp.Radius), float64(comp.Pos.X), float64(comp.Pos.Y)
 	step := comp.Angle / float64(n)
 	k := 4.0 / 3 * math.Tan(step/4) * r // control-point distance for a segment of angle step
 	sin0, cos0 := math.Sincos(comp.Start)
@@ -427,34 +396,21 @@ func (w *pathWriter) arc(comp vg.PathComp, first bool) {
 		c1 := vg.Point{X: vg.Length(cx + r*cos0 - k*sin0), Y: vg.Length(cy + r*sin0 + k*cos0)}
 		c2 := vg.Point{X: vg.Length(cx + r*cos1 + k*sin1), Y: vg.Length(cy + r*sin1 - k*cos1)}
 		end := vg.Point{X: vg.Length(cx + r*cos1), Y: vg.Length(cy + r*sin1)}
-		w.point(c1, curveDecimals, " ")
-		w.point(c2, curveDecimals, " ")
-		w.cur = w.point(end, curveDecimals, " c\n")
+		b = c.appendPoint(b, c1, curveDecimals, " ")
+		b = c.appendPoint(b, c2, curveDecimals, " ")
+		b = c.appendPoint(b, end, curveDecimals, " c\n")
 		sin0, cos0 = sin1, cos1
 	}
+	return b
 }
 
-// point appends pt's page coordinates to decimals decimals and then op, and returns them
-// as written.
-func (w *pathWriter) point(pt vg.Point, decimals int, op string) written {
-	x, y := w.c.pageXY(pt)
-	var nx, ny int64
-	var okx, oky bool
-	w.b, nx, okx = appendFixed(w.b, x, decimals)
-	w.b = append(w.b, ' ')
-	w.b, ny, oky = appendFixed(w.b, y, decimals)
-	w.b = append(w.b, op...)
-	unit := pow10i[maxDecimals-decimals]
-	return written{nx * unit, ny * unit, okx && oky}
-}
-
-// written returns pt's page coordinates as they would be written to decimals decimals.
-func (c *Canvas) written(pt vg.Point, decimals int) written {
+// appendPoint appends pt's page coordinates to decimals decimals and then op to b.
+func (c *Canvas) appendPoint(b []byte, pt vg.Point, decimals int, op string) []byte {
 	x, y := c.pageXY(pt)
-	nx, okx := fixed(x, decimals)
-	ny, oky := fixed(y, decimals)
-	unit := pow10i[maxDecimals-decimals]
-	return written{nx * unit, ny * unit, okx && oky}
+	b = appendFixed(b, x, decimals)
+	b = append(b, ' ')
+	b = appendFixed(b, y, decimals)
+	return append(b, op...)
 }
 
 // pageXY is pt in the page's coordinates, as fpdf maps user units: y runs down from the
@@ -473,18 +429,18 @@ var (
 // appendFixed appends v to at most decimals (0 to 5) decimals as the number that
 // strconv.FormatFloat(v, 'f', decimals, 64) writes, fpdf's form, but without trailing
 // zeros or a trailing point and without the sign of a zero: 1.5 for 1.50, 2 for 2.00, 0
-// for -0.00. It returns the number written in units of 10^-decimals, and false for NaN,
-// the infinities and values too large to count so (|v| * 10^decimals >= 2^40).
+// for -0.00.
 //
 // It scales and rounds in float64, which agrees with strconv's correctly rounded decimal
 // digits except near a tie, where a rounding error of the product can fall on either side
-// of it: there, and for the values too large, it asks strconv.
-func appendFixed(b []byte, v float64, decimals int) ([]byte, int64, bool) {
+// of it: there, and for NaN, the infinities and values too large to scale exactly
+// (|v| * 10^decimals >= 2^40), it asks strconv.
+func appendFixed(b []byte, v float64, decimals int) []byte {
 	n, ok := fixed(v, decimals)
 	if !ok {
-		return trimZeros(strconv.AppendFloat(b, v, 'f', decimals, 64), len(b)), 0, false
+		return trimZeros(strconv.AppendFloat(b, v, 'f', decimals, 64), len(b))
 	}
-	return appendScaled(b, n, decimals), n, true
+	return appendScaled(b, n, decimals)
 }
 
 // fixed returns v rounded to decimals decimals as appendFixed writes it, in units of

@@ -291,10 +291,10 @@ func TestStateOperatorsOnlyOnChange(t *testing.T) {
 	}
 }
 
-// TestCompactPaths checks the operators written for paths: no line to the current
-// point and no closing line in a fill (h draws it), both kept in a stroke, and numbers
-// without trailing zeros.
-func TestCompactPaths(t *testing.T) {
+// TestPathOperators checks the operators written for paths: every segment fpdf wrote, in
+// fills too (a zero-height bar renders differently without its lines of zero length),
+// with numbers without trailing zeros.
+func TestPathOperators(t *testing.T) {
 	dot := func(c *Canvas) vg.Path {
 		var p vg.Path
 		p.Move(vg.Point{X: 20.5, Y: 30})
@@ -303,40 +303,39 @@ func TestCompactPaths(t *testing.T) {
 		return p
 	}
 	tests := []struct {
-		name   string
-		paint  func(c *Canvas, p vg.Path)
-		path   func(c *Canvas) vg.Path
-		want   string
-		dotted bool
+		name  string
+		paint func(c *Canvas, p vg.Path)
+		path  func(c *Canvas) vg.Path
+		want  string
 	}{
-		{"a filled dot", (*Canvas).Fill, dot, "20.5 114 m\n" +
+		{"a filled dot", (*Canvas).Fill, dot, "20.5 114 m\n20.5 114 l\n" +
 			"20.5 113.72386 20.27614 113.5 20 113.5 c\n" +
 			"19.72386 113.5 19.5 113.72386 19.5 114 c\n" +
 			"19.5 114.27614 19.72386 114.5 20 114.5 c\n" +
 			"20.27614 114.5 20.5 114.27614 20.5 114 c\n" +
-			"h\nf\n", false},
+			"20.5 114 l\nh\nf\n"},
 		{"a stroked dot", (*Canvas).Stroke, dot, "20.5 114 m\n20.5 114 l\n" +
 			"20.5 113.72386 20.27614 113.5 20 113.5 c\n" +
 			"19.72386 113.5 19.5 113.72386 19.5 114 c\n" +
 			"19.5 114.27614 19.72386 114.5 20 114.5 c\n" +
 			"20.27614 114.5 20.5 114.27614 20.5 114 c\n" +
-			"20.5 114 l\nh\nS\n", false},
-		{"a filled square", (*Canvas).Fill, func(*Canvas) vg.Path {
+			"20.5 114 l\nh\nS\n"},
+		{"a filled bar of zero height", (*Canvas).Fill, func(*Canvas) vg.Path {
 			var p vg.Path
 			p.Move(vg.Point{X: 10, Y: 10})
+			p.Line(vg.Point{X: 10, Y: 10})
 			p.Line(vg.Point{X: 20.25, Y: 10})
 			p.Line(vg.Point{X: 20.25, Y: 10})
-			p.Line(vg.Point{X: 20.25, Y: 20})
 			p.Close()
 			return p
-		}, "10 134 m\n20.25 134 l\n20.25 124 l\nh\nf\n", false},
+		}, "10 134 m\n10 134 l\n20.25 134 l\n20.25 134 l\n10 134 l\nh\nf\n"},
 		{"a stroke with a segment of zero length", (*Canvas).Stroke, func(*Canvas) vg.Path {
 			var p vg.Path
 			p.Move(vg.Point{X: 10, Y: 10})
 			p.Line(vg.Point{X: 10, Y: 10})
 			p.Line(vg.Point{X: 10.004, Y: 10})
 			return p
-		}, "10 134 m\n10 134 l\n10 134 l\nS\n", false},
+		}, "10 134 m\n10 134 l\n10 134 l\nS\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -389,7 +388,7 @@ func TestAppendFixed(t *testing.T) {
 		{math.NaN(), 2, "NaN"},
 	}
 	for _, tc := range tests {
-		got, _, _ := appendFixed([]byte("x "), tc.v, tc.decimals)
+		got := appendFixed([]byte("x "), tc.v, tc.decimals)
 		if string(got) != "x "+tc.want {
 			t.Errorf("appendFixed(%v, %d) = %q, want %q", tc.v, tc.decimals, got[2:], tc.want)
 		}
@@ -410,15 +409,16 @@ func TestAppendFixedAgreesWithStrconv(t *testing.T) {
 		if want != "0" && v < 0 {
 			want = "-" + want
 		}
-		got, n, ok := appendFixed(nil, v, d)
+		got := appendFixed(nil, v, d)
 		if string(got) != want {
 			t.Fatalf("appendFixed(%v, %d) = %s, strconv %s", v, d, got, want)
 		}
+		n, ok := fixed(v, d)
 		if large := math.Abs(v*pow10[d]) >= 1<<40; ok == large {
-			t.Fatalf("appendFixed(%v, %d) counted: %v", v, d, ok)
+			t.Fatalf("fixed(%v, %d) counted: %v", v, d, ok)
 		}
 		if parsed, _ := strconv.ParseFloat(string(got), 64); ok && math.Abs(float64(n)-parsed*pow10[d]) > 1e-6*math.Max(1, math.Abs(float64(n))) {
-			t.Fatalf("appendFixed(%v, %d) = %s counted as %d (%v)", v, d, got, n, ok)
+			t.Fatalf("appendFixed(%v, %d) = %s but fixed counts %d", v, d, got, n)
 		}
 	}
 }
