@@ -37,6 +37,11 @@ func discOf(path vg.Path) (centre vg.Point, radius vg.Length, ok bool) {
 	return arc.Pos, arc.Radius, true
 }
 
+// maxDiscPixels is the largest radius, in pixels, of the dots fastPNG paints itself: a
+// mask per position within a pixel grows with the square of the radius (at this radius
+// 35 by 35 coverages, 4.9 kB, 256 of them at most), and a dot this large is no scatter's.
+const maxDiscPixels = 16
+
 // discSamples is how many columns discCoverage divides a pixel on the rim into to measure
 // the disc's share of it.
 const discSamples = 8

@@ -321,11 +321,12 @@ func blankWhite(c vg.Canvas) bool {
 // Stroke strokes path on the canvas.
 func (c *fastPNG) Stroke(path vg.Path) { c.drawn = true; c.Canvas.Stroke(path) }
 
-// Fill fills path on the canvas: a scatter's dot, where the canvas is not transformed,
-// by its discMasks (pngdots.go), anything else through gonum's canvas.
+// Fill fills path on the canvas: a scatter's dot (of at most maxDiscPixels radius), where
+// the canvas is not transformed, by its discMasks (pngdots.go), anything else through
+// gonum's canvas.
 func (c *fastPNG) Fill(path vg.Path) {
 	c.drawn = true
-	if centre, radius, ok := discOf(path); ok && !c.state.transformed {
+	if centre, radius, ok := discOf(path); ok && !c.state.transformed && radius.Dots(c.DPI()) <= maxDiscPixels {
 		if img, ok := c.Image().(*image.RGBA); ok {
 			dpi := c.DPI()
 			x, y := c.ctx.TransformPoint(centre.X.Dots(dpi), centre.Y.Dots(dpi))
