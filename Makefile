@@ -16,8 +16,8 @@ build:
 run: build
 	$(BIN) run --force --out outputs/baseline
 
-# gofmt, go vet, every Go test (the 20,000-path calibration check included; sim, run and
-# stats again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
+# gofmt, go vet, every Go test (the 20,000-path calibration check included; sim, run,
+# stats and plots again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
 # vector simulator against the scalar one; results again without cgo, whose Parquet pages
 # the pure-Go zstd encoder writes), a bounded
 # fuzz of the config decoder, then the
@@ -30,7 +30,7 @@ gotest:
 	$(GO) vet ./...
 	GOEXPERIMENT=simd $(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
-	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run ./stats ./internal/vec8
+	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run ./stats ./internal/vec8 ./plots
 	GOEXPERIMENT=simd $(GO) test -count=1 -run TestVectorSimulatorMatchesScalar ./cmd/backstop
 	CGO_ENABLED=0 $(GO) vet ./results
 	CGO_ENABLED=0 $(GO) test -count=1 ./results

@@ -60,10 +60,7 @@ func encodeOpaqueRGBA(w io.Writer, m *image.RGBA) error {
 	}
 	row := make([]byte, 1+3*width) // row[0] = 0: filter type None
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		pix := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
-		for x, j := 0, 1; x < len(pix); x, j = x+4, j+3 {
-			row[j], row[j+1], row[j+2] = pix[x], pix[x+1], pix[x+2]
-		}
+		rgbRow(row[1:], m.Pix[m.PixOffset(b.Min.X, y):][:4*width])
 		if _, err := zw.Write(row); err != nil {
 			return err
 		}
