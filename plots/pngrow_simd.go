@@ -9,11 +9,11 @@ import "simd/archsimd"
 
 // rgbRow writes the RGB bytes of the RGBA pixels of src to dst (len(dst) = 3*len(src)/4),
 // leaving out each pixel's alpha: 16 pixels at a time, 64 bytes permuted into 48, where
-// the CPU has AVX-512 VBMI (GODEBUG=cpu.avx512f=off hides it); the same bytes as
+// the CPU has AVX-512 with VBMI (GODEBUG=cpu.avx512f=off hides it); the same bytes as
 // rgbRowScalar.
 func rgbRow(dst, src []byte) {
 	done := 0
-	if archsimd.X86.AVX512VBMI() {
+	if archsimd.X86.AVX512() && archsimd.X86.AVX512VBMI() {
 		idx := archsimd.LoadUint8x64(&rgbOfRGBA)
 		// Each step stores 64 bytes of which the first 48 are its pixels': it stops while
 		// the 16 bytes beyond are still dst's, for the next step or the scalar tail to
