@@ -188,7 +188,9 @@ func (j *job) fail(man *results.Manifest, err error) (*Outcome, error) {
 	}
 	j.index(man) // every chunk whose write finished
 	if werr := results.WriteManifestFile(j.manifestPath, man); werr != nil {
-		err = errors.Join(err, werr)
+		// The manifest, which would say how to finish the run, could not record it (a full
+		// disk, a directory made read-only): the error says it instead.
+		err = errors.Join(err, fmt.Errorf("%w; once it can be written, finish the run with: %s", werr, man.Resume))
 	}
 	return nil, err
 }
