@@ -120,7 +120,8 @@ func Execute(ctx context.Context, opt Options) (out *Outcome, err error) {
 	defer func() { // last resort: a bug is a runtime failure recorded in the manifest
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error (please report it): %v\n%s", r, debug.Stack())
-			man.Status, man.Error = results.StatusFailed, fmt.Sprint(r)
+			// As any failure: the command that finishes the run, from the chunks on disk.
+			man.Status, man.Error, man.Resume = results.StatusFailed, fmt.Sprint(r), j.resumeCommand()
 			results.WriteManifestFile(j.manifestPath, man)
 			out = nil
 		}
