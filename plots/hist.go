@@ -37,23 +37,24 @@ const logTailRatio = 30
 // axis when the values are all positive and their 99th percentile is more than logTailRatio
 // times their 1st (values below the 0.5th percentile then count in the first bin).
 func newBinning(samples [][]float64, n int, scale binScale) binning {
-	var all []float64
-	for _, s := range samples {
-		all = append(all, s...)
-	}
-	if len(all) == 0 {
+	if total := func() (k int) {
+		for _, s := range samples {
+			k += len(s)
+		}
+		return k
+	}(); total == 0 {
 		return binning{edges: linspace(0, 1, n+1)}
 	}
-	lo, hi := slices.Min(all), slices.Max(all)
-	q01, q99 := quantile(all, 0.01), quantile(all, 0.99)
+	lo, hi, q := pooledTails(samples, []float64{0.005, 0.01, 0.99, 0.995})
+	q005, q01, q99, q995 := q[0], q[1], q[2], q[3]
 	if scale == linearTrimmed {
-		lo, hi = quantile(all, 0.005), quantile(all, 0.995)
+		lo, hi = q005, q995
 		if hi > lo {
 			return binning{edges: linspace(lo, hi, n+1), trimmed: true}
 		}
 	}
 	if scale == logIfSpread && q01 > 0 && q99/q01 > logTailRatio {
-		floor := quantile(all, 0.005)
+		floor := q005
 		e := linspace(math.Log10(floor), math.Log10(hi), n+1)
 		for i := range e {
 			e[i] = math.Pow(10, e[i])
