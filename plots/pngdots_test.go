@@ -174,27 +174,7 @@ func TestPNGDotsMatchGonum(t *testing.T) {
 	}
 	width, height := a.Rect.Dx(), a.Rect.Dy()
 	onRim := rimMask(small, width, height)
-	painted, differ, worst := 0, 0, 0
-	for y := range height {
-		for x := range width {
-			i := y*a.Stride + 4*x
-			if onRim[y*width+x] {
-				for ch := range 4 {
-					worst = max(worst, int(a.Pix[i+ch])-int(b.Pix[i+ch]), int(b.Pix[i+ch])-int(a.Pix[i+ch]))
-				}
-				continue
-			}
-			if a.Pix[i] != 255 || a.Pix[i+1] != 255 || a.Pix[i+2] != 255 {
-				painted++
-			}
-			if !bytes.Equal(a.Pix[i:i+4], b.Pix[i:i+4]) {
-				differ++
-				if differ <= 5 {
-					t.Errorf("pixel %d,%d off every rim: %v, gonum's %v", x, y, a.Pix[i:i+4], b.Pix[i:i+4])
-				}
-			}
-		}
-	}
+	painted, differ, worst := compareOffRims(t, a, b, onRim)
 	if painted == 0 {
 		t.Fatal("no pixel inside a dot is off every rim: the comparison checked nothing painted")
 	}
@@ -299,4 +279,34 @@ func (c *dotSpy) Fill(path vg.Path) {
 		c.discs = append(c.discs, pixelDisc{centre.X.Dots(PNGDPI), height - centre.Y.Dots(PNGDPI), radius.Dots(PNGDPI), c.color})
 	}
 	c.Canvas.Fill(path)
+}
+
+// compareOffRims compares the pixels of a and b, of the same bounds: those on no rim
+// (onRim false) must be equal, and the first five that are not are reported as errors. It
+// returns how many of those are painted (not white), how many differ, and the largest
+// difference of a byte on the rims.
+func compareOffRims(t *testing.T, a, b *image.RGBA, onRim []bool) (painted, differ, worstOnRim int) {
+	t.Helper()
+	width, height := a.Rect.Dx(), a.Rect.Dy()
+	for y := range height {
+		for x := range width {
+			i := y*a.Stride + 4*x
+			if onRim[y*width+x] {
+				for ch := range 4 {
+					worstOnRim = max(worstOnRim, int(a.Pix[i+ch])-int(b.Pix[i+ch]), int(b.Pix[i+ch])-int(a.Pix[i+ch]))
+				}
+				continue
+			}
+			if a.Pix[i] != 255 || a.Pix[i+1] != 255 || a.Pix[i+2] != 255 {
+				painted++
+			}
+			if !bytes.Equal(a.Pix[i:i+4], b.Pix[i:i+4]) {
+				differ++
+				if differ <= 5 {
+					t.Errorf("pixel %d,%d off every rim: %v, gonum's %v", x, y, a.Pix[i:i+4], b.Pix[i:i+4])
+				}
+			}
+		}
+	}
+	return painted, differ, worstOnRim
 }
