@@ -37,12 +37,7 @@ const logTailRatio = 30
 // axis when the values are all positive and their 99th percentile is more than logTailRatio
 // times their 1st (values below the 0.5th percentile then count in the first bin).
 func newBinning(samples [][]float64, n int, scale binScale) binning {
-	if total := func() (k int) {
-		for _, s := range samples {
-			k += len(s)
-		}
-		return k
-	}(); total == 0 {
+	if !slices.ContainsFunc(samples, func(s []float64) bool { return len(s) > 0 }) {
 		return binning{edges: linspace(0, 1, n+1)}
 	}
 	lo, hi, q := pooledTails(samples, []float64{0.005, 0.01, 0.99, 0.995})

@@ -27,6 +27,9 @@ func pooledTails(samples [][]float64, ps []float64) (lo, hi float64, qs []float6
 		}
 		return math.NaN(), math.NaN(), qs
 	}
+	if n < tailsMinPool {
+		return pooledTailsByPooling(samples, n, ps)
+	}
 	// The ranks each quantile needs (quantile: h = p (n-1), the values at int(h) and the
 	// one after), the most at the low end and from the high end.
 	needLow, needHigh := -1, -1
@@ -37,9 +40,6 @@ func pooledTails(samples [][]float64, ps []float64) (lo, hi float64, qs []float6
 		} else {
 			needHigh = max(needHigh, n-1-i)
 		}
-	}
-	if n < tailsMinPool {
-		return pooledTailsByPooling(samples, n, ps)
 	}
 	tLow, tHigh := tailThresholds(samples, n, needLow, needHigh)
 	var low, high []float64

@@ -326,9 +326,9 @@ func (c *fastPNG) Stroke(path vg.Path) { c.drawn = true; c.Canvas.Stroke(path) }
 // gonum's canvas.
 func (c *fastPNG) Fill(path vg.Path) {
 	c.drawn = true
-	if centre, radius, ok := discOf(path); ok && !c.state.transformed && radius.Dots(c.DPI()) <= maxDiscPixels {
+	dpi := c.DPI()
+	if centre, radius, ok := discOf(path); ok && !c.state.transformed && radius.Dots(dpi) <= maxDiscPixels {
 		if img, ok := c.Image().(*image.RGBA); ok {
-			dpi := c.DPI()
 			x, y := c.ctx.TransformPoint(centre.X.Dots(dpi), centre.Y.Dots(dpi))
 			c.discs(radius).fill(img, x, y, c.state.color)
 			return

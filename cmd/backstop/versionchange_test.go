@@ -232,7 +232,8 @@ func TestSweepPointOfAnotherVersion(t *testing.T) {
 // TestHandEditedVersion resumes and inspects, with the real binary, an unfinished run
 // whose manifest's version was edited by hand: an escape sequence, a newline, an invisible
 // override, nothing, a megabyte. The resume is refused (exit 1) on one line of bounded
-// length, showing the version quoted (cut short when long), and neither it nor inspect lets a control character reach the terminal.
+// length, showing the version quoted (cut short when long), and neither it nor inspect
+// lets a control character reach the terminal.
 func TestHandEditedVersion(t *testing.T) {
 	bin := backstopBinary(t)
 	tmp := t.TempDir()
