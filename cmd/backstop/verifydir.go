@@ -40,16 +40,15 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 	word := verify.Noun(kind)
 	if rep.Intact() {
 		line("intact: %s", intactSummary(rep))
-		for _, u := range rep.Unfinished {
-			line("not finished: %s", u)
-		}
+	}
+	for _, u := range rep.Unfinished {
+		line("not finished: %s", u)
+	}
+	if rep.Intact() {
 		if len(rep.Unfinished) > 0 {
 			return kindNotFinished{fmt.Sprintf("the %s is intact but not finished: %s", word, name)}
 		}
 		return nil
-	}
-	for _, u := range rep.Unfinished {
-		line("not finished: %s", u)
 	}
 	for _, u := range rep.Unrepaired {
 		line("%s: its damaged files are outputs of a complete run, not chunks, which --quarantine does not move: restore them from a copy", u)
