@@ -7,7 +7,8 @@
 # Environment: BIN (default bin/backstop, built by `make build`), PYTHON (default: the
 # first of /usr/bin/python3, python3 that imports numpy and numba), WORKERS (backstop run
 # --workers and numba_ref.py --threads; default all cores), ROUNDS (default 1: rounds of
-# all commands, interleaved; with more, each figure is the median over rounds), CHUNK
+# all commands, interleaved; with more, each figure is the median over rounds, and the
+# full-output speed against numba's process is also given round by round), CHUNK
 # (numpy_ref.py --chunk; default its own). Peak RSS is printed when GNU time
 # (/usr/bin/time) exists.
 #
@@ -151,4 +152,11 @@ awk -v n="$N" -v rounds="$ROUNDS" \
 	if (cgnf + 0 > 0 && cnb + 0 > 0)
 		printf "CPU time, less sensitive to a loaded machine: numba/go --no-figures %.2f (kernel alone %.2f), numpy/go --no-figures %.2f; figures add %.0f%%\n", cnb / cgnf, cnbk / cgnf, cnp / cgnf, 100 * (cgf / cgnf - 1)
 }'
+# Round by round: within a round both sides ran seconds apart, so the host's drift over the
+# series, which moves every median, mostly cancels in each ratio.
+if [ "$ROUNDS" -gt 1 ]; then
+	paste "$TMP/numba.wall" "$TMP/go-nofig.wall" | awk '{ printf "%.4f\n", $1 / $2 }' >"$TMP/ratio-nofig"
+	printf 'round by round, numba (process) / go --no-figures: %s(median %.2fx)\n' \
+		"$(awk '{ printf "%.2fx ", $1 }' "$TMP/ratio-nofig")" "$(median "$TMP/ratio-nofig")"
+fi
 echo "(go: full outputs on disk; numba and numpy: per-path metrics and their summary in memory)"
