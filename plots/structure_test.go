@@ -40,6 +40,7 @@ func (m affine) apply(x, y float64) (float64, float64) {
 type placedText struct {
 	s                      string
 	minX, minY, maxX, maxY float64
+	ink                    [4]float64 // minX, minY, maxX, maxY of the box from the descent to the cap height
 }
 
 func newRecorder(w, h vg.Length) *recorder {
@@ -80,6 +81,15 @@ func (r *recorder) FillString(f font.Face, pt vg.Point, s string) {
 		x, y := r.top().apply(c[0], c[1])
 		t.minX, t.maxX = math.Min(t.minX, x), math.Max(t.maxX, x)
 		t.minY, t.maxY = math.Min(t.minY, y), math.Max(t.maxY, y)
+	}
+	// The ink of Latin text stays below the cap height (0.73 em in Liberation Sans, 0.75
+	// with round letters' overshoot); the ascent (0.905 em) leaves room for accents.
+	t.ink = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	y1 = float64(pt.Y) + 0.75*float64(f.Font.Size)
+	for _, c := range [][2]float64{{x0, y0}, {x0, y1}, {x1, y0}, {x1, y1}} {
+		x, y := r.top().apply(c[0], c[1])
+		t.ink[0], t.ink[2] = math.Min(t.ink[0], x), math.Max(t.ink[2], x)
+		t.ink[1], t.ink[3] = math.Min(t.ink[1], y), math.Max(t.ink[3], y)
 	}
 	r.texts = append(r.texts, t)
 }

@@ -183,7 +183,7 @@ func (f *figure) draw(c draw.Canvas) {
 	body.Max.X -= pad
 	body.Min.Y += pad
 	if len(f.panels) == 1 {
-		fitPanelText(f.panels[0], body.Max.X-body.Min.X, body.Max.Y-body.Min.Y)
+		fitPanelText(f.panels[0], body)
 		f.panels[0].Draw(body)
 		return
 	}
@@ -226,14 +226,21 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
 			}
 		}
 	}
+	// Each round fits the text as written to the room the last round's layout leaves, so
+	// a label wrapped for a narrow first layout unwraps when the room grows.
+	written := make(map[*plot.Plot]panelText)
+	for _, row := range grid {
+		for _, p := range row {
+			written[p] = textOf(p)
+		}
+	}
 	var cs [][]draw.Canvas
-	for range 4 {
+	for range 8 {
 		cs = plot.Align(grid, tiles, c)
 		changed := false
 		for r := range grid {
 			for j, p := range grid[r] {
-				before := [3]string{p.Title.Text, p.X.Label.Text, p.Y.Label.Text}
-				size := p.Title.TextStyle.Font.Size + p.X.Label.TextStyle.Font.Size + p.Y.Label.TextStyle.Font.Size
+				before := textOf(p)
 				cv := cs[r][j]
 				// A title is centered on the panel's canvas, an x label on its data area;
 				// each must stay within the canvas and the figure.
@@ -241,9 +248,10 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
 					return 2 * max(0, min(x-c.Min.X, c.Max.X-x, x-cv.Min.X, cv.Max.X-x))
 				}
 				dc := p.DataCanvas(cv)
-				fitText3(p, within(cv.Center().X), within(dc.Center().X), cv.Max.Y-cv.Min.Y)
-				after := p.Title.TextStyle.Font.Size + p.X.Label.TextStyle.Font.Size + p.Y.Label.TextStyle.Font.Size
-				if before != [3]string{p.Title.Text, p.X.Label.Text, p.Y.Label.Text} || size != after {
+				xW, yH := labelRoom(p, cv)
+				written[p].set(p)
+				fitText3(p, within(cv.Center().X), min(within(dc.Center().X), xW), yH)
+				if textOf(p) != before {
 					changed = true
 				}
 			}
@@ -258,6 +266,23 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
 			p.Draw(cs[r][j])
 		}
 	}
+}
+
+// panelText is the text of a panel's title and axis labels and their sizes.
+type panelText struct {
+	title, x, y             string
+	titleSize, xSize, ySize vg.Length
+}
+
+func textOf(p *plot.Plot) panelText {
+	return panelText{p.Title.Text, p.X.Label.Text, p.Y.Label.Text,
+		p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size}
+}
+
+// set gives p the text t.
+func (t panelText) set(p *plot.Plot) {
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = t.title, t.x, t.y
+	p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = t.titleSize, t.xSize, t.ySize
 }
 
 // minTextSize is the smallest size fitText shrinks text to; a journal's floor is about 5 pt.
@@ -296,16 +321,39 @@ func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
 	return ts, out
 }
 
-// fitPanelText fits a panel's title and x label into its width w and its y label into
-// its height h.
-func fitPanelText(p *plot.Plot, w, h vg.Length) { fitText3(p, w, w*0.9, h) }
+// fitPanelText fits a lone panel's text to the canvas c it is drawn on: its title to the
+// canvas's width, its axis labels to the data area's sides (labelRoom).
+func fitPanelText(p *plot.Plot, c draw.Canvas) {
+	for range 2 { // a wrapped x label takes height from the y label's room
+		xW, yH := labelRoom(p, c)
+		fitText3(p, c.Max.X-c.Min.X, xW, yH)
+	}
+}
 
 // fitText3 fits a panel's title into width titleW, its x label into xW and its y label
-// into 80% of the panel's height h.
-func fitText3(p *plot.Plot, titleW, xW, h vg.Length) {
+// into yH.
+func fitText3(p *plot.Plot, titleW, xW, yH vg.Length) {
 	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, titleW)
 	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, xW)
-	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, h*0.8)
+	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, yH)
+}
+
+// labelRoom returns the width and height of p's data area on canvas c, each as it would
+// be without the axis label along it: the room the x label and the y label have. gonum
+// centers an axis label on the data area and, when the label is longer than that side,
+// shrinks the data area until the label fits the canvas. A label-shrunk panel no longer
+// lines up with its row (plot.Align assumes a data area grows with its canvas), and its
+// title then rises into the key or the panel above: so labels are fitted to this room.
+func labelRoom(p *plot.Plot, c draw.Canvas) (w, h vg.Length) {
+	x, y := p.X.Label.Text, p.Y.Label.Text
+	p.X.Label.Text = ""
+	dc := p.DataCanvas(c)
+	w = dc.Max.X - dc.Min.X
+	p.X.Label.Text, p.Y.Label.Text = x, ""
+	dc = p.DataCanvas(c)
+	h = dc.Max.Y - dc.Min.Y
+	p.Y.Label.Text = y
+	return w, h
 }
 
 // gridColumns is the number of panels side by side in a figure of n panels at its natural
