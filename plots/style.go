@@ -289,8 +289,10 @@ func (t panelText) set(p *plot.Plot) {
 const minTextSize = 5
 
 // fitText fits s (lines separated by newlines) into width w: a line too wide wraps at
-// spaces, and if one word is still too wide the font shrinks (to minTextSize at the
-// least) until the widest line fits. It returns the style and the text to draw.
+// spaces into as few lines as greedy wrapping needs, balanced so that the widest is as
+// narrow as that many lines allow (no word left alone on a last line), and if one word is
+// still too wide the font shrinks (to minTextSize at the least) until the widest line
+// fits. It returns the style and the text to draw.
 func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
 	if w <= 0 || s == "" {
 		return ts, s
@@ -302,16 +304,21 @@ func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
 			lines = append(lines, line)
 			continue
 		}
-		cur := words[0]
-		for _, word := range words[1:] {
-			if ts.Width(cur+" "+word) > w {
-				lines = append(lines, cur)
-				cur = word
-				continue
+		wrapped := wrapWords(ts, words, w)
+		if n := len(wrapped); n > 1 {
+			// The narrowest width that greedy wrapping still fits in n lines.
+			lo, hi := vg.Length(0), w
+			for range 24 {
+				mid := (lo + hi) / 2
+				if len(wrapWords(ts, words, mid)) <= n {
+					hi = mid
+				} else {
+					lo = mid
+				}
 			}
-			cur += " " + word
+			wrapped = wrapWords(ts, words, hi)
 		}
-		lines = append(lines, cur)
+		lines = append(lines, wrapped...)
 	}
 	out := strings.Join(lines, "\n")
 	if widest := ts.Width(out); widest > w {
@@ -319,6 +326,22 @@ func fitText(ts text.Style, s string, w vg.Length) (text.Style, string) {
 		ts.Font.Size = size
 	}
 	return ts, out
+}
+
+// wrapWords breaks words into lines greedily: each line takes words while it fits w (a
+// word wider than w alone on its line).
+func wrapWords(ts text.Style, words []string, w vg.Length) []string {
+	var lines []string
+	cur := words[0]
+	for _, word := range words[1:] {
+		if ts.Width(cur+" "+word) > w {
+			lines = append(lines, cur)
+			cur = word
+			continue
+		}
+		cur += " " + word
+	}
+	return append(lines, cur)
 }
 
 // fitPanelText fits a lone panel's text to the canvas c it is drawn on: its title to the
