@@ -104,11 +104,44 @@ func (b binning) apply(p *plot.Plot) {
 	}
 }
 
-// cleanTicks are gonum's default ticks labelled without trailing zeros ("25", not "25.00").
+// cleanTicks label an axis at multiples of a round step (1, 2, 2.5 or 5 times a power of
+// ten), the smallest that leaves at most maxLinearLabels labels, written without trailing
+// zeros ("25", not "25.00"); minor ticks divide the step. gonum's default ticks label every
+// few minor ticks from wherever the range starts, which gives labels such as 3, 9, 15 or
+// 0.025, 0.1, 0.175 (its labels are kept where no round step leaves two labels).
 type cleanTicks struct{}
+
+// maxLinearLabels is the most labels cleanTicks puts on an axis: one column wide, a
+// panel's axis has room for about four.
+const maxLinearLabels = 4
 
 // Ticks implements plot.Ticker.
 func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
+	if hi > lo && !math.IsInf(hi-lo, 0) {
+		for e := math.Floor(math.Log10(hi-lo)) - 1; e <= math.Floor(math.Log10(hi-lo))+1; e++ {
+			for _, m := range []struct{ step, minor float64 }{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}} {
+				step := m.step * math.Pow(10, e)
+				first, last := math.Ceil(lo/step-1e-9), math.Floor(hi/step+1e-9)
+				if n := last - first + 1; n < 2 || n > maxLinearLabels {
+					continue
+				}
+				var ticks []plot.Tick
+				sub := step / m.minor
+				for i := math.Ceil(lo/sub - 1e-9); i <= math.Floor(hi/sub+1e-9); i++ {
+					v := i * sub
+					if v == 0 {
+						v = 0 // not -0
+					}
+					if math.Mod(i, m.minor) == 0 {
+						ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 6, 64)})
+					} else {
+						ticks = append(ticks, plot.Tick{Value: v})
+					}
+				}
+				return ticks
+			}
+		}
+	}
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i, t := range ticks {
 		if t.Label != "" {
