@@ -1,6 +1,10 @@
 package plots
 
 import (
+	"gonum.org/v1/plot"
+	"math"
+	"strings"
+
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -13,7 +17,7 @@ import (
 // cannot be read.
 func TestTextDoesNotOverlap(t *testing.T) {
 	const slack = 0.2 // points: rounding
-	for _, fc := range allFigures() {
+	for _, fc := range append(allFigures(), leverageSweepFigures()...) {
 		f := fc.build()
 		sizes := []struct{ w, h vg.Length }{{f.width, f.height}}
 		for _, w := range []vg.Length{ColumnWidth, 5 * vg.Inch, PageWidth} {
@@ -22,11 +26,74 @@ func TestTextDoesNotOverlap(t *testing.T) {
 		for _, sz := range sizes {
 			rec := newRecorder(sz.w, sz.h)
 			fc.build().draw(draw.New(rec))
-			for i, a := range rec.texts {
-				for _, b := range rec.texts[i+1:] {
+			var texts []placedText // blank strings (drawPanel's stand-in x labels) print nothing
+			for _, tx := range rec.texts {
+				if strings.TrimSpace(tx.s) != "" {
+					texts = append(texts, tx)
+				}
+			}
+			for i, a := range texts {
+				for _, b := range texts[i+1:] {
 					if a.ink[0]+slack < b.ink[2] && b.ink[0]+slack < a.ink[2] && a.ink[1]+slack < b.ink[3] && b.ink[1]+slack < a.ink[3] {
 						t.Errorf("%s at %.2f x %.2f in: %q (x %.1f-%.1f, y %.1f-%.1f) overlaps %q (x %.1f-%.1f, y %.1f-%.1f)",
 							fc.name, sz.w/vg.Inch, sz.h/vg.Inch, a.s, a.ink[0], a.ink[2], a.ink[1], a.ink[3], b.s, b.ink[0], b.ink[2], b.ink[1], b.ink[3])
+					}
+				}
+			}
+		}
+	}
+}
+
+// leverageSweepFigures are the figures of a sweep on configs/sweep_leverage.yaml's 5 x 5
+// grid, each cell's CI half-width printed with three significant digits as real ones are.
+func leverageSweepFigures() []figureCase {
+	in := syntheticSweep([]float64{500, 750, 1000, 1250, 1500}, []float64{0, 0.25, 0.5, 0.75, 1})
+	for _, byMetric := range in.Estimates {
+		for _, est := range byMetric {
+			for i := range est {
+				half := 0.0123 * (1 + math.Abs(est[i].Mean))
+				est[i].Lo, est[i].Hi = est[i].Mean-half, est[i].Mean+half
+			}
+		}
+	}
+	var out []figureCase
+	for i, name := range SweepNames(2) {
+		out = append(out, figureCase{name + " (5 x 5)", func() *figure { return sweepFigures(in)[i] }})
+	}
+	return out
+}
+
+// TestPanelsLineUp draws the panels of every multi-panel figure as the figure lays them
+// out (full rows at 3.5, 5 and 7 in) and checks that their data areas line up: the same
+// top and bottom along a row and the same width and height throughout. Text or marks that
+// reach past a data area's edge make gonum shrink that panel alone.
+func TestPanelsLineUp(t *testing.T) {
+	const tol = 0.01 // points
+	for _, fc := range append(allFigures(), leverageSweepFigures()...) {
+		for _, w := range []vg.Length{ColumnWidth, 5 * vg.Inch, PageWidth} {
+			f := fc.build()
+			if len(f.panels) < 2 {
+				continue
+			}
+			cols, _ := panelGrid(len(f.panels), w)
+			rows := len(f.panels) / cols // full rows only
+			if rows == 0 {
+				continue
+			}
+			grid := make([][]*plot.Plot, rows)
+			for i := range rows * cols {
+				grid[i/cols] = append(grid[i/cols], f.panels[i])
+			}
+			h := f.heightAt(w) * vg.Length(rows) / vg.Length((len(f.panels)+cols-1)/cols)
+			c := draw.New(newRecorder(w, h))
+			areas := alignedDraw(grid, draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}, c)
+			first := areas[0][0]
+			for r, row := range areas {
+				for j, a := range row {
+					if math.Abs(float64(a.Min.Y-row[0].Min.Y)) > tol || math.Abs(float64(a.Max.Y-row[0].Max.Y)) > tol ||
+						math.Abs(float64(a.Size().X-first.Size().X)) > tol || math.Abs(float64(a.Size().Y-first.Size().Y)) > tol {
+						t.Errorf("%s at %.1f in: panel %d,%d's data area %v does not line up with panel 0,0's %v (row's first %v)",
+							fc.name, w/vg.Inch, r, j, a, first, row[0])
 					}
 				}
 			}

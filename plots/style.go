@@ -2,9 +2,11 @@ package plots
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"github.com/backstop-research/backstop/sim"
@@ -184,7 +186,7 @@ func (f *figure) draw(c draw.Canvas) {
 	body.Min.Y += pad
 	if len(f.panels) == 1 {
 		fitPanelText(f.panels[0], body)
-		f.panels[0].Draw(body)
+		drawPanel(f.panels[0], body)
 		return
 	}
 	cols, rows := panelGrid(len(f.panels), body.Max.X-body.Min.X)
@@ -214,10 +216,11 @@ func (f *figure) draw(c draw.Canvas) {
 	}
 }
 
-// alignedDraw draws a grid of panels in c with their data areas aligned. Each panel's
-// text is fitted to the canvas alignment gives it (a panel title is centered on it); as
-// fitted text changes the alignment, fitting repeats until the canvases settle.
-func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
+// alignedDraw draws a grid of panels in c with their data areas aligned, and returns the
+// data areas. Each panel's text is fitted to the canvas alignment gives it (a panel title
+// is centered on it); as fitted text changes the alignment, fitting repeats until the
+// canvases settle.
+func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]vg.Rectangle {
 	// A y label that repeats the one to its left in the row says nothing new.
 	for _, row := range grid {
 		for j := len(row) - 1; j > 0; j-- {
@@ -236,7 +239,7 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
 	}
 	var cs [][]draw.Canvas
 	for range 8 {
-		cs = plot.Align(grid, tiles, c)
+		cs = alignGrid(grid, tiles, c)
 		changed := false
 		for r := range grid {
 			for j, p := range grid[r] {
@@ -260,29 +263,130 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) {
 			break
 		}
 	}
-	cs = plot.Align(grid, tiles, c)
+	cs = alignGrid(grid, tiles, c)
+	areas := make([][]vg.Rectangle, len(grid))
 	for r := range grid {
 		for j, p := range grid[r] {
-			p.Draw(cs[r][j])
+			areas[r] = append(areas[r], drawPanel(p, cs[r][j]))
 		}
 	}
+	return areas
+}
+
+// drawPanel draws p on c and returns its data area. gonum draws the x label centered on
+// the data area but keeps room for it around Norm((Min+Max)/2), the middle of the axis
+// only on a linear scale: on a log scale it is far right of the middle, so gonum shrank
+// the data area until a label box centered there fitted, and log-scale panels
+// (peak_basis, convergence) came out far narrower than their canvases. On a non-linear x
+// axis gonum is given blank lines of the label's height, and the label is drawn here,
+// where gonum draws it.
+func drawPanel(p *plot.Plot, c draw.Canvas) vg.Rectangle {
+	label := p.X.Label.Text
+	if _, linear := p.X.Scale.(plot.LinearScale); linear || label == "" || p.X.Label.Position != draw.PosCenter {
+		p.Draw(c)
+		return p.DataCanvas(c).Rectangle
+	}
+	p.X.Label.Text = strings.Repeat(" \n", strings.Count(label, "\n")) + " "
+	defer func() { p.X.Label.Text = label }()
+	p.Draw(c)
+	dc := p.DataCanvas(c)
+	c.FillText(p.X.Label.TextStyle, vg.Point{X: dc.Center().X, Y: c.Min.Y + p.X.Label.TextStyle.FontExtents().Descent}, label)
+	return dc.Rectangle
+}
+
+// alignGrid returns the canvases on which a grid of panels (rows of tiles.Cols) drawn in c
+// have data areas of one size, lined up along rows and columns, as plot.Align means to.
+// plot.Align measures each panel's margins on its tile and assumes they stay as the
+// canvas changes; but a panel's data area shrinks faster than its canvas once an axis
+// label is longer than the data area's side (gonum keeps the label within the canvas),
+// and such a panel came out narrower or shorter than its neighbors. Here the margins along
+// x are measured without the x label's text and those along y without the y label's,
+// which take no room along those sides while they fit (alignedDraw fits them).
+func alignGrid(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]draw.Canvas {
+	out := make([][]draw.Canvas, len(grid))
+	for r, row := range grid {
+		for i := range row {
+			out[r] = append(out[r], tiles.At(c, i, r))
+		}
+	}
+	// Margins measured on a canvas near the final one: a tick label near an end of the
+	// axis may take more margin on a narrower data area.
+	for range 3 {
+		out = alignOn(grid, tiles, c, out)
+	}
+	return out
+}
+
+// alignOn is a round of alignGrid: it measures each panel's margins on its canvas in at.
+func alignOn(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, at [][]draw.Canvas) [][]draw.Canvas {
+	type margins struct{ left, right, bottom, top vg.Length }
+	own := make([][]margins, len(grid))
+	cols := make([]margins, tiles.Cols) // the widest left and right margin of each column
+	rows := make([]margins, len(grid))  // the tallest bottom and top margin of each row
+	for r, row := range grid {
+		for i, p := range row {
+			tile := at[r][i]
+			x, y := p.X.Label.Text, p.Y.Label.Text
+			p.X.Label.Text = ""
+			dx := p.DataCanvas(tile)
+			p.X.Label.Text, p.Y.Label.Text = x, ""
+			dy := p.DataCanvas(tile)
+			p.Y.Label.Text = y
+			m := margins{dx.Min.X - tile.Min.X, tile.Max.X - dx.Max.X, dy.Min.Y - tile.Min.Y, tile.Max.Y - dy.Max.Y}
+			own[r] = append(own[r], m)
+			cols[i].left, cols[i].right = max(cols[i].left, m.left), max(cols[i].right, m.right)
+			rows[r].bottom, rows[r].top = max(rows[r].bottom, m.bottom), max(rows[r].top, m.top)
+		}
+	}
+	w := c.Max.X - c.Min.X - tiles.PadLeft - tiles.PadRight - tiles.PadX*vg.Length(tiles.Cols-1)
+	for _, m := range cols {
+		w -= m.left + m.right
+	}
+	h := c.Max.Y - c.Min.Y - tiles.PadTop - tiles.PadBottom - tiles.PadY*vg.Length(len(grid)-1)
+	for _, m := range rows {
+		h -= m.bottom + m.top
+	}
+	w, h = max(w/vg.Length(tiles.Cols), 0), max(h/vg.Length(len(grid)), 0) // each data area's size
+	dataX := make([]vg.Length, tiles.Cols)                                 // left edge of each column's data areas
+	x := c.Min.X + tiles.PadLeft
+	for i, m := range cols {
+		dataX[i] = x + m.left
+		x = dataX[i] + w + m.right + tiles.PadX
+	}
+	out := make([][]draw.Canvas, len(grid))
+	y := c.Max.Y - tiles.PadTop
+	for r, row := range grid {
+		top := y - rows[r].top // top edge of the row's data areas
+		for i := range row {
+			m := own[r][i]
+			out[r] = append(out[r], draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: dataX[i] - m.left, Y: top - h - m.bottom},
+				Max: vg.Point{X: dataX[i] + w + m.right, Y: top + m.top},
+			}})
+		}
+		y = top - h - rows[r].bottom - tiles.PadY
+	}
+	return out
 }
 
 // panelText is the text of a panel's title and axis labels and their sizes.
 type panelText struct {
 	title, x, y             string
 	titleSize, xSize, ySize vg.Length
+	xTickSize               vg.Length
 }
 
 func textOf(p *plot.Plot) panelText {
 	return panelText{p.Title.Text, p.X.Label.Text, p.Y.Label.Text,
-		p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size}
+		p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size,
+		p.X.Tick.Label.Font.Size}
 }
 
 // set gives p the text t.
 func (t panelText) set(p *plot.Plot) {
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = t.title, t.x, t.y
 	p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = t.titleSize, t.xSize, t.ySize
+	p.X.Tick.Label.Font.Size = t.xTickSize
 }
 
 // minTextSize is the smallest size fitText shrinks text to; a journal's floor is about 5 pt.
@@ -359,6 +463,36 @@ func fitText3(p *plot.Plot, titleW, xW, yH vg.Length) {
 	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, titleW)
 	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, xW)
 	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, yH)
+	fitXTicks(p, xW)
+}
+
+// fitXTicks shrinks the x axis's tick labels (to minTextSize at the least) until
+// neighbors are a space apart on a data area w wide: a sweep's five grid values, say, one
+// column wide.
+func fitXTicks(p *plot.Plot, w vg.Length) {
+	if w <= 0 || p.X.Tick.Marker == nil {
+		return
+	}
+	ts := p.X.Tick.Label
+	space := ts.Width(" ")
+	type placed struct{ at, width vg.Length }
+	var labels []placed
+	for _, t := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if t.Label == "" || t.Value < p.X.Min || t.Value > p.X.Max {
+			continue
+		}
+		labels = append(labels, placed{w * vg.Length(p.X.Scale.Normalize(p.X.Min, p.X.Max, t.Value)), ts.Width(t.Label)})
+	}
+	slices.SortFunc(labels, func(a, b placed) int { return cmp.Compare(a.at, b.at) })
+	scale := 1.0
+	for i := 1; i < len(labels); i++ {
+		// Centered labels a space apart: (w0 + w1)/2 + space <= distance, all in proportion to the size.
+		need := (labels[i-1].width+labels[i].width)/2 + space
+		scale = min(scale, float64((labels[i].at-labels[i-1].at)/need))
+	}
+	if scale < 1 {
+		p.X.Tick.Label.Font.Size = max(ts.Font.Size*vg.Length(scale), vg.Points(minTextSize))
+	}
 }
 
 // labelRoom returns the width and height of p's data area on canvas c, each as it would

@@ -675,8 +675,7 @@ var signedMetrics = map[string]bool{ColCBPnL: true}
 // annotate writes each cell's mean (and, with ci, its 95% CI half-width below it) at its
 // grid position, in black or white, whichever reads better on the cell's color.
 func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bool, fill func(c, r int) color.Color) {
-	var xy plotter.XYLabels
-	var styles []color.Color
+	l := &cellLabels{}
 	for c := 0; c < n1; c++ {
 		for r := 0; r < n2; r++ {
 			e := cell(c, r)
@@ -684,21 +683,52 @@ func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bo
 			if ci {
 				label += "\n±" + cellLabel((e.Hi-e.Lo)/2)
 			}
-			xy.XYs = append(xy.XYs, plotter.XY{X: float64(c), Y: float64(r)})
-			xy.Labels = append(xy.Labels, label)
-			styles = append(styles, contrastText(fill(c, r)))
+			l.xy = append(l.xy, plotter.XY{X: float64(c), Y: float64(r)})
+			l.labels = append(l.labels, label)
+			l.colors = append(l.colors, contrastText(fill(c, r)))
 		}
 	}
-	l, err := plotter.NewLabels(xy)
-	if err != nil {
-		panic(err)
-	}
-	for i := range l.TextStyle {
-		l.TextStyle[i] = textStyle(sans, vg.Points(6))
-		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
-		l.TextStyle[i].Color = styles[i]
-	}
 	p.Add(l)
+}
+
+// maxCellTextSize is the size of a heat map cell's text when the cell has room for it.
+const maxCellTextSize = 6
+
+// cellLabels are the texts of a heat map's unit cells, centered on them. They are sized
+// when drawn, to the cells the layout gives: at most maxCellTextSize, smaller (to
+// minTextSize at the least) where the widest text would run into the next cell. Unlike
+// gonum's plotter.Labels they claim no room beyond the data area, which would shrink the
+// panel's data area and break its alignment with the others.
+type cellLabels struct {
+	xy     plotter.XYs
+	labels []string
+	colors []color.Color
+}
+
+// Plot implements plot.Plotter.
+func (l *cellLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	if len(l.xy) == 0 {
+		return
+	}
+	trX, trY := p.Transforms(&c)
+	cellW := max(0, trX(1)-trX(0))
+	cellH := max(0, trY(1)-trY(0))
+	ts := textStyle(sans, vg.Points(maxCellTextSize))
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
+	var w, h vg.Length
+	for _, s := range l.labels {
+		w, h = max(w, ts.Width(s)), max(h, ts.Height(s))
+	}
+	const fill = 0.9 // of the cell: a little space between neighbors' text
+	scale := 1.0
+	if w > 0 && h > 0 {
+		scale = min(1, float64(fill*cellW/w), float64(fill*cellH/h))
+	}
+	ts.Font.Size = max(ts.Font.Size*vg.Length(scale), vg.Points(minTextSize))
+	for i, pt := range l.xy {
+		ts.Color = l.colors[i]
+		c.FillText(ts, vg.Point{X: trX(pt.X), Y: trY(pt.Y)}, l.labels[i])
+	}
 }
 
 // markUnresolved puts a ring in the corner of every cell whose 95% CI crosses a class
