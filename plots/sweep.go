@@ -274,8 +274,9 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 		title: "Mean " + lowerFirst(metricLabel(metric)) + " per grid point with 95% CI " + ciNote(p1) + "\n" + sweepNote(in),
 		width: PageWidth, height: PageHeight + 0.2*vg.Inch,
 	}
+	drawn, zero := drawnPolicies(in, metric)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pol := range in.Policies {
+	for _, pol := range drawn {
 		for _, e := range in.Estimates[pol][metric] {
 			lo, hi = min(lo, e.Lo, e.Mean), max(hi, e.Hi, e.Mean)
 		}
@@ -285,7 +286,7 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 		pad = math.Max(math.Abs(hi)*0.1, 0.5)
 	}
 	order2 := ascending(p2.Values)
-	for _, pol := range in.Policies {
+	for _, pol := range drawn {
 		p := newPanel(policyLabel(pol), paramLabel(p1), metricLabel(metric))
 		all := in.Estimates[pol][metric]
 		for rank, j := range order2 {
@@ -304,15 +305,49 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 	// at that value's shade, with its marker.
 	for rank, j := range order2 {
 		var cs []color.NRGBA
-		for _, pol := range in.Policies {
+		for _, pol := range drawn {
 			cs = append(cs, shade(PolicyColor(pol, in.Policies), rank, n2))
 		}
 		f.addKey(fmt.Sprintf("%s = %s", paramName(p2), tickLabel(p2.Values[j])), shadesThumb{cs, glyphShapes[rank%len(glyphShapes)]})
 	}
+	addZeroNote(f, zero)
 	if about := aboutLine(in.Params); about != "" {
 		f.title += "\n" + about
 	}
 	return f
+}
+
+// drawnPolicies splits a sweep's policies into those a per-policy figure of metric draws a
+// panel for and those it does not: a policy whose metric is exactly 0 at every grid point,
+// CI and all, as the central bank's P&L is under none (no central bank acts). Its panel
+// would show nothing; the key says so instead. If every policy is such, all are drawn.
+func drawnPolicies(in *SweepInput, metric string) (drawn, zero []string) {
+	for _, pol := range in.Policies {
+		est := in.Estimates[pol][metric]
+		allZero := len(est) > 0
+		for _, e := range est {
+			if e.Mean != 0 || (e.Lo != 0 && !math.IsNaN(e.Lo)) || (e.Hi != 0 && !math.IsNaN(e.Hi)) {
+				allZero = false
+				break
+			}
+		}
+		if allZero {
+			zero = append(zero, pol)
+		} else {
+			drawn = append(drawn, pol)
+		}
+	}
+	if len(drawn) == 0 {
+		return in.Policies, nil
+	}
+	return drawn, zero
+}
+
+// addZeroNote adds a key line naming the policies drawnPolicies left out.
+func addZeroNote(f *figure, zero []string) {
+	if len(zero) > 0 {
+		f.addKey(strings.Join(zero, ", ") + ": 0 at every grid point (not drawn)")
+	}
 }
 
 // aboutLine says what the swept parameters mean, for a title, when the label table does
@@ -572,8 +607,9 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		title: "Mean " + lowerFirst(metricLabel(metric)) + " per grid point" + heatNote(len(p1.Values), len(p2.Values)) + "\n" + sweepNote(in),
 		width: PageWidth, height: PageHeight + 0.3*vg.Inch,
 	}
+	drawn, zero := drawnPolicies(in, metric)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pol := range in.Policies {
+	for _, pol := range drawn {
 		for _, e := range in.Estimates[pol][metric] {
 			lo, hi = min(lo, e.Mean), max(hi, e.Mean)
 		}
@@ -589,7 +625,7 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		}
 		return t
 	}
-	for _, pol := range in.Policies {
+	for _, pol := range drawn {
 		p := newPanel(policyLabel(pol), paramLabel(p1), paramLabel(p2))
 		est := in.Estimates[pol][metric]
 		cell := func(c, r int) SweepEstimate { return est[order1[c]*n2+order2[r]] }
@@ -627,6 +663,7 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 	if unresolved {
 		f.addKey("95% CI crosses a class break", glyphThumb(draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: vg.Points(2), Color: black}))
 	}
+	addZeroNote(f, zero)
 	if about := aboutLine(in.Params); about != "" {
 		f.title += "\n" + about
 	}

@@ -1,0 +1,55 @@
+package plots
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSweepLeavesOutAllZeroPanels: a per-policy sweep figure draws no panel for a policy
+// whose metric is exactly 0 at every grid point (the central bank's P&L under none, where
+// no central bank acts) and says so in its key; a policy whose means are 0 but whose CI is
+// not keeps its panel, and if every policy is 0 every panel stays.
+func TestSweepLeavesOutAllZeroPanels(t *testing.T) {
+	zeroOut := func(in *SweepInput, pols ...string) *SweepInput {
+		for _, pol := range pols {
+			for i := range in.Estimates[pol][ColCBPnL] {
+				in.Estimates[pol][ColCBPnL][i] = SweepEstimate{}
+			}
+		}
+		return in
+	}
+	grid := func() *SweepInput { return syntheticSweep([]float64{500, 1000, 1500}, []float64{0, 0.5, 1}) }
+	for _, tc := range []struct {
+		name   string
+		in     *SweepInput
+		panels []string // panel titles of the cb_pnl figures
+		note   string   // a key entry, "" for none
+	}{
+		{"none is 0 everywhere", zeroOut(grid(), "none"),
+			[]string{policyLabel("qe"), policyLabel("spv")}, "none: 0 at every grid point (not drawn)"},
+		{"means 0, CI not", grid(), // syntheticSweep gives none's P&L mean 0 with a CI of ±1
+			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, ""},
+		{"every policy 0", zeroOut(grid(), "none", "qe", "spv"),
+			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, ""},
+	} {
+		for _, f := range []*figure{sweepHeatmap(tc.in, ColCBPnL), sweepLines2(tc.in, ColCBPnL)} {
+			var titles, keys []string
+			for _, p := range f.panels {
+				titles = append(titles, p.Title.Text)
+			}
+			for _, e := range f.key {
+				keys = append(keys, e.name)
+			}
+			if !slices.Equal(titles, tc.panels) {
+				t.Errorf("%s: %q has panels %q, want %q", tc.name, f.title, titles, tc.panels)
+			}
+			if tc.note != "" && !slices.Contains(keys, tc.note) {
+				t.Errorf("%s: %q's key %q lacks %q", tc.name, f.title, keys, tc.note)
+			}
+			if tc.note == "" && slices.ContainsFunc(keys, func(k string) bool { return strings.HasSuffix(k, "(not drawn)") }) {
+				t.Errorf("%s: %q's key %q says a panel is not drawn", tc.name, f.title, keys)
+			}
+		}
+	}
+}
