@@ -105,9 +105,9 @@ func (in *CalibrationInput) targetsFigure() *figure {
 
 func (in *CalibrationInput) profileFigure() *figure {
 	f := &figure{title: in.Title, width: PageWidth, height: gridHeight(len(in.Profiles), PageHeight)}
-	var thumbs [2]plot.Thumbnailer
+	var thumbs [3]plot.Thumbnailer
 	for _, pr := range in.Profiles {
-		p := newPanel(fmt.Sprintf("std errors: %s sampling, %s tolerance", seText(pr.SE), seText(pr.SETolerance)), pr.Key, "objective")
+		p := newPanel(fmt.Sprintf("std errors: %s sampling, %s tolerance", seText(pr.SE), seText(pr.SETolerance)), paramLabel(SweepParam{Key: pr.Key}), "objective")
 		pts := make(plotter.XYs, 0, len(pr.X))
 		top, left, right := 0.0, pr.Estimate, pr.Estimate
 		for i := range pr.X {
@@ -124,7 +124,8 @@ func (in *CalibrationInput) profileFigure() *figure {
 		if len(pts) > 1 {
 			thumbs[0] = line(p, pts, blue, 1.2)
 		}
-		line(p, plotter.XYs{{X: pr.Estimate, Y: 0}, {X: pr.Estimate, Y: top}}, vermillion, 0.8, vg.Points(2), vg.Points(2))
+		// Gray as the other reference lines: vermillion is none's color in every other figure.
+		thumbs[2] = line(p, plotter.XYs{{X: pr.Estimate, Y: 0}, {X: pr.Estimate, Y: top}}, gray, 0.8, vg.Points(2), vg.Points(2))
 		p.Y.Min = 0
 		if top > profileCut {
 			// Far from the estimate the objective can be thousands (another regime of
@@ -138,6 +139,9 @@ func (in *CalibrationInput) profileFigure() *figure {
 	}
 	if thumbs[0] != nil {
 		f.addKey("objective, the other parameters at the estimate", thumbs[0])
+	}
+	if thumbs[2] != nil {
+		f.addKey("estimate", thumbs[2])
 	}
 	if thumbs[1] != nil {
 		f.addKey("estimate ± one standard error by the targets' tolerance", thumbs[1])
