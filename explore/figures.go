@@ -105,24 +105,36 @@ func drawFigures(dir string, formats []string, p *Plan, evals []Evaluation, sens
 			}
 		}
 		if len(v) > 1 {
-			h, err := plotter.NewHist(v, 30)
+			fig, _, err := spvAdvantageFigure(v, pols)
 			if err != nil {
 				return nil, err
 			}
-			h.FillColor = plots.PolicyColor("spv", pols)
-			l := plots.LabelOf(FigureMetric)
-			fig := plots.NewFigure("SPV minus QE across the uncertainty")
-			pl := plots.NewPanel("", meanLabel(FigureMetric)+", SPV - QE (below 0: SPV better)", "Evaluations")
-			h.LineStyle.Width = 0
-			pl.Add(h)
-			fig.AddKey(fmt.Sprintf("%d evaluations; each bar counts those whose mean %s differs by that much", len(v), strings.ToLower(l.Name)))
-			fig.AddPanel(pl)
 			if err := save("spv_advantage.png", plots.ColumnWidth, plots.ColumnHeight, fig.Draw); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return files, nil
+}
+
+// spvAdvantageFigure is the histogram of SPV minus QE (values v) over the evaluations.
+// Its x axis reaches 0, which its label refers to ("below 0: SPV better"), even when every
+// evaluation falls on one side of it.
+func spvAdvantageFigure(v plotter.Values, pols []string) (*plots.Figure, *plot.Plot, error) {
+	h, err := plotter.NewHist(v, 30)
+	if err != nil {
+		return nil, nil, err
+	}
+	h.FillColor = plots.PolicyColor("spv", pols)
+	l := plots.LabelOf(FigureMetric)
+	fig := plots.NewFigure("SPV minus QE across the uncertainty")
+	pl := plots.NewPanel("", meanLabel(FigureMetric)+", SPV - QE (below 0: SPV better)", "Evaluations")
+	h.LineStyle.Width = 0
+	pl.Add(h)
+	pl.X.Min, pl.X.Max = min(pl.X.Min, 0), max(pl.X.Max, 0)
+	fig.AddKey(fmt.Sprintf("%d evaluations; each bar counts those whose mean %s differs by that much", len(v), strings.ToLower(l.Name)))
+	fig.AddPanel(pl)
+	return fig, pl, nil
 }
 
 func metricIndex(name string) int {

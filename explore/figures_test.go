@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,29 @@ func TestSobolCaution(t *testing.T) {
 				t.Errorf("caution %q: mentions ST above 1 = %v, want %v", got, !(tc.top > 1), tc.top > 1)
 			}
 		})
+	}
+}
+
+// The SPV-minus-QE histogram's x axis reaches 0, the point its label reads against ("below
+// 0: SPV better"), wherever the evaluations fall.
+func TestSPVAdvantageAxisReachesZero(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    []float64
+	}{
+		{"all below 0", []float64{-175, -120, -60, -3}},
+		{"all above 0", []float64{4, 12, 30}},
+		{"both sides", []float64{-20, 15}},
+	} {
+		_, pl, err := spvAdvantageFigure(tc.v, []string{"none", "qe", "spv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.X.Min > 0 || pl.X.Max < 0 {
+			t.Errorf("%s: x axis %g to %g leaves out 0", tc.name, pl.X.Min, pl.X.Max)
+		}
+		if lo, hi := slices.Min(tc.v), slices.Max(tc.v); pl.X.Min > lo || pl.X.Max < hi {
+			t.Errorf("%s: x axis %g to %g leaves out values %g to %g", tc.name, pl.X.Min, pl.X.Max, lo, hi)
+		}
 	}
 }
