@@ -184,14 +184,19 @@ func (f *figure) draw(c draw.Canvas) {
 	body.Min.X += pad
 	body.Max.X -= pad
 	body.Min.Y += pad
+	f.drawPanels(body)
+}
+
+// drawPanels draws the panels in body and returns their data areas, row by row: up to
+// cols in a row, full rows aligned, a last, shorter row centered under them with data
+// areas of the same width.
+func (f *figure) drawPanels(body draw.Canvas) [][]vg.Rectangle {
 	if len(f.panels) == 1 {
 		fitPanelText(f.panels[0], body)
-		drawPanel(f.panels[0], body)
-		return
+		return [][]vg.Rectangle{{drawPanel(f.panels[0], body)}}
 	}
 	cols, rows := panelGrid(len(f.panels), body.Max.X-body.Min.X)
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(6)}
-	// Full rows first, aligned; a last, shorter row is centered under them.
 	grid := make([][]*plot.Plot, rows)
 	for i, p := range f.panels {
 		grid[i/cols] = append(grid[i/cols], p)
@@ -201,26 +206,33 @@ func (f *figure) draw(c draw.Canvas) {
 		full = grid[:rows-1]
 	}
 	rowH := (body.Max.Y - body.Min.Y + tiles.PadY) / vg.Length(rows)
+	var areas [][]vg.Rectangle
 	if len(full) > 0 {
 		upper := body
 		upper.Min.Y = body.Max.Y - rowH*vg.Length(len(full)) + tiles.PadY
-		alignedDraw(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper)
+		areas = alignedDraw(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper, 0)
 	}
 	if len(last) < cols {
-		tileW := (body.Max.X - body.Min.X + tiles.PadX) / vg.Length(cols)
 		bottom := body
 		bottom.Max.Y = body.Min.Y + rowH - tiles.PadY
-		bottom.Min.X += tileW * vg.Length(cols-len(last)) / 2
-		bottom.Max.X = bottom.Min.X + tileW*vg.Length(len(last)) - tiles.PadX
-		alignedDraw([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom)
+		var width vg.Length // the full rows' data width, which the last row's panels take
+		if len(areas) > 0 {
+			width = areas[0][0].Size().X
+		} else {
+			tileW := (body.Max.X - body.Min.X + tiles.PadX) / vg.Length(cols)
+			bottom.Min.X += tileW * vg.Length(cols-len(last)) / 2
+			bottom.Max.X = bottom.Min.X + tileW*vg.Length(len(last)) - tiles.PadX
+		}
+		areas = append(areas, alignedDraw([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom, width)...)
 	}
+	return areas
 }
 
 // alignedDraw draws a grid of panels in c with their data areas aligned, and returns the
-// data areas. Each panel's text is fitted to the canvas alignment gives it (a panel title
+// data areas; with width > 0 they are that wide (at most as wide as c allows), centered. Each panel's text is fitted to the canvas alignment gives it (a panel title
 // is centered on it); as fitted text changes the alignment, fitting repeats until the
 // canvases settle.
-func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]vg.Rectangle {
+func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length) [][]vg.Rectangle {
 	// A y label that repeats the one to its left in the row says nothing new.
 	for _, row := range grid {
 		for j := len(row) - 1; j > 0; j-- {
@@ -239,7 +251,7 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]vg.Re
 	}
 	var cs [][]draw.Canvas
 	for range 8 {
-		cs = alignGrid(grid, tiles, c)
+		cs = alignGrid(grid, tiles, c, width)
 		changed := false
 		for r := range grid {
 			for j, p := range grid[r] {
@@ -263,7 +275,7 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]vg.Re
 			break
 		}
 	}
-	cs = alignGrid(grid, tiles, c)
+	cs = alignGrid(grid, tiles, c, width)
 	areas := make([][]vg.Rectangle, len(grid))
 	for r := range grid {
 		for j, p := range grid[r] {
@@ -302,7 +314,7 @@ func drawPanel(p *plot.Plot, c draw.Canvas) vg.Rectangle {
 // and such a panel came out narrower or shorter than its neighbors. Here the margins along
 // x are measured without the x label's text and those along y without the y label's,
 // which take no room along those sides while they fit (alignedDraw fits them).
-func alignGrid(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]draw.Canvas {
+func alignGrid(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length) [][]draw.Canvas {
 	out := make([][]draw.Canvas, len(grid))
 	for r, row := range grid {
 		for i := range row {
@@ -312,13 +324,13 @@ func alignGrid(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas) [][]draw.Ca
 	// Margins measured on a canvas near the final one: a tick label near an end of the
 	// axis may take more margin on a narrower data area.
 	for range 3 {
-		out = alignOn(grid, tiles, c, out)
+		out = alignOn(grid, tiles, c, width, out)
 	}
 	return out
 }
 
 // alignOn is a round of alignGrid: it measures each panel's margins on its canvas in at.
-func alignOn(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, at [][]draw.Canvas) [][]draw.Canvas {
+func alignOn(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length, at [][]draw.Canvas) [][]draw.Canvas {
 	type margins struct{ left, right, bottom, top vg.Length }
 	own := make([][]margins, len(grid))
 	cols := make([]margins, tiles.Cols) // the widest left and right margin of each column
@@ -347,8 +359,12 @@ func alignOn(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, at [][]draw.C
 		h -= m.bottom + m.top
 	}
 	w, h = max(w/vg.Length(tiles.Cols), 0), max(h/vg.Length(len(grid)), 0) // each data area's size
-	dataX := make([]vg.Length, tiles.Cols)                                 // left edge of each column's data areas
 	x := c.Min.X + tiles.PadLeft
+	if width > 0 && width < w { // narrower than c allows: centered
+		x += (w - width) * vg.Length(tiles.Cols) / 2
+		w = width
+	}
+	dataX := make([]vg.Length, tiles.Cols) // left edge of each column's data areas
 	for i, m := range cols {
 		dataX[i] = x + m.left
 		x = dataX[i] + w + m.right + tiles.PadX

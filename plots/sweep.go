@@ -625,6 +625,7 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		}
 		return t
 	}
+	var texts []*cellLabels
 	for _, pol := range drawn {
 		p := newPanel(policyLabel(pol), paramLabel(p1), paramLabel(p2))
 		est := in.Estimates[pol][metric]
@@ -642,7 +643,7 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		cellBorders(p, n1, n2)
 		fill := func(c, r int) color.Color { return cl.colorOf(mean(c, r)) }
 		if n1 <= maxAnnotated && n2 <= maxAnnotated {
-			annotate(p, n1, n2, cell, n1 <= maxCIAnnotated && n2 <= maxCIAnnotated, fill)
+			texts = append(texts, annotate(p, n1, n2, cell, n1 <= maxCIAnnotated && n2 <= maxCIAnnotated, fill))
 		}
 		if markUnresolved(p, n1, n2, cell, cl, fill) {
 			unresolved = true
@@ -652,6 +653,13 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 		p.Y.Min, p.Y.Max = -0.5, float64(n2)-0.5
 		p.X.Padding, p.Y.Padding = 0, 0
 		f.panels = append(f.panels, p)
+	}
+	var all []string // every panel's cell text, so that all panels print it at one size
+	for _, l := range texts {
+		all = append(all, l.labels...)
+	}
+	for _, l := range texts {
+		l.sizeBy = all
 	}
 	f.addKey(metricLabel(metric) + ":")
 	for i, c := range cl.colors {
@@ -711,7 +719,7 @@ var signedMetrics = map[string]bool{ColCBPnL: true}
 
 // annotate writes each cell's mean (and, with ci, its 95% CI half-width below it) at its
 // grid position, in black or white, whichever reads better on the cell's color.
-func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bool, fill func(c, r int) color.Color) {
+func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bool, fill func(c, r int) color.Color) *cellLabels {
 	l := &cellLabels{}
 	for c := 0; c < n1; c++ {
 		for r := 0; r < n2; r++ {
@@ -725,7 +733,9 @@ func annotate(p *plot.Plot, n1, n2 int, cell func(c, r int) SweepEstimate, ci bo
 			l.colors = append(l.colors, contrastText(fill(c, r)))
 		}
 	}
+	l.sizeBy = l.labels
 	p.Add(l)
+	return l
 }
 
 // maxCellTextSize is the size of a heat map cell's text when the cell has room for it.
@@ -740,6 +750,7 @@ type cellLabels struct {
 	xy     plotter.XYs
 	labels []string
 	colors []color.Color
+	sizeBy []string // the texts whose widest sets the size: every panel's, so all take one size
 }
 
 // Plot implements plot.Plotter.
@@ -753,7 +764,7 @@ func (l *cellLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	ts := textStyle(sans, vg.Points(maxCellTextSize))
 	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
 	var w, h vg.Length
-	for _, s := range l.labels {
+	for _, s := range l.sizeBy {
 		w, h = max(w, ts.Width(s)), max(h, ts.Height(s))
 	}
 	const fill = 0.9 // of the cell: a little space between neighbors' text

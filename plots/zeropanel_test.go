@@ -1,9 +1,13 @@
 package plots
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestSweepLeavesOutAllZeroPanels: a per-policy sweep figure draws no panel for a policy
@@ -49,6 +53,36 @@ func TestSweepLeavesOutAllZeroPanels(t *testing.T) {
 			}
 			if tc.note == "" && slices.ContainsFunc(keys, func(k string) bool { return strings.HasSuffix(k, "(not drawn)") }) {
 				t.Errorf("%s: %q's key %q says a panel is not drawn", tc.name, f.title, keys)
+			}
+		}
+	}
+}
+
+// TestHeatmapCellTextOneSize: a heat map's cells print at one size in every panel, set by
+// the widest text of any panel: a panel of short values ("1.00 ±1.00") beside one of long
+// ones ("0.0123 ±0.000457") does not print larger.
+func TestHeatmapCellTextOneSize(t *testing.T) {
+	in := syntheticSweep([]float64{500, 750, 1000, 1250, 1500}, []float64{0, 0.25, 0.5, 0.75, 1})
+	for i := range in.Estimates["none"][ColPeakBasis] {
+		in.Estimates["none"][ColPeakBasis][i] = SweepEstimate{Mean: 1, Lo: 0, Hi: 2}
+		in.Estimates["qe"][ColPeakBasis][i] = SweepEstimate{Mean: 0.0123, Lo: 0.0123 - 0.000457, Hi: 0.0123 + 0.000457}
+	}
+	for _, w := range []vg.Length{ColumnWidth, PageWidth} {
+		f := sweepHeatmap(in, ColPeakBasis)
+		rec := newRecorder(w, f.heightAt(w))
+		f.draw(draw.New(rec))
+		heights := map[string]float64{} // cell text (the CI line) -> its box height
+		for _, tx := range rec.texts {
+			if strings.HasPrefix(tx.s, "±") {
+				heights[tx.s] = tx.maxY - tx.minY
+			}
+		}
+		if len(heights) < 2 {
+			t.Fatalf("at %.1f in: cell texts %v, want short and long ones", w/vg.Inch, heights)
+		}
+		for s, h := range heights {
+			if math.Abs(h-heights["±1.00"]) > 1e-6 {
+				t.Errorf("at %.1f in: %q is %.2f pt tall, %q %.2f pt", w/vg.Inch, s, h, "±1.00", heights["±1.00"])
 			}
 		}
 	}
