@@ -665,7 +665,9 @@ func sweepHeatmap(in *SweepInput, metric string) *figure {
 	for i, c := range cl.colors {
 		f.addKey(tickLabel(cl.breaks[i])+" to "+tickLabel(cl.breaks[i+1]), swatch{c})
 	}
-	if cl.zero != nil {
+	if cl.zero != nil && slices.ContainsFunc(drawn, func(pol string) bool {
+		return slices.ContainsFunc(in.Estimates[pol][metric], func(e SweepEstimate) bool { return e.Mean == 0 })
+	}) {
 		f.addKey("exactly 0", swatch{cl.zero})
 	}
 	if unresolved {

@@ -29,13 +29,16 @@ func TestSweepLeavesOutAllZeroPanels(t *testing.T) {
 		in     *SweepInput
 		panels []string // panel titles of the cb_pnl figures
 		note   string   // a key entry, "" for none
+		// zeroCell: a drawn heat-map cell is exactly 0 (syntheticSweep's none has P&L means
+		// of 0 with a CI, so its cells are)
+		zeroCell bool
 	}{
 		{"none is 0 everywhere", zeroOut(grid(), "none"),
-			[]string{policyLabel("qe"), policyLabel("spv")}, "none: 0 at every grid point (not drawn)"},
+			[]string{policyLabel("qe"), policyLabel("spv")}, "none: 0 at every grid point (not drawn)", false},
 		{"means 0, CI not", grid(), // syntheticSweep gives none's P&L mean 0 with a CI of ±1
-			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, ""},
+			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, "", true},
 		{"every policy 0", zeroOut(grid(), "none", "qe", "spv"),
-			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, ""},
+			[]string{policyLabel("none"), policyLabel("qe"), policyLabel("spv")}, "", true},
 	} {
 		for _, f := range []*figure{sweepHeatmap(tc.in, ColCBPnL), sweepLines2(tc.in, ColCBPnL)} {
 			var titles, keys []string
@@ -53,6 +56,10 @@ func TestSweepLeavesOutAllZeroPanels(t *testing.T) {
 			}
 			if tc.note == "" && slices.ContainsFunc(keys, func(k string) bool { return strings.HasSuffix(k, "(not drawn)") }) {
 				t.Errorf("%s: %q's key %q says a panel is not drawn", tc.name, f.title, keys)
+			}
+			// The heat map keys the neutral color of an exact 0 only when a drawn cell is 0.
+			if zeroKey := slices.Contains(keys, "exactly 0"); zeroKey != tc.zeroCell && f.title == sweepHeatmap(tc.in, ColCBPnL).title {
+				t.Errorf("%s: %q's key %q: an 'exactly 0' entry is %v, want %v", tc.name, f.title, keys, zeroKey, tc.zeroCell)
 			}
 		}
 	}
