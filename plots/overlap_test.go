@@ -88,3 +88,42 @@ func TestPanelsLineUp(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelTitlesCentered: a panel's title and its x label are centered on its data area
+// (gonum centers a title on the whole panel, y label and tick labels included, so the
+// titles of panels with a y label sat left of them).
+func TestPanelTitlesCentered(t *testing.T) {
+	const tol = 0.5 // points
+	for _, fc := range allFigures() {
+		for _, w := range []vg.Length{ColumnWidth, PageWidth} {
+			f := fc.build()
+			rec := newRecorder(w, f.heightAt(w))
+			areas := f.drawPanels(draw.New(rec))
+			i := 0
+			for _, row := range areas {
+				for _, a := range row {
+					p := f.panels[i]
+					i++
+					mid := float64(a.Min.X+a.Max.X) / 2
+					for _, text := range []string{p.Title.Text, p.X.Label.Text} {
+						for _, line := range strings.Split(text, "\n") {
+							if line == "" {
+								continue
+							}
+							found := false
+							for _, tx := range rec.texts {
+								if tx.s == line && math.Abs((tx.minX+tx.maxX)/2-mid) < tol {
+									found = true
+								}
+							}
+							if !found {
+								t.Errorf("%s at %.1f in: %q is not centered on its panel's data area (x %.1f to %.1f)",
+									fc.name, w/vg.Inch, line, a.Min.X, a.Max.X)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

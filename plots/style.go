@@ -257,15 +257,15 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 			for j, p := range grid[r] {
 				before := textOf(p)
 				cv := cs[r][j]
-				// A title is centered on the panel's canvas, an x label on its data area;
-				// each must stay within the canvas and the figure.
+				// A title and an x label are centered on the data area (drawPanel); each
+				// must stay within the canvas and the figure.
 				within := func(x vg.Length) vg.Length {
 					return 2 * max(0, min(x-c.Min.X, c.Max.X-x, x-cv.Min.X, cv.Max.X-x))
 				}
 				dc := p.DataCanvas(cv)
 				xW, yH := labelRoom(p, cv)
 				written[p].set(p)
-				fitText3(p, within(cv.Center().X), min(within(dc.Center().X), xW), yH)
+				fitText3(p, within(dc.Center().X), min(within(dc.Center().X), xW), yH)
 				if textOf(p) != before {
 					changed = true
 				}
@@ -285,24 +285,36 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 	return areas
 }
 
-// drawPanel draws p on c and returns its data area. gonum draws the x label centered on
-// the data area but keeps room for it around Norm((Min+Max)/2), the middle of the axis
-// only on a linear scale: on a log scale it is far right of the middle, so gonum shrank
-// the data area until a label box centered there fitted, and log-scale panels
-// (peak_basis, convergence) came out far narrower than their canvases. On a non-linear x
-// axis gonum is given blank lines of the label's height, and the label is drawn here,
-// where gonum draws it.
+// drawPanel draws p on c and returns its data area. Its title and, on a non-linear x
+// axis, its x label are drawn here, centered on the data area, and gonum draws the rest on
+// c less their room (the same data area). gonum centers a title on the whole canvas, y
+// label and tick labels included, so titles sat left of their panels; and it keeps room for
+// the x label around Norm((Min+Max)/2), the middle of the axis only on a linear scale: on a
+// log scale far right of it, so gonum shrank the data area until a label box centered there
+// fitted, and log-scale panels (peak_basis, convergence) came out far narrower than their
+// canvases.
 func drawPanel(p *plot.Plot, c draw.Canvas) vg.Rectangle {
-	label := p.X.Label.Text
-	if _, linear := p.X.Scale.(plot.LinearScale); linear || label == "" || p.X.Label.Position != draw.PosCenter {
-		p.Draw(c)
-		return p.DataCanvas(c).Rectangle
+	title, label := p.Title.Text, p.X.Label.Text
+	_, linear := p.X.Scale.(plot.LinearScale)
+	ownLabel := !linear && label != "" && p.X.Label.Position == draw.PosCenter
+	inner := c
+	if title != "" {
+		inner.Max.Y -= p.Title.TextStyle.Rectangle(title).Size().Y + p.Title.Padding
+		p.Title.Text = ""
 	}
-	p.X.Label.Text = strings.Repeat(" \n", strings.Count(label, "\n")) + " "
-	defer func() { p.X.Label.Text = label }()
-	p.Draw(c)
-	dc := p.DataCanvas(c)
-	c.FillText(p.X.Label.TextStyle, vg.Point{X: dc.Center().X, Y: c.Min.Y + p.X.Label.TextStyle.FontExtents().Descent}, label)
+	if ownLabel {
+		inner.Min.Y += p.X.Label.TextStyle.Height(label) + p.X.Label.Padding
+		p.X.Label.Text = ""
+	}
+	defer func() { p.Title.Text, p.X.Label.Text = title, label }()
+	p.Draw(inner)
+	dc := p.DataCanvas(inner)
+	if title != "" {
+		c.FillText(p.Title.TextStyle, vg.Point{X: dc.Center().X, Y: c.Max.Y + p.Title.TextStyle.FontExtents().Descent}, title)
+	}
+	if ownLabel {
+		c.FillText(p.X.Label.TextStyle, vg.Point{X: dc.Center().X, Y: c.Min.Y + p.X.Label.TextStyle.FontExtents().Descent}, label)
+	}
 	return dc.Rectangle
 }
 
@@ -465,11 +477,14 @@ func wrapWords(ts text.Style, words []string, w vg.Length) []string {
 }
 
 // fitPanelText fits a lone panel's text to the canvas c it is drawn on: its title to the
-// canvas's width, its axis labels to the data area's sides (labelRoom).
+// canvas about the data area's center, its axis labels to the data area's sides
+// (labelRoom).
 func fitPanelText(p *plot.Plot, c draw.Canvas) {
 	for range 2 { // a wrapped x label takes height from the y label's room
 		xW, yH := labelRoom(p, c)
-		fitText3(p, c.Max.X-c.Min.X, xW, yH)
+		dc := p.DataCanvas(c)
+		mid := dc.Center().X // where drawPanel centers the title
+		fitText3(p, 2*max(0, min(mid-c.Min.X, c.Max.X-mid)), xW, yH)
 	}
 }
 
