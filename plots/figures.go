@@ -251,7 +251,7 @@ func histPanels(f *figure, in *Input, policies []string, column string, scale bi
 		f.addKey(referencePolicy+" (no backstop), for reference", refThumb)
 	}
 	if trimmed {
-		f.addKey(label.Name + " axes: 0.5th to 99.5th percentile")
+		f.addKey(label.Name + ": axes span its 0.5th to 99.5th percentile")
 	}
 	if allLine != nil {
 		f.addKey("dashed: mean over the paths drawn", grayLine(dashed))
@@ -449,7 +449,8 @@ func rateRisk(in *Input) *figure {
 	f.panels = append(f.panels, pnl...)
 	for i, p := range f.panels {
 		p.Title.Text = fmt.Sprintf("(%c) %s", 'a'+i, p.Title.Text)
-		p.Y.Label.Text = strings.Replace(p.Y.Label.Text, "Share of paths", "Paths with purchases", 1)
+		// The paths drawn are those where the central bank holds bonds or repo: srf lends.
+		p.Y.Label.Text = strings.Replace(p.Y.Label.Text, "Share of paths", "Paths where it buys or lends", 1)
 	}
 	f.height = gridHeight(len(f.panels), PageHeight)
 	return f

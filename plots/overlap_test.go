@@ -25,7 +25,7 @@ func TestTextDoesNotOverlap(t *testing.T) {
 		for _, sz := range sizes {
 			rec := newRecorder(sz.w, sz.h)
 			fc.build().draw(draw.New(rec))
-			var texts []placedText // blank strings (drawPanel's stand-in x labels) print nothing
+			var texts []placedText // blank strings print nothing
 			for _, tx := range rec.texts {
 				if strings.TrimSpace(tx.s) != "" {
 					texts = append(texts, tx)

@@ -94,3 +94,22 @@ func TestHeatmapCellTextOneSize(t *testing.T) {
 		}
 	}
 }
+
+// TestRateRiskWording: rate_risk's y axes count the paths where the central bank buys or
+// lends (srf lends, it does not purchase), and its key says what the trimmed P&L axes span.
+func TestRateRiskWording(t *testing.T) {
+	f := rateRisk(syntheticOf(2000, "none", "srf", "qe", "spv"))
+	for _, p := range f.panels {
+		if y := p.Y.Label.Text; y != "" && !strings.HasPrefix(y, "Paths where it buys or lends") {
+			t.Errorf("panel %q: y label %q", p.Title.Text, y)
+		}
+	}
+	var keys []string
+	for _, e := range f.key {
+		keys = append(keys, e.name)
+	}
+	want := Labels[ColCBPnL].Name + ": axes span its 0.5th to 99.5th percentile"
+	if !slices.Contains(keys, want) {
+		t.Errorf("key %q lacks %q", keys, want)
+	}
+}
