@@ -249,13 +249,36 @@ func indexBars(p *Plan, sens []results.TableColumn) (*plots.Figure, error) {
 		eb.LineStyle.Width = vg.Points(0.5)
 		pl.Add(&offsetErrors{eb, bars.Offset})
 	}
-	pl.NominalX(p.Keys()...)
+	pl.NominalX(parameterTicks(p.Keys())...)
 	if note := sobolCaution(p.Design, top, widest, blocks); note != "" {
 		fig.AddKey(note)
 	}
 	fig.AddPanel(pl)
 	return fig, nil
 }
+
+// parameterTicks names parameters for the ticks of a bar per parameter: in words from the
+// label table, as the other figures' axes name them (a key it lacks stays a key), in two
+// lines of about even length so that six fit side by side on a page-wide figure.
+func parameterTicks(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		name := plots.LabelOf(k).Name
+		best := -1 // the space nearest the middle
+		for j, r := range name {
+			if r == ' ' && (best < 0 || abs(2*j-len(name)) < abs(2*best-len(name))) {
+				best = j
+			}
+		}
+		if best > 0 {
+			name = name[:best] + "\n" + name[best+1:]
+		}
+		out[i] = name
+	}
+	return out
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // sobolCaution is the note of a sensitivity figure of design whose Sobol' indices are
 // imprecise (the largest ST top above 1, or the widest interval above wideInterval),

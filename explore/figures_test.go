@@ -66,3 +66,13 @@ func TestSPVAdvantageAxisReachesZero(t *testing.T) {
 		}
 	}
 }
+
+// The sensitivity figure's bars are named in words from the label table, as the other
+// figures' axes are, in two lines; a key the table lacks stays a key.
+func TestParameterTicks(t *testing.T) {
+	got := parameterTicks([]string{"shocks.mu_j", "funds.gamma_m", "spv.capacity", "no.such_key"})
+	want := []string{"Mean stress\njump μ_J", "Margin elasticity\nto volatility γ_m", "SPV\ncapacity C", "no.such_key"}
+	if !slices.Equal(got, want) {
+		t.Errorf("parameterTicks = %q, want %q", got, want)
+	}
+}
