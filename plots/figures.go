@@ -635,7 +635,42 @@ func convergence(in *Input) *figure {
 	if len(f.panels) == 0 {
 		return f.only("too few paths for a running mean: the convergence table needs two or more checkpoints")
 	}
+	// A policy whose running means stay within a line's width of an earlier policy's is
+	// drawn over it (slr over none when the capital relief hardly binds): say so, or the
+	// earlier seems missing.
+	for i, pol := range in.Policies {
+		for _, earlier := range in.Policies[:i] {
+			if keyed[pol] && keyed[earlier] && coincide(in, pol, earlier) {
+				f.addKey(fmt.Sprintf("%s: drawn over %s (within 1%% of each axis throughout)", pol, earlier))
+				break
+			}
+		}
+	}
 	return f
+}
+
+// coincide reports whether policies a and b have running means at the same checkpoints
+// that differ by at most 1% of each panel's range (of every policy's CI): at a figure's
+// size, within the width of the line.
+func coincide(in *Input, a, b string) bool {
+	for _, cc := range convergenceColumns {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, pol := range in.Policies {
+			for _, pt := range in.Convergence[pol][cc.column] {
+				lo, hi = min(lo, pt.Lo, pt.Mean), max(hi, pt.Hi, pt.Mean)
+			}
+		}
+		pa, pb := in.Convergence[a][cc.column], in.Convergence[b][cc.column]
+		if len(pa) != len(pb) {
+			return false
+		}
+		for i := range pa {
+			if pa[i].Paths != pb[i].Paths || !(math.Abs(pa[i].Mean-pb[i].Mean) <= 0.01*(hi-lo)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // only makes f a single panel holding msg and nothing else.

@@ -113,3 +113,43 @@ func TestRateRiskWording(t *testing.T) {
 		t.Errorf("key %q lacks %q", keys, want)
 	}
 }
+
+// TestConvergenceSaysWhichSeriesCoincide: a policy whose running means stay within 1% of
+// the axis of an earlier policy's is drawn over it (slr over none when the relief hardly
+// binds); the key says so, and says nothing when the series differ.
+func TestConvergenceSaysWhichSeriesCoincide(t *testing.T) {
+	for _, same := range []bool{true, false} {
+		in := syntheticOf(2000, "none", "srf", "slr", "cap", "spv", "qe")
+		in.Convergence = map[string]map[string][]ConvergencePoint{}
+		for k, pol := range in.Policies {
+			in.Convergence[pol] = map[string][]ConvergencePoint{}
+			for _, c := range convergenceColumns {
+				for i := range 4 {
+					m := float64(10*(k+1) + i)
+					in.Convergence[pol][c.column] = append(in.Convergence[pol][c.column],
+						ConvergencePoint{Paths: int64(100 << i), Mean: m, Lo: m - 1, Hi: m + 1})
+				}
+			}
+		}
+		if same { // slr 0.05 from none at every checkpoint: 1% of the range is 0.54
+			in.Convergence["slr"] = map[string][]ConvergencePoint{}
+			for col, pts := range in.Convergence["none"] {
+				for _, pt := range pts {
+					pt.Mean += 0.05
+					in.Convergence["slr"][col] = append(in.Convergence["slr"][col], pt)
+				}
+			}
+		}
+		var keys []string
+		for _, e := range convergence(in).key {
+			keys = append(keys, e.name)
+		}
+		note := "slr: drawn over none (within 1% of each axis throughout)"
+		if slices.Contains(keys, note) != same {
+			t.Errorf("slr equal to none %v: key %q", same, keys)
+		}
+		if !same && slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, "drawn over") }) { // policies 10 apart
+			t.Errorf("no series coincide: key %q", keys)
+		}
+	}
+}
