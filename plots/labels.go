@@ -87,7 +87,7 @@ var Labels = withOutputLabels(map[string]Label{
 	"cap.level":           {"Basis the cap facility defends", "bp"},
 	"cap.penalty":         {"Cap facility penalty", "bp"},
 	"cap.capacity":        {"Cap facility capacity", "$bn"},
-	"funds.buffer_stress": {"Buffer shrinkage as capital per $ rises", ""},
+	"funds.buffer_stress": {"Buffer elasticity ψ to capital per $", ""},
 	"sellers.vol":         {"Other sellers' sales per unit of excess log volatility", "$bn a day"},
 	"sellers.funding":     {"Other sellers' sales per unit of funding stress", "$bn a day"},
 	"repo.capacity":       {"Calm repo capacity L", "$bn"},

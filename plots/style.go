@@ -233,14 +233,7 @@ func (f *figure) drawPanels(body draw.Canvas) [][]vg.Rectangle {
 // is centered on it); as fitted text changes the alignment, fitting repeats until the
 // canvases settle.
 func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length) [][]vg.Rectangle {
-	// A y label that repeats the one to its left in the row says nothing new.
-	for _, row := range grid {
-		for j := len(row) - 1; j > 0; j-- {
-			if row[j].Y.Label.Text == row[0].Y.Label.Text {
-				row[j].Y.Label.Text = ""
-			}
-		}
-	}
+	dropRepeatedYLabels(grid)
 	// Each round fits the text as written to the room the last round's layout leaves, so
 	// a label wrapped for a narrow first layout unwraps when the room grows.
 	written := make(map[*plot.Plot]panelText)
@@ -283,6 +276,20 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 		}
 	}
 	return areas
+}
+
+// dropRepeatedYLabels blanks the y label of each panel whose label is the same as the
+// panel's to its left in the row: it says nothing new. A panel whose label differs from
+// its left neighbour's keeps it, even if a panel further left has the same (objective,
+// objective (cut at 50), objective: the third is not the first's).
+func dropRepeatedYLabels(grid [][]*plot.Plot) {
+	for _, row := range grid {
+		for j := len(row) - 1; j > 0; j-- { // right to left: row[j-1] still has its label
+			if row[j].Y.Label.Text == row[j-1].Y.Label.Text {
+				row[j].Y.Label.Text = ""
+			}
+		}
+	}
 }
 
 // drawPanel draws p on c and returns its data area. Its title and, on a non-linear x

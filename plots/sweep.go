@@ -301,14 +301,15 @@ func sweepLines2(in *SweepInput, metric string) *figure {
 		padX(p, p1.Values)
 		f.panels = append(f.panels, p)
 	}
-	// The key shows each value of the second parameter as drawn: in every policy's color,
-	// at that value's shade, with its marker.
+	// The key names the second parameter once, with its unit, then shows each of its values
+	// as drawn: in every policy's color, at that value's shade, with its marker.
+	f.addKey(paramName(p2) + ":")
 	for rank, j := range order2 {
 		var cs []color.NRGBA
 		for _, pol := range drawn {
 			cs = append(cs, shade(PolicyColor(pol, in.Policies), rank, n2))
 		}
-		f.addKey(fmt.Sprintf("%s = %s", paramName(p2), tickLabel(p2.Values[j])), shadesThumb{cs, glyphShapes[rank%len(glyphShapes)]})
+		f.addKey(tickLabel(p2.Values[j]), shadesThumb{cs, glyphShapes[rank%len(glyphShapes)]})
 	}
 	addZeroNote(f, zero)
 	if about := aboutLine(in.Params); about != "" {
@@ -362,10 +363,11 @@ func aboutLine(params []SweepParam) string {
 	return strings.Join(parts, "; ")
 }
 
-// paramName is a parameter's name for a key entry: its label without the unit, else its key.
+// paramName is a parameter's name for a key entry: its label with the unit, as on an
+// axis ("Other sellers' sales per unit of funding stress ($bn a day)"), else its key.
 func paramName(p SweepParam) string {
 	if l, ok := Labels[p.Key]; ok {
-		return l.Name
+		return l.String()
 	}
 	return p.Key
 }

@@ -153,3 +153,26 @@ func TestConvergenceSaysWhichSeriesCoincide(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepKeyGivesUnits: the key of a sweep's line figure names the second parameter
+// with its unit, as an axis does ("Thinnest equity buffer u_lo (share above required
+// capital):"), then each of its values.
+func TestSweepKeyGivesUnits(t *testing.T) {
+	in := syntheticSweep([]float64{500, 1000, 1500}, []float64{0, 0.5, 1})
+	label := LabelOf(in.Params[1].Key)
+	if label.Unit == "" {
+		t.Fatalf("%s has no unit: the test needs a parameter with one", in.Params[1].Key)
+	}
+	f := sweepLines2(in, ColPeakBasis)
+	var keys []string
+	for _, e := range f.key {
+		keys = append(keys, e.name)
+	}
+	want := []string{label.String() + ":"}
+	for _, v := range in.Params[1].Values {
+		want = append(want, tickLabel(v))
+	}
+	if at := slices.Index(keys, want[0]); at < 0 || !slices.Equal(keys[at:min(at+len(want), len(keys))], want) {
+		t.Errorf("key %q lacks %q in a row", keys, want)
+	}
+}
