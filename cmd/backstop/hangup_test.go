@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -24,6 +26,13 @@ func TestHangUp(t *testing.T) {
 	if err != nil {
 		t.Fatal("nohup (coreutils) is needed: ", err)
 	}
+	// The binary is started with SIGHUP at its default, whatever this test was started
+	// with: a signal ignored here (`nohup make test`) would stay ignored in the child, which
+	// then rightly keeps ignoring it. A signal caught here is reset to its default in a
+	// child, so catching it for the test's length does that.
+	hangups := make(chan os.Signal, 1)
+	signal.Notify(hangups, syscall.SIGHUP)
+	defer signal.Stop(hangups)
 	for _, tc := range []struct {
 		name   string
 		prefix []string
