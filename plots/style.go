@@ -610,7 +610,6 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 	ts := textStyle(sans, keySize)
 	ts.YAlign = draw.YCenter
 	gap, sep := vg.Points(3), vg.Points(10)
-	rowH := ts.Height("Ag") + vg.Points(3)
 	thumbWidth := func(e keyEntry) vg.Length {
 		if len(e.thumbs) == 0 {
 			return -gap // a heading: text only
@@ -632,11 +631,17 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 			ts.Font.Size = max(ts.Font.Size*(avail-thumbWidth(e)-gap)/text, vg.Points(minTextSize))
 		}
 	}
-	rowH = ts.Height("Ag") + vg.Points(3)
+	// One still too wide at the smallest size wraps onto lines that fit (its row grows).
+	entries := slices.Clone(f.key)
+	for i, e := range entries {
+		if width(e) > avail {
+			_, entries[i].name = fitText(ts, e.name, avail-thumbWidth(e)-gap)
+		}
+	}
 	var rows [][]keyEntry
 	var row []keyEntry
 	var rowW vg.Length
-	for _, e := range f.key {
+	for _, e := range entries {
 		w := width(e)
 		if len(row) > 0 && rowW+sep+w > avail {
 			rows = append(rows, row)
@@ -650,19 +655,22 @@ func (f *figure) drawKey(c draw.Canvas, top vg.Length) vg.Length {
 	rows = append(rows, row)
 	for _, r := range rows {
 		var w vg.Length
+		rowH := ts.Height("Ag") + vg.Points(3)
 		for i, e := range r {
 			if i > 0 {
 				w += sep
 			}
 			w += width(e)
+			rowH = max(rowH, ts.Height(e.name)+vg.Points(3))
 		}
 		x := c.Center().X - w/2
 		yMid := top - rowH/2
+		lineH := ts.Height("Ag") + vg.Points(3) // a swatch is one line high
 		for _, e := range r {
 			thumbW := thumbWidth(e)
 			icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-				Min: vg.Point{X: x, Y: yMid - rowH/2 + vg.Points(1)},
-				Max: vg.Point{X: x + thumbW, Y: yMid + rowH/2 - vg.Points(1)},
+				Min: vg.Point{X: x, Y: yMid - lineH/2 + vg.Points(1)},
+				Max: vg.Point{X: x + thumbW, Y: yMid + lineH/2 - vg.Points(1)},
 			}}
 			for _, t := range e.thumbs {
 				t.Thumbnail(&icon)
