@@ -152,6 +152,8 @@ type figure struct {
 	key    []keyEntry
 	width  vg.Length // natural size
 	height vg.Length
+
+	fitRounds int // the most rounds alignedDraw took to fit the text in the last draw
 }
 
 // keyEntry is one item of a figure's key: a name and the thumbnails that draw its swatch.
@@ -210,7 +212,9 @@ func (f *figure) drawPanels(body draw.Canvas) [][]vg.Rectangle {
 	if len(full) > 0 {
 		upper := body
 		upper.Min.Y = body.Max.Y - rowH*vg.Length(len(full)) + tiles.PadY
-		areas = alignedDraw(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper, 0)
+		var rounds int
+		areas, rounds = alignedDraw(full, draw.Tiles{Rows: len(full), Cols: cols, PadX: tiles.PadX, PadY: tiles.PadY}, upper, 0)
+		f.fitRounds = max(f.fitRounds, rounds)
 	}
 	if len(last) < cols {
 		bottom := body
@@ -223,16 +227,19 @@ func (f *figure) drawPanels(body draw.Canvas) [][]vg.Rectangle {
 			bottom.Min.X += tileW * vg.Length(cols-len(last)) / 2
 			bottom.Max.X = bottom.Min.X + tileW*vg.Length(len(last)) - tiles.PadX
 		}
-		areas = append(areas, alignedDraw([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom, width)...)
+		lastAreas, rounds := alignedDraw([][]*plot.Plot{last}, draw.Tiles{Rows: 1, Cols: len(last), PadX: tiles.PadX}, bottom, width)
+		areas = append(areas, lastAreas...)
+		f.fitRounds = max(f.fitRounds, rounds)
 	}
 	return areas
 }
 
 // alignedDraw draws a grid of panels in c with their data areas aligned, and returns the
-// data areas; with width > 0 they are that wide (at most as wide as c allows), centered. Each panel's text is fitted to the canvas alignment gives it (a panel title
-// is centered on it); as fitted text changes the alignment, fitting repeats until the
-// canvases settle.
-func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length) [][]vg.Rectangle {
+// data areas and the rounds of fitting it took; with width > 0 the data areas are that wide
+// (at most as wide as c allows), centered. Each panel's text is fitted to the canvas
+// alignment gives it (a panel title is centered on it); as fitted text changes the
+// alignment, fitting repeats until the canvases settle.
+func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Length) ([][]vg.Rectangle, int) {
 	dropRepeatedYLabels(grid)
 	// Each round fits the text as written to the room the last round's layout leaves, so
 	// a label wrapped for a narrow first layout unwraps when the room grows.
@@ -243,7 +250,9 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 		}
 	}
 	var cs [][]draw.Canvas
-	for range 8 {
+	rounds := 0
+	for round := range maxFitRounds {
+		rounds++
 		cs = alignGrid(grid, tiles, c, width)
 		changed := false
 		for r := range grid {
@@ -259,6 +268,12 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 				xW, yH := labelRoom(p, cv)
 				written[p].set(p)
 				fitText3(p, within(dc.Center().X), min(within(dc.Center().X), xW), yH)
+				if round >= 2 {
+					// Text that unwraps in a layout it wrapped for can wrap again in the
+					// layout that follows (a label's second line moves the ticks): from the
+					// third round on, text only tightens, so fitting settles.
+					tighter(before, textOf(p)).set(p)
+				}
 				if textOf(p) != before {
 					changed = true
 				}
@@ -275,8 +290,11 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 			areas[r] = append(areas[r], drawPanel(p, cs[r][j]))
 		}
 	}
-	return areas
+	return areas, rounds
 }
+
+// maxFitRounds bounds alignedDraw's rounds of fitting text to the layout.
+const maxFitRounds = 8
 
 // dropRepeatedYLabels blanks the y label of each panel whose label is the same as the
 // panel's to its left in the row: it says nothing new. A panel whose label differs from
@@ -422,6 +440,24 @@ func (t panelText) set(p *plot.Plot) {
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = t.title, t.x, t.y
 	p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = t.titleSize, t.xSize, t.ySize
 	p.X.Tick.Label.Font.Size = t.xTickSize
+}
+
+// tighter returns, label by label, the text of a or b that takes the more lines, or at as
+// many lines the smaller size: the one fitted to the narrower room.
+func tighter(a, b panelText) panelText {
+	pick := func(sa, sb string, za, zb vg.Length) (string, vg.Length) {
+		la, lb := strings.Count(sa, "\n"), strings.Count(sb, "\n")
+		if lb > la || (lb == la && zb < za) {
+			return sb, zb
+		}
+		return sa, za
+	}
+	var t panelText
+	t.title, t.titleSize = pick(a.title, b.title, a.titleSize, b.titleSize)
+	t.x, t.xSize = pick(a.x, b.x, a.xSize, b.xSize)
+	t.y, t.ySize = pick(a.y, b.y, a.ySize, b.ySize)
+	t.xTickSize = min(a.xTickSize, b.xTickSize)
+	return t
 }
 
 // minTextSize is the smallest size fitText shrinks text to; a journal's floor is about 5 pt.
