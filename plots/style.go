@@ -264,7 +264,7 @@ func alignedDraw(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.
 				within := func(x vg.Length) vg.Length {
 					return 2 * max(0, min(x-c.Min.X, c.Max.X-x, x-cv.Min.X, cv.Max.X-x))
 				}
-				dc := p.DataCanvas(cv)
+				dc := panelDataCanvas(p, cv) // where drawPanel centers the title and x label
 				xW, yH := labelRoom(p, cv)
 				written[p].set(p)
 				fitText3(p, within(dc.Center().X), min(within(dc.Center().X), xW), yH)
@@ -320,17 +320,7 @@ func dropRepeatedYLabels(grid [][]*plot.Plot) {
 // canvases.
 func drawPanel(p *plot.Plot, c draw.Canvas) vg.Rectangle {
 	title, label := p.Title.Text, p.X.Label.Text
-	_, linear := p.X.Scale.(plot.LinearScale)
-	ownLabel := !linear && label != "" && p.X.Label.Position == draw.PosCenter
-	inner := c
-	if title != "" {
-		inner.Max.Y -= p.Title.TextStyle.Rectangle(title).Size().Y + p.Title.Padding
-		p.Title.Text = ""
-	}
-	if ownLabel {
-		inner.Min.Y += p.X.Label.TextStyle.Height(label) + p.X.Label.Padding
-		p.X.Label.Text = ""
-	}
+	inner, ownLabel := panelInner(p, c)
 	defer func() { p.Title.Text, p.X.Label.Text = title, label }()
 	p.Draw(inner)
 	dc := p.DataCanvas(inner)
@@ -341,6 +331,33 @@ func drawPanel(p *plot.Plot, c draw.Canvas) vg.Rectangle {
 		c.FillText(p.X.Label.TextStyle, vg.Point{X: dc.Center().X, Y: c.Min.Y + p.X.Label.TextStyle.FontExtents().Descent}, label)
 	}
 	return dc.Rectangle
+}
+
+// panelInner returns the canvas on which drawPanel has gonum draw p on c: c less the room
+// of the title and, on a non-linear x axis, of the x label, whose texts it blanks in p
+// (the caller restores them); and whether drawPanel draws the x label itself.
+func panelInner(p *plot.Plot, c draw.Canvas) (inner draw.Canvas, ownLabel bool) {
+	title, label := p.Title.Text, p.X.Label.Text
+	_, linear := p.X.Scale.(plot.LinearScale)
+	ownLabel = !linear && label != "" && p.X.Label.Position == draw.PosCenter
+	inner = c
+	if title != "" {
+		inner.Max.Y -= p.Title.TextStyle.Rectangle(title).Size().Y + p.Title.Padding
+		p.Title.Text = ""
+	}
+	if ownLabel {
+		inner.Min.Y += p.X.Label.TextStyle.Height(label) + p.X.Label.Padding
+		p.X.Label.Text = ""
+	}
+	return inner, ownLabel
+}
+
+// panelDataCanvas is p's data area when drawPanel draws it on c.
+func panelDataCanvas(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	title, label := p.Title.Text, p.X.Label.Text
+	inner, _ := panelInner(p, c)
+	defer func() { p.Title.Text, p.X.Label.Text = title, label }()
+	return p.DataCanvas(inner)
 }
 
 // alignGrid returns the canvases on which a grid of panels (rows of tiles.Cols) drawn in c
