@@ -551,10 +551,40 @@ func fitPanelText(p *plot.Plot, c draw.Canvas) {
 // fitText3 fits a panel's title into width titleW, its x label into xW and its y label
 // into yH.
 func fitText3(p *plot.Plot, titleW, xW, yH vg.Length) {
-	p.Title.TextStyle, p.Title.Text = fitText(p.Title.TextStyle, p.Title.Text, titleW)
-	p.X.Label.TextStyle, p.X.Label.Text = fitText(p.X.Label.TextStyle, p.X.Label.Text, xW)
-	p.Y.Label.TextStyle, p.Y.Label.Text = fitText(p.Y.Label.TextStyle, p.Y.Label.Text, yH)
+	p.Title.TextStyle, p.Title.Text = fitPanelLabel(p.Title.TextStyle, p.Title.Text, titleW)
+	p.X.Label.TextStyle, p.X.Label.Text = fitPanelLabel(p.X.Label.TextStyle, p.X.Label.Text, xW)
+	p.Y.Label.TextStyle, p.Y.Label.Text = fitPanelLabel(p.Y.Label.TextStyle, p.Y.Label.Text, yH)
 	fitXTicks(p, xW)
+}
+
+// maxPanelLines is the most lines a panel's title or axis label wraps onto; past it the
+// text shrinks instead. Each line a label gains takes room from the panel, so on a narrow
+// panel the other labels wrap onto more lines too, which narrows the panel further: with no
+// bound, pathwise's panels at 1.3 in wrapped until their data areas were a few points wide.
+const maxPanelLines = 3
+
+// fitPanelLabel is fitText for a panel's title or axis label: at most maxPanelLines lines,
+// the text shrunk (to minTextSize at the least) where that many do not fit w.
+func fitPanelLabel(ts text.Style, s string, w vg.Length) (text.Style, string) {
+	fitted, out := fitText(ts, s, w)
+	if strings.Count(out, "\n") < maxPanelLines {
+		return fitted, out
+	}
+	// The narrowest room in which s takes maxPanelLines lines, then scaled down to w.
+	lo, hi := w, ts.Width(s)
+	for range 24 {
+		mid := (lo + hi) / 2
+		if _, t := fitText(ts, s, mid); strings.Count(t, "\n") < maxPanelLines {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	ts, out = fitText(ts, s, hi)
+	if widest := ts.Width(out); widest > w {
+		ts.Font.Size = max(ts.Font.Size*w/widest, vg.Points(minTextSize))
+	}
+	return ts, out
 }
 
 // fitXTicks shrinks the x axis's tick labels (to minTextSize at the least) until
