@@ -542,7 +542,7 @@ func wrapWords(ts text.Style, words []string, w vg.Length) []string {
 func fitPanelText(p *plot.Plot, c draw.Canvas) {
 	for range 2 { // a wrapped x label takes height from the y label's room
 		xW, yH := labelRoom(p, c)
-		dc := p.DataCanvas(c)
+		dc := panelDataCanvas(p, c)
 		mid := dc.Center().X // where drawPanel centers the title
 		fitText3(p, 2*max(0, min(mid-c.Min.X, c.Max.X-mid)), xW, yH)
 	}
