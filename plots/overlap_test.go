@@ -1,9 +1,9 @@
 package plots
 
 import (
+	"fmt"
 	"math"
 	"strings"
-
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -15,7 +15,6 @@ import (
 // strings overlap: a key row over a panel title, or tick labels that run into each other,
 // cannot be read.
 func TestTextDoesNotOverlap(t *testing.T) {
-	const slack = 0.2 // points: rounding
 	for _, fc := range append(allFigures(), leverageSweepFigures()...) {
 		f := fc.build()
 		sizes := []struct{ w, h vg.Length }{{f.width, f.height}}
@@ -25,22 +24,37 @@ func TestTextDoesNotOverlap(t *testing.T) {
 		for _, sz := range sizes {
 			rec := newRecorder(sz.w, sz.h)
 			fc.build().draw(draw.New(rec))
-			var texts []placedText // blank strings print nothing
-			for _, tx := range rec.texts {
-				if strings.TrimSpace(tx.s) != "" {
-					texts = append(texts, tx)
-				}
-			}
-			for i, a := range texts {
-				for _, b := range texts[i+1:] {
-					if a.ink[0]+slack < b.ink[2] && b.ink[0]+slack < a.ink[2] && a.ink[1]+slack < b.ink[3] && b.ink[1]+slack < a.ink[3] {
-						t.Errorf("%s at %.2f x %.2f in: %q (x %.1f-%.1f, y %.1f-%.1f) overlaps %q (x %.1f-%.1f, y %.1f-%.1f)",
-							fc.name, sz.w/vg.Inch, sz.h/vg.Inch, a.s, a.ink[0], a.ink[2], a.ink[1], a.ink[3], b.s, b.ink[0], b.ink[2], b.ink[1], b.ink[3])
-					}
-				}
+			for _, o := range overlappingTexts(rec) {
+				t.Errorf("%s at %.2f x %.2f in: %s", fc.name, sz.w/vg.Inch, sz.h/vg.Inch, o)
 			}
 		}
 	}
+}
+
+// overlapSlack is how far, in points, two strings' ink may meet before overlappingTexts
+// counts them as overlapping: rounding.
+const overlapSlack = 0.2
+
+// overlappingTexts describes each pair of strings a drawing recorded whose ink overlaps
+// (blank strings print nothing and are left out).
+func overlappingTexts(rec *recorder) []string {
+	var texts []placedText
+	for _, tx := range rec.texts {
+		if strings.TrimSpace(tx.s) != "" {
+			texts = append(texts, tx)
+		}
+	}
+	const slack = overlapSlack
+	var out []string
+	for i, a := range texts {
+		for _, b := range texts[i+1:] {
+			if a.ink[0]+slack < b.ink[2] && b.ink[0]+slack < a.ink[2] && a.ink[1]+slack < b.ink[3] && b.ink[1]+slack < a.ink[3] {
+				out = append(out, fmt.Sprintf("%q (x %.1f-%.1f, y %.1f-%.1f) overlaps %q (x %.1f-%.1f, y %.1f-%.1f)",
+					a.s, a.ink[0], a.ink[2], a.ink[1], a.ink[3], b.s, b.ink[0], b.ink[2], b.ink[1], b.ink[3]))
+			}
+		}
+	}
+	return out
 }
 
 // leverageSweepFigures are the figures of a sweep on configs/sweep_leverage.yaml's 5 x 5
