@@ -446,6 +446,7 @@ type panelText struct {
 	xTickSize               vg.Length
 }
 
+// textOf returns p's title and axis labels as they stand, with their sizes.
 func textOf(p *plot.Plot) panelText {
 	return panelText{p.Title.Text, p.X.Label.Text, p.Y.Label.Text,
 		p.Title.TextStyle.Font.Size, p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size,
