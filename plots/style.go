@@ -153,7 +153,7 @@ type figure struct {
 	width  vg.Length // natural size
 	height vg.Length
 
-	fitRounds int // the most rounds alignedDraw took to fit the text in the last draw
+	fitRounds int // the most rounds alignedDraw took to fit the text in the last draw (draw resets it)
 }
 
 // keyEntry is one item of a figure's key: a name and the thumbnails that draw its swatch.
@@ -168,6 +168,7 @@ func (f *figure) addKey(name string, thumbs ...plot.Thumbnailer) {
 
 // draw renders the figure on c: title, key rows, then the panels side by side.
 func (f *figure) draw(c draw.Canvas) {
+	f.fitRounds = 0
 	c.SetColor(color.White)
 	if !blankWhite(c.Canvas) { // white on a blank white PNG changes no pixel
 		c.Fill(c.Rectangle.Path())
@@ -392,12 +393,7 @@ func alignOn(grid [][]*plot.Plot, tiles draw.Tiles, c draw.Canvas, width vg.Leng
 	for r, row := range grid {
 		for i, p := range row {
 			tile := at[r][i]
-			x, y := p.X.Label.Text, p.Y.Label.Text
-			p.X.Label.Text = ""
-			dx := p.DataCanvas(tile)
-			p.X.Label.Text, p.Y.Label.Text = x, ""
-			dy := p.DataCanvas(tile)
-			p.Y.Label.Text = y
+			dx, dy := labelFreeDataCanvases(p, tile)
 			m := margins{dx.Min.X - tile.Min.X, tile.Max.X - dx.Max.X, dy.Min.Y - tile.Min.Y, tile.Max.Y - dy.Max.Y}
 			own[r] = append(own[r], m)
 			cols[i].left, cols[i].right = max(cols[i].left, m.left), max(cols[i].right, m.right)
@@ -624,15 +620,20 @@ func fitXTicks(p *plot.Plot, w vg.Length) {
 // lines up with its row (plot.Align assumes a data area grows with its canvas), and its
 // title then rises into the key or the panel above: so labels are fitted to this room.
 func labelRoom(p *plot.Plot, c draw.Canvas) (w, h vg.Length) {
+	noX, noY := labelFreeDataCanvases(p, c)
+	return noX.Max.X - noX.Min.X, noY.Max.Y - noY.Min.Y
+}
+
+// labelFreeDataCanvases returns p's data area on c as it would be without its x label's
+// text (noX) and without its y label's text (noY); p is left as it was.
+func labelFreeDataCanvases(p *plot.Plot, c draw.Canvas) (noX, noY draw.Canvas) {
 	x, y := p.X.Label.Text, p.Y.Label.Text
 	p.X.Label.Text = ""
-	dc := p.DataCanvas(c)
-	w = dc.Max.X - dc.Min.X
+	noX = p.DataCanvas(c)
 	p.X.Label.Text, p.Y.Label.Text = x, ""
-	dc = p.DataCanvas(c)
-	h = dc.Max.Y - dc.Min.Y
+	noY = p.DataCanvas(c)
 	p.Y.Label.Text = y
-	return w, h
+	return noX, noY
 }
 
 // gridColumns is the number of panels side by side in a figure of n panels at its natural
