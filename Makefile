@@ -36,14 +36,22 @@ gotest:
 	CGO_ENABLED=0 $(GO) test -count=1 ./results
 
 # The config, manifest and checkpoint decoders and the check of a footer's Arrow schema
-# under go's fuzzer for a bounded time: no panic (or runaway allocation) on any input,
-# every rejection an error naming the file.
-FUZZTIME ?= 15s
+# under go's fuzzer for a bounded number of inputs: no panic (or runaway allocation) on any
+# input, every rejection an error naming the file. Budgets are counts of inputs, not
+# durations: with a duration, Go 1.26's fuzzing coordinator can fail a target with
+# "context deadline exceeded" when the time runs out while a worker is busy (a race in the
+# toolchain, golang/go#75804, fixed in Go 1.27), which a loaded machine makes likely. Each
+# new interesting input is minimized for at most FUZZMINIMIZE tries (by default, for up to
+# 60 s, during which the Arrow schema target made no progress at all). About 10 to 20 s a
+# target on 2 cores.
+FUZZTIME     ?= 5000x
+FUZZMINIMIZE ?= 200x
+FUZZFLAGS     = -fuzzminimizetime $(FUZZMINIMIZE)
 fuzz:
-	$(GO) test ./configs -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./results -run '^$$' -fuzz FuzzDecodeManifest -fuzztime 10s
-	$(GO) test ./results -run '^$$' -fuzz FuzzCheckArrowSchema -fuzztime 10s
-	$(GO) test ./run -run '^$$' -fuzz FuzzDecodeCheckpoint -fuzztime 10s
+	$(GO) test ./configs -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS)
+	$(GO) test ./results -run '^$$' -fuzz '^FuzzDecodeManifest$$' -fuzztime 12000x $(FUZZFLAGS)
+	$(GO) test ./results -run '^$$' -fuzz '^FuzzCheckArrowSchema$$' -fuzztime 15000x $(FUZZFLAGS)
+	$(GO) test ./run -run '^$$' -fuzz '^FuzzDecodeCheckpoint$$' -fuzztime 15000x $(FUZZFLAGS)
 
 # An independent reader: DuckDB (npm @duckdb/node-api, a binary inside the package,
 # installed into the git-ignored tests/interop/node_modules) reads a fresh 4-part run and
