@@ -15,6 +15,11 @@ import "simd/archsimd"
 // s1 gains every byte.
 func (a *adler) write(p []byte) {
 	if archsimd.X86.AVX512() && len(p) >= 64 {
+		// Declared before the first vector instruction: Go zeroes and copies local
+		// arrays with legacy-SSE moves, which an Intel CPU makes wait while the vector
+		// registers' upper halves are in use (see internal/vec8.ShiftRight).
+		var s, bs [8]uint64
+		var w [16]int32
 		weights := archsimd.LoadInt8x64(&adlerWeights)
 		ones := archsimd.BroadcastInt16x32(1)
 		zero := archsimd.BroadcastUint8x64(0)
@@ -28,8 +33,6 @@ func (a *adler) write(p []byte) {
 				sums = sums.Add(x.SumAbsDiff(zero).AsUint64x8())
 				weighted = weighted.Add(x.DotProductPairsSaturated(weights).DotProductPairs(ones))
 			}
-			var s, bs [8]uint64
-			var w [16]int32
 			sums.StoreSlice(s[:])
 			before.StoreSlice(bs[:])
 			weighted.StoreSlice(w[:])
@@ -38,8 +41,8 @@ func (a *adler) write(p []byte) {
 				total += s[i]
 				prior += bs[i]
 			}
-			for _, v := range w {
-				wsum += uint64(v)
+			for i := range w { // not range w, a copy of w
+				wsum += uint64(w[i])
 			}
 			s1, s2 := uint64(a.s1), uint64(a.s2)
 			s2 = (s2 + 64*uint64(k)*s1 + 64*prior + wsum) % adlerMod

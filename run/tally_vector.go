@@ -136,14 +136,17 @@ func addWithin(sums, xs []float64, bound float64) bool {
 	absMask := archsimd.BroadcastUint64x8(0x7FFFFFFFFFFFFFFF)
 	limit := archsimd.BroadcastFloat64x8(bound)
 	within := uint8(0xFF)
-	i := 0
-	for ; i+8 <= len(xs); i += 8 {
-		x := archsimd.LoadFloat64x8Slice(xs[i:])
-		archsimd.LoadFloat64x8Slice(sums[i:]).Add(x).StoreSlice(sums[i:])
+	for i := 0; i < len(xs); i += 8 {
+		// The lanes past the end of xs load as zero, which is within any bound >= 0, and
+		// are not stored. No scalar tail: the compiler would save bound for it with a
+		// legacy-SSE move while the vectors are in use (internal/vec8.ShiftRight says
+		// what that costs).
+		x := archsimd.LoadFloat64x8SlicePart(xs[i:])
+		archsimd.LoadFloat64x8SlicePart(sums[i:]).Add(x).StoreSlicePart(sums[i:])
 		within &= x.AsUint64x8().And(absMask).AsFloat64x8().LessEqual(limit).ToBits()
 	}
 	archsimd.ClearAVXUpperBits()
-	return addWithinScalar(sums[i:], xs[i:], bound) && within == 0xFF
+	return within == 0xFF
 }
 
 // allWithin reports whether |x| <= bound for every x of xs (false for NaN); bound is not

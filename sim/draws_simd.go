@@ -57,11 +57,11 @@ var drawConsts = func() *drawVectors {
 func pcgVector(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, archsimd.Uint64x8) {
 	c := drawConsts
 	low32 := archsimd.LoadUint64x8(&c.low32)
-	a0, a1 := lo.And(low32), lo.ShiftAllRight(32)
+	a0, a1 := lo.And(low32), vec8.ShiftRight(lo, 32)
 	b0, b1 := archsimd.LoadUint64x8(&c.mulLo0), archsimd.LoadUint64x8(&c.mulLo1)
 	p00, p01, p10, p11 := a0.Mul(b0), a0.Mul(b1), a1.Mul(b0), a1.Mul(b1)
-	mid := p00.ShiftAllRight(32).Add(p01.And(low32)).Add(p10.And(low32))
-	mulHigh := p11.Add(p01.ShiftAllRight(32)).Add(p10.ShiftAllRight(32)).Add(mid.ShiftAllRight(32))
+	mid := vec8.ShiftRight(p00, 32).Add(p01.And(low32)).Add(p10.And(low32))
+	mulHigh := p11.Add(vec8.ShiftRight(p01, 32)).Add(vec8.ShiftRight(p10, 32)).Add(vec8.ShiftRight(mid, 32))
 	mulLow := mid.ShiftAllLeft(32).Or(p00.And(low32))
 	// state = state * mul + inc
 	hi = mulHigh.Add(hi.Mul(archsimd.LoadUint64x8(&c.mulLo))).Add(lo.Mul(archsimd.LoadUint64x8(&c.mulHi)))
@@ -70,9 +70,9 @@ func pcgVector(hi, lo archsimd.Uint64x8) (archsimd.Uint64x8, archsimd.Uint64x8, 
 	carry := lo.Less(incLo)
 	hi = hi.Add(archsimd.LoadUint64x8(&c.incHi1).Merge(archsimd.LoadUint64x8(&c.incHi), carry))
 	// DXSM "double xorshift multiply"
-	x := hi.Xor(hi.ShiftAllRight(32))
+	x := hi.Xor(vec8.ShiftRight(hi, 32))
 	x = x.Mul(archsimd.LoadUint64x8(&c.cheapMul))
-	x = x.Xor(x.ShiftAllRight(48))
+	x = x.Xor(vec8.ShiftRight(x, 48))
 	x = x.Mul(lo.Or(archsimd.LoadUint64x8(&c.one)))
 	return hi, lo, x
 }
@@ -104,7 +104,7 @@ func zigguratVector(u archsimd.Uint64x8) (archsimd.Float64x8, uint8) {
 func zigguratX(u archsimd.Uint64x8) (x archsimd.Float64x8, idx archsimd.Uint32x16, bit5, bit6 archsimd.Mask32x16) {
 	c := drawConsts
 	var zero archsimd.Uint32x16
-	idx = u.ShiftAllRight(32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
+	idx = vec8.ShiftRight(u, 32).AsUint32x16().And(archsimd.LoadUint32x16(&c.index))
 	bit5 = idx.And(archsimd.LoadUint32x16(&c.bit5)).NotEqual(zero)
 	bit6 = idx.And(archsimd.LoadUint32x16(&c.bit6)).NotEqual(zero)
 	w := lookup128(normalWTable, idx, bit5, bit6).AsUint64x8().TruncateToUint32()
@@ -156,6 +156,7 @@ func storeDays(src []float64, at int, dst *[lanes][]float64, n, T int) {
 			}
 		}
 	}
+	archsimd.ClearAVXUpperBits() // the rest is scalar code (see vec8.ShiftRight)
 	for ; t < T; t++ {
 		for l := range n {
 			dst[l][t] = src[t*s+at+l]
@@ -181,12 +182,17 @@ func (d *laneDraws) normal() archsimd.Float64x8 {
 // onLanes finishes a draw in scalar code on each lane of mask, on that lane's own stream:
 // it sets the scalar stream to the lane's PCG state from d.st, merges the value draw
 // returns into x and puts the stream's new state back in d.st. The lanes' rare cases (a
-// ziggurat edge, a funding shock) all go through it.
+// ziggurat edge, a funding shock) all go through it. Not inlined: inlined, the compiler
+// reloads a draw's scalars (m_F) with legacy-SSE moves after the merge, in vector code
+// (see vec8.ShiftRight).
+//
+//go:noinline
 func (d *laneDraws) onLanes(mask uint8, x archsimd.Float64x8, draw func(s *Stream, l int) float64) archsimd.Float64x8 {
 	s, st := d.stream, d.st
 	for ; mask != 0; mask &= mask - 1 {
 		l := bits.TrailingZeros8(mask)
 		s.pcg.hi, s.pcg.lo = st.hi[l], st.lo[l]
+		archsimd.ClearAVXUpperBits() // draw is scalar code (see vec8.ShiftRight)
 		x = archsimd.BroadcastFloat64x8(draw(s, l)).Merge(x, archsimd.Mask64x8FromBits(1<<l))
 		st.hi[l], st.lo[l] = s.pcg.hi, s.pcg.lo
 	}
@@ -244,6 +250,7 @@ func (d *laneDraws) start() {
 	jump.Store((*[lanes]float64)(d.jump[d.at:]))
 	load(&k.logBar).Add(jump).Store((*[lanes]float64)(d.sigma[d.at:]))
 	load(&k.zero).Store((*[lanes]float64)(d.f[d.at:]))
+	archsimd.ClearAVXUpperBits()
 }
 
 // day draws day t of the lanes (of T days): from log sigma_t and F_t in day t's rows,
@@ -258,6 +265,7 @@ func (d *laneDraws) day(t, T int) {
 	d.normal().Store((*[lanes]float64)(d.dy[a:]))
 	d.normal().Store((*[lanes]float64)(d.noise[a:]))
 	if t == T-1 {
+		archsimd.ClearAVXUpperBits()
 		return
 	}
 	z := d.normal()
@@ -270,18 +278,21 @@ func (d *laneDraws) day(t, T int) {
 	hi, lo, u := pcgVector(archsimd.LoadUint64x8(&st.hi), archsimd.LoadUint64x8(&st.lo))
 	hi.Store(&st.hi)
 	lo.Store(&st.lo)
-	if fires := u.ShiftAllLeft(11).ShiftAllRight(11).ConvertToFloat64().Mul(load(&k.unit)).Less(load(&k.pf)).ToBits(); fires != 0 {
+	if fires := vec8.ShiftRight(u.ShiftAllLeft(11), 11).ConvertToFloat64().Mul(load(&k.unit)).Less(load(&k.pf)).ToBits(); fires != 0 {
 		f = d.fundingShocks(fires, f)
 	}
 	f.Store((*[lanes]float64)(d.f[next:]))
+	archsimd.ClearAVXUpperBits()
 }
 
 // fundingShocks adds a funding shock, m_F times ExpFloat64, to f on each lane of fires,
 // in scalar code on the lane's own stream.
 func (d *laneDraws) fundingShocks(fires uint8, f archsimd.Float64x8) archsimd.Float64x8 {
 	f.Store(&d.st.x)
-	mf := d.m.cfg.Shocks.MF
-	return d.onLanes(fires, f, func(s *Stream, l int) float64 { return d.st.x[l] + mf*s.ExpFloat64() })
+	// m_F is read in the draw, which onLanes calls with the vector registers' upper
+	// halves clear: read here, it would be a legacy-SSE move in vector code (see
+	// vec8.ShiftRight).
+	return d.onLanes(fires, f, func(s *Stream, l int) float64 { return d.st.x[l] + d.m.cfg.Shocks.MF*s.ExpFloat64() })
 }
 
 // finish turns the values of batch paths 0..n-1 (a multiple of 2*lanes), days [0, T),

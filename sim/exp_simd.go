@@ -77,6 +77,7 @@ func expAllVector(xs []float64) {
 	for ; i+8 <= len(xs); i += 8 {
 		x := archsimd.LoadFloat64x8Slice(xs[i : i+8])
 		if x.GreaterEqual(load(&k.lo)).ToBits()&x.LessEqual(load(&k.hi)).ToBits() != 0xFF { // NaN too
+			archsimd.ClearAVXUpperBits() // scalar code (see vec8.ShiftRight)
 			expAllScalar(xs[i : i+8])
 			continue
 		}

@@ -349,7 +349,7 @@ const vectorBuild = true
 func (g *laneGroup) adjustBooks(t int, from, theta *[lanes]float64) {
 	b, ps, k := &g.books, g.p, g.c
 	zero, one := load(&k.zero), load(&k.one)
-	day := archsimd.BroadcastFloat64x8(float64(t))
+	day := dayVector(t)
 	announced := load(&b.announced)
 	end := load(&k.largest) // spv: before t_exp; qe: always
 	if b.kind == booksSPV {
@@ -372,7 +372,7 @@ func (g *laneGroup) adjustBooks(t int, from, theta *[lanes]float64) {
 func (g *laneGroup) absorbBooks(t int, d *laneDay) {
 	b, f, ps, k := &g.books, &g.f, g.p, g.c
 	zero := load(&k.zero)
-	day := archsimd.BroadcastFloat64x8(float64(t))
+	day := dayVector(t)
 	held := load(&b.held)
 	sales := load(&f.daySales)
 	// Not b_t <= trigger: a NaN basis buys, as in the scalar code.
@@ -418,7 +418,7 @@ func (g *laneGroup) settleBooks(t int, d *laneDay) {
 		held := load(&b.held).Add(load(&ps.bundles))
 		held.Store(&b.held)
 		load(&b.cost).Add(load(&ps.bundles).Mul(load(&ps.basis).Add(load(&b.discount)))).Store(&b.cost)
-		day := archsimd.BroadcastFloat64x8(float64(t))
+		day := dayVector(t)
 		closing := day.Equal(load(&b.tExp)).ToBits() & held.Greater(zero).ToBits()
 		if closing != 0 {
 			archsimd.ClearAVXUpperBits()
@@ -444,7 +444,7 @@ func (g *laneGroup) settleBooks(t int, d *laneDay) {
 // peaksVector is peak 8 values at a time: the same value, as max is exact (maxExact) and
 // its order does not matter, but where xs has a NaN, which the day's checks catch.
 func peaksVector(xs []float64) float64 {
-	p := archsimd.BroadcastFloat64x8(0)
+	var p archsimd.Float64x8 // zeros, without a scalar zero (see vec8.ShiftRight)
 	i := 0
 	for ; i+8 <= len(xs); i += 8 {
 		p = maxExact(p, archsimd.LoadFloat64x8Slice(xs[i:i+8]))
@@ -523,6 +523,7 @@ func (g *laneGroup) loadVector(n, from int) {
 		}
 		t += lanes
 	}
+	archsimd.ClearAVXUpperBits() // scalar code follows (see vec8.ShiftRight)
 	for ; t < T; t++ {
 		d := &days[t]
 		for l := range lanes {
@@ -630,7 +631,7 @@ func (g *laneGroup) peaksSource(n int) {
 	T := len(g.days)
 	var vol, stress [lanes]float64
 	for q := 0; q < n; q += lanes {
-		pv, pf := archsimd.BroadcastFloat64x8(0), archsimd.BroadcastFloat64x8(0)
+		var pv, pf archsimd.Float64x8 // zeros, without a scalar zero (see vec8.ShiftRight)
 		for t := range T {
 			at := t*batchPaths + q
 			pv = maxExact(pv, load((*[lanes]float64)(src.sigma[at:])))
@@ -638,6 +639,7 @@ func (g *laneGroup) peaksSource(n int) {
 		}
 		pv.Store(&vol)
 		pf.Store(&stress)
+		archsimd.ClearAVXUpperBits() // scalar code follows (see vec8.ShiftRight)
 		for l := range min(lanes, n-q) {
 			s := g.batch[q+l].sim
 			s.peakVol, s.peakF = vol[l], stress[l]
@@ -691,4 +693,11 @@ func (c *laneConds) copyVector(from *laneConds) {
 	load(&from.theta).Store(&c.theta)
 	load(&from.repo).Store(&c.repo)
 	archsimd.ClearAVXUpperBits()
+}
+
+// dayVector is float64(t) in every lane, converted in a vector register: a scalar
+// conversion is a legacy-SSE instruction, which an Intel CPU makes wait in vector code
+// (see vec8.ShiftRight).
+func dayVector(t int) archsimd.Float64x8 {
+	return archsimd.BroadcastInt64x8(int64(t)).ConvertToFloat64()
 }

@@ -11,7 +11,13 @@ import (
 	"simd/archsimd"
 
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
+	"github.com/backstop-research/backstop/internal/vec8"
 )
+
+// ones is 1 in every lane, loaded rather than broadcast: a broadcast of a constant keeps
+// it in an XMM register, which the compiler saves and restores with legacy-SSE moves (see
+// vec8.ShiftRight).
+var ones = [8]int64{1, 1, 1, 1, 1, 1, 1, 1}
 
 // vectorBuild is true in the build with the vector form of SumCodes.
 const vectorBuild = true
@@ -44,13 +50,13 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) (withi
 	bias := archsimd.BroadcastInt64x8(1023)
 	minIndexable := archsimd.BroadcastFloat64x8(sketchMinIndexable)
 	limit := archsimd.BroadcastFloat64x8(bound)
-	zero := archsimd.BroadcastFloat64x8(0)
+	var zero archsimd.Float64x8 // without a scalar zero (see vec8.ShiftRight)
 	one := archsimd.BroadcastFloat64x8(1)
 	a3 := archsimd.BroadcastFloat64x8(mapping.A)
 	b3 := archsimd.BroadcastFloat64x8(mapping.B)
 	c3 := archsimd.BroadcastFloat64x8(mapping.C)
 	multiplier := archsimd.BroadcastFloat64x8(sketchMultiplier)
-	oneInt := archsimd.BroadcastInt64x8(1)
+	oneInt := archsimd.LoadInt64x8(&ones)
 	zeroCode := archsimd.BroadcastInt64x8(int64(ZeroCode))
 	inBound, agreed := uint8(0xFF), uint8(0xFF)
 	for i := 0; i < n; {
@@ -71,11 +77,11 @@ func sumCodesVector(sums, xs [][]float64, codes [][]int32, bound float64) (withi
 			a := abs.AsFloat64x8()
 			inBound &= a.LessEqual(limit).ToBits()
 			if k == 0 || same != 0xFF {
-				e := abs.ShiftAllRight(52).AsInt64x8().Sub(bias).ConvertToFloat64()
+				e := vec8.ShiftRight(abs, 52).AsInt64x8().Sub(bias).ConvertToFloat64()
 				s := abs.And(significand).Or(oneBits).AsFloat64x8().Sub(one)
 				index := a3.Mul(s).Add(b3).Mul(s).Add(c3).Mul(s).Add(e).Mul(multiplier).Add(zero)
 				bins := index.ConvertToInt64().Sub(oneInt.Masked(index.Less(zero)))
-				code := bins.ShiftAllLeft(classBits).Or(x.AsUint64x8().ShiftAllRight(63).AsInt64x8()) // negClass: the sign bit
+				code := bins.ShiftAllLeft(classBits).Or(vec8.ShiftRight(x.AsUint64x8(), 63).AsInt64x8()) // negClass: the sign bit
 				codes8 = code.Merge(zeroCode, a.Greater(minIndexable)).TruncateToInt32()
 			}
 			codes8.StoreSlice(codes[k][at:])
