@@ -18,7 +18,8 @@ run: build
 
 # gofmt, go vet, every Go test (the 20,000-path calibration check included; sim, run,
 # stats and plots again with GOEXPERIMENT=simd, and the binary so built with and without AVX-512: the
-# vector simulator against the scalar one; results again without cgo, whose Parquet pages
+# vector simulator against the scalar one, and its machine code read for legacy-SSE
+# instructions in vector code, which Intel CPUs make wait; results again without cgo, whose Parquet pages
 # the pure-Go zstd encoder writes), a bounded
 # fuzz of the config decoder, then the
 # DuckDB interop check of a fresh run.
@@ -31,7 +32,7 @@ gotest:
 	GOEXPERIMENT=simd $(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 	GOEXPERIMENT=simd $(GO) test -count=1 -timeout 10m ./sim ./run ./stats ./internal/vec8 ./plots
-	GOEXPERIMENT=simd $(GO) test -count=1 -run TestVectorSimulatorMatchesScalar ./cmd/backstop
+	GOEXPERIMENT=simd $(GO) test -count=1 -run 'TestVectorSimulatorMatchesScalar|TestVectorCodeAvoidsLegacySSE' ./cmd/backstop
 	CGO_ENABLED=0 $(GO) vet ./results
 	CGO_ENABLED=0 $(GO) test -count=1 ./results
 
