@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/backstop-research/backstop/internal/atomicfile"
+	"github.com/backstop-research/backstop/internal/avxstate"
 	"github.com/backstop-research/backstop/internal/regular"
 	"github.com/backstop-research/backstop/results"
 	"github.com/backstop-research/backstop/sim"
@@ -207,6 +208,7 @@ func decodeTally(b []byte, l layout, paths int) (t *Tally, id results.Identity, 
 // writeCheckpoint writes chunk's tally atomically under dir/TalliesDir and returns the hex
 // SHA-256 of data.
 func writeCheckpoint(dir string, data []byte, chunk int) (string, error) {
+	avxstate.Clear() // SHA-256's instructions are legacy SSE
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:]), atomicfile.Write(filepath.Join(dir, TalliesDir, CheckpointName(chunk)), func(f *os.File) error {
 		_, err := f.Write(data)
