@@ -3,7 +3,6 @@
 package vec8
 
 import (
-	"os"
 	"simd/archsimd"
 	"testing"
 )
@@ -11,12 +10,7 @@ import (
 // TestShiftRight checks ShiftRight against the shift operator on every lane, for every
 // count from 0 to 63 and values with high, low and all bits set.
 func TestShiftRight(t *testing.T) {
-	if !archsimd.X86.AVX512() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI: this CPU has no AVX-512, so ShiftRight is not tested")
-		}
-		t.Skip("no AVX-512 on this CPU")
-	}
+	needAVX512(t)
 	x := [8]uint64{0, 1, 1 << 63, 0xFFFFFFFFFFFFFFFF, 0x0123456789ABCDEF, 0xFEDCBA9876543210, 1 << 32, 0x8000000080000000}
 	for n := uint(0); n < 64; n++ {
 		var got [8]uint64
