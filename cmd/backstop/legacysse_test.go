@@ -23,6 +23,8 @@ import (
 // It reads GNU objdump's disassembly and follows each function's jumps: a function is
 // entered clean unless one of its callers calls it in use, a call to a function that
 // returns in use leaves the caller in use, and a call to a runtime panic does not return.
+// A call or jump through a register (a closure, an interface method, a jump table) may
+// not be made in use, as the check cannot follow it.
 func TestVectorCodeAvoidsLegacySSE(t *testing.T) {
 	objdump, err := exec.LookPath("objdump")
 	if err != nil {
@@ -125,6 +127,13 @@ func callee(text string) string {
 	return sym
 }
 
+// indirect reports whether an instruction calls or jumps through a register or memory
+// (a closure, an interface method, a jump table), whose target the check cannot follow.
+func indirect(text string) bool {
+	fields := strings.Fields(strings.TrimPrefix(text, "notrack "))
+	return len(fields) > 1 && (fields[0] == "call" || fields[0] == "jmp") && strings.HasPrefix(fields[1], "*")
+}
+
 // noReturn reports whether a call never returns (a runtime panic).
 func noReturn(sym string) bool {
 	return strings.HasPrefix(sym, "runtime.panic") || strings.HasPrefix(sym, "runtime.goPanic") || sym == "runtime.throw"
@@ -198,6 +207,11 @@ func flow(name string, f *machineFunction, funcs map[string]*machineFunction, di
 		switch {
 		case strings.HasPrefix(text, "ret"):
 			retDirty = retDirty || out
+		case indirect(text) && !strings.Contains(text, "call"):
+			// A jump table: any instruction may be its target.
+			for j := range n {
+				stack = append(stack, visit{j, out})
+			}
 		case m != nil:
 			if a, err := strconv.ParseUint(m[2], 16, 64); err == nil {
 				if j, ok := index[a]; ok {
@@ -225,6 +239,8 @@ func flow(name string, f *machineFunction, funcs map[string]*machineFunction, di
 			found = append(found, name+" at 0x"+strconv.FormatUint(f.addrs[i], 16)+" calls "+sym+", which has legacy-SSE instructions, while the vector registers' upper halves are in use")
 		case sym != "" && funcs[sym] != nil && funcs[sym].vector:
 			calledDirty(sym)
+		case indirect(text):
+			found = append(found, name+" at 0x"+strconv.FormatUint(f.addrs[i], 16)+": "+text+", a call or jump to code this check cannot follow, while the vector registers' upper halves are in use")
 		}
 	}
 	return retDirty, found
