@@ -22,6 +22,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out := fs.String("out", "", "output directory (default: outputs/<calibration name>)")
 	workers := fs.Int("workers", 0, "parallel workers, shared by the evaluations that run at once (default: all cores)")
 	formats := fs.String("format", "png,pdf", "comma-separated figure formats: png, pdf, svg")
+	noFigures := fs.Bool("no-figures", false, "write the tables only")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	resume := fs.String("resume", "", "finish the interrupted calibration in `DIR` (the one recorded in its manifest)")
 	force := fs.Bool("force", false, "replace a calibration already in the output directory")
@@ -89,7 +90,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(logw, capNote)
 	}
 	fit, err := calibrate.Run(ctx, spec, calibrate.Options{
-		OutDir: dir, Workers: *workers, Figures: true, FigureOptions: figOpt, Progress: logw,
+		OutDir: dir, Workers: *workers, Figures: !*noFigures, FigureOptions: figOpt, Progress: logw,
 		Resume: *resume != "", Force: *force, AllowVersionChange: *allowVersion,
 		Command: "backstop " + strings.Join(append([]string{"calibrate"}, args...), " "),
 	})

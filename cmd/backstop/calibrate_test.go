@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,5 +173,18 @@ func TestCalibrateCommand(t *testing.T) {
 	}
 	if code := mainErr(append(args, "--force", "--quiet"), &stdout, &stderr); code != 0 {
 		t.Fatalf("--force: exit %d; stderr: %s", code, stderr.String())
+	}
+	// --no-figures, as in run and explore: the same tables, no figures.
+	tables := filepath.Join(tmp, "tables")
+	if code := mainErr([]string{"calibrate", "--config", cfg, "--out", tables, "--workers", "2", "--no-figures", "--quiet"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("--no-figures: exit %d; stderr: %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(tables, "figures")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("--no-figures left %s/figures (stat: %v)", tables, err)
+	}
+	a, errA := os.ReadFile(filepath.Join(out, "fit.csv"))
+	b, errB := os.ReadFile(filepath.Join(tables, "fit.csv"))
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("fit.csv with --no-figures differs from the one with figures (%v, %v)", errA, errB)
 	}
 }
