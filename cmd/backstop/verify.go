@@ -81,7 +81,15 @@ func cmdVerify(args []string, stdout, stderr io.Writer) (err error) {
 	case len(rep.Damaged) > 0:
 		fmt.Fprintf(stdout, "%s: to recompute the damaged chunks alone: backstop verify --quarantine %s, then %s\n", printable.Name(dir), shellquote.Path(dir), run.ResumeCommand(dir, run.ShardSpec{}))
 	}
-	return fmt.Errorf("%w: %d problems in %s", errNotIntact, len(rep.Problems), printable.Name(dir))
+	return fmt.Errorf("%w: %s in %s", errNotIntact, problemCount(len(rep.Problems)), printable.Name(dir))
+}
+
+// problemCount is "1 problem" or "n problems".
+func problemCount(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
 
 // printNotes writes verify's notes: what is in dir but not part of the run, without

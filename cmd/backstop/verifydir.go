@@ -71,7 +71,7 @@ func verifyDir(dir, kind string, quarantine bool, stdout, stderr io.Writer) erro
 		}
 		what = fmt.Sprintf("; runs with problems: %s", strings.Join(shown, ", "))
 	}
-	return fmt.Errorf("the %s is not intact: %d problems in %s%s", word, len(rep.Problems), name, what)
+	return fmt.Errorf("the %s is not intact: %s in %s%s", word, problemCount(len(rep.Problems)), name, what)
 }
 
 // intactSummary says in one line what verify checked of an intact directory.

@@ -144,7 +144,7 @@ func TestVerifyKinds(t *testing.T) {
 		{"calibration", "intact", nil, 0, []string{"intact: a calibration of shocks.mu_j: 8 files of its own checked"}},
 
 		{"sweep", "table flipped", func(t *testing.T, d string) { flipByte(t, filepath.Join(d, "sweep.parquet")) }, 1,
-			[]string{"sweep.parquet: changed since it was written", "the sweep is not intact: 1 problems"}},
+			[]string{"sweep.parquet: changed since it was written", "the sweep is not intact: 1 problem in"}},
 		{"explore", "table flipped", func(t *testing.T, d string) { flipByte(t, filepath.Join(d, "samples.parquet")) }, 1,
 			[]string{"samples.parquet: changed since it was written"}},
 		{"explore", "chunk of evaluations flipped", func(t *testing.T, d string) { flipByte(t, filepath.Join(d, "evaluations/chunk-00001.json")) }, 1,
