@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestKeyStaysOnTheCanvas draws every figure at widths from 1.3 in to 2.5 in and checks
@@ -18,9 +17,7 @@ func TestKeyStaysOnTheCanvas(t *testing.T) {
 		for _, in := range []float64{1.3, 1.6, 2, 2.5} {
 			f := fc.build()
 			w := vg.Length(in) * vg.Inch
-			h := f.heightAt(w)
-			rec := newRecorder(w, h)
-			f.draw(draw.New(rec))
+			rec := drawnAt(f, w)
 			for _, tx := range rec.texts {
 				inKey := false
 				for _, e := range f.key {

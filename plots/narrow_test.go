@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestTextStaysOnNarrowCanvases: as TestTextStaysOnTheCanvas, at the widths below one
@@ -24,9 +23,8 @@ func TestTextStaysOnNarrowCanvases(t *testing.T) {
 		for _, in := range []float64{1.3, 1.6, 2, 2.5, 3} {
 			f := fc.build()
 			w := vg.Length(in) * vg.Inch
-			h := f.heightAt(w)
-			rec := newRecorder(w, h)
-			f.draw(draw.New(rec))
+			rec := drawnAt(f, w)
+			h := rec.h
 			for _, tx := range rec.texts {
 				if tx.minX < -slack || tx.minY < -slack || tx.maxX > float64(w)+slack || tx.maxY > float64(h)+slack {
 					t.Errorf("%s at %.1f in: %q spans x %.1f to %.1f, y %.1f to %.1f, off the %.1f x %.1f canvas",

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestNarrowPanelsKeepTheirData draws pathwise for a run of two paths at 1.3 in, where
@@ -19,8 +18,7 @@ func TestNarrowPanelsKeepTheirData(t *testing.T) {
 	}
 	f := pathwise(in)
 	w := 1.3 * vg.Inch
-	rec := newRecorder(w, f.heightAt(w))
-	f.draw(draw.New(rec))
+	rec := drawnAt(f, w)
 	for _, o := range overlappingTexts(rec) {
 		t.Errorf("pathwise at 1.3 in: %s", o)
 	}

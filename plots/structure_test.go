@@ -47,6 +47,13 @@ func newRecorder(w, h vg.Length) *recorder {
 	return &recorder{w: w, h: h, stack: []affine{{a: 1, d: 1}}, colors: map[color.NRGBA]bool{}}
 }
 
+// drawnAt draws f at width w, and the height it takes there, into a recorder.
+func drawnAt(f *figure, w vg.Length) *recorder {
+	rec := newRecorder(w, f.heightAt(w))
+	f.draw(draw.New(rec))
+	return rec
+}
+
 func (r *recorder) top() *affine                       { return &r.stack[len(r.stack)-1] }
 func (r *recorder) SetLineWidth(vg.Length)             {}
 func (r *recorder) SetLineDash([]vg.Length, vg.Length) {}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestSweepLeavesOutAllZeroPanels: a per-policy sweep figure draws no panel for a policy
@@ -76,8 +75,7 @@ func TestHeatmapCellTextOneSize(t *testing.T) {
 	}
 	for _, w := range []vg.Length{ColumnWidth, PageWidth} {
 		f := sweepHeatmap(in, ColPeakBasis)
-		rec := newRecorder(w, f.heightAt(w))
-		f.draw(draw.New(rec))
+		rec := drawnAt(f, w)
 		heights := map[string]float64{} // cell text (the CI line) -> its box height
 		for _, tx := range rec.texts {
 			if strings.HasPrefix(tx.s, "±") {

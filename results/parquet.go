@@ -250,7 +250,6 @@ func WritePartStreamed(path string, prov Provenance, policies []string, rows []s
 		// row group (at most PartRowGroupRows values of 8 bytes) fits in one data page
 		// either way, so the bytes written are the same.
 		return writeParquetGroups(io.MultiWriter(f, clearingWriter{h}), schema, groups, func(i int) (arrow.Record, error) {
-			avxstate.Clear() // the row group's encoding is scalar code
 			end := min((i+1)*PartRowGroupRows, len(rows))
 			if s.Ready != nil {
 				if err := s.Ready(end); err != nil {

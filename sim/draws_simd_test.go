@@ -5,6 +5,7 @@ package sim_test
 import (
 	"testing"
 
+	"github.com/backstop-research/backstop/internal/vectest"
 	"github.com/backstop-research/backstop/sim"
 )
 
@@ -12,7 +13,7 @@ import (
 // so that TestDrawBatchMatchesDraw tests the vector form. In CI a CPU without AVX-512 is
 // a failure, not a skip.
 func TestVectorDrawsInUse(t *testing.T) {
-	sim.RequireAVX512(t, "the vector draws")
+	vectest.RequireAVX512(t, "the vector draws")
 	if !sim.VectorDraws() {
 		t.Fatal("the batch draw does not run in vectors on a CPU with AVX-512")
 	}

@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"simd/archsimd"
+
+	"github.com/backstop-research/backstop/internal/vectest"
 )
 
 // TestExactMinMax checks maxExact, minExact, maxFinite, minFinite, maxWith and absVector against
@@ -15,7 +17,7 @@ import (
 // the same bits (the sign of a zero included) where no operand is NaN, a NaN where one is
 // (but for maxFinite and minFinite, which promise nothing there).
 func TestExactMinMax(t *testing.T) {
-	RequireAVX512(t, "the exact vector min and max")
+	vectest.RequireAVX512(t, "the exact vector min and max")
 	values := []float64{math.Inf(-1), -math.MaxFloat64, -1.5, -5e-324, math.Copysign(0, -1), 0, 5e-324, 1, 1.5, math.MaxFloat64, math.Inf(1), math.NaN()}
 	ops := []struct {
 		name   string
@@ -65,7 +67,7 @@ func TestExactMinMax(t *testing.T) {
 // up to 20 (whole vectors and a tail) of negative values, zeros of both signs and positive
 // values in various orders.
 func TestPeaksVector(t *testing.T) {
-	RequireAVX512(t, "the vector peaks")
+	vectest.RequireAVX512(t, "the vector peaks")
 	pool := []float64{-3, math.Copysign(0, -1), 0, 5e-324, 0.25, 7, 7, 1e300, -1e300, 2.5}
 	for n := 0; n <= 20; n++ {
 		for shift := range pool {

@@ -5,12 +5,14 @@ package vec8
 import (
 	"simd/archsimd"
 	"testing"
+
+	"github.com/backstop-research/backstop/internal/vectest"
 )
 
 // TestShiftRight checks ShiftRight against the shift operator on every lane, for every
 // count from 0 to 63 and values with high, low and all bits set.
 func TestShiftRight(t *testing.T) {
-	needAVX512(t)
+	vectest.RequireAVX512(t, "ShiftRight")
 	x := [8]uint64{0, 1, 1 << 63, 0xFFFFFFFFFFFFFFFF, 0x0123456789ABCDEF, 0xFEDCBA9876543210, 1 << 32, 0x8000000080000000}
 	for n := uint(0); n < 64; n++ {
 		var got [8]uint64

@@ -5,12 +5,14 @@ package vec8
 import (
 	"simd/archsimd"
 	"testing"
+
+	"github.com/backstop-research/backstop/internal/vectest"
 )
 
 // TestTranspose checks Transpose on a matrix of distinct values, element by element, and
 // that transposing twice gives the rows back.
 func TestTranspose(t *testing.T) {
-	needAVX512(t)
+	vectest.RequireAVX512(t, "the transpose")
 	var m [8][8]float64
 	for i := range m {
 		for j := range m[i] {

@@ -1,18 +1,17 @@
-//go:build goexperiment.simd && amd64 && !amd64.v3
+//go:build goexperiment.simd && amd64
 
-package sim
+package vectest
 
 import (
 	"os"
-	"testing"
-
 	"simd/archsimd"
+	"testing"
 )
 
 // RequireAVX512 stops a test of a vector form on a CPU without AVX-512, where the vector
 // form cannot run: in CI (CI set) as a failure, since the test would then check nothing,
-// elsewhere as a skip. (Exported for the package's external tests.)
-func RequireAVX512(t *testing.T, what string) {
+// elsewhere as a skip. what names the vector form in the failure.
+func RequireAVX512(t testing.TB, what string) {
 	t.Helper()
 	if archsimd.X86.AVX512() {
 		return
