@@ -189,6 +189,11 @@ func DecodeManifest(data []byte, path string) (*Manifest, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("%s is not a sound backstop manifest: %w", path, err)
 	}
+	// Every backstop manifest has recorded its tool since the first; the other commands'
+	// manifests are told apart by their kind, a run's by this.
+	if m.Tool != "backstop" {
+		return nil, fmt.Errorf("%s is not a backstop manifest (its tool is %q, not backstop): another program's file, which backstop leaves as it is", path, m.Tool)
+	}
 	return &m, nil
 }
 
